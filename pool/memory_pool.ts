@@ -1,0 +1,416 @@
+/**
+ * {@linkcode MemoryPool}: a tiered pool of byte buffers.
+ *
+ * @module
+ */
+import { BufferWriter, type BufferWriterOptions } from "./buffer_writer.ts";
+import { attachLeakTracker, LeakTracker, warnLeak } from "./leak_tracker.ts";
+import {
+  DEFAULT_MAX_RETAINED_BYTES,
+  DEFAULT_TIERS,
+  type MemoryPoolOptions,
+  MIN_CLASS_SIZE,
+  type PoolTier,
+} from "./options.ts";
+import { PooledBytes } from "./pooled_bytes.ts";
+import type { PoolStats, TierStats } from "./stats.ts";
+
+/** Lengths above this are not valid buffer lengths for the pool (2^31 - 1). */
+const MAX_LENGTH = 0x7fffffff;
+/** log2(MIN_CLASS_SIZE): class index 0 holds MIN_CLASS_SIZE-byte buffers. */
+const MIN_CLASS_SHIFT = 4;
+
+let sharedPool: MemoryPool | undefined;
+
+/**
+ * The pool's record of one buffer, attached to the ArrayBuffer under a private
+ * symbol: an O(1) ownership check with no hashing on the hot path.
+ */
+class BufferSlot {
+  readonly pool: MemoryPool;
+  /** The live buffer; in debug mode it changes on each return (detach). */
+  buffer: ArrayBuffer;
+  /** A view of the whole buffer, handed out as-is when a rent asks for exactly the class size. */
+  full: Uint8Array;
+  /** Size-class index, or -1 for an unpooled buffer. */
+  readonly sizeClass: number;
+  lent = true;
+
+  constructor(pool: MemoryPool, buffer: ArrayBuffer, sizeClass: number) {
+    this.pool = pool;
+    this.buffer = buffer;
+    this.full = new Uint8Array(buffer);
+    this.sizeClass = sizeClass;
+    (buffer as SlottedBuffer)[SLOT] = this;
+  }
+}
+
+const SLOT: unique symbol = Symbol("@catga/memory pool slot");
+type SlottedBuffer = ArrayBuffer & { [SLOT]?: BufferSlot };
+
+/**
+ * A tiered pool of byte buffers: the analogue of .NET's `ArrayPool<byte>`.
+ *
+ * Buffers come in power-of-two size classes grouped in tiers (by default
+ * small ≤ 4 KiB, medium ≤ 64 KiB, large ≤ 1 MiB). Each class retains a capped
+ * number of free buffers and the whole pool at most `maxRetainedBytes`.
+ * The pool tracks every buffer it lends, so a double return or a foreign
+ * buffer throws instead of handing one buffer to two owners.
+ *
+ * @example Rent and return
+ * ```ts
+ * import { MemoryPool } from "@catga/memory/pool";
+ *
+ * const pool = new MemoryPool();
+ * const bytes = pool.rent(100); // 100 bytes, backed by a 128-byte buffer
+ * bytes[0] = 42;
+ * pool.return(bytes);
+ * console.log(pool.stats().outstanding); // 0
+ * ```
+ */
+export class MemoryPool {
+  /** Whether debug checks are on (see {@linkcode MemoryPoolOptions.debug}). */
+  readonly debug: boolean;
+  /** Whether pooling is on (see {@linkcode MemoryPoolOptions.enabled}). */
+  readonly enabled: boolean;
+  /** Whether returned buffers are zero-filled. */
+  readonly clearOnReturn: boolean;
+  /** The most bytes retained while not rented. */
+  readonly maxRetainedBytes: number;
+
+  #tiers: readonly PoolTier[];
+  /** The largest pooled class size; larger rents are unpooled. */
+  #maxPooledSize: number;
+  /** Free buffers per class, used as stacks. */
+  #free: BufferSlot[][] = [];
+  #classCap: number[] = [];
+  #classTier: number[] = [];
+  #classHits: Float64Array;
+  #classMisses: Float64Array;
+  #empty: Uint8Array = new Uint8Array(0);
+  #rented = 0;
+  #returned = 0;
+  #unpooled = 0;
+  #dropped = 0;
+  #retainedBytes = 0;
+
+  /**
+   * Creates a pool.
+   *
+   * @param options Tiers, caps and switches; see {@linkcode MemoryPoolOptions}.
+   * @throws {RangeError} When the tiers are not ascending powers of two ≤ 1 GiB, or a cap is negative.
+   * @example A pool for sensitive data
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const pool = new MemoryPool({ clearOnReturn: true, maxRetainedBytes: 4 << 20 });
+   * ```
+   */
+  constructor(options: MemoryPoolOptions = {}) {
+    this.enabled = options.enabled ?? true;
+    this.clearOnReturn = options.clearOnReturn ?? false;
+    this.debug = options.debug ?? false;
+    this.maxRetainedBytes = checkCount(
+      options.maxRetainedBytes ?? DEFAULT_MAX_RETAINED_BYTES,
+      "maxRetainedBytes",
+    );
+    this.#tiers = checkTiers(options.tiers ?? DEFAULT_TIERS);
+    let size = MIN_CLASS_SIZE;
+    for (let t = 0; t < this.#tiers.length; t++) {
+      for (; size <= this.#tiers[t].maxSize; size *= 2) {
+        this.#free.push([]);
+        this.#classCap.push(this.#tiers[t].maxBuffersPerClass);
+        this.#classTier.push(t);
+      }
+    }
+    this.#maxPooledSize = this.#free.length === 0 ? 0 : size / 2;
+    this.#classHits = new Float64Array(this.#free.length);
+    this.#classMisses = new Float64Array(this.#free.length);
+    if (this.debug) {
+      attachLeakTracker(this, new LeakTracker(options.onLeak ?? warnLeak));
+    }
+  }
+
+  /**
+   * The process-wide pool with default options, created on first use.
+   *
+   * @returns The shared pool.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const bytes = MemoryPool.shared.rent(16);
+   * MemoryPool.shared.return(bytes);
+   * ```
+   */
+  static get shared(): MemoryPool {
+    return sharedPool ??= new MemoryPool();
+  }
+
+  /**
+   * Rents a buffer of exactly `length` bytes. Its `.buffer` belongs to the
+   * pool and is a whole size class long; contents are unspecified.
+   * Requests above the largest class are allocated plainly (counted as unpooled).
+   *
+   * @param length The number of bytes; 0 gives an empty array.
+   * @returns A view of `length` bytes at offset 0 of a pooled buffer.
+   * @throws {RangeError} When `length` is negative, fractional, NaN or ≥ 2^31.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const pool = new MemoryPool();
+   * const bytes = pool.rent(1000);
+   * console.log(bytes.length, bytes.buffer.byteLength); // 1000 1024
+   * pool.return(bytes);
+   * ```
+   */
+  rent(length: number): Uint8Array {
+    if (
+      (length | 0) !== length || length <= 0 || length > this.#maxPooledSize ||
+      !this.enabled
+    ) {
+      return this.#rentUnpooled(length);
+    }
+    const c = length <= MIN_CLASS_SIZE ? 0 : 32 - MIN_CLASS_SHIFT - Math.clz32(length - 1);
+    let slot = this.#free[c].pop();
+    if (slot === undefined) {
+      slot = new BufferSlot(this, new ArrayBuffer(MIN_CLASS_SIZE << c), c);
+      this.#classMisses[c]++;
+    } else {
+      slot.lent = true;
+      this.#retainedBytes -= slot.full.length;
+      this.#classHits[c]++;
+    }
+    this.#rented++;
+    const full = slot.full;
+    return length === full.length ? full : new Uint8Array(slot.buffer, 0, length);
+  }
+
+  /**
+   * Takes back a buffer that {@linkcode MemoryPool.rent} handed out. Any view
+   * of it is accepted. Do not touch the buffer afterwards.
+   *
+   * @param bytes A view of a rented buffer.
+   * @throws {TypeError} When it was already returned or was never rented from this pool; the pool is unchanged.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const pool = new MemoryPool();
+   * const bytes = pool.rent(10);
+   * pool.return(bytes);
+   * ```
+   */
+  return(bytes: Uint8Array): void {
+    const buffer = bytes?.buffer as SlottedBuffer | undefined;
+    const slot = buffer?.[SLOT];
+    if (slot === undefined || slot.pool !== this || !slot.lent || slot.buffer !== buffer) {
+      this.#rejectReturn(bytes, slot);
+      return;
+    }
+    slot.lent = false;
+    this.#returned++;
+    if (this.clearOnReturn) slot.full.fill(0);
+    const c = slot.sizeClass;
+    // Unpooled buffers (too large, or pooling off) are simply let go.
+    if (c < 0) {
+      if (this.debug) buffer.transfer(0);
+      return;
+    }
+    const free = this.#free[c];
+    const size = slot.full.length;
+    if (free.length >= this.#classCap[c] || this.#retainedBytes + size > this.maxRetainedBytes) {
+      this.#dropped++;
+      if (this.debug) buffer.transfer(0);
+      return;
+    }
+    if (this.debug) this.#detachStaleViews(slot);
+    free.push(slot);
+    this.#retainedBytes += size;
+  }
+
+  /**
+   * Rents `length` bytes with an owner that returns them on dispose.
+   *
+   * @param length The number of bytes.
+   * @returns The owner of the rented bytes.
+   * @throws {RangeError} When `length` is negative, fractional, NaN or ≥ 2^31.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * using owned = MemoryPool.shared.rentOwned(32);
+   * owned.bytes.fill(1);
+   * ```
+   */
+  rentOwned(length: number): PooledBytes {
+    return new PooledBytes(this, this.rent(length));
+  }
+
+  /**
+   * Creates a growable writer that rents its buffers from this pool.
+   *
+   * @param initialCapacity Bytes to rent up front. Default 256.
+   * @param options The writer's maximum capacity.
+   * @returns A new writer; dispose it to return its buffer.
+   * @throws {RangeError} When `initialCapacity` is not a valid length or exceeds `maxCapacity`.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * using writer = MemoryPool.shared.rentWriter();
+   * writer.write(new Uint8Array([1, 2, 3]));
+   * console.log(writer.writtenCount); // 3
+   * ```
+   */
+  rentWriter(
+    initialCapacity = 256,
+    options?: BufferWriterOptions,
+  ): BufferWriter {
+    return new BufferWriter(this, initialCapacity, options);
+  }
+
+  /**
+   * A snapshot of the pool's counters.
+   *
+   * @returns Totals and per-tier figures.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const pool = new MemoryPool();
+   * pool.return(pool.rent(8));
+   * console.log(pool.stats().returned); // 1
+   * ```
+   */
+  stats(): PoolStats {
+    const tiers: TierStats[] = this.#tiers.map((tier) => ({
+      name: tier.name,
+      maxSize: tier.maxSize,
+      hits: 0,
+      misses: 0,
+      retainedBuffers: 0,
+      retainedBytes: 0,
+    }));
+    let hits = 0;
+    let misses = 0;
+    for (let c = 0; c < this.#free.length; c++) {
+      const tier = tiers[this.#classTier[c]] as {
+        hits: number;
+        misses: number;
+        retainedBuffers: number;
+        retainedBytes: number;
+      };
+      tier.hits += this.#classHits[c];
+      tier.misses += this.#classMisses[c];
+      tier.retainedBuffers += this.#free[c].length;
+      tier.retainedBytes += this.#free[c].length * (MIN_CLASS_SIZE << c);
+      hits += this.#classHits[c];
+      misses += this.#classMisses[c];
+    }
+    return {
+      rented: this.#rented,
+      returned: this.#returned,
+      outstanding: this.#rented - this.#returned,
+      hits,
+      misses,
+      unpooled: this.#unpooled,
+      dropped: this.#dropped,
+      retainedBytes: this.#retainedBytes,
+      tiers,
+    };
+  }
+
+  /**
+   * Releases every retained buffer to the garbage collector.
+   *
+   * @returns The number of bytes released.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const pool = new MemoryPool();
+   * pool.return(pool.rent(1000));
+   * console.log(pool.trim()); // 1024
+   * ```
+   */
+  trim(): number {
+    const released = this.#retainedBytes;
+    for (const free of this.#free) free.length = 0;
+    this.#retainedBytes = 0;
+    return released;
+  }
+
+  /** The cold path of `rent`: empty, invalid, oversized, or pooling off. */
+  #rentUnpooled(length: number): Uint8Array {
+    checkLength(length);
+    if (length === 0) return this.#empty;
+    const slot = new BufferSlot(this, new ArrayBuffer(length), -1);
+    this.#rented++;
+    this.#unpooled++;
+    return slot.full;
+  }
+
+  /** Debug mode: move the bytes to a new ArrayBuffer so every stale view reads as empty. */
+  #detachStaleViews(slot: BufferSlot): void {
+    const buffer = slot.buffer.transfer() as SlottedBuffer;
+    buffer[SLOT] = slot;
+    slot.buffer = buffer;
+    slot.full = new Uint8Array(buffer);
+  }
+
+  #rejectReturn(bytes: Uint8Array, slot: BufferSlot | undefined): void {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new TypeError("Cannot return buffer: expected a Uint8Array");
+    }
+    if (bytes.buffer === this.#empty.buffer) return; // rent(0) hands out a shared empty view
+    if (slot !== undefined && slot.pool === this) {
+      throw new TypeError("Cannot return buffer: it was already returned");
+    }
+    throw new TypeError("Cannot return buffer: it was not rented from this pool");
+  }
+}
+
+/**
+ * Checks a requested buffer length.
+ *
+ * @throws {TypeError} When `length` is not a number.
+ * @throws {RangeError} When `length` is not an integer in [0, 2^31).
+ */
+export function checkLength(length: number): void {
+  if (typeof length !== "number") {
+    throw new TypeError(
+      `Cannot rent buffer: length must be a number, got ${typeof length}`,
+    );
+  }
+  if (!Number.isInteger(length) || length < 0 || length > MAX_LENGTH) {
+    throw new RangeError(
+      `Cannot rent buffer: length must be an integer from 0 to ${MAX_LENGTH}, got ${
+        String(length)
+      }`,
+    );
+  }
+}
+
+function checkCount(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(
+      `Cannot create pool: ${name} must be a non-negative integer, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function checkTiers(tiers: readonly PoolTier[]): readonly PoolTier[] {
+  let previous = MIN_CLASS_SIZE / 2;
+  for (const tier of tiers) {
+    const { maxSize } = tier;
+    if (
+      !Number.isInteger(maxSize) || maxSize <= previous || maxSize > 2 ** 30 ||
+      (maxSize & (maxSize - 1)) !== 0
+    ) {
+      throw new RangeError(
+        `Cannot create pool: tier "${tier.name}" maxSize must be a power of two above ${previous} and at most 2^30, got ${maxSize}`,
+      );
+    }
+    checkCount(
+      tier.maxBuffersPerClass,
+      `tier "${tier.name}" maxBuffersPerClass`,
+    );
+    previous = maxSize;
+  }
+  return tiers.map((tier) => Object.freeze({ ...tier }));
+}

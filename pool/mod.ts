@@ -1,0 +1,38 @@
+/**
+ * The pool layer of `@catga/memory`: a tiered byte pool, pooled owners, a
+ * growable buffer writer, and a pool of object arrays for batches.
+ *
+ * @example Write a message into pooled memory
+ * ```ts
+ * import { MemoryPool } from "@catga/memory/pool";
+ *
+ * using writer = MemoryPool.shared.rentWriter();
+ * writer.write(new TextEncoder().encode("hello"));
+ * console.log(writer.writtenCount); // 5
+ * ```
+ *
+ * @module
+ */
+export { MemoryPool } from "./memory_pool.ts";
+export { PooledBytes } from "./pooled_bytes.ts";
+export {
+  BufferWriter,
+  type BufferWriterOptions,
+  DEFAULT_MAX_WRITER_CAPACITY,
+} from "./buffer_writer.ts";
+export {
+  ObjectArrayPool,
+  type ObjectArrayPoolOptions,
+  rentArray,
+  RentedArray,
+} from "./object_array_pool.ts";
+export {
+  DEFAULT_MAX_RETAINED_BYTES,
+  DEFAULT_TIERS,
+  type LeakHandler,
+  type LeakReport,
+  type MemoryPoolOptions,
+  MIN_CLASS_SIZE,
+  type PoolTier,
+} from "./options.ts";
+export type { PoolStats, TierStats } from "./stats.ts";

@@ -1,0 +1,58 @@
+/**
+ * Options and defaults for {@linkcode MemoryPool}.
+ *
+ * @module
+ */
+
+/** One tier of a {@linkcode MemoryPool}: a run of power-of-two size classes. */
+export interface PoolTier {
+  /** A label for stats, e.g. "small". */
+  readonly name: string;
+  /** The largest size class of the tier, in bytes (a power of two). */
+  readonly maxSize: number;
+  /** How many free buffers each size class of this tier may retain. */
+  readonly maxBuffersPerClass: number;
+}
+
+/** Called when a debug-mode owner or writer is garbage-collected without being disposed. */
+export type LeakHandler = (report: LeakReport) => void;
+
+/** What a debug-mode pool knows about an owner that was never disposed. */
+export interface LeakReport {
+  /** "PooledBytes" or "BufferWriter". */
+  readonly kind: string;
+  /** The stack where the owner was rented. */
+  readonly stack: string;
+}
+
+/** Options for {@linkcode MemoryPool}. */
+export interface MemoryPoolOptions {
+  /** Size tiers, smallest first. Default: small ≤ 4 KiB (64 per class), medium ≤ 64 KiB (16), large ≤ 1 MiB (4). */
+  tiers?: readonly PoolTier[];
+  /** The most bytes the pool keeps while they are not rented. Default 32 MiB. */
+  maxRetainedBytes?: number;
+  /** `false` turns pooling off: every rent allocates and nothing is retained. Default `true`. */
+  enabled?: boolean;
+  /** Zero-fill buffers when they come back, for sensitive data. Default `false`. */
+  clearOnReturn?: boolean;
+  /**
+   * Debug checks: returned buffers are detached so stale views read as empty, and owners or
+   * writers collected without being disposed are reported. Default `false`.
+   */
+  debug?: boolean;
+  /** Where debug mode reports leaks. Default: `console.warn`. */
+  onLeak?: LeakHandler;
+}
+
+/** The smallest size class, in bytes. Smaller requests share it. */
+export const MIN_CLASS_SIZE: number = 16;
+
+/** The default tiers: small ≤ 4 KiB, medium ≤ 64 KiB, large ≤ 1 MiB. */
+export const DEFAULT_TIERS: readonly PoolTier[] = Object.freeze([
+  Object.freeze({ name: "small", maxSize: 4 * 1024, maxBuffersPerClass: 64 }),
+  Object.freeze({ name: "medium", maxSize: 64 * 1024, maxBuffersPerClass: 16 }),
+  Object.freeze({ name: "large", maxSize: 1024 * 1024, maxBuffersPerClass: 4 }),
+]);
+
+/** The default {@linkcode MemoryPoolOptions.maxRetainedBytes}: 32 MiB. */
+export const DEFAULT_MAX_RETAINED_BYTES: number = 32 * 1024 * 1024;

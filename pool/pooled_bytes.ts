@@ -1,0 +1,147 @@
+/**
+ * {@linkcode PooledBytes}: pooled memory with one owner, returned on dispose.
+ *
+ * @module
+ */
+import type { MemoryPool } from "./memory_pool.ts";
+import { leakTrackerOf } from "./leak_tracker.ts";
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Bytes rented from a {@linkcode MemoryPool} with exactly one owner: the
+ * analogue of .NET's `IMemoryOwner<byte>`. Dispose it (ideally with `using`)
+ * to give the buffer back; afterwards every access throws.
+ *
+ * @example Rent, fill and give back
+ * ```ts
+ * import { MemoryPool } from "@catga/memory/pool";
+ *
+ * const pool = new MemoryPool();
+ * {
+ *   using owned = pool.rentOwned(4);
+ *   owned.bytes.set([1, 2, 3, 4]);
+ *   console.log(owned.length); // 4
+ * } // returned here
+ * console.log(pool.stats().outstanding); // 0
+ * ```
+ */
+export class PooledBytes implements Disposable {
+  #pool: MemoryPool | null;
+  #bytes: Uint8Array;
+
+  /**
+   * Wraps a view of a buffer rented from `pool`, so that disposing the owner returns it.
+   * Encoders use this to hand out the part of a rented buffer they filled.
+   *
+   * @param pool The pool the buffer was rented from.
+   * @param bytes A view (any offset and length) of that rented buffer.
+   * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   * @example Own a filled prefix of a rented buffer
+   * ```ts
+   * import { MemoryPool, PooledBytes } from "@catga/memory/pool";
+   *
+   * const pool = new MemoryPool();
+   * const buffer = pool.rent(64);
+   * buffer.set([104, 105]);
+   * using owned = new PooledBytes(pool, buffer.subarray(0, 2));
+   * console.log(owned.length); // 2
+   * ```
+   */
+  constructor(pool: MemoryPool, bytes: Uint8Array) {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new TypeError("Cannot own pooled bytes: expected a Uint8Array");
+    }
+    this.#pool = pool;
+    this.#bytes = bytes;
+    if (pool.debug) leakTrackerOf(pool)?.track(this, "PooledBytes");
+  }
+
+  /**
+   * The owned bytes.
+   *
+   * @returns A view of the owned bytes; do not keep it after dispose.
+   * @throws {TypeError} After dispose.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * using owned = new MemoryPool().rentOwned(3);
+   * owned.bytes.fill(7);
+   * ```
+   */
+  get bytes(): Uint8Array {
+    if (this.#pool === null) throw disposedError();
+    return this.#bytes;
+  }
+
+  /**
+   * The number of owned bytes.
+   *
+   * @returns The length of {@linkcode PooledBytes.bytes}.
+   * @throws {TypeError} After dispose.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * using owned = new MemoryPool().rentOwned(3);
+   * console.log(owned.length); // 3
+   * ```
+   */
+  get length(): number {
+    if (this.#pool === null) throw disposedError();
+    return this.#bytes.length;
+  }
+
+  /**
+   * Whether the bytes were given back.
+   *
+   * @returns `true` after {@linkcode PooledBytes.dispose}.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const owned = new MemoryPool().rentOwned(3);
+   * owned.dispose();
+   * console.log(owned.disposed); // true
+   * ```
+   */
+  get disposed(): boolean {
+    return this.#pool === null;
+  }
+
+  /**
+   * Returns the buffer to its pool. Calling it again does nothing.
+   *
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const owned = new MemoryPool().rentOwned(3);
+   * owned.dispose();
+   * owned.dispose(); // no-op
+   * ```
+   */
+  dispose(): void {
+    const pool = this.#pool;
+    if (pool === null) return;
+    this.#pool = null;
+    const bytes = this.#bytes;
+    this.#bytes = EMPTY;
+    if (pool.debug) leakTrackerOf(pool)?.untrack(this);
+    pool.return(bytes);
+  }
+
+  /**
+   * Same as {@linkcode PooledBytes.dispose}, for `using`.
+   *
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * using owned = new MemoryPool().rentOwned(3);
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+function disposedError(): TypeError {
+  return new TypeError("Cannot use pooled bytes: they were already disposed");
+}
