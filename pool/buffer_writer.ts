@@ -243,6 +243,32 @@ export class BufferWriter implements Disposable {
   }
 
   /**
+   * Discards what was written after the first `length` bytes; encoders use
+   * it to roll back a failed write.
+   *
+   * @param length The number of written bytes to keep.
+   * @throws {RangeError} When `length` is negative, fractional, or more than `writtenCount`.
+   * @throws {TypeError} After dispose.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * using writer = MemoryPool.shared.rentWriter();
+   * writer.write(new Uint8Array([1, 2, 3]));
+   * writer.truncate(1);
+   * console.log(writer.written); // Uint8Array(1) [ 1 ]
+   * ```
+   */
+  truncate(length: number): void {
+    if (this.#disposed) throw disposedError();
+    if ((length | 0) !== length || length < 0 || length > this.#count) {
+      throw new RangeError(
+        `Cannot truncate buffer writer to ${length}: only ${this.#count} bytes are written`,
+      );
+    }
+    this.#count = length;
+  }
+
+  /**
    * An exact-size copy of the written bytes that the caller owns.
    *
    * @returns A new array.

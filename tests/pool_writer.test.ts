@@ -175,6 +175,17 @@ describe("BufferWriter", () => {
     }
   });
 
+  test("truncate keeps a prefix and rejects lengths beyond what was written", () => {
+    using writer = new MemoryPool().rentWriter();
+    writer.write(new Uint8Array([1, 2, 3, 4]));
+    writer.truncate(2);
+    assert.deepEqual(writer.written, new Uint8Array([1, 2]));
+    assert.throws(() => writer.truncate(3), RangeError);
+    assert.throws(() => writer.truncate(-1), RangeError);
+    writer.truncate(0);
+    assert.equal(writer.writtenCount, 0);
+  });
+
   test("toBytes is an exact-size copy the caller owns", () => {
     using writer = new MemoryPool().rentWriter();
     writer.write(new Uint8Array([1, 2]));
