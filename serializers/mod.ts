@@ -1,0 +1,21 @@
+/**
+ * The serializers of `@catga/memory`: the {@linkcode MessageSerializer}
+ * contract, a pooled {@linkcode JsonSerializer} and a full-spec
+ * {@linkcode MsgPackSerializer}.
+ *
+ * @example Serialize into pooled memory
+ * ```ts
+ * import { MsgPackSerializer } from "@catga/memory/serializers";
+ *
+ * const msgpack = new MsgPackSerializer();
+ * using owned = msgpack.serializePooled({ id: 1, name: "order.created" });
+ * console.log(msgpack.deserialize(owned.bytes)); // { id: 1, name: "order.created" }
+ * ```
+ *
+ * @module
+ */
+export type { MessageSerializer, SerializerOptions } from "./types.ts";
+export { JsonSerializer, type JsonSerializerOptions, type JsonStrategy } from "./json.ts";
+export { MsgPackSerializer } from "./msgpack.ts";
+export { MsgPackExt } from "./msgpack_ext.ts";
+export { DEFAULT_MAX_DEPTH, type MsgPackSerializerOptions } from "./msgpack_options.ts";

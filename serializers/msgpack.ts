@@ -1,0 +1,322 @@
+/**
+ * {@linkcode MsgPackSerializer}: the full MessagePack spec, written through
+ * one reused buffer per instance and copied out once.
+ *
+ * @module
+ */
+import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import type { MessageSerializer } from "./types.ts";
+import { MsgPackEncoder } from "./msgpack_encoder.ts";
+import { MsgPackDecoder } from "./msgpack_decoder.ts";
+import { DEFAULT_MAX_DEPTH, type MsgPackSerializerOptions } from "./msgpack_options.ts";
+
+/**
+ * A MessagePack serializer covering the whole spec: nil, bool, every int
+ * width (int64/uint64 outside the safe range as `bigint`), float32/64,
+ * str, bin (`Uint8Array`), array, map (plain objects, or `Map` with
+ * `mapType: "map"`), ext ({@linkcode MsgPackExt}) and the timestamp ext
+ * (`Date`, all three formats).
+ *
+ * Encoding: `undefined` writes nil; other typed arrays, `DataView` and
+ * `ArrayBuffer` write their bytes as bin; objects other than the types above
+ * write their own enumerable string keys as a map. Decoding: bin and ext
+ * payloads are copies, so nothing refers to the input afterwards.
+ *
+ * Each instance owns one scratch buffer and a map-key cache; instances share
+ * no mutable state. An instance is not meant for concurrent use from several
+ * threads (it never is in JS), but re-entrant calls from getters are safe.
+ *
+ * @example Round-trip a message
+ * ```ts
+ * import { MsgPackSerializer } from "@catga/memory/serializers";
+ *
+ * const msgpack = new MsgPackSerializer();
+ * const bytes = msgpack.serialize({ id: 1, at: new Date(0), tags: ["a"] });
+ * console.log(msgpack.deserialize(bytes)); // { id: 1, at: 1970-01-01T00:00:00.000Z, tags: [ "a" ] }
+ * ```
+ */
+export class MsgPackSerializer implements MessageSerializer {
+  /** Always "application/msgpack". */
+  readonly contentType: string = "application/msgpack";
+  readonly #pool: MemoryPool;
+  readonly #options: MsgPackSerializerOptions;
+  readonly #encoder: MsgPackEncoder;
+  readonly #decoder: MsgPackDecoder;
+  readonly #allowTrailingBytes: boolean;
+  /** The last message size, a hint for how much room to ask a writer for. */
+  #lastLength = 0;
+
+  /**
+   * Creates a serializer.
+   *
+   * @param options The pool, int64 and map decoding, float32 preference, depth limit and trailing-byte policy.
+   * @throws {RangeError} When `maxDepth` is not a non-negative integer.
+   * @throws {TypeError} When `int64` or `mapType` has an unknown value.
+   *
+   * @example Decode maps as `Map` and 64-bit ints always as numbers
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   *
+   * const msgpack = new MsgPackSerializer({ mapType: "map", int64: "number" });
+   * console.log(msgpack.deserialize(msgpack.serialize({ a: 1 }))); // Map(1) { "a" => 1 }
+   * ```
+   */
+  constructor(options: MsgPackSerializerOptions = {}) {
+    const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+      throw new RangeError(
+        `Cannot create MsgPackSerializer: maxDepth ${maxDepth} is not a non-negative integer`,
+      );
+    }
+    const int64 = options.int64 ?? "bigint";
+    if (int64 !== "bigint" && int64 !== "number") {
+      throw new TypeError(
+        `Cannot create MsgPackSerializer: int64 must be "bigint" or "number", got ${String(int64)}`,
+      );
+    }
+    const mapType = options.mapType ?? "object";
+    if (mapType !== "object" && mapType !== "map") {
+      throw new TypeError(
+        `Cannot create MsgPackSerializer: mapType must be "object" or "map", got ${
+          String(mapType)
+        }`,
+      );
+    }
+    this.#options = { ...options };
+    this.#pool = options.pool ?? MemoryPool.shared;
+    this.#allowTrailingBytes = options.allowTrailingBytes ?? false;
+    this.#encoder = new MsgPackEncoder({
+      maxDepth,
+      preferFloat32: options.preferFloat32 ?? false,
+    });
+    this.#decoder = new MsgPackDecoder({
+      maxDepth,
+      int64AsNumber: int64 === "number",
+      mapAsMap: mapType === "map",
+    });
+  }
+
+  /** An encoder free for this call: ours, or a fresh one when a getter re-enters us. */
+  #freeEncoder(): MsgPackEncoder {
+    const encoder = this.#encoder;
+    if (!encoder.busy) return encoder;
+    return new MsgPackEncoder({ maxDepth: encoder.maxDepth, preferFloat32: encoder.preferFloat32 });
+  }
+
+  /**
+   * Serializes a value into a new exact-size array that the caller owns.
+   *
+   * @param value The message.
+   * @returns The encoded bytes (never a view of an internal buffer).
+   * @throws {TypeError} For a function, symbol, invalid Date, bigint outside 64 bits or circular structure (the message names the path).
+   * @throws {RangeError} When nesting exceeds `maxDepth` or the message exceeds 4 GiB.
+   *
+   * @example Encode a small object
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   *
+   * console.log(new MsgPackSerializer().serialize({ a: 1 })); // Uint8Array(4) [ 129, 161, 97, 1 ]
+   * ```
+   */
+  serialize(value: unknown): Uint8Array {
+    const encoder = this.#freeEncoder();
+    const length = encoder.encodeToScratch(value);
+    const bytes = encoder.scratchView(length).slice();
+    encoder.releaseScratch();
+    this.#lastLength = length;
+    return bytes;
+  }
+
+  /**
+   * Appends the encoding of a value to a writer. It writes straight into the
+   * writer's buffer when there is room, otherwise it encodes into scratch
+   * space first and copies once.
+   *
+   * @param value The message.
+   * @param writer The writer to append to.
+   * @returns The number of bytes appended.
+   * @throws {TypeError} When the value cannot be represented; the writer is left as it was.
+   * @throws {RangeError} When nesting exceeds `maxDepth`, or the writer cannot grow enough.
+   *
+   * @example Append two messages to one writer
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   *
+   * const msgpack = new MsgPackSerializer();
+   * using writer = MemoryPool.shared.rentWriter();
+   * msgpack.serializeTo(1, writer);
+   * msgpack.serializeTo("a", writer);
+   * console.log(writer.written); // Uint8Array(3) [ 1, 161, 97 ]
+   * ```
+   */
+  serializeTo(value: unknown, writer: BufferWriter): number {
+    const encoder = this.#freeEncoder();
+    const start = writer.writtenCount;
+    // Ask for about the last message's size (capped) so the direct path usually fits.
+    const buffer = writer.reserve(Math.min(this.#lastLength, MAX_SIZE_HINT) + 16);
+    const end = encoder.encodeBounded(value, buffer, start);
+    if (end >= 0) {
+      const length = end - start;
+      writer.advance(length);
+      this.#lastLength = length;
+      return length;
+    }
+    const length = encoder.encodeToScratch(value);
+    this.#lastLength = length;
+    const target = writer.reserve(length);
+    target.set(encoder.scratchView(length), writer.writtenCount);
+    writer.advance(length);
+    encoder.releaseScratch();
+    return length;
+  }
+
+  /**
+   * Serializes a value into pooled memory; dispose the result to return it.
+   *
+   * @param value The message.
+   * @returns The pooled encoded bytes.
+   * @throws {TypeError} When the value cannot be represented (nothing is rented then).
+   * @throws {RangeError} When nesting exceeds `maxDepth`.
+   *
+   * @example Encode into pooled memory
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   *
+   * using owned = new MsgPackSerializer().serializePooled([1, 2]);
+   * console.log(owned.bytes); // Uint8Array(3) [ 146, 1, 2 ]
+   * ```
+   */
+  serializePooled(value: unknown): PooledBytes {
+    const encoder = this.#freeEncoder();
+    const length = encoder.encodeToScratch(value);
+    const pool = this.#pool;
+    const bytes = pool.rent(length);
+    bytes.set(encoder.scratchView(length));
+    encoder.releaseScratch();
+    this.#lastLength = length;
+    return new PooledBytes(pool, bytes);
+  }
+
+  /**
+   * Serializes a value into `dest` if it fits. On -1 (and on a throw) the
+   * contents of `dest` are unspecified.
+   *
+   * @param value The message.
+   * @param dest The destination.
+   * @returns The bytes written, or -1 when `dest` is too small (never throws for lack of room).
+   * @throws {TypeError} When the value cannot be represented.
+   * @throws {RangeError} When nesting exceeds `maxDepth`.
+   *
+   * @example Encode into a fixed buffer
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   *
+   * const msgpack = new MsgPackSerializer();
+   * const dest = new Uint8Array(8);
+   * console.log(msgpack.trySerialize("hi", dest)); // 3
+   * console.log(msgpack.trySerialize("too long for eight bytes", dest)); // -1
+   * ```
+   */
+  trySerialize(value: unknown, dest: Uint8Array): number {
+    const encoder = this.#freeEncoder();
+    const end = encoder.encodeBounded(value, dest, 0);
+    if (end >= 0) return end;
+    // Out of room near the end may be the slack check, not a real overflow.
+    const length = encoder.encodeToScratch(value);
+    const fits = length <= dest.length;
+    if (fits) dest.set(encoder.scratchView(length));
+    encoder.releaseScratch();
+    return fits ? length : -1;
+  }
+
+  /**
+   * Decodes one message from any view (its offset and length are respected).
+   *
+   * @param bytes The encoded message.
+   * @returns The decoded value.
+   * @throws {RangeError} When the input ends early, a length prefix runs past it, or nesting exceeds `maxDepth` (the message names the byte offset).
+   * @throws {SyntaxError} For the reserved byte 0xc1, bytes after the value (unless `allowTrailingBytes`), an invalid timestamp or an unusable map key.
+   * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   *
+   * @example Decode a message
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   *
+   * console.log(new MsgPackSerializer().deserialize(new Uint8Array([0x92, 0x01, 0xc3]))); // [ 1, true ]
+   * ```
+   */
+  deserialize<T = unknown>(bytes: Uint8Array): T {
+    const decoder = this.#decoder;
+    if (!(bytes instanceof Uint8Array)) throw notBytes(bytes);
+    decoder.begin(bytes);
+    try {
+      const value = decoder.read();
+      if (decoder.pos !== decoder.end && !this.#allowTrailingBytes) {
+        throw new SyntaxError(
+          `Cannot decode MessagePack: ${
+            decoder.end - decoder.pos
+          } unexpected bytes after the value at offset ${decoder.pos}`,
+        );
+      }
+      return value as T;
+    } finally {
+      decoder.finish();
+    }
+  }
+
+  /**
+   * Decodes a sequence of concatenated messages (a MessagePack stream).
+   *
+   * @param bytes Zero or more encoded messages back to back.
+   * @returns The decoded values, in order.
+   * @throws {RangeError} When the last message is cut short, or for any error `deserialize` reports.
+   * @throws {SyntaxError} As `deserialize` does.
+   * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   *
+   * @example Decode two concatenated messages
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   *
+   * console.log(new MsgPackSerializer().deserializeSequence(new Uint8Array([0x01, 0xa1, 0x61]))); // [ 1, "a" ]
+   * ```
+   */
+  deserializeSequence<T = unknown>(bytes: Uint8Array): T[] {
+    const decoder = this.#decoder;
+    if (!(bytes instanceof Uint8Array)) throw notBytes(bytes);
+    decoder.begin(bytes);
+    try {
+      const values: T[] = [];
+      while (decoder.pos < decoder.end) values.push(decoder.read() as T);
+      return values;
+    } finally {
+      decoder.finish();
+    }
+  }
+
+  /**
+   * The options this serializer was created with (a copy).
+   *
+   * @returns The options.
+   *
+   * @example Read the options back
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   *
+   * console.log(new MsgPackSerializer({ maxDepth: 64 }).options.maxDepth); // 64
+   * ```
+   */
+  get options(): MsgPackSerializerOptions {
+    return { ...this.#options };
+  }
+}
+
+const MAX_SIZE_HINT = 1024 * 1024;
+
+function notBytes(value: unknown): TypeError {
+  return new TypeError(
+    `Cannot decode MessagePack: expected a Uint8Array, got ${
+      value === null ? "null" : typeof value
+    }`,
+  );
+}

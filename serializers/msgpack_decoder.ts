@@ -1,0 +1,380 @@
+/**
+ * The MessagePack decoder core: reads a value tree from a byte view, with
+ * bounds checked before every read and allocation, a depth limit, and a
+ * per-instance cache of map keys. Internal to the serializers;
+ * {@linkcode MsgPackSerializer} is the public face.
+ *
+ * @module
+ */
+import { MsgPackExt, TIMESTAMP_EXT_TYPE } from "./msgpack_ext.ts";
+import { readUtf8Native } from "./msgpack_utf8.ts";
+import { StringCache } from "./msgpack_string_cache.ts";
+// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
+import type { MsgPackSerializer } from "./msgpack.ts";
+
+const EMPTY = new Uint8Array(0);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const TWO_32 = 0x100000000;
+/** Map keys up to 31 bytes (any fixstr) go through a 512-slot cache. */
+const KEY_CACHE_BITS = 9;
+/** Values up to 16 bytes (enum-like strings repeat) go through a 256-slot cache. */
+const VALUE_CACHE_BITS = 8;
+const VALUE_CACHE_MAX = 16;
+const MAX_DATE_SECONDS = 8.64e12;
+const defineProperty = Object.defineProperty;
+
+/** Decoder settings. */
+export interface DecoderSettings {
+  /** Maximum nesting depth. */
+  maxDepth: number;
+  /** Decode int64/uint64 always as numbers. */
+  int64AsNumber: boolean;
+  /** Decode maps as `Map`. */
+  mapAsMap: boolean;
+}
+
+/** Reads MessagePack; one instance per serializer, never shared. */
+export class MsgPackDecoder {
+  src: Uint8Array = EMPTY;
+  pos = 0;
+  end = 0;
+  depthLeft: number;
+  /** Elements still allowed across all arrays of this message, so nested length prefixes can't force huge allocations. */
+  arrayBudget = 0;
+  readonly maxDepth: number;
+  readonly int64AsNumber: boolean;
+  readonly mapAsMap: boolean;
+  readonly #keys = new StringCache(KEY_CACHE_BITS, 31);
+  readonly #values = new StringCache(VALUE_CACHE_BITS, VALUE_CACHE_MAX);
+  readonly #float64 = new Float64Array(1);
+  readonly #float32 = new Float32Array(this.#float64.buffer, 0, 1);
+  readonly #floatBytes = new Uint8Array(this.#float64.buffer);
+
+  constructor(settings: DecoderSettings) {
+    this.maxDepth = settings.maxDepth;
+    this.int64AsNumber = settings.int64AsNumber;
+    this.mapAsMap = settings.mapAsMap;
+    this.depthLeft = settings.maxDepth;
+  }
+
+  /** Starts reading `bytes` from its first byte. */
+  begin(bytes: Uint8Array): void {
+    this.src = bytes;
+    this.pos = 0;
+    this.end = bytes.length;
+    this.arrayBudget = bytes.length;
+  }
+
+  /** Forgets the input (so no reference outlives the call). */
+  finish(): void {
+    this.src = EMPTY;
+    this.pos = 0;
+    this.end = 0;
+  }
+
+  /** Reads one value starting at `pos`. */
+  read(): unknown {
+    this.depthLeft = this.maxDepth;
+    return this.readValue();
+  }
+
+  readValue(): unknown {
+    const pos = this.pos;
+    if (pos >= this.end) throw this.#truncated(pos, 1);
+    const token = this.src[pos];
+    this.pos = pos + 1;
+    if (token < 0x80) return token;
+    if (token < 0x90) return this.readMap(token & 0x0f);
+    if (token < 0xa0) return this.readArray(token & 0x0f);
+    if (token < 0xc0) return this.readString(token & 0x1f);
+    if (token >= 0xe0) return token - 0x100;
+    switch (token) {
+      case 0xc0:
+        return null;
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc4:
+        return this.readBinary(this.readLength(1));
+      case 0xc5:
+        return this.readBinary(this.readLength(2));
+      case 0xc6:
+        return this.readBinary(this.readLength(4));
+      case 0xc7:
+        return this.readExt(this.readLength(1));
+      case 0xc8:
+        return this.readExt(this.readLength(2));
+      case 0xc9:
+        return this.readExt(this.readLength(4));
+      case 0xca:
+        return this.readFloat32();
+      case 0xcb:
+        return this.readFloat64();
+      case 0xcc:
+        return this.readLength(1);
+      case 0xcd:
+        return this.readLength(2);
+      case 0xce:
+        return this.readLength(4);
+      case 0xcf:
+        return this.readInt64(false);
+      case 0xd0:
+        return (this.readLength(1) << 24) >> 24;
+      case 0xd1:
+        return (this.readLength(2) << 16) >> 16;
+      case 0xd2:
+        return this.readLength(4) | 0;
+      case 0xd3:
+        return this.readInt64(true);
+      case 0xd4:
+        return this.readExt(1);
+      case 0xd5:
+        return this.readExt(2);
+      case 0xd6:
+        return this.readExt(4);
+      case 0xd7:
+        return this.readExt(8);
+      case 0xd8:
+        return this.readExt(16);
+      case 0xd9:
+        return this.readString(this.readLength(1));
+      case 0xda:
+        return this.readString(this.readLength(2));
+      case 0xdb:
+        return this.readString(this.readLength(4));
+      case 0xdc:
+        return this.readArray(this.readLength(2));
+      case 0xdd:
+        return this.readArray(this.readLength(4));
+      case 0xde:
+        return this.readMap(this.readLength(2));
+      case 0xdf:
+        return this.readMap(this.readLength(4));
+      default:
+        throw new SyntaxError(
+          `Cannot decode MessagePack: reserved byte 0x${token.toString(16)} at offset ${pos}`,
+        );
+    }
+  }
+
+  /** A big-endian unsigned integer of 1, 2 or 4 bytes. */
+  readLength(size: number): number {
+    const pos = this.pos;
+    if (this.end - pos < size) throw this.#truncated(pos, size);
+    const src = this.src;
+    this.pos = pos + size;
+    if (size === 1) return src[pos];
+    if (size === 2) return (src[pos] << 8) | src[pos + 1];
+    return src[pos] * 0x1000000 + ((src[pos + 1] << 16) | (src[pos + 2] << 8) | src[pos + 3]);
+  }
+
+  readString(length: number): string {
+    const start = this.pos;
+    if (this.end - start < length) throw this.#truncated(start, length);
+    const end = start + length;
+    this.pos = end;
+    if (length > VALUE_CACHE_MAX) return readUtf8Native(this.src, start, end);
+    return length === 0 ? "" : this.#values.get(this.src, start, end);
+  }
+
+  /** A map key; fixstr keys go through the key cache. */
+  readKey(): string {
+    const pos = this.pos;
+    if (pos >= this.end) throw this.#truncated(pos, 1);
+    const src = this.src;
+    const token = src[pos];
+    if ((token & 0xe0) !== 0xa0) return this.#otherKey(pos);
+    const length = token & 0x1f;
+    const start = pos + 1;
+    if (this.end - start < length) throw this.#truncated(start, length);
+    const end = start + length;
+    this.pos = end;
+    return length === 0 ? "" : this.#keys.get(src, start, end);
+  }
+
+  #otherKey(pos: number): string {
+    const key = this.readValue();
+    if (typeof key === "string") return key;
+    if (typeof key === "number" || typeof key === "bigint") return String(key);
+    throw new SyntaxError(
+      `Cannot decode MessagePack: a map key of type ${
+        key === null ? "nil" : typeof key
+      } at offset ${pos} cannot be an object key (use mapType: "map")`,
+    );
+  }
+
+  readArray(length: number): unknown[] {
+    const pos = this.pos;
+    // Every element takes at least one byte: check before allocating.
+    if (length > this.end - pos || (this.arrayBudget -= length) < 0) {
+      throw this.#truncated(pos, length);
+    }
+    if (--this.depthLeft < 0) throw this.#tooDeep(pos);
+    const array = new Array(length);
+    for (let i = 0; i < length; i++) array[i] = this.readValue();
+    this.depthLeft++;
+    return array;
+  }
+
+  readMap(length: number): unknown {
+    const pos = this.pos;
+    // Every entry takes at least two bytes.
+    if (length > (this.end - pos) / 2) throw this.#truncated(pos, length * 2);
+    if (--this.depthLeft < 0) throw this.#tooDeep(pos);
+    if (this.mapAsMap) {
+      const map = new Map<unknown, unknown>();
+      for (let i = 0; i < length; i++) {
+        const key = this.readValue();
+        map.set(key, this.readValue());
+      }
+      this.depthLeft++;
+      return map;
+    }
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < length; i++) {
+      const key = this.readKey();
+      const value = this.readValue();
+      if (key !== "__proto__") {
+        object[key] = value;
+      } else {
+        // A plain assignment would replace the prototype.
+        defineProperty(object, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+    this.depthLeft++;
+    return object;
+  }
+
+  readBinary(length: number): Uint8Array {
+    const start = this.pos;
+    if (this.end - start < length) throw this.#truncated(start, length);
+    this.pos = start + length;
+    return this.src.slice(start, start + length);
+  }
+
+  readExt(length: number): unknown {
+    const at = this.pos;
+    if (this.end - at < length + 1) throw this.#truncated(at, length + 1);
+    const type = (this.src[at] << 24) >> 24;
+    const start = at + 1;
+    this.pos = start + length;
+    if (type === TIMESTAMP_EXT_TYPE) return this.#timestamp(start, length);
+    return new MsgPackExt(type, this.src.slice(start, start + length));
+  }
+
+  #timestamp(start: number, length: number): Date {
+    const src = this.src;
+    let seconds: number;
+    let nanos = 0;
+    if (length === 4) {
+      seconds = readUint32(src, start);
+    } else if (length === 8) {
+      const high = readUint32(src, start);
+      nanos = high >>> 2;
+      seconds = (high & 3) * TWO_32 + readUint32(src, start + 4);
+    } else if (length === 12) {
+      nanos = readUint32(src, start);
+      seconds = (readUint32(src, start + 4) | 0) * TWO_32 + readUint32(src, start + 8);
+    } else {
+      throw new SyntaxError(
+        `Cannot decode MessagePack: timestamp of ${length} bytes at offset ${
+          start - 2
+        } (expected 4, 8 or 12)`,
+      );
+    }
+    if (nanos > 999_999_999) {
+      throw new SyntaxError(
+        `Cannot decode MessagePack: timestamp nanoseconds ${nanos} above 999999999 at offset ${
+          start - 2
+        }`,
+      );
+    }
+    if (seconds > MAX_DATE_SECONDS || seconds < -MAX_DATE_SECONDS) {
+      throw new RangeError(
+        `Cannot decode MessagePack: timestamp ${seconds} s at offset ${
+          start - 2
+        } is outside the Date range`,
+      );
+    }
+    return new Date(seconds * 1000 + Math.floor(nanos / 1e6));
+  }
+
+  readFloat32(): number {
+    const pos = this.pos;
+    if (this.end - pos < 4) throw this.#truncated(pos, 4);
+    const src = this.src;
+    const bytes = this.#floatBytes;
+    if (LITTLE_ENDIAN) {
+      bytes[0] = src[pos + 3];
+      bytes[1] = src[pos + 2];
+      bytes[2] = src[pos + 1];
+      bytes[3] = src[pos];
+    } else {
+      bytes.set(src.subarray(pos, pos + 4));
+    }
+    this.pos = pos + 4;
+    return this.#float32[0];
+  }
+
+  readFloat64(): number {
+    const pos = this.pos;
+    if (this.end - pos < 8) throw this.#truncated(pos, 8);
+    const src = this.src;
+    const bytes = this.#floatBytes;
+    if (LITTLE_ENDIAN) {
+      bytes[0] = src[pos + 7];
+      bytes[1] = src[pos + 6];
+      bytes[2] = src[pos + 5];
+      bytes[3] = src[pos + 4];
+      bytes[4] = src[pos + 3];
+      bytes[5] = src[pos + 2];
+      bytes[6] = src[pos + 1];
+      bytes[7] = src[pos];
+    } else {
+      bytes.set(src.subarray(pos, pos + 8));
+    }
+    this.pos = pos + 8;
+    return this.#float64[0];
+  }
+
+  readInt64(signed: boolean): number | bigint {
+    const pos = this.pos;
+    if (this.end - pos < 8) throw this.#truncated(pos, 8);
+    this.pos = pos + 8;
+    const src = this.src;
+    const low = readUint32(src, pos + 4);
+    const high = signed ? readUint32(src, pos) | 0 : readUint32(src, pos);
+    // |high| < 2^21 keeps the value inside the safe integer range.
+    if (this.int64AsNumber || (high < 0x200000 && high >= -0x200000)) {
+      return high * TWO_32 + low;
+    }
+    const big = (BigInt(high) << 32n) | BigInt(low);
+    return big;
+  }
+
+  #truncated(at: number, needed: number): RangeError {
+    return new RangeError(
+      `Cannot decode MessagePack: unexpected end of input at offset ${at} (needs ${needed} more bytes, ${
+        Math.max(this.end - at, 0)
+      } left)`,
+    );
+  }
+
+  #tooDeep(at: number): RangeError {
+    return new RangeError(
+      `Cannot decode MessagePack: nesting deeper than maxDepth ${this.maxDepth} at offset ${
+        at - 1
+      }`,
+    );
+  }
+}
+
+function readUint32(src: Uint8Array, pos: number): number {
+  return src[pos] * 0x1000000 + ((src[pos + 1] << 16) | (src[pos + 2] << 8) | src[pos + 3]);
+}

@@ -1,0 +1,43 @@
+/**
+ * Options of {@linkcode MsgPackSerializer}.
+ *
+ * @module
+ */
+import type { SerializerOptions } from "./types.ts";
+// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
+import type { MsgPackSerializer } from "./msgpack.ts";
+
+/** The default nesting limit, on both encode and decode. */
+export const DEFAULT_MAX_DEPTH = 512;
+
+/** Options of {@linkcode MsgPackSerializer}. */
+export interface MsgPackSerializerOptions extends SerializerOptions {
+  /**
+   * How int64 and uint64 values decode. `"bigint"` (the default) gives a
+   * `number` inside the safe integer range and a `bigint` outside it;
+   * `"number"` always gives a `number`, rounding values beyond 2^53.
+   */
+  int64?: "number" | "bigint";
+  /**
+   * Write a non-integer number as float32 when float32 holds it exactly
+   * (e.g. 0.5, 1.25). Default `false`: float64.
+   */
+  preferFloat32?: boolean;
+  /**
+   * What MessagePack maps decode to: `"object"` (the default) gives plain
+   * objects with string keys (number keys become strings; other key types are
+   * a SyntaxError), `"map"` gives `Map` instances with keys of any type.
+   */
+  mapType?: "object" | "map";
+  /**
+   * The deepest nesting of arrays and maps allowed, on encode and decode.
+   * Default 512.
+   */
+  maxDepth?: number;
+  /**
+   * Ignore bytes after the first value in `deserialize` instead of throwing a
+   * SyntaxError. Default `false`. To read every value of a concatenated
+   * sequence use `deserializeSequence`.
+   */
+  allowTrailingBytes?: boolean;
+}
