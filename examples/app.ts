@@ -1,0 +1,307 @@
+/**
+ * One web-standard request handler for the example services: Bun
+ * (`examples/bun.ts`), Deno (`examples/deno.ts`) and Node (`examples/node.ts`)
+ * all serve this same function.
+ *
+ * Routes:
+ * - `GET /messages/{small|medium|large}?format=json|msgpack` — the fixtures,
+ *   serialized per request with the pooled serializers;
+ * - `GET /naive/{small|medium|large}` — the `Response.json` baseline;
+ * - `POST /echo?format=json|msgpack` — deserialize, validate, re-serialize;
+ * - `GET /stats` — the pool's counters as JSON;
+ * - `GET /` — the live dashboard.
+ *
+ * @module
+ */
+import { MemoryPool } from "../pool/mod.ts";
+import { JsonSerializer, type MessageSerializer, MsgPackSerializer } from "../serializers/mod.ts";
+import { fixtures } from "../bench/fixtures.ts";
+import { dashboardHtml } from "./dashboard.ts";
+
+/** A web-standard request handler, as `Bun.serve`, `Deno.serve` and Deno Deploy take it. */
+export type Handler = (request: Request) => Response | Promise<Response>;
+
+/** Options for {@linkcode createHandler}. */
+export interface AppOptions {
+  /** The pool the serializers rent from and `/stats` reports. Default `MemoryPool.shared`. */
+  pool?: MemoryPool;
+  /** The largest `POST /echo` body accepted, in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** The message sizes the routes serve. */
+export type MessageSize = "small" | "medium" | "large";
+
+/** The wire formats the routes speak. */
+export type MessageFormat = "json" | "msgpack";
+
+/** The sizes, in route order. */
+export const MESSAGE_SIZES: readonly MessageSize[] = ["small", "medium", "large"];
+
+/** The formats, in route order. */
+export const MESSAGE_FORMATS: readonly MessageFormat[] = ["json", "msgpack"];
+
+/** The default `PORT` of every example service. */
+export const DEFAULT_PORT = 8787;
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Builds the handler. Each call gets its own serializers bound to `pool`.
+ *
+ * @param options The pool and limits.
+ * @returns The request handler.
+ * @throws {RangeError} When `maxBodyBytes` is not a positive integer.
+ * @example Serve it with Deno
+ * ```ts ignore
+ * import { createHandler } from "./app.ts";
+ *
+ * Deno.serve(createHandler());
+ * ```
+ */
+export function createHandler(options: AppOptions = {}): (request: Request) => Promise<Response> {
+  const pool = options.pool ?? MemoryPool.shared;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new RangeError(
+      `Cannot create handler: maxBodyBytes ${maxBodyBytes} is not a positive integer`,
+    );
+  }
+  const serializers: Record<MessageFormat, MessageSerializer> = {
+    json: new JsonSerializer({ pool }),
+    msgpack: new MsgPackSerializer({ pool }),
+  };
+
+  function route(request: Request): Response | Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    const [, section, name, extra] = path.split("/");
+    if (path === "/") {
+      return onlyGet(request) ?? new Response(dashboardHtml, { headers: HTML_HEADERS });
+    }
+    if (path === "/stats") {
+      return onlyGet(request) ?? Response.json(pool.stats(), { headers: NO_STORE });
+    }
+    if (path === "/echo") {
+      if (request.method !== "POST") return methodNotAllowed("POST");
+      const format = formatOf(url);
+      if (format === undefined) return badFormat(url);
+      return echo(request, serializers[format], maxBodyBytes);
+    }
+    if ((section === "messages" || section === "naive") && extra === undefined && isSize(name)) {
+      const wrongMethod = onlyGet(request);
+      if (wrongMethod !== undefined) return wrongMethod;
+      if (section === "naive") return Response.json(fixtures[name]);
+      const format = formatOf(url);
+      if (format === undefined) return badFormat(url);
+      return serializedResponse(serializers[format], fixtures[name]);
+    }
+    return errorResponse(404, `Not found: ${path}`);
+  }
+
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await route(request);
+    } catch (error) {
+      // A bug must cost one request, never the server.
+      return errorResponse(500, `Internal error: ${(error as Error).message}`);
+    }
+  };
+}
+
+/**
+ * Serializes `value` into pooled memory and wraps it in a Response, returning
+ * the pooled buffer before this function returns.
+ *
+ * This is the only place where pooled bytes meet a Response, and it is safe
+ * by construction: the Fetch standard's "extract a body" takes *a copy* of a
+ * BufferSource body when the Response is constructed, so nothing the runtime
+ * reads later can alias the pooled buffer. The tests run the handler on a
+ * `debug` pool, which detaches every returned buffer, so a runtime that kept
+ * a reference instead of copying would serve empty bodies and fail them.
+ * Pooled bytes must never be passed as a ReadableStream chunk: a stream hands
+ * the chunk itself to the consumer, whose reads outlive this call.
+ *
+ * @param serializer The format.
+ * @param value The message.
+ * @param status The HTTP status.
+ * @returns A Response that owns its own copy of the bytes.
+ * @throws {TypeError} When the value cannot be serialized.
+ * @example Serve a message as MessagePack
+ * ```ts ignore
+ * import { MsgPackSerializer } from "../serializers/mod.ts";
+ * import { serializedResponse } from "./app.ts";
+ *
+ * const response = serializedResponse(new MsgPackSerializer(), { id: 1 });
+ * console.log(response.headers.get("content-type")); // "application/msgpack"
+ * ```
+ */
+export function serializedResponse(
+  serializer: MessageSerializer,
+  value: unknown,
+  status = 200,
+): Response {
+  using pooled = serializer.serializePooled(value);
+  return new Response(pooled.bytes as Uint8Array<ArrayBuffer>, {
+    status,
+    headers: { "content-type": serializer.contentType },
+  });
+}
+
+async function echo(
+  request: Request,
+  serializer: MessageSerializer,
+  maxBodyBytes: number,
+): Promise<Response> {
+  const body = await readBody(request, maxBodyBytes);
+  if (typeof body === "number") return tooLarge(body, maxBodyBytes);
+  let message: unknown;
+  try {
+    message = serializer.deserialize(body);
+  } catch (error) {
+    return errorResponse(400, (error as Error).message);
+  }
+  const problem = validateMessage(message);
+  if (problem !== undefined) return errorResponse(400, problem);
+  return serializedResponse(serializer, message);
+}
+
+/** Reads the whole body, or stops at the first byte over the limit and returns the count so far. */
+async function readBody(request: Request, limit: number): Promise<Uint8Array | number> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > limit) {
+    await request.body?.cancel();
+    return declared;
+  }
+  if (request.body === null) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  // Chunk by chunk, so an endless or lying upload cannot make us buffer it all.
+  for await (const chunk of request.body) {
+    length += chunk.length;
+    if (length > limit) return length; // leaving the loop cancels the stream
+    chunks.push(chunk);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return body;
+}
+
+/**
+ * Checks that a decoded body is a message: a plain object, not a bare value or array.
+ *
+ * @param message The decoded body.
+ * @returns Why it is not a message, or `undefined` when it is one.
+ * @example
+ * ```ts ignore
+ * import { validateMessage } from "./app.ts";
+ *
+ * console.log(validateMessage([1])); // "Cannot echo: a message must be an object, got an array"
+ * ```
+ */
+export function validateMessage(message: unknown): string | undefined {
+  if (message === null || typeof message !== "object") {
+    return `Cannot echo: a message must be an object, got ${
+      message === null ? "null" : typeof message
+    }`;
+  }
+  if (Array.isArray(message)) return "Cannot echo: a message must be an object, got an array";
+  const prototype = Object.getPrototypeOf(message);
+  if (prototype !== Object.prototype && prototype !== null) {
+    return `Cannot echo: a message must be a plain object, got ${
+      prototype?.constructor?.name ?? "an object"
+    }`;
+  }
+  return undefined;
+}
+
+const HTML_HEADERS = { "content-type": "text/html; charset=utf-8" };
+const NO_STORE = { "cache-control": "no-store" };
+
+function isSize(name: string | undefined): name is MessageSize {
+  return name === "small" || name === "medium" || name === "large";
+}
+
+function formatOf(url: URL): MessageFormat | undefined {
+  const format = url.searchParams.get("format") ?? "json";
+  return format === "json" || format === "msgpack" ? format : undefined;
+}
+
+function onlyGet(request: Request): Response | undefined {
+  return request.method === "GET" || request.method === "HEAD"
+    ? undefined
+    : methodNotAllowed("GET, HEAD");
+}
+
+function methodNotAllowed(allow: string): Response {
+  return Response.json({ error: `Method not allowed: use ${allow}` }, {
+    status: 405,
+    headers: { allow },
+  });
+}
+
+function badFormat(url: URL): Response {
+  return errorResponse(
+    400,
+    `Unknown format '${url.searchParams.get("format")}': expected json or msgpack`,
+  );
+}
+
+function tooLarge(length: number, limit: number): Response {
+  return errorResponse(413, `Body of ${length} bytes exceeds the limit of ${limit} bytes`);
+}
+
+function errorResponse(status: number, message: string): Response {
+  return Response.json({ error: message }, { status });
+}
+
+/** The handler on `MemoryPool.shared`, as the example services serve it. */
+export const handler: (request: Request) => Promise<Response> = createHandler();
+
+/**
+ * The handler an entry point serves: {@linkcode handler}, or with `POOL_DEBUG=1`
+ * one on a fresh `debug` pool, whose returned buffers are detached so any
+ * Response that still aliased pooled memory would go out empty (the e2e test
+ * runs every server both ways).
+ *
+ * @param poolDebug The raw `POOL_DEBUG` environment value.
+ * @returns The handler to serve.
+ * @example
+ * ```ts ignore
+ * import { handlerFromEnv } from "./app.ts";
+ *
+ * Deno.serve(handlerFromEnv(Deno.env.get("POOL_DEBUG")));
+ * ```
+ */
+export function handlerFromEnv(
+  poolDebug: string | undefined,
+): (request: Request) => Promise<Response> {
+  return poolDebug === "1" ? createHandler({ pool: new MemoryPool({ debug: true }) }) : handler;
+}
+
+/**
+ * Reads `PORT` from the environment (default {@linkcode DEFAULT_PORT}).
+ *
+ * @param value The raw environment value.
+ * @returns The port number.
+ * @throws {RangeError} When the value is not a port number.
+ * @example
+ * ```ts ignore
+ * import { portFrom } from "./app.ts";
+ *
+ * console.log(portFrom(undefined)); // 8787
+ * ```
+ */
+export function portFrom(value: string | undefined): number {
+  if (value === undefined || value === "") return DEFAULT_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`Cannot start server: PORT '${value}' is not a port number`);
+  }
+  return port;
+}

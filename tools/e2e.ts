@@ -1,0 +1,309 @@
+/**
+ * End-to-end check of the example services: starts the real Bun, Deno and
+ * Node servers one after another on free loopback ports, fires 2,000
+ * concurrent requests at each across every route and format, checks every
+ * body byte-exact against independent oracles (`JSON.stringify` +
+ * `TextEncoder`, `@msgpack/msgpack`), then checks that `/stats` shows nothing
+ * outstanding. Each server runs twice: on the normal shared pool, and with
+ * `POOL_DEBUG=1` (a debug pool detaches every returned buffer, so a response
+ * body that still aliased pooled memory when the runtime wrote it would go
+ * out empty). Ends with `e2e: N passed, N failed`; exits non-zero on failure.
+ *
+ * Run with Node 24: `node tools/e2e.ts [bun|deno|node ...]`.
+ *
+ * @module
+ */
+import { Agent, request as httpRequest } from "node:http";
+import process from "node:process";
+import { encode as msgpackOracle } from "@msgpack/msgpack";
+import { fixtures } from "../bench/fixtures.ts";
+import {
+  EXAMPLE_SERVERS,
+  type RunningServer,
+  startExampleServer,
+  stopServer,
+} from "./example_servers.ts";
+
+const REQUESTS_PER_SERVER = 2000;
+const READY_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * All requests are in flight at once, over at most this many keep-alive
+ * connections: Bun and Deno have no listen-backlog option, and 2,000
+ * simultaneous connects overflow their accept queue (the kernel drops or
+ * resets some), which would test the kernel rather than the servers.
+ */
+const MAX_CONNECTIONS = 256;
+
+/** One kind of request and what its response must be. */
+interface Case {
+  readonly label: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body?: Uint8Array;
+  readonly status: number;
+  readonly contentType: RegExp;
+  /** The exact body, when the route's output is fixed. */
+  readonly bytes?: Uint8Array;
+  /** Otherwise a check of the text body. */
+  readonly text?: (body: string) => boolean;
+}
+
+const utf8 = new TextEncoder();
+const decoder = new TextDecoder();
+const SIZES = ["small", "medium", "large"] as const;
+
+function expected(format: "json" | "msgpack", value: unknown): Uint8Array {
+  return format === "json" ? utf8.encode(JSON.stringify(value)) : msgpackOracle(value);
+}
+
+function buildCases(): Case[] {
+  const json = /^application\/json/;
+  const msgpack = /^application\/msgpack$/;
+  const cases: Case[] = [];
+  for (const size of SIZES) {
+    for (const format of ["json", "msgpack"] as const) {
+      const bytes = expected(format, fixtures[size]);
+      const contentType = format === "json" ? json : msgpack;
+      cases.push({
+        label: `GET /messages/${size}?format=${format}`,
+        method: "GET",
+        path: `/messages/${size}?format=${format}`,
+        status: 200,
+        contentType,
+        bytes,
+      });
+      cases.push({
+        label: `POST /echo?format=${format} (${size})`,
+        method: "POST",
+        path: `/echo?format=${format}`,
+        body: bytes,
+        status: 200,
+        contentType,
+        bytes,
+      });
+    }
+    cases.push({
+      label: `GET /naive/${size}`,
+      method: "GET",
+      path: `/naive/${size}`,
+      status: 200,
+      contentType: json,
+      bytes: expected("json", fixtures[size]),
+    });
+  }
+  const hasError = (pattern: RegExp) => (body: string) => pattern.test(JSON.parse(body).error);
+  cases.push(
+    {
+      label: "POST /echo malformed JSON",
+      method: "POST",
+      path: "/echo?format=json",
+      body: utf8.encode('{"id": 1,'),
+      status: 400,
+      contentType: json,
+      text: hasError(/Cannot deserialize JSON/),
+    },
+    {
+      label: "POST /echo malformed MessagePack",
+      method: "POST",
+      path: "/echo?format=msgpack",
+      body: expected("msgpack", fixtures.small).subarray(0, 50),
+      status: 400,
+      contentType: json,
+      text: hasError(/offset/),
+    },
+    {
+      label: "GET /",
+      method: "GET",
+      path: "/",
+      status: 200,
+      contentType: /^text\/html/,
+      text: (body) => body.includes('data-stat="outstanding"') && body.includes('<svg id="chart"'),
+    },
+    {
+      label: "GET /stats",
+      method: "GET",
+      path: "/stats",
+      status: 200,
+      contentType: json,
+      text: (body) => typeof JSON.parse(body).outstanding === "number",
+    },
+    {
+      label: "GET /unknown",
+      method: "GET",
+      path: "/unknown",
+      status: 404,
+      contentType: json,
+      text: hasError(/Not found/),
+    },
+    {
+      label: "DELETE /stats",
+      method: "DELETE",
+      path: "/stats",
+      status: 405,
+      contentType: json,
+      text: hasError(/Method not allowed/),
+    },
+  );
+  return cases;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Why a response is wrong, or `undefined` when it is right. */
+function verify(
+  spec: Case,
+  status: number,
+  contentType: string,
+  body: Uint8Array,
+): string | undefined {
+  if (status !== spec.status) return `status ${status}, expected ${spec.status}`;
+  if (!spec.contentType.test(contentType)) return `content-type '${contentType}'`;
+  if (spec.bytes !== undefined && !sameBytes(body, spec.bytes)) {
+    return `body of ${body.length} bytes differs from the expected ${spec.bytes.length}`;
+  }
+  if (spec.text !== undefined) {
+    try {
+      if (!spec.text(decoder.decode(body))) return "unexpected body";
+    } catch (error) {
+      return `unreadable body: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
+/** Counts for one server. */
+interface Outcome {
+  passed: number;
+  corrupt: number;
+  errors: number;
+  failures: string[];
+}
+
+/** One finished exchange. */
+interface Reply {
+  status: number;
+  contentType: string;
+  body: Uint8Array;
+}
+
+function send(agent: Agent, base: string, spec: Case): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(base + spec.path, {
+      method: spec.method,
+      agent,
+      timeout: REQUEST_TIMEOUT_MS,
+      headers: spec.body === undefined ? {} : { "content-length": String(spec.body.length) },
+    }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.on("error", reject);
+      incoming.on("end", () =>
+        resolve({
+          status: incoming.statusCode ?? 0,
+          contentType: String(incoming.headers["content-type"] ?? ""),
+          body: new Uint8Array(Buffer.concat(chunks)),
+        }));
+    });
+    outgoing.on(
+      "timeout",
+      () => outgoing.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)),
+    );
+    outgoing.on("error", reject);
+    outgoing.end(spec.body);
+  });
+}
+
+async function fire(base: string, cases: readonly Case[]): Promise<Outcome> {
+  const outcome: Outcome = { passed: 0, corrupt: 0, errors: 0, failures: [] };
+  const note = (message: string) => {
+    if (outcome.failures.length < 10) outcome.failures.push(message);
+  };
+  const agent = new Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
+  await Promise.all(Array.from({ length: REQUESTS_PER_SERVER }, async (_, i) => {
+    const spec = cases[i % cases.length];
+    try {
+      const reply = await send(agent, base, spec);
+      const problem = verify(spec, reply.status, reply.contentType, reply.body);
+      if (problem === undefined) {
+        outcome.passed++;
+      } else {
+        outcome.corrupt++;
+        note(`${spec.label}: ${problem}`);
+      }
+    } catch (error) {
+      outcome.errors++;
+      note(`${spec.label}: ${(error as Error).message}`);
+    }
+  }));
+  agent.destroy();
+  return outcome;
+}
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2);
+  const servers = wanted.length === 0
+    ? EXAMPLE_SERVERS
+    : EXAMPLE_SERVERS.filter((spec) => wanted.includes(spec.name));
+  const cases = buildCases();
+  let passed = 0;
+  let failed = 0;
+  for (const spec of servers) {
+    for (const poolDebug of [false, true]) {
+      const name = `${spec.name}${poolDebug ? " (debug pool)" : ""}`;
+      let running: RunningServer | undefined;
+      try {
+        running = await startExampleServer(
+          spec.name,
+          { POOL_DEBUG: poolDebug ? "1" : "0" },
+          READY_TIMEOUT_MS,
+        );
+        passed++; // started and ready
+        const started = performance.now();
+        const outcome = await fire(running.base, cases);
+        const seconds = (performance.now() - started) / 1000;
+        passed += outcome.passed;
+        failed += outcome.corrupt + outcome.errors;
+        console.log(
+          `e2e ${name}: ${REQUESTS_PER_SERVER} concurrent requests (${MAX_CONNECTIONS} connections) over ${cases.length} routes in ${
+            seconds.toFixed(2)
+          } s: ${outcome.passed} ok, ${outcome.corrupt} corrupt, ${outcome.errors} errors`,
+        );
+        for (const failure of outcome.failures) console.log(`  ${failure}`);
+
+        const response = await fetch(`${running.base}/stats`);
+        const stats = await response.json() as {
+          rented: number;
+          returned: number;
+          outstanding: number;
+        };
+        const drained = stats.outstanding === 0 && stats.rented === stats.returned &&
+          stats.rented > 0;
+        if (drained) passed++;
+        else failed++;
+        console.log(
+          `e2e ${name}: /stats rented ${stats.rented}, returned ${stats.returned}, outstanding ${stats.outstanding}${
+            drained ? "" : "  <-- FAILED: expected outstanding 0 and rented == returned"
+          }`,
+        );
+      } catch (error) {
+        failed++;
+        console.log(`e2e ${name}: FAILED: ${(error as Error).message}`);
+      } finally {
+        if (running !== undefined) await stopServer(running);
+      }
+    }
+  }
+  if (servers.length === 0) {
+    failed++;
+    console.log(`e2e: no server matches ${wanted.join(", ")}`);
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
