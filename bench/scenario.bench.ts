@@ -1,0 +1,493 @@
+/**
+ * The seed's scenario end to end: serialize a message and base64 its payload,
+ * the naive way and the pooled way, side by side in one run.
+ *
+ * - naive: `JSON.stringify` + `TextEncoder.encode` (a fresh buffer per
+ *   message), then base64 of the payload into a fresh string (native
+ *   `toBase64` where the runtime has it, else `Buffer`, as a user would write).
+ * - pooled: `JsonSerializer#serializeTo` into a pooled `BufferWriter`, then
+ *   `writeBase64` into a second pooled writer; both writers are kept for the
+ *   run and reset per message, as a service worker would hold them.
+ *
+ * Per size and path it reports ops/s, p50/p99 latency per op (its own timing
+ * loop over a preallocated Float64Array), GC events per 100k ops split into
+ * minor/major (`v8.GCProfiler`, Node and Deno), heap bytes per op (Bun, where
+ * GC events are not observable), JS heap and backing-store bytes per op, and
+ * peak RSS; then the pooled/naive ratios against the seed's targets. mitata
+ * times the same two paths as a cross-check.
+ *
+ * Run: `node --expose-gc bench/scenario.bench.ts`,
+ * `deno run -A --v8-flags=--expose-gc bench/scenario.bench.ts`,
+ * `bun bench/scenario.bench.ts`. `SCENARIO_SECONDS` (default 2) sets the
+ * measured time per size and path.
+ *
+ * @module
+ */
+import v8 from "node:v8";
+import { Buffer } from "node:buffer";
+import process from "node:process";
+import { bench, do_not_optimize, group } from "mitata";
+import { MemoryPool } from "../pool/mod.ts";
+import { writeBase64 } from "../encoding/mod.ts";
+import { JsonSerializer } from "../serializers/mod.ts";
+import { fixtures } from "./fixtures.ts";
+import {
+  allocationMetric,
+  fullGc,
+  measureAllocation,
+  runAndRecord,
+  runtimeInfo,
+} from "./_harness.ts";
+
+type Size = "small" | "medium" | "large";
+type Path = "naive" | "pooled";
+
+const SIZES: readonly Size[] = ["small", "medium", "large"];
+const SECONDS = Number(process.env.SCENARIO_SECONDS ?? "2") || 2;
+const WARMUP_MS = Math.min(500, SECONDS * 250);
+const MAX_SAMPLES = 2_000_000;
+const RSS_EVERY = 1024; // sampling RSS costs microseconds: only every 1024 ops, outside the timed span
+
+/** The seed's targets, as pooled / naive ratios. */
+const TARGETS = {
+  throughputMin: 2.5,
+  gcEventsMax: 0.2,
+  p99Max: 0.5,
+  bytesPerOpMax: { small: 0.05, medium: 0.05, large: 0.1 } as Record<Size, number>,
+};
+
+// ---------------------------------------------------------------- the two paths
+
+const textEncoder = new TextEncoder();
+const nativeToBase64 = (Uint8Array.prototype as { toBase64?: () => string }).toBase64;
+
+/** Base64 of `bytes` into a fresh string, the way a user of this runtime would write it. */
+const freshBase64: (bytes: Uint8Array) => string = nativeToBase64
+  ? (bytes) => (bytes as unknown as { toBase64(): string }).toBase64()
+  : (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+const naiveBase64Api = nativeToBase64
+  ? "Uint8Array.prototype.toBase64"
+  : "Buffer#toString('base64')";
+
+function naive(message: unknown): string {
+  const payload = textEncoder.encode(JSON.stringify(message));
+  return freshBase64(payload);
+}
+
+const pool = new MemoryPool();
+const serializer = new JsonSerializer({ pool });
+// One writer per stage, kept for the whole run and reset per message, as a service worker would hold them.
+const payloadWriter = pool.rentWriter(256);
+const base64Writer = pool.rentWriter(512);
+const base64Options = {};
+
+/** Serializes and base64s into pooled writers; returns the base64 length (what a sender would write out). */
+function pooled(message: unknown): number {
+  payloadWriter.reset();
+  base64Writer.reset();
+  serializer.serializeTo(message, payloadWriter);
+  // A real sender would now write base64Writer.written to a socket, before the next reset.
+  return writeBase64(base64Writer, payloadWriter.written, base64Options);
+}
+
+// ---------------------------------------------------------------- measurement
+
+const samples = new Float64Array(MAX_SAMPLES);
+let sink = 0;
+let peakRss = 0;
+
+/** One monomorphic loop for both paths, so neither pays for a polymorphic call site. */
+function timedLoop(isPooled: boolean, message: unknown, count: number): void {
+  let acc = 0;
+  for (let i = 0; i < count; i++) {
+    if ((i & (RSS_EVERY - 1)) === 0) {
+      const rss = process.memoryUsage.rss();
+      if (rss > peakRss) peakRss = rss;
+    }
+    const start = performance.now();
+    acc += isPooled ? pooled(message) : naive(message).length;
+    samples[i] = performance.now() - start;
+  }
+  sink += acc;
+}
+
+interface GcCounts {
+  minor: number;
+  major: number;
+  other: number;
+  pauseMs: number;
+  freedBytes: number;
+}
+
+type GcProfilerLike = { start(): void; stop(): { statistics: GcEvent[] } | undefined };
+interface GcEvent {
+  gcType: string;
+  cost: number;
+  beforeGC: { heapStatistics: { usedHeapSize: number } };
+  afterGC: { heapStatistics: { usedHeapSize: number } };
+}
+
+const MINOR_GC = new Set(["Scavenge", "MinorMarkSweep", "MinorMarkCompact"]);
+const MAJOR_GC = new Set(["MarkSweepCompact"]);
+// Bun's node:v8 has a GCProfiler that does not report JSC's collections: count only on V8.
+const gcProfilerAvailable = runtimeInfo.name !== "bun" &&
+  typeof (v8 as { GCProfiler?: unknown }).GCProfiler === "function";
+
+function countGc(events: GcEvent[]): GcCounts {
+  const counts: GcCounts = { minor: 0, major: 0, other: 0, pauseMs: 0, freedBytes: 0 };
+  for (const event of events) {
+    const isMinor = MINOR_GC.has(event.gcType);
+    const isMajor = MAJOR_GC.has(event.gcType);
+    if (isMinor) counts.minor++;
+    else if (isMajor) counts.major++;
+    else counts.other++;
+    counts.pauseMs += event.cost / 1000; // GCProfiler reports microseconds
+    if (isMinor || isMajor) {
+      counts.freedBytes += Math.max(
+        0,
+        event.beforeGC.heapStatistics.usedHeapSize - event.afterGC.heapStatistics.usedHeapSize,
+      );
+    }
+  }
+  return counts;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
+}
+
+/** One size x path measurement, as recorded in the results JSON. */
+interface ScenarioRow {
+  size: Size;
+  path: Path;
+  jsonBytes: number;
+  base64Chars: number;
+  ops: number;
+  opsPerSec: number;
+  meanNs: number;
+  p50Ns: number;
+  p99Ns: number;
+  gcMinor: number | null;
+  gcMajor: number | null;
+  gcMinorPer100k: number | null;
+  gcMajorPer100k: number | null;
+  gcEventsPer100k: number | null;
+  gcPauseMsPer100k: number | null;
+  jsHeapBytesPerOp: number | null;
+  heapBytesPerOp: number | null;
+  backingStoreBytesPerOp: number;
+  peakRssBytes: number;
+  rssAtStartBytes: number;
+}
+
+async function measure(size: Size, path: Path): Promise<ScenarioRow> {
+  const message = fixtures[size];
+  const isPooled = path === "pooled";
+
+  // Warm up until the code is optimized and the pool holds its buffers; the rate sizes the run.
+  let warmOps = 0;
+  const warmStart = performance.now();
+  while (performance.now() - warmStart < WARMUP_MS || warmOps < 200) {
+    timedLoop(isPooled, message, 100);
+    warmOps += 100;
+  }
+  const rate = warmOps / ((performance.now() - warmStart) / 1000);
+  const ops = Math.max(1000, Math.min(MAX_SAMPLES, Math.round(rate * SECONDS)));
+
+  fullGc();
+  const rssAtStart = process.memoryUsage.rss();
+  peakRss = rssAtStart;
+  const profiler = gcProfilerAvailable
+    ? new (v8 as unknown as { GCProfiler: new () => GcProfilerLike }).GCProfiler()
+    : undefined;
+  const heapBefore = gcProfilerAvailable ? v8.getHeapStatistics().used_heap_size : 0;
+  profiler?.start();
+  timedLoop(isPooled, message, ops);
+  const heapAfter = gcProfilerAvailable ? v8.getHeapStatistics().used_heap_size : 0;
+  const gc = profiler ? countGc(profiler.stop()?.statistics ?? []) : undefined;
+
+  const timings = samples.subarray(0, ops);
+  let totalMs = 0;
+  for (let i = 0; i < ops; i++) totalMs += timings[i];
+  timings.sort();
+  const per100k = (n: number): number => (n * 100_000) / ops;
+
+  // The harness keeps every result alive until it has measured: cap that at ~16 MiB, so the
+  // naive large run does not inflate the RSS of the phases after it.
+  const keptPerOp = 3 * textEncoder.encode(JSON.stringify(message)).length;
+  const allocationOps = Math.max(20, Math.min(ops, 2000, Math.floor((16 << 20) / keptPerOp)));
+  const allocation = await measureAllocation(`${size} ${path}`, allocationOps, () => {
+    // Keep what the op leaves behind alive, so the harness sees what it allocated.
+    if (isPooled) return pooled(message);
+    const payload = textEncoder.encode(JSON.stringify(message));
+    return [payload, freshBase64(payload)];
+  });
+
+  const json = JSON.stringify(message);
+  return {
+    size,
+    path,
+    jsonBytes: textEncoder.encode(json).length,
+    base64Chars: naive(message).length,
+    ops,
+    opsPerSec: ops / (totalMs / 1000),
+    meanNs: (totalMs * 1e6) / ops,
+    p50Ns: percentile(timings, 0.5) * 1e6,
+    p99Ns: percentile(timings, 0.99) * 1e6,
+    gcMinor: gc ? gc.minor : null,
+    gcMajor: gc ? gc.major : null,
+    gcMinorPer100k: gc ? per100k(gc.minor) : null,
+    gcMajorPer100k: gc ? per100k(gc.major) : null,
+    gcEventsPer100k: gc ? per100k(gc.minor + gc.major) : null,
+    gcPauseMsPer100k: gc ? per100k(gc.pauseMs) : null,
+    // Bytes the JS heap allocated = what GCs freed + what is still live since the start.
+    jsHeapBytesPerOp: gc ? (gc.freedBytes + heapAfter - heapBefore) / ops : null,
+    // Bun exposes neither GC events nor an allocation counter: its figure is bun:jsc heapSize growth
+    // with each op's result kept alive (the harness's measurement), i.e. what an op leaves allocated.
+    heapBytesPerOp: runtimeInfo.name === "bun" ? allocation.bytesPerOp : null,
+    backingStoreBytesPerOp: allocation.bytesPerOp,
+    peakRssBytes: peakRss,
+    rssAtStartBytes: rssAtStart,
+  };
+}
+
+/** `JSON.stringify` of the message alone, timed next to the naive path. */
+interface StringifyFloor {
+  size: Size;
+  stringifyNs: number;
+  naiveMeanNs: number;
+  /** naive / stringify: the most any path that still calls JSON.stringify can gain. */
+  ceiling: number;
+}
+
+/**
+ * Times `JSON.stringify(message)` alone against the naive path, in alternating
+ * blocks of 100 ops so that both see the same machine load.
+ */
+function stringifyFloor(size: Size): StringifyFloor {
+  const message = fixtures[size];
+  const BLOCK = 100;
+  let acc = 0;
+  let stringifyMs = 0;
+  let naiveMs = 0;
+  let blocks = 0;
+  const start = performance.now();
+  while (performance.now() - start < SECONDS * 500 || blocks < 5) {
+    let t = performance.now();
+    for (let i = 0; i < BLOCK; i++) acc += JSON.stringify(message).length;
+    stringifyMs += performance.now() - t;
+    t = performance.now();
+    for (let i = 0; i < BLOCK; i++) acc += naive(message).length;
+    naiveMs += performance.now() - t;
+    blocks++;
+  }
+  sink += acc;
+  const ops = blocks * BLOCK;
+  const stringifyNs = (stringifyMs * 1e6) / ops;
+  const naiveMeanNs = (naiveMs * 1e6) / ops;
+  return { size, stringifyNs, naiveMeanNs, ceiling: naiveMeanNs / stringifyNs };
+}
+
+/** Pooled / naive for each metric, and whether each meets the seed's target. */
+interface ScenarioRatio {
+  size: Size;
+  throughput: number;
+  throughputMet: boolean;
+  gcEvents: number | null;
+  gcEventsMet: boolean | null;
+  p99: number;
+  p99Met: boolean;
+  backingStoreBytes: number | null;
+  backingStoreBytesMet: boolean | null;
+  jsHeapBytes: number | null;
+  heapBytes: number | null;
+}
+
+function ratio(pooledValue: number | null, naiveValue: number | null): number | null {
+  if (pooledValue === null || naiveValue === null) return null;
+  if (naiveValue === 0) return pooledValue === 0 ? 1 : null;
+  return pooledValue / naiveValue;
+}
+
+function ratios(rows: ScenarioRow[]): ScenarioRatio[] {
+  return SIZES.map((size) => {
+    const n = rows.find((r) => r.size === size && r.path === "naive")!;
+    const p = rows.find((r) => r.size === size && r.path === "pooled")!;
+    const throughput = p.opsPerSec / n.opsPerSec;
+    const gcEvents = ratio(p.gcEventsPer100k, n.gcEventsPer100k);
+    const p99 = p.p99Ns / n.p99Ns;
+    const backingStoreBytes = ratio(p.backingStoreBytesPerOp, n.backingStoreBytesPerOp);
+    return {
+      size,
+      throughput,
+      throughputMet: throughput >= TARGETS.throughputMin,
+      gcEvents,
+      gcEventsMet: gcEvents === null ? null : gcEvents <= TARGETS.gcEventsMax,
+      p99,
+      p99Met: p99 <= TARGETS.p99Max,
+      backingStoreBytes,
+      backingStoreBytesMet: backingStoreBytes === null
+        ? null
+        : backingStoreBytes <= TARGETS.bytesPerOpMax[size],
+      jsHeapBytes: ratio(p.jsHeapBytesPerOp, n.jsHeapBytesPerOp),
+      heapBytes: ratio(p.heapBytesPerOp, n.heapBytesPerOp),
+    };
+  });
+}
+
+// ---------------------------------------------------------------- output
+
+function fmtNs(ns: number): string {
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(0)} ns`;
+}
+
+function fmtNum(value: number | null, digits = 1): string {
+  return value === null ? "n/a" : value.toFixed(digits);
+}
+
+function fmtRatio(value: number | null, met: boolean | null): string {
+  if (value === null) return "n/a";
+  return `${(value * 100).toFixed(1)}% ${met === null ? "" : met ? "met" : "MISSED"}`.trim();
+}
+
+function printRows(rows: ScenarioRow[]): void {
+  const header = [
+    "size",
+    "path",
+    "ops/s",
+    "p50",
+    "p99",
+    "GC minor/100k",
+    "GC major/100k",
+    "JS heap B/op",
+    "heap B/op (Bun)",
+    "backing B/op",
+    "peak RSS MB",
+  ];
+  const lines = rows.map((r) => [
+    r.size,
+    r.path,
+    Math.round(r.opsPerSec).toLocaleString("en-US"),
+    fmtNs(r.p50Ns),
+    fmtNs(r.p99Ns),
+    fmtNum(r.gcMinorPer100k),
+    fmtNum(r.gcMajorPer100k),
+    fmtNum(r.jsHeapBytesPerOp, 0),
+    fmtNum(r.heapBytesPerOp, 0),
+    fmtNum(r.backingStoreBytesPerOp, 0),
+    (r.peakRssBytes / 1048576).toFixed(1),
+  ]);
+  printTable(header, lines);
+}
+
+function printRatios(list: ScenarioRatio[]): void {
+  const header = [
+    "size",
+    "throughput (>=2.5x)",
+    "GC events (<=20%)",
+    "p99 (<=50%)",
+    "backing bytes/op",
+  ];
+  const lines = list.map((r) => [
+    r.size,
+    `${r.throughput.toFixed(2)}x ${r.throughputMet ? "met" : "MISSED"}`,
+    fmtRatio(r.gcEvents, r.gcEventsMet),
+    fmtRatio(r.p99, r.p99Met),
+    `${fmtRatio(r.backingStoreBytes, r.backingStoreBytesMet)} (<=${
+      TARGETS.bytesPerOpMax[r.size] * 100
+    }%)`,
+  ]);
+  printTable(header, lines);
+}
+
+function printTable(header: string[], lines: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
+  console.log(format(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const line of lines) console.log(format(line));
+}
+
+// ---------------------------------------------------------------- main
+
+// The pooled path must produce exactly the naive path's base64, or the comparison means nothing.
+for (const size of SIZES) {
+  const expected = naive(fixtures[size]);
+  pooled(fixtures[size]);
+  let actual = "";
+  for (const byte of base64Writer.written) actual += String.fromCharCode(byte);
+  if (actual !== expected) {
+    throw new Error(`Scenario ${size}: pooled base64 differs from the naive path`);
+  }
+}
+
+console.log(
+  `scenario: ${runtimeInfo.name} ${runtimeInfo.version}, ${SECONDS}s per size and path; naive base64 via ${naiveBase64Api}`,
+);
+console.log(
+  gcProfilerAvailable
+    ? "GC events: v8.GCProfiler (minor = Scavenge/MinorMarkSweep, major = MarkSweepCompact)"
+    : "GC events: not observable on Bun; heap bytes per op (bun:jsc heapSize, results kept alive) instead",
+);
+
+const rows: ScenarioRow[] = [];
+const floors: StringifyFloor[] = [];
+for (const size of SIZES) {
+  for (const path of ["naive", "pooled"] as const) {
+    rows.push(await measure(size, path));
+  }
+  floors.push(stringifyFloor(size));
+}
+const ratioRows = ratios(rows);
+console.log("");
+printRows(rows);
+console.log("");
+console.log(
+  "JSON.stringify alone: a path that still calls it cannot beat naive by more than naive / stringify.",
+);
+printTable(
+  ["size", "JSON.stringify", "naive mean", "ceiling"],
+  floors.map((
+    f,
+  ) => [f.size, fmtNs(f.stringifyNs), fmtNs(f.naiveMeanNs), `${f.ceiling.toFixed(2)}x`]),
+);
+console.log("");
+console.log("pooled / naive against the seed's targets:");
+printRatios(ratioRows);
+console.log("");
+
+for (const size of SIZES) {
+  const message = fixtures[size];
+  group(`scenario ${size}`, () => {
+    bench("naive", () => do_not_optimize(naive(message)));
+    bench("pooled", () => do_not_optimize(pooled(message)));
+  });
+}
+
+const stats = pool.stats();
+await runAndRecord("scenario", {
+  scenario: {
+    seconds: SECONDS,
+    naiveBase64: naiveBase64Api,
+    gcMetric: gcProfilerAvailable ? "v8.GCProfiler" : null,
+    heapMetric: runtimeInfo.name === "bun"
+      ? "bun:jsc heapSize() growth per op after a full GC, each op's result kept alive (JSC exposes no GC events or allocation counter)"
+      : null,
+    jsHeapMetric: gcProfilerAvailable
+      ? "V8 used heap: bytes freed by GCs + net growth, per op"
+      : null,
+    backingStoreMetric: allocationMetric,
+    rssMetric: "process.memoryUsage.rss(), sampled every 1024 ops; process-wide",
+    targets: TARGETS,
+    rows,
+    ratios: ratioRows,
+    stringifyFloor: floors,
+    pool: { hits: stats.hits, misses: stats.misses, outstanding: stats.outstanding },
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  },
+});
+payloadWriter.dispose();
+base64Writer.dispose();
+do_not_optimize(sink);

@@ -1,0 +1,183 @@
+/**
+ * Runs every bench/*.bench.ts under Node 24, Deno and Bun, one at a time,
+ * then the HTTP load bench (bench/load.ts, autocannon against the Bun
+ * service), then regenerates docs/PERFORMANCE-REPORT.md from bench/results/.
+ *
+ * Usage: `node tools/bench.ts [--runtime=node,deno,bun] [--filter=<substring>]
+ * [--no-load] [--no-report] [--verbose]`.
+ * Each run's output goes to bench/results/<bench>.<runtime>.log (and to the
+ * terminal with --verbose); one progress line is printed per file and runtime.
+ * Exits 1 if any run failed, after writing the report from whatever exists.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const benchDir = join(root, "bench");
+const resultsDir = join(benchDir, "results");
+const binDir = join(root, "node_modules", ".bin");
+
+type Runtime = "node" | "deno" | "bun";
+const ALL_RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
+
+function binary(runtime: Runtime): string {
+  return existsSync(join(binDir, runtime)) ? join(binDir, runtime) : runtime;
+}
+
+/** The command that runs a bench file with `gc()` exposed, per runtime. */
+function commandFor(runtime: Runtime, file: string): string[] {
+  switch (runtime) {
+    case "node":
+      return [binary("node"), "--expose-gc", file];
+    case "deno":
+      return [binary("deno"), "run", "-A", "--v8-flags=--expose-gc", file];
+    case "bun":
+      return [binary("bun"), file];
+  }
+}
+
+interface Job {
+  label: string;
+  command: string[];
+  logName: string;
+}
+
+function option(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 60_000
+    ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`
+    : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Runs one job with its output in a log file; resolves with the exit code. */
+function runJob(job: Job, verbose: boolean): Promise<number | null> {
+  const log = createWriteStream(join(resultsDir, job.logName));
+  return new Promise((done) => {
+    const [command, ...args] = job.command;
+    const child = spawn(command, args, {
+      cwd: root,
+      // No colors in logs: NO_COLOR is honoured by Deno and Bun, FORCE_COLOR=0 by Node.
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const forward = (chunk: Buffer): void => {
+      log.write(chunk);
+      if (verbose) process.stdout.write(chunk);
+    };
+    child.stdout.on("data", forward);
+    child.stderr.on("data", forward);
+    child.on("error", (error) => {
+      log.write(`\n${error.message}\n`);
+      log.end(() => done(-1));
+    });
+    child.on("close", (code) => log.end(() => done(code)));
+  });
+}
+
+function tail(path: string, lines: number): string {
+  try {
+    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).map((l) => `    ${l}`)
+      .join("\n");
+  } catch {
+    return "    (no output)";
+  }
+}
+
+function plannedJobs(): Job[] {
+  const runtimes = (option("runtime")?.split(",") ?? [...ALL_RUNTIMES]).filter((r): r is Runtime =>
+    (ALL_RUNTIMES as readonly string[]).includes(r)
+  );
+  const filter = option("filter");
+  const jobs: Job[] = [];
+  const files = readdirSync(benchDir)
+    .filter((f) => f.endsWith(".bench.ts") && (!filter || f.includes(filter)))
+    .sort();
+  for (const file of files) {
+    const name = file.replace(/\.bench\.ts$/, "");
+    for (const runtime of runtimes) {
+      jobs.push({
+        label: `bench/${file} on ${runtime}`,
+        command: commandFor(runtime, `bench/${file}`),
+        logName: `${name}.${runtime}.log`,
+      });
+    }
+  }
+  // The load bench is a Node script that starts the Bun service and drives it with autocannon.
+  const loadWanted = !process.argv.includes("--no-load") &&
+    (!filter || "load.ts".includes(filter)) &&
+    runtimes.includes("bun");
+  if (loadWanted && existsSync(join(benchDir, "load.ts"))) {
+    jobs.push({
+      label: "bench/load.ts (autocannon) against the Bun service",
+      command: [binary("node"), "bench/load.ts", "bun"],
+      logName: "load.bun.log",
+    });
+  }
+  return jobs;
+}
+
+async function generateReport(): Promise<number | null> {
+  // In a child, so a crash in the report is reported rather than fatal.
+  return await new Promise((done) => {
+    const child = spawn(process.execPath, [join(root, "tools", "report.ts")], {
+      cwd: root,
+      stdio: "inherit",
+    });
+    child.on("error", () => done(-1));
+    child.on("close", done);
+  });
+}
+
+async function main(): Promise<void> {
+  const verbose = process.argv.includes("--verbose");
+  const jobs = plannedJobs();
+  if (jobs.length === 0) {
+    console.error("Nothing to run: no bench file matched, or no known runtime was selected.");
+    process.exit(1);
+  }
+  mkdirSync(resultsDir, { recursive: true });
+  console.log(
+    `Running ${jobs.length} benchmark run(s), one at a time; logs in bench/results/*.log.`,
+  );
+  const failures: string[] = [];
+  const started = Date.now();
+  const width = String(jobs.length).length;
+  for (const [index, job] of jobs.entries()) {
+    const label = `[${String(index + 1).padStart(width)}/${jobs.length}] ${job.label}`;
+    console.log(`${label} ...`);
+    const jobStarted = Date.now();
+    const code = await runJob(job, verbose);
+    const elapsed = formatSeconds(Date.now() - jobStarted);
+    if (code === 0) {
+      console.log(`${label}: ok in ${elapsed}`);
+    } else {
+      failures.push(job.label);
+      console.log(
+        `${label}: FAILED (exit ${code}) in ${elapsed}; last lines of bench/results/${job.logName}:`,
+      );
+      console.log(tail(join(resultsDir, job.logName), 15));
+    }
+  }
+  console.log(
+    `All runs done in ${formatSeconds(Date.now() - started)}: ${
+      jobs.length - failures.length
+    } ok, ${failures.length} failed.`,
+  );
+  if (!process.argv.includes("--no-report") && (await generateReport()) !== 0) {
+    failures.push("tools/report.ts");
+  }
+  if (failures.length > 0) {
+    console.error(`Failed: ${failures.join("; ")}`);
+    process.exit(1);
+  }
+}
+
+await main();
