@@ -1,0 +1,253 @@
+/**
+ * Base64 encoding (TC39 `Uint8Array.prototype.toBase64` semantics) to a
+ * string, into bytes, into a {@link BufferWriter}, or into pooled memory.
+ *
+ * @module
+ */
+import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import { STANDARD_TABLES, URL_TABLES } from "./_base64_tables.ts";
+import { encodeBase64Js } from "./_base64_js.ts";
+import { ENCODE_OPTIONS, NATIVE_TO_BASE64 } from "./_native.ts";
+import { NODE_BUFFER, RUNTIME } from "./_runtime.ts";
+import { releaseScratch, takeScratch } from "./_scratch.ts";
+import { nativeBase64Allowed } from "./base64_implementation.ts";
+import { type Base64EncodeOptions, checkBytes, readEncodeOptions } from "./base64_options.ts";
+
+/** Below this many input bytes the JS core beats a native string + copy. */
+const NATIVE_INTO_MIN = RUNTIME === "node" ? 96 : RUNTIME === "bun" ? 160 : 512;
+
+const asciiDecoder = new TextDecoder();
+const asciiEncoder = new TextEncoder();
+
+/**
+ * The length of the base64 encoding of `byteLength` bytes.
+ *
+ * @param byteLength The number of input bytes.
+ * @param options `omitPadding` changes the length; `alphabet` does not.
+ * @returns The number of base64 characters (= ASCII bytes).
+ * @throws {RangeError} If `byteLength` is not a non-negative safe integer.
+ * @throws {TypeError} If an option is invalid.
+ * @example
+ * ```ts
+ * import { base64EncodedLength } from "@catga/memory/encoding";
+ *
+ * console.log(base64EncodedLength(5)); // 8
+ * console.log(base64EncodedLength(5, { omitPadding: true })); // 7
+ * ```
+ */
+export function base64EncodedLength(
+  byteLength: number,
+  options?: Base64EncodeOptions,
+): number {
+  const flags = readEncodeOptions(options);
+  if (!Number.isSafeInteger(byteLength) || byteLength < 0) {
+    throw new RangeError(
+      `Cannot compute base64 length: byteLength must be a non-negative integer, got ${byteLength}`,
+    );
+  }
+  return lengthFor(byteLength, (flags & 2) === 0);
+}
+
+function lengthFor(byteLength: number, pad: boolean): number {
+  const groups = Math.floor(byteLength / 3);
+  const rest = byteLength - groups * 3;
+  return groups * 4 + (rest === 0 ? 0 : pad ? 4 : rest + 1);
+}
+
+/**
+ * Encodes bytes as a base64 string, exactly like
+ * `Uint8Array.prototype.toBase64`.
+ *
+ * @param bytes The bytes to encode.
+ * @param options `alphabet` (`"base64"` or `"base64url"`) and `omitPadding`.
+ * @returns The base64 string.
+ * @throws {TypeError} If `bytes` is not a Uint8Array or an option is invalid.
+ * @example
+ * ```ts
+ * import { encodeBase64 } from "@catga/memory/encoding";
+ *
+ * console.log(encodeBase64(new TextEncoder().encode("hello"))); // "aGVsbG8="
+ * console.log(encodeBase64(new Uint8Array([251, 255]), { alphabet: "base64url", omitPadding: true })); // "-_8"
+ * ```
+ */
+export function encodeBase64(
+  bytes: Uint8Array,
+  options?: Base64EncodeOptions,
+): string {
+  const flags = options === undefined ? 0 : readEncodeOptions(options);
+  // toBase64 itself throws a TypeError for anything but a Uint8Array.
+  if (nativeBase64Allowed && NATIVE_TO_BASE64 !== undefined) {
+    return NATIVE_TO_BASE64.call(bytes, ENCODE_OPTIONS[flags]);
+  }
+  checkBytes(bytes, "encode base64", "bytes");
+  if (nativeBase64Allowed && NODE_BUFFER !== undefined) {
+    return nodeEncode(bytes, flags);
+  }
+  const length = bytes.length;
+  const pad = (flags & 2) === 0;
+  const size = lengthFor(length, pad);
+  const scratch = takeScratch(size);
+  try {
+    const n = encodeBase64Js(
+      bytes,
+      scratch,
+      0,
+      (flags & 1) === 0 ? STANDARD_TABLES : URL_TABLES,
+      pad,
+    );
+    return asciiToString(scratch, n);
+  } finally {
+    releaseScratch(scratch);
+  }
+}
+
+/** Node's Buffer encoders, with padding fixed up to the proposal's rules. */
+function nodeEncode(bytes: Uint8Array, flags: number): string {
+  const length = bytes.length;
+  if ((flags & 1) === 0) {
+    const text = NODE_BUFFER!.base64Slice.call(bytes, 0, length);
+    if ((flags & 2) === 0 || length % 3 === 0) return text;
+    return text.slice(0, text.length - (length % 3 === 1 ? 2 : 1));
+  }
+  // Buffer's base64url never pads.
+  const text = NODE_BUFFER!.base64urlSlice.call(bytes, 0, length);
+  const rest = length % 3;
+  if ((flags & 2) !== 0 || rest === 0) return text;
+  return text + (rest === 1 ? "==" : "=");
+}
+
+/** ASCII bytes to a string: TextDecoder beats fromCharCode beyond ~16 chars. */
+function asciiToString(bytes: Uint8Array, length: number): string {
+  if (length > 16) return asciiDecoder.decode(bytes.subarray(0, length));
+  let text = "";
+  for (let i = 0; i < length; i++) text += String.fromCharCode(bytes[i]);
+  return text;
+}
+
+/**
+ * Encodes bytes as base64 ASCII into `dest` from index 0.
+ *
+ * @param bytes The bytes to encode.
+ * @param dest Where to write; needs {@link base64EncodedLength} bytes.
+ * @param options `alphabet` and `omitPadding`.
+ * @returns The number of bytes written.
+ * @throws {TypeError} If an argument is not a Uint8Array or an option is invalid.
+ * @throws {RangeError} If `dest` is too small (nothing is written then).
+ * @example
+ * ```ts
+ * import { encodeBase64Into } from "@catga/memory/encoding";
+ *
+ * const dest = new Uint8Array(8);
+ * const n = encodeBase64Into(new Uint8Array([104, 105]), dest);
+ * console.log(new TextDecoder().decode(dest.subarray(0, n))); // "aGk="
+ * ```
+ */
+export function encodeBase64Into(
+  bytes: Uint8Array,
+  dest: Uint8Array,
+  options?: Base64EncodeOptions,
+): number {
+  const flags = readEncodeOptions(options);
+  checkBytes(bytes, "encode base64", "bytes");
+  checkBytes(dest, "encode base64", "dest");
+  const size = lengthFor(bytes.length, (flags & 2) === 0);
+  if (dest.length < size) {
+    throw new RangeError(
+      `Cannot encode base64: dest has ${dest.length} bytes, ${size} needed`,
+    );
+  }
+  return encodeIntoUnchecked(bytes, dest, 0, flags);
+}
+
+/** Encodes into `dest[offset..]`, which the caller has sized. */
+function encodeIntoUnchecked(
+  bytes: Uint8Array,
+  dest: Uint8Array,
+  offset: number,
+  flags: number,
+): number {
+  if (nativeBase64Allowed && bytes.length >= NATIVE_INTO_MIN) {
+    if (NODE_BUFFER !== undefined) {
+      const text = nodeEncode(bytes, flags);
+      return NODE_BUFFER.latin1Write.call(dest, text, offset, text.length);
+    }
+    if (NATIVE_TO_BASE64 !== undefined) {
+      const text = NATIVE_TO_BASE64.call(bytes, ENCODE_OPTIONS[flags]);
+      return asciiEncoder.encodeInto(text, dest.subarray(offset)).written;
+    }
+  }
+  return encodeBase64Js(
+    bytes,
+    dest,
+    offset,
+    (flags & 1) === 0 ? STANDARD_TABLES : URL_TABLES,
+    (flags & 2) === 0,
+  );
+}
+
+/**
+ * Appends the base64 encoding of `bytes` to a {@link BufferWriter}.
+ *
+ * @param writer The writer to append to.
+ * @param bytes The bytes to encode.
+ * @param options `alphabet` and `omitPadding`.
+ * @returns The number of bytes appended.
+ * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid, or the writer is disposed.
+ * @throws {RangeError} If the writer cannot grow that far.
+ * @example
+ * ```ts
+ * import { MemoryPool } from "@catga/memory/pool";
+ * import { writeBase64 } from "@catga/memory/encoding";
+ *
+ * using writer = MemoryPool.shared.rentWriter();
+ * writeBase64(writer, new Uint8Array([1, 2, 3]));
+ * console.log(new TextDecoder().decode(writer.written)); // "AQID"
+ * ```
+ */
+export function writeBase64(
+  writer: BufferWriter,
+  bytes: Uint8Array,
+  options?: Base64EncodeOptions,
+): number {
+  const flags = readEncodeOptions(options);
+  checkBytes(bytes, "encode base64", "bytes");
+  const size = lengthFor(bytes.length, (flags & 2) === 0);
+  if (size === 0) return 0;
+  const buffer = writer.reserve(size);
+  const n = encodeIntoUnchecked(bytes, buffer, writer.writtenCount, flags);
+  writer.advance(n);
+  return n;
+}
+
+/**
+ * Encodes bytes as base64 ASCII into memory rented from a pool.
+ *
+ * @param bytes The bytes to encode.
+ * @param options `alphabet` and `omitPadding`.
+ * @param pool The pool to rent from (default {@link MemoryPool.shared}).
+ * @returns The encoded bytes; dispose them to give the memory back.
+ * @throws {TypeError} If `bytes` is not a Uint8Array or an option is invalid.
+ * @example
+ * ```ts
+ * import { encodeBase64Pooled } from "@catga/memory/encoding";
+ *
+ * using encoded = encodeBase64Pooled(new Uint8Array([1, 2, 3]));
+ * console.log(encoded.length); // 4
+ * ```
+ */
+export function encodeBase64Pooled(
+  bytes: Uint8Array,
+  options?: Base64EncodeOptions,
+  pool: MemoryPool = MemoryPool.shared,
+): PooledBytes {
+  const flags = readEncodeOptions(options);
+  checkBytes(bytes, "encode base64", "bytes");
+  const buffer = pool.rent(lengthFor(bytes.length, (flags & 2) === 0));
+  try {
+    const n = encodeIntoUnchecked(bytes, buffer, 0, flags);
+    return new PooledBytes(pool, buffer.subarray(0, n));
+  } catch (error) {
+    pool.return(buffer);
+    throw error;
+  }
+}

@@ -1,0 +1,574 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { MemoryPool } from "../pool/mod.ts";
+import {
+  type Base64DecodeOptions,
+  base64EncodedLength,
+  type Base64Implementation,
+  decodeBase64,
+  decodeBase64Into,
+  decodeBase64Pooled,
+  encodeBase64,
+  encodeBase64Into,
+  encodeBase64Pooled,
+  getBase64Implementation,
+  type LastChunkHandling,
+  setBase64Implementation,
+  writeBase64,
+} from "../encoding/mod.ts";
+import { type Random, randomBytes, randomInt, rng } from "./_random.ts";
+import { referenceFromBase64 } from "./_base64_reference.ts";
+
+type NativeOptions = object;
+const nativeProto = Uint8Array.prototype as unknown as {
+  toBase64?: (this: Uint8Array, o?: NativeOptions) => string;
+  setFromBase64?: (
+    this: Uint8Array,
+    s: string,
+    o?: NativeOptions,
+  ) => { read: number; written: number };
+};
+const nativeFrom = (Uint8Array as unknown as {
+  fromBase64?: (s: string, o?: NativeOptions) => Uint8Array;
+}).fromBase64;
+const hasNative = typeof nativeProto.toBase64 === "function" &&
+  typeof nativeFrom === "function";
+
+const IMPLEMENTATIONS: Base64Implementation[] = ["js", "auto"];
+const MODES: LastChunkHandling[] = ["loose", "strict", "stop-before-partial"];
+const ALPHABETS = ["base64", "base64url"] as const;
+const WHITESPACE = [" ", "\t", "\n", "\f", "\r"];
+
+function withImpl(impl: Base64Implementation, fn: () => void): void {
+  setBase64Implementation(impl);
+  try {
+    fn();
+  } finally {
+    setBase64Implementation("auto");
+  }
+}
+
+function bufferEncode(
+  bytes: Uint8Array,
+  url: boolean,
+  omitPadding: boolean,
+): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+    .toString(url ? "base64url" : "base64");
+  if (url) {
+    return omitPadding ? text : text + "=".repeat((4 - text.length % 4) % 4);
+  }
+  return omitPadding ? text.replace(/=+$/, "") : text;
+}
+
+/** Outcome of a decode: bytes, or the error class. */
+function outcome(fn: () => Uint8Array): string {
+  try {
+    return "ok:" + Buffer.from(fn()).toString("hex");
+  } catch (error) {
+    return "error:" + (error as Error).name;
+  }
+}
+
+function insertWhitespace(random: Random, text: string): string {
+  let out = "";
+  for (let i = 0; i <= text.length; i++) {
+    while (random() < 0.08) out += WHITESPACE[randomInt(random, 0, 4)];
+    if (i < text.length) out += text[i];
+  }
+  return out;
+}
+
+const RFC4648 = [
+  ["", ""],
+  ["f", "Zg=="],
+  ["fo", "Zm8="],
+  ["foo", "Zm9v"],
+  ["foob", "Zm9vYg=="],
+  ["fooba", "Zm9vYmE="],
+  ["foobar", "Zm9vYmFy"],
+];
+
+for (const impl of IMPLEMENTATIONS) {
+  describe(`base64 (${impl} implementation)`, () => {
+    test("RFC 4648 §10 vectors, both alphabets, with and without padding", () => {
+      withImpl(impl, () => {
+        assert.equal(getBase64Implementation(), impl);
+        for (const [plain, encoded] of RFC4648) {
+          const bytes = new TextEncoder().encode(plain);
+          assert.equal(encodeBase64(bytes), encoded);
+          assert.equal(encodeBase64(bytes, { alphabet: "base64url" }), encoded);
+          assert.equal(
+            encodeBase64(bytes, { omitPadding: true }),
+            encoded.replace(/=+$/, ""),
+          );
+          for (const mode of MODES) {
+            assert.deepEqual(
+              decodeBase64(encoded, { lastChunkHandling: mode }),
+              bytes,
+            );
+          }
+          assert.deepEqual(decodeBase64(encoded.replace(/=+$/, "")), bytes);
+        }
+      });
+    });
+
+    test("encode matches Buffer and native toBase64 on random input 0..2048", () => {
+      withImpl(impl, () => {
+        const random = rng(1);
+        const dest = new Uint8Array(4096);
+        for (let round = 0; round < 400; round++) {
+          const length = round < 100 ? round : randomInt(random, 0, 2048);
+          // Odd offsets exercise the unaligned paths.
+          const backing = randomBytes(random, length + 3);
+          const offset = randomInt(random, 0, 3);
+          const bytes = backing.subarray(offset, offset + length);
+          for (const url of [false, true]) {
+            for (const omitPadding of [false, true]) {
+              const options = {
+                alphabet: url ? "base64url" as const : "base64" as const,
+                omitPadding,
+              };
+              const expected = bufferEncode(bytes, url, omitPadding);
+              assert.equal(encodeBase64(bytes, options), expected);
+              if (hasNative) {
+                assert.equal(nativeProto.toBase64!.call(bytes, options), expected);
+              }
+              assert.equal(base64EncodedLength(length, options), expected.length);
+              const at = randomInt(random, 0, 3);
+              const n = encodeBase64Into(bytes, dest.subarray(at), options);
+              assert.equal(n, expected.length);
+              assert.equal(
+                Buffer.from(dest.buffer, at, n).toString("latin1"),
+                expected,
+              );
+            }
+          }
+        }
+      });
+    });
+
+    test("decode matches Buffer and native fromBase64 on random input, every mode", () => {
+      withImpl(impl, () => {
+        const random = rng(2);
+        for (let round = 0; round < 300; round++) {
+          const length = round < 60 ? round : randomInt(random, 0, 2048);
+          const bytes = randomBytes(random, length);
+          for (const url of [false, true]) {
+            const alphabet = url ? "base64url" as const : "base64" as const;
+            for (const omit of [false, true]) {
+              let text = bufferEncode(bytes, url, omit);
+              if (round % 3 === 0) text = insertWhitespace(random, text);
+              for (const mode of MODES) {
+                const options = { alphabet, lastChunkHandling: mode };
+                const partial = omit && length % 3 !== 0;
+                const got = outcome(() => decodeBase64(text, options));
+                if (!partial || mode === "loose") {
+                  assert.equal(got, "ok:" + Buffer.from(bytes).toString("hex"));
+                } else if (mode === "strict") {
+                  assert.equal(got, "error:SyntaxError");
+                } else {
+                  const whole = Math.floor(length / 3) * 3;
+                  assert.equal(
+                    got,
+                    "ok:" + Buffer.from(bytes.subarray(0, whole)).toString("hex"),
+                  );
+                }
+                if (hasNative) {
+                  assert.equal(got, outcome(() => nativeFrom!(text, options)));
+                }
+              }
+            }
+          }
+        }
+      });
+    });
+
+    test("decode results own an exact-size buffer", () => {
+      withImpl(impl, () => {
+        for (const text of ["", "QQ==", "QUJD", " Q U J D \n", "QUJDRA", "QUJDRA=="]) {
+          const bytes = decodeBase64(text);
+          assert.equal(bytes.byteOffset, 0);
+          assert.equal(bytes.buffer.byteLength, bytes.length);
+        }
+        const big = decodeBase64("QUJD".repeat(5000) + "QQ==");
+        assert.equal(big.buffer.byteLength, 15001);
+      });
+    });
+
+    test("decodeBase64Into follows setFromBase64 for every destination size", () => {
+      withImpl(impl, () => {
+        const random = rng(3);
+        const cases: string[] = [
+          "QUJDREVG",
+          "QUJDREU=",
+          "QUJDRA==",
+          "QUJDRA",
+          "QUJDREU",
+          "QUJD REVG",
+          "QUJD\nRA==\n",
+          "QUJD!EVG",
+          "QUJDRE!G",
+          "QUJDRA=",
+          "QUJDRA=A",
+          "QUJDRR==",
+          "QUJD====",
+          "QUJDR",
+        ];
+        for (let i = 0; i < 40; i++) {
+          const text = bufferEncode(
+            randomBytes(random, randomInt(random, 0, 200)),
+            false,
+            i % 2 === 0,
+          );
+          cases.push(i % 4 === 0 ? insertWhitespace(random, text) : text);
+        }
+        const nativeDeviations = new Set<string>(); // reported, not failed
+        for (
+          const [text, alphabet] of cases.flatMap((text) => [
+            [text, "base64"] as const,
+            [text.replace(/\+/g, "-").replace(/\//g, "_"), "base64url"] as const,
+          ])
+        ) {
+          // Every small size, and sizes around the decoded length.
+          const decodedLength = referenceFromBase64(text, alphabet, "loose").bytes.length;
+          const sizes = new Set<number>();
+          for (let size = 0; size <= Math.min(text.length, 40) + 2; size++) sizes.add(size);
+          for (let d = -3; d <= 3; d++) sizes.add(Math.max(0, decodedLength + d));
+          for (const size of sizes) {
+            for (const mode of MODES) {
+              const options = { alphabet, lastChunkHandling: mode };
+              const ours = new Uint8Array(size + 2).fill(0xaa);
+              const result = intoOutcome(() =>
+                decodeBase64Into(text, ours.subarray(1, size + 1), options)
+              );
+              assert.equal(ours[0], 0xaa);
+              assert.equal(ours[size + 1], 0xaa);
+              // The spec itself is the oracle: read, written, the bytes
+              // written before an error, and bytes past them untouched.
+              const reference = referenceFromBase64(text, alphabet, mode, size);
+              const label = `${JSON.stringify(text)} size ${size} ${alphabet} ${mode}`;
+              assert.equal(
+                result,
+                reference.error
+                  ? "error:SyntaxError"
+                  : `ok:${reference.read}/${reference.bytes.length}`,
+                label,
+              );
+              const expectedBytes = new Uint8Array(size + 2).fill(0xaa);
+              expectedBytes.set(reference.bytes, 1);
+              assert.deepEqual(ours, expectedBytes, label);
+              if (hasNative) {
+                const theirs = new Uint8Array(size + 2).fill(0xaa);
+                const native = intoOutcome(() =>
+                  nativeProto.setFromBase64!.call(
+                    theirs.subarray(1, size + 1),
+                    text,
+                    options,
+                  )
+                );
+                if (native !== result) {
+                  // Known engine deviation (V8 and JSC both validate the
+                  // whole input first): the spec stops without error when the
+                  // destination has no room for the next chunk; they throw
+                  // on what follows.
+                  assert.equal(native, "error:SyntaxError", label);
+                  assert.match(result, /^ok:/, label);
+                  nativeDeviations.add(label);
+                } else assert.deepEqual(ours, theirs, label);
+              }
+            }
+          }
+        }
+      });
+    });
+
+    test("decodeBase64Into: spec cases for read and written", () => {
+      withImpl(impl, () => {
+        const dest = new Uint8Array(4);
+        assert.deepEqual(decodeBase64Into("aGVsbG8=", dest), { read: 4, written: 3 });
+        assert.deepEqual(decodeBase64Into("aGVsbG8=", new Uint8Array(0)), { read: 0, written: 0 });
+        // Invalid input after the destination fills is never looked at.
+        assert.deepEqual(decodeBase64Into("QUJD!!!", new Uint8Array(3)), { read: 4, written: 3 });
+        // With 1 byte left, a 3-char final chunk does not fit.
+        assert.deepEqual(decodeBase64Into("QUJDREU", new Uint8Array(4)), { read: 4, written: 3 });
+        // ... but a 2-char chunk with padding does.
+        assert.deepEqual(decodeBase64Into("QUJDRA==", new Uint8Array(4)), { read: 8, written: 4 });
+        assert.deepEqual(
+          decodeBase64Into("QUJDRA", new Uint8Array(8), {
+            lastChunkHandling: "stop-before-partial",
+          }),
+          { read: 4, written: 3 },
+        );
+        // On error, the complete chunks before it are written.
+        const partial = new Uint8Array(6);
+        assert.throws(() => decodeBase64Into("QUJD%EFG", partial), SyntaxError);
+        assert.deepEqual([...partial], [65, 66, 67, 0, 0, 0]);
+        // Large input, large destination, and native-size paths.
+        const big = randomBytes(rng(4), 70000);
+        const bigText = bufferEncode(big, false, false);
+        const out = new Uint8Array(70001);
+        assert.deepEqual(decodeBase64Into(bigText, out.subarray(1)), {
+          read: bigText.length,
+          written: 70000,
+        });
+        assert.deepEqual(out.subarray(1), big);
+        const small = new Uint8Array(30001);
+        assert.deepEqual(decodeBase64Into(bigText, small), { read: 40000, written: 30000 });
+        assert.deepEqual(small.subarray(0, 30000), big.subarray(0, 30000));
+        assert.equal(small[30000], 0);
+      });
+    });
+
+    test("random inputs with whitespace and garbage match the spec reference", () => {
+      withImpl(impl, () => {
+        const random = rng(7);
+        const alphabetChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+        const noise = ["=", " ", "\n", "%", "\u2212", "\u00a0", "\v"];
+        for (let round = 0; round < 1500; round++) {
+          let text = "";
+          const length = randomInt(random, 0, round < 1400 ? 24 : 400);
+          for (let i = 0; i < length; i++) {
+            text += random() < 0.85
+              ? alphabetChars[randomInt(random, 0, 63)]
+              : noise[randomInt(random, 0, noise.length - 1)];
+          }
+          if (round % 2 === 0) text = text.replace(/[^A-Za-z0-9+/=\s]/g, "A");
+          for (const alphabet of ALPHABETS) {
+            for (const mode of MODES) {
+              const reference = referenceFromBase64(text, alphabet, mode);
+              const got = outcome(() => decodeBase64(text, { alphabet, lastChunkHandling: mode }));
+              assert.equal(
+                got,
+                reference.error
+                  ? "error:SyntaxError"
+                  : "ok:" + Buffer.from(reference.bytes).toString("hex"),
+                `${JSON.stringify(text)} ${alphabet} ${mode}`,
+              );
+            }
+          }
+        }
+      });
+    });
+
+    test("long inputs with injected stray characters match the spec reference (fast paths)", () => {
+      withImpl(impl, () => {
+        const random = rng(8);
+        const stray = [
+          "-",
+          "_",
+          "+",
+          "/",
+          "=",
+          "%",
+          " ",
+          "\n",
+          ".",
+          "\u0000",
+          "\u00e9",
+          "\u00ff",
+          "\u0130",
+          "\u0141",
+          "\u2212",
+        ];
+        for (let round = 0; round < 400; round++) {
+          const bytes = randomBytes(random, randomInt(random, 48, round < 380 ? 1500 : 40000));
+          const alphabet = round % 2 === 0 ? "base64" as const : "base64url" as const;
+          let text = bufferEncode(bytes, alphabet === "base64url", round % 5 === 0);
+          const injections = round % 7 === 0 ? 0 : randomInt(random, 1, 2);
+          for (let k = 0; k < injections; k++) {
+            const at = randomInt(random, 0, text.length - 1);
+            const char = stray[randomInt(random, 0, stray.length - 1)];
+            text = random() < 0.5
+              ? text.slice(0, at) + char + text.slice(at + 1)
+              : text.slice(0, at) + char + text.slice(at);
+          }
+          if (round % 11 === 0) text += " \n";
+          const mode = MODES[round % 3];
+          const options = { alphabet, lastChunkHandling: mode };
+          const reference = referenceFromBase64(text, alphabet, mode);
+          const label = `round ${round} ${alphabet} ${mode}`;
+          assert.equal(
+            outcome(() => decodeBase64(text, options)),
+            reference.error
+              ? "error:SyntaxError"
+              : "ok:" + Buffer.from(reference.bytes).toString("hex"),
+            label,
+          );
+          for (const size of [reference.bytes.length, reference.bytes.length + 5]) {
+            const dest = new Uint8Array(size + 1).fill(0xaa);
+            const into = referenceFromBase64(text, alphabet, mode, size);
+            assert.equal(
+              intoOutcome(() => decodeBase64Into(text, dest.subarray(0, size), options)),
+              into.error ? "error:SyntaxError" : `ok:${into.read}/${into.bytes.length}`,
+              `${label} into ${size}`,
+            );
+            const expected = new Uint8Array(size + 1).fill(0xaa);
+            expected.set(into.bytes);
+            assert.deepEqual(dest, expected, `${label} into ${size} bytes`);
+          }
+        }
+      });
+    });
+
+    test("error table: bad characters, padding, strict bits, with index in the message", () => {
+      withImpl(impl, () => {
+        const errors: [string, Base64DecodeOptions, string][] = [
+          ["QUJD%EFG", {}, "invalid character '%' at index 4"],
+          ["QUJ\u2212", {}, "invalid character U+2212 at index 3"],
+          ["QUJ\uFF0B", {}, "invalid character U+FF0B at index 3"],
+          ["QU\u00A0JD", {}, "invalid character U+00A0 at index 2"],
+          ["QUJD\u2028", {}, "invalid character U+2028 at index 4"],
+          ["QUJD\v", {}, "invalid character U+000B at index 4"],
+          ["QU\u0000JD", {}, "invalid character U+0000 at index 2"],
+          ["Q\uD800UJD", {}, "invalid character U+D800 at index 1"],
+          ["QUJ\u0141", {}, "invalid character U+0141 at index 3"],
+          ["QU-D", {}, "invalid character '-' at index 2"],
+          ["QU_D", {}, "invalid character '_' at index 2"],
+          ["QU+D", { alphabet: "base64url" }, "invalid character '+' at index 2"],
+          ["QU/D", { alphabet: "base64url" }, "invalid character '/' at index 2"],
+          ["=", {}, "unexpected padding '=' at index 0"],
+          ["Q===", {}, "unexpected padding '=' at index 1"],
+          ["QUJD=", {}, "unexpected padding '=' at index 4"],
+          ["QQ=", {}, "incomplete padding: expected '=' at index 3"],
+          ["QQ= ", { lastChunkHandling: "strict" }, "incomplete padding"],
+          ["QQ=A", {}, "unexpected character 'A' after padding at index 3"],
+          ["QUI==", {}, "unexpected character '=' after padding at index 4"],
+          ["QQ===", {}, "unexpected character '=' after padding at index 4"],
+          ["QQ==QQ==", {}, "after padding at index 4"],
+          ["QUJDR", {}, "incomplete last chunk"],
+          ["QUJDR", { lastChunkHandling: "strict" }, "missing padding"],
+          ["QQ", { lastChunkHandling: "strict" }, "missing padding"],
+          ["QR==", { lastChunkHandling: "strict" }, "non-zero padding bits"],
+          ["QUJ=", { lastChunkHandling: "strict" }, "non-zero padding bits"],
+        ];
+        const long = "QUJD".repeat(100);
+        errors.push([long + "Q%==", {}, `invalid character '%' at index ${long.length + 1}`]);
+        errors.push([long + " \n" + long + "\u2212", {}, `U+2212 at index ${2 * long.length + 2}`]);
+        // Each case again behind a long valid prefix, so the word-at-a-time
+        // and native fast paths meet it too; the index shifts by the prefix.
+        const prefix = "QUJD".repeat(64);
+        for (const [text, options, message] of errors.slice()) {
+          errors.push([
+            prefix + text,
+            options,
+            message.replace(/at index (\d+)/, (_, i) => `at index ${Number(i) + prefix.length}`),
+          ]);
+        }
+        for (const [text, options, message] of errors) {
+          assert.throws(
+            () => decodeBase64(text, options),
+            (error: unknown) =>
+              error instanceof SyntaxError &&
+              error.message.startsWith("Cannot decode base64: ") &&
+              error.message.includes(message),
+            `${JSON.stringify(text)} should fail with ${message}`,
+          );
+          if (hasNative) {
+            assert.throws(() => nativeFrom!(text, options), SyntaxError);
+          }
+        }
+        // The same inputs in other modes: loose accepts non-zero bits, stop-before-partial stops.
+        assert.deepEqual(decodeBase64("QR=="), new Uint8Array([65]));
+        assert.deepEqual(
+          decodeBase64("QR", { lastChunkHandling: "stop-before-partial" }),
+          new Uint8Array(0),
+        );
+        assert.deepEqual(
+          decodeBase64("QUI=", { lastChunkHandling: "strict" }),
+          new Uint8Array([65, 66]),
+        );
+        assert.deepEqual(
+          decodeBase64("QQ=", { lastChunkHandling: "stop-before-partial" }),
+          new Uint8Array(0),
+        );
+        assert.deepEqual(decodeBase64(" Q Q = = \n"), new Uint8Array([65]));
+        assert.deepEqual(
+          decodeBase64("-_8", { alphabet: "base64url" }),
+          new Uint8Array([251, 255]),
+        );
+      });
+    });
+
+    test("option and argument validation", () => {
+      withImpl(impl, () => {
+        const bytes = new Uint8Array([1]);
+        // deno-lint-ignore no-explicit-any
+        const anyOptions = (value: unknown) => value as any;
+        assert.throws(() => encodeBase64(bytes, anyOptions({ alphabet: "hex" })), TypeError);
+        assert.throws(() => encodeBase64(bytes, anyOptions(null)), TypeError);
+        assert.throws(() => encodeBase64(bytes, anyOptions(1)), TypeError);
+        assert.throws(() => encodeBase64(anyOptions([1, 2])), TypeError);
+        assert.throws(() => decodeBase64("", anyOptions({ lastChunkHandling: "lax" })), TypeError);
+        assert.throws(() => decodeBase64(anyOptions(12)), TypeError);
+        assert.throws(() => decodeBase64Into("", anyOptions([])), TypeError);
+        assert.throws(() => base64EncodedLength(-1), RangeError);
+        assert.throws(() => base64EncodedLength(1.5), RangeError);
+        assert.throws(() => encodeBase64Into(new Uint8Array(3), new Uint8Array(3)), RangeError);
+        assert.throws(() => setBase64Implementation(anyOptions("wasm")), TypeError);
+        assert.equal(base64EncodedLength(4, { omitPadding: true }), 6);
+        assert.equal(base64EncodedLength(4), 8);
+      });
+    });
+
+    test("pooled variants and writeBase64 match, and give memory back", () => {
+      withImpl(impl, () => {
+        const pool = new MemoryPool();
+        const random = rng(5);
+        for (const length of [0, 1, 2, 3, 64, 1000, 5000, 70000]) {
+          const bytes = randomBytes(random, length);
+          for (const alphabet of ALPHABETS) {
+            const expected = encodeBase64(bytes, { alphabet });
+            using encoded = encodeBase64Pooled(bytes, { alphabet }, pool);
+            assert.equal(Buffer.from(encoded.bytes).toString("latin1"), expected);
+            using decoded = decodeBase64Pooled(expected, { alphabet }, pool);
+            assert.deepEqual(decoded.bytes, bytes);
+            using writer = pool.rentWriter(16);
+            writer.write(new Uint8Array([35]));
+            assert.equal(writeBase64(writer, bytes, { alphabet }), expected.length);
+            assert.equal(Buffer.from(writer.written).toString("latin1"), "#" + expected);
+          }
+        }
+        using shared = decodeBase64Pooled("QUJD");
+        assert.deepEqual([...shared.bytes], [65, 66, 67]);
+        const before = pool.stats().outstanding;
+        assert.throws(() => decodeBase64Pooled("QUJD!", {}, pool), SyntaxError);
+        assert.equal(pool.stats().outstanding, before);
+      });
+    });
+
+    test("1 MiB inputs round-trip and match Buffer", () => {
+      withImpl(impl, () => {
+        const random = rng(6);
+        for (const length of [1 << 20, (1 << 20) + 1]) {
+          const bytes = randomBytes(random, length);
+          for (const url of [false, true]) {
+            const expected = bufferEncode(bytes, url, false);
+            const alphabet = url ? "base64url" as const : "base64" as const;
+            assert.equal(encodeBase64(bytes, { alphabet }), expected);
+            assert.deepEqual(decodeBase64(expected, { alphabet }), bytes);
+          }
+        }
+        const broken = bufferEncode(randomBytes(random, 1 << 20), false, false);
+        const at = 777777;
+        assert.throws(
+          () => decodeBase64(broken.slice(0, at) + "*" + broken.slice(at + 1)),
+          {
+            name: "SyntaxError",
+            message: `Cannot decode base64: invalid character '*' at index ${at}`,
+          },
+        );
+      });
+    });
+  });
+}
+
+function intoOutcome(fn: () => { read: number; written: number }): string {
+  try {
+    const { read, written } = fn();
+    return `ok:${read}/${written}`;
+  } catch (error) {
+    return "error:" + (error as Error).name;
+  }
+}

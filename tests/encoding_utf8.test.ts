@@ -1,0 +1,264 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { MemoryPool } from "../pool/mod.ts";
+import {
+  decodeUtf8,
+  encodeUtf8,
+  encodeUtf8Into,
+  encodeUtf8Pooled,
+  utf8ByteLength,
+  writeUtf8,
+} from "../encoding/mod.ts";
+import { type Random, randomBytes, randomInt, rng } from "./_random.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const fatalDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
+
+/** Code units drawn from every class: ASCII, 2-byte, 3-byte, pairs, lone surrogates. */
+function randomText(random: Random, length: number): string {
+  let text = "";
+  while (text.length < length) {
+    const kind = randomInt(random, 0, 9);
+    if (kind < 4) text += String.fromCharCode(randomInt(random, 0, 0x7f));
+    else if (kind < 5) text += String.fromCharCode(randomInt(random, 0x80, 0x7ff));
+    else if (kind < 7) text += String.fromCharCode(randomInt(random, 0x800, 0xd7ff));
+    else if (kind < 8) text += String.fromCharCode(randomInt(random, 0xe000, 0xffff));
+    else if (kind < 9) text += String.fromCodePoint(randomInt(random, 0x10000, 0x10ffff));
+    else text += String.fromCharCode(randomInt(random, 0xd800, 0xdfff)); // lone
+  }
+  return text;
+}
+
+/** Byte strings that are mostly valid UTF-8 with injected faults. */
+function randomUtf8ish(random: Random, length: number): Uint8Array {
+  const valid = encoder.encode(randomText(random, length));
+  const bytes = valid.slice(0, length);
+  const faults = randomInt(random, 0, 3);
+  for (let i = 0; i < faults && bytes.length > 0; i++) {
+    bytes[randomInt(random, 0, bytes.length - 1)] = randomInt(random, 0x80, 0xff);
+  }
+  return bytes;
+}
+
+function lengths(max: number): number[] {
+  const out: number[] = [];
+  for (let n = 0; n <= 80; n++) out.push(n);
+  for (let n = 96; n <= max; n *= 2) out.push(n - 1, n, n + 1);
+  return out;
+}
+
+describe("UTF-8 encode", () => {
+  test("each code point class encodes like TextEncoder", () => {
+    const samples = [
+      "",
+      "a",
+      "\u007f",
+      "\u0080",
+      "\u07ff",
+      "\u0800",
+      "\ud7ff",
+      "\ue000",
+      "\uffff",
+      "\u{10000}",
+      "\u{10ffff}",
+      "h€llo 👋",
+      "\ud800",
+      "\udc00",
+      "\udc00\ud800",
+      "a\ud800b",
+      "\ud83d\ude00",
+      "\ufeffBOM",
+    ];
+    for (const text of samples) {
+      for (const padded of [text, text.repeat(20)]) {
+        const expected = encoder.encode(padded);
+        assert.deepEqual(encodeUtf8(padded), expected, JSON.stringify(padded));
+        assert.equal(utf8ByteLength(padded), expected.length);
+      }
+    }
+  });
+
+  test("random strings of every class match TextEncoder, with exact-size buffers", () => {
+    const random = rng(31);
+    for (const length of lengths(70000)) {
+      for (let k = 0; k < (length < 100 ? 4 : 1); k++) {
+        const text = randomText(random, length);
+        const expected = encoder.encode(text);
+        const got = encodeUtf8(text);
+        assert.deepEqual(got, expected);
+        assert.equal(got.buffer.byteLength, got.length);
+        assert.equal(utf8ByteLength(text), expected.length);
+      }
+    }
+  });
+
+  test("encodeUtf8Into matches TextEncoder.encodeInto for every destination size, with offsets", () => {
+    const random = rng(32);
+    const texts = [
+      "abc",
+      "a€b",
+      "👋👋",
+      "a\ud83d\ude00",
+      "\ud83d\ude00b",
+      "x\ud800",
+      "\udc00y",
+      "é".repeat(10),
+    ];
+    for (let i = 0; i < 60; i++) texts.push(randomText(random, randomInt(random, 0, 70)));
+    for (const text of texts) {
+      const full = utf8ByteLength(text);
+      for (let size = 0; size <= full + 3; size++) {
+        for (const offset of [0, 1]) {
+          const ours = new Uint8Array(size + offset + 1).fill(0xee);
+          const theirs = new Uint8Array(size + offset + 1).fill(0xee);
+          const result = encodeUtf8Into(text, ours.subarray(0, size + offset), offset);
+          const expected = encoder.encodeInto(text, theirs.subarray(offset, size + offset));
+          assert.deepEqual(result, { read: expected.read, written: expected.written });
+          assert.deepEqual(ours, theirs, `${JSON.stringify(text)} size ${size}`);
+        }
+      }
+    }
+    // Destinations too small by 1-3 bytes at the end of a long string.
+    for (const tail of ["a", "é", "€", "👋", "\ud800"]) {
+      const text = "x".repeat(200) + tail;
+      const full = utf8ByteLength(text);
+      for (let short = 1; short <= 3; short++) {
+        const dest = new Uint8Array(full - short);
+        const expected = encoder.encodeInto(text, new Uint8Array(full - short));
+        assert.deepEqual(encodeUtf8Into(text, dest), {
+          read: expected.read,
+          written: expected.written,
+        });
+      }
+    }
+    assert.throws(() => encodeUtf8Into("a", new Uint8Array(2), 3), RangeError);
+    assert.throws(() => encodeUtf8Into("a", new Uint8Array(2), -1), RangeError);
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => encodeUtf8Into(1 as any, new Uint8Array(2)), TypeError);
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => encodeUtf8Into("a", [] as any), TypeError);
+  });
+
+  test("pooled and writer variants match and give memory back", () => {
+    const pool = new MemoryPool();
+    const random = rng(33);
+    for (const length of [0, 1, 5, 17, 100, 5000, 20000, 100000]) {
+      const text = randomText(random, length);
+      const expected = encoder.encode(text);
+      {
+        using owned = encodeUtf8Pooled(text, pool);
+        assert.deepEqual(owned.bytes, expected);
+      }
+      using writer = pool.rentWriter(8);
+      writer.write(new Uint8Array([1]));
+      assert.equal(writeUtf8(writer, text), expected.length);
+      assert.equal(writeUtf8(writer, text), expected.length);
+      assert.equal(writer.writtenCount, 1 + 2 * expected.length);
+      assert.deepEqual(writer.written.subarray(1, 1 + expected.length), expected);
+      assert.deepEqual(writer.written.subarray(1 + expected.length), expected);
+    }
+    assert.equal(pool.stats().outstanding, 0);
+    using shared = encodeUtf8Pooled("hé");
+    assert.equal(shared.length, 3);
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => encodeUtf8(null as any), TypeError);
+  });
+});
+
+describe("UTF-8 decode", () => {
+  test("random valid and damaged input matches TextDecoder at every length", () => {
+    const random = rng(34);
+    for (const length of lengths(70000)) {
+      for (let k = 0; k < (length < 100 ? 6 : 1); k++) {
+        const bytes = k % 2 === 0 ? randomUtf8ish(random, length) : randomBytes(random, length);
+        const expected = decoder.decode(bytes);
+        assert.equal(decodeUtf8(bytes), expected);
+        let valid = true;
+        try {
+          fatalDecoder.decode(bytes);
+        } catch {
+          valid = false;
+        }
+        if (valid) assert.equal(decodeUtf8(bytes, { fatal: true }), expected);
+        else assert.throws(() => decodeUtf8(bytes, { fatal: true }), TypeError);
+      }
+    }
+  });
+
+  test("overlong, surrogate, out-of-range and truncated sequences: one U+FFFD per maximal subpart", () => {
+    const cases = [
+      [0xc0, 0x80],
+      [0xc1, 0xbf],
+      [0xe0, 0x80, 0x80],
+      [0xe0, 0x9f, 0xbf],
+      [0xf0, 0x80, 0x80, 0x80],
+      [0xf0, 0x8f, 0xbf, 0xbf],
+      [0xed, 0xa0, 0x80],
+      [0xed, 0xbf, 0xbf],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf5, 0x80, 0x80, 0x80],
+      [0xff],
+      [0xfe],
+      [0x80],
+      [0xbf, 0x80],
+      [0xe2, 0x82],
+      [0xe2, 0x82, 0x41],
+      [0xf0, 0x9f, 0x98],
+      [0xf0, 0x9f, 0x98, 0x41],
+      [0xf0, 0x9f],
+      [0xc3],
+      [0xc3, 0xc3, 0xa9],
+      [0xef, 0xbb, 0xbf, 0x41], // BOM is kept
+    ];
+    for (const sequence of cases) {
+      for (
+        const [before, after] of [[[], []], [[0x61], [0x62]], [
+          Array(40).fill(0x61),
+          Array(40).fill(0x62),
+        ]]
+      ) {
+        const bytes = new Uint8Array([...before, ...sequence, ...after]);
+        assert.equal(decodeUtf8(bytes), decoder.decode(bytes), `${sequence}`);
+      }
+    }
+    assert.equal(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf])), "\ufeff");
+    // A leading BOM is kept at every length, fatal or not; a later one too.
+    for (const length of [0, 1, 5, 20, 100, 5000]) {
+      const body = encoder.encode("a".repeat(length));
+      const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...body, 0xef, 0xbb, 0xbf]);
+      const expected = "\ufeff" + "a".repeat(length) + "\ufeff";
+      assert.equal(decodeUtf8(withBom), expected);
+      assert.equal(decodeUtf8(withBom, { fatal: true }), expected);
+      const broken = new Uint8Array([0xef, 0xbb, 0xbf, ...body, 0xff]);
+      assert.throws(() => decodeUtf8(broken, { fatal: true }), {
+        message: `Cannot decode UTF-8: invalid byte sequence at offset ${length + 3}`,
+      });
+    }
+  });
+
+  test("fatal errors are TypeErrors that name the byte offset", () => {
+    assert.throws(
+      () => decodeUtf8(new Uint8Array([0x61, 0x62, 0xff]), { fatal: true }),
+      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte sequence at offset 2" },
+    );
+    const long = new Uint8Array(1000).fill(0x61);
+    long[700] = 0xe2;
+    long[701] = 0x82;
+    assert.throws(
+      () => decodeUtf8(long, { fatal: true }),
+      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte sequence at offset 700" },
+    );
+    const truncated = new Uint8Array([0x61, 0xf0, 0x9f, 0x98]);
+    assert.throws(() => decodeUtf8(truncated, { fatal: true }), /at offset 1$/);
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => decodeUtf8("abc" as any), TypeError);
+  });
+
+  test("1 MiB round trip", () => {
+    const text = randomText(rng(35), 1 << 20);
+    const bytes = encodeUtf8(text);
+    assert.deepEqual(bytes, encoder.encode(text));
+    assert.equal(decodeUtf8(bytes), decoder.decode(bytes));
+  });
+});
