@@ -63,6 +63,16 @@ const steps: Step[] = [
   { name: "deno fmt --check", command: [bin("deno"), "fmt", "--check"] },
   { name: "deno doc --lint", command: [bin("deno"), "doc", "--lint", ...entryPoints] },
   {
+    // Every JSDoc @example is type-checked and run.
+    name: "deno test --doc",
+    command: [bin("deno"), "test", "--doc", "mod.ts", "pool/", "encoding/", "serializers/"],
+    count: (out) => ({
+      passed: lastNumber(out, /(\d+) passed(?: \(\d+ steps?\))? \|/g),
+      failed: lastNumber(out, /\| (\d+) failed/g),
+    }),
+    needsTests: true,
+  },
+  {
     name: "deno publish --dry-run",
     command: [bin("deno"), "publish", "--dry-run", "--allow-dirty"],
   },
