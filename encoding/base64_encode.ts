@@ -8,16 +8,12 @@ import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
 import { STANDARD_TABLES, URL_TABLES } from "./_base64_tables.ts";
 import { encodeBase64Js } from "./_base64_js.ts";
 import { ENCODE_OPTIONS, NATIVE_TO_BASE64 } from "./_native.ts";
-import { NODE_BUFFER, RUNTIME } from "./_runtime.ts";
+import { NODE_BUFFER } from "./_runtime.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
 import { nativeBase64Allowed } from "./base64_implementation.ts";
 import { type Base64EncodeOptions, checkBytes, readEncodeOptions } from "./base64_options.ts";
 
-/** Below this many input bytes the JS core beats a native string + copy. */
-const NATIVE_INTO_MIN = RUNTIME === "node" ? 96 : RUNTIME === "bun" ? 160 : 512;
-
 const asciiDecoder = new TextDecoder();
-const asciiEncoder = new TextEncoder();
 
 /**
  * The length of the base64 encoding of `byteLength` bytes.
@@ -159,23 +155,17 @@ export function encodeBase64Into(
   return encodeIntoUnchecked(bytes, dest, 0, flags);
 }
 
-/** Encodes into `dest[offset..]`, which the caller has sized. */
+/**
+ * Encodes into `dest[offset..]`, which the caller has sized. Always the JS core: every native
+ * encoder (Buffer, `toBase64`) returns a string, and a string per call is the garbage these
+ * into-memory functions exist to avoid.
+ */
 function encodeIntoUnchecked(
   bytes: Uint8Array,
   dest: Uint8Array,
   offset: number,
   flags: number,
 ): number {
-  if (nativeBase64Allowed && bytes.length >= NATIVE_INTO_MIN) {
-    if (NODE_BUFFER !== undefined) {
-      const text = nodeEncode(bytes, flags);
-      return NODE_BUFFER.latin1Write.call(dest, text, offset, text.length);
-    }
-    if (NATIVE_TO_BASE64 !== undefined) {
-      const text = NATIVE_TO_BASE64.call(bytes, ENCODE_OPTIONS[flags]);
-      return asciiEncoder.encodeInto(text, dest.subarray(offset)).written;
-    }
-  }
   return encodeBase64Js(
     bytes,
     dest,

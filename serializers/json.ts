@@ -27,8 +27,9 @@ export interface JsonSerializerOptions extends SerializerOptions {
    * How JSON is produced; every strategy gives the same bytes.
    * - "direct": a byte writer that walks the value and writes UTF-8, with no intermediate string;
    * - "stringify": `JSON.stringify`, then UTF-8 into pooled memory;
-   * - "auto" (default): "direct" on V8 (Node, Deno), "stringify" on JavaScriptCore (Bun),
-   *   where each measured fastest. A replacer or space always uses "stringify".
+   * - "auto" (default): on V8 (Node, Deno), "stringify" while recent messages are under 2 KiB
+   *   and "direct" for larger ones; on JavaScriptCore (Bun), always "stringify". Each choice is
+   *   where that path measured fastest. A replacer or space always uses "stringify".
    */
   strategy?: JsonStrategy;
 }
@@ -39,8 +40,11 @@ export type JsonStrategy = "auto" | "direct" | "stringify";
 /** Scratch writers allocate once and keep their buffer; they are not counted in any user pool. */
 const SCRATCH_POOL = new MemoryPool({ enabled: false });
 
-// JavaScriptCore's JSON.stringify beats a JS byte writer; V8's does not.
+// JavaScriptCore's JSON.stringify beats a JS byte writer at every size; V8's wins only on small
+// messages, where per-object costs dominate (see docs/PERFORMANCE-REPORT.md).
 const DIRECT_BY_DEFAULT = (globalThis as { Bun?: unknown }).Bun === undefined;
+/** With "auto" on V8, messages at least this large (judged by the previous one) go direct. */
+const DIRECT_MIN_BYTES = 2048;
 
 /** Strings up to this length rent `3 × length` bytes (the UTF-8 worst case); longer ones measure first. */
 const WORST_CASE_LIMIT = 16 * 1024;
@@ -79,6 +83,8 @@ export class JsonSerializer implements MessageSerializer {
   /** The last output size, so the scratch writer reserves enough up front. */
   #lastSize = 256;
   #scratchBusy = false;
+  /** "auto" switches by size; "direct" always uses the direct writer when it exists. */
+  #adaptive: boolean;
 
   /**
    * Creates a serializer.
@@ -101,6 +107,7 @@ export class JsonSerializer implements MessageSerializer {
     if (strategy !== "auto" && strategy !== "direct" && strategy !== "stringify") {
       throw new TypeError(`Cannot create JsonSerializer: unknown strategy "${String(strategy)}"`);
     }
+    this.#adaptive = strategy === "auto";
     const direct = strategy === "direct" || (strategy === "auto" && DIRECT_BY_DEFAULT);
     this.#direct = direct && this.#replacer === undefined && this.#space === undefined
       ? new JsonByteWriter()
@@ -121,8 +128,10 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serialize(value: unknown): Uint8Array {
-    if (this.#direct === null) return encodeUtf8(this.#stringify(value));
-    return this.#withScratch(value, (scratch) => scratch.toBytes());
+    if (this.#goDirect()) return this.#withScratch(value, (scratch) => scratch.toBytes());
+    const bytes = encodeUtf8(this.#stringify(value));
+    this.#lastSize = bytes.length;
+    return bytes;
   }
 
   /**
@@ -143,16 +152,11 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serializeTo(value: unknown, writer: BufferWriter): number {
-    if (this.#direct !== null) {
-      let written: number;
-      try {
-        written = this.#direct.write(value, writer);
-      } catch (error) {
-        throw error instanceof TypeError ? serializeError(error) : error;
-      }
-      if (written >= 0) return written;
-    }
-    return writeUtf8(writer, this.#stringify(value));
+    const written = this.#goDirect()
+      ? this.#writeDirect(value, writer)
+      : writeUtf8(writer, this.#stringify(value));
+    this.#lastSize = written;
+    return written;
   }
 
   /**
@@ -169,7 +173,7 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serializePooled(value: unknown): PooledBytes {
-    if (this.#direct !== null) {
+    if (this.#goDirect()) {
       return this.#withScratch(value, (scratch) => {
         const bytes = this.#pool.rent(scratch.writtenCount);
         bytes.set(scratch.written);
@@ -181,6 +185,7 @@ export class JsonSerializer implements MessageSerializer {
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rent(capacity);
     const { written } = encodeUtf8Into(text, buffer);
+    this.#lastSize = written;
     return new PooledBytes(pool, buffer.subarray(0, written));
   }
 
@@ -200,7 +205,7 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
-    if (this.#direct !== null) {
+    if (this.#goDirect()) {
       return this.#withScratch(value, (scratch) => {
         if (scratch.writtenCount > dest.length) return -1;
         dest.set(scratch.written);
@@ -242,6 +247,22 @@ export class JsonSerializer implements MessageSerializer {
     }
   }
 
+  /** Whether the next message goes through the direct writer. */
+  #goDirect(): boolean {
+    return this.#direct !== null && (!this.#adaptive || this.#lastSize >= DIRECT_MIN_BYTES);
+  }
+
+  /** Appends with the direct writer, or with JSON.stringify when it declines (too deep, re-entered). */
+  #writeDirect(value: unknown, writer: BufferWriter): number {
+    let written: number;
+    try {
+      written = this.#direct!.write(value, writer);
+    } catch (error) {
+      throw error instanceof TypeError ? serializeError(error) : error;
+    }
+    return written >= 0 ? written : writeUtf8(writer, this.#stringify(value));
+  }
+
   /**
    * Direct path: writes `value` alone into the scratch writer and lets `take`
    * use it. A nested call (a toJSON that serializes) gets a writer of its own.
@@ -256,8 +277,7 @@ export class JsonSerializer implements MessageSerializer {
     this.#scratchBusy = true;
     try {
       scratch.reserve(this.#lastSize);
-      this.serializeTo(value, scratch);
-      this.#lastSize = scratch.writtenCount;
+      this.#lastSize = this.#writeDirect(value, scratch);
       return take(scratch);
     } finally {
       if (nested) scratch.dispose();
