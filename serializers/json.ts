@@ -46,8 +46,11 @@ const DIRECT_BY_DEFAULT = (globalThis as { Bun?: unknown }).Bun === undefined;
 /** With "auto" on V8, messages at least this large (judged by the previous one) go direct. */
 const DIRECT_MIN_BYTES = 2048;
 
-/** Strings up to this length rent `3 × length` bytes (the UTF-8 worst case); longer ones measure first. */
-const WORST_CASE_LIMIT = 16 * 1024;
+/**
+ * Strings up to this length rent `3 × length` bytes (the UTF-8 worst case, still within the default
+ * pool's largest class); longer ones measure first, which costs a full pass over the string.
+ */
+const WORST_CASE_LIMIT = (1024 * 1024) / 3;
 
 /**
  * A JSON {@linkcode MessageSerializer} that encodes the output of
