@@ -78,6 +78,18 @@ export function findJsonSyntaxIssue(text: string): JsonSyntaxIssue | undefined {
     return issue("a value");
   };
 
+  /** `"name" :` and the space after it. */
+  const scanPropertyName = (expected: string): JsonSyntaxIssue | undefined => {
+    if (text[i] !== '"') return issue(expected);
+    const problem = scanString();
+    if (problem) return problem;
+    skipSpace();
+    if (text[i] !== ":") return issue("':'");
+    i++;
+    skipSpace();
+    return undefined;
+  };
+
   skipSpace();
   for (;;) {
     // Expect a value (or, right after an opener, its closer).
@@ -90,13 +102,8 @@ export function findJsonSyntaxIssue(text: string): JsonSyntaxIssue | undefined {
         stack.pop();
         i++;
       } else if (c === "{") {
-        if (text[i] !== '"') return issue("a property name or '}'");
-        const problem = scanString();
+        const problem = scanPropertyName("a property name or '}'");
         if (problem) return problem;
-        skipSpace();
-        if (text[i] !== ":") return issue("':'");
-        i++;
-        skipSpace();
         continue;
       } else {
         continue;
@@ -122,13 +129,8 @@ export function findJsonSyntaxIssue(text: string): JsonSyntaxIssue | undefined {
       i++;
       skipSpace();
       if (open === "{") {
-        if (text[i] !== '"') return issue("a property name");
-        const problem = scanString();
+        const problem = scanPropertyName("a property name");
         if (problem) return problem;
-        skipSpace();
-        if (text[i] !== ":") return issue("':'");
-        i++;
-        skipSpace();
       }
       break;
     }
