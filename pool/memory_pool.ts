@@ -34,6 +34,8 @@ class BufferSlot {
   full: Uint8Array;
   /** Size-class index, or -1 for an unpooled buffer. */
   readonly sizeClass: number;
+  /** The buffer's byte length. */
+  readonly size: number;
   lent = true;
 
   constructor(pool: MemoryPool, buffer: ArrayBuffer, sizeClass: number) {
@@ -41,6 +43,7 @@ class BufferSlot {
     this.buffer = buffer;
     this.full = new Uint8Array(buffer);
     this.sizeClass = sizeClass;
+    this.size = buffer.byteLength;
     (buffer as SlottedBuffer)[SLOT] = this;
   }
 }
@@ -79,8 +82,10 @@ export class MemoryPool {
   readonly maxRetainedBytes: number;
 
   #tiers: readonly PoolTier[];
-  /** The largest pooled class size; larger rents are unpooled. */
+  /** The largest pooled class size; larger rents are unpooled. 0 when pooling is off. */
   #maxPooledSize: number;
+  /** Neither clearOnReturn nor debug: a return needs no extra work. */
+  #plainReturns: boolean;
   /** Free buffers per class, used as stacks. */
   #free: BufferSlot[][] = [];
   #classCap: number[] = [];
@@ -122,7 +127,8 @@ export class MemoryPool {
         this.#classTier.push(t);
       }
     }
-    this.#maxPooledSize = this.#free.length === 0 ? 0 : size / 2;
+    this.#maxPooledSize = this.#free.length === 0 || !this.enabled ? 0 : size / 2;
+    this.#plainReturns = !this.clearOnReturn && !this.debug;
     this.#classHits = new Float64Array(this.#free.length);
     this.#classMisses = new Float64Array(this.#free.length);
     if (this.debug) {
@@ -163,10 +169,8 @@ export class MemoryPool {
    * ```
    */
   rent(length: number): Uint8Array {
-    if (
-      (length | 0) !== length || length <= 0 || length > this.#maxPooledSize ||
-      !this.enabled
-    ) {
+    // #maxPooledSize is 0 when pooling is off, so one range check covers that too.
+    if ((length | 0) !== length || length <= 0 || length > this.#maxPooledSize) {
       return this.#rentUnpooled(length);
     }
     const c = length <= MIN_CLASS_SIZE ? 0 : 32 - MIN_CLASS_SHIFT - Math.clz32(length - 1);
@@ -176,7 +180,7 @@ export class MemoryPool {
       this.#classMisses[c]++;
     } else {
       slot.lent = true;
-      this.#retainedBytes -= slot.full.length;
+      this.#retainedBytes -= slot.size;
       this.#classHits[c]++;
     }
     this.#rented++;
@@ -207,23 +211,17 @@ export class MemoryPool {
     }
     slot.lent = false;
     this.#returned++;
-    if (this.clearOnReturn) slot.full.fill(0);
     const c = slot.sizeClass;
-    // Unpooled buffers (too large, or pooling off) are simply let go.
-    if (c < 0) {
-      if (this.debug) buffer.transfer(0);
-      return;
+    if (this.#plainReturns && c >= 0) {
+      const free = this.#free[c];
+      const size = slot.size;
+      if (free.length < this.#classCap[c] && this.#retainedBytes + size <= this.maxRetainedBytes) {
+        free.push(slot);
+        this.#retainedBytes += size;
+        return;
+      }
     }
-    const free = this.#free[c];
-    const size = slot.full.length;
-    if (free.length >= this.#classCap[c] || this.#retainedBytes + size > this.maxRetainedBytes) {
-      this.#dropped++;
-      if (this.debug) buffer.transfer(0);
-      return;
-    }
-    if (this.debug) this.#detachStaleViews(slot);
-    free.push(slot);
-    this.#retainedBytes += size;
+    this.#returnSlow(slot);
   }
 
   /**
@@ -342,6 +340,28 @@ export class MemoryPool {
     this.#rented++;
     this.#unpooled++;
     return slot.full;
+  }
+
+  /** The rest of `return`: clearing, detaching, unpooled buffers and full classes. */
+  #returnSlow(slot: BufferSlot): void {
+    if (this.clearOnReturn) slot.full.fill(0);
+    const c = slot.sizeClass;
+    // Unpooled buffers (too large, or pooling off) are simply let go.
+    if (c < 0) {
+      if (this.debug) slot.buffer.transfer(0);
+      return;
+    }
+    const free = this.#free[c];
+    if (
+      free.length >= this.#classCap[c] || this.#retainedBytes + slot.size > this.maxRetainedBytes
+    ) {
+      this.#dropped++;
+      if (this.debug) slot.buffer.transfer(0);
+      return;
+    }
+    if (this.debug) this.#detachStaleViews(slot);
+    free.push(slot);
+    this.#retainedBytes += slot.size;
   }
 
   /** Debug mode: move the bytes to a new ArrayBuffer so every stale view reads as empty. */
