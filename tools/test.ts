@@ -76,6 +76,7 @@ const steps: Step[] = [
     name: "deno publish --dry-run",
     command: [bin("deno"), "publish", "--dry-run", "--allow-dirty"],
   },
+  { name: "docs/api.md up to date", command: [process.execPath, "tools/api-docs.ts", "--check"] },
   {
     name: "e2e servers",
     command: [process.execPath, "tools/e2e.ts"],
