@@ -232,7 +232,7 @@ export function encodeBase64Pooled(
 ): PooledBytes {
   const flags = readEncodeOptions(options);
   checkBytes(bytes, "encode base64", "bytes");
-  const buffer = pool.rent(lengthFor(bytes.length, (flags & 2) === 0));
+  const buffer = pool.rentAtLeast(lengthFor(bytes.length, (flags & 2) === 0));
   try {
     const n = encodeIntoUnchecked(bytes, buffer, 0, flags);
     return new PooledBytes(pool, buffer.subarray(0, n));

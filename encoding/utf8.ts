@@ -266,7 +266,7 @@ export function encodeUtf8Pooled(
   pool: MemoryPool = MemoryPool.shared,
 ): PooledBytes {
   checkText(text);
-  const buffer = pool.rent(roomFor(text));
+  const buffer = pool.rentAtLeast(roomFor(text));
   const written = text.length > ENCODE_JS_MAX
     ? encoder.encodeInto(text, buffer).written
     : encodeJs(text, 0, buffer, 0, buffer.length);

@@ -173,6 +173,42 @@ export class MemoryPool {
     if ((length | 0) !== length || length <= 0 || length > this.#maxPooledSize) {
       return this.#rentUnpooled(length);
     }
+    const slot = this.#take(length);
+    const full = slot.full;
+    return length === full.length ? full : new Uint8Array(slot.buffer, 0, length);
+  }
+
+  /**
+   * Rents a whole pooled buffer of at least `minimumLength` bytes: the
+   * semantics of .NET's `ArrayPool.Rent`. A reused buffer comes back as the
+   * same view object, so this allocates nothing; encoders that fill an
+   * unknown part of a worst-case buffer use it and hand out a `subarray`.
+   * Requests above the largest class are allocated plainly, exactly sized.
+   *
+   * @param minimumLength The fewest bytes needed; 0 gives an empty array.
+   * @returns A view of the whole buffer (its length is the class size).
+   * @throws {RangeError} When `minimumLength` is negative, fractional, NaN or ≥ 2^31.
+   * @example
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * const pool = new MemoryPool();
+   * const buffer = pool.rentAtLeast(1000);
+   * console.log(buffer.length); // 1024
+   * pool.return(buffer);
+   * ```
+   */
+  rentAtLeast(minimumLength: number): Uint8Array {
+    if (
+      (minimumLength | 0) !== minimumLength || minimumLength <= 0 ||
+      minimumLength > this.#maxPooledSize
+    ) {
+      return this.#rentUnpooled(minimumLength);
+    }
+    return this.#take(minimumLength).full;
+  }
+
+  /** The hot path shared by the rents: a free or new slot of `length`'s class, marked lent. */
+  #take(length: number): BufferSlot {
     const c = length <= MIN_CLASS_SIZE ? 0 : 32 - MIN_CLASS_SHIFT - Math.clz32(length - 1);
     let slot = this.#free[c].pop();
     if (slot === undefined) {
@@ -184,8 +220,7 @@ export class MemoryPool {
       this.#classHits[c]++;
     }
     this.#rented++;
-    const full = slot.full;
-    return length === full.length ? full : new Uint8Array(slot.buffer, 0, length);
+    return slot;
   }
 
   /**

@@ -186,7 +186,7 @@ export class JsonSerializer implements MessageSerializer {
     const text = this.#stringify(value);
     const pool = this.#pool;
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
-    const buffer = pool.rent(capacity);
+    const buffer = pool.rentAtLeast(capacity);
     const { written } = encodeUtf8Into(text, buffer);
     this.#lastSize = written;
     return new PooledBytes(pool, buffer.subarray(0, written));

@@ -48,6 +48,26 @@ describe("MemoryPool.rent", () => {
     assertBalanced(pool.stats());
   });
 
+  test("rentAtLeast gives the whole class-size buffer, the same view object on reuse", () => {
+    const pool = new MemoryPool();
+    for (const length of [1, 16, 17, 1000, 4096, 4097, 1 << 20]) {
+      const buffer = pool.rentAtLeast(length);
+      assert.equal(buffer.length, classSizeOf(length));
+      assert.equal(buffer.byteLength, buffer.buffer.byteLength);
+      pool.return(buffer);
+      assert.equal(pool.rentAtLeast(length), buffer, `reuse of ${length}`);
+      pool.return(buffer);
+    }
+    const big = pool.rentAtLeast((1 << 20) + 3); // unpooled: exactly sized
+    assert.equal(big.length, (1 << 20) + 3);
+    pool.return(big);
+    assert.equal(pool.rentAtLeast(0).length, 0);
+    assert.throws(() => pool.rentAtLeast(-1), RangeError);
+    assert.throws(() => pool.rentAtLeast(0.5), RangeError);
+    assertBalanced(pool.stats());
+    assert.equal(pool.stats().outstanding, 0);
+  });
+
   test("length 0 gives an empty array that may be returned", () => {
     const pool = new MemoryPool();
     const empty = pool.rent(0);
