@@ -7,6 +7,9 @@
  * @module
  */
 
+// The same seeded mulberry32 as the tests, so fixtures never change.
+import { rng } from "../tests/_random.ts";
+
 /** A JSON-compatible value. */
 export type JsonValue =
   | null
@@ -114,18 +117,6 @@ export interface LargeMessage {
   events: OrderEvent[];
 }
 
-/** A deterministic 32-bit PRNG (mulberry32) so fixtures never change. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NAMES = [
   "Alice Martin",
   "Bob Nakamura",
@@ -220,7 +211,7 @@ function orderEvent(rand: () => number, id: number): OrderEvent {
 }
 
 function batch(seed: number, count: number): MediumMessage {
-  const rand = prng(seed);
+  const rand = rng(seed);
   const events: OrderEvent[] = [];
   for (let i = 0; i < count; i++) {
     events.push(orderEvent(rand, seed * 1000 + i));
