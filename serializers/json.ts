@@ -131,7 +131,14 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serialize(value: unknown): Uint8Array {
-    if (this.#goDirect()) return this.#withScratch(value, (scratch) => scratch.toBytes());
+    if (this.#goDirect()) {
+      const scratch = this.#fillScratch(value);
+      try {
+        return scratch.toBytes();
+      } finally {
+        this.#releaseScratch(scratch);
+      }
+    }
     const bytes = encodeUtf8(this.#stringify(value));
     this.#lastSize = bytes.length;
     return bytes;
@@ -177,11 +184,14 @@ export class JsonSerializer implements MessageSerializer {
    */
   serializePooled(value: unknown): PooledBytes {
     if (this.#goDirect()) {
-      return this.#withScratch(value, (scratch) => {
+      const scratch = this.#fillScratch(value);
+      try {
         const bytes = this.#pool.rent(scratch.writtenCount);
         bytes.set(scratch.written);
         return new PooledBytes(this.#pool, bytes);
-      });
+      } finally {
+        this.#releaseScratch(scratch);
+      }
     }
     const text = this.#stringify(value);
     const pool = this.#pool;
@@ -209,11 +219,14 @@ export class JsonSerializer implements MessageSerializer {
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
     if (this.#goDirect()) {
-      return this.#withScratch(value, (scratch) => {
+      const scratch = this.#fillScratch(value);
+      try {
         if (scratch.writtenCount > dest.length) return -1;
         dest.set(scratch.written);
         return scratch.writtenCount;
-      });
+      } finally {
+        this.#releaseScratch(scratch);
+      }
     }
     const text = this.#stringify(value);
     if (text.length > dest.length) return -1; // every UTF-16 unit needs at least one byte
@@ -267,28 +280,34 @@ export class JsonSerializer implements MessageSerializer {
   }
 
   /**
-   * Direct path: writes `value` alone into the scratch writer and lets `take`
-   * use it. A nested call (a toJSON that serializes) gets a writer of its own.
+   * Direct path: writes `value` alone into the scratch writer and returns it;
+   * the caller must pass it to `#releaseScratch`. A nested call (a toJSON that
+   * serializes with this serializer) gets a pooled writer of its own.
    */
-  #withScratch<T>(value: unknown, take: (scratch: BufferWriter) => T): T {
-    const nested = this.#scratchBusy;
+  #fillScratch(value: unknown): BufferWriter {
     // The scratch comes from a private non-pooling pool: it is allocated once and kept, so it
     // never shows as outstanding in the caller's pool.
-    const scratch = nested
+    const scratch = this.#scratchBusy
       ? this.#pool.rentWriter()
       : (this.#scratch ??= SCRATCH_POOL.rentWriter(this.#lastSize));
     this.#scratchBusy = true;
     try {
       scratch.reserve(this.#lastSize);
       this.#lastSize = this.#writeDirect(value, scratch);
-      return take(scratch);
-    } finally {
-      if (nested) scratch.dispose();
-      else {
-        scratch.reset();
-        this.#scratchBusy = false;
-      }
+      return scratch;
+    } catch (error) {
+      this.#releaseScratch(scratch);
+      throw error;
     }
+  }
+
+  #releaseScratch(scratch: BufferWriter): void {
+    if (scratch !== this.#scratch) {
+      scratch.dispose(); // a nested call's own writer
+      return;
+    }
+    scratch.reset();
+    this.#scratchBusy = false;
   }
 
   #stringify(value: unknown): string {

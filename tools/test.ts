@@ -31,7 +31,8 @@ interface Step {
   skipUnless?: string;
 }
 
-const junitPath = join(mkdtempSync(join(tmpdir(), "catga-test-")), "deno.xml");
+const junitDir = mkdtempSync(join(tmpdir(), "catga-test-"));
+const junitPath = join(junitDir, "deno.xml");
 
 const steps: Step[] = [
   {
@@ -181,7 +182,7 @@ for (const step of steps) {
     } ${outcome.passed} passed, ${outcome.failed} failed (${seconds}s)`,
   );
 }
-rmSync(junitPath, { force: true });
+rmSync(junitDir, { recursive: true, force: true });
 console.log(`\n${summary.join("\n")}\n`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
