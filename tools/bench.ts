@@ -32,7 +32,7 @@ function binary(runtime: Runtime): string {
 function commandFor(runtime: Runtime, file: string): string[] {
   switch (runtime) {
     case "node":
-      return [binary("node"), "--expose-gc", file];
+      return [join(root, "node_modules", "node", "bin", "node"), "--expose-gc", file];
     case "deno":
       return [binary("deno"), "run", "-A", "--v8-flags=--expose-gc", file];
     case "bun":
@@ -117,7 +117,7 @@ function plannedJobs(): Job[] {
   if (loadWanted && existsSync(join(benchDir, "load.ts"))) {
     jobs.push({
       label: "bench/load.ts (autocannon) against the Bun service",
-      command: [binary("node"), "bench/load.ts", "bun"],
+      command: [process.execPath, "bench/load.ts", "bun"],
       logName: "load.bun.log",
     });
   }

@@ -31,7 +31,7 @@ export interface ServerSpec {
 export const EXAMPLE_SERVERS: readonly ServerSpec[] = [
   { name: "bun", command: join(BIN, "bun"), args: ["examples/bun.ts"] },
   { name: "deno", command: join(BIN, "deno"), args: ["run", "-A", "--quiet", "examples/deno.ts"] },
-  { name: "node", command: join(BIN, "node"), args: ["examples/node.ts"] },
+  { name: "node", command: join(ROOT, "node_modules", "node", "bin", "node"), args: ["examples/node.ts"] },
 ];
 
 /** A started service, with its output so far (shown when something fails). */
