@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { LITTLE_ENDIAN, NODE_BUFFER, NON_LATIN1, RUNTIME } from "./_runtime.ts";
+import { LITTLE_ENDIAN, NODE_BUFFER, RUNTIME } from "../platform/runtime.ts";
+import { NON_LATIN1 } from "./_latin1.ts";
 import {
   type Base64Tables,
   decodePairTables,

@@ -8,13 +8,10 @@
 import { MemoryPool, PooledBytes } from "../pool/mod.ts";
 import { STANDARD_TABLES, URL_TABLES } from "./_base64_tables.ts";
 import { decodeBase64Js, decodedRead, decodedWritten } from "./_base64_js.ts";
-import {
-  DECODE_OPTIONS,
-  NATIVE_FROM_BASE64,
-  NATIVE_SET_FROM_BASE64,
-  NATIVE_UINT8ARRAY,
-} from "./_native.ts";
-import { NODE_BUFFER, NON_LATIN1 } from "./_runtime.ts";
+import { DECODE_OPTIONS } from "./_native.ts";
+import { NATIVE_FROM_BASE64, NATIVE_SET_FROM_BASE64 } from "../platform/natives.ts";
+import { NODE_BUFFER, NODE_BUFFER_STATICS } from "../platform/runtime.ts";
+import { NON_LATIN1 } from "./_latin1.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
 import { nativeBase64Allowed } from "./base64_implementation.ts";
 import {
@@ -63,7 +60,7 @@ export function decodeBase64(
   if (nativeBase64Allowed && NATIVE_FROM_BASE64 !== undefined) {
     // fromBase64 itself throws a TypeError for anything but a string.
     try {
-      return NATIVE_UINT8ARRAY.fromBase64(text, DECODE_OPTIONS[flags]);
+      return NATIVE_FROM_BASE64.call(Uint8Array, text, DECODE_OPTIONS[flags]);
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
       // Fall through: the JS core throws the same error class with a
@@ -194,11 +191,7 @@ function allocateForDecode(size: number): Uint8Array {
   return new Uint8Array(size);
 }
 
-const NODE_ALLOC_UNSAFE_SLOW:
-  | ((size: number) => { buffer: ArrayBuffer })
-  | undefined = NODE_BUFFER === undefined ? undefined : (globalThis as {
-    Buffer?: { allocUnsafeSlow(size: number): { buffer: ArrayBuffer } };
-  }).Buffer?.allocUnsafeSlow;
+const NODE_ALLOC_UNSAFE_SLOW = NODE_BUFFER_STATICS?.allocUnsafeSlow;
 
 /**
  * Decodes a base64 string into `dest`, exactly like

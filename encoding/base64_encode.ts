@@ -7,8 +7,9 @@
 import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
 import { STANDARD_TABLES, URL_TABLES } from "./_base64_tables.ts";
 import { encodeBase64Js } from "./_base64_js.ts";
-import { ENCODE_OPTIONS, NATIVE_TO_BASE64 } from "./_native.ts";
-import { NODE_BUFFER } from "./_runtime.ts";
+import { ENCODE_OPTIONS } from "./_native.ts";
+import { NATIVE_TO_BASE64 } from "../platform/natives.ts";
+import { NODE_BUFFER } from "../platform/runtime.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
 import { nativeBase64Allowed } from "./base64_implementation.ts";
 import { type Base64EncodeOptions, checkBytes, readEncodeOptions } from "./base64_options.ts";

@@ -6,32 +6,13 @@
  * @module
  */
 import { quote } from "./_base64_js.ts";
-import { NATIVE_TO_HEX } from "./_native.ts";
-import { NON_LATIN1, RUNTIME } from "./_runtime.ts";
+import { NATIVE_FROM_HEX, NATIVE_TO_HEX } from "../platform/natives.ts";
+import { NODE_BUFFER } from "../platform/runtime.ts";
+import { NON_LATIN1 } from "./_latin1.ts";
 import { nativeBase64Allowed } from "./base64_implementation.ts";
 import { checkBytes, checkString } from "./base64_options.ts";
 
-interface NodeHex {
-  hexSlice(this: Uint8Array, start: number, end: number): string;
-  hexWrite(this: Uint8Array, text: string, offset: number, length: number): number;
-}
-
-const NODE_HEX: NodeHex | undefined = (() => {
-  if (RUNTIME !== "node") return undefined;
-  const proto = (globalThis as { Buffer?: { prototype: Partial<NodeHex> } })
-    .Buffer?.prototype;
-  return proto && typeof proto.hexSlice === "function" &&
-      typeof proto.hexWrite === "function"
-    ? proto as NodeHex
-    : undefined;
-})();
-
-const NATIVE_FROM_HEX: ((text: string) => Uint8Array) | undefined = typeof (
-    Uint8Array as unknown as { fromHex?: unknown }
-  ).fromHex === "function"
-  ? (Uint8Array as unknown as { fromHex(text: string): Uint8Array }).fromHex
-    .bind(Uint8Array)
-  : undefined;
+const NODE_HEX = NODE_BUFFER;
 
 const DIGITS = "0123456789abcdef";
 /** Byte to its two lowercase hex chars packed little-endian. */
@@ -116,7 +97,7 @@ export function decodeHex(text: string): Uint8Array {
   if (nativeBase64Allowed) {
     if (NATIVE_FROM_HEX !== undefined) {
       try {
-        return NATIVE_FROM_HEX(text);
+        return NATIVE_FROM_HEX.call(Uint8Array, text);
       } catch (error) {
         if (!(error instanceof SyntaxError)) throw error;
         // The JS loop below throws with the index.

@@ -7,7 +7,8 @@
  * @module
  */
 import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
-import { RUNTIME } from "./_runtime.ts";
+import { FAST_PATHS } from "../platform/fast_paths.ts";
+import { NODE_BUFFER_STATICS, RUNTIME } from "../platform/runtime.ts";
 
 /** What {@link encodeUtf8Into} consumed and produced. */
 export interface Utf8EncodeResult {
@@ -25,8 +26,8 @@ export interface Utf8DecodeOptions {
 
 // Measured crossovers (chars / bytes) up to which the JS loops win
 // (bench/encoding.bench.ts); TextEncoder/TextDecoder beyond.
-const ENCODE_JS_MAX = RUNTIME === "deno" ? 32 : RUNTIME === "bun" ? 8 : 16;
-const DECODE_JS_MAX = RUNTIME === "deno" ? 16 : 8;
+const ENCODE_JS_MAX = FAST_PATHS.utf8EncodeJsMax;
+const DECODE_JS_MAX = FAST_PATHS.utf8DecodeJsMax;
 const BYTE_LENGTH_JS_MAX = 64;
 
 const encoder = new TextEncoder();
@@ -47,12 +48,7 @@ function startsWithBom(bytes: Uint8Array): boolean {
   return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
-const nativeByteLength: ((text: string, encoding: "utf8") => number) | undefined =
-  RUNTIME === "node" || RUNTIME === "bun"
-    ? (globalThis as {
-      Buffer?: { byteLength(text: string, encoding: "utf8"): number };
-    }).Buffer?.byteLength
-    : undefined;
+const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
 
 /** Exact allocation for copies, because TextEncoder may over-allocate. */
 const ENCODE_EXACT: boolean = (() => {

@@ -4,8 +4,8 @@
  * @module
  */
 import type { MemoryPool } from "./memory_pool.ts";
-import { checkLength } from "./memory_pool.ts";
-import { leakTrackerOf } from "./leak_tracker.ts";
+import { checkLength } from "./_length.ts";
+import { leakTrackerOf } from "./_leak_tracker.ts";
 import { PooledBytes } from "./pooled_bytes.ts";
 
 /** Options for {@linkcode BufferWriter}. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { BufferWriter, type BufferWriterOptions } from "./buffer_writer.ts";
-import { attachLeakTracker, LeakTracker, warnLeak } from "./leak_tracker.ts";
+import { attachLeakTracker, LeakTracker, warnLeak } from "./_leak_tracker.ts";
 import {
   DEFAULT_MAX_RETAINED_BYTES,
   DEFAULT_TIERS,
@@ -13,10 +13,9 @@ import {
   type PoolTier,
 } from "./options.ts";
 import { PooledBytes } from "./pooled_bytes.ts";
+import { checkLength } from "./_length.ts";
 import type { PoolStats, TierStats } from "./stats.ts";
 
-/** Lengths above this are not valid buffer lengths for the pool (2^31 - 1). */
-const MAX_LENGTH = 0x7fffffff;
 /** log2(MIN_CLASS_SIZE): class index 0 holds MIN_CLASS_SIZE-byte buffers. */
 const MIN_CLASS_SHIFT = 4;
 
@@ -416,27 +415,6 @@ export class MemoryPool {
       throw new TypeError("Cannot return buffer: it was already returned");
     }
     throw new TypeError("Cannot return buffer: it was not rented from this pool");
-  }
-}
-
-/**
- * Checks a requested buffer length.
- *
- * @throws {TypeError} When `length` is not a number.
- * @throws {RangeError} When `length` is not an integer in [0, 2^31).
- */
-export function checkLength(length: number): void {
-  if (typeof length !== "number") {
-    throw new TypeError(
-      `Cannot rent buffer: length must be a number, got ${typeof length}`,
-    );
-  }
-  if (!Number.isInteger(length) || length < 0 || length > MAX_LENGTH) {
-    throw new RangeError(
-      `Cannot rent buffer: length must be an integer from 0 to ${MAX_LENGTH}, got ${
-        String(length)
-      }`,
-    );
   }
 }
 

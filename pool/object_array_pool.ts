@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkLength } from "./memory_pool.ts";
+import { checkLength } from "./_length.ts";
 
 /** Options for {@linkcode ObjectArrayPool}. */
 export interface ObjectArrayPoolOptions {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { MemoryPool } from "./memory_pool.ts";
-import { leakTrackerOf } from "./leak_tracker.ts";
+import { leakTrackerOf } from "./_leak_tracker.ts";
 
 const EMPTY = new Uint8Array(0);
 

@@ -11,8 +11,8 @@ import {
   writeUtf8,
 } from "../encoding/mod.ts";
 import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
-import { findJsonSyntaxIssue } from "./json_syntax.ts";
-import { JsonByteWriter } from "./json_writer.ts";
+import { findJsonSyntaxIssue } from "./_json_syntax.ts";
+import { JsonByteWriter } from "./_json_writer.ts";
 import type { MessageSerializer, SerializerOptions } from "./types.ts";
 
 /** Options for {@linkcode JsonSerializer}. */

@@ -6,8 +6,8 @@
  */
 import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
 import type { MessageSerializer } from "./types.ts";
-import { MsgPackEncoder } from "./msgpack_encoder.ts";
-import { MsgPackDecoder } from "./msgpack_decoder.ts";
+import { MsgPackEncoder } from "./_msgpack_encoder.ts";
+import { MsgPackDecoder } from "./_msgpack_decoder.ts";
 import { DEFAULT_MAX_DEPTH, type MsgPackSerializerOptions } from "./msgpack_options.ts";
 
 /**

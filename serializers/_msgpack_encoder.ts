@@ -6,9 +6,10 @@
  *
  * @module
  */
+import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { MsgPackExt } from "./msgpack_ext.ts";
-import { JS_ENCODE_MAX, writeUtf8Native } from "./msgpack_utf8.ts";
-import { findCyclePath, findPath } from "./msgpack_paths.ts";
+import { JS_ENCODE_MAX, writeUtf8Native } from "./_msgpack_utf8.ts";
+import { findCyclePath, findPath } from "./_msgpack_paths.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
 
@@ -21,7 +22,6 @@ const INITIAL_SCRATCH = 8192;
 /** Scratch buffers above this are dropped after use, so one huge message doesn't pin memory. */
 const MAX_RETAINED_SCRATCH = 4 * 1024 * 1024;
 const MAX_UINT32 = 0xffffffff;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 
 /** Encoder settings. */

@@ -11,7 +11,7 @@ import {
   readShortString,
   readUtf8Native,
   SHORT_STRING_MAX,
-} from "./msgpack_utf8.ts";
+} from "./_msgpack_utf8.ts";
 
 /** Direct-mapped: a slot per hash; a collision simply replaces the entry. */
 export class StringCache {

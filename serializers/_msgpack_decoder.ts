@@ -6,14 +6,14 @@
  *
  * @module
  */
+import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { MsgPackExt, TIMESTAMP_EXT_TYPE } from "./msgpack_ext.ts";
-import { readUtf8Native } from "./msgpack_utf8.ts";
-import { StringCache } from "./msgpack_string_cache.ts";
+import { readUtf8Native } from "./_msgpack_utf8.ts";
+import { StringCache } from "./_msgpack_string_cache.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
 
 const EMPTY = new Uint8Array(0);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const TWO_32 = 0x100000000;
 /** Map keys up to 31 bytes (any fixstr) go through a 512-slot cache. */
 const KEY_CACHE_BITS = 9;

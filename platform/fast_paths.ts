@@ -1,0 +1,44 @@
+/**
+ * The one table of the fastest strict path per runtime and size: every
+ * threshold and native-vs-JS choice of the library lives here, chosen by
+ * measurement (bench/encoding_ratios.bench.ts, bench/serializers.bench.ts
+ * with varied warm-up), never by "native first". Each entry says which bench
+ * measured it. Internal.
+ *
+ * @module
+ */
+import { NODE_MAJOR, RUNTIME, type RuntimeKind } from "./runtime.ts";
+
+/**
+ * The rows of the table. A `*Max` value is the largest input (chars or bytes,
+ * as named) for which the JS core wins on that runtime; above it the native
+ * call is faster. 0 means "never JS"; `Infinity` means "always JS".
+ */
+export interface FastPaths {
+  /** `encodeUtf8`/`encodeUtf8Into`: JS loop up to this many chars, then TextEncoder. */
+  readonly utf8EncodeJsMax: number;
+  /** `decodeUtf8`: JS loop up to this many bytes, then TextDecoder. */
+  readonly utf8DecodeJsMax: number;
+}
+
+/** The key the table is indexed by: the runtime, with Node split by major version. */
+export type PlatformKey = Exclude<RuntimeKind, "node"> | "node24" | "node26";
+
+/** The runtime's row key. Node before 26 uses the Node 24 row. */
+export const PLATFORM_KEY: PlatformKey = RUNTIME === "node"
+  ? (NODE_MAJOR >= 26 ? "node26" : "node24")
+  : RUNTIME;
+
+/** Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5. */
+export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
+  node24: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
+  node26: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
+  deno: { utf8EncodeJsMax: 32, utf8DecodeJsMax: 16 },
+  bun: { utf8EncodeJsMax: 8, utf8DecodeJsMax: 8 },
+  // Browsers and workerd: V8-like defaults, no Node Buffer.
+  workerd: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
+  other: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
+};
+
+/** The row this process uses. */
+export const FAST_PATHS: FastPaths = FAST_PATH_TABLE[PLATFORM_KEY];

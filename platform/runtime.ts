@@ -1,0 +1,124 @@
+/**
+ * The one runtime detector of `@catga/memory`: which runtime is running us and
+ * what it can do, computed once at module load. Every other module reads these
+ * facts from here instead of probing globals itself. Internal: not exported
+ * from any entry point.
+ *
+ * @module
+ */
+
+/**
+ * Which JavaScript runtime is running us. `"workerd"` is Cloudflare's
+ * runtime, recognized before Node because under `nodejs_compat` it reports a
+ * `process.versions.node`; `"other"` covers browsers and unknown hosts.
+ */
+export type RuntimeKind = "node" | "deno" | "bun" | "workerd" | "other";
+
+const g = globalThis as Record<string, unknown>;
+const nodeVersion = (g.process as { versions?: { node?: unknown } } | undefined)?.versions?.node;
+const userAgent = (g.navigator as { userAgent?: unknown } | undefined)?.userAgent;
+
+/** The runtime running this module. */
+export const RUNTIME: RuntimeKind = userAgent === "Cloudflare-Workers"
+  ? "workerd"
+  : g.Bun !== undefined
+  ? "bun"
+  : g.Deno !== undefined
+  ? "deno"
+  : typeof nodeVersion === "string"
+  ? "node"
+  : "other";
+
+/** Node's major version (24, 26, …) when {@link RUNTIME} is `"node"`, else 0. */
+export const NODE_MAJOR: number = RUNTIME === "node"
+  ? Number.parseInt(String(nodeVersion), 10) || 0
+  : 0;
+
+/** Word-at-a-time tricks assume little-endian typed arrays. */
+export const LITTLE_ENDIAN: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Whether `FinalizationRegistry` exists (missing in workerd before the
+ * 2025-05-05 compatibility date); debug leak reports need it.
+ */
+export const HAS_FINALIZATION_REGISTRY: boolean = typeof g.FinalizationRegistry === "function";
+
+/** Whether `ArrayBuffer.prototype.transfer` exists; debug mode detaches returned buffers with it. */
+export const HAS_TRANSFER: boolean =
+  typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === "function";
+
+/** The subset of Node's `Buffer.prototype` that the library calls on plain Uint8Arrays. */
+export interface NodeBufferMethods {
+  base64Slice(this: Uint8Array, start: number, end: number): string;
+  base64urlSlice(this: Uint8Array, start: number, end: number): string;
+  base64Write(this: Uint8Array, text: string, offset: number, length: number): number;
+  latin1Write(this: Uint8Array, text: string, offset: number, length: number): number;
+  hexSlice(this: Uint8Array, start: number, end: number): string;
+  hexWrite(this: Uint8Array, text: string, offset: number, length: number): number;
+  utf8Slice(this: Uint8Array, start: number, end: number): string;
+  utf8Write(this: Uint8Array, text: string, offset: number, length: number): number;
+}
+
+/** Node's static `Buffer` helpers the library uses. */
+export interface NodeBufferStatics {
+  byteLength(text: string, encoding: "utf8"): number;
+  allocUnsafeSlow(size: number): Uint8Array;
+}
+
+const BUFFER_METHODS = [
+  "base64Slice",
+  "base64urlSlice",
+  "base64Write",
+  "latin1Write",
+  "hexSlice",
+  "hexWrite",
+  "utf8Slice",
+  "utf8Write",
+] as const;
+
+/**
+ * Node's `Buffer.prototype` methods, captured at load and only on Node
+ * itself: Deno's, Bun's and workerd's `Buffer` are shims that measure slower
+ * than those runtimes' own calls, so the library never uses them there.
+ */
+export const NODE_BUFFER: NodeBufferMethods | undefined = (() => {
+  if (RUNTIME !== "node") return undefined;
+  const proto = (g.Buffer as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+  if (proto === undefined) return undefined;
+  const methods: Record<string, unknown> = {};
+  for (const name of BUFFER_METHODS) {
+    if (typeof proto[name] !== "function") return undefined;
+    methods[name] = proto[name];
+  }
+  return methods as unknown as NodeBufferMethods;
+})();
+
+/** Node's `Buffer.byteLength` and `Buffer.allocUnsafeSlow`, captured at load; Node only. */
+export const NODE_BUFFER_STATICS: NodeBufferStatics | undefined = (() => {
+  if (NODE_BUFFER === undefined) return undefined;
+  const buffer = g.Buffer as Partial<NodeBufferStatics>;
+  const { byteLength, allocUnsafeSlow } = buffer;
+  if (typeof byteLength !== "function" || typeof allocUnsafeSlow !== "function") return undefined;
+  return {
+    byteLength: byteLength.bind(buffer) as NodeBufferStatics["byteLength"],
+    allocUnsafeSlow: allocUnsafeSlow.bind(buffer) as NodeBufferStatics["allocUnsafeSlow"],
+  };
+})();
+
+/**
+ * Node's `markAsUntransferable` (from `node:worker_threads`), when the host
+ * exposes it without an import: slab chunks are marked with it so that
+ * transferring one result cannot detach its neighbours. `undefined` elsewhere.
+ */
+export const MARK_AS_UNTRANSFERABLE: ((value: object) => void) | undefined = (() => {
+  if (RUNTIME !== "node") return undefined;
+  const getBuiltin = (g.process as { getBuiltinModule?: (id: string) => unknown } | undefined)
+    ?.getBuiltinModule;
+  if (typeof getBuiltin !== "function") return undefined;
+  const workers = getBuiltin("node:worker_threads") as
+    | { markAsUntransferable?: (value: object) => void }
+    | undefined;
+  return typeof workers?.markAsUntransferable === "function"
+    ? workers.markAsUntransferable
+    : undefined;
+})();
