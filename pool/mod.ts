@@ -16,6 +16,12 @@
 export { MemoryPool } from "./memory_pool.ts";
 export { PooledBytes } from "./pooled_bytes.ts";
 export {
+  DEFAULT_SLAB_CHUNK_SIZE,
+  DEFAULT_SLAB_MAX_LENGTH,
+  SlabAllocator,
+  type SlabAllocatorOptions,
+} from "./slab.ts";
+export {
   BufferWriter,
   type BufferWriterOptions,
   DEFAULT_MAX_WRITER_CAPACITY,

@@ -1,0 +1,288 @@
+/**
+ * {@linkcode SlabAllocator}: exact-length owned results carved from shared
+ * chunks, so that returning fresh bytes does not cost a fresh `ArrayBuffer`.
+ *
+ * @module
+ */
+import { checkLength } from "./_length.ts";
+import { MARK_AS_UNTRANSFERABLE } from "../platform/runtime.ts";
+
+/** Options for {@linkcode SlabAllocator}. */
+export interface SlabAllocatorOptions {
+  /** Bytes per shared chunk. Default {@linkcode DEFAULT_SLAB_CHUNK_SIZE}. */
+  chunkSize?: number;
+  /**
+   * The largest result carved from a chunk; longer results get an
+   * `ArrayBuffer` of their own. At most `chunkSize`. Default
+   * {@linkcode DEFAULT_SLAB_MAX_LENGTH}.
+   */
+  maxSlabLength?: number;
+}
+
+/** The default {@linkcode SlabAllocatorOptions.chunkSize}: 8 KiB, like Node's `Buffer.poolSize`. */
+export const DEFAULT_SLAB_CHUNK_SIZE: number = 8 * 1024;
+/** The default {@linkcode SlabAllocatorOptions.maxSlabLength}: 4 KiB. */
+export const DEFAULT_SLAB_MAX_LENGTH: number = 4 * 1024;
+
+/** Results start on 8-byte boundaries, so a caller may lay any typed array over one. */
+const ALIGN_MASK = 7;
+const EMPTY_LENGTH = 0;
+
+let sharedSlab: SlabAllocator | undefined;
+
+/**
+ * Hands out exact-length `Uint8Array`s that the caller owns, carved by bump
+ * allocation from a shared chunk (the way Node's `Buffer.from` and msgpackr's
+ * `pack` avoid one `ArrayBuffer` per result). A range, once handed out, is
+ * never written by the allocator again, and nothing is ever returned: the
+ * garbage collector reclaims a chunk when the last view of it dies.
+ *
+ * The trade-offs of a shared chunk:
+ * - `result.buffer` is shared with other results and `result.byteOffset` is
+ *   usually not 0. Pass `result` itself (or `result.slice()`) to APIs, never
+ *   `result.buffer`: `new Response(result.buffer)` would send the neighbours
+ *   too, and transferring it (`postMessage(x, [result.buffer])`) would detach
+ *   them. On Node the chunks are marked untransferable, so such a transfer
+ *   copies instead of detaching.
+ * - A small result kept for a long time keeps its whole chunk alive.
+ * - Results longer than `maxSlabLength` get their own `ArrayBuffer`.
+ *
+ * Where a result must have its own buffer, the APIs that use the slab accept
+ * `null` in its place (see each API's docs).
+ *
+ * @example Owned results from one chunk
+ * ```ts
+ * import { SlabAllocator } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * const slab = new SlabAllocator();
+ * const a = slab.copy(new Uint8Array([1, 2, 3]));
+ * const b = slab.allocate(5);
+ * assert.deepEqual([...a], [1, 2, 3]);
+ * assert.equal(b.length, 5);
+ * assert.equal(a.buffer, b.buffer); // one shared chunk, no ArrayBuffer per result
+ * ```
+ */
+export class SlabAllocator {
+  /** Bytes per shared chunk. */
+  readonly chunkSize: number;
+  /** The largest result carved from a chunk. */
+  readonly maxSlabLength: number;
+
+  #chunk: ArrayBuffer | undefined;
+  /** A view of the whole current chunk, for callers that write before committing. */
+  #chunkView: Uint8Array = new Uint8Array(0);
+  /** The first free byte of the current chunk. */
+  #offset = 0;
+
+  /**
+   * Creates an allocator with its own chunks.
+   *
+   * @param options Chunk size and the largest slab-carved result.
+   * @throws {RangeError} When a size is not a positive integer, or `maxSlabLength` exceeds `chunkSize`.
+   * @example
+   * ```ts
+   * import { SlabAllocator } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * const slab = new SlabAllocator({ chunkSize: 64 * 1024, maxSlabLength: 8 * 1024 });
+   * assert.equal(slab.maxSlabLength, 8192);
+   * ```
+   */
+  constructor(options: SlabAllocatorOptions = {}) {
+    const chunkSize = options.chunkSize ?? DEFAULT_SLAB_CHUNK_SIZE;
+    const maxSlabLength = options.maxSlabLength ??
+      Math.min(DEFAULT_SLAB_MAX_LENGTH, chunkSize);
+    checkSize(chunkSize, "chunkSize");
+    checkSize(maxSlabLength, "maxSlabLength");
+    if (maxSlabLength > chunkSize) {
+      throw new RangeError(
+        `Cannot create slab allocator: maxSlabLength ${maxSlabLength} exceeds chunkSize ${chunkSize}`,
+      );
+    }
+    this.chunkSize = chunkSize;
+    this.maxSlabLength = maxSlabLength;
+  }
+
+  /**
+   * The process-wide allocator with default options, created on first use.
+   * The library's owned-result APIs use it unless told otherwise.
+   *
+   * @returns The shared allocator.
+   * @example
+   * ```ts
+   * import { SlabAllocator } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(SlabAllocator.shared, SlabAllocator.shared);
+   * ```
+   */
+  static get shared(): SlabAllocator {
+    return sharedSlab ??= new SlabAllocator();
+  }
+
+  /**
+   * Returns `length` zero-filled bytes the caller owns: a range of the
+   * current chunk, or its own `ArrayBuffer` above `maxSlabLength`.
+   *
+   * @param length The number of bytes.
+   * @returns An exact-length view.
+   * @throws {TypeError} When `length` is not a number.
+   * @throws {RangeError} When `length` is not an integer in [0, 2^31).
+   * @example
+   * ```ts
+   * import { SlabAllocator } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * const bytes = SlabAllocator.shared.allocate(3);
+   * assert.deepEqual([...bytes], [0, 0, 0]);
+   * ```
+   */
+  allocate(length: number): Uint8Array {
+    if ((length | 0) !== length || length <= EMPTY_LENGTH || length > this.maxSlabLength) {
+      return allocateOwn(length);
+    }
+    const offset = this.#reserve(length);
+    this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
+    return new Uint8Array(this.#chunk!, offset, length);
+  }
+
+  /**
+   * Returns an owned copy of `source` (or of `source[start, end)`).
+   *
+   * @param source The bytes to copy.
+   * @param start The first index to copy. Default 0.
+   * @param end One past the last index to copy. Default `source.length`.
+   * @returns An exact-length copy the caller owns.
+   * @throws {TypeError} When `source` is not a Uint8Array.
+   * @throws {RangeError} When `start`/`end` are not `0 ≤ start ≤ end ≤ source.length`.
+   * @example
+   * ```ts
+   * import { SlabAllocator } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * const source = new Uint8Array([1, 2, 3, 4]);
+   * const copy = SlabAllocator.shared.copy(source, 1, 3);
+   * source[1] = 9;
+   * assert.deepEqual([...copy], [2, 3]);
+   * ```
+   */
+  copy(source: Uint8Array, start = 0, end: number = source?.length): Uint8Array {
+    if (!(source instanceof Uint8Array)) {
+      throw new TypeError("Cannot copy bytes: expected a Uint8Array");
+    }
+    if (
+      (start | 0) !== start || (end | 0) !== end || start < 0 || end < start ||
+      end > source.length
+    ) {
+      throw new RangeError(
+        `Cannot copy bytes: range [${start}, ${end}) is outside 0..${source.length}`,
+      );
+    }
+    const length = end - start;
+    const out = this.allocate(length);
+    if (length <= 32) {
+      // A loop beats subarray+set for short copies: no view allocation.
+      for (let i = 0; i < length; i++) out[i] = source[start + i];
+    } else {
+      out.set(start === 0 && end === source.length ? source : source.subarray(start, end));
+    }
+    return out;
+  }
+
+  /**
+   * For encoders that write first and learn the length after: makes room for
+   * up to `maxLength` bytes and returns a view of the whole current chunk;
+   * write at {@linkcode SlabAllocator.offset}, then call
+   * {@linkcode SlabAllocator.commit} with the length written. Nothing is
+   * handed out until `commit`, so an abandoned write costs nothing.
+   *
+   * @param maxLength The most bytes the caller will write; at most `maxSlabLength`.
+   * @returns The current chunk, whole.
+   * @throws {RangeError} When `maxLength` is not an integer in [0, maxSlabLength].
+   * @example
+   * ```ts
+   * import { SlabAllocator } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * const slab = new SlabAllocator();
+   * const chunk = slab.reserve(16);
+   * const { written } = new TextEncoder().encodeInto("hi", chunk.subarray(slab.offset));
+   * const bytes = slab.commit(written);
+   * assert.deepEqual([...bytes], [104, 105]);
+   * ```
+   */
+  reserve(maxLength: number): Uint8Array {
+    if ((maxLength | 0) !== maxLength || maxLength < 0 || maxLength > this.maxSlabLength) {
+      throw new RangeError(
+        `Cannot reserve slab space: length must be an integer from 0 to ${this.maxSlabLength}, got ${
+          String(maxLength)
+        }`,
+      );
+    }
+    this.#reserve(maxLength);
+    return this.#chunkView;
+  }
+
+  /** Where in the chunk from {@linkcode SlabAllocator.reserve} the next result starts. */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /**
+   * Hands out the `length` bytes written at {@linkcode SlabAllocator.offset}
+   * after a {@linkcode SlabAllocator.reserve}.
+   *
+   * @param length The number of bytes written; at most what was reserved.
+   * @returns An exact-length view the caller owns.
+   * @throws {RangeError} When `length` does not fit in the current chunk.
+   * @example
+   * ```ts
+   * import { SlabAllocator } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * const slab = new SlabAllocator();
+   * const chunk = slab.reserve(2);
+   * chunk[slab.offset] = 7;
+   * chunk[slab.offset + 1] = 8;
+   * assert.deepEqual([...slab.commit(2)], [7, 8]);
+   * ```
+   */
+  commit(length: number): Uint8Array {
+    const offset = this.#offset;
+    if ((length | 0) !== length || length < 0 || offset + length > this.#chunkView.length) {
+      throw new RangeError(
+        `Cannot commit slab bytes: ${String(length)} bytes at offset ${offset} exceed the chunk`,
+      );
+    }
+    if (length === EMPTY_LENGTH) return new Uint8Array(0);
+    this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
+    return new Uint8Array(this.#chunk!, offset, length);
+  }
+
+  /** Ensures `length` free bytes at the current offset; returns that offset. */
+  #reserve(length: number): number {
+    const offset = this.#offset;
+    if (this.#chunk !== undefined && offset + length <= this.chunkSize) return offset;
+    const chunk = new ArrayBuffer(this.chunkSize);
+    MARK_AS_UNTRANSFERABLE?.(chunk);
+    this.#chunk = chunk;
+    this.#chunkView = new Uint8Array(chunk);
+    this.#offset = 0;
+    return 0;
+  }
+}
+
+/** A result with its own exactly-sized `ArrayBuffer` (also the cold path of `allocate`). */
+function allocateOwn(length: number): Uint8Array {
+  checkLength(length);
+  return new Uint8Array(length);
+}
+
+function checkSize(value: number, name: string): void {
+  if (!Number.isInteger(value) || value <= 0 || value > 2 ** 30) {
+    throw new RangeError(
+      `Cannot create slab allocator: ${name} must be an integer from 1 to 2^30, got ${value}`,
+    );
+  }
+}
