@@ -103,30 +103,36 @@ export class BufferWriter implements Disposable {
 
   /**
    * The allocation-free form of `getSpan`: the writer's whole current buffer,
-   * with at least `max(sizeHint, 1)` free bytes after `writtenCount`. Write at
+   * with at least `max(minimum, 1)` free bytes after `writtenCount`. Write at
    * `[writtenCount, …)` and then `advance`. The view is stale after the next
    * growth, `detach` or `dispose`.
    *
-   * @param sizeHint The free bytes needed.
+   * `sizeHint` is best effort: when the writer must grow anyway, it grows to
+   * hold `sizeHint` free bytes if `maxCapacity` allows, and otherwise to what
+   * `maxCapacity` allows, never below `minimum`. Encoders pass the exact need
+   * as `minimum` and a worst case (or a previous message's size) as the hint,
+   * so a capped writer that holds the real output never throws.
+   *
+   * @param minimum The free bytes required.
+   * @param sizeHint The free bytes wanted if growing. Default `minimum`.
    * @returns The whole backing view.
-   * @throws {RangeError} When growing would exceed `maxCapacity`.
+   * @throws {RangeError} When `minimum` free bytes would exceed `maxCapacity`; nothing changes.
    * @throws {TypeError} After dispose.
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
-   * using writer = MemoryPool.shared.rentWriter();
-   * const buffer = writer.reserve(1);
+   * import assert from "node:assert/strict";
+   *
+   * using writer = MemoryPool.shared.rentWriter(16, { maxCapacity: 64 });
+   * const buffer = writer.reserve(1, 1000); // wants 1000, gets what the cap allows
    * buffer[writer.writtenCount] = 0xff;
    * writer.advance(1);
+   * assert.equal(writer.written[0], 0xff);
    * ```
    */
-  reserve(sizeHint: number): Uint8Array {
-    if (
-      this.#buffer.length - this.#count < sizeHint ||
-      this.#buffer.length === this.#count
-    ) {
-      this.#grow(sizeHint > 1 ? sizeHint : 1);
-    }
+  reserve(minimum: number, sizeHint: number = minimum): Uint8Array {
+    const free = this.#buffer.length - this.#count;
+    if (free < minimum || free === 0) this.#grow(minimum > 1 ? minimum : 1, sizeHint);
     return this.#buffer;
   }
 
@@ -348,16 +354,17 @@ export class BufferWriter implements Disposable {
   }
 
   /** Cold path: rent a larger buffer, copy the written bytes, return the old one. */
-  #grow(sizeHint: number): void {
+  #grow(minimum: number, sizeHint: number): void {
     if (this.#disposed) throw disposedError();
-    const needed = this.#count + sizeHint;
+    const needed = this.#count + minimum;
     if (needed > this.#maxCapacity) {
       throw new RangeError(
         `Cannot grow buffer writer to ${needed} bytes: it exceeds maxCapacity ${this.#maxCapacity}`,
       );
     }
     const doubled = Math.max(this.#buffer.length * 2, this.#initialCapacity);
-    const capacity = Math.min(Math.max(needed, doubled), this.#maxCapacity);
+    const wanted = this.#count + (sizeHint > minimum ? sizeHint : minimum);
+    const capacity = Math.min(Math.max(wanted, doubled), this.#maxCapacity);
     const next = wholeBuffer(this.#pool.rent(capacity), this.#maxCapacity);
     const old = this.#buffer;
     if (this.#count > 0) next.set(old.subarray(0, this.#count));
