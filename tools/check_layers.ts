@@ -50,8 +50,9 @@ function layerOf(file: string): number {
  * Import/export-from statements that start a line (JSDoc examples start with
  * ` * ` and are not code of this module).
  */
+const CLAUSE = String.raw`((?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?)`;
 const STATEMENT = new RegExp(
-  String.raw`^(import|export)\s+(type\s+)?((?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?)` +
+  String.raw`^(import|export)\s+(type\s+)?` + CLAUSE +
     String.raw`\s*from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']`,
   "gm",
 );
@@ -136,8 +137,12 @@ function main(): number {
     );
   const outside = edges
     .filter((edge) => layerOf(edge.to) < 0)
-    .map((edge) => `${edge.from}:${edge.line}: imports ${relative(".", edge.to)}, outside the library`);
-  const cycles = valueCycles(files, edges).map((cycle) => `value-import cycle: ${cycle.join(" <-> ")}`);
+    .map((edge) =>
+      `${edge.from}:${edge.line}: imports ${relative(".", edge.to)}, outside the library`
+    );
+  const cycles = valueCycles(files, edges).map((cycle) =>
+    `value-import cycle: ${cycle.join(" <-> ")}`
+  );
 
   const rules: [string, string[]][] = [
     [`no upward imports (${LAYERS.join(" <- ")})`, upward],
