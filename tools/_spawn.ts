@@ -72,17 +72,36 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** How long a child gets after SIGTERM to stop what it started before SIGKILL. */
+const GRACE_MS = 3000;
+
+/**
+ * SIGTERM first, so a child that is itself a tool (tools/e2e.ts under
+ * tools/test.ts) runs its own handlers and stops the groups it started;
+ * then SIGKILL for whatever is left.
+ */
+function terminateGroup(pid: number, graceMs: number): void {
+  killGroup(pid, "SIGTERM");
+  setTimeout(() => killGroup(pid, "SIGKILL"), graceMs).unref();
+}
+
 function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  // Synchronous: the only thing allowed in an exit handler, and all we need.
+  // Synchronous, the only thing an exit handler can do: a last resort.
   process.on("exit", () => {
     for (const pid of liveGroups) killGroup(pid, "SIGKILL");
   });
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     process.on(signal, () => {
-      for (const pid of liveGroups) killGroup(pid, "SIGKILL");
-      process.exit(code);
+      for (const pid of liveGroups) killGroup(pid, "SIGTERM");
+      // Exit once every child is gone (each had GRACE_MS for its own children), or give up.
+      const deadline = Date.now() + GRACE_MS + 2000;
+      const poll = setInterval(() => {
+        if (liveGroups.size > 0 && Date.now() < deadline) return;
+        clearInterval(poll);
+        process.exit(code); // the exit handler SIGKILLs what is left
+      }, 50);
     });
   }
 }
@@ -141,7 +160,7 @@ export function run(command: readonly string[], options: RunOptions): Promise<Ru
     const timer = setTimeout(() => {
       timedOut = true;
       note(`\n[${options.label}] timed out after ${options.timeoutMs / 1000} s: killed\n`);
-      if (pid !== undefined) killGroup(pid, "SIGKILL");
+      if (pid !== undefined) terminateGroup(pid, GRACE_MS);
     }, options.timeoutMs);
     child.on("error", (error) => {
       note(`\n[${options.label}] could not start ${command[0]}: ${error.message}\n`);
@@ -178,7 +197,7 @@ export function start(command: readonly string[], options: SpawnOptions = {}): S
       resolve(code);
     });
   });
-  const stop = async (graceMs = 3000): Promise<void> => {
+  const stop = async (graceMs = GRACE_MS): Promise<void> => {
     if (exited || pid === undefined) return;
     killGroup(pid, "SIGTERM");
     const timer = setTimeout(() => killGroup(pid, "SIGKILL"), graceMs);
