@@ -107,7 +107,8 @@ async function main(): Promise<number> {
     server = await startExampleServer("bun");
     await withTimeout(checkDashboard(browser, server), DEADLINE_MS, "the dashboard checks hung");
   } finally {
-    await browser?.close().catch(() => undefined);
+    // Playwright also kills it when this process exits, should close() itself hang.
+    if (browser) await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
     if (server !== undefined) await stopServer(server);
   }
   console.log(`browser: ${passed} passed, ${failed} failed`);

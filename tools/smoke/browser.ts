@@ -75,7 +75,8 @@ async function main(): Promise<number> {
     console.log(`${LABEL}: ${result.passed} passed, ${result.failed} failed`);
     return result.failed === 0 && result.passed > 0 ? 0 : 1;
   } finally {
-    await browser?.close().catch(() => undefined);
+    // Playwright also kills it when this process exits, should close() itself hang.
+    if (browser) await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
     bundle?.remove();
   }
 }
