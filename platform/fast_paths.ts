@@ -19,6 +19,28 @@ export interface FastPaths {
   readonly utf8EncodeJsMax: number;
   /** `decodeUtf8`: JS loop up to this many bytes, then TextDecoder. */
   readonly utf8DecodeJsMax: number;
+  /**
+   * `JsonSerializer` "auto": messages at least this large (judged by the
+   * previous one) go through the direct JS writer instead of
+   * `JSON.stringify`. `Infinity` = never: under varied message shapes the
+   * direct writer measured 0.5-0.8x of `JSON.stringify` on every runtime.
+   */
+  readonly jsonDirectMinBytes: number;
+  /**
+   * `JsonSerializer.serialize`: encode `JSON.stringify`'s text into the slab
+   * (`true`) or return `TextEncoder.encode`'s own array (`false`, faster on
+   * JavaScriptCore, whose `encodeInto` costs more than its `encode`).
+   */
+  readonly jsonOwnedFromSlab: boolean;
+  /** MessagePack strings up to this many UTF-16 units are encoded by the JS loop, longer natively. */
+  readonly msgpackEncodeJsMax: number;
+  /** MessagePack strings up to this many bytes are decoded in JS (ASCII loop), longer natively. */
+  readonly msgpackDecodeJsMax: number;
+  /**
+   * Short MessagePack strings are built by `+=` of single characters (`true`,
+   * fastest on JavaScriptCore) or by one `String.fromCharCode.apply` (V8).
+   */
+  readonly msgpackShortDecodeByConcat: boolean;
 }
 
 /** The key the table is indexed by: the runtime, with Node split by major version. */
@@ -31,13 +53,61 @@ export const PLATFORM_KEY: PlatformKey = RUNTIME === "node"
 
 /** Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5. */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  node26: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  deno: { utf8EncodeJsMax: 32, utf8DecodeJsMax: 16 },
-  bun: { utf8EncodeJsMax: 8, utf8DecodeJsMax: 8 },
+  node24: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackEncodeJsMax: 32,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+  },
+  node26: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackEncodeJsMax: 32,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+  },
+  deno: {
+    utf8EncodeJsMax: 32,
+    utf8DecodeJsMax: 16,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackEncodeJsMax: 48,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+  },
+  bun: {
+    utf8EncodeJsMax: 8,
+    utf8DecodeJsMax: 8,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: false,
+    msgpackEncodeJsMax: 32,
+    msgpackDecodeJsMax: 12,
+    msgpackShortDecodeByConcat: true,
+  },
   // Browsers and workerd: V8-like defaults, no Node Buffer.
-  workerd: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  other: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
+  workerd: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackEncodeJsMax: 48,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+  },
+  other: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackEncodeJsMax: 48,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+  },
 };
 
 /** The row this process uses. */

@@ -1,60 +1,49 @@
 /**
  * UTF-8 helpers tuned for MessagePack strings: a JS path for short strings,
- * the runtime's native codec for long ones. Internal to the serializers.
+ * the runtime's native codec for long ones (the crossovers are rows of
+ * platform/fast_paths.ts). Internal to the serializers.
  *
  * @module
  */
+import { NODE_BUFFER } from "../platform/runtime.ts";
+import { FAST_PATHS } from "../platform/fast_paths.ts";
 
-interface NodeStyleBuffer {
-  prototype: {
-    utf8Write(this: Uint8Array, text: string, offset: number, length: number): number;
-    utf8Slice(this: Uint8Array, start: number, end: number): string;
-  };
-}
+// Node's Buffer#utf8Write/utf8Slice take no subarray and measured faster
+// than encodeInto/TextDecoder there; NODE_BUFFER exists only on Node itself.
+// Elsewhere (Deno, Bun, workerd, browsers) the standard codecs are used.
+const nativeUtf8Write = NODE_BUFFER?.utf8Write;
+const nativeUtf8Slice = NODE_BUFFER?.utf8Slice;
+const concatShortStrings = FAST_PATHS.msgpackShortDecodeByConcat;
 
-// Node, Bun and Deno all have Buffer's utf8Slice/utf8Write, which take no
-// subarray and beat TextDecoder/encodeInto on short and medium strings.
-const nodeBuffer = (globalThis as { Buffer?: NodeStyleBuffer }).Buffer;
-const nativeUtf8Write = nodeBuffer !== undefined &&
-    typeof nodeBuffer.prototype.utf8Write === "function"
-  ? nodeBuffer.prototype.utf8Write
-  : undefined;
-const nativeUtf8Slice = nodeBuffer !== undefined &&
-    typeof nodeBuffer.prototype.utf8Slice === "function"
-  ? nodeBuffer.prototype.utf8Slice
-  : undefined;
-/** JavaScriptCore builds short strings fastest by concatenation, V8 by `fromCharCode.apply`. */
-const isJavaScriptCore = typeof (globalThis as { Bun?: unknown }).Bun === "object";
+/** Strings up to this many UTF-16 units are encoded by a JS loop, longer ones natively. */
+export const JS_ENCODE_MAX: number = FAST_PATHS.msgpackEncodeJsMax;
 
-const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
-
-/**
- * Strings up to this many UTF-16 units are encoded by a JS loop, longer ones
- * natively (measured crossover against the native call: ~32 units on Node,
- * ~48 on Deno, ~12-16 on Bun).
- */
-export const JS_ENCODE_MAX: number = isJavaScriptCore ? 16 : isDeno ? 48 : 32;
-
-/**
- * Up to this many bytes, ASCII strings are decoded in JS (measured crossover
- * against the native call: ~16 bytes on V8, ~12 on JavaScriptCore).
- */
-export const SHORT_STRING_MAX: number = isJavaScriptCore ? 12 : 16;
+/** Up to this many bytes, ASCII strings are decoded in JS, longer ones natively. */
+export const SHORT_STRING_MAX: number = FAST_PATHS.msgpackDecodeJsMax;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 const fromCharCode = String.fromCharCode;
 
 /**
- * Writes `text` as UTF-8 at `offset` with the runtime's native encoder.
- * The caller guarantees `text.length * 3` bytes of room.
+ * Writes `text` as UTF-8 into `target[offset, end)` with the runtime's native
+ * encoder: as much as fits, never a partial character. With `text.length * 3`
+ * bytes of room it always writes all of `text`.
  *
  * @returns The bytes written.
  */
-export function writeUtf8Native(text: string, target: Uint8Array, offset: number): number {
+export function writeUtf8Native(
+  text: string,
+  target: Uint8Array,
+  offset: number,
+  end: number = target.length,
+): number {
   if (nativeUtf8Write !== undefined) {
-    return nativeUtf8Write.call(target, text, offset, target.length - offset);
+    return nativeUtf8Write.call(target, text, offset, end - offset);
   }
-  return textEncoder.encodeInto(text, target.subarray(offset)).written;
+  return textEncoder.encodeInto(
+    text,
+    offset === 0 && end === target.length ? target : target.subarray(offset, end),
+  ).written;
 }
 
 /**
@@ -92,7 +81,7 @@ export function readShortString(
   end: number,
   tables: CharTables,
 ): string {
-  if (isJavaScriptCore) {
+  if (concatShortStrings) {
     let result = "";
     for (let i = start; i < end; i++) {
       const byte = src[i];
