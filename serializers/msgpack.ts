@@ -4,11 +4,15 @@
  *
  * @module
  */
-import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import type { MessageSerializer } from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
 import { MsgPackDecoder } from "./_msgpack_decoder.ts";
-import { DEFAULT_MAX_DEPTH, type MsgPackSerializerOptions } from "./msgpack_options.ts";
+import {
+  DEFAULT_MAX_DEPTH,
+  MAX_DEPTH_LIMIT,
+  type MsgPackSerializerOptions,
+} from "./msgpack_options.ts";
 
 /**
  * A MessagePack serializer covering the whole spec: nil, bool, every int
@@ -43,7 +47,11 @@ export class MsgPackSerializer implements MessageSerializer {
   readonly #encoder: MsgPackEncoder;
   readonly #decoder: MsgPackDecoder;
   readonly #allowTrailingBytes: boolean;
-  /** The last message size, a hint for how much room to ask a writer for. */
+  /** Where `serialize` results go: a slab shared with other code, or null for own buffers. */
+  readonly #slab: SlabAllocator | null;
+  /** Our own slab, written in place (only this instance allocates from it); null when not used. */
+  readonly #ownSlab: SlabAllocator | null;
+  /** The last message size, a hint for how much room to ask a writer or the slab for. */
   #lastLength = 0;
 
   /**
@@ -63,9 +71,15 @@ export class MsgPackSerializer implements MessageSerializer {
    */
   constructor(options: MsgPackSerializerOptions = {}) {
     const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+    if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > MAX_DEPTH_LIMIT) {
       throw new RangeError(
-        `Cannot create MsgPackSerializer: maxDepth ${maxDepth} is not a non-negative integer`,
+        `Cannot create MsgPackSerializer: maxDepth ${maxDepth} is not an integer from 0 to ${MAX_DEPTH_LIMIT}`,
+      );
+    }
+    const slab = options.slab;
+    if (slab !== undefined && slab !== null && !(slab instanceof SlabAllocator)) {
+      throw new TypeError(
+        "Cannot create MsgPackSerializer: slab must be a SlabAllocator, null or undefined",
       );
     }
     const int64 = options.int64 ?? "bigint";
@@ -85,6 +99,9 @@ export class MsgPackSerializer implements MessageSerializer {
     this.#options = { ...options };
     this.#pool = options.pool ?? MemoryPool.shared;
     this.#allowTrailingBytes = options.allowTrailingBytes ?? false;
+    // Creating an allocator is cheap: its first chunk is allocated on first use.
+    this.#ownSlab = slab === undefined ? new SlabAllocator() : null;
+    this.#slab = slab === undefined ? this.#ownSlab : slab;
     this.#encoder = new MsgPackEncoder({
       maxDepth,
       preferFloat32: options.preferFloat32 ?? false,
@@ -105,23 +122,73 @@ export class MsgPackSerializer implements MessageSerializer {
 
   /**
    * Serializes a value into a new exact-size array that the caller owns.
+   * The array is carved from a slab (see {@linkcode MsgPackSerializerOptions.slab}):
+   * its `buffer` is shared with other results unless `slab` is `null`.
    *
    * @param value The message.
-   * @returns The encoded bytes (never a view of an internal buffer).
+   * @returns The encoded bytes (never a view of a buffer the serializer writes again).
    * @throws {TypeError} For a function, symbol, invalid Date, bigint outside 64 bits or circular structure (the message names the path).
    * @throws {RangeError} When nesting exceeds `maxDepth` or the message exceeds 4 GiB.
    *
    * @example Encode a small object
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new MsgPackSerializer().serialize({ a: 1 })); // Uint8Array(4) [ 129, 161, 97, 1 ]
+   * const bytes = new MsgPackSerializer().serialize({ a: 1 });
+   * assert.deepEqual([...bytes], [0x81, 0xa1, 0x61, 0x01]);
+   * ```
+   *
+   * @example A result with its own buffer
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const bytes = new MsgPackSerializer({ slab: null }).serialize([1, 2]);
+   * assert.equal(bytes.buffer.byteLength, 3);
    * ```
    */
   serialize(value: unknown): Uint8Array {
-    const encoder = this.#freeEncoder();
+    const encoder = this.#encoder;
+    const ownSlab = this.#ownSlab;
+    // A getter that re-enters us while our encoder writes into our slab must not allocate from it.
+    const busy = encoder.busy;
+    if (ownSlab !== null && !busy && this.#lastLength <= ownSlab.maxSlabLength) {
+      return this.#serializeInPlace(encoder, ownSlab, value);
+    }
+    const free = busy ? this.#freeEncoder() : encoder;
+    const length = free.encodeToScratch(value);
+    const slab = busy ? null : this.#slab;
+    const bytes = slab !== null && length <= slab.maxSlabLength
+      ? free.copyScratch(slab, length)
+      : free.scratchView(length).slice();
+    free.releaseScratch();
+    this.#lastLength = length;
+    return bytes;
+  }
+
+  /** Encodes straight into our own slab's chunk; falls back to scratch when it runs out of room. */
+  #serializeInPlace(encoder: MsgPackEncoder, slab: SlabAllocator, value: unknown): Uint8Array {
+    const max = slab.maxSlabLength;
+    const hint = this.#lastLength + IN_PLACE_SLACK;
+    const chunk = slab.reserve(hint < max ? hint : max);
+    const start = slab.offset;
+    const limit = start + max + IN_PLACE_SLACK;
+    const end = encoder.encodeBounded(
+      value,
+      chunk,
+      start,
+      limit < chunk.length ? limit : chunk.length,
+    );
+    if (end >= 0 && end - start <= max) {
+      this.#lastLength = end - start;
+      return slab.commit(end - start);
+    }
+    // Out of room (or too long for the slab): encode again into scratch, then copy once.
     const length = encoder.encodeToScratch(value);
-    const bytes = encoder.scratchView(length).slice();
+    const bytes = length <= max
+      ? encoder.copyScratch(slab, length)
+      : encoder.scratchView(length).slice();
     encoder.releaseScratch();
     this.#lastLength = length;
     return bytes;
@@ -153,8 +220,9 @@ export class MsgPackSerializer implements MessageSerializer {
   serializeTo(value: unknown, writer: BufferWriter): number {
     const encoder = this.#freeEncoder();
     const start = writer.writtenCount;
-    // Ask for about the last message's size (capped) so the direct path usually fits.
-    const buffer = writer.reserve(Math.min(this.#lastLength, MAX_SIZE_HINT) + 16);
+    // Ask for about the last message's size, as a hint only: a capped writer gives what it can.
+    const hint = Math.min(this.#lastLength, MAX_SIZE_HINT) + 16;
+    const buffer = writer.reserve(1, hint);
     const end = encoder.encodeBounded(value, buffer, start);
     if (end >= 0) {
       const length = end - start;
@@ -164,10 +232,13 @@ export class MsgPackSerializer implements MessageSerializer {
     }
     const length = encoder.encodeToScratch(value);
     this.#lastLength = length;
-    const target = writer.reserve(length);
-    target.set(encoder.scratchView(length), writer.writtenCount);
-    writer.advance(length);
-    encoder.releaseScratch();
+    try {
+      const target = writer.reserve(length); // exactly what is needed: throws only if it can't fit
+      target.set(encoder.scratchView(length), writer.writtenCount);
+      writer.advance(length);
+    } finally {
+      encoder.releaseScratch();
+    }
     return length;
   }
 
@@ -312,6 +383,8 @@ export class MsgPackSerializer implements MessageSerializer {
 }
 
 const MAX_SIZE_HINT = 1024 * 1024;
+/** The encoder keeps this much room past its last fixed-size write (its SLACK), plus margin. */
+const IN_PLACE_SLACK = 32;
 
 function notBytes(value: unknown): TypeError {
   return new TypeError(

@@ -3,12 +3,22 @@
  *
  * @module
  */
+import type { SlabAllocator } from "../pool/mod.ts";
 import type { SerializerOptions } from "./types.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
 
 /** The default nesting limit, on both encode and decode. */
 export const DEFAULT_MAX_DEPTH = 512;
+
+/**
+ * The largest `maxDepth` a {@linkcode MsgPackSerializer} accepts. Encoding
+ * and decoding recurse once per level; 2048 levels leave room on every
+ * supported runtime's default stack (the JS stack ran out between about 3,500
+ * and 30,000 levels in measurements), so a deep message hits the depth limit,
+ * never the engine's stack limit.
+ */
+export const MAX_DEPTH_LIMIT = 2048;
 
 /** Options of {@linkcode MsgPackSerializer}. */
 export interface MsgPackSerializerOptions extends SerializerOptions {
@@ -31,7 +41,7 @@ export interface MsgPackSerializerOptions extends SerializerOptions {
   mapType?: "object" | "map";
   /**
    * The deepest nesting of arrays and maps allowed, on encode and decode.
-   * Default 512.
+   * Default 512, at most {@linkcode MAX_DEPTH_LIMIT} (2048).
    */
   maxDepth?: number;
   /**
@@ -40,4 +50,18 @@ export interface MsgPackSerializerOptions extends SerializerOptions {
    * sequence use `deserializeSequence`.
    */
   allowTrailingBytes?: boolean;
+  /**
+   * Where {@linkcode MsgPackSerializer.serialize} puts its results:
+   * - omitted (the default): an allocator private to this serializer, so
+   *   that messages are encoded in place, straight into a shared chunk, with
+   *   no copy and no `ArrayBuffer` per result;
+   * - a {@linkcode SlabAllocator}: results are copied into it (encoding can
+   *   run getters, which could allocate from a slab shared with other code,
+   *   so it never writes into a shared slab in place);
+   * - `null`: every result gets its own exactly-sized `ArrayBuffer`.
+   *
+   * Slab results share their `buffer` with other results: pass the view
+   * itself to other APIs, not `bytes.buffer` (see {@linkcode SlabAllocator}).
+   */
+  slab?: SlabAllocator | null;
 }
