@@ -92,7 +92,7 @@ export class JsonByteWriter {
     if (this.#writer !== null) return -1; // re-entered from a toJSON: let the caller fall back
     const start = writer.writtenCount;
     this.#writer = writer;
-    this.#buffer = writer.reserve(64);
+    this.#buffer = writer.reserve(1, 64);
     this.#pos = start;
     this.#forInIsOwn = !hasEnumerableProperty(Object.prototype);
     try {

@@ -3,16 +3,12 @@
  *
  * @module
  */
-import {
-  decodeUtf8,
-  encodeUtf8,
-  encodeUtf8Into,
-  utf8ByteLength,
-  writeUtf8,
-} from "../encoding/mod.ts";
-import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8ByteLength } from "../encoding/mod.ts";
+import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { findJsonSyntaxIssue } from "./_json_syntax.ts";
 import { JsonByteWriter } from "./_json_writer.ts";
+import { writeUtf8Native } from "./_msgpack_utf8.ts";
 import type { MessageSerializer, SerializerOptions } from "./types.ts";
 
 /** Options for {@linkcode JsonSerializer}. */
@@ -27,11 +23,23 @@ export interface JsonSerializerOptions extends SerializerOptions {
    * How JSON is produced; every strategy gives the same bytes.
    * - "direct": a byte writer that walks the value and writes UTF-8, with no intermediate string;
    * - "stringify": `JSON.stringify`, then UTF-8 into pooled memory;
-   * - "auto" (default): on V8 (Node, Deno), "stringify" while recent messages are under 2 KiB
-   *   and "direct" for larger ones; on JavaScriptCore (Bun), always "stringify". Each choice is
-   *   where that path measured fastest. A replacer or space always uses "stringify".
+   * - "auto" (default): whichever measured fastest on this runtime for messages of the size of
+   *   the previous one, under realistic (varied) message shapes. Today that is "stringify" on
+   *   every supported runtime: the direct writer only wins on a single repeated message shape.
+   *   A replacer or space always uses "stringify".
    */
   strategy?: JsonStrategy;
+  /**
+   * Where {@linkcode JsonSerializer.serialize} puts its results: a
+   * {@linkcode SlabAllocator} (default `SlabAllocator.shared`), so that small
+   * results share one chunk instead of costing an `ArrayBuffer` each, or
+   * `null` for results with their own exactly-sized `ArrayBuffer`. Slab
+   * results share their `buffer` with other results: pass the view itself to
+   * other APIs, not `bytes.buffer`. Results longer than the slab's
+   * `maxSlabLength` always get their own buffer, and so do all results where
+   * that measured faster (JavaScriptCore).
+   */
+  slab?: SlabAllocator | null;
 }
 
 /** See {@linkcode JsonSerializerOptions.strategy}. */
@@ -39,12 +47,15 @@ export type JsonStrategy = "auto" | "direct" | "stringify";
 
 /** Scratch writers allocate once and keep their buffer; they are not counted in any user pool. */
 const SCRATCH_POOL = new MemoryPool({ enabled: false });
+/** A scratch buffer grown past this by one huge message is dropped after use, not kept. */
+const MAX_RETAINED_SCRATCH = 4 * 1024 * 1024;
 
-// JavaScriptCore's JSON.stringify beats a JS byte writer at every size; V8's wins only on small
-// messages, where per-object costs dominate (see docs/PERFORMANCE-REPORT.md).
-const DIRECT_BY_DEFAULT = (globalThis as { Bun?: unknown }).Bun === undefined;
-/** With "auto" on V8, messages at least this large (judged by the previous one) go direct. */
-const DIRECT_MIN_BYTES = 2048;
+/** With "auto", messages at least this large (judged by the previous one) go direct. */
+const DIRECT_MIN_BYTES = FAST_PATHS.jsonDirectMinBytes;
+/** Whether `serialize` encodes into the slab (else `TextEncoder.encode`'s own array). */
+const OWNED_FROM_SLAB = FAST_PATHS.jsonOwnedFromSlab;
+/** A native UTF-8 write that stops with at least this much room left wrote every character. */
+const MAX_UTF8_CHAR = 4;
 
 /**
  * Strings up to this length rent `3 × length` bytes (the UTF-8 worst case, still within the default
@@ -76,6 +87,7 @@ export class JsonSerializer implements MessageSerializer {
   /** Always "application/json". */
   readonly contentType: string = "application/json";
   #pool: MemoryPool;
+  #slab: SlabAllocator | null;
   #replacer: JsonSerializerOptions["replacer"];
   #reviver: JsonSerializerOptions["reviver"];
   #space: string | number | undefined;
@@ -103,6 +115,13 @@ export class JsonSerializer implements MessageSerializer {
    */
   constructor(options: JsonSerializerOptions = {}) {
     this.#pool = options.pool ?? MemoryPool.shared;
+    const slab = options.slab === undefined ? SlabAllocator.shared : options.slab;
+    if (slab !== null && !(slab instanceof SlabAllocator)) {
+      throw new TypeError(
+        "Cannot create JsonSerializer: slab must be a SlabAllocator, null or undefined",
+      );
+    }
+    this.#slab = slab;
     this.#replacer = options.replacer;
     this.#reviver = options.reviver;
     this.#space = options.space;
@@ -111,7 +130,7 @@ export class JsonSerializer implements MessageSerializer {
       throw new TypeError(`Cannot create JsonSerializer: unknown strategy "${String(strategy)}"`);
     }
     this.#adaptive = strategy === "auto";
-    const direct = strategy === "direct" || (strategy === "auto" && DIRECT_BY_DEFAULT);
+    const direct = strategy === "direct" || (strategy === "auto" && DIRECT_MIN_BYTES !== Infinity);
     this.#direct = direct && this.#replacer === undefined && this.#space === undefined
       ? new JsonByteWriter()
       : null;
@@ -134,12 +153,31 @@ export class JsonSerializer implements MessageSerializer {
     if (this.#goDirect()) {
       const scratch = this.#fillScratch(value);
       try {
-        return scratch.toBytes();
+        const slab = this.#slab;
+        const length = scratch.writtenCount;
+        return slab !== null && length <= slab.maxSlabLength
+          ? slab.copy(scratch.written)
+          : scratch.toBytes();
       } finally {
         this.#releaseScratch(scratch);
       }
     }
-    const bytes = encodeUtf8(this.#stringify(value));
+    const text = this.#stringify(value);
+    const slab = this.#slab;
+    if (OWNED_FROM_SLAB && slab !== null && text.length <= slab.maxSlabLength) {
+      // No user code runs between reserve and commit, so writing in place is safe.
+      const max = slab.maxSlabLength;
+      const worstCase = text.length * 3;
+      const chunk = slab.reserve(worstCase < max ? worstCase : max);
+      const start = slab.offset;
+      const room = chunk.length - start < max ? chunk.length - start : max;
+      const written = writeUtf8Native(text, chunk, start, start + room);
+      if (worstCase <= room || room - written >= MAX_UTF8_CHAR) {
+        this.#lastSize = written;
+        return slab.commit(written);
+      }
+    }
+    const bytes = encodeUtf8(text);
     this.#lastSize = bytes.length;
     return bytes;
   }
@@ -164,7 +202,7 @@ export class JsonSerializer implements MessageSerializer {
   serializeTo(value: unknown, writer: BufferWriter): number {
     const written = this.#goDirect()
       ? this.#writeDirect(value, writer)
-      : writeUtf8(writer, this.#stringify(value));
+      : writeText(writer, this.#stringify(value));
     this.#lastSize = written;
     return written;
   }
@@ -229,9 +267,12 @@ export class JsonSerializer implements MessageSerializer {
       }
     }
     const text = this.#stringify(value);
+    this.#lastSize = text.length; // a lower bound of the size, also when it does not fit
     if (text.length > dest.length) return -1; // every UTF-16 unit needs at least one byte
     const { read, written } = encodeUtf8Into(text, dest);
-    return read === text.length ? written : -1;
+    if (read !== text.length) return -1;
+    this.#lastSize = written;
+    return written;
   }
 
   /**
@@ -268,15 +309,20 @@ export class JsonSerializer implements MessageSerializer {
     return this.#direct !== null && (!this.#adaptive || this.#lastSize >= DIRECT_MIN_BYTES);
   }
 
-  /** Appends with the direct writer, or with JSON.stringify when it declines (too deep, re-entered). */
+  /**
+   * Appends with the direct writer, or with JSON.stringify when it declines (too deep,
+   * re-entered) or when a capped writer refuses its worst-case reservations: the
+   * stringify path then asks for the exact size, so output that fits is written.
+   */
   #writeDirect(value: unknown, writer: BufferWriter): number {
     let written: number;
     try {
       written = this.#direct!.write(value, writer);
     } catch (error) {
+      if (error instanceof RangeError) return writeText(writer, this.#stringify(value));
       throw error instanceof TypeError ? serializeError(error) : error;
     }
-    return written >= 0 ? written : writeUtf8(writer, this.#stringify(value));
+    return written >= 0 ? written : writeText(writer, this.#stringify(value));
   }
 
   /**
@@ -289,10 +335,10 @@ export class JsonSerializer implements MessageSerializer {
     // never shows as outstanding in the caller's pool.
     const scratch = this.#scratchBusy
       ? this.#pool.rentWriter()
-      : (this.#scratch ??= SCRATCH_POOL.rentWriter(this.#lastSize));
+      : (this.#scratch ??= SCRATCH_POOL.rentWriter(Math.min(this.#lastSize, MAX_RETAINED_SCRATCH)));
     this.#scratchBusy = true;
     try {
-      scratch.reserve(this.#lastSize);
+      scratch.reserve(1, this.#lastSize);
       this.#lastSize = this.#writeDirect(value, scratch);
       return scratch;
     } catch (error) {
@@ -306,7 +352,12 @@ export class JsonSerializer implements MessageSerializer {
       scratch.dispose(); // a nested call's own writer
       return;
     }
-    scratch.reset();
+    if (scratch.capacity > MAX_RETAINED_SCRATCH) {
+      scratch.dispose(); // one huge message must not pin its buffer for the serializer's lifetime
+      this.#scratch = null;
+    } else {
+      scratch.reset();
+    }
     this.#scratchBusy = false;
   }
 
@@ -324,6 +375,31 @@ export class JsonSerializer implements MessageSerializer {
     }
     return text;
   }
+}
+
+/**
+ * Appends `text` as UTF-8, asking the writer for the worst case only as a hint:
+ * when the writer cannot give that much, it asks for the exact size, so a capped
+ * writer that can hold the output never throws. On a throw nothing is appended.
+ */
+function writeText(writer: BufferWriter, text: string): number {
+  const length = text.length;
+  if (length === 0) return 0;
+  const start = writer.writtenCount;
+  const worstCase = length <= WORST_CASE_LIMIT ? length * 3 : utf8ByteLength(text);
+  // Every UTF-16 unit takes at least one byte: `length` is a true minimum.
+  let buffer = writer.reserve(length, worstCase);
+  const room = buffer.length - start;
+  let written = writeUtf8Native(text, buffer, start, buffer.length);
+  if (room < worstCase && room - written < MAX_UTF8_CHAR) {
+    const exact = utf8ByteLength(text);
+    if (written < exact) {
+      buffer = writer.reserve(exact);
+      written = writeUtf8Native(text, buffer, start, buffer.length);
+    }
+  }
+  writer.advance(written);
+  return written;
 }
 
 function serializeError(error: TypeError): TypeError {
