@@ -76,11 +76,12 @@ const WORST_CASE_LIMIT = (1024 * 1024) / 3;
  * ```ts
  * import { JsonSerializer } from "@catga/memory/serializers";
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * const json = new JsonSerializer();
  * using writer = MemoryPool.shared.rentWriter();
  * json.serializeTo({ id: 7, name: "order.created" }, writer);
- * console.log(json.deserialize(writer.written)); // { id: 7, name: "order.created" }
+ * assert.deepEqual(json.deserialize(writer.written), { id: 7, name: "order.created" });
  * ```
  */
 export class JsonSerializer implements MessageSerializer {
@@ -104,13 +105,19 @@ export class JsonSerializer implements MessageSerializer {
   /**
    * Creates a serializer.
    *
-   * @param options The pool (default `MemoryPool.shared`), the strategy, and `JSON` replacer, reviver and space.
-   * @throws {TypeError} When the strategy is unknown.
+   * @param options The pool (default `MemoryPool.shared`), the slab for `serialize` results, the strategy, and `JSON` replacer, reviver and space.
+   * @throws {TypeError} When the strategy is unknown or `slab` is not a `SlabAllocator` or `null`.
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
    * import { MemoryPool } from "@catga/memory/pool";
-   * const json = new JsonSerializer({ pool: new MemoryPool() });
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new MemoryPool();
+   * const json = new JsonSerializer({ pool, slab: null });
+   * json.serializePooled({ a: 1 }).dispose();
+   * assert.equal(pool.stats().rented, 1);
+   * assert.equal(json.serialize([1]).buffer.byteLength, 3); // slab: null, an exact buffer
    * ```
    */
   constructor(options: JsonSerializerOptions = {}) {
@@ -137,7 +144,9 @@ export class JsonSerializer implements MessageSerializer {
   }
 
   /**
-   * Serializes a value into a new exact-size array that the caller owns.
+   * Serializes a value into an exact-length array that the caller owns. Small
+   * results are carved from the slab (see {@linkcode JsonSerializerOptions.slab}),
+   * so their `buffer` is shared with other results unless `slab` is `null`.
    *
    * @param value The message.
    * @returns The UTF-8 JSON bytes.
@@ -145,8 +154,11 @@ export class JsonSerializer implements MessageSerializer {
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
    * const bytes = new JsonSerializer().serialize({ a: 1 });
-   * console.log(bytes.length); // 7
+   * assert.equal(new TextDecoder().decode(bytes), '{"a":1}');
+   * assert.equal(bytes.length, 7);
    * ```
    */
   serialize(value: unknown): Uint8Array {
@@ -189,14 +201,16 @@ export class JsonSerializer implements MessageSerializer {
    * @param writer The writer to append to.
    * @returns The number of bytes appended.
    * @throws {TypeError} When the value has no JSON representation; nothing is written then.
-   * @throws {RangeError} When the writer cannot grow enough.
+   * @throws {RangeError} When the writer cannot hold the output; nothing is written then.
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
    * import { MemoryPool } from "@catga/memory/pool";
-   * using writer = MemoryPool.shared.rentWriter();
-   * new JsonSerializer().serializeTo([1, 2], writer);
-   * console.log(writer.writtenCount); // 5
+   * import assert from "node:assert/strict";
+   *
+   * using writer = MemoryPool.shared.rentWriter(1, { maxCapacity: 5 });
+   * assert.equal(new JsonSerializer().serializeTo([1, 2], writer), 5); // exactly fits the cap
+   * assert.equal(new TextDecoder().decode(writer.written), "[1,2]");
    * ```
    */
   serializeTo(value: unknown, writer: BufferWriter): number {
@@ -216,8 +230,10 @@ export class JsonSerializer implements MessageSerializer {
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
    * using owned = new JsonSerializer().serializePooled({ ok: true });
-   * console.log(owned.length); // 11
+   * assert.equal(owned.length, 11);
    * ```
    */
   serializePooled(value: unknown): PooledBytes {
@@ -235,7 +251,7 @@ export class JsonSerializer implements MessageSerializer {
     const pool = this.#pool;
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rentAtLeast(capacity);
-    const { written } = encodeUtf8Into(text, buffer);
+    const written = writeUtf8Native(text, buffer, 0, buffer.length);
     this.#lastSize = written;
     return new PooledBytes(pool, buffer.subarray(0, written));
   }
@@ -250,9 +266,11 @@ export class JsonSerializer implements MessageSerializer {
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
    * const json = new JsonSerializer();
-   * console.log(json.trySerialize([1], new Uint8Array(16))); // 3
-   * console.log(json.trySerialize([1], new Uint8Array(2))); // -1
+   * assert.equal(json.trySerialize([1], new Uint8Array(16)), 3);
+   * assert.equal(json.trySerialize([1], new Uint8Array(2)), -1);
    * ```
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
@@ -284,8 +302,10 @@ export class JsonSerializer implements MessageSerializer {
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
    * const bytes = new TextEncoder().encode('{"id":1}');
-   * console.log(new JsonSerializer().deserialize(bytes)); // { id: 1 }
+   * assert.deepEqual(new JsonSerializer().deserialize(bytes), { id: 1 });
    * ```
    */
   deserialize<T = unknown>(bytes: Uint8Array): T {

@@ -6,10 +6,11 @@
  * @example Serialize into pooled memory
  * ```ts
  * import { MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
  *
  * const msgpack = new MsgPackSerializer();
  * using owned = msgpack.serializePooled({ id: 1, name: "order.created" });
- * console.log(msgpack.deserialize(owned.bytes)); // { id: 1, name: "order.created" }
+ * assert.deepEqual(msgpack.deserialize(owned.bytes), { id: 1, name: "order.created" });
  * ```
  *
  * @module

@@ -33,10 +33,11 @@ import {
  * @example Round-trip a message
  * ```ts
  * import { MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
  *
  * const msgpack = new MsgPackSerializer();
  * const bytes = msgpack.serialize({ id: 1, at: new Date(0), tags: ["a"] });
- * console.log(msgpack.deserialize(bytes)); // { id: 1, at: 1970-01-01T00:00:00.000Z, tags: [ "a" ] }
+ * assert.deepEqual(msgpack.deserialize(bytes), { id: 1, at: new Date(0), tags: ["a"] });
  * ```
  */
 export class MsgPackSerializer implements MessageSerializer {
@@ -57,16 +58,19 @@ export class MsgPackSerializer implements MessageSerializer {
   /**
    * Creates a serializer.
    *
-   * @param options The pool, int64 and map decoding, float32 preference, depth limit and trailing-byte policy.
-   * @throws {RangeError} When `maxDepth` is not a non-negative integer.
-   * @throws {TypeError} When `int64` or `mapType` has an unknown value.
+   * @param options The pool, the slab for `serialize` results, int64 and map decoding, float32 preference, depth limit and trailing-byte policy.
+   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}.
+   * @throws {TypeError} When `int64` or `mapType` has an unknown value, or `slab` is not a `SlabAllocator` or `null`.
    *
    * @example Decode maps as `Map` and 64-bit ints always as numbers
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * const msgpack = new MsgPackSerializer({ mapType: "map", int64: "number" });
-   * console.log(msgpack.deserialize(msgpack.serialize({ a: 1 }))); // Map(1) { "a" => 1 }
+   * assert.deepEqual(msgpack.deserialize(msgpack.serialize({ a: 1 })), new Map([["a", 1]]));
+   * const uint64Max = new Uint8Array([0xcf, 255, 255, 255, 255, 255, 255, 255, 255]);
+   * assert.equal(msgpack.deserialize(uint64Max), 2 ** 64);
    * ```
    */
   constructor(options: MsgPackSerializerOptions = {}) {
@@ -209,12 +213,13 @@ export class MsgPackSerializer implements MessageSerializer {
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * const msgpack = new MsgPackSerializer();
-   * using writer = MemoryPool.shared.rentWriter();
+   * using writer = MemoryPool.shared.rentWriter(1, { maxCapacity: 3 });
    * msgpack.serializeTo(1, writer);
    * msgpack.serializeTo("a", writer);
-   * console.log(writer.written); // Uint8Array(3) [ 1, 161, 97 ]
+   * assert.deepEqual([...writer.written], [1, 161, 97]);
    * ```
    */
   serializeTo(value: unknown, writer: BufferWriter): number {
@@ -253,9 +258,10 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Encode into pooled memory
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * using owned = new MsgPackSerializer().serializePooled([1, 2]);
-   * console.log(owned.bytes); // Uint8Array(3) [ 146, 1, 2 ]
+   * assert.deepEqual([...owned.bytes], [146, 1, 2]);
    * ```
    */
   serializePooled(value: unknown): PooledBytes {
@@ -282,11 +288,12 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Encode into a fixed buffer
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * const msgpack = new MsgPackSerializer();
    * const dest = new Uint8Array(8);
-   * console.log(msgpack.trySerialize("hi", dest)); // 3
-   * console.log(msgpack.trySerialize("too long for eight bytes", dest)); // -1
+   * assert.equal(msgpack.trySerialize("hi", dest), 3);
+   * assert.equal(msgpack.trySerialize("too long for eight bytes", dest), -1);
    * ```
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
@@ -313,8 +320,9 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Decode a message
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new MsgPackSerializer().deserialize(new Uint8Array([0x92, 0x01, 0xc3]))); // [ 1, true ]
+   * assert.deepEqual(new MsgPackSerializer().deserialize(new Uint8Array([0x92, 0x01, 0xc3])), [1, true]);
    * ```
    */
   deserialize<T = unknown>(bytes: Uint8Array): T {
@@ -348,8 +356,10 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Decode two concatenated messages
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new MsgPackSerializer().deserializeSequence(new Uint8Array([0x01, 0xa1, 0x61]))); // [ 1, "a" ]
+   * const bytes = new Uint8Array([0x01, 0xa1, 0x61]);
+   * assert.deepEqual(new MsgPackSerializer().deserializeSequence(bytes), [1, "a"]);
    * ```
    */
   deserializeSequence<T = unknown>(bytes: Uint8Array): T[] {
@@ -373,8 +383,9 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Read the options back
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new MsgPackSerializer({ maxDepth: 64 }).options.maxDepth); // 64
+   * assert.equal(new MsgPackSerializer({ maxDepth: 64 }).options.maxDepth, 64);
    * ```
    */
   get options(): MsgPackSerializerOptions {

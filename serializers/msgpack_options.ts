@@ -8,7 +8,19 @@ import type { SerializerOptions } from "./types.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
 
-/** The default nesting limit, on both encode and decode. */
+/**
+ * The default nesting limit, on both encode and decode.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_DEPTH, MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_MAX_DEPTH, 512);
+ * const tooDeep = new Uint8Array(DEFAULT_MAX_DEPTH + 1).fill(0x91); // [[[…]]]
+ * assert.throws(() => new MsgPackSerializer().deserialize(tooDeep), RangeError);
+ * ```
+ */
 export const DEFAULT_MAX_DEPTH = 512;
 
 /**
@@ -17,10 +29,31 @@ export const DEFAULT_MAX_DEPTH = 512;
  * supported runtime's default stack (the JS stack ran out between about 3,500
  * and 30,000 levels in measurements), so a deep message hits the depth limit,
  * never the engine's stack limit.
+ *
+ * @example
+ * ```ts
+ * import { MAX_DEPTH_LIMIT, MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAX_DEPTH_LIMIT, 2048);
+ * assert.throws(() => new MsgPackSerializer({ maxDepth: MAX_DEPTH_LIMIT + 1 }), RangeError);
+ * ```
  */
 export const MAX_DEPTH_LIMIT = 2048;
 
-/** Options of {@linkcode MsgPackSerializer}. */
+/**
+ * Options of {@linkcode MsgPackSerializer}.
+ *
+ * @example
+ * ```ts
+ * import { MsgPackSerializer, type MsgPackSerializerOptions } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
+ *
+ * const options: MsgPackSerializerOptions = { int64: "number", slab: null, maxDepth: 64 };
+ * const bytes = new MsgPackSerializer(options).serialize({ a: 1 });
+ * assert.equal(bytes.buffer.byteLength, bytes.length); // slab: null, an exact buffer
+ * ```
+ */
 export interface MsgPackSerializerOptions extends SerializerOptions {
   /**
    * How int64 and uint64 values decode. `"bigint"` (the default) gives a
