@@ -19,6 +19,15 @@ export interface FastPaths {
   readonly utf8EncodeJsMax: number;
   /** `decodeUtf8`: JS loop up to this many bytes, then TextDecoder. */
   readonly utf8DecodeJsMax: number;
+  /**
+   * Encoders with guaranteed room (`encodeUtf8`, pooled, writer, serializers):
+   * the unchecked JS loop up to this many chars, then the native encoder.
+   */
+  readonly utf8EncodeWithRoomJsMax: number;
+  /** `utf8ByteLength`: Node's `Buffer.byteLength` from this many chars (`Infinity`: never). */
+  readonly utf8ByteLengthNativeMin: number;
+  /** Native UTF-8 with room / decode via Node's `utf8Write`/`utf8Slice` instead of TextEncoder/TextDecoder. */
+  readonly utf8NativeNodeBuffer: boolean;
 }
 
 /** The key the table is indexed by: the runtime, with Node split by major version. */
@@ -31,13 +40,49 @@ export const PLATFORM_KEY: PlatformKey = RUNTIME === "node"
 
 /** Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5. */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  node26: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  deno: { utf8EncodeJsMax: 32, utf8DecodeJsMax: 16 },
-  bun: { utf8EncodeJsMax: 8, utf8DecodeJsMax: 8 },
+  node24: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: 65,
+    utf8NativeNodeBuffer: true,
+  },
+  node26: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: 65,
+    utf8NativeNodeBuffer: true,
+  },
+  deno: {
+    utf8EncodeJsMax: 32,
+    utf8DecodeJsMax: 16,
+    utf8EncodeWithRoomJsMax: 48,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+  },
+  bun: {
+    utf8EncodeJsMax: 8,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 16,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+  },
   // Browsers and workerd: V8-like defaults, no Node Buffer.
-  workerd: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  other: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
+  workerd: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+  },
+  other: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+  },
 };
 
 /** The row this process uses. */

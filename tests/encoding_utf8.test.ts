@@ -87,7 +87,9 @@ describe("UTF-8 encode", () => {
         const expected = encoder.encode(text);
         const got = encodeUtf8(text);
         assert.deepEqual(got, expected);
-        assert.equal(got.buffer.byteLength, got.length);
+        const own = encodeUtf8(text, null);
+        assert.deepEqual(own, expected);
+        assert.equal(own.buffer.byteLength, own.length);
         assert.equal(utf8ByteLength(text), expected.length);
       }
     }
@@ -232,25 +234,25 @@ describe("UTF-8 decode", () => {
       assert.equal(decodeUtf8(withBom, { fatal: true }), expected);
       const broken = new Uint8Array([0xef, 0xbb, 0xbf, ...body, 0xff]);
       assert.throws(() => decodeUtf8(broken, { fatal: true }), {
-        message: `Cannot decode UTF-8: invalid byte sequence at offset ${length + 3}`,
+        message: `Cannot decode UTF-8: invalid byte 0xff at index ${length + 3}`,
       });
     }
   });
 
-  test("fatal errors are TypeErrors that name the byte offset", () => {
+  test("fatal errors are TypeErrors that name the first invalid byte and its index", () => {
     assert.throws(
       () => decodeUtf8(new Uint8Array([0x61, 0x62, 0xff]), { fatal: true }),
-      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte sequence at offset 2" },
+      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte 0xff at index 2" },
     );
     const long = new Uint8Array(1000).fill(0x61);
     long[700] = 0xe2;
     long[701] = 0x82;
     assert.throws(
       () => decodeUtf8(long, { fatal: true }),
-      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte sequence at offset 700" },
+      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte 0xe2 at index 700" },
     );
     const truncated = new Uint8Array([0x61, 0xf0, 0x9f, 0x98]);
-    assert.throws(() => decodeUtf8(truncated, { fatal: true }), /at offset 1$/);
+    assert.throws(() => decodeUtf8(truncated, { fatal: true }), /invalid byte 0xf0 at index 1$/);
     // deno-lint-ignore no-explicit-any
     assert.throws(() => decodeUtf8("abc" as any), TypeError);
   });
