@@ -169,8 +169,10 @@ export function encodeUtf8(
       const offset = slab.offset;
       return slab.commit(encodeWithRoom(text, chunk, offset) - offset);
     }
-    if (length <= max) {
-      // It may fit: try within the slab's limit, keep it only if all of it went in.
+    if (length * 2 <= max) {
+      // Likely to fit (mostly ASCII): try within the slab's limit and keep the
+      // result only if all of it went in. Longer text rarely fits: a failed
+      // try costs a second encode, so it goes straight to its own buffer.
       const chunk = slab.reserve(max);
       const offset = slab.offset;
       const { read, written } = encodeUtf8Native(text, chunk.subarray(0, offset + max), offset);

@@ -139,7 +139,7 @@ export class JsonSerializer implements MessageSerializer {
         this.#releaseScratch(scratch);
       }
     }
-    const bytes = encodeUtf8(this.#stringify(value));
+    const bytes = encodeUtf8(this.#stringify(value), null);
     this.#lastSize = bytes.length;
     return bytes;
   }
