@@ -28,6 +28,11 @@ export interface FastPaths {
   readonly utf8ByteLengthNativeMin: number;
   /** Native UTF-8 with room / decode via Node's `utf8Write`/`utf8Slice` instead of TextEncoder/TextDecoder. */
   readonly utf8NativeNodeBuffer: boolean;
+  /**
+   * `encodeUtf8`: return `TextEncoder.encode`'s own array at every length,
+   * skipping the slab and the JS loop, where that beats both (Bun).
+   */
+  readonly utf8EncodeFreshNative: boolean;
 }
 
 /** The key the table is indexed by: the runtime, with Node split by major version. */
@@ -46,6 +51,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeWithRoomJsMax: 32,
     utf8ByteLengthNativeMin: 65,
     utf8NativeNodeBuffer: true,
+    utf8EncodeFreshNative: false,
   },
   node26: {
     utf8EncodeJsMax: 16,
@@ -53,6 +59,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeWithRoomJsMax: 32,
     utf8ByteLengthNativeMin: 65,
     utf8NativeNodeBuffer: true,
+    utf8EncodeFreshNative: false,
   },
   deno: {
     utf8EncodeJsMax: 32,
@@ -60,6 +67,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeWithRoomJsMax: 48,
     utf8ByteLengthNativeMin: Infinity,
     utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
   },
   bun: {
     utf8EncodeJsMax: 8,
@@ -67,6 +75,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeWithRoomJsMax: 16,
     utf8ByteLengthNativeMin: Infinity,
     utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: true,
   },
   // Browsers and workerd: V8-like defaults, no Node Buffer.
   workerd: {
@@ -75,6 +84,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeWithRoomJsMax: 32,
     utf8ByteLengthNativeMin: Infinity,
     utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
   },
   other: {
     utf8EncodeJsMax: 16,
@@ -82,6 +92,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeWithRoomJsMax: 32,
     utf8ByteLengthNativeMin: Infinity,
     utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
   },
 };
 

@@ -13,6 +13,7 @@ import {
 import { type Random, randomBytes, randomInt, rng } from "./_random.ts";
 
 const encoder = new TextEncoder();
+const isBun = typeof (globalThis as { Bun?: unknown }).Bun === "object";
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const fatalDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
 
@@ -251,11 +252,16 @@ describe("UTF-8 encode", () => {
     }
     // No later result overwrote an earlier one.
     for (const [bytes, expected] of kept) assert.deepEqual(bytes, expected);
-    // Short results share a chunk; the default slab is the shared one.
     const a = encodeUtf8("ab", slab);
     const b = encodeUtf8("cd", slab);
-    assert.equal(a.buffer, b.buffer);
-    assert.equal(a.buffer.byteLength, 1024);
+    if (isBun) {
+      // Bun's TextEncoder.encode beats a slab view: every result owns its buffer.
+      assert.equal(a.buffer.byteLength, 2);
+    } else {
+      // Short results share a chunk.
+      assert.equal(a.buffer, b.buffer);
+      assert.equal(a.buffer.byteLength, 1024);
+    }
     assert.deepEqual([...encodeUtf8("é")], [0xc3, 0xa9]);
     assert.equal(encodeUtf8("").length, 0);
     // Text that might fit (<= maxSlabLength chars) but does not: its own buffer, exact.
