@@ -20,6 +20,20 @@ export interface FastPaths {
   /** `decodeUtf8`: JS loop up to this many bytes, then TextDecoder. */
   readonly utf8DecodeJsMax: number;
   /**
+   * Encoders with guaranteed room (`encodeUtf8`, pooled, writer, serializers):
+   * the unchecked JS loop up to this many chars, then the native encoder.
+   */
+  readonly utf8EncodeWithRoomJsMax: number;
+  /** `utf8ByteLength`: Node's `Buffer.byteLength` from this many chars (`Infinity`: never). */
+  readonly utf8ByteLengthNativeMin: number;
+  /** Native UTF-8 with room / decode via Node's `utf8Write`/`utf8Slice` instead of TextEncoder/TextDecoder. */
+  readonly utf8NativeNodeBuffer: boolean;
+  /**
+   * `encodeUtf8`: return `TextEncoder.encode`'s own array at every length,
+   * skipping the slab and the JS loop, where that beats both (Bun).
+   */
+  readonly utf8EncodeFreshNative: boolean;
+  /**
    * `JsonSerializer` "auto": messages at least this large (judged by the
    * previous one) go through the direct JS writer instead of
    * `JSON.stringify`. `Infinity` = never: under varied message shapes the
@@ -32,8 +46,6 @@ export interface FastPaths {
    * JavaScriptCore, whose `encodeInto` costs more than its `encode`).
    */
   readonly jsonOwnedFromSlab: boolean;
-  /** MessagePack strings up to this many UTF-16 units are encoded by the JS loop, longer natively. */
-  readonly msgpackEncodeJsMax: number;
   /** MessagePack strings up to this many bytes are decoded in JS (ASCII loop), longer natively. */
   readonly msgpackDecodeJsMax: number;
   /**
@@ -56,36 +68,48 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   node24: {
     utf8EncodeJsMax: 16,
     utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: 65,
+    utf8NativeNodeBuffer: true,
+    utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
-    msgpackEncodeJsMax: 32,
     msgpackDecodeJsMax: 16,
     msgpackShortDecodeByConcat: false,
   },
   node26: {
     utf8EncodeJsMax: 16,
     utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: 65,
+    utf8NativeNodeBuffer: true,
+    utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
-    msgpackEncodeJsMax: 32,
     msgpackDecodeJsMax: 16,
     msgpackShortDecodeByConcat: false,
   },
   deno: {
     utf8EncodeJsMax: 32,
     utf8DecodeJsMax: 16,
+    utf8EncodeWithRoomJsMax: 48,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
-    msgpackEncodeJsMax: 48,
     msgpackDecodeJsMax: 16,
     msgpackShortDecodeByConcat: false,
   },
   bun: {
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 16,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: true,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: false,
-    msgpackEncodeJsMax: 32,
     msgpackDecodeJsMax: 12,
     msgpackShortDecodeByConcat: true,
   },
@@ -93,18 +117,24 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   workerd: {
     utf8EncodeJsMax: 16,
     utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
-    msgpackEncodeJsMax: 48,
     msgpackDecodeJsMax: 16,
     msgpackShortDecodeByConcat: false,
   },
   other: {
     utf8EncodeJsMax: 16,
     utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
-    msgpackEncodeJsMax: 48,
     msgpackDecodeJsMax: 16,
     msgpackShortDecodeByConcat: false,
   },

@@ -8,7 +8,8 @@ import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../po
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { findJsonSyntaxIssue } from "./_json_syntax.ts";
 import { JsonByteWriter } from "./_json_writer.ts";
-import { writeUtf8Native } from "./_msgpack_utf8.ts";
+import { NATIVE_NODE_BUFFER } from "./_msgpack_utf8.ts";
+import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/_utf8_core.ts";
 import type { MessageSerializer, SerializerOptions } from "./types.ts";
 
 /** Options for {@linkcode JsonSerializer}. */
@@ -54,8 +55,6 @@ const MAX_RETAINED_SCRATCH = 4 * 1024 * 1024;
 const DIRECT_MIN_BYTES = FAST_PATHS.jsonDirectMinBytes;
 /** Whether `serialize` encodes into the slab (else `TextEncoder.encode`'s own array). */
 const OWNED_FROM_SLAB = FAST_PATHS.jsonOwnedFromSlab;
-/** A native UTF-8 write that stops with at least this much room left wrote every character. */
-const MAX_UTF8_CHAR = 4;
 
 /**
  * Strings up to this length rent `3 × length` bytes (the UTF-8 worst case, still within the default
@@ -177,19 +176,25 @@ export class JsonSerializer implements MessageSerializer {
     const text = this.#stringify(value);
     const slab = this.#slab;
     if (OWNED_FROM_SLAB && slab !== null && text.length <= slab.maxSlabLength) {
-      // No user code runs between reserve and commit, so writing in place is safe.
+      // No user code runs between reserve and commit, so writing in place is safe. Bytes past
+      // maxSlabLength may land in the chunk's free tail; they are simply not committed.
       const max = slab.maxSlabLength;
       const worstCase = text.length * 3;
       const chunk = slab.reserve(worstCase < max ? worstCase : max);
       const start = slab.offset;
-      const room = chunk.length - start < max ? chunk.length - start : max;
-      const written = writeUtf8Native(text, chunk, start, start + room);
-      if (worstCase <= room || room - written >= MAX_UTF8_CHAR) {
+      let written: number;
+      if (worstCase <= chunk.length - start) {
+        written = encodeUtf8NativeUnchecked(text, chunk, start, NATIVE_NODE_BUFFER) - start;
+      } else {
+        const progress = encodeUtf8Native(text, chunk, start);
+        written = progress.read === text.length ? progress.written : max + 1;
+      }
+      if (written <= max) {
         this.#lastSize = written;
         return slab.commit(written);
       }
     }
-    const bytes = encodeUtf8(text);
+    const bytes = encodeUtf8(text, null);
     this.#lastSize = bytes.length;
     return bytes;
   }
@@ -251,7 +256,7 @@ export class JsonSerializer implements MessageSerializer {
     const pool = this.#pool;
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rentAtLeast(capacity);
-    const written = writeUtf8Native(text, buffer, 0, buffer.length);
+    const written = encodeUtf8NativeUnchecked(text, buffer, 0, NATIVE_NODE_BUFFER);
     this.#lastSize = written;
     return new PooledBytes(pool, buffer.subarray(0, written));
   }
@@ -409,13 +414,15 @@ function writeText(writer: BufferWriter, text: string): number {
   const worstCase = length <= WORST_CASE_LIMIT ? length * 3 : utf8ByteLength(text);
   // Every UTF-16 unit takes at least one byte: `length` is a true minimum.
   let buffer = writer.reserve(length, worstCase);
-  const room = buffer.length - start;
-  let written = writeUtf8Native(text, buffer, start, buffer.length);
-  if (room < worstCase && room - written < MAX_UTF8_CHAR) {
-    const exact = utf8ByteLength(text);
-    if (written < exact) {
-      buffer = writer.reserve(exact);
-      written = writeUtf8Native(text, buffer, start, buffer.length);
+  let written: number;
+  if (buffer.length - start >= worstCase) {
+    written = encodeUtf8NativeUnchecked(text, buffer, start, NATIVE_NODE_BUFFER) - start;
+  } else {
+    const progress = encodeUtf8Native(text, buffer, start);
+    written = progress.written;
+    if (progress.read < length) {
+      buffer = writer.reserve(utf8ByteLength(text)); // the exact need
+      written = encodeUtf8NativeUnchecked(text, buffer, start, NATIVE_NODE_BUFFER) - start;
     }
   }
   writer.advance(written);
