@@ -9,7 +9,8 @@
 import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import type { SlabAllocator } from "../pool/mod.ts";
 import { MsgPackExt } from "./msgpack_ext.ts";
-import { JS_ENCODE_MAX, writeUtf8Native } from "./_msgpack_utf8.ts";
+import { JS_ENCODE_MAX, NATIVE_NODE_BUFFER } from "./_msgpack_utf8.ts";
+import { encodeUtf8NativeUnchecked, encodeUtf8Unchecked } from "../encoding/_utf8_core.ts";
 import { findCyclePath, findPath } from "./_msgpack_paths.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
@@ -235,9 +236,9 @@ export class MsgPackEncoder {
         if (c >= 0x80) break;
         target[end++] = c;
       }
-      if (i < length) end = writeUtf8Tail(text, i, target, end);
+      if (i < length) end = encodeUtf8Unchecked(text, i, length, target, end);
     } else {
-      end = start + headerSize + writeUtf8Native(text, target, start + headerSize);
+      end = encodeUtf8NativeUnchecked(text, target, start + headerSize, NATIVE_NODE_BUFFER);
     }
     const byteLength = end - start - headerSize;
     if (byteLength < 32) {
@@ -576,40 +577,6 @@ export class MsgPackEncoder {
       `Cannot encode MessagePack: nesting deeper than maxDepth ${this.maxDepth}`,
     );
   }
-}
-
-/** Encodes `text` from unit `i` on, as TextEncoder does (lone surrogates become U+FFFD). */
-function writeUtf8Tail(text: string, i: number, target: Uint8Array, end: number): number {
-  const length = text.length;
-  for (; i < length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      target[end++] = c;
-    } else if (c < 0x800) {
-      target[end++] = 0xc0 | (c >> 6);
-      target[end++] = 0x80 | (c & 0x3f);
-    } else if ((c & 0xf800) !== 0xd800) {
-      target[end++] = 0xe0 | (c >> 12);
-      target[end++] = 0x80 | ((c >> 6) & 0x3f);
-      target[end++] = 0x80 | (c & 0x3f);
-    } else {
-      const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
-      if (c < 0xdc00 && (next & 0xfc00) === 0xdc00) {
-        i++;
-        c = 0x10000 + ((c & 0x3ff) << 10) + (next & 0x3ff);
-        target[end++] = 0xf0 | (c >> 18);
-        target[end++] = 0x80 | ((c >> 12) & 0x3f);
-        target[end++] = 0x80 | ((c >> 6) & 0x3f);
-        target[end++] = 0x80 | (c & 0x3f);
-      } else {
-        // A lone surrogate: U+FFFD, as TextEncoder writes.
-        target[end++] = 0xef;
-        target[end++] = 0xbf;
-        target[end++] = 0xbd;
-      }
-    }
-  }
-  return end;
 }
 
 function writeUint32(target: Uint8Array, pos: number, value: number): number {

@@ -272,6 +272,14 @@ describe("MsgPackSerializer: every format", () => {
     assert.equal(map.get(-(2n ** 53n)), "i");
   });
 
+  test("a leading BOM is string data on every path (short, cached and native)", () => {
+    for (const length of [0, 5, 20, 40, 200]) {
+      const text = "\ufeff" + "é".repeat(length);
+      assert.equal(msgpack.deserialize(msgpack.serialize(text)), text);
+      assert.equal(msgpack.deserialize(theirEncode(text)), text);
+    }
+  });
+
   test("preferFloat32 writes exact values as float32 only", () => {
     const f32 = new MsgPackSerializer({ preferFloat32: true });
     assert.equal(hex(f32.serialize(1.5)), "ca3fc00000");
