@@ -214,7 +214,9 @@ describe("JsonSerializer", () => {
         const json = new JsonSerializer({ strategy, slab });
         const kept: [Uint8Array, Uint8Array][] = [];
         for (let i = 0; i < 300; i++) {
-          const value = i % 40 === 0 ? "ü".repeat(3000) : randomJsonValue(random, 0);
+          // Past the slab's worst-case room but within maxSlabLength, then past it.
+          const edge = ["a".repeat(2000), "é".repeat(1500), "ü".repeat(3000)][(i / 40) % 3];
+          const value = i % 40 === 0 ? edge : randomJsonValue(random, 0);
           const bytes = json.serialize(value);
           const expected = encoder.encode(JSON.stringify(value));
           assert.deepEqual(bytes, expected);
