@@ -1,13 +1,64 @@
 /**
- * Option objects passed to the runtime's base64 built-ins, one per flag
- * combination, so no call allocates one.
+ * The native base64/hex calls this runtime uses, resolved once at load from
+ * the fast-path table (platform/fast_paths.ts) and what the runtime has, plus
+ * the option objects passed to the TC39 built-ins, one per flag combination,
+ * so that no call allocates one.
  *
  * @module
  */
+import { FAST_PATHS, type NativeCodec } from "../platform/fast_paths.ts";
+import {
+  NATIVE_FROM_BASE64,
+  NATIVE_FROM_HEX,
+  NATIVE_SET_FROM_BASE64,
+  NATIVE_SET_FROM_HEX,
+  NATIVE_TO_BASE64,
+  NATIVE_TO_HEX,
+} from "../platform/natives.ts";
+import { NODE_BUFFER } from "../platform/runtime.ts";
+
+/** The table's choice, or `"none"` when this runtime lacks that call. */
+function resolve(kind: NativeCodec, hasBuiltin: boolean): NativeCodec {
+  if (kind === "builtin") return hasBuiltin ? "builtin" : "none";
+  if (kind === "buffer") return NODE_BUFFER !== undefined ? "buffer" : "none";
+  return "none";
+}
+
+/** A `*JsMax` of the table, or "always JS" when there is no native call. */
+function jsMax(codec: NativeCodec, max: number): number {
+  return codec === "none" ? Infinity : max;
+}
+
+const ROW = FAST_PATHS.base64;
+
+/** The native base64 decoder in use above the JS thresholds. */
+export const BASE64_DECODER: NativeCodec = resolve(
+  ROW.decoder,
+  NATIVE_FROM_BASE64 !== undefined && NATIVE_SET_FROM_BASE64 !== undefined,
+);
+/** `decodeBase64`: JS core up to this many chars. */
+export const BASE64_DECODE_JS_MAX: number = jsMax(BASE64_DECODER, ROW.decodeJsMax);
+/** `decodeBase64Into`: JS core up to this many chars. */
+export const BASE64_DECODE_INTO_JS_MAX: number = jsMax(BASE64_DECODER, ROW.decodeIntoJsMax);
+/** The native base64 encoder in use above {@link BASE64_ENCODE_JS_MAX}. */
+export const BASE64_ENCODER: NativeCodec = resolve(ROW.encoder, NATIVE_TO_BASE64 !== undefined);
+/** `encodeBase64`: JS core up to this many bytes. */
+export const BASE64_ENCODE_JS_MAX: number = jsMax(BASE64_ENCODER, ROW.encodeJsMax);
+/** The native hex decoder in use above {@link HEX_DECODE_JS_MAX}. */
+export const HEX_DECODER: NativeCodec = resolve(
+  ROW.hexDecoder,
+  NATIVE_FROM_HEX !== undefined && NATIVE_SET_FROM_HEX !== undefined,
+);
+/** `decodeHex`: JS loop up to this many chars. */
+export const HEX_DECODE_JS_MAX: number = jsMax(HEX_DECODER, ROW.hexDecodeJsMax);
+/** The native hex encoder in use above {@link HEX_ENCODE_JS_MAX}. */
+export const HEX_ENCODER: NativeCodec = resolve(ROW.hexEncoder, NATIVE_TO_HEX !== undefined);
+/** `encodeHex`: JS loop up to this many bytes. */
+export const HEX_ENCODE_JS_MAX: number = jsMax(HEX_ENCODER, ROW.hexEncodeJsMax);
 
 /**
- * Encode option objects for each flag combination (bit 0 url, bit 1 omit);
- * the default is undefined, which skips the engine's option lookups.
+ * Encode option objects indexed by flags (URL_ALPHABET | OMIT_PADDING); the
+ * default is undefined, which skips the engine's option look-ups.
  */
 export const ENCODE_OPTIONS: ReadonlyArray<
   { alphabet: string; omitPadding: boolean } | undefined
@@ -18,7 +69,7 @@ export const ENCODE_OPTIONS: ReadonlyArray<
   { alphabet: "base64url", omitPadding: true },
 ];
 
-/** Decode option objects per flag combination (bit 0 url, bits 1-2 mode). */
+/** Decode option objects indexed by flags (URL_ALPHABET | mode << 1). */
 export const DECODE_OPTIONS: ReadonlyArray<
   { alphabet: string; lastChunkHandling: string } | undefined
 > = [

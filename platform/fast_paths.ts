@@ -19,6 +19,44 @@ export interface FastPaths {
   readonly utf8EncodeJsMax: number;
   /** `decodeUtf8`: JS loop up to this many bytes, then TextDecoder. */
   readonly utf8DecodeJsMax: number;
+  /** Base64 and hex: which decoder/encoder wins, and up to which size the JS core does. */
+  readonly base64: Base64FastPaths;
+}
+
+/**
+ * Which native call base64/hex uses above a `*JsMax` size: the runtime's TC39
+ * `Uint8Array` built-in, Node's `Buffer` (with the strict checks the library
+ * adds), or none. Where the named one is missing (a browser without the
+ * built-ins), the JS core runs at every size.
+ */
+export type NativeCodec = "builtin" | "buffer" | "none";
+
+/**
+ * The base64/hex rows. A `*JsMax` is in input units (chars to decode, bytes
+ * to encode): up to it the JS core runs, above it the `native` call does.
+ * Encoding into memory (`encodeBase64Into`, `writeBase64`, the pooled
+ * variants) is always the JS core: every native encoder returns a string,
+ * which is the allocation those functions exist to avoid.
+ */
+export interface Base64FastPaths {
+  /** The native decoder for `decodeBase64`, `decodeBase64Into`, `decodeBase64Pooled`. */
+  readonly decoder: NativeCodec;
+  /** `decodeBase64`/`decodeBase64Pooled` (to owned or pooled bytes): JS core up to this many chars. */
+  readonly decodeJsMax: number;
+  /** `decodeBase64Into` (into caller memory): JS core up to this many chars. */
+  readonly decodeIntoJsMax: number;
+  /** The native encoder for `encodeBase64` (to a string). */
+  readonly encoder: NativeCodec;
+  /** `encodeBase64` (to a string): JS core up to this many bytes. */
+  readonly encodeJsMax: number;
+  /** The native hex decoder for `decodeHex`/`decodeHexInto`. */
+  readonly hexDecoder: NativeCodec;
+  /** `decodeHex`/`decodeHexInto`/`decodeHexPooled`: JS loop up to this many chars. */
+  readonly hexDecodeJsMax: number;
+  /** The native hex encoder for `encodeHex`. */
+  readonly hexEncoder: NativeCodec;
+  /** `encodeHex`: JS loop up to this many bytes. */
+  readonly hexEncodeJsMax: number;
 }
 
 /** The key the table is indexed by: the runtime, with Node split by major version. */
@@ -29,15 +67,42 @@ export const PLATFORM_KEY: PlatformKey = RUNTIME === "node"
   ? (NODE_MAJOR >= 26 ? "node26" : "node24")
   : RUNTIME;
 
+// Base64/hex rows. PLACEHOLDER: filled in by measurement below.
+const BASE64_NODE24: Base64FastPaths = {
+  decoder: "buffer",
+  decodeJsMax: 63,
+  decodeIntoJsMax: 63,
+  encoder: "buffer",
+  encodeJsMax: 0,
+  hexDecoder: "buffer",
+  hexDecodeJsMax: 0,
+  hexEncoder: "buffer",
+  hexEncodeJsMax: 0,
+};
+const BASE64_NODE26: Base64FastPaths = {
+  decoder: "builtin",
+  decodeJsMax: 0,
+  decodeIntoJsMax: 0,
+  encoder: "builtin",
+  encodeJsMax: 0,
+  hexDecoder: "builtin",
+  hexDecodeJsMax: 0,
+  hexEncoder: "builtin",
+  hexEncodeJsMax: 0,
+};
+const BASE64_DENO: Base64FastPaths = BASE64_NODE26;
+const BASE64_BUN: Base64FastPaths = BASE64_NODE26;
+const BASE64_OTHER: Base64FastPaths = BASE64_NODE26;
+
 /** Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5. */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  node26: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  deno: { utf8EncodeJsMax: 32, utf8DecodeJsMax: 16 },
-  bun: { utf8EncodeJsMax: 8, utf8DecodeJsMax: 8 },
+  node24: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8, base64: BASE64_NODE24 },
+  node26: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8, base64: BASE64_NODE26 },
+  deno: { utf8EncodeJsMax: 32, utf8DecodeJsMax: 16, base64: BASE64_DENO },
+  bun: { utf8EncodeJsMax: 8, utf8DecodeJsMax: 8, base64: BASE64_BUN },
   // Browsers and workerd: V8-like defaults, no Node Buffer.
-  workerd: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  other: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
+  workerd: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8, base64: BASE64_OTHER },
+  other: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8, base64: BASE64_OTHER },
 };
 
 /** The row this process uses. */

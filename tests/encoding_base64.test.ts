@@ -1,22 +1,24 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { MemoryPool } from "../pool/mod.ts";
+import { MemoryPool, SlabAllocator } from "../pool/mod.ts";
 import {
   type Base64DecodeOptions,
   base64EncodedLength,
-  type Base64Implementation,
   decodeBase64,
   decodeBase64Into,
   decodeBase64Pooled,
   encodeBase64,
   encodeBase64Into,
   encodeBase64Pooled,
-  getBase64Implementation,
   type LastChunkHandling,
-  setBase64Implementation,
   writeBase64,
 } from "../encoding/mod.ts";
+import {
+  type Base64Implementation,
+  getBase64Implementation,
+  setBase64Implementation,
+} from "../encoding/_implementation.ts";
 import { type Random, randomBytes, randomInt, rng } from "./_random.ts";
 import { referenceFromBase64 } from "./_base64_reference.ts";
 
@@ -185,15 +187,45 @@ for (const impl of IMPLEMENTATIONS) {
       });
     });
 
-    test("decode results own an exact-size buffer", () => {
+    test("decode results with slab null own an exact-size buffer", () => {
       withImpl(impl, () => {
         for (const text of ["", "QQ==", "QUJD", " Q U J D \n", "QUJDRA", "QUJDRA=="]) {
-          const bytes = decodeBase64(text);
+          const bytes = decodeBase64(text, undefined, null);
           assert.equal(bytes.byteOffset, 0);
           assert.equal(bytes.buffer.byteLength, bytes.length);
+          assert.deepEqual(bytes, decodeBase64(text));
         }
-        const big = decodeBase64("QUJD".repeat(5000) + "QQ==");
+        const big = decodeBase64("QUJD".repeat(5000) + "QQ==", undefined, null);
         assert.equal(big.buffer.byteLength, 15001);
+        const longText = encodeBase64(randomBytes(rng(9), 3000));
+        for (const mode of MODES) {
+          const own = decodeBase64(longText, { lastChunkHandling: mode }, null);
+          assert.equal(own.buffer.byteLength, 3000);
+        }
+      });
+    });
+
+    test("decode results come from the slab by default, and are never overwritten", () => {
+      withImpl(impl, () => {
+        const slab = new SlabAllocator({ chunkSize: 4096, maxSlabLength: 1024 });
+        const random = rng(10);
+        const kept: [Uint8Array, Uint8Array][] = [];
+        for (let i = 0; i < 400; i++) {
+          const bytes = randomBytes(random, randomInt(random, 0, 1500));
+          const text = encodeBase64(bytes, { alphabet: i % 2 ? "base64url" : "base64" });
+          const options = { alphabet: i % 2 ? "base64url" : "base64" } as const;
+          const decoded = decodeBase64(text, options, slab);
+          assert.deepEqual(decoded, bytes);
+          if (bytes.length > 1024) assert.equal(decoded.buffer.byteLength, bytes.length);
+          else if (bytes.length > 0) assert.equal(decoded.buffer.byteLength, 4096);
+          // A failed decode into the slab hands out nothing and spoils nothing.
+          assert.throws(() => decodeBase64(text + "!", options, slab), SyntaxError);
+          kept.push([decoded, bytes]);
+        }
+        for (const [decoded, bytes] of kept) assert.deepEqual(decoded, bytes);
+        const a = decodeBase64("QUJD");
+        const b = decodeBase64("REVG");
+        assert.equal(a.buffer, b.buffer);
       });
     });
 

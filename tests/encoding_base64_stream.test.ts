@@ -5,11 +5,10 @@ import {
   Base64DecoderStream,
   type Base64EncodeOptions,
   Base64EncoderStream,
-  type Base64Implementation,
   decodeBase64,
   encodeBase64,
-  setBase64Implementation,
 } from "../encoding/mod.ts";
+import { type Base64Implementation, setBase64Implementation } from "../encoding/_implementation.ts";
 import { randomBytes, randomInt, rng } from "./_random.ts";
 
 async function collect<T>(stream: ReadableStream<T>): Promise<T[]> {
