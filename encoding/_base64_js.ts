@@ -131,6 +131,13 @@ export function encodeBase64Js(
 
 /** Bytes of string copied per block for the word-at-a-time decoder. */
 const BLOCK_CHARS = 16384;
+/**
+ * The block size after the word loop stopped early (at whitespace, as in
+ * MIME's 76-char lines): it doubles back to {@link BLOCK_CHARS} while blocks
+ * decode whole, so line-broken input copies a few hundred chars per line
+ * instead of 16 KiB.
+ */
+const BLOCK_RESTART = 256;
 /** Below this many remaining chars the charCodeAt loop is cheaper than a copy. */
 const BLOCK_MIN = RUNTIME === "bun" ? 320 : 128;
 let blockScratch: Uint8Array | undefined;
@@ -192,6 +199,7 @@ export function decodeBase64Js(
   const latin1Write = NATIVE_PATHS.allowed ? NODE_LATIN1_WRITE : undefined;
   let latin1 = latin1Write === undefined || length < BLOCK_MIN;
   let latin1Checked = latin1;
+  let blockChars = BLOCK_CHARS;
   let i = 0;
   let j = offset;
   let read = 0;
@@ -203,7 +211,7 @@ export function decodeBase64Js(
         latin1Checked = true;
       }
       if (!latin1) break;
-      const count = Math.min(BLOCK_CHARS, length - i) & ~15;
+      const count = Math.min(blockChars, length - i) & ~15;
       const block = blockScratch ??= new Uint8Array(BLOCK_CHARS);
       const copied = copyBlock(block, text, i, count, latin1Write);
       const input = new Uint32Array(block.buffer, 0, count >>> 2);
@@ -255,7 +263,11 @@ export function decodeBase64Js(
       i += done * 16;
       j += done * 12;
       if (done !== 0) read = i;
-      if (done < steps || steps * 16 < count) break;
+      if (done < steps || steps * 16 < count) {
+        blockChars = BLOCK_RESTART;
+        break;
+      }
+      blockChars = Math.min(blockChars * 2, BLOCK_CHARS);
     }
     // Fast phase, a quad at a time.
     while (length - i >= 4 && end - j >= 3) {
