@@ -29,10 +29,7 @@ import {
   encodeBase64,
   encodeHex,
 } from "../encoding/mod.ts";
-import {
-  type Base64Implementation,
-  setBase64Implementation,
-} from "../encoding/_implementation.ts";
+import { type Base64Implementation, setBase64Implementation } from "../encoding/_implementation.ts";
 
 const ROOT = fileURLToPath(new URL("./test262/built-ins/Uint8Array/", import.meta.url));
 
