@@ -36,14 +36,31 @@ export const BASE64_DECODER: NativeCodec = resolve(
   ROW.decoder,
   NATIVE_FROM_BASE64 !== undefined && NATIVE_SET_FROM_BASE64 !== undefined,
 );
+/** Whether the built-in decodes what Buffer cannot prove valid (under the `"buffer"` decoder). */
+export const BASE64_BUILTIN_FALLBACK: boolean = BASE64_DECODER === "buffer" &&
+  NATIVE_FROM_BASE64 !== undefined && NATIVE_SET_FROM_BASE64 !== undefined;
 /** `decodeBase64`: JS core up to this many chars. */
 export const BASE64_DECODE_JS_MAX: number = jsMax(BASE64_DECODER, ROW.decodeJsMax);
+/** The native decoder of `decodeBase64Into`. */
+export const BASE64_INTO_DECODER: NativeCodec = resolve(
+  ROW.intoDecoder,
+  NATIVE_SET_FROM_BASE64 !== undefined,
+);
 /** `decodeBase64Into`: JS core up to this many chars. */
-export const BASE64_DECODE_INTO_JS_MAX: number = jsMax(BASE64_DECODER, ROW.decodeIntoJsMax);
+export const BASE64_DECODE_INTO_JS_MAX: number = jsMax(BASE64_INTO_DECODER, ROW.decodeIntoJsMax);
+/** Whether native decoders write owned results into the slab (see the table). */
+export const NATIVE_DECODE_TO_SLAB: boolean = ROW.nativeDecodeToSlab;
 /** The native base64 encoder in use above {@link BASE64_ENCODE_JS_MAX}. */
 export const BASE64_ENCODER: NativeCodec = resolve(ROW.encoder, NATIVE_TO_BASE64 !== undefined);
 /** `encodeBase64`: JS core up to this many bytes. */
 export const BASE64_ENCODE_JS_MAX: number = jsMax(BASE64_ENCODER, ROW.encodeJsMax);
+const BAND = NATIVE_TO_BASE64 !== undefined && BASE64_ENCODER !== "none"
+  ? ROW.encodeBuiltinBand
+  : [0, 0] as const;
+/** Above this many bytes (and up to {@link BASE64_ENCODE_BUILTIN_MAX}) `toBase64` encodes. */
+export const BASE64_ENCODE_BUILTIN_MIN: number = BAND[0];
+/** See {@link BASE64_ENCODE_BUILTIN_MIN}. */
+export const BASE64_ENCODE_BUILTIN_MAX: number = BAND[1];
 /** The native hex decoder in use above {@link HEX_DECODE_JS_MAX}. */
 export const HEX_DECODER: NativeCodec = resolve(
   ROW.hexDecoder,

@@ -8,10 +8,13 @@
 import { MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { decodeBase64Js } from "./_base64_js.ts";
 import {
+  BASE64_BUILTIN_FALLBACK,
   BASE64_DECODE_INTO_JS_MAX,
   BASE64_DECODE_JS_MAX,
   BASE64_DECODER,
+  BASE64_INTO_DECODER,
   DECODE_OPTIONS,
+  NATIVE_DECODE_TO_SLAB,
 } from "./_native.ts";
 import { NATIVE_FROM_BASE64, NATIVE_SET_FROM_BASE64 } from "../platform/natives.ts";
 import { NODE_BUFFER, NODE_BUFFER_STATICS } from "../platform/runtime.ts";
@@ -53,8 +56,9 @@ const EQUALS = 0x3d;
  * whitespace is skipped, anything else outside the alphabet is an error.
  *
  * The result is carved from `slab` (see {@link SlabAllocator} for what a
- * shared chunk means for `result.buffer`); pass `null` for a result with an
- * `ArrayBuffer` of its own, exactly its length.
+ * shared chunk means for `result.buffer`), except where the runtime's own
+ * decoder measured faster with a buffer of its own (Bun); pass `null` for a
+ * result that always has an `ArrayBuffer` of its own, exactly its length.
  *
  * @param text The base64 string.
  * @param options `alphabet` and `lastChunkHandling` (`"loose"` default,
@@ -84,10 +88,13 @@ export function decodeBase64(
   checkString(text, WHAT);
   const flags = options === undefined ? DEFAULT_FLAGS : readDecodeOptions(options);
   if (NATIVE_PATHS.allowed && text.length > BASE64_DECODE_JS_MAX) {
-    const bytes = BASE64_DECODER === "builtin"
-      ? builtinDecode(text, flags, slab)
-      : nodeDecodeOwned(text, flags, slab);
     // undefined: invalid, or not provably valid; the JS core decides alone.
+    let bytes: Uint8Array | undefined;
+    if (BASE64_DECODER === "buffer") {
+      const size = decodedLengthBound(text);
+      if (nodeDecodable(text, size, flags)) bytes = nodeDecodeOwned(text, size, slab);
+      else if (BASE64_BUILTIN_FALLBACK) bytes = builtinDecode(text, flags, slab);
+    } else bytes = builtinDecode(text, flags, slab);
     if (bytes !== undefined) return bytes;
   }
   return decodeJs(text, flags, slab);
@@ -123,7 +130,9 @@ function builtinDecode(
 ): Uint8Array | undefined {
   const options = DECODE_OPTIONS[flags];
   try {
-    if (slab === null) return NATIVE_FROM_BASE64!.call(Uint8Array, text, options);
+    if (slab === null || !NATIVE_DECODE_TO_SLAB) {
+      return NATIVE_FROM_BASE64!.call(Uint8Array, text, options);
+    }
     const bound = decodedLengthBound(text);
     if (bound > slab.maxSlabLength) {
       return NATIVE_FROM_BASE64!.call(Uint8Array, text, options);
@@ -142,14 +151,15 @@ function builtinDecode(
   }
 }
 
-/** Node's Buffer decoder, verified, into an owned result; undefined when unproven. */
+/**
+ * Node's Buffer decoder into an owned result, for text that passed
+ * {@link nodeDecodable}; undefined when the count disproves it.
+ */
 function nodeDecodeOwned(
   text: string,
-  flags: number,
+  size: number,
   slab: SlabAllocator | null,
 ): Uint8Array | undefined {
-  const size = decodedLengthBound(text);
-  if (!nodeDecodable(text, size, flags)) return undefined;
   if (slab !== null && size <= slab.maxSlabLength) {
     const chunk = slab.reserve(size);
     const start = slab.offset;
@@ -282,7 +292,7 @@ export function decodeBase64Into(
   const flags = options === undefined ? DEFAULT_FLAGS : readDecodeOptions(options);
   checkAttached(dest, WHAT, "dest");
   if (NATIVE_PATHS.allowed && text.length > BASE64_DECODE_INTO_JS_MAX) {
-    const result = BASE64_DECODER === "builtin"
+    const result = BASE64_INTO_DECODER === "builtin"
       ? builtinDecodeInto(text, dest, flags)
       : nodeDecodeInto(text, dest, flags);
     if (result !== undefined) return result;
@@ -390,9 +400,10 @@ export function decodeBase64Pooled(
     if (NATIVE_PATHS.allowed && text.length > BASE64_DECODE_JS_MAX) {
       const written = BASE64_DECODER === "builtin"
         ? builtinDecodeFull(text, buffer, flags)
-        : nodeDecodable(text, bound, flags) &&
-            NODE_BUFFER!.base64Write.call(buffer, text, 0, bound) === bound
-        ? bound
+        : nodeDecodable(text, bound, flags)
+        ? (NODE_BUFFER!.base64Write.call(buffer, text, 0, bound) === bound ? bound : -1)
+        : BASE64_BUILTIN_FALLBACK
+        ? builtinDecodeFull(text, buffer, flags)
         : -1;
       if (written >= 0) return new PooledBytes(pool, buffer.subarray(0, written));
     }

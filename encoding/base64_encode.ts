@@ -6,7 +6,13 @@
  */
 import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
 import { encodeBase64Js } from "./_base64_js.ts";
-import { BASE64_ENCODE_JS_MAX, BASE64_ENCODER, ENCODE_OPTIONS } from "./_native.ts";
+import {
+  BASE64_ENCODE_BUILTIN_MAX,
+  BASE64_ENCODE_BUILTIN_MIN,
+  BASE64_ENCODE_JS_MAX,
+  BASE64_ENCODER,
+  ENCODE_OPTIONS,
+} from "./_native.ts";
 import { NATIVE_TO_BASE64 } from "../platform/natives.ts";
 import { NODE_BUFFER } from "../platform/runtime.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
@@ -89,7 +95,8 @@ export function encodeBase64(
   checkAttached(bytes, WHAT, "bytes");
   const length = bytes.length;
   if (NATIVE_PATHS.allowed && length > BASE64_ENCODE_JS_MAX) {
-    return BASE64_ENCODER === "builtin"
+    return BASE64_ENCODER === "builtin" ||
+        (length > BASE64_ENCODE_BUILTIN_MIN && length <= BASE64_ENCODE_BUILTIN_MAX)
       ? NATIVE_TO_BASE64!.call(bytes, ENCODE_OPTIONS[flags])
       : nodeEncode(bytes, flags);
   }

@@ -39,8 +39,22 @@ export type NativeCodec = "builtin" | "buffer" | "none";
  * which is the allocation those functions exist to avoid.
  */
 export interface Base64FastPaths {
-  /** The native decoder for `decodeBase64`, `decodeBase64Into`, `decodeBase64Pooled`. */
+  /**
+   * The native decoder for `decodeBase64` and `decodeBase64Pooled`. With
+   * `"buffer"`, input that Buffer cannot be proven to decode strictly
+   * (whitespace, say) goes to the built-in where there is one, else to the
+   * JS core.
+   */
   readonly decoder: NativeCodec;
+  /**
+   * Whether native decoders write owned results straight into a slab range
+   * (`setFromBase64`/`setFromHex`/`Buffer#…Write` into the slab) instead of
+   * taking `fromBase64`'s/`fromHex`'s own `ArrayBuffer`: a view of a slab
+   * range is cheap on V8 and dear on JSC.
+   */
+  readonly nativeDecodeToSlab: boolean;
+  /** The native decoder for `decodeBase64Into` (into caller memory). */
+  readonly intoDecoder: NativeCodec;
   /** `decodeBase64`/`decodeBase64Pooled` (to owned or pooled bytes): JS core up to this many chars. */
   readonly decodeJsMax: number;
   /** `decodeBase64Into` (into caller memory): JS core up to this many chars. */
@@ -49,6 +63,12 @@ export interface Base64FastPaths {
   readonly encoder: NativeCodec;
   /** `encodeBase64` (to a string): JS core up to this many bytes. */
   readonly encodeJsMax: number;
+  /**
+   * A band of sizes, in bytes (`min < length <= max`), where the built-in
+   * `toBase64` beats `encoder` (Node 26: `toBase64` wins between a few KiB
+   * and a few hundred KiB, Buffer below and above). `[0, 0]`: no band.
+   */
+  readonly encodeBuiltinBand: readonly [min: number, max: number];
   /** The native hex decoder for `decodeHex`/`decodeHexInto`. */
   readonly hexDecoder: NativeCodec;
   /** `decodeHex`/`decodeHexInto`/`decodeHexPooled`: JS loop up to this many chars. */
@@ -67,32 +87,65 @@ export const PLATFORM_KEY: PlatformKey = RUNTIME === "node"
   ? (NODE_MAJOR >= 26 ? "node26" : "node24")
   : RUNTIME;
 
-// Base64/hex rows. PLACEHOLDER: filled in by measurement below.
+// Base64/hex rows: filled in below from side-by-side measurements.
+const NO_BAND = [0, 0] as const;
 const BASE64_NODE24: Base64FastPaths = {
   decoder: "buffer",
+  nativeDecodeToSlab: true,
+  intoDecoder: "buffer",
   decodeJsMax: 63,
-  decodeIntoJsMax: 63,
+  decodeIntoJsMax: 127,
   encoder: "buffer",
   encodeJsMax: 0,
+  encodeBuiltinBand: NO_BAND,
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
   hexEncodeJsMax: 0,
 };
 const BASE64_NODE26: Base64FastPaths = {
+  decoder: "buffer",
+  nativeDecodeToSlab: true,
+  intoDecoder: "builtin",
+  decodeJsMax: 63,
+  decodeIntoJsMax: 0,
+  encoder: "buffer",
+  encodeJsMax: 0,
+  encodeBuiltinBand: [2048, 393216],
+  hexDecoder: "buffer",
+  hexDecodeJsMax: 0,
+  hexEncoder: "buffer",
+  hexEncodeJsMax: 0,
+};
+const BASE64_DENO: Base64FastPaths = {
   decoder: "builtin",
+  nativeDecodeToSlab: true,
+  intoDecoder: "builtin",
   decodeJsMax: 0,
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
+  encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
 };
-const BASE64_DENO: Base64FastPaths = BASE64_NODE26;
-const BASE64_BUN: Base64FastPaths = BASE64_NODE26;
-const BASE64_OTHER: Base64FastPaths = BASE64_NODE26;
+const BASE64_BUN: Base64FastPaths = {
+  decoder: "builtin",
+  nativeDecodeToSlab: false,
+  intoDecoder: "builtin",
+  decodeJsMax: 0,
+  decodeIntoJsMax: 0,
+  encoder: "builtin",
+  encodeJsMax: 0,
+  encodeBuiltinBand: NO_BAND,
+  hexDecoder: "builtin",
+  hexDecodeJsMax: 0,
+  hexEncoder: "builtin",
+  hexEncodeJsMax: 0,
+};
+const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
 
 /** Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5. */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {

@@ -217,15 +217,24 @@ for (const impl of IMPLEMENTATIONS) {
           const decoded = decodeBase64(text, options, slab);
           assert.deepEqual(decoded, bytes);
           if (bytes.length > 1024) assert.equal(decoded.buffer.byteLength, bytes.length);
-          else if (bytes.length > 0) assert.equal(decoded.buffer.byteLength, 4096);
+          else if (bytes.length > 0) {
+            // From the slab, or (where a native decoder's own buffer measured
+            // faster, as on Bun) exactly its own buffer.
+            assert.ok(
+              decoded.buffer.byteLength === 4096 ||
+                (impl === "auto" && decoded.buffer.byteLength === bytes.length),
+            );
+          }
           // A failed decode into the slab hands out nothing and spoils nothing.
           assert.throws(() => decodeBase64(text + "!", options, slab), SyntaxError);
           kept.push([decoded, bytes]);
         }
         for (const [decoded, bytes] of kept) assert.deepEqual(decoded, bytes);
-        const a = decodeBase64("QUJD");
-        const b = decodeBase64("REVG");
-        assert.equal(a.buffer, b.buffer);
+        if (impl === "js") {
+          const a = decodeBase64("QUJD");
+          const b = decodeBase64("REVG");
+          assert.equal(a.buffer, b.buffer);
+        }
       });
     });
 
