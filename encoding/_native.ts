@@ -97,3 +97,19 @@ export const DECODE_OPTIONS: ReadonlyArray<
   { alphabet: "base64", lastChunkHandling: "stop-before-partial" },
   { alphabet: "base64url", lastChunkHandling: "stop-before-partial" },
 ];
+
+/**
+ * Whether a call without options goes straight to the built-in, which then
+ * does the argument checks itself (the library's own checks run only to word
+ * the error): where the built-in wins at every size, this saves the checks'
+ * cost, which on JSC is a third of a small call.
+ */
+export const BASE64_ENCODE_NATIVE_FIRST: boolean = BASE64_ENCODER === "builtin" &&
+  BASE64_ENCODE_JS_MAX <= 0;
+/** See {@link BASE64_ENCODE_NATIVE_FIRST}; `decodeBase64Into`. */
+export const BASE64_INTO_NATIVE_FIRST: boolean = BASE64_INTO_DECODER === "builtin" &&
+  BASE64_DECODE_INTO_JS_MAX <= 0;
+/** See {@link BASE64_ENCODE_NATIVE_FIRST}; `encodeHex`. */
+export const HEX_ENCODE_NATIVE_FIRST: boolean = HEX_ENCODER === "builtin" && HEX_ENCODE_JS_MAX <= 0;
+/** See {@link BASE64_ENCODE_NATIVE_FIRST}; `decodeHexInto`. */
+export const HEX_INTO_NATIVE_FIRST: boolean = HEX_DECODER === "builtin" && HEX_DECODE_JS_MAX <= 0;

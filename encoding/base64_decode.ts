@@ -13,6 +13,7 @@ import {
   BASE64_DECODE_JS_MAX,
   BASE64_DECODER,
   BASE64_INTO_DECODER,
+  BASE64_INTO_NATIVE_FIRST,
   DECODE_OPTIONS,
   NATIVE_DECODE_TO_SLAB,
 } from "./_native.ts";
@@ -287,15 +288,22 @@ export function decodeBase64Into(
   dest: Uint8Array,
   options?: Base64DecodeOptions,
 ): Base64DecodeResult {
-  checkBytes(dest, WHAT, "dest");
-  checkString(text, WHAT);
-  const flags = options === undefined ? DEFAULT_FLAGS : readDecodeOptions(options);
-  checkAttached(dest, WHAT, "dest");
-  if (NATIVE_PATHS.allowed && text.length > BASE64_DECODE_INTO_JS_MAX) {
-    const result = BASE64_INTO_DECODER === "builtin"
-      ? builtinDecodeInto(text, dest, flags)
-      : nodeDecodeInto(text, dest, flags);
+  let flags = DEFAULT_FLAGS;
+  if (options === undefined && BASE64_INTO_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+    // The built-in checks the arguments; after a SyntaxError only the JS core runs.
+    const result = builtinDecodeInto(text, dest, flags);
     if (result !== undefined) return result;
+  } else {
+    checkBytes(dest, WHAT, "dest");
+    checkString(text, WHAT);
+    if (options !== undefined) flags = readDecodeOptions(options);
+    checkAttached(dest, WHAT, "dest");
+    if (NATIVE_PATHS.allowed && text.length > BASE64_DECODE_INTO_JS_MAX) {
+      const result = BASE64_INTO_DECODER === "builtin"
+        ? builtinDecodeInto(text, dest, flags)
+        : nodeDecodeInto(text, dest, flags);
+      if (result !== undefined) return result;
+    }
   }
   const result: Base64DecodeResult = { read: 0, written: 0 };
   decodeBase64Js(text, dest, 0, dest.length, tablesOf(flags), modeOf(flags), result);
@@ -317,6 +325,10 @@ function builtinDecodeInto(
     result = NATIVE_SET_FROM_BASE64!.call(dest, text, DECODE_OPTIONS[flags]);
   } catch (error) {
     if (error instanceof SyntaxError) return undefined;
+    // The built-in rejected an argument; say so in the library's words.
+    checkBytes(dest, WHAT, "dest");
+    checkString(text, WHAT);
+    checkAttached(dest, WHAT, "dest");
     throw error;
   }
   const { read, written } = result;

@@ -10,6 +10,7 @@ import {
   BASE64_ENCODE_BUILTIN_MAX,
   BASE64_ENCODE_BUILTIN_MIN,
   BASE64_ENCODE_JS_MAX,
+  BASE64_ENCODE_NATIVE_FIRST,
   BASE64_ENCODER,
   ENCODE_OPTIONS,
 } from "./_native.ts";
@@ -90,6 +91,16 @@ export function encodeBase64(
   bytes: Uint8Array,
   options?: Base64EncodeOptions,
 ): string {
+  if (options === undefined && BASE64_ENCODE_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+    try {
+      return NATIVE_TO_BASE64!.call(bytes);
+    } catch (error) {
+      // The built-in checked `bytes`; say so in the library's words.
+      checkBytes(bytes, WHAT, "bytes");
+      checkAttached(bytes, WHAT, "bytes");
+      throw error;
+    }
+  }
   checkBytes(bytes, WHAT, "bytes");
   const flags = options === undefined ? DEFAULT_FLAGS : readEncodeOptions(options);
   checkAttached(bytes, WHAT, "bytes");

@@ -16,7 +16,9 @@ import {
   HEX_DECODE_JS_MAX,
   HEX_DECODER,
   HEX_ENCODE_JS_MAX,
+  HEX_ENCODE_NATIVE_FIRST,
   HEX_ENCODER,
+  HEX_INTO_NATIVE_FIRST,
   NATIVE_DECODE_TO_SLAB,
 } from "./_native.ts";
 import type { Base64DecodeResult } from "./base64_decode.ts";
@@ -55,6 +57,16 @@ const CONCAT_MAX = 64;
  * ```
  */
 export function encodeHex(bytes: Uint8Array): string {
+  if (HEX_ENCODE_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+    try {
+      return NATIVE_TO_HEX!.call(bytes);
+    } catch (error) {
+      // The built-in checked `bytes`; say so in the library's words.
+      checkBytes(bytes, "encode hex", "bytes");
+      checkAttached(bytes, "encode hex", "bytes");
+      throw error;
+    }
+  }
   checkBytes(bytes, "encode hex", "bytes");
   checkAttached(bytes, "encode hex", "bytes");
   const length = bytes.length;
@@ -181,6 +193,21 @@ function nativeDecode(
  * ```
  */
 export function decodeHexInto(text: string, dest: Uint8Array): Base64DecodeResult {
+  if (HEX_INTO_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+    try {
+      return NATIVE_SET_FROM_HEX!.call(dest, text);
+    } catch (error) {
+      // Bad input: the JS loop below rewrites the prefix and names the index;
+      // a bad argument: the checks below say so in the library's words.
+      if (!(error instanceof SyntaxError)) {
+        checkBytes(dest, "decode hex", "dest");
+        checkString(text, "decode hex");
+        checkAttached(dest, "decode hex", "dest");
+        throw error;
+      }
+      return decodeHexIntoJs(text, dest);
+    }
+  }
   checkBytes(dest, "decode hex", "dest");
   checkString(text, "decode hex");
   checkAttached(dest, "decode hex", "dest");
@@ -200,6 +227,13 @@ export function decodeHexInto(text: string, dest: Uint8Array): Base64DecodeResul
       }
     }
   }
+  decodeHexJs(text, dest, 0, count);
+  return { read: count * 2, written: count };
+}
+
+/** setFromHex in JS, for text the built-in rejected (it throws, naming the index). */
+function decodeHexIntoJs(text: string, dest: Uint8Array): Base64DecodeResult {
+  const count = Math.min(evenLength(text) >>> 1, dest.length);
   decodeHexJs(text, dest, 0, count);
   return { read: count * 2, written: count };
 }
