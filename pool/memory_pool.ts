@@ -4,17 +4,20 @@
  * @module
  */
 import { BufferWriter, type BufferWriterOptions } from "./buffer_writer.ts";
-import { attachLeakTracker, LeakTracker, warnLeak } from "./_leak_tracker.ts";
+import { attachLeakTracker, createLeakTracker, warnLeak } from "./_leak_tracker.ts";
 import {
   DEFAULT_MAX_RETAINED_BYTES,
   DEFAULT_TIERS,
+  DEFAULT_TUNING_INTERVAL,
   type MemoryPoolOptions,
   MIN_CLASS_SIZE,
   type PoolTier,
+  type Retention,
 } from "./options.ts";
 import { PooledBytes } from "./pooled_bytes.ts";
 import { checkLength } from "./_length.ts";
-import type { PoolStats, TierStats } from "./stats.ts";
+import type { PoolStats, SizeClassStats, TierStats } from "./stats.ts";
+import { HAS_TRANSFER, setUnrefTimeout } from "../platform/runtime.ts";
 
 /** log2(MIN_CLASS_SIZE): class index 0 holds MIN_CLASS_SIZE-byte buffers. */
 const MIN_CLASS_SHIFT = 4;
@@ -54,8 +57,12 @@ type SlottedBuffer = ArrayBuffer & { [SLOT]?: BufferSlot };
  * A tiered pool of byte buffers: the analogue of .NET's `ArrayPool<byte>`.
  *
  * Buffers come in power-of-two size classes grouped in tiers (by default
- * small ≤ 4 KiB, medium ≤ 64 KiB, large ≤ 1 MiB). Each class retains a capped
- * number of free buffers and the whole pool at most `maxRetainedBytes`.
+ * small ≤ 4 KiB, medium ≤ 64 KiB, large ≤ 1 MiB). The whole pool retains at
+ * most `maxRetainedBytes` of free buffers. How many each class keeps is tuned
+ * from demand by default (`retention: "auto"`): a class keeps as many free
+ * buffers as it recently had rented at once, and buffers idle for one to two
+ * `tuningInterval`s are released by a timer that never keeps the process
+ * alive. `retention: "fixed"` keeps each tier's `maxBuffersPerClass` instead.
  * The pool tracks every buffer it lends, so a double return or a foreign
  * buffer throws instead of handing one buffer to two owners.
  *
@@ -77,8 +84,12 @@ export class MemoryPool {
   readonly enabled: boolean;
   /** Whether returned buffers are zero-filled. */
   readonly clearOnReturn: boolean;
-  /** The most bytes retained while not rented. */
+  /** The most bytes retained while not rented: a hard ceiling in both retention modes. */
   readonly maxRetainedBytes: number;
+  /** How per-class caps are set (see {@linkcode MemoryPoolOptions.retention}). */
+  readonly retention: Retention;
+  /** Milliseconds between auto-tuning steps (see {@linkcode MemoryPoolOptions.tuningInterval}). */
+  readonly tuningInterval: number;
 
   #tiers: readonly PoolTier[];
   /** The largest pooled class size; larger rents are unpooled. 0 when pooling is off. */
@@ -87,10 +98,23 @@ export class MemoryPool {
   #plainReturns: boolean;
   /** Free buffers per class, used as stacks. */
   #free: BufferSlot[][] = [];
+  /** Free buffers a class may retain: fixed, or in auto mode the max of the last two windows' peaks. */
   #classCap: number[] = [];
   #classTier: number[] = [];
   #classHits: Float64Array;
   #classMisses: Float64Array;
+  /** Buffers of each class lent out now. */
+  #classOutstanding: Int32Array;
+  /** The most buffers of each class lent out at once in the current tuning window. */
+  #classPeak: Int32Array;
+  #auto: boolean;
+  /** Auto mode with no tuning timer pending: the next retaining return starts one. */
+  #timerWanted: boolean;
+  /** Tags the pending timer, so a late one that a watchdog replaced does nothing. */
+  #timerGeneration = 0;
+  /** When the last tuning step ran (Date.now). */
+  #lastStep = 0;
+  #released = 0;
   #empty: Uint8Array = new Uint8Array(0);
   #rented = 0;
   #returned = 0;
@@ -118,11 +142,15 @@ export class MemoryPool {
       "maxRetainedBytes",
     );
     this.#tiers = checkTiers(options.tiers ?? DEFAULT_TIERS);
+    this.retention = checkRetention(options.retention ?? "auto");
+    this.tuningInterval = checkInterval(options.tuningInterval ?? DEFAULT_TUNING_INTERVAL);
+    this.#auto = this.retention === "auto";
     let size = MIN_CLASS_SIZE;
     for (let t = 0; t < this.#tiers.length; t++) {
       for (; size <= this.#tiers[t].maxSize; size *= 2) {
         this.#free.push([]);
-        this.#classCap.push(this.#tiers[t].maxBuffersPerClass);
+        // Auto mode starts at 0 and learns: the first rent of a class raises its cap to 1.
+        this.#classCap.push(this.#auto ? 0 : this.#tiers[t].maxBuffersPerClass);
         this.#classTier.push(t);
       }
     }
@@ -130,8 +158,13 @@ export class MemoryPool {
     this.#plainReturns = !this.clearOnReturn && !this.debug;
     this.#classHits = new Float64Array(this.#free.length);
     this.#classMisses = new Float64Array(this.#free.length);
+    this.#classOutstanding = new Int32Array(this.#free.length);
+    this.#classPeak = new Int32Array(this.#free.length);
+    this.#timerWanted = this.#auto && this.#maxPooledSize > 0;
+    this.#lastStep = Date.now();
     if (this.debug) {
-      attachLeakTracker(this, new LeakTracker(options.onLeak ?? warnLeak));
+      const tracker = createLeakTracker(options.onLeak ?? warnLeak);
+      if (tracker !== undefined) attachLeakTracker(this, tracker);
     }
   }
 
@@ -213,12 +246,16 @@ export class MemoryPool {
     if (slot === undefined) {
       slot = new BufferSlot(this, new ArrayBuffer(MIN_CLASS_SIZE << c), c);
       this.#classMisses[c]++;
+      if (this.#auto) this.#watchdog();
     } else {
       slot.lent = true;
       this.#retainedBytes -= slot.size;
       this.#classHits[c]++;
     }
     this.#rented++;
+    const outstanding = ++this.#classOutstanding[c];
+    // Rare in steady state: only a new peak of concurrent use takes this branch.
+    if (outstanding > this.#classPeak[c]) this.#raisePeak(c, outstanding);
     return slot;
   }
 
@@ -246,13 +283,19 @@ export class MemoryPool {
     slot.lent = false;
     this.#returned++;
     const c = slot.sizeClass;
-    if (this.#plainReturns && c >= 0) {
-      const free = this.#free[c];
-      const size = slot.size;
-      if (free.length < this.#classCap[c] && this.#retainedBytes + size <= this.maxRetainedBytes) {
-        free.push(slot);
-        this.#retainedBytes += size;
-        return;
+    if (c >= 0) {
+      this.#classOutstanding[c]--;
+      if (this.#plainReturns) {
+        const free = this.#free[c];
+        const size = slot.size;
+        if (
+          free.length < this.#classCap[c] && this.#retainedBytes + size <= this.maxRetainedBytes
+        ) {
+          free.push(slot);
+          this.#retainedBytes += size;
+          if (this.#timerWanted) this.#startTimer();
+          return;
+        }
       }
     }
     this.#returnSlow(slot);
@@ -318,6 +361,7 @@ export class MemoryPool {
       retainedBuffers: 0,
       retainedBytes: 0,
     }));
+    const classes: SizeClassStats[] = [];
     let hits = 0;
     let misses = 0;
     for (let c = 0; c < this.#free.length; c++) {
@@ -327,12 +371,24 @@ export class MemoryPool {
         retainedBuffers: number;
         retainedBytes: number;
       };
+      const size = MIN_CLASS_SIZE << c;
+      const retainedBuffers = this.#free[c].length;
       tier.hits += this.#classHits[c];
       tier.misses += this.#classMisses[c];
-      tier.retainedBuffers += this.#free[c].length;
-      tier.retainedBytes += this.#free[c].length * (MIN_CLASS_SIZE << c);
+      tier.retainedBuffers += retainedBuffers;
+      tier.retainedBytes += retainedBuffers * size;
       hits += this.#classHits[c];
       misses += this.#classMisses[c];
+      classes.push({
+        size,
+        tier: this.#tiers[this.#classTier[c]].name,
+        hits: this.#classHits[c],
+        misses: this.#classMisses[c],
+        outstanding: this.#classOutstanding[c],
+        peak: this.#classPeak[c],
+        cap: this.#classCap[c],
+        retainedBuffers,
+      });
     }
     return {
       rented: this.#rented,
@@ -342,9 +398,55 @@ export class MemoryPool {
       misses,
       unpooled: this.#unpooled,
       dropped: this.#dropped,
+      released: this.#released,
       retainedBytes: this.#retainedBytes,
+      retention: this.retention,
       tiers,
+      classes,
     };
+  }
+
+  /**
+   * Runs one auto-tuning step now; the pool's own timer does this every
+   * {@linkcode MemoryPool.tuningInterval} ms while it retains anything.
+   * Each class's cap becomes the peak of concurrent use in the window that
+   * just ended (the window that starts now raises it again on demand), and
+   * free buffers beyond it are released. So a buffer nobody needed for one to
+   * two windows is let go, while a steady load keeps its buffers. Lent
+   * buffers are never touched. With `retention: "fixed"` it does nothing.
+   *
+   * @returns The number of bytes released.
+   * @example Two idle windows release what a burst left behind
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new MemoryPool();
+   * const burst = Array.from({ length: 8 }, () => pool.rent(1024));
+   * for (const bytes of burst) pool.return(bytes);
+   * assert.equal(pool.stats().retainedBytes, 8 * 1024);
+   * assert.equal(pool.tune(), 0); // the burst was in this window: keep
+   * assert.equal(pool.tune(), 8 * 1024); // a whole idle window: release
+   * ```
+   */
+  tune(): number {
+    this.#lastStep = Date.now();
+    if (!this.#auto) return 0;
+    let released = 0;
+    for (let c = 0; c < this.#free.length; c++) {
+      const cap = this.#classPeak[c];
+      this.#classCap[c] = cap;
+      this.#classPeak[c] = this.#classOutstanding[c];
+      const free = this.#free[c];
+      if (free.length > cap) {
+        const excess = free.length - cap;
+        this.#released += excess;
+        released += excess * (MIN_CLASS_SIZE << c);
+        free.length = cap; // free buffers of a class are interchangeable
+      }
+    }
+    this.#retainedBytes -= released;
+    return released;
   }
 
   /**
@@ -382,7 +484,7 @@ export class MemoryPool {
     const c = slot.sizeClass;
     // Unpooled buffers (too large, or pooling off) are simply let go.
     if (c < 0) {
-      if (this.debug) slot.buffer.transfer(0);
+      if (this.debug) detach(slot.buffer);
       return;
     }
     const free = this.#free[c];
@@ -390,16 +492,52 @@ export class MemoryPool {
       free.length >= this.#classCap[c] || this.#retainedBytes + slot.size > this.maxRetainedBytes
     ) {
       this.#dropped++;
-      if (this.debug) slot.buffer.transfer(0);
+      if (this.debug) detach(slot.buffer);
+      if (this.#auto) this.#watchdog();
       return;
     }
     if (this.debug) this.#detachStaleViews(slot);
     free.push(slot);
     this.#retainedBytes += slot.size;
+    if (this.#timerWanted) this.#startTimer();
+  }
+
+  /** A new peak of concurrent use of class `c`: auto mode retains up to it from now on. */
+  #raisePeak(c: number, outstanding: number): void {
+    this.#classPeak[c] = outstanding;
+    if (this.#auto && outstanding > this.#classCap[c]) this.#classCap[c] = outstanding;
+  }
+
+  /** Schedules the next tuning step on a timer that never keeps the process alive. */
+  #startTimer(): void {
+    this.#timerWanted = false;
+    const generation = ++this.#timerGeneration;
+    const started = setUnrefTimeout(() => {
+      if (generation !== this.#timerGeneration) return;
+      this.tune();
+      // Once nothing is retained the timer stops; the next retaining return restarts it.
+      if (this.#retainedBytes > 0) this.#startTimer();
+      else this.#timerWanted = true;
+    }, this.tuningInterval);
+    // Refused (workerd outside a request): tuning then runs from the watchdog.
+    if (!started) this.#timerGeneration++;
+  }
+
+  /**
+   * Cold paths only (misses and drops): steps the tuning when the timer is
+   * late by a whole interval, as when a host refused or cancelled it.
+   */
+  #watchdog(): void {
+    if (Date.now() - this.#lastStep < 2 * this.tuningInterval) return;
+    this.#timerGeneration++; // a pending timer, if it ever fires, now does nothing
+    this.tune();
+    if (this.#retainedBytes > 0) this.#startTimer();
+    else this.#timerWanted = true;
   }
 
   /** Debug mode: move the bytes to a new ArrayBuffer so every stale view reads as empty. */
   #detachStaleViews(slot: BufferSlot): void {
+    if (!HAS_TRANSFER) return; // warned once at construction: stale views stay attached
     const buffer = slot.buffer.transfer() as SlottedBuffer;
     buffer[SLOT] = slot;
     slot.buffer = buffer;
@@ -416,6 +554,29 @@ export class MemoryPool {
     }
     throw new TypeError("Cannot return buffer: it was not rented from this pool");
   }
+}
+
+/** Lets a dropped buffer go; debug mode detaches it first, where the runtime can. */
+function detach(buffer: ArrayBuffer): void {
+  if (HAS_TRANSFER) buffer.transfer(0);
+}
+
+function checkRetention(retention: Retention): Retention {
+  if (retention !== "auto" && retention !== "fixed") {
+    throw new RangeError(
+      `Cannot create pool: retention must be "auto" or "fixed", got ${String(retention)}`,
+    );
+  }
+  return retention;
+}
+
+function checkInterval(milliseconds: number): number {
+  if (!Number.isInteger(milliseconds) || milliseconds < 1 || milliseconds > 2 ** 31 - 1) {
+    throw new RangeError(
+      `Cannot create pool: tuningInterval must be an integer from 1 to 2^31 - 1 ms, got ${milliseconds}`,
+    );
+  }
+  return milliseconds;
 }
 
 function checkCount(value: number, name: string): number {

@@ -35,10 +35,12 @@ export {
 export {
   DEFAULT_MAX_RETAINED_BYTES,
   DEFAULT_TIERS,
+  DEFAULT_TUNING_INTERVAL,
   type LeakHandler,
   type LeakReport,
   type MemoryPoolOptions,
   MIN_CLASS_SIZE,
   type PoolTier,
+  type Retention,
 } from "./options.ts";
-export type { PoolStats, TierStats } from "./stats.ts";
+export type { PoolStats, SizeClassStats, TierStats } from "./stats.ts";

@@ -185,6 +185,7 @@ describe("MemoryPool.return misuse", () => {
 describe("MemoryPool caps and options", () => {
   test("per-class caps are never exceeded; extra returns are counted as dropped", () => {
     const pool = new MemoryPool({
+      retention: "fixed",
       tiers: [{ name: "only", maxSize: 1024, maxBuffersPerClass: 3 }],
     });
     const held = Array.from({ length: 10 }, () => pool.rent(1024));
