@@ -34,19 +34,44 @@ class BufferSlot {
   buffer: ArrayBuffer;
   /** A view of the whole buffer, handed out as-is when a rent asks for exactly the class size. */
   full: Uint8Array;
-  /** Size-class index, or -1 for an unpooled buffer. */
-  readonly sizeClass: number;
-  /** The buffer's byte length. */
-  readonly size: number;
+  /** The buffer's size class, or `null` for an unpooled buffer. */
+  readonly home: SizeClass | null;
   lent = true;
 
-  constructor(pool: MemoryPool, buffer: ArrayBuffer, sizeClass: number) {
+  constructor(pool: MemoryPool, buffer: ArrayBuffer, home: SizeClass | null) {
     this.pool = pool;
     this.buffer = buffer;
     this.full = new Uint8Array(buffer);
-    this.sizeClass = sizeClass;
-    this.size = buffer.byteLength;
+    this.home = home;
     (buffer as SlottedBuffer)[SLOT] = this;
+  }
+}
+
+/**
+ * One size class: its free stack and counters in one object, so the hot path
+ * reads one monomorphic record (reached from the slot on return) instead of
+ * indexing several arrays.
+ */
+class SizeClass {
+  /** Free buffers, used as a stack. */
+  readonly free: BufferSlot[] = [];
+  /** The buffer size in bytes. */
+  readonly size: number;
+  /** Index of the tier the class belongs to. */
+  readonly tier: number;
+  /** Free buffers the class may retain: fixed, or in auto mode the max of the last two windows' peaks. */
+  cap: number;
+  /** Buffers lent out now. */
+  outstanding = 0;
+  /** The most buffers lent out at once in the current tuning window. */
+  peak = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(size: number, tier: number, cap: number) {
+    this.size = size;
+    this.tier = tier;
+    this.cap = cap;
   }
 }
 
@@ -97,16 +122,8 @@ export class MemoryPool {
   /** Neither clearOnReturn nor debug: a return needs no extra work. */
   #plainReturns: boolean;
   /** Free buffers per class, used as stacks. */
-  #free: BufferSlot[][] = [];
-  /** Free buffers a class may retain: fixed, or in auto mode the max of the last two windows' peaks. */
-  #classCap: number[] = [];
-  #classTier: number[] = [];
-  #classHits: Float64Array;
-  #classMisses: Float64Array;
-  /** Buffers of each class lent out now. */
-  #classOutstanding: Int32Array;
-  /** The most buffers of each class lent out at once in the current tuning window. */
-  #classPeak: Int32Array;
+  /** The size classes, smallest first: class `c` holds `MIN_CLASS_SIZE << c` bytes. */
+  #classes: SizeClass[] = [];
   #auto: boolean;
   /** Auto mode with no tuning timer pending: the next retaining return starts one. */
   #timerWanted: boolean;
@@ -148,18 +165,14 @@ export class MemoryPool {
     let size = MIN_CLASS_SIZE;
     for (let t = 0; t < this.#tiers.length; t++) {
       for (; size <= this.#tiers[t].maxSize; size *= 2) {
-        this.#free.push([]);
         // Auto mode starts at 0 and learns: the first rent of a class raises its cap to 1.
-        this.#classCap.push(this.#auto ? 0 : this.#tiers[t].maxBuffersPerClass);
-        this.#classTier.push(t);
+        this.#classes.push(
+          new SizeClass(size, t, this.#auto ? 0 : this.#tiers[t].maxBuffersPerClass),
+        );
       }
     }
-    this.#maxPooledSize = this.#free.length === 0 || !this.enabled ? 0 : size / 2;
+    this.#maxPooledSize = this.#classes.length === 0 || !this.enabled ? 0 : size / 2;
     this.#plainReturns = !this.clearOnReturn && !this.debug;
-    this.#classHits = new Float64Array(this.#free.length);
-    this.#classMisses = new Float64Array(this.#free.length);
-    this.#classOutstanding = new Int32Array(this.#free.length);
-    this.#classPeak = new Int32Array(this.#free.length);
     this.#timerWanted = this.#auto && this.#maxPooledSize > 0;
     this.#lastStep = Date.now();
     if (this.debug) {
@@ -242,20 +255,20 @@ export class MemoryPool {
   /** The hot path shared by the rents: a free or new slot of `length`'s class, marked lent. */
   #take(length: number): BufferSlot {
     const c = length <= MIN_CLASS_SIZE ? 0 : 32 - MIN_CLASS_SHIFT - Math.clz32(length - 1);
-    let slot = this.#free[c].pop();
+    const home = this.#classes[c];
+    let slot = home.free.pop();
     if (slot === undefined) {
-      slot = new BufferSlot(this, new ArrayBuffer(MIN_CLASS_SIZE << c), c);
-      this.#classMisses[c]++;
+      slot = new BufferSlot(this, new ArrayBuffer(home.size), home);
+      home.misses++;
       if (this.#auto) this.#watchdog();
     } else {
       slot.lent = true;
-      this.#retainedBytes -= slot.size;
-      this.#classHits[c]++;
+      this.#retainedBytes -= home.size;
+      home.hits++;
     }
     this.#rented++;
-    const outstanding = ++this.#classOutstanding[c];
     // Rare in steady state: only a new peak of concurrent use takes this branch.
-    if (outstanding > this.#classPeak[c]) this.#raisePeak(c, outstanding);
+    if (++home.outstanding > home.peak) this.#raisePeak(home);
     return slot;
   }
 
@@ -282,15 +295,13 @@ export class MemoryPool {
     }
     slot.lent = false;
     this.#returned++;
-    const c = slot.sizeClass;
-    if (c >= 0) {
-      this.#classOutstanding[c]--;
+    const home = slot.home;
+    if (home !== null) {
+      home.outstanding--;
       if (this.#plainReturns) {
-        const free = this.#free[c];
-        const size = slot.size;
-        if (
-          free.length < this.#classCap[c] && this.#retainedBytes + size <= this.maxRetainedBytes
-        ) {
+        const free = home.free;
+        const size = home.size;
+        if (free.length < home.cap && this.#retainedBytes + size <= this.maxRetainedBytes) {
           free.push(slot);
           this.#retainedBytes += size;
           if (this.#timerWanted) this.#startTimer();
@@ -364,29 +375,28 @@ export class MemoryPool {
     const classes: SizeClassStats[] = [];
     let hits = 0;
     let misses = 0;
-    for (let c = 0; c < this.#free.length; c++) {
-      const tier = tiers[this.#classTier[c]] as {
+    for (const home of this.#classes) {
+      const tier = tiers[home.tier] as {
         hits: number;
         misses: number;
         retainedBuffers: number;
         retainedBytes: number;
       };
-      const size = MIN_CLASS_SIZE << c;
-      const retainedBuffers = this.#free[c].length;
-      tier.hits += this.#classHits[c];
-      tier.misses += this.#classMisses[c];
+      const retainedBuffers = home.free.length;
+      tier.hits += home.hits;
+      tier.misses += home.misses;
       tier.retainedBuffers += retainedBuffers;
-      tier.retainedBytes += retainedBuffers * size;
-      hits += this.#classHits[c];
-      misses += this.#classMisses[c];
+      tier.retainedBytes += retainedBuffers * home.size;
+      hits += home.hits;
+      misses += home.misses;
       classes.push({
-        size,
-        tier: this.#tiers[this.#classTier[c]].name,
-        hits: this.#classHits[c],
-        misses: this.#classMisses[c],
-        outstanding: this.#classOutstanding[c],
-        peak: this.#classPeak[c],
-        cap: this.#classCap[c],
+        size: home.size,
+        tier: this.#tiers[home.tier].name,
+        hits: home.hits,
+        misses: home.misses,
+        outstanding: home.outstanding,
+        peak: home.peak,
+        cap: home.cap,
         retainedBuffers,
       });
     }
@@ -433,15 +443,15 @@ export class MemoryPool {
     this.#lastStep = Date.now();
     if (!this.#auto) return 0;
     let released = 0;
-    for (let c = 0; c < this.#free.length; c++) {
-      const cap = this.#classPeak[c];
-      this.#classCap[c] = cap;
-      this.#classPeak[c] = this.#classOutstanding[c];
-      const free = this.#free[c];
+    for (const home of this.#classes) {
+      const cap = home.peak;
+      home.cap = cap;
+      home.peak = home.outstanding;
+      const free = home.free;
       if (free.length > cap) {
         const excess = free.length - cap;
         this.#released += excess;
-        released += excess * (MIN_CLASS_SIZE << c);
+        released += excess * home.size;
         free.length = cap; // free buffers of a class are interchangeable
       }
     }
@@ -463,7 +473,7 @@ export class MemoryPool {
    */
   trim(): number {
     const released = this.#retainedBytes;
-    for (const free of this.#free) free.length = 0;
+    for (const home of this.#classes) home.free.length = 0;
     this.#retainedBytes = 0;
     return released;
   }
@@ -472,7 +482,7 @@ export class MemoryPool {
   #rentUnpooled(length: number): Uint8Array {
     checkLength(length);
     if (length === 0) return this.#empty;
-    const slot = new BufferSlot(this, new ArrayBuffer(length), -1);
+    const slot = new BufferSlot(this, new ArrayBuffer(length), null);
     this.#rented++;
     this.#unpooled++;
     return slot.full;
@@ -481,16 +491,14 @@ export class MemoryPool {
   /** The rest of `return`: clearing, detaching, unpooled buffers and full classes. */
   #returnSlow(slot: BufferSlot): void {
     if (this.clearOnReturn) slot.full.fill(0);
-    const c = slot.sizeClass;
+    const home = slot.home;
     // Unpooled buffers (too large, or pooling off) are simply let go.
-    if (c < 0) {
+    if (home === null) {
       if (this.debug) detach(slot.buffer);
       return;
     }
-    const free = this.#free[c];
-    if (
-      free.length >= this.#classCap[c] || this.#retainedBytes + slot.size > this.maxRetainedBytes
-    ) {
+    const free = home.free;
+    if (free.length >= home.cap || this.#retainedBytes + home.size > this.maxRetainedBytes) {
       this.#dropped++;
       if (this.debug) detach(slot.buffer);
       if (this.#auto) this.#watchdog();
@@ -498,14 +506,15 @@ export class MemoryPool {
     }
     if (this.debug) this.#detachStaleViews(slot);
     free.push(slot);
-    this.#retainedBytes += slot.size;
+    this.#retainedBytes += home.size;
     if (this.#timerWanted) this.#startTimer();
   }
 
-  /** A new peak of concurrent use of class `c`: auto mode retains up to it from now on. */
-  #raisePeak(c: number, outstanding: number): void {
-    this.#classPeak[c] = outstanding;
-    if (this.#auto && outstanding > this.#classCap[c]) this.#classCap[c] = outstanding;
+  /** A new peak of concurrent use of a class: auto mode retains up to it from now on. */
+  #raisePeak(home: SizeClass): void {
+    const outstanding = home.outstanding;
+    home.peak = outstanding;
+    if (this.#auto && outstanding > home.cap) home.cap = outstanding;
   }
 
   /** Schedules the next tuning step on a timer that never keeps the process alive. */
