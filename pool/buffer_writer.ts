@@ -64,9 +64,9 @@ export class BufferWriter implements Disposable {
     initialCapacity = 256,
     options: BufferWriterOptions = {},
   ) {
-    checkLength(initialCapacity);
+    checkLength(initialCapacity, "create buffer writer", "initialCapacity");
     const maxCapacity = options.maxCapacity ?? DEFAULT_MAX_WRITER_CAPACITY;
-    checkLength(maxCapacity);
+    checkLength(maxCapacity, "create buffer writer", "maxCapacity");
     if (initialCapacity > maxCapacity) {
       throw new RangeError(
         `Cannot create buffer writer: initialCapacity ${initialCapacity} exceeds maxCapacity ${maxCapacity}`,

@@ -275,7 +275,7 @@ export class SlabAllocator {
 
 /** A result with its own exactly-sized `ArrayBuffer` (also the cold path of `allocate`). */
 function allocateOwn(length: number): Uint8Array {
-  checkLength(length);
+  checkLength(length, "allocate bytes");
   return new Uint8Array(length);
 }
 
