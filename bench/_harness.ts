@@ -6,7 +6,7 @@
  * Settings come from the environment so tools/bench.ts can pass them to every
  * runtime alike: `BENCH_FEEDBACK` (`varied`, the default, or `monomorphic`),
  * `BENCH_ROUND_MS` (mitata's minimum CPU time per contender and round,
- * default 60) and `BENCH_ROUNDS` (interleaved rounds, default 3).
+ * default 50) and `BENCH_ROUNDS` (interleaved rounds, default 3).
  *
  * @module
  */
@@ -49,7 +49,7 @@ export const feedback: Feedback = process.env.BENCH_FEEDBACK === "monomorphic"
   : "varied";
 
 /** mitata's minimum CPU time per contender and round, ms. */
-export const roundMs: number = envNumber("BENCH_ROUND_MS", 60);
+export const roundMs: number = envNumber("BENCH_ROUND_MS", 50);
 
 /** Interleaved rounds per group. */
 export const rounds: number = Math.round(envNumber("BENCH_ROUNDS", 3));
