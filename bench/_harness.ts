@@ -18,6 +18,7 @@ import {
   type BenchEntry,
   type BenchResultFile,
   type Feedback,
+  FEEDBACK_BENCHES,
   nodeRuntimeId,
   type Op,
   resultFileName,
@@ -159,6 +160,7 @@ export async function timeGroups(
   bench: string,
   // deno-lint-ignore no-explicit-any
   groups: readonly Group<any>[],
+  feedbackOfRun: Feedback = feedback,
 ): Promise<BenchEntry[]> {
   const entries: BenchEntry[] = [];
   const started = performance.now();
@@ -180,7 +182,8 @@ export async function timeGroups(
     }
     const line: string[] = [];
     for (const [i, c] of group.contenders.entries()) {
-      const allocation = feedback === "varied" && c.allocation
+      const allocation = (feedbackOfRun === "varied" || !FEEDBACK_BENCHES.includes(bench)) &&
+          c.allocation
         ? await measureAllocation(c, group.input)
         : null;
       const nsPerOp = median(p50s[i]);
@@ -196,7 +199,7 @@ export async function timeGroups(
         runtimeVersion: runtimeInfo.version,
         side: c.side,
         op: c.op,
-        feedback,
+        feedback: feedbackOfRun,
         owned: c.owned,
         strict: c.strict ?? null,
         nsPerOp,
