@@ -4,7 +4,8 @@
  * in bench/results/ (format: bench/_schema.ts).
  *
  * Settings come from the environment so tools/bench.ts can pass them to every
- * runtime alike: `BENCH_FEEDBACK` (`varied`, the default, or `monomorphic`),
+ * runtime alike: `--feedback=monomorphic` (argument) or `BENCH_FEEDBACK`
+ * (`varied`, the default, or `monomorphic`),
  * `BENCH_ROUND_MS` (mitata's minimum CPU time per contender and round,
  * default 50) and `BENCH_ROUNDS` (interleaved rounds, default 3).
  *
@@ -45,9 +46,10 @@ function envNumber(name: string, fallback: number): number {
 }
 
 /** The feedback this process measures under (one per process: feedback cannot be undone). */
-export const feedback: Feedback = process.env.BENCH_FEEDBACK === "monomorphic"
-  ? "monomorphic"
-  : "varied";
+export const feedback: Feedback =
+  (process.argv.includes("--feedback=monomorphic") || process.env.BENCH_FEEDBACK === "monomorphic")
+    ? "monomorphic"
+    : "varied";
 
 /** mitata's minimum CPU time per contender and round, ms. */
 export const roundMs: number = envNumber("BENCH_ROUND_MS", 50);
