@@ -7,6 +7,7 @@ import type { MemoryPool } from "./memory_pool.ts";
 import { checkLength } from "./_length.ts";
 import { leakTrackerOf } from "./_leak_tracker.ts";
 import { PooledBytes } from "./pooled_bytes.ts";
+import { SlabAllocator } from "./slab.ts";
 
 /** Options for {@linkcode BufferWriter}. */
 export interface BufferWriterOptions {
@@ -275,21 +276,32 @@ export class BufferWriter implements Disposable {
   }
 
   /**
-   * An exact-size copy of the written bytes that the caller owns.
+   * An exact-size copy of the written bytes that the caller owns. By default
+   * the copy is carved from a shared slab chunk (see {@linkcode SlabAllocator}:
+   * its `.buffer` is shared and its `byteOffset` is usually not 0); pass
+   * `null` for a copy with its own exactly-sized `ArrayBuffer`.
    *
-   * @returns A new array.
+   * @param slab Where the copy is carved from, or `null` for its own buffer. Default {@linkcode SlabAllocator.shared}.
+   * @returns The copy.
    * @throws {TypeError} After dispose.
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2]));
    * const copy = writer.toBytes();
+   * const own = writer.toBytes(null);
+   * writer.reset();
+   * assert.deepEqual([...copy], [1, 2]);
+   * assert.equal(own.buffer.byteLength, 2); // its own exact ArrayBuffer
    * ```
    */
-  toBytes(): Uint8Array {
+  toBytes(slab: SlabAllocator | null = SlabAllocator.shared): Uint8Array {
     if (this.#disposed) throw disposedError();
-    return this.#buffer.slice(0, this.#count);
+    if (slab === null) return this.#buffer.slice(0, this.#count);
+    return slab.copy(this.#buffer, 0, this.#count);
   }
 
   /**

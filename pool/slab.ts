@@ -43,7 +43,7 @@ let sharedSlab: SlabAllocator | undefined;
  *   `result.buffer`: `new Response(result.buffer)` would send the neighbours
  *   too, and transferring it (`postMessage(x, [result.buffer])`) would detach
  *   them. On Node the chunks are marked untransferable, so such a transfer
- *   copies instead of detaching.
+ *   throws a `DataCloneError` and detaches nothing.
  * - A small result kept for a long time keeps its whole chunk alive.
  * - Results longer than `maxSlabLength` get their own `ArrayBuffer`.
  *
@@ -74,6 +74,13 @@ export class SlabAllocator {
   #chunkView: Uint8Array = new Uint8Array(0);
   /** The first free byte of the current chunk. */
   #offset = 0;
+  /**
+   * End of the bytes a `reserve` caller may have written past its commit:
+   * `allocate` zero-fills results that start below it (fresh chunks are zero).
+   */
+  #dirtyEnd = 0;
+  /** End of the current reservation; `commit` may hand out up to it. 0 when none. */
+  #reservedEnd = 0;
 
   /**
    * Creates an allocator with its own chunks.
@@ -142,9 +149,9 @@ export class SlabAllocator {
     if ((length | 0) !== length || length <= EMPTY_LENGTH || length > this.maxSlabLength) {
       return allocateOwn(length);
     }
-    const offset = this.#reserve(length);
-    this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
-    return new Uint8Array(this.#chunk!, offset, length);
+    const out = this.#carve(length);
+    if (out.byteOffset < this.#dirtyEnd) out.fill(0);
+    return out;
   }
 
   /**
@@ -180,7 +187,10 @@ export class SlabAllocator {
       );
     }
     const length = end - start;
-    const out = this.allocate(length);
+    // Every byte is overwritten, so a carved range needs no zero-fill.
+    const out = length > EMPTY_LENGTH && length <= this.maxSlabLength
+      ? this.#carve(length)
+      : allocateOwn(length);
     if (length <= 32) {
       // A loop beats subarray+set for short copies: no view allocation.
       for (let i = 0; i < length; i++) out[i] = source[start + i];
@@ -220,7 +230,10 @@ export class SlabAllocator {
         }`,
       );
     }
-    this.#reserve(maxLength);
+    const offset = this.#reserve(maxLength);
+    const end = offset + maxLength;
+    if (end > this.#dirtyEnd) this.#dirtyEnd = end;
+    this.#reservedEnd = end;
     return this.#chunkView;
   }
 
@@ -235,7 +248,7 @@ export class SlabAllocator {
    *
    * @param length The number of bytes written; at most what was reserved.
    * @returns An exact-length view the caller owns.
-   * @throws {RangeError} When `length` does not fit in the current chunk.
+   * @throws {RangeError} When `length` is more than the last `reserve` (since which nothing was handed out) allows.
    * @example
    * ```ts
    * import { SlabAllocator } from "@catga/memory/pool";
@@ -250,13 +263,24 @@ export class SlabAllocator {
    */
   commit(length: number): Uint8Array {
     const offset = this.#offset;
-    if ((length | 0) !== length || length < 0 || offset + length > this.#chunkView.length) {
+    if ((length | 0) !== length || length < 0 || offset + length > this.#reservedEnd) {
       throw new RangeError(
-        `Cannot commit slab bytes: ${String(length)} bytes at offset ${offset} exceed the chunk`,
+        `Cannot commit slab bytes: ${String(length)} bytes at offset ${offset} exceed the ${
+          Math.max(0, this.#reservedEnd - offset)
+        } reserved`,
       );
     }
+    this.#reservedEnd = 0;
     if (length === EMPTY_LENGTH) return new Uint8Array(0);
     this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
+    return new Uint8Array(this.#chunk!, offset, length);
+  }
+
+  /** Hands out the next `length` bytes (1 ≤ length ≤ maxSlabLength) of a chunk, unfilled. */
+  #carve(length: number): Uint8Array {
+    const offset = this.#reserve(length);
+    this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
+    this.#reservedEnd = 0; // a pending reservation's start was just handed out
     return new Uint8Array(this.#chunk!, offset, length);
   }
 
@@ -269,6 +293,7 @@ export class SlabAllocator {
     this.#chunk = chunk;
     this.#chunkView = new Uint8Array(chunk);
     this.#offset = 0;
+    this.#dirtyEnd = 0;
     return 0;
   }
 }
