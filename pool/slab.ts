@@ -6,6 +6,7 @@
  */
 import { checkLength } from "./_length.ts";
 import { MARK_AS_UNTRANSFERABLE } from "../platform/runtime.ts";
+import { PLATFORM_KEY, type PlatformKey } from "../platform/fast_paths.ts";
 
 /** Options for {@linkcode SlabAllocator}. */
 export interface SlabAllocatorOptions {
@@ -13,16 +14,63 @@ export interface SlabAllocatorOptions {
   chunkSize?: number;
   /**
    * The largest result carved from a chunk; longer results get an
-   * `ArrayBuffer` of their own. At most `chunkSize`. Default
-   * {@linkcode DEFAULT_SLAB_MAX_LENGTH}.
+   * `ArrayBuffer` of their own. From 0 (every result gets its own buffer) to
+   * `chunkSize`. Default {@linkcode DEFAULT_SLAB_MAX_LENGTH}, or `chunkSize`
+   * if that is smaller.
    */
   maxSlabLength?: number;
 }
 
-/** The default {@linkcode SlabAllocatorOptions.chunkSize}: 8 KiB, like Node's `Buffer.poolSize`. */
-export const DEFAULT_SLAB_CHUNK_SIZE: number = 8 * 1024;
-/** The default {@linkcode SlabAllocatorOptions.maxSlabLength}: 4 KiB. */
-export const DEFAULT_SLAB_MAX_LENGTH: number = 4 * 1024;
+/**
+ * The default chunk size and threshold per runtime, from bench/slab.bench.ts
+ * (Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5; varied lengths in [n/2, n]):
+ * - V8 (Node, Deno): 16 KiB chunks beat a fresh `ArrayBuffer` (`new
+ *   Uint8Array` + `set`, or `slice`) by 1.4–1.8× at 4 KiB, where 8 KiB
+ *   chunks were 0.99–1.17×; at 8 KiB, 16 KiB chunks lose on Node 24 and
+ *   Deno (0.76×, 0.90×), so results above 4 KiB get their own buffer. Larger
+ *   chunks would pin more memory per long-lived small result for less gain.
+ * - Bun (JavaScriptCore): a view over a shared chunk costs more than a fresh
+ *   small buffer (0.33–0.75× from 16 B to 4 KiB), so results get their own
+ *   buffer (threshold 0).
+ * - Browsers and workerd: the V8 row.
+ */
+const SLAB_DEFAULTS: Readonly<Record<PlatformKey, readonly [number, number]>> = {
+  node24: [16 * 1024, 4 * 1024],
+  node26: [16 * 1024, 4 * 1024],
+  deno: [16 * 1024, 4 * 1024],
+  bun: [16 * 1024, 0],
+  workerd: [16 * 1024, 4 * 1024],
+  other: [16 * 1024, 4 * 1024],
+};
+
+/**
+ * The default {@linkcode SlabAllocatorOptions.chunkSize} on this runtime:
+ * 16 KiB (measured by bench/slab.bench.ts).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SLAB_CHUNK_SIZE, SlabAllocator } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new SlabAllocator().chunkSize, DEFAULT_SLAB_CHUNK_SIZE);
+ * ```
+ */
+export const DEFAULT_SLAB_CHUNK_SIZE: number = SLAB_DEFAULTS[PLATFORM_KEY][0];
+
+/**
+ * The default {@linkcode SlabAllocatorOptions.maxSlabLength} on this
+ * runtime: 4 KiB on V8 (Node, Deno, browsers, workerd), 0 on Bun, where a
+ * result with its own buffer measured faster (bench/slab.bench.ts).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SLAB_MAX_LENGTH, SlabAllocator } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new SlabAllocator().maxSlabLength, DEFAULT_SLAB_MAX_LENGTH);
+ * ```
+ */
+export const DEFAULT_SLAB_MAX_LENGTH: number = SLAB_DEFAULTS[PLATFORM_KEY][1];
 
 /** Results start on 8-byte boundaries, so a caller may lay any typed array over one. */
 const ALIGN_MASK = 7;
@@ -55,7 +103,7 @@ let sharedSlab: SlabAllocator | undefined;
  * import { SlabAllocator } from "@catga/memory/pool";
  * import assert from "node:assert/strict";
  *
- * const slab = new SlabAllocator();
+ * const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
  * const a = slab.copy(new Uint8Array([1, 2, 3]));
  * const b = slab.allocate(5);
  * assert.deepEqual([...a], [1, 2, 3]);
@@ -100,8 +148,8 @@ export class SlabAllocator {
     const chunkSize = options.chunkSize ?? DEFAULT_SLAB_CHUNK_SIZE;
     const maxSlabLength = options.maxSlabLength ??
       Math.min(DEFAULT_SLAB_MAX_LENGTH, chunkSize);
-    checkSize(chunkSize, "chunkSize");
-    checkSize(maxSlabLength, "maxSlabLength");
+    checkSize(chunkSize, "chunkSize", 1);
+    checkSize(maxSlabLength, "maxSlabLength", 0);
     if (maxSlabLength > chunkSize) {
       throw new RangeError(
         `Cannot create slab allocator: maxSlabLength ${maxSlabLength} exceeds chunkSize ${chunkSize}`,
@@ -215,7 +263,7 @@ export class SlabAllocator {
    * import { SlabAllocator } from "@catga/memory/pool";
    * import assert from "node:assert/strict";
    *
-   * const slab = new SlabAllocator();
+   * const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
    * const chunk = slab.reserve(16);
    * const { written } = new TextEncoder().encodeInto("hi", chunk.subarray(slab.offset));
    * const bytes = slab.commit(written);
@@ -254,7 +302,7 @@ export class SlabAllocator {
    * import { SlabAllocator } from "@catga/memory/pool";
    * import assert from "node:assert/strict";
    *
-   * const slab = new SlabAllocator();
+   * const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
    * const chunk = slab.reserve(2);
    * chunk[slab.offset] = 7;
    * chunk[slab.offset + 1] = 8;
@@ -304,10 +352,10 @@ function allocateOwn(length: number): Uint8Array {
   return new Uint8Array(length);
 }
 
-function checkSize(value: number, name: string): void {
-  if (!Number.isInteger(value) || value <= 0 || value > 2 ** 30) {
+function checkSize(value: number, name: string, min: number): void {
+  if (!Number.isInteger(value) || value < min || value > 2 ** 30) {
     throw new RangeError(
-      `Cannot create slab allocator: ${name} must be an integer from 1 to 2^30, got ${value}`,
+      `Cannot create slab allocator: ${name} must be an integer from ${min} to 2^30, got ${value}`,
     );
   }
 }
