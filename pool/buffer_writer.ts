@@ -30,12 +30,13 @@ const EMPTY = new Uint8Array(0);
  * @example Write, read, and give the buffer back
  * ```ts
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * using writer = MemoryPool.shared.rentWriter();
  * const span = writer.getSpan(3);
  * span.set([1, 2, 3]);
  * writer.advance(3);
- * console.log(writer.written); // Uint8Array(3) [ 1, 2, 3 ]
+ * assert.deepEqual([...writer.written], [1, 2, 3]);
  * ```
  */
 export class BufferWriter implements Disposable {
@@ -191,9 +192,10 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([5]));
-   * console.log(writer.written[0]); // 5
+   * assert.equal(writer.written[0], 5);
    * ```
    */
   get written(): Uint8Array {
@@ -208,8 +210,9 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
-   * console.log(writer.writtenCount); // 0
+   * assert.equal(writer.writtenCount, 0);
    * ```
    */
   get writtenCount(): number {
@@ -223,8 +226,9 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter(100);
-   * console.log(writer.capacity); // 128
+   * assert.equal(writer.capacity, 128);
    * ```
    */
   get capacity(): number {
@@ -238,10 +242,11 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1]));
    * writer.reset();
-   * console.log(writer.writtenCount); // 0
+   * assert.equal(writer.writtenCount, 0);
    * ```
    */
   reset(): void {
@@ -259,10 +264,11 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2, 3]));
    * writer.truncate(1);
-   * console.log(writer.written); // Uint8Array(1) [ 1 ]
+   * assert.deepEqual([...writer.written], [1]);
    * ```
    */
   truncate(length: number): void {
@@ -313,10 +319,11 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2]));
    * using owned = writer.detach();
-   * console.log(owned.length, writer.writtenCount); // 2 0
+   * assert.deepEqual([owned.length, writer.writtenCount], [2, 0]);
    * ```
    */
   detach(): PooledBytes {

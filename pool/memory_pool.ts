@@ -94,12 +94,13 @@ type SlottedBuffer = ArrayBuffer & { [SLOT]?: BufferSlot };
  * @example Rent and return
  * ```ts
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * const pool = new MemoryPool();
  * const bytes = pool.rent(100); // 100 bytes, backed by a 128-byte buffer
  * bytes[0] = 42;
  * pool.return(bytes);
- * console.log(pool.stats().outstanding); // 0
+ * assert.equal(pool.stats().outstanding, 0);
  * ```
  */
 export class MemoryPool {
@@ -207,9 +208,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const pool = new MemoryPool();
    * const bytes = pool.rent(1000);
-   * console.log(bytes.length, bytes.buffer.byteLength); // 1000 1024
+   * assert.deepEqual([bytes.length, bytes.buffer.byteLength], [1000, 1024]);
    * pool.return(bytes);
    * ```
    */
@@ -236,9 +238,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const pool = new MemoryPool();
    * const buffer = pool.rentAtLeast(1000);
-   * console.log(buffer.length); // 1024
+   * assert.equal(buffer.length, 1024);
    * pool.return(buffer);
    * ```
    */
@@ -339,9 +342,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2, 3]));
-   * console.log(writer.writtenCount); // 3
+   * assert.equal(writer.writtenCount, 3);
    * ```
    */
   rentWriter(
@@ -358,9 +362,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const pool = new MemoryPool();
    * pool.return(pool.rent(8));
-   * console.log(pool.stats().returned); // 1
+   * assert.equal(pool.stats().returned, 1);
    * ```
    */
   stats(): PoolStats {
@@ -466,9 +471,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const pool = new MemoryPool();
    * pool.return(pool.rent(1000));
-   * console.log(pool.trim()); // 1024
+   * assert.equal(pool.trim(), 1024);
    * ```
    */
   trim(): number {

@@ -5,10 +5,11 @@
  * @example Write a message into pooled memory
  * ```ts
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * using writer = MemoryPool.shared.rentWriter();
  * writer.write(new TextEncoder().encode("hello"));
- * console.log(writer.writtenCount); // 5
+ * assert.equal(writer.writtenCount, 5);
  * ```
  *
  * @module

@@ -156,8 +156,9 @@ export class RentedArray<T> implements Disposable {
    * @example
    * ```ts
    * import { rentArray } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using rented = rentArray<number>(3);
-   * console.log(rented.items.length); // 3
+   * assert.equal(rented.items.length, 3);
    * ```
    */
   get items(): T[] {
@@ -211,10 +212,11 @@ let sharedArrayPool: ObjectArrayPool<unknown> | undefined;
  * @example
  * ```ts
  * import { rentArray } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  * using tasks = rentArray<Promise<number>>(2);
  * tasks.items[0] = Promise.resolve(1);
  * tasks.items[1] = Promise.resolve(2);
- * console.log(await Promise.all(tasks.items)); // [ 1, 2 ]
+ * assert.deepEqual(await Promise.all(tasks.items), [1, 2]);
  * ```
  */
 export function rentArray<T>(count: number): RentedArray<T> {
