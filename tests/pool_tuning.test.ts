@@ -112,14 +112,14 @@ describe("auto-tuned retention", () => {
   });
 
   test("property: retainedBytes ≤ maxRetainedBytes, no buffer lent twice, lent bytes intact", () => {
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
+    for (const seed of [1, 2, 3, 4]) {
       const random = rng(seed);
       const maxRetainedBytes = randomInt(random, 0, 300_000);
-      const pool = new MemoryPool({ maxRetainedBytes, debug: seed % 3 === 0 });
+      const pool = new MemoryPool({ maxRetainedBytes, debug: seed % 2 === 0 });
       const held: { bytes: Uint8Array; tag: number }[] = [];
       const live = new Set<ArrayBufferLike>();
       let outstanding = 0;
-      for (let i = 0; i < 2500; i++) {
+      for (let i = 0; i < 1500; i++) {
         const action = random();
         if (action < 0.02) {
           pool.tune();
@@ -135,7 +135,7 @@ describe("auto-tuned retention", () => {
         } else {
           // Bursty: sometimes many of one size at once.
           const count = random() < 0.05 ? randomInt(random, 5, 40) : 1;
-          const length = randomInt(random, 1, random() < 0.9 ? 5000 : 200_000);
+          const length = randomInt(random, 1, random() < 0.9 ? 5000 : 70_000);
           for (let k = 0; k < count; k++) {
             const bytes = pool.rent(length);
             assert.ok(!live.has(bytes.buffer), `seed ${seed}: a buffer was lent twice`);
