@@ -122,11 +122,13 @@ export class MemoryPool {
   #maxPooledSize: number;
   /** Neither clearOnReturn nor debug: a return needs no extra work. */
   #plainReturns: boolean;
-  /** Free buffers per class, used as stacks. */
   /** The size classes, smallest first: class `c` holds `MIN_CLASS_SIZE << c` bytes. */
   #classes: SizeClass[] = [];
   #auto: boolean;
-  /** Auto mode with no tuning timer pending: the next retaining return starts one. */
+  /**
+   * Auto mode with no tuning timer pending: the next miss starts one. (Nothing
+   * is retained or lent then, so the next rent is a miss: returns need no check.)
+   */
   #timerWanted: boolean;
   /** Tags the pending timer, so a late one that a watchdog replaced does nothing. */
   #timerGeneration = 0;
@@ -263,7 +265,7 @@ export class MemoryPool {
     if (slot === undefined) {
       slot = new BufferSlot(this, new ArrayBuffer(home.size), home);
       home.misses++;
-      if (this.#auto) this.#watchdog();
+      if (this.#auto) this.#tuneFromColdPath();
     } else {
       slot.lent = true;
       this.#retainedBytes -= home.size;
@@ -307,7 +309,6 @@ export class MemoryPool {
         if (free.length < home.cap && this.#retainedBytes + size <= this.maxRetainedBytes) {
           free.push(slot);
           this.#retainedBytes += size;
-          if (this.#timerWanted) this.#startTimer();
           return;
         }
       }
@@ -507,13 +508,12 @@ export class MemoryPool {
     if (free.length >= home.cap || this.#retainedBytes + home.size > this.maxRetainedBytes) {
       this.#dropped++;
       if (this.debug) detach(slot.buffer);
-      if (this.#auto) this.#watchdog();
+      if (this.#auto) this.#tuneFromColdPath();
       return;
     }
     if (this.debug) this.#detachStaleViews(slot);
     free.push(slot);
     this.#retainedBytes += home.size;
-    if (this.#timerWanted) this.#startTimer();
   }
 
   /** A new peak of concurrent use of a class: auto mode retains up to it from now on. */
@@ -530,8 +530,8 @@ export class MemoryPool {
     const started = setUnrefTimeout(() => {
       if (generation !== this.#timerGeneration) return;
       this.tune();
-      // Once nothing is retained the timer stops; the next retaining return restarts it.
-      if (this.#retainedBytes > 0) this.#startTimer();
+      // Once nothing is retained or lent the timer stops; the next miss restarts it.
+      if (this.#retainedBytes > 0 || this.#pooledOutstanding() > 0) this.#startTimer();
       else this.#timerWanted = true;
     }, this.tuningInterval);
     // Refused (workerd outside a request): tuning then runs from the watchdog.
@@ -539,15 +539,28 @@ export class MemoryPool {
   }
 
   /**
-   * Cold paths only (misses and drops): steps the tuning when the timer is
-   * late by a whole interval, as when a host refused or cancelled it.
+   * Auto mode, cold paths only (misses and drops): starts the tuning timer if
+   * it is stopped, or steps the tuning when the timer is late by a whole
+   * interval, as when a host refused or cancelled it.
    */
-  #watchdog(): void {
-    if (Date.now() - this.#lastStep < 2 * this.tuningInterval) return;
+  #tuneFromColdPath(): void {
+    const now = Date.now();
+    if (this.#timerWanted) {
+      this.#lastStep = now; // a window starts with the timer
+      this.#startTimer();
+      return;
+    }
+    if (now - this.#lastStep < 2 * this.tuningInterval) return;
     this.#timerGeneration++; // a pending timer, if it ever fires, now does nothing
     this.tune();
-    if (this.#retainedBytes > 0) this.#startTimer();
-    else this.#timerWanted = true;
+    this.#startTimer();
+  }
+
+  /** Buffers of the size classes lent out now (unpooled ones excluded). */
+  #pooledOutstanding(): number {
+    let outstanding = 0;
+    for (const home of this.#classes) outstanding += home.outstanding;
+    return outstanding;
   }
 
   /** Debug mode: move the bytes to a new ArrayBuffer so every stale view reads as empty. */
