@@ -24,11 +24,13 @@ export interface SlabAllocatorOptions {
 /**
  * The default chunk size and threshold per runtime, from bench/slab.bench.ts
  * (Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5; varied lengths in [n/2, n]):
- * - V8 (Node, Deno): 16 KiB chunks beat a fresh `ArrayBuffer` (`new
- *   Uint8Array` + `set`, or `slice`) by 1.4–1.8× at 4 KiB, where 8 KiB
- *   chunks were 0.99–1.17×; at 8 KiB, 16 KiB chunks lose on Node 24 and
- *   Deno (0.76×, 0.90×), so results above 4 KiB get their own buffer. Larger
- *   chunks would pin more memory per long-lived small result for less gain.
+ * - V8 (Node, Deno): at 4 KiB, 16 KiB chunks beat a fresh `ArrayBuffer`
+ *   (the faster of `new Uint8Array` + `set` and `slice`) by 1.31–1.51× on
+ *   Node 24, 1.34–1.40× on Node 26 and 1.16–1.78× on Deno over two runs,
+ *   where 8 KiB chunks gave 0.96–1.18×. At 8 KiB, 16 KiB chunks gave
+ *   0.76–0.87× on Node 24, so results above 4 KiB get their own buffer.
+ *   Larger chunks gain little more and pin more memory per long-lived small
+ *   result.
  * - Bun (JavaScriptCore): a view over a shared chunk costs more than a fresh
  *   small buffer (0.33–0.75× from 16 B to 4 KiB), so results get their own
  *   buffer (threshold 0).
