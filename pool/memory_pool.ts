@@ -424,7 +424,7 @@ export class MemoryPool {
 
   /**
    * Runs one auto-tuning step now; the pool's own timer does this every
-   * {@linkcode MemoryPool.tuningInterval} ms while it retains anything.
+   * {@linkcode MemoryPool.tuningInterval} ms while it retains or lends buffers.
    * Each class's cap becomes the peak of concurrent use in the window that
    * just ended (the window that starts now raises it again on demand), and
    * free buffers beyond it are released. So a buffer nobody needed for one to

@@ -51,7 +51,7 @@ export interface MemoryPoolOptions {
   retention?: Retention;
   /**
    * Milliseconds per auto-tuning window. The timer runs only while the pool
-   * retains buffers and never keeps the process alive. Default
+   * retains or lends buffers, and never keeps the process alive. Default
    * {@linkcode DEFAULT_TUNING_INTERVAL}.
    */
   tuningInterval?: number;
