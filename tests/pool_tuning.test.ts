@@ -202,6 +202,34 @@ describe("auto-tuned retention", () => {
   });
 });
 
+describe("tuning where the host refuses timers (workerd outside a request)", () => {
+  test("misses and drops step the tuning instead, so idle buffers are still released", () => {
+    const realSetTimeout = globalThis.setTimeout;
+    const spin = (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) { /* let the clock pass */ }
+    };
+    globalThis.setTimeout = (() => {
+      throw new Error("Disallowed operation called within global scope");
+    }) as unknown as typeof setTimeout;
+    try {
+      const pool = new MemoryPool({ tuningInterval: 1 });
+      burst(pool, 6, 1000); // the first miss tries to start a timer: refused, no error
+      assert.equal(pool.stats().retainedBytes, 6 * 1024);
+      spin(3);
+      pool.return(pool.rent(20_000)); // a miss elsewhere: one step, the burst was in that window
+      assert.equal(pool.stats().retainedBytes, 6 * 1024 + 32768);
+      spin(3);
+      pool.return(pool.rent(300_000)); // another miss: a second step releases the idle buffers
+      const stats = pool.stats();
+      assert.equal(classOf(stats, 1024).retainedBuffers, 0);
+      assert.ok(stats.released >= 6, `released ${stats.released}`);
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+  });
+});
+
 /** The command that runs a script on the runtime running this test. */
 function runtimeCommand(script: string): [string, string[]] {
   const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
