@@ -129,7 +129,7 @@ export class SlabAllocator {
    * `allocate` zero-fills results that start below it (fresh chunks are zero).
    */
   #dirtyEnd = 0;
-  /** End of the current reservation; `commit` may hand out up to it. 0 when none. */
+  /** End of the current reservation (the chunk's end); `commit` may hand out up to it. 0 when none. */
   #reservedEnd = 0;
 
   /**
@@ -280,9 +280,11 @@ export class SlabAllocator {
         }`,
       );
     }
-    const offset = this.#reserve(maxLength);
-    const end = offset + maxLength;
-    if (end > this.#dirtyEnd) this.#dirtyEnd = end;
+    this.#reserve(maxLength);
+    // The caller gets the whole chunk and may use all of its free tail (an
+    // encoder that guessed short keeps going), so all of it may be written.
+    const end = this.chunkSize;
+    this.#dirtyEnd = end;
     this.#reservedEnd = end;
     return this.#chunkView;
   }
@@ -296,9 +298,10 @@ export class SlabAllocator {
    * Hands out the `length` bytes written at {@linkcode SlabAllocator.offset}
    * after a {@linkcode SlabAllocator.reserve}.
    *
-   * @param length The number of bytes written; at most what was reserved.
+   * @param length The number of bytes written: at least what was reserved is
+   *   guaranteed to fit, and anything up to the end of the chunk is accepted.
    * @returns An exact-length view the caller owns.
-   * @throws {RangeError} When `length` is more than the last `reserve` (since which nothing was handed out) allows.
+   * @throws {RangeError} When no `reserve` is pending (each reservation commits once, and any other result handed out cancels it) or `length` passes the end of the chunk.
    * @example
    * ```ts
    * import { SlabAllocator } from "@catga/memory/pool";
@@ -317,7 +320,7 @@ export class SlabAllocator {
       throw new RangeError(
         `Cannot commit slab bytes: ${String(length)} bytes at offset ${offset} exceed the ${
           Math.max(0, this.#reservedEnd - offset)
-        } reserved`,
+        } bytes reserved`,
       );
     }
     this.#reservedEnd = 0;

@@ -168,7 +168,7 @@ export class JsonSerializer implements MessageSerializer {
         const length = scratch.writtenCount;
         return slab !== null && length <= slab.maxSlabLength
           ? slab.copy(scratch.written)
-          : scratch.toBytes();
+          : scratch.toBytes(null);
       } finally {
         this.#releaseScratch(scratch);
       }
