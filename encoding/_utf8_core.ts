@@ -16,10 +16,11 @@
  *   (serializers/_msgpack_encoder.ts); the JSON writer's unescaped runs
  *   (serializers/_json_writer.ts).
  * - {@linkcode encodeUtf8Bounded} (the `encodeInto` contract, fills a
- *   {@linkcode Utf8Progress}): `encodeUtf8Into`.
- * - {@linkcode encodeUtf8Native} (`TextEncoder.encodeInto`) and
- *   {@linkcode encodeUtf8NativeUnchecked} (`encodeInto`, or Node's
- *   `utf8Write`): the long-string paths of all of the above.
+ *   {@linkcode Utf8Progress}): `encodeUtf8Into`, after
+ *   {@linkcode encodeAsciiPrefix} (inlinable ASCII copy; also the
+ *   MessagePack encoder's short-ASCII `writeString`).
+ * - {@linkcode encodeUtf8Native} and {@linkcode encodeUtf8NativeUnchecked}
+ *   (`TextEncoder.encodeInto`): the long-string paths of all of the above.
  * - {@linkcode utf8ByteLengthJs}: `utf8ByteLength`, exact sizing.
  * - {@linkcode decodeUtf8Js} / {@linkcode decodeUtf8Native}: `decodeUtf8`;
  *   MessagePack string reads (serializers/_msgpack_utf8.ts,
@@ -85,6 +86,30 @@ export function encodeUtf8Unchecked(
     }
   }
   return j;
+}
+
+/**
+ * Copies the ASCII prefix of `text[start, start + limit)` to `dest` at
+ * `offset` (the caller guarantees `limit` bytes of room), stopping at the
+ * first unit >= 0x80. Small enough to inline: short strings, mostly ASCII,
+ * never pay for a call into the general loops.
+ *
+ * @returns The units copied (= bytes written).
+ */
+export function encodeAsciiPrefix(
+  text: string,
+  start: number,
+  limit: number,
+  dest: Uint8Array,
+  offset: number,
+): number {
+  let i = 0;
+  for (; i < limit; i++) {
+    const c = text.charCodeAt(start + i);
+    if (c >= 0x80) break;
+    dest[offset + i] = c;
+  }
+  return i;
 }
 
 /**
@@ -301,7 +326,6 @@ const decoder = new TextDecoder();
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
 const bomDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const bomFatalDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
-const nodeUtf8Write = NODE_BUFFER?.utf8Write;
 const nodeUtf8Slice = NODE_BUFFER?.utf8Slice;
 
 function startsWithBom(bytes: Uint8Array): boolean {
@@ -319,19 +343,12 @@ export function encodeUtf8Native(text: string, dest: Uint8Array, offset: number)
 /**
  * Encodes the whole of `text` natively into `dest` at `offset`; the caller
  * guarantees room for all of it (3 bytes per unit, or the exact length).
- * Uses Node's `utf8Write` when `nodeBuffer` is set and Node's Buffer exists.
+ * Always `TextEncoder.encodeInto`: Node's `utf8Write` measured no faster on
+ * Node 24 and slower on Node 26 (bench/utf8_paths.bench.ts into).
  *
  * @returns The offset after the last byte written.
  */
-export function encodeUtf8NativeUnchecked(
-  text: string,
-  dest: Uint8Array,
-  offset: number,
-  nodeBuffer: boolean,
-): number {
-  if (nodeBuffer && nodeUtf8Write !== undefined) {
-    return offset + nodeUtf8Write.call(dest, text, offset, dest.length - offset);
-  }
+export function encodeUtf8NativeUnchecked(text: string, dest: Uint8Array, offset: number): number {
   return offset + encoder.encodeInto(text, offset === 0 ? dest : dest.subarray(offset)).written;
 }
 

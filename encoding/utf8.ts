@@ -14,6 +14,7 @@ import {
   decodeUtf8Fatal,
   decodeUtf8Js,
   decodeUtf8Native,
+  encodeAsciiPrefix,
   encodeUtf8Bounded,
   encodeUtf8Native,
   encodeUtf8NativeFresh,
@@ -42,7 +43,7 @@ const ENCODE_INTO_JS_MAX = FAST_PATHS.utf8EncodeJsMax;
 const ENCODE_JS_MAX = FAST_PATHS.utf8EncodeWithRoomJsMax;
 const DECODE_JS_MAX = FAST_PATHS.utf8DecodeJsMax;
 const BYTE_LENGTH_NATIVE_MIN = FAST_PATHS.utf8ByteLengthNativeMin;
-const NATIVE_NODE_BUFFER = FAST_PATHS.utf8NativeNodeBuffer;
+const NATIVE_NODE_BUFFER = FAST_PATHS.utf8DecodeNodeBuffer;
 const ENCODE_FRESH_NATIVE = FAST_PATHS.utf8EncodeFreshNative;
 const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
 
@@ -112,9 +113,17 @@ export function encodeUtf8Into(
     throw new TypeError("Cannot encode UTF-8: dest must be a Uint8Array");
   }
   if (offset !== 0) checkOffset(dest, offset);
-  if (text.length > ENCODE_INTO_JS_MAX) return encodeUtf8Native(text, dest, offset);
+  const length = text.length;
+  if (length > ENCODE_INTO_JS_MAX) return encodeUtf8Native(text, dest, offset);
+  const end = dest.length;
+  const room = end - offset;
+  const ascii = encodeAsciiPrefix(text, 0, length < room ? length : room, dest, offset);
+  // Separate results: the all-ASCII one never escapes, so V8 can elide it.
+  if (ascii === length || ascii === room) return { read: ascii, written: ascii };
   const result: Utf8EncodeResult = { read: 0, written: 0 };
-  encodeUtf8Bounded(text, 0, dest, offset, dest.length, result);
+  encodeUtf8Bounded(text, ascii, dest, offset + ascii, end, result);
+  result.read += ascii;
+  result.written += ascii;
   return result;
 }
 
@@ -131,7 +140,7 @@ function encodeWithRoom(text: string, dest: Uint8Array, offset: number): number 
   const length = text.length;
   return length <= ENCODE_JS_MAX
     ? encodeUtf8Unchecked(text, 0, length, dest, offset)
-    : encodeUtf8NativeUnchecked(text, dest, offset, NATIVE_NODE_BUFFER);
+    : encodeUtf8NativeUnchecked(text, dest, offset);
 }
 
 /**
