@@ -24,7 +24,8 @@
  * - {@linkcode utf8ByteLengthJs}: `utf8ByteLength`, exact sizing.
  * - {@linkcode decodeUtf8Js} / {@linkcode decodeUtf8Native}: `decodeUtf8`;
  *   MessagePack string reads (serializers/_msgpack_utf8.ts,
- *   serializers/_msgpack_string_cache.ts).
+ *   serializers/_msgpack_string_cache.ts), which also use
+ *   {@linkcode decodeShortUtf8} with {@linkcode createCharTables} for keys.
  * - {@linkcode findInvalidUtf8} and {@linkcode decodeUtf8Fatal}: strict
  *   decoding in `decodeUtf8(bytes, { fatal: true })` and
  *   `JsonSerializer.deserialize`, which name the first invalid byte without
@@ -234,6 +235,53 @@ export function decodeUtf8Js(bytes: Uint8Array, start: number, end: number): str
     result += fromCharCode(unit);
   }
   return result;
+}
+
+/** Per-length arrays for `fromCharCode.apply` in {@linkcode decodeShortUtf8}: one set per caller. */
+export type CharTables = number[][];
+
+/** The most bytes {@linkcode decodeShortUtf8} takes. */
+export const SHORT_DECODE_MAX = 32;
+
+/** Creates the arrays {@linkcode decodeShortUtf8} fills (lengths 0 to {@linkcode SHORT_DECODE_MAX}). */
+export function createCharTables(): CharTables {
+  const tables: number[][] = [];
+  for (let length = 0; length <= SHORT_DECODE_MAX; length++) {
+    tables.push(new Array<number>(length).fill(0));
+  }
+  return tables;
+}
+
+/** JavaScriptCore builds short strings fastest by concatenation, V8 by `fromCharCode.apply`. */
+const CONCAT_SHORT = RUNTIME === "bun";
+
+/**
+ * Decodes a short range (at most {@linkcode SHORT_DECODE_MAX} bytes) like
+ * {@linkcode decodeUtf8Js}; ASCII goes through a caller-owned per-length
+ * array and one `fromCharCode.apply` on V8 (MessagePack keys and values).
+ */
+export function decodeShortUtf8(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  tables: CharTables,
+): string {
+  if (CONCAT_SHORT) {
+    let result = "";
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i];
+      if (byte >= 0x80) return decodeUtf8Js(bytes, start, end);
+      result += fromCharCode(byte);
+    }
+    return result;
+  }
+  const units = tables[end - start];
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if (byte >= 0x80) return decodeUtf8Js(bytes, start, end);
+    units[i - start] = byte;
+  }
+  return fromCharCode.apply(null, units);
 }
 
 /**

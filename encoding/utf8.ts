@@ -11,6 +11,8 @@ import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../po
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { NODE_BUFFER_STATICS } from "../platform/runtime.ts";
 import {
+  createCharTables,
+  decodeShortUtf8,
   decodeUtf8Fatal,
   decodeUtf8Js,
   decodeUtf8Native,
@@ -22,6 +24,7 @@ import {
   encodeUtf8Unchecked,
   findInvalidUtf8,
   invalidUtf8Error,
+  SHORT_DECODE_MAX,
   utf8ByteLengthJs,
 } from "./_utf8_core.ts";
 
@@ -46,6 +49,9 @@ const BYTE_LENGTH_NATIVE_MIN = FAST_PATHS.utf8ByteLengthNativeMin;
 const NATIVE_NODE_BUFFER = FAST_PATHS.utf8DecodeNodeBuffer;
 const ENCODE_FRESH_NATIVE = FAST_PATHS.utf8EncodeFreshNative;
 const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
+
+/** Scratch arrays of the short decoder: filled and read within one call, never shared out. */
+const charTables = createCharTables();
 
 /** Above this many chars, worst-case room (3 bytes a char) is too wasteful: count exactly. */
 const WORST_CASE_ROOM_MAX = 16384;
@@ -315,7 +321,9 @@ export function decodeUtf8(
     const invalid = findInvalidUtf8(bytes, 0, length);
     if (invalid >= 0) throw invalidUtf8Error(bytes, invalid);
   }
-  return decodeUtf8Js(bytes, 0, length);
+  return length <= SHORT_DECODE_MAX
+    ? decodeShortUtf8(bytes, 0, length, charTables)
+    : decodeUtf8Js(bytes, 0, length);
 }
 
 function checkText(text: unknown): void {
