@@ -44,6 +44,7 @@ export interface Utf8DecodeOptions {
 
 const ENCODE_INTO_JS_MAX = FAST_PATHS.utf8EncodeJsMax;
 const ENCODE_JS_MAX = FAST_PATHS.utf8EncodeWithRoomJsMax;
+const ENCODE_OWN_JS_MAX = FAST_PATHS.utf8EncodeOwnJsMax;
 const DECODE_JS_MAX = FAST_PATHS.utf8DecodeJsMax;
 const BYTE_LENGTH_NATIVE_MIN = FAST_PATHS.utf8ByteLengthNativeMin;
 const NATIVE_NODE_BUFFER = FAST_PATHS.utf8DecodeNodeBuffer;
@@ -203,7 +204,7 @@ export function encodeUtf8(
 /** A result with its own exactly sized buffer. */
 function encodeOwn(text: string): Uint8Array {
   const length = text.length;
-  if (length > ENCODE_JS_MAX) return encodeFreshNative(text);
+  if (length > ENCODE_OWN_JS_MAX) return encodeFreshNative(text);
   const out = new Uint8Array(utf8ByteLengthJs(text, 0, length));
   encodeUtf8Unchecked(text, 0, length, out, 0);
   return out;

@@ -32,6 +32,12 @@ export interface FastPaths {
    */
   readonly utf8EncodeWithRoomJsMax: number;
   /**
+   * `encodeUtf8(text, null)` and results above the slab limit (an own exact
+   * buffer): the JS core into a fresh array up to this many chars, then
+   * `TextEncoder.encode` (bench/utf8_paths.bench.ts encode, "null" column).
+   */
+  readonly utf8EncodeOwnJsMax: number;
+  /**
    * `utf8ByteLength`: Node's `Buffer.byteLength` from this many chars;
    * `Infinity` = always the JS count (bench/utf8_paths.bench.ts length).
    */
@@ -68,6 +74,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: 16,
     utf8DecodeNodeBuffer: true,
     utf8EncodeFreshNative: false,
@@ -76,6 +83,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: 16,
     utf8DecodeNodeBuffer: true,
     utf8EncodeFreshNative: false,
@@ -84,6 +92,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeJsMax: 16,
     utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
@@ -92,6 +101,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 8,
+    utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
     utf8EncodeFreshNative: true,
@@ -101,6 +111,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
@@ -109,6 +120,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
