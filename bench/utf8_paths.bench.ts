@@ -36,12 +36,15 @@ import {
 } from "../encoding/mod.ts";
 import { MemoryPool, SlabAllocator } from "../pool/mod.ts";
 import {
+  createCharTables,
+  decodeShortUtf8,
   decodeUtf8Js,
   decodeUtf8Native,
   encodeUtf8Bounded,
   encodeUtf8NativeUnchecked,
   encodeUtf8Unchecked,
   findInvalidUtf8,
+  SHORT_DECODE_MAX,
   utf8ByteLengthJs,
 } from "../encoding/_utf8_core.ts";
 import { runtimeInfo } from "./_harness.ts";
@@ -58,6 +61,7 @@ const nodeUtf8Write = (Buffer.prototype as unknown as {
   utf8Write?: (this: Uint8Array, text: string, offset: number, length: number) => number;
 }).utf8Write;
 const decoder = new TextDecoder();
+const charTables = createCharTables();
 let sink = 0;
 
 function cpuMillis(): number {
@@ -213,6 +217,13 @@ for (const mixed of [false, true]) {
         ["TextDecoder.decode", () => decoder.decode(bytes).length],
         ["decodeUtf8", () => decodeUtf8(bytes).length],
         ["JS core", () => decodeUtf8Js(bytes, 0, bytes.length).length],
+        [
+          "JS core short",
+          () =>
+            bytes.length <= SHORT_DECODE_MAX
+              ? decodeShortUtf8(bytes, 0, bytes.length, charTables).length
+              : 0,
+        ],
         ["TextDecoder (ignoreBOM)", () => decodeUtf8Native(bytes, 0, bytes.length, false).length],
         ["Node utf8Slice (Node only)", () => decodeUtf8Native(bytes, 0, bytes.length, true).length],
         ["decodeUtf8 fatal", () => decodeUtf8(bytes, { fatal: true }).length],

@@ -72,7 +72,7 @@ export const PLATFORM_KEY: PlatformKey = RUNTIME === "node"
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   node24: {
     utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 8,
+    utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,
     utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: 16,
@@ -81,7 +81,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   },
   node26: {
     utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 8,
+    utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,
     utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: 16,
@@ -90,7 +90,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   },
   deno: {
     utf8EncodeJsMax: 16,
-    utf8DecodeJsMax: 16,
+    utf8DecodeJsMax: 24,
     utf8EncodeWithRoomJsMax: 16,
     utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
@@ -109,7 +109,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   // Browsers and workerd: V8-like defaults, no Node Buffer.
   workerd: {
     utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 8,
+    utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,
     utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: Infinity,
@@ -118,7 +118,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   },
   other: {
     utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 8,
+    utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,
     utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: Infinity,
