@@ -16,14 +16,16 @@
  *   (serializers/_msgpack_encoder.ts); the JSON writer's unescaped runs
  *   (serializers/_json_writer.ts).
  * - {@linkcode encodeUtf8Bounded} (the `encodeInto` contract, fills a
- *   {@linkcode Utf8Progress}): `encodeUtf8Into`.
- * - {@linkcode encodeUtf8Native} (`TextEncoder.encodeInto`) and
- *   {@linkcode encodeUtf8NativeUnchecked} (`encodeInto`, or Node's
- *   `utf8Write`): the long-string paths of all of the above.
+ *   {@linkcode Utf8Progress}): `encodeUtf8Into`, after
+ *   {@linkcode encodeAsciiPrefix} (inlinable ASCII copy; also the
+ *   MessagePack encoder's short-ASCII `writeString`).
+ * - {@linkcode encodeUtf8Native} and {@linkcode encodeUtf8NativeUnchecked}
+ *   (`TextEncoder.encodeInto`): the long-string paths of all of the above.
  * - {@linkcode utf8ByteLengthJs}: `utf8ByteLength`, exact sizing.
  * - {@linkcode decodeUtf8Js} / {@linkcode decodeUtf8Native}: `decodeUtf8`;
  *   MessagePack string reads (serializers/_msgpack_utf8.ts,
- *   serializers/_msgpack_string_cache.ts).
+ *   serializers/_msgpack_string_cache.ts), which also use
+ *   {@linkcode decodeShortUtf8} with {@linkcode createCharTables} for keys.
  * - {@linkcode findInvalidUtf8} and {@linkcode decodeUtf8Fatal}: strict
  *   decoding in `decodeUtf8(bytes, { fatal: true })` and
  *   `JsonSerializer.deserialize`, which name the first invalid byte without
@@ -31,6 +33,7 @@
  *
  * @module
  */
+import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { NODE_BUFFER, RUNTIME } from "../platform/runtime.ts";
 
 /** How far a bounded encode got: filled by {@linkcode encodeUtf8Bounded}. */
@@ -85,6 +88,30 @@ export function encodeUtf8Unchecked(
     }
   }
   return j;
+}
+
+/**
+ * Copies the ASCII prefix of `text[start, start + limit)` to `dest` at
+ * `offset` (the caller guarantees `limit` bytes of room), stopping at the
+ * first unit >= 0x80. Small enough to inline: short strings, mostly ASCII,
+ * never pay for a call into the general loops.
+ *
+ * @returns The units copied (= bytes written).
+ */
+export function encodeAsciiPrefix(
+  text: string,
+  start: number,
+  limit: number,
+  dest: Uint8Array,
+  offset: number,
+): number {
+  let i = 0;
+  for (; i < limit; i++) {
+    const c = text.charCodeAt(start + i);
+    if (c >= 0x80) break;
+    dest[offset + i] = c;
+  }
+  return i;
 }
 
 /**
@@ -211,6 +238,53 @@ export function decodeUtf8Js(bytes: Uint8Array, start: number, end: number): str
   return result;
 }
 
+/** Per-length arrays for `fromCharCode.apply` in {@linkcode decodeShortUtf8}: one set per caller. */
+export type CharTables = number[][];
+
+/** The most bytes {@linkcode decodeShortUtf8} takes. */
+export const SHORT_DECODE_MAX = 32;
+
+/** Creates the arrays {@linkcode decodeShortUtf8} fills (lengths 0 to {@linkcode SHORT_DECODE_MAX}). */
+export function createCharTables(): CharTables {
+  const tables: number[][] = [];
+  for (let length = 0; length <= SHORT_DECODE_MAX; length++) {
+    tables.push(new Array<number>(length).fill(0));
+  }
+  return tables;
+}
+
+/** JavaScriptCore builds short strings fastest by concatenation, V8 by `fromCharCode.apply`. */
+const CONCAT_SHORT = RUNTIME === "bun";
+
+/**
+ * Decodes a short range (at most {@linkcode SHORT_DECODE_MAX} bytes) like
+ * {@linkcode decodeUtf8Js}; ASCII goes through a caller-owned per-length
+ * array and one `fromCharCode.apply` on V8 (MessagePack keys and values).
+ */
+export function decodeShortUtf8(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  tables: CharTables,
+): string {
+  if (CONCAT_SHORT) {
+    let result = "";
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i];
+      if (byte >= 0x80) return decodeUtf8Js(bytes, start, end);
+      result += fromCharCode(byte);
+    }
+    return result;
+  }
+  const units = tables[end - start];
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if (byte >= 0x80) return decodeUtf8Js(bytes, start, end);
+    units[i - start] = byte;
+  }
+  return fromCharCode.apply(null, units);
+}
+
 /**
  * The index of the first byte of the first invalid sequence in
  * `bytes[start, end)` (the start of the maximal subpart a decoder would
@@ -301,8 +375,9 @@ const decoder = new TextDecoder();
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
 const bomDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const bomFatalDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
-const nodeUtf8Write = NODE_BUFFER?.utf8Write;
 const nodeUtf8Slice = NODE_BUFFER?.utf8Slice;
+/** Node's `utf8Write`, where the table says it beats `encodeInto` for writes with room. */
+const nodeUtf8Write = FAST_PATHS.utf8EncodeNodeBuffer ? NODE_BUFFER?.utf8Write : undefined;
 
 function startsWithBom(bytes: Uint8Array): boolean {
   return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -319,17 +394,14 @@ export function encodeUtf8Native(text: string, dest: Uint8Array, offset: number)
 /**
  * Encodes the whole of `text` natively into `dest` at `offset`; the caller
  * guarantees room for all of it (3 bytes per unit, or the exact length).
- * Uses Node's `utf8Write` when `nodeBuffer` is set and Node's Buffer exists.
+ * Always `TextEncoder.encodeInto`: Node's `utf8Write` measured no faster on
+ * Node 24 and slower on Node 26 (bench/utf8_paths.bench.ts into).
  *
  * @returns The offset after the last byte written.
  */
-export function encodeUtf8NativeUnchecked(
-  text: string,
-  dest: Uint8Array,
-  offset: number,
-  nodeBuffer: boolean,
-): number {
-  if (nodeBuffer && nodeUtf8Write !== undefined) {
+export function encodeUtf8NativeUnchecked(text: string, dest: Uint8Array, offset: number): number {
+  // utf8Write takes an offset, so it needs no subarray view per call.
+  if (nodeUtf8Write !== undefined) {
     return offset + nodeUtf8Write.call(dest, text, offset, dest.length - offset);
   }
   return offset + encoder.encodeInto(text, offset === 0 ? dest : dest.subarray(offset)).written;

@@ -11,9 +11,12 @@ import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../po
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { NODE_BUFFER_STATICS } from "../platform/runtime.ts";
 import {
+  createCharTables,
+  decodeShortUtf8,
   decodeUtf8Fatal,
   decodeUtf8Js,
   decodeUtf8Native,
+  encodeAsciiPrefix,
   encodeUtf8Bounded,
   encodeUtf8Native,
   encodeUtf8NativeFresh,
@@ -21,6 +24,7 @@ import {
   encodeUtf8Unchecked,
   findInvalidUtf8,
   invalidUtf8Error,
+  SHORT_DECODE_MAX,
   utf8ByteLengthJs,
 } from "./_utf8_core.ts";
 
@@ -40,11 +44,15 @@ export interface Utf8DecodeOptions {
 
 const ENCODE_INTO_JS_MAX = FAST_PATHS.utf8EncodeJsMax;
 const ENCODE_JS_MAX = FAST_PATHS.utf8EncodeWithRoomJsMax;
+const ENCODE_OWN_JS_MAX = FAST_PATHS.utf8EncodeOwnJsMax;
 const DECODE_JS_MAX = FAST_PATHS.utf8DecodeJsMax;
 const BYTE_LENGTH_NATIVE_MIN = FAST_PATHS.utf8ByteLengthNativeMin;
-const NATIVE_NODE_BUFFER = FAST_PATHS.utf8NativeNodeBuffer;
+const NATIVE_NODE_BUFFER = FAST_PATHS.utf8DecodeNodeBuffer;
 const ENCODE_FRESH_NATIVE = FAST_PATHS.utf8EncodeFreshNative;
 const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
+
+/** Scratch arrays of the short decoder: filled and read within one call, never shared out. */
+const charTables = createCharTables();
 
 /** Above this many chars, worst-case room (3 bytes a char) is too wasteful: count exactly. */
 const WORST_CASE_ROOM_MAX = 16384;
@@ -112,9 +120,17 @@ export function encodeUtf8Into(
     throw new TypeError("Cannot encode UTF-8: dest must be a Uint8Array");
   }
   if (offset !== 0) checkOffset(dest, offset);
-  if (text.length > ENCODE_INTO_JS_MAX) return encodeUtf8Native(text, dest, offset);
+  const length = text.length;
+  if (length > ENCODE_INTO_JS_MAX) return encodeUtf8Native(text, dest, offset);
+  const end = dest.length;
+  const room = end - offset;
+  const ascii = encodeAsciiPrefix(text, 0, length < room ? length : room, dest, offset);
+  // Separate results: the all-ASCII one never escapes, so V8 can elide it.
+  if (ascii === length || ascii === room) return { read: ascii, written: ascii };
   const result: Utf8EncodeResult = { read: 0, written: 0 };
-  encodeUtf8Bounded(text, 0, dest, offset, dest.length, result);
+  encodeUtf8Bounded(text, ascii, dest, offset + ascii, end, result);
+  result.read += ascii;
+  result.written += ascii;
   return result;
 }
 
@@ -131,7 +147,7 @@ function encodeWithRoom(text: string, dest: Uint8Array, offset: number): number 
   const length = text.length;
   return length <= ENCODE_JS_MAX
     ? encodeUtf8Unchecked(text, 0, length, dest, offset)
-    : encodeUtf8NativeUnchecked(text, dest, offset, NATIVE_NODE_BUFFER);
+    : encodeUtf8NativeUnchecked(text, dest, offset);
 }
 
 /**
@@ -188,7 +204,7 @@ export function encodeUtf8(
 /** A result with its own exactly sized buffer. */
 function encodeOwn(text: string): Uint8Array {
   const length = text.length;
-  if (length > ENCODE_JS_MAX) return encodeFreshNative(text);
+  if (length > ENCODE_OWN_JS_MAX) return encodeFreshNative(text);
   const out = new Uint8Array(utf8ByteLengthJs(text, 0, length));
   encodeUtf8Unchecked(text, 0, length, out, 0);
   return out;
@@ -306,7 +322,9 @@ export function decodeUtf8(
     const invalid = findInvalidUtf8(bytes, 0, length);
     if (invalid >= 0) throw invalidUtf8Error(bytes, invalid);
   }
-  return decodeUtf8Js(bytes, 0, length);
+  return length <= SHORT_DECODE_MAX
+    ? decodeShortUtf8(bytes, 0, length, charTables)
+    : decodeUtf8Js(bytes, 0, length);
 }
 
 function checkText(text: unknown): void {

@@ -15,22 +15,49 @@ import { NODE_MAJOR, RUNTIME, type RuntimeKind } from "./runtime.ts";
  * call is faster. 0 means "never JS"; `Infinity` means "always JS".
  */
 export interface FastPaths {
-  /** `encodeUtf8`/`encodeUtf8Into`: JS loop up to this many chars, then TextEncoder. */
+  /**
+   * `encodeUtf8Into` (the bounded `encodeInto` contract): JS core up to this
+   * many chars, then `TextEncoder.encodeInto` (bench/utf8_paths.bench.ts into).
+   */
   readonly utf8EncodeJsMax: number;
-  /** `decodeUtf8`: JS loop up to this many bytes, then TextDecoder. */
+  /**
+   * `decodeUtf8`: JS core up to this many bytes, then the native decoder
+   * (bench/utf8_paths.bench.ts decode).
+   */
   readonly utf8DecodeJsMax: number;
   /**
-   * Encoders with guaranteed room (`encodeUtf8`, pooled, writer, serializers):
-   * the unchecked JS loop up to this many chars, then the native encoder.
+   * Encoders with guaranteed room (`encodeUtf8` into the slab, pooled,
+   * writer, serializers): the unchecked JS core up to this many chars, then
+   * `encodeInto` (bench/utf8_paths.bench.ts encode, slab columns; into).
    */
   readonly utf8EncodeWithRoomJsMax: number;
-  /** `utf8ByteLength`: Node's `Buffer.byteLength` from this many chars (`Infinity`: never). */
+  /**
+   * `encodeUtf8(text, null)` and results above the slab limit (an own exact
+   * buffer): the JS core into a fresh array up to this many chars, then
+   * `TextEncoder.encode` (bench/utf8_paths.bench.ts encode, "null" column).
+   */
+  readonly utf8EncodeOwnJsMax: number;
+  /**
+   * `utf8ByteLength`: Node's `Buffer.byteLength` from this many chars;
+   * `Infinity` = always the JS count (bench/utf8_paths.bench.ts length).
+   */
   readonly utf8ByteLengthNativeMin: number;
-  /** Native UTF-8 with room / decode via Node's `utf8Write`/`utf8Slice` instead of TextEncoder/TextDecoder. */
-  readonly utf8NativeNodeBuffer: boolean;
+  /**
+   * `decodeUtf8` above the JS range: Node's `utf8Slice` instead of
+   * TextDecoder (bench/utf8_paths.bench.ts decode). Node only.
+   */
+  readonly utf8DecodeNodeBuffer: boolean;
+  /**
+   * Writes with guaranteed room above the JS range (the slab, writers,
+   * serializers): Node's `utf8Write`, which takes an offset, instead of
+   * `encodeInto` on a fresh subarray (measured 1.2-1.4x into the slab on
+   * Node 26, bench/utf8_paths.bench.ts slab columns). Node only.
+   */
+  readonly utf8EncodeNodeBuffer: boolean;
   /**
    * `encodeUtf8`: return `TextEncoder.encode`'s own array at every length,
-   * skipping the slab and the JS loop, where that beats both (Bun).
+   * skipping the slab and the JS core, where that beats both (Bun:
+   * bench/utf8_paths.bench.ts encode).
    */
   readonly utf8EncodeFreshNative: boolean;
   /**
@@ -209,14 +236,21 @@ const BASE64_BUN: Base64FastPaths = {
 // built-ins are missing, every path resolves to the JS core (encoding/_native.ts).
 const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
 
-/** Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5. */
+/**
+ * Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5.
+ * UTF-8 rows: bench/utf8_paths.bench.ts with varied warm-up, medians of
+ * interleaved CPU-time rounds on a shared 2-core machine; where JS and native
+ * were within noise (about ±15% there), the smaller JS range was kept.
+ */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   node24: {
-    utf8EncodeJsMax: 16,
-    utf8DecodeJsMax: 8,
-    utf8EncodeWithRoomJsMax: 32,
-    utf8ByteLengthNativeMin: 65,
-    utf8NativeNodeBuffer: true,
+    utf8EncodeJsMax: 8,
+    utf8DecodeJsMax: 16,
+    utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 16,
+    utf8ByteLengthNativeMin: 16,
+    utf8DecodeNodeBuffer: true,
+    utf8EncodeNodeBuffer: true,
     utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
@@ -225,11 +259,13 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     base64: BASE64_NODE24,
   },
   node26: {
-    utf8EncodeJsMax: 16,
-    utf8DecodeJsMax: 8,
-    utf8EncodeWithRoomJsMax: 32,
-    utf8ByteLengthNativeMin: 65,
-    utf8NativeNodeBuffer: true,
+    utf8EncodeJsMax: 8,
+    utf8DecodeJsMax: 16,
+    utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 16,
+    utf8ByteLengthNativeMin: 16,
+    utf8DecodeNodeBuffer: true,
+    utf8EncodeNodeBuffer: true,
     utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
@@ -238,11 +274,13 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     base64: BASE64_NODE26,
   },
   deno: {
-    utf8EncodeJsMax: 32,
-    utf8DecodeJsMax: 16,
-    utf8EncodeWithRoomJsMax: 48,
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 24,
+    utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
-    utf8NativeNodeBuffer: false,
+    utf8DecodeNodeBuffer: false,
+    utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
@@ -253,9 +291,11 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   bun: {
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
-    utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeWithRoomJsMax: 8,
+    utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
-    utf8NativeNodeBuffer: false,
+    utf8DecodeNodeBuffer: false,
+    utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: true,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: false,
@@ -265,11 +305,13 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   },
   // Browsers and workerd: V8-like defaults, no Node Buffer.
   workerd: {
-    utf8EncodeJsMax: 16,
-    utf8DecodeJsMax: 8,
-    utf8EncodeWithRoomJsMax: 32,
+    utf8EncodeJsMax: 8,
+    utf8DecodeJsMax: 16,
+    utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: Infinity,
-    utf8NativeNodeBuffer: false,
+    utf8DecodeNodeBuffer: false,
+    utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
@@ -278,11 +320,13 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     base64: BASE64_OTHER,
   },
   other: {
-    utf8EncodeJsMax: 16,
-    utf8DecodeJsMax: 8,
-    utf8EncodeWithRoomJsMax: 32,
+    utf8EncodeJsMax: 8,
+    utf8DecodeJsMax: 16,
+    utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeOwnJsMax: 16,
     utf8ByteLengthNativeMin: Infinity,
-    utf8NativeNodeBuffer: false,
+    utf8DecodeNodeBuffer: false,
+    utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,

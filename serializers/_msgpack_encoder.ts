@@ -9,7 +9,7 @@
 import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import type { SlabAllocator } from "../pool/mod.ts";
 import { MsgPackExt } from "./msgpack_ext.ts";
-import { JS_ENCODE_MAX, NATIVE_NODE_BUFFER } from "./_msgpack_utf8.ts";
+import { JS_ENCODE_MAX } from "./_msgpack_utf8.ts";
 import { encodeUtf8NativeUnchecked, encodeUtf8Unchecked } from "../encoding/_utf8_core.ts";
 import { findCyclePath, findPath } from "./_msgpack_paths.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
@@ -238,7 +238,7 @@ export class MsgPackEncoder {
       }
       if (i < length) end = encodeUtf8Unchecked(text, i, length, target, end);
     } else {
-      end = encodeUtf8NativeUnchecked(text, target, start + headerSize, NATIVE_NODE_BUFFER);
+      end = encodeUtf8NativeUnchecked(text, target, start + headerSize);
     }
     const byteLength = end - start - headerSize;
     if (byteLength < 32) {

@@ -9,8 +9,8 @@
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { decodeUtf8Js, decodeUtf8Native } from "../encoding/_utf8_core.ts";
 
-/** Whether the native codecs of the UTF-8 core may use Node's Buffer (measured faster on Node). */
-export const NATIVE_NODE_BUFFER: boolean = FAST_PATHS.utf8NativeNodeBuffer;
+/** Whether native decoding may use Node's Buffer (measured faster on Node). */
+const NATIVE_NODE_BUFFER: boolean = FAST_PATHS.utf8DecodeNodeBuffer;
 const concatShortStrings = FAST_PATHS.msgpackShortDecodeByConcat;
 
 /** Strings up to this many UTF-16 units are encoded by the JS loop, longer ones natively. */

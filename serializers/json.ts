@@ -8,7 +8,6 @@ import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../po
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { findJsonSyntaxIssue } from "./_json_syntax.ts";
 import { JsonByteWriter } from "./_json_writer.ts";
-import { NATIVE_NODE_BUFFER } from "./_msgpack_utf8.ts";
 import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/_utf8_core.ts";
 import type { MessageSerializer, SerializerOptions } from "./types.ts";
 
@@ -184,7 +183,7 @@ export class JsonSerializer implements MessageSerializer {
       const start = slab.offset;
       let written: number;
       if (worstCase <= chunk.length - start) {
-        written = encodeUtf8NativeUnchecked(text, chunk, start, NATIVE_NODE_BUFFER) - start;
+        written = encodeUtf8NativeUnchecked(text, chunk, start) - start;
       } else {
         const progress = encodeUtf8Native(text, chunk, start);
         written = progress.read === text.length ? progress.written : max + 1;
@@ -256,7 +255,7 @@ export class JsonSerializer implements MessageSerializer {
     const pool = this.#pool;
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rentAtLeast(capacity);
-    const written = encodeUtf8NativeUnchecked(text, buffer, 0, NATIVE_NODE_BUFFER);
+    const written = encodeUtf8NativeUnchecked(text, buffer, 0);
     this.#lastSize = written;
     return new PooledBytes(pool, buffer.subarray(0, written));
   }
@@ -416,13 +415,13 @@ function writeText(writer: BufferWriter, text: string): number {
   let buffer = writer.reserve(length, worstCase);
   let written: number;
   if (buffer.length - start >= worstCase) {
-    written = encodeUtf8NativeUnchecked(text, buffer, start, NATIVE_NODE_BUFFER) - start;
+    written = encodeUtf8NativeUnchecked(text, buffer, start) - start;
   } else {
     const progress = encodeUtf8Native(text, buffer, start);
     written = progress.written;
     if (progress.read < length) {
       buffer = writer.reserve(utf8ByteLength(text)); // the exact need
-      written = encodeUtf8NativeUnchecked(text, buffer, start, NATIVE_NODE_BUFFER) - start;
+      written = encodeUtf8NativeUnchecked(text, buffer, start) - start;
     }
   }
   writer.advance(written);
