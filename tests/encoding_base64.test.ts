@@ -230,7 +230,9 @@ for (const impl of IMPLEMENTATIONS) {
           kept.push([decoded, bytes]);
         }
         for (const [decoded, bytes] of kept) assert.deepEqual(decoded, bytes);
-        if (impl === "js") {
+        if (impl === "js" && SlabAllocator.shared.maxSlabLength > 0) {
+          // The shared slab carves results where that measured faster (not on Bun, where
+          // its maxSlabLength is 0 and every result has its own buffer).
           const a = decodeBase64("QUJD");
           const b = decodeBase64("REVG");
           assert.equal(a.buffer, b.buffer);

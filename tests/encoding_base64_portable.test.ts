@@ -80,13 +80,13 @@ test("the forced portable core calls no Buffer method", () => {
   assert.deepEqual(calls, Object.fromEntries(Object.keys(calls).map((name) => [name, 0])));
 });
 
-test("on Node, the default paths do call Buffer (the counters work)", (t) => {
-  if (RUNTIME !== "node") {
-    t.skip(`the library uses no Buffer on ${RUNTIME}`);
-    return;
-  }
-  exercise();
-  assert.ok(total() > 0, JSON.stringify(calls));
-  assert.ok(calls.latin1Write > 0, "latin1Write copies blocks for the JS core on Node");
-  t.diagnostic(JSON.stringify(calls));
-});
+// Only Node's paths use Buffer; elsewhere there is nothing to count (registered
+// only where it applies: a skip would fail CI).
+if (RUNTIME === "node") {
+  test("on Node, the default paths do call Buffer (the counters work)", (t) => {
+    exercise();
+    assert.ok(total() > 0, JSON.stringify(calls));
+    assert.ok(calls.latin1Write > 0, "latin1Write copies blocks for the JS core on Node");
+    t.diagnostic(JSON.stringify(calls));
+  });
+}
