@@ -132,7 +132,7 @@ function environment(files: ResultFile[]): string[] {
   return out;
 }
 
-function summary(rendered: [Section, SectionOutput][], anyFiles: boolean): string[] {
+function summary(rendered: [Section, SectionOutput][], anyEntries: boolean): string[] {
   const out = ["## Summary", ""];
   const count = (checks: TargetCheck[], key: "met" | "missed"): number =>
     checks.reduce((n, c) => n + c[key], 0);
@@ -168,9 +168,9 @@ function summary(rendered: [Section, SectionOutput][], anyFiles: boolean): strin
   );
   if (misses.length === 0) {
     out.push(
-      anyFiles
+      anyEntries
         ? "No strict or like-for-like peer is faster than our best comparable entry after the varied warm-up."
-        : "Nothing measured yet: run `npm run bench`.",
+        : "No tagged timings yet: run `npm run bench`.",
       "",
     );
   } else {
@@ -221,7 +221,7 @@ export function writeReport(
       "",
     );
   }
-  out.push(...summary(rendered, files.length > 0));
+  out.push(...summary(rendered, entries.length > 0));
   for (const [section, output] of rendered) out.push(`## ${section.title}`, "", ...output.lines);
   const imgDir = join(docsDir, "img");
   mkdirSync(imgDir, { recursive: true });
