@@ -111,7 +111,7 @@ export interface BenchEntry {
   readonly p99Ns: number;
   /** Node: process.memoryUsage().arrayBuffers; Deno: Deno.memoryUsage().external; per op, results kept alive. Null when not measured. */
   readonly backingStoreBytesPerOp: number | null;
-  /** Bun: bun:jsc heapStats().heapSize growth per op after Bun.gc(true), results kept alive. Null when not measured. */
+  /** Heap bytes per op, results kept alive, after a full GC: V8 used_heap_size (Node, Deno), bun:jsc heapStats().heapSize after Bun.gc(true) (Bun, where it includes ArrayBuffer contents). Null when not measured. */
   readonly heapBytesPerOp: number | null;
 }
 

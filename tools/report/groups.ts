@@ -16,7 +16,7 @@ import {
   type RuntimeId,
   TARGETS,
 } from "../../bench/_schema.ts";
-import { fmtNs, fmtRate, fmtX, table } from "./format.ts";
+import { fmtBytes, fmtNs, fmtRate, fmtX, table } from "./format.ts";
 import type { Miss, ReportContext, Section, SectionOutput } from "./section.ts";
 import { barChart, type ChartGroup } from "./svg.ts";
 import { checkTargets, targetTable } from "./targets.ts";
@@ -97,6 +97,43 @@ function groupTable(group: string, entries: BenchEntry[], misses: Miss[]): strin
   ];
 }
 
+/** Bytes per op of every entry that measured them: backing store (Node, Deno) and heap. */
+function allocationTable(entries: BenchEntry[]): string[] {
+  const measured = entries.filter((e) =>
+    e.backingStoreBytesPerOp !== null || e.heapBytesPerOp !== null
+  );
+  if (measured.length === 0) return [];
+  const keys: BenchEntry[] = [];
+  for (const e of measured) {
+    if (!keys.some((k) => k.group === e.group && k.contender === e.contender)) keys.push(e);
+  }
+  const rows = keys.map((k) => [
+    k.group,
+    k.side === "ours" ? `**${k.name}**` : k.name,
+    ...RUNTIME_IDS.map((runtime) => {
+      const e = measured.find((x) =>
+        x.group === k.group && x.contender === k.contender && x.runtime === runtime
+      );
+      if (!e) return "—";
+      const heap = e.heapBytesPerOp === null ? "" : `heap ${fmtBytes(e.heapBytesPerOp)}`;
+      return e.backingStoreBytesPerOp === null
+        ? heap
+        : `${fmtBytes(e.backingStoreBytesPerOp)}${heap ? ` (${heap})` : ""}`;
+    }),
+  ]);
+  return [
+    "#### Allocation per op",
+    "",
+    "Backing-store bytes per op (Node: `process.memoryUsage().arrayBuffers`, Deno: " +
+    "`Deno.memoryUsage().external`) and, in parentheses, heap bytes per op (V8 `used_heap_size`; on Bun " +
+    "`heapStats().heapSize` after `Bun.gc(true)`, which includes ArrayBuffer contents), each op's result kept " +
+    "alive, measured after the timing.",
+    "",
+    ...table(["group", "contender", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])], rows),
+    "",
+  ];
+}
+
 function chart(title: string, groups: Map<string, BenchEntry[]>): string {
   const chartGroups: ChartGroup[] = [...groups].map(([group, entries]) => {
     const varied = entries.filter((e) => e.feedback === "varied");
@@ -152,6 +189,7 @@ export function entrySection(spec: EntrySectionSpec): Section {
       const lines: string[] = [...(spec.intro ?? []), ...targetTable(checks)];
       lines.push("#### Measurements", "");
       for (const [group, list] of groups) lines.push(...groupTable(group, list, misses));
+      lines.push(...allocationTable(entries));
       const charts: Record<string, string> = {};
       if (spec.chart) {
         lines.splice(0, 0, `![${spec.title}](img/${spec.id}.svg)`, "");
