@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schema.ts";
 import { fmtX, table } from "./format.ts";
 import { entrySection } from "./groups.ts";
-import { loadSectionSpec } from "./load.ts";
+import { loadSection } from "./load.ts";
 import { loadResults, type ResultFile } from "./results.ts";
 import { scenarioSection } from "./scenario.ts";
 import type { Miss, ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
@@ -81,7 +81,14 @@ export const SECTIONS: Section[] = [
     chart: true,
   }),
   scenarioSection,
-  loadSectionSpec,
+  {
+    id: "load",
+    title: "HTTP load (autocannon)",
+    render(context: ReportContext): SectionOutput {
+      const { lines, checks } = loadSection(context.files.filter((f) => /^load/.test(f.bench)));
+      return { lines, checks, misses: [], charts: {} };
+    },
+  },
 ];
 
 function environment(files: ResultFile[]): string[] {
@@ -200,7 +207,7 @@ export function writeReport(
   sections: Section[] = SECTIONS,
 ): { files: number; charts: string[] } {
   const { files, entries, problems } = loadResults(resultsDir);
-  const context: ReportContext = { files, entries };
+  const context: ReportContext = { files, entries, resultsDir, docsDir };
   const rendered: [Section, SectionOutput][] = sections.map((s) => [s, s.render(context)]);
   const out: string[] = [
     "# @catga/memory performance report",

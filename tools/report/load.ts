@@ -8,7 +8,7 @@
 import { RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schema.ts";
 import { fmtBytes, fmtX, pct, table } from "./format.ts";
 import type { ResultFile } from "./results.ts";
-import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
+import type { TargetCheck } from "./section.ts";
 
 const RUNTIMES = RUNTIME_IDS;
 const RUNTIME_LABEL = RUNTIME_LABELS;
@@ -21,7 +21,7 @@ interface LoadRoute {
   errors: number;
 }
 
-function loadSection(files: ResultFile[]): { lines: string[]; checks: TargetCheck[] } {
+export function loadSection(files: ResultFile[]): { lines: string[]; checks: TargetCheck[] } {
   const lines: string[] = [];
   const checks: TargetCheck[] = [];
   const withRoutes = files.filter((f) => Array.isArray(f.extras.routes));
@@ -108,13 +108,3 @@ function loadSection(files: ResultFile[]): { lines: string[]; checks: TargetChec
   lines.push(...perRuntime);
   return { lines, checks };
 }
-
-/** The HTTP load section. */
-export const loadSectionSpec: Section = {
-  id: "load",
-  title: "HTTP load (autocannon)",
-  render(context: ReportContext): SectionOutput {
-    const { lines, checks } = loadSection(context.files.filter((f) => /^load/.test(f.bench)));
-    return { lines, checks, misses: [], charts: {} };
-  },
-};

@@ -14,6 +14,10 @@ export interface ReportContext {
   readonly files: ResultFile[];
   /** Every tagged entry. */
   readonly entries: BenchEntry[];
+  /** bench/results, for sections that read their own files. */
+  readonly resultsDir: string;
+  /** docs, for sections that write their own charts (into `${docsDir}/img`). */
+  readonly docsDir: string;
 }
 
 /** One checked target: a row of a targets table, with a cell per runtime. */
