@@ -21,6 +21,7 @@ interface LoadRoute {
   errors: number;
 }
 
+/** The load section from the raw extras of bench/results/load.*.json (unchanged rendering). */
 export function loadSection(files: ResultFile[]): { lines: string[]; checks: TargetCheck[] } {
   const lines: string[] = [];
   const checks: TargetCheck[] = [];
