@@ -4,8 +4,8 @@
  *
  * - speedup: the fastest listed peer's median / the fastest listed ours'.
  * - gbps: input bytes / ns per op of the fastest listed ours.
- * - allocation: ours' bytes per op / the peers' (backing store on Node and
- *   Deno, heap on Bun).
+ * - allocation: the leanest listed ours' bytes per op / the leanest peer's
+ *   (backing store on Node and Deno, heap on Bun).
  *
  * Each cell also shows the monomorphic figure of the same group, when the
  * bench has that second run.
@@ -47,8 +47,10 @@ function figure(spec: TargetSpec, entries: BenchEntry[]): { value: number; text:
   if (spec.kind === "allocation") {
     // Both sides' allocation, from the same kind of counter.
     const peers = entries.filter((e) => spec.peers.includes(e.contender) && bytesOf(e) !== null);
-    const ourBytes = bytesOf(ours);
-    if (peers.length === 0 || ourBytes === null) return null;
+    const mine = entries.filter((e) => spec.ours.includes(e.contender) && bytesOf(e) !== null);
+    if (peers.length === 0 || mine.length === 0) return null;
+    // The leanest of each side.
+    const ourBytes = Math.min(...mine.map((e) => bytesOf(e)!));
     const peer = peers.reduce((a, b) => (bytesOf(a)! <= bytesOf(b)! ? a : b));
     const peerBytes = bytesOf(peer)!;
     if (peerBytes === 0) return null;
