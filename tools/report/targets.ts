@@ -99,10 +99,11 @@ export function checkTargets(specs: readonly TargetSpec[], entries: BenchEntry[]
     const groups = [
       ...new Set(
         entries.filter((e) =>
-          e.subject === spec.subject && (spec.sizes.length === 0 || spec.sizes.includes(e.size))
+          e.subject === spec.subject && (!spec.sizes?.length || spec.sizes.includes(e.size))
         ).map((e) => e.group),
       ),
     ];
+    const feedback = spec.feedback ?? "varied";
     for (const group of groups) {
       const inGroup = (runtime: RuntimeId, feedback: Feedback): BenchEntry[] =>
         entries.filter((e) =>
@@ -115,10 +116,10 @@ export function checkTargets(specs: readonly TargetSpec[], entries: BenchEntry[]
         const bounds = spec.kind === "allocation" ? spec.max : spec.min;
         const bound = bounds?.[runtime];
         if (bound === undefined) return "no target";
-        const measured = figure(spec, inGroup(runtime, spec.feedback));
+        const measured = figure(spec, inGroup(runtime, feedback));
         if (!measured) return "not measured";
         applies = true;
-        const other = spec.feedback === "varied" ? "monomorphic" : "varied";
+        const other = feedback === "varied" ? "monomorphic" : "varied";
         const second = spec.kind === "allocation" ? null : figure(spec, inGroup(runtime, other));
         const secondText = second
           ? ` (${other === "monomorphic" ? "mono" : "varied"} ${second.text.split(" vs ")[0]})`
