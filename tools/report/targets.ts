@@ -116,8 +116,12 @@ export function checkTargets(specs: readonly TargetSpec[], entries: BenchEntry[]
         const bounds = spec.kind === "allocation" ? spec.max : spec.min;
         const bound = bounds?.[runtime];
         if (bound === undefined) return "no target";
-        const measured = figure(spec, inGroup(runtime, feedback));
-        if (!measured) return "not measured";
+        const here = inGroup(runtime, feedback);
+        const measured = figure(spec, here);
+        if (!measured) {
+          // Ours ran but no listed peer exists on this runtime (e.g. no native fromHex on Node 24).
+          return here.some((e) => spec.ours.includes(e.contender)) ? "no peer here" : "not measured";
+        }
         applies = true;
         const other = feedback === "varied" ? "monomorphic" : "varied";
         const second = spec.kind === "allocation" ? null : figure(spec, inGroup(runtime, other));
