@@ -65,6 +65,9 @@ export const rounds: number = Math.round(envNumber("BENCH_ROUNDS", 3));
  * the time budget.
  */
 const MITATA_OPTIONS = {
+  // One full GC per group (in timeGroups) instead of one per measure: a full GC of
+  // a heap holding the warm-up sets costs more than a short round.
+  gc: false,
   min_cpu_time: roundMs * 1e6,
   batch_threshold: 5_000,
   batch_samples: 512,
@@ -171,6 +174,7 @@ export async function timeGroups(
     const p50s = group.contenders.map(() => [] as number[]);
     const avgs = group.contenders.map(() => [] as number[]);
     const p99s = group.contenders.map(() => 0);
+    collectGarbage();
     for (let round = 0; round < rounds; round++) {
       for (const [i, c] of group.contenders.entries()) {
         const input = group.input;
@@ -260,6 +264,13 @@ export function writeResults(
 
 // ---------------------------------------------------------------- memory
 
+/** A full GC where the runtime exposes one, else nothing (timing still works without). */
+function collectGarbage(): void {
+  const g = globalThis as { gc?: () => void };
+  if (runtimeInfo.name === "bun") Bun.gc(true);
+  else g.gc?.();
+}
+
 /** Collects garbage fully, as far as the runtime lets us. */
 export function fullGc(): void {
   const g = globalThis as { gc?: () => void };
@@ -344,10 +355,11 @@ async function allocationPerOp(ops: number, fn: (i: number) => unknown): Promise
 
 // deno-lint-ignore no-explicit-any
 async function measureAllocation(c: Contender<any>, input: unknown): Promise<AllocationPerOp> {
-  // Keep at most ~16 MiB of results alive: enough ops to amortize shared chunks.
+  // Keep at most ~8 MiB of results alive: enough ops to amortize shared chunks
+  // (64 KiB or less), few enough that the GCs around it stay short.
   const probe = c.fn(input) as { byteLength?: number; length?: number } | null;
   const size = Math.max(64, probe?.byteLength ?? probe?.length ?? 64);
-  const ops = Math.max(50, Math.min(4000, Math.floor((16 << 20) / size)));
+  const ops = Math.max(50, Math.min(2000, Math.floor((8 << 20) / size)));
   c.enter?.();
   try {
     return await allocationPerOp(ops, () => c.fn(input));
