@@ -120,7 +120,9 @@ export function checkTargets(specs: readonly TargetSpec[], entries: BenchEntry[]
         const measured = figure(spec, here);
         if (!measured) {
           // Ours ran but no listed peer exists on this runtime (e.g. no native fromHex on Node 24).
-          return here.some((e) => spec.ours.includes(e.contender)) ? "no peer here" : "not measured";
+          return here.some((e) => spec.ours.includes(e.contender))
+            ? "no peer here"
+            : "not measured";
         }
         applies = true;
         const other = feedback === "varied" ? "monomorphic" : "varied";
