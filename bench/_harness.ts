@@ -15,6 +15,7 @@ import { do_not_optimize, measure } from "mitata";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import process from "node:process";
+import v8 from "node:v8";
 import {
   type BenchEntry,
   type BenchResultFile,
@@ -64,6 +65,9 @@ export const rounds: number = Math.round(envNumber("BENCH_ROUNDS", 3));
  * the time budget.
  */
 const MITATA_OPTIONS = {
+  // One full GC per group (in timeGroups) instead of one per measure: a full GC of
+  // a heap holding the warm-up sets costs more than a short round.
+  gc: false,
   min_cpu_time: roundMs * 1e6,
   batch_threshold: 5_000,
   batch_samples: 512,
@@ -170,6 +174,7 @@ export async function timeGroups(
     const p50s = group.contenders.map(() => [] as number[]);
     const avgs = group.contenders.map(() => [] as number[]);
     const p99s = group.contenders.map(() => 0);
+    collectGarbage();
     for (let round = 0; round < rounds; round++) {
       for (const [i, c] of group.contenders.entries()) {
         const input = group.input;
@@ -208,12 +213,14 @@ export async function timeGroups(
         opsPerSec: 1e9 / nsPerOp,
         avgNs: avgs[i].reduce((a, b) => a + b, 0) / avgs[i].length,
         p99Ns: p99s[i],
-        backingStoreBytesPerOp: allocation && runtimeInfo.name !== "bun" ? allocation : null,
-        heapBytesPerOp: allocation !== null && runtimeInfo.name === "bun" ? allocation : null,
+        backingStoreBytesPerOp: allocation?.backingStore ?? null,
+        heapBytesPerOp: allocation?.heap ?? null,
       });
       line.push(
         `${c.name} ${formatNs(nsPerOp)}${
-          allocation === null ? "" : ` ${Math.round(allocation)} B/op`
+          allocation === null
+            ? ""
+            : ` ${Math.round(allocation.backingStore ?? allocation.heap)} B/op`
         }`,
       );
     }
@@ -256,6 +263,13 @@ export function writeResults(
 }
 
 // ---------------------------------------------------------------- memory
+
+/** A full GC where the runtime exposes one, else nothing (timing still works without). */
+function collectGarbage(): void {
+  const g = globalThis as { gc?: () => void };
+  if (runtimeInfo.name === "bun") Bun.gc(true);
+  else g.gc?.();
+}
 
 /** Collects garbage fully, as far as the runtime lets us. */
 export function fullGc(): void {
@@ -304,15 +318,51 @@ export async function bytesPerOp(ops: number, fn: (i: number) => unknown): Promi
   return Math.max(0, (after - before) / ops);
 }
 
+/** Bytes per op by counter: backing store (null on Bun) and heap (V8 used heap, or JSC heapSize). */
+export interface AllocationPerOp {
+  /** ArrayBuffer backing stores per op (Node, Deno); null on Bun, whose heap holds them. */
+  readonly backingStore: number | null;
+  /** Heap bytes per op: V8 used_heap_size growth (Node, Deno), bun:jsc heapSize growth (Bun). */
+  readonly heap: number;
+}
+
+async function heapBytes(): Promise<number> {
+  if (runtimeInfo.name === "bun") {
+    const { heapStats } = await import("bun:jsc" as string);
+    return heapStats().heapSize;
+  }
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+/** Both counters of {@linkcode AllocationPerOp} in one run of `ops` ops, results kept alive. */
+async function allocationPerOp(ops: number, fn: (i: number) => unknown): Promise<AllocationPerOp> {
+  const keep = new Array<unknown>(ops);
+  for (let i = 0; i < Math.min(ops, 100); i++) fn(i);
+  const backingBefore = runtimeInfo.name === "bun" ? 0 : await backingStoreBytes();
+  const heapBefore = await heapBytes();
+  for (let i = 0; i < ops; i++) keep[i] = fn(i);
+  const backingAfter = runtimeInfo.name === "bun" ? 0 : await backingStoreBytes();
+  const heapAfter = await heapBytes();
+  keep.length = 0;
+  return {
+    backingStore: runtimeInfo.name === "bun"
+      ? null
+      : Math.max(0, (backingAfter - backingBefore) / ops),
+    // The keep array itself holds one pointer per op: not the op's allocation.
+    heap: Math.max(0, (heapAfter - heapBefore) / ops - 8),
+  };
+}
+
 // deno-lint-ignore no-explicit-any
-async function measureAllocation(c: Contender<any>, input: unknown): Promise<number> {
-  // Keep at most ~16 MiB of results alive: enough ops to amortize shared chunks.
+async function measureAllocation(c: Contender<any>, input: unknown): Promise<AllocationPerOp> {
+  // Keep at most ~8 MiB of results alive: enough ops to amortize shared chunks
+  // (64 KiB or less), few enough that the GCs around it stay short.
   const probe = c.fn(input) as { byteLength?: number; length?: number } | null;
   const size = Math.max(64, probe?.byteLength ?? probe?.length ?? 64);
-  const ops = Math.max(50, Math.min(4000, Math.floor((16 << 20) / size)));
+  const ops = Math.max(50, Math.min(2000, Math.floor((8 << 20) / size)));
   c.enter?.();
   try {
-    return await bytesPerOp(ops, () => c.fn(input));
+    return await allocationPerOp(ops, () => c.fn(input));
   } finally {
     c.exit?.();
   }

@@ -111,7 +111,7 @@ export interface BenchEntry {
   readonly p99Ns: number;
   /** Node: process.memoryUsage().arrayBuffers; Deno: Deno.memoryUsage().external; per op, results kept alive. Null when not measured. */
   readonly backingStoreBytesPerOp: number | null;
-  /** Bun: bun:jsc heapStats().heapSize growth per op after Bun.gc(true), results kept alive. Null when not measured. */
+  /** Heap bytes per op, results kept alive, after a full GC: V8 used_heap_size (Node, Deno), bun:jsc heapStats().heapSize after Bun.gc(true) (Bun, where it includes ArrayBuffer contents). Null when not measured. */
   readonly heapBytesPerOp: number | null;
 }
 
@@ -170,16 +170,16 @@ export interface TargetSpec {
   readonly source: string;
   /** The subject of the groups it applies to. */
   readonly subject: string;
-  /** The sizes it applies to; empty = every size measured. */
-  readonly sizes: readonly string[];
+  /** The sizes it applies to; absent or empty = every size measured. */
+  readonly sizes?: readonly string[];
   /** Our contenders; the fastest counts. */
   readonly ours: readonly string[];
   /** The peers; the fastest counts. Unused for `gbps`. */
   readonly peers: readonly string[];
   /** How the figure is computed. */
   readonly kind: "speedup" | "gbps" | "allocation";
-  /** The feedback the figure is taken from. */
-  readonly feedback: Feedback;
+  /** The feedback the figure is taken from; `varied` when absent. */
+  readonly feedback?: Feedback;
   /** The least acceptable value (speedup, gbps) per runtime; a missing runtime has no target. */
   readonly min?: Partial<Record<RuntimeId, number>>;
   /** The largest acceptable ratio (allocation) per runtime. */
@@ -308,7 +308,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.msgpackSerialize],
     peers: [C.msgpackrPack],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(1.2),
   },
   {
@@ -320,7 +319,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.msgpackSerialize],
     peers: [C.msgpackrPack],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(1.0),
   },
   {
@@ -328,11 +326,9 @@ export const TARGETS: readonly TargetSpec[] = [
     what: "MessagePack pooled paths vs msgpackr.pack",
     source: "issue 8",
     subject: "msgpack encode",
-    sizes: [],
     ours: [C.msgpackSerializePooled, C.msgpackSerializeTo],
     peers: [C.msgpackrPack],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(1.3),
   },
   {
@@ -340,11 +336,9 @@ export const TARGETS: readonly TargetSpec[] = [
     what: "MessagePack pooled paths vs @msgpack/msgpack encode",
     source: "issue 8",
     subject: "msgpack encode",
-    sizes: [],
     ours: [C.msgpackSerializePooled, C.msgpackSerializeTo],
     peers: [C.msgpackEncode],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(2),
   },
   {
@@ -352,11 +346,9 @@ export const TARGETS: readonly TargetSpec[] = [
     what: "MsgPackSerializer.deserialize vs msgpackr.unpack",
     source: "issue 8",
     subject: "msgpack decode",
-    sizes: [],
     ours: [C.msgpackDeserialize],
     peers: [C.msgpackrUnpack],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(1.3),
   },
   {
@@ -364,11 +356,9 @@ export const TARGETS: readonly TargetSpec[] = [
     what: "MsgPackSerializer.deserialize vs @msgpack/msgpack decode",
     source: "issue 8",
     subject: "msgpack decode",
-    sizes: [],
     ours: [C.msgpackDeserialize],
     peers: [C.msgpackDecode],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(2),
   },
   // ---- JSON (issue 8)
@@ -381,7 +371,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.jsonSerialize],
     peers: [C.jsonNaive],
     kind: "speedup",
-    feedback: "varied",
     min: { ...V8_RUNTIMES(1.5), bun: 1.0 },
   },
   {
@@ -393,19 +382,71 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.jsonSerialize],
     peers: [C.jsonNaive],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(1.0),
+  },
+  {
+    area: "serializers",
+    what: "pooled JSON paths vs TextEncoder.encode(JSON.stringify(x))",
+    source: "issue 4",
+    subject: "json encode",
+    sizes: ["small"],
+    ours: [C.jsonSerializePooled, C.jsonSerializeTo],
+    peers: [C.jsonNaive],
+    kind: "speedup",
+    min: { node24: 2, node26: 2, deno: 2, bun: 1 },
+  },
+  {
+    area: "serializers",
+    what: "pooled JSON paths vs TextEncoder.encode(JSON.stringify(x))",
+    source: "issue 4",
+    subject: "json encode",
+    sizes: ["medium", "large"],
+    ours: [C.jsonSerializePooled, C.jsonSerializeTo],
+    peers: [C.jsonNaive],
+    kind: "speedup",
+    min: everyRuntime(1.2),
+  },
+  {
+    area: "serializers",
+    what: "backing-store bytes per pooled JSON op vs TextEncoder.encode(JSON.stringify(x))",
+    source: "issue 4",
+    subject: "json encode",
+    sizes: ["small"],
+    ours: [C.jsonSerializePooled, C.jsonSerializeTo],
+    peers: [C.jsonNaive],
+    kind: "allocation",
+    max: { ...V8_RUNTIMES(0) },
+  },
+  {
+    area: "serializers",
+    what: "backing-store bytes per pooled JSON op vs TextEncoder.encode(JSON.stringify(x))",
+    source: "issue 4",
+    subject: "json encode",
+    sizes: ["medium"],
+    ours: [C.jsonSerializePooled, C.jsonSerializeTo],
+    peers: [C.jsonNaive],
+    kind: "allocation",
+    max: { ...V8_RUNTIMES(0.05) },
+  },
+  {
+    area: "serializers",
+    what: "backing-store bytes per pooled JSON op vs TextEncoder.encode(JSON.stringify(x))",
+    source: "issue 4",
+    subject: "json encode",
+    sizes: ["large"],
+    ours: [C.jsonSerializePooled, C.jsonSerializeTo],
+    peers: [C.jsonNaive],
+    kind: "allocation",
+    max: { ...V8_RUNTIMES(0.1) },
   },
   {
     area: "serializers",
     what: "pooled JSON path vs its ceiling, JSON.stringify + encodeInto into a preallocated buffer",
     source: "issue 8",
     subject: "json encode",
-    sizes: [],
     ours: [C.jsonSerializePooled, C.jsonSerializeTo],
     peers: [C.jsonCeiling],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(0.9),
   },
   {
@@ -413,11 +454,9 @@ export const TARGETS: readonly TargetSpec[] = [
     what: "backing-store bytes per MsgPackSerializer.serialize() vs an own-buffer result (today)",
     source: "issue 8",
     subject: "msgpack encode",
-    sizes: [],
     ours: [C.msgpackSerialize],
     peers: [C.msgpackSerializeOwnBuffer],
     kind: "allocation",
-    feedback: "varied",
     max: { ...V8_RUNTIMES(0.2) },
   },
   {
@@ -425,11 +464,9 @@ export const TARGETS: readonly TargetSpec[] = [
     what: "backing-store bytes per JsonSerializer.serialize() vs an own-buffer result (today)",
     source: "issue 8",
     subject: "json encode",
-    sizes: [],
     ours: [C.jsonSerialize],
     peers: [C.jsonSerializeOwnBuffer],
     kind: "allocation",
-    feedback: "varied",
     max: { ...V8_RUNTIMES(0.2) },
   },
   // ---- UTF-8 (issue 8, issue 3)
@@ -442,7 +479,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.utf8Encode],
     peers: [C.textEncoderEncode],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(1.0),
   },
   {
@@ -450,11 +486,9 @@ export const TARGETS: readonly TargetSpec[] = [
     what: "encodeUtf8Into vs the better of TextEncoder.encodeInto and a JS loop",
     source: "issue 3",
     subject: "utf8 encodeInto",
-    sizes: [],
     ours: [C.utf8EncodeInto],
     peers: [C.textEncoderEncodeInto, C.jsLoopEncode],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(0.9),
   },
   {
@@ -462,11 +496,9 @@ export const TARGETS: readonly TargetSpec[] = [
     what: "decodeUtf8 vs the better of TextDecoder.decode and a JS loop",
     source: "issue 3",
     subject: "utf8 decode",
-    sizes: [],
     ours: [C.utf8Decode],
     peers: [C.textDecoderDecode, C.jsLoopDecode],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(0.9),
   },
   // ---- base64 / hex (issue 8, issue 3)
@@ -479,7 +511,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.base64Decode],
     peers: [C.nativeFromBase64, C.base64DecodeJs, C.atobCopy],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(0.95),
   },
   {
@@ -492,7 +523,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.base64DecodeInto],
     peers: [C.nativeSetFromBase64, C.base64DecodeIntoJs],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(0.95),
   },
   {
@@ -504,7 +534,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.base64Encode],
     peers: [C.nativeToBase64, C.bufferToBase64],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(0.95),
   },
   {
@@ -516,7 +545,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.hexDecode],
     peers: [C.nativeFromHex],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(0.95),
   },
   {
@@ -528,7 +556,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.hexEncode],
     peers: [C.nativeToHex, C.bufferToHex],
     kind: "speedup",
-    feedback: "varied",
     min: everyRuntime(0.95),
   },
   {
@@ -540,7 +567,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.base64EncodeIntoJs],
     peers: [],
     kind: "gbps",
-    feedback: "varied",
     min: { node24: 2, node26: 2 },
   },
   {
@@ -552,7 +578,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.base64DecodeIntoJs],
     peers: [],
     kind: "gbps",
-    feedback: "varied",
     min: { node24: 1, node26: 1 },
   },
   {
@@ -564,7 +589,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.base64EncodeJs],
     peers: [C.base64js],
     kind: "speedup",
-    feedback: "varied",
     min: { node24: 3, node26: 3 },
   },
   {
@@ -576,7 +600,6 @@ export const TARGETS: readonly TargetSpec[] = [
     ours: [C.base64DecodeJs],
     peers: [C.base64js],
     kind: "speedup",
-    feedback: "varied",
     min: { node24: 3, node26: 3 },
   },
 ];

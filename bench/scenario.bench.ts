@@ -24,7 +24,7 @@
  *
  * Run: `node --expose-gc bench/scenario.bench.ts`,
  * `deno run -A --v8-flags=--expose-gc bench/scenario.bench.ts`,
- * `bun bench/scenario.bench.ts`. `SCENARIO_SECONDS` (default 2) sets the
+ * `bun bench/scenario.bench.ts`. `SCENARIO_SECONDS` (default 1.5) sets the
  * measured time per size and path.
  *
  * @module
@@ -51,7 +51,7 @@ type Path = ScenarioRoute;
 
 const SIZES: readonly Size[] = SCENARIO_SIZES;
 const ROUTES: readonly Path[] = ["naive", "pooled", "msgpack", "ceiling"];
-const SECONDS = Number(process.env.SCENARIO_SECONDS ?? "2") || 2;
+const SECONDS = Number(process.env.SCENARIO_SECONDS ?? "1.5") || 1.5;
 const WARMUP_MS = Math.min(500, SECONDS * 250);
 const MAX_SAMPLES = 2_000_000;
 const RSS_EVERY = 1024; // sampling RSS costs microseconds: only every 1024 ops, outside the timed span

@@ -99,6 +99,7 @@ const jsonEncode: Contender<unknown>[] = [
     side: "ours",
     op: "encodeInto",
     owned: false,
+    allocation: true,
     fn: (x) => {
       const owned = json.serializePooled(x);
       const length = owned.length;
@@ -112,6 +113,7 @@ const jsonEncode: Contender<unknown>[] = [
     side: "ours",
     op: "encodeInto",
     owned: false,
+    allocation: true,
     fn: (x) => {
       const length = json.serializeTo(x, writer);
       writer.reset();
@@ -182,6 +184,7 @@ const msgpackEncode: Contender<unknown>[] = [
     side: "ours",
     op: "encodeInto",
     owned: false,
+    allocation: true,
     fn: (x) => {
       const owned = msgpack.serializePooled(x);
       const length = owned.length;
@@ -195,6 +198,7 @@ const msgpackEncode: Contender<unknown>[] = [
     side: "ours",
     op: "encodeInto",
     owned: false,
+    allocation: true,
     fn: (x) => {
       const length = msgpack.serializeTo(x, writer);
       writer.reset();

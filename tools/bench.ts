@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     const code = await runJob(job, verbose);
     const elapsed = formatSeconds(Date.now() - jobStarted);
     if (code === 0) {
-      console.log(`${label}: ok in ${elapsed}`);
+      console.log(`${label}: ok in ${elapsed} (${formatSeconds(Date.now() - started)} so far)`);
     } else {
       failures.push(job.label);
       console.log(
