@@ -18,4 +18,5 @@ export type { MessageSerializer, SerializerOptions } from "./types.ts";
 export { JsonSerializer, type JsonSerializerOptions, type JsonStrategy } from "./json.ts";
 export { MsgPackSerializer } from "./msgpack.ts";
 export { MsgPackExt } from "./msgpack_ext.ts";
+export { serializedResponse } from "./response.ts";
 export { DEFAULT_MAX_DEPTH, type MsgPackSerializerOptions } from "./msgpack_options.ts";
