@@ -1,0 +1,458 @@
+/**
+ * The "HTTP load" section of docs/PERFORMANCE-REPORT.md, from the results of
+ * bench/load.ts: bench/results/load.<runtime>.json (the routes, and the soak
+ * on the runtime that ran it) and load_paths.<runtime>.json (the `--explore`
+ * comparison of body paths that chose each route's path). Writes the soak
+ * chart to docs/img/load_soak.svg.
+ *
+ * Standalone: `node tools/report/load.ts` prints the section; the report
+ * generator calls {@linkcode renderLoadSection}.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { LoadReport, LoadResult, SoakResult, SoakSample } from "../../bench/load.ts";
+
+/** The runtimes the load bench can measure, in column order. */
+export const LOAD_RUNTIMES: readonly string[] = ["bun", "deno", "node", "node26"];
+
+const LABEL: Record<string, string> = {
+  bun: "Bun",
+  deno: "Deno",
+  node: "Node 24",
+  node26: "Node 26",
+};
+
+/** The targets of issue 12. */
+export const LOAD_TARGETS = {
+  /** Pooled route req/s over the naive route's. */
+  minRequestsRatio: 1.0,
+  /** Pooled route peak RSS over the naive route's. */
+  maxRssRatio: 1.05,
+  /** Fall of the pool's retained bytes after 20 s idle. */
+  minRetainedFall: 0.75,
+  /** Hit rate of a renewed burst within its first second. */
+  minBurstHitRate: 0.95,
+} as const;
+
+/** One target row: a label, the target, one cell per {@linkcode LOAD_RUNTIMES} entry. */
+export interface LoadTargetCheck {
+  /** What is checked, e.g. "/messages/small?format=json vs /naive/small". */
+  label: string;
+  /** The target, in words. */
+  target: string;
+  /** One cell per runtime, "not measured" where there is no result. */
+  cells: string[];
+  /** Targets met (a cell can hold two). */
+  met: number;
+  /** Targets missed. */
+  missed: number;
+}
+
+/** What {@linkcode renderLoadSection} produces. */
+export interface LoadSection {
+  /** Markdown lines (no heading: the caller adds "## HTTP load"). */
+  lines: string[];
+  /** The target rows, for the report's summary. */
+  checks: LoadTargetCheck[];
+  /** Chart files written, relative to the docs directory (e.g. "img/load_soak.svg"). */
+  charts: string[];
+}
+
+function readReports(resultsDir: string, prefix: string): Map<string, LoadReport> {
+  const reports = new Map<string, LoadReport>();
+  for (const runtime of LOAD_RUNTIMES) {
+    const file = join(resultsDir, `${prefix}.${runtime}.json`);
+    if (!existsSync(file)) continue;
+    try {
+      const report = JSON.parse(readFileSync(file, "utf8")) as LoadReport;
+      if (Array.isArray(report.routes)) reports.set(runtime, report);
+    } catch {
+      // unreadable: the report generator lists unreadable files itself
+    }
+  }
+  return reports;
+}
+
+function fmtX(ratio: number): string {
+  // Never round a loss up to "1.00×".
+  if (ratio < 1 && ratio >= 0.995) return `${ratio.toFixed(3)}×`;
+  return `${ratio.toFixed(2)}×`;
+}
+
+function fmtPct(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)}%`;
+}
+
+function fmtBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return "n/a";
+  if (bytes >= 1048576) return `${(bytes / 1048576).toFixed(1)} MiB`;
+  if (bytes >= 10240) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${Math.round(bytes)} B`;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ];
+}
+
+function sizeOf(route: string): string {
+  return /\/(small|medium|large)\b/.exec(route)?.[1] ?? "";
+}
+
+function naiveOf(routes: LoadResult[], route: string): LoadResult | undefined {
+  return routes.find((r) => r.route === `/naive/${sizeOf(route)}`);
+}
+
+const PATH_WHY: Record<string, string> = {
+  native: "`Response.json`: the runtime stringifies and encodes natively",
+  pooled: "`serializedResponse`: pooled writer, the constructor copies, the buffer goes back",
+  owned: "`new Response(serializer.serialize(value))`: owned bytes, no pool",
+};
+
+/**
+ * Renders the section from the result files and writes its chart.
+ *
+ * @param resultsDir bench/results.
+ * @param imgDir docs/img (created when missing).
+ * @returns The Markdown lines, the target rows and the charts written.
+ */
+export function renderLoadSection(resultsDir: string, imgDir: string): LoadSection {
+  const reports = readReports(resultsDir, "load");
+  const explored = readReports(resultsDir, "load_paths");
+  const lines: string[] = [];
+  const checks: LoadTargetCheck[] = [];
+  const charts: string[] = [];
+  if (reports.size === 0) {
+    lines.push("Not measured: no bench/results/load.*.json (run `node bench/load.ts`).", "");
+    return { lines, checks, charts };
+  }
+  const measured = LOAD_RUNTIMES.filter((r) => reports.has(r));
+  const anyQuick = [...reports.values()].some((r) => r.quick);
+  lines.push(
+    "autocannon against the example service (bench/load.ts), on 127.0.0.1: a fresh server per route " +
+      "and round, a warm-up, then the measured run; routes and runtimes interleaved over rounds, each " +
+      "figure the median. Peak RSS is the server's VmHWM; *pool retained* is `/stats` " +
+      "`retainedBytes` after the run, next to it. Each `/messages/*` route takes the body path that " +
+      "measured fastest for it on that runtime (`ROUTE_PATHS` in examples/app.ts, chosen with " +
+      "`node bench/load.ts --explore`, below). Targets (issue 12): every `/messages/*` route ≥ " +
+      `${LOAD_TARGETS.minRequestsRatio.toFixed(1)}× the requests/s of \`/naive/*\` ` +
+      `(\`Response.json\`) at ≤ ${fmtPct(LOAD_TARGETS.maxRssRatio)} of its peak RSS.`,
+    "",
+  );
+  if (anyQuick) {
+    lines.push("**A `--quick` smoke run** (short runs, one round): indicative only.", "");
+  }
+
+  // Targets: one row per message route, one column per runtime.
+  const messageRoutes = [
+    ...new Set(
+      [...reports.values()].flatMap((r) =>
+        r.routes.filter((x) => x.route.startsWith("/messages/")).map((x) => x.route)
+      ),
+    ),
+  ];
+  for (const route of messageRoutes) {
+    let met = 0;
+    let missed = 0;
+    const cells = LOAD_RUNTIMES.map((runtime) => {
+      const report = reports.get(runtime);
+      const result = report?.routes.find((r) => r.route === route);
+      const naive = result && report ? naiveOf(report.routes, route) : undefined;
+      if (!result || !naive) return "not measured";
+      const speed = result.requestsPerSec / naive.requestsPerSec;
+      const rss = result.rssBytes / naive.rssBytes;
+      const fast = speed >= LOAD_TARGETS.minRequestsRatio;
+      const lean = rss <= LOAD_TARGETS.maxRssRatio;
+      met += Number(fast) + Number(lean);
+      missed += Number(!fast) + Number(!lean);
+      return `${fast ? "✅" : "❌"} ${fmtX(speed)}, ${lean ? "✅" : "❌"} RSS ${
+        fmtPct(rss)
+      } (${result.bodyPath})`;
+    });
+    checks.push({
+      label: `${route} vs /naive/${sizeOf(route)}`,
+      target: `req/s ≥ ${LOAD_TARGETS.minRequestsRatio.toFixed(1)}×, RSS ≤ ${
+        fmtPct(LOAD_TARGETS.maxRssRatio)
+      }`,
+      cells,
+      met,
+      missed,
+    });
+  }
+
+  // The soak.
+  const soakRuntime = LOAD_RUNTIMES.find((r) => reports.get(r)?.soak !== undefined);
+  const soak = soakRuntime === undefined ? undefined : reports.get(soakRuntime)!.soak!;
+  if (soak !== undefined && soakRuntime !== undefined) {
+    const column = LOAD_RUNTIMES.indexOf(soakRuntime);
+    const fallMet = soak.retainedFall >= LOAD_TARGETS.minRetainedFall;
+    const burstMet = soak.burstFirstSecondHitRate > LOAD_TARGETS.minBurstHitRate;
+    const cell = (text: string) =>
+      LOAD_RUNTIMES.map((_, i) => (i === column ? text : "not measured"));
+    checks.push({
+      label: `soak: retained bytes after ${soak.idleSeconds} s idle`,
+      target: `fall ≥ ${fmtPct(LOAD_TARGETS.minRetainedFall)}`,
+      cells: cell(
+        `${fallMet ? "✅" : "❌"} ${fmtPct(soak.retainedFall)} (${
+          fmtBytes(soak.retainedAtLoadEnd)
+        } → ${fmtBytes(soak.retainedAfterIdle)})`,
+      ),
+      met: Number(fallMet),
+      missed: Number(!fallMet),
+    }, {
+      label: "soak: hit rate of the renewed burst's first second",
+      target: `> ${fmtPct(LOAD_TARGETS.minBurstHitRate)}`,
+      cells: cell(
+        `${burstMet ? "✅" : "❌"} ${(soak.burstFirstSecondHitRate * 100).toFixed(2)}%` +
+          (soak.burstRecoveryMs >= 0 ? `, > 95% after ${soak.burstRecoveryMs} ms` : ""),
+      ),
+      met: Number(burstMet),
+      missed: Number(!burstMet),
+    });
+  }
+
+  lines.push(
+    "#### Targets",
+    "",
+    ...table(
+      ["route", "target", ...measured.map((r) => `${LABEL[r]} ${reports.get(r)!.runtime}`)],
+      checks.map((c) => [
+        c.label,
+        c.target,
+        ...measured.map((r) => c.cells[LOAD_RUNTIMES.indexOf(r)]),
+      ]),
+    ),
+    "",
+  );
+
+  // Per runtime.
+  for (const runtime of measured) {
+    const report = reports.get(runtime)!;
+    lines.push(
+      `#### ${LABEL[runtime]} (${report.runtime})`,
+      "",
+      `${report.connections} connections, ${report.rounds} round(s) of ${report.durationSeconds} s per ` +
+        `route, ${report.date}.`,
+      "",
+      ...table(
+        [
+          "route",
+          "path",
+          "requests/s",
+          "vs naive",
+          "p99",
+          "peak RSS",
+          "RSS vs naive",
+          "pool retained",
+          "errors",
+        ],
+        report.routes.map((r) => {
+          const naive = naiveOf(report.routes, r.route);
+          const isNaive = r.route.startsWith("/naive/");
+          return [
+            isNaive ? r.route : `**${r.route}**`,
+            r.bodyPath ?? "—",
+            Math.round(r.requestsPerSec).toLocaleString("en-US"),
+            isNaive || !naive ? "—" : fmtX(r.requestsPerSec / naive.requestsPerSec),
+            `${r.p99Ms} ms`,
+            fmtBytes(r.rssBytes),
+            isNaive || !naive ? "—" : fmtPct(r.rssBytes / naive.rssBytes),
+            fmtBytes(r.retainedBytes),
+            String(r.errors),
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+
+  // How the paths were chosen.
+  if (explored.size > 0) {
+    lines.push(
+      "#### How each route's path was chosen (`--explore`)",
+      "",
+      "Every body path of every route against a fresh server, interleaved, medians; requests/s relative " +
+        "to the native JSON path (`Response.json`, the same as `/naive/*`) of the same size. Paths: " +
+        Object.entries(PATH_WHY).map(([path, why]) => `**${path}** = ${why}`).join("; ") + ".",
+      "",
+    );
+    const exploredRuntimes = LOAD_RUNTIMES.filter((r) => explored.has(r));
+    const routes = [
+      ...new Set(
+        [...explored.values()].flatMap((r) =>
+          r.routes.map((x) => x.route.replace(/&via=\w+$/, ""))
+        ),
+      ),
+    ];
+    const rows: string[][] = [];
+    for (const route of routes) {
+      rows.push([
+        route,
+        ...exploredRuntimes.map((runtime) => {
+          const report = explored.get(runtime)!;
+          const native = report.routes.find((r) =>
+            r.route === `/messages/${sizeOf(route)}?format=json&via=native`
+          );
+          const mine = report.routes.filter((r) => r.route.startsWith(`${route}&via=`));
+          if (!native || mine.length === 0) return "not measured";
+          const best = mine.reduce((a, b) => (b.requestsPerSec > a.requestsPerSec ? b : a));
+          return mine.map((r) => {
+            const text = `${r.bodyPath} ${fmtX(r.requestsPerSec / native.requestsPerSec)}`;
+            return r === best ? `**${text}**` : text;
+          }).join(", ");
+        }),
+      ]);
+    }
+    lines.push(
+      ...table(
+        ["route", ...exploredRuntimes.map((r) => `${LABEL[r]} ${explored.get(r)!.runtime}`)],
+        rows,
+      ),
+      "",
+    );
+  }
+
+  if (soak !== undefined && soakRuntime !== undefined) {
+    mkdirSync(imgDir, { recursive: true });
+    writeFileSync(
+      join(imgDir, "load_soak.svg"),
+      soakChart(soak, reports.get(soakRuntime)!.runtime),
+    );
+    charts.push("img/load_soak.svg");
+    const caps = soak.samples.some((s) => s.tunedCaps !== undefined);
+    lines.push(
+      `#### Soak (${reports.get(soakRuntime)!.runtime})`,
+      "",
+      `![Soak: retained bytes per tier and hit rate](img/load_soak.svg)`,
+      "",
+      `${soak.loadSeconds} s of mixed load (${soak.routes.length} routes: every size in JSON and ` +
+        `MessagePack, all on the pooled path), ${soak.idleSeconds} s idle, then a ${soak.burstSeconds} s ` +
+        `burst; \`/stats\` sampled every 250 ms. Load: ${
+          soak.loadRequestsPerSec.toLocaleString("en-US")
+        } requests/s. Retained bytes: ${fmtBytes(soak.retainedAtLoadEnd)} at the end of the load, ${
+          fmtBytes(soak.retainedAfterIdle)
+        } after the idle phase (a ${fmtPct(soak.retainedFall)} fall). The burst's first second: ` +
+        `${(soak.burstFirstSecondHitRate * 100).toFixed(2)}% hits${
+          soak.burstRecoveryMs >= 0 ? `, above 95% from ${soak.burstRecoveryMs} ms on` : ""
+        }.${caps ? "" : " This pool reports no per-class tuned caps (fixed retention)."}`,
+      "",
+    );
+  }
+  return { lines, checks, charts };
+}
+
+/** The soak as a line chart: retained bytes per tier, hit rate per interval, phases shaded. */
+function soakChart(soak: SoakResult, runtime: string): string {
+  const width = 860;
+  const height = 320;
+  const left = 70;
+  const right = 60;
+  const top = 56;
+  const bottom = 48;
+  const samples = soak.samples;
+  const end = Math.max(1, ...samples.map((s) => s.t));
+  const maxBytes = Math.max(1024, ...samples.map((s) => s.retainedBytes));
+  const x = (t: number) => left + (width - left - right) * (t / end);
+  const yBytes = (v: number) => top + (height - top - bottom) * (1 - v / maxBytes);
+  const yRate = (v: number) => top + (height - top - bottom) * (1 - v);
+  const parts: string[] = [];
+  // Phase bands.
+  const phases: [SoakSample["phase"], string][] = [["load", "#fff4e5"], ["idle", "#f2f4f7"], [
+    "burst",
+    "#fff4e5",
+  ]];
+  for (const [phase, fill] of phases) {
+    const inPhase = samples.filter((s) => s.phase === phase);
+    if (inPhase.length === 0) continue;
+    const x0 = x(inPhase[0].t);
+    const x1 = x(inPhase[inPhase.length - 1].t);
+    parts.push(
+      `<rect x="${x0.toFixed(1)}" y="${top}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${
+        height - top - bottom
+      }" fill="${fill}"/>`,
+      `<text x="${((x0 + x1) / 2).toFixed(1)}" y="${
+        top + 14
+      }" text-anchor="middle" fill="#555">${phase}</text>`,
+    );
+  }
+  // Axes and grid.
+  for (const f of [0, 0.5, 1]) {
+    const y = yBytes(maxBytes * f).toFixed(1);
+    parts.push(
+      `<line x1="${left}" x2="${width - right}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
+      `<text x="${left - 6}" y="${y}" dy="4" text-anchor="end" fill="#555">${
+        fmtBytes(maxBytes * f)
+      }</text>`,
+      `<text x="${width - right + 6}" y="${yRate(f).toFixed(1)}" dy="4" fill="#555">${
+        (f * 100).toFixed(0)
+      }%</text>`,
+    );
+  }
+  for (let s = 0; s <= end / 1000; s += 10) {
+    parts.push(
+      `<text x="${x(s * 1000).toFixed(1)}" y="${
+        height - bottom + 16
+      }" text-anchor="middle" fill="#555">${s} s</text>`,
+    );
+  }
+  // Retained bytes: total and per tier.
+  const colors = ["#1a7f37", "#9a6700", "#8250df", "#bf3989"];
+  const polyline = (points: string, color: string, extra = "") =>
+    `<polyline fill="none" stroke="${color}" stroke-width="2"${extra} points="${points}"/>`;
+  parts.push(
+    polyline(
+      samples.map((s) => `${x(s.t).toFixed(1)},${yBytes(s.retainedBytes).toFixed(1)}`).join(" "),
+      "#222",
+      ' stroke-opacity="0.6"',
+    ),
+  );
+  soak.tiers.forEach((_, i) => {
+    parts.push(
+      polyline(
+        samples.map((s) => `${x(s.t).toFixed(1)},${yBytes(s.tierRetainedBytes[i] ?? 0).toFixed(1)}`)
+          .join(" "),
+        colors[i % colors.length],
+      ),
+    );
+  });
+  // Hit rate per sampling interval (only where there were rents).
+  const rate: string[] = [];
+  for (let i = 1; i < samples.length; i++) {
+    const hits = samples[i].hits - samples[i - 1].hits;
+    const misses = samples[i].misses - samples[i - 1].misses;
+    if (hits + misses === 0) continue;
+    rate.push(`${x(samples[i].t).toFixed(1)},${yRate(hits / (hits + misses)).toFixed(1)}`);
+  }
+  parts.push(polyline(rate.join(" "), "#0969da", ' stroke-dasharray="4 3" stroke-width="1.5"'));
+  const legend = [
+    ["#222", "retained, total"],
+    ...soak.tiers.map((name, i) => [colors[i % colors.length], `retained, ${name} tier`]),
+    ["#0969da", "hit rate per 250 ms (right axis)"],
+  ].map(([color, label], i) =>
+    `<rect x="${12 + i * 150}" y="${height - 18}" width="12" height="12" fill="${color}"/>` +
+    `<text x="${30 + i * 150}" y="${height - 8}">${label}</text>`
+  ).join("");
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="12" y="22" font-size="16" font-weight="bold">@catga/memory: HTTP soak on ${runtime}</text>`,
+    `<text x="12" y="40" fill="#555">the pool's retained bytes (left) and hit rate (right) under load, idle, and a renewed burst</text>`,
+    ...parts,
+    legend,
+    `</svg>`,
+    "",
+  ].join("\n");
+}
+
+if (import.meta.main) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const section = renderLoadSection(join(root, "bench", "results"), join(root, "docs", "img"));
+  process.stdout.write(section.lines.join("\n") + "\n");
+}
