@@ -64,7 +64,7 @@ describe("serializedResponse", () => {
     assert.equal(msgpack.headers.get("content-type"), "application/msgpack");
   });
 
-  test("keeps given headers and a given content type", async () => {
+  test("keeps given headers and a given content type", () => {
     const response = serializedResponse(new JsonSerializer(), 1, {
       headers: { "x-request-id": "7", "Content-Type": "application/problem+json" },
     });
