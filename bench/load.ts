@@ -52,6 +52,12 @@ export interface LoadResult {
   requestsPerSec: number;
   /** 99th percentile latency, in milliseconds (median of the rounds). */
   p99Ms: number;
+  /**
+   * The server process's CPU time (user + system, all threads) per request, in
+   * microseconds (median of the rounds): unlike requests/s, it barely moves
+   * when other processes compete for the cores.
+   */
+  cpuUsPerRequest: number;
   /** The server's peak resident set size (VmHWM), in bytes (median of the rounds). */
   rssBytes: number;
   /** The pool's retained bytes after the run (median of the rounds). */
@@ -238,7 +244,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 /** The parts of autocannon's result used here. */
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p99: number };
   errors: number;
   timeouts: number;
@@ -256,6 +262,20 @@ function fire(url: string, seconds: number, paths?: string[]): Promise<Autocanno
     duration: seconds,
     requests: paths?.map((path) => ({ method: "GET", path })),
   });
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux this runs on
+
+/** The process's user + system CPU time so far, in microseconds (0 off Linux). */
+function cpuMicros(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / CLOCK_TICKS_PER_SECOND);
+  } catch {
+    return 0;
+  }
 }
 
 function procStatus(pid: number | undefined, field: "VmRSS" | "VmHWM"): number {
@@ -292,6 +312,7 @@ interface RouteCase {
 interface RoundResult {
   requestsPerSec: number;
   p99Ms: number;
+  cpuUsPerRequest: number;
   rssBytes: number;
   retainedBytes: number;
   errors: number;
@@ -302,13 +323,16 @@ async function measure(runtime: LoadRuntime, route: string): Promise<RoundResult
   try {
     const url = server.base + route;
     await fire(url, WARMUP_SECONDS);
+    const cpuBefore = cpuMicros(server.child.pid);
     const result = await fire(url, SECONDS);
+    const cpu = cpuMicros(server.child.pid) - cpuBefore;
     const rssBytes = procStatus(server.child.pid, "VmHWM") ||
       procStatus(server.child.pid, "VmRSS");
     const { retainedBytes } = await stats(server);
     return {
       requestsPerSec: Math.round(result.requests.average),
       p99Ms: result.latency.p99,
+      cpuUsPerRequest: result.requests.total > 0 ? Math.round(cpu / result.requests.total) : 0,
       rssBytes,
       retainedBytes,
       errors: result.errors + result.timeouts + result.non2xx,
@@ -518,7 +542,10 @@ async function main(): Promise<void> {
         runs.set(key(runtime, routeCase.route), list);
         console.log(
           `  round ${round}/${ROUNDS} ${runtime.padEnd(6)} ${routeCase.route.padEnd(40)} ` +
-            `${String(result.requestsPerSec).padStart(7)} req/s, p99 ${result.p99Ms} ms, ` +
+            `${
+              String(result.requestsPerSec).padStart(7)
+            } req/s, ${result.cpuUsPerRequest} µs CPU/req, ` +
+            `p99 ${result.p99Ms} ms, ` +
             `peak RSS ${mib(result.rssBytes)} MiB, retained ${result.retainedBytes} B`,
         );
       }
@@ -533,6 +560,7 @@ async function main(): Promise<void> {
         bodyPath,
         requestsPerSec: median(results.map((r) => r.requestsPerSec)),
         p99Ms: median(results.map((r) => r.p99Ms)),
+        cpuUsPerRequest: median(results.map((r) => r.cpuUsPerRequest)),
         rssBytes: median(results.map((r) => r.rssBytes)),
         retainedBytes: median(results.map((r) => r.retainedBytes)),
         errors: results.reduce((sum, r) => sum + r.errors, 0),
@@ -557,7 +585,7 @@ async function main(): Promise<void> {
   for (const [runtime, report] of reports) {
     console.log(`\n${report.runtime}`);
     console.log(
-      "route                                      path     req/s  vs naive  p99 ms  RSS MiB  RSS %  retained  errors",
+      "route                                      path     req/s  vs naive  CPU µs/req  vs naive  p99 ms  RSS MiB  RSS %  retained  errors",
     );
     for (const r of report.routes) {
       const size = /\/(small|medium|large)\b/.exec(r.route)?.[1];
@@ -566,6 +594,8 @@ async function main(): Promise<void> {
       console.log(
         `${r.route.padEnd(42)} ${r.bodyPath.padEnd(7)} ${String(r.requestsPerSec).padStart(7)} ${
           (naive ? (r.requestsPerSec / naive.requestsPerSec).toFixed(2) + "×" : "—").padStart(8)
+        } ${String(r.cpuUsPerRequest).padStart(11)} ${
+          (naive ? (naive.cpuUsPerRequest / r.cpuUsPerRequest).toFixed(2) + "×" : "—").padStart(9)
         } ${String(r.p99Ms).padStart(7)} ${mib(r.rssBytes).padStart(8)} ${
           (naive ? ((r.rssBytes / naive.rssBytes) * 100).toFixed(0) + "%" : "—").padStart(6)
         } ${String(r.retainedBytes).padStart(9)} ${String(r.errors).padStart(7)}`,
