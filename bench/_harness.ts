@@ -1,120 +1,264 @@
 /**
- * Shared bench plumbing: runtime detection, mitata runs recorded as JSON in
- * bench/results/, and backing-store allocation per op measured the way each
- * runtime allows (see DEVELOPERS.md).
+ * Shared bench plumbing: runtime detection, the varied warm-up, interleaved
+ * mitata timing of tagged contenders, allocation per op, and the result files
+ * in bench/results/ (format: bench/_schema.ts).
+ *
+ * Settings come from the environment so tools/bench.ts can pass them to every
+ * runtime alike: `--feedback=monomorphic` (argument) or `BENCH_FEEDBACK`
+ * (`varied`, the default, or `monomorphic`),
+ * `BENCH_ROUND_MS` (mitata's minimum CPU time per contender and round,
+ * default 50) and `BENCH_ROUNDS` (interleaved rounds, default 3).
  *
  * @module
  */
-import { run } from "mitata";
+import { do_not_optimize, measure } from "mitata";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import process from "node:process";
+import v8 from "node:v8";
+import {
+  type BenchEntry,
+  type BenchResultFile,
+  type Feedback,
+  FEEDBACK_BENCHES,
+  nodeRuntimeId,
+  type Op,
+  resultFileName,
+  type RuntimeInfo,
+  type Side,
+} from "./_schema.ts";
 
-/** Which runtime is running the bench. */
-export type RuntimeName = "node" | "deno" | "bun";
-
-/** The runtime running the bench, with its version and the CPU. */
-export interface RuntimeInfo {
-  /** "node", "deno" or "bun". */
-  readonly name: RuntimeName;
-  /** The runtime's own version. */
-  readonly version: string;
-  /** The CPU model. */
-  readonly cpu: string;
-}
-
-declare const Deno: { version: { deno: string; v8: string }; memoryUsage(): { external: number } };
+declare const Deno: { version: { deno: string }; memoryUsage(): { external: number } };
 declare const Bun: { version: string; gc(force: boolean): void };
 
 /** Describes the current runtime. */
 export const runtimeInfo: RuntimeInfo = (() => {
   const g = globalThis as Record<string, unknown>;
   const cpu = cpus()[0]?.model ?? "unknown";
-  if (g.Bun) return { name: "bun", version: Bun.version, cpu };
-  if (g.Deno) return { name: "deno", version: Deno.version.deno, cpu };
-  return { name: "node", version: process.versions.node, cpu };
+  if (g.Bun) return { id: "bun", name: "bun", version: Bun.version, cpu };
+  if (g.Deno) return { id: "deno", name: "deno", version: Deno.version.deno, cpu };
+  const version = process.versions.node;
+  return { id: nodeRuntimeId(Number.parseInt(version, 10)), name: "node", version, cpu };
 })();
 
-/** One benchmark's timing, in nanoseconds per op. */
-export interface BenchRecord {
-  /** The mitata group, or "" outside a group. */
-  readonly group: string;
-  /** The benchmark name. */
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** The feedback this process measures under (one per process: feedback cannot be undone). */
+export const feedback: Feedback =
+  (process.argv.includes("--feedback=monomorphic") || process.env.BENCH_FEEDBACK === "monomorphic")
+    ? "monomorphic"
+    : "varied";
+
+/** mitata's minimum CPU time per contender and round, ms. */
+export const roundMs: number = envNumber("BENCH_ROUND_MS", 50);
+
+/** Interleaved rounds per group. */
+export const rounds: number = Math.round(envNumber("BENCH_ROUNDS", 3));
+
+/**
+ * mitata's sampling: batch (time many calls per sample) only below 5 µs per
+ * call, 512 calls per batch. Its defaults (4096 calls below 65 µs, 12 samples
+ * at least) spend seconds on a 50 µs call, which would put a full run over
+ * the time budget.
+ */
+const MITATA_OPTIONS = {
+  min_cpu_time: roundMs * 1e6,
+  batch_threshold: 5_000,
+  batch_samples: 512,
+  min_samples: 12,
+};
+
+// ---------------------------------------------------------------- contenders
+
+/** One thing to time, tagged for the report. `fn` takes the group's input. */
+export interface Contender<T> {
+  /** Stable id the targets use (see `C` in bench/_schema.ts). */
+  readonly contender: string;
+  /** Display name. */
   readonly name: string;
-  /** Mean time per op. */
-  readonly avgNs: number;
-  /** Median time per op. */
-  readonly p50Ns: number;
-  /** 99th percentile time per op. */
-  readonly p99Ns: number;
-  /** Fastest sample. */
-  readonly minNs: number;
-  /** Slowest sample. */
-  readonly maxNs: number;
+  /** Ours or a peer. */
+  readonly side: Side;
+  /** What the call does. */
+  readonly op: Op;
+  /** Whether the result is caller-owned. */
+  readonly owned: boolean;
+  /** For decoders: whether malformed input is rejected. */
+  readonly strict?: boolean;
+  /** The call; must accept every input of its subject's warm-up set. */
+  readonly fn: (input: T) => unknown;
+  /** Called before the contender runs (warm-up, timing, allocation), e.g. to force an implementation. */
+  readonly enter?: () => void;
+  /** Called after it ran. */
+  readonly exit?: () => void;
+  /** Measure allocation per op (varied runs only). */
+  readonly allocation?: boolean;
 }
 
-/** What a bench file writes to bench/results/<name>.<runtime>.json. */
-export interface BenchResultFile {
-  /** The runtime that ran it. */
-  readonly runtime: RuntimeInfo;
-  /** ISO date of the run. */
-  readonly date: string;
-  /** Timings. */
-  readonly benchmarks: BenchRecord[];
-  /** Anything else the bench measured (allocation, GC, ratios). */
-  readonly extras: Record<string, unknown>;
+/** Contenders compared on one input. */
+export interface Group<T> {
+  /** What is compared: "msgpack encode". */
+  readonly subject: string;
+  /** The size label: "small", "64 B". */
+  readonly size: string;
+  /** Input size for GB/s, or null. */
+  readonly sizeBytes: number | null;
+  /** The timed input. */
+  readonly input: T;
+  /** Who runs. */
+  readonly contenders: readonly Contender<T>[];
 }
 
-interface MitataResult {
-  layout: { name: unknown }[];
-  benchmarks: {
-    group: number;
-    runs: {
-      name: string;
-      stats?: { avg: number; p50: number; p99: number; min: number; max: number };
-    }[];
-  }[];
+/** A warm-up set for the contenders of one subject. */
+export interface WarmUp<T> {
+  /** The subject whose contenders it feeds. */
+  readonly subject: string;
+  /** Varied inputs, fed in order, every contender per input (interleaved). */
+  readonly inputs: readonly T[];
 }
 
 /**
- * Runs the registered mitata benchmarks, prints mitata's table, and records
- * the results as bench/results/<name>.<runtime>.json.
+ * The realistic-feedback warm-up: every contender of each subject is fed the
+ * same varied inputs, interleaved (input by input), so none of them is timed
+ * with type feedback from one message only.
  */
-export async function runAndRecord(
-  name: string,
-  extras: Record<string, unknown> = {},
-): Promise<BenchResultFile> {
-  // mitata's typings omit `layout` and `trial.group`, which it does return.
-  const result = (await run({ colors: false })) as unknown as MitataResult;
-  const groups = result.layout.map((entry) => String(entry.name ?? ""));
-  const benchmarks: BenchRecord[] = [];
-  for (const trial of result.benchmarks) {
-    for (const r of trial.runs) {
-      if (!r.stats) continue;
-      benchmarks.push({
-        group: /^\d+$/.test(groups[trial.group] ?? "") ? "" : groups[trial.group],
-        name: r.name,
-        avgNs: r.stats.avg,
-        p50Ns: r.stats.p50,
-        p99Ns: r.stats.p99,
-        minNs: r.stats.min,
-        maxNs: r.stats.max,
-      });
+// deno-lint-ignore no-explicit-any
+export function warmUpVaried(groups: readonly Group<any>[], sets: readonly WarmUp<any>[]): void {
+  for (const set of sets) {
+    // deno-lint-ignore no-explicit-any
+    const contenders = new Set<Contender<any>>();
+    for (const group of groups) {
+      if (group.subject === set.subject) { for (const c of group.contenders) contenders.add(c); }
+    }
+    for (const input of set.inputs) {
+      for (const c of contenders) {
+        c.enter?.();
+        do_not_optimize(c.fn(input));
+        c.exit?.();
+      }
     }
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function formatNs(ns: number): string {
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(1)} ns`;
+}
+
+/**
+ * Times every group: per group, `rounds` interleaved rounds of each
+ * contender (mitata `measure`, `roundMs` of CPU time each), then the median
+ * of the round medians. Prints one progress line per group.
+ */
+export async function timeGroups(
+  bench: string,
+  // deno-lint-ignore no-explicit-any
+  groups: readonly Group<any>[],
+  feedbackOfRun: Feedback = feedback,
+): Promise<BenchEntry[]> {
+  const entries: BenchEntry[] = [];
+  const started = performance.now();
+  for (const [index, group] of groups.entries()) {
+    const p50s = group.contenders.map(() => [] as number[]);
+    const avgs = group.contenders.map(() => [] as number[]);
+    const p99s = group.contenders.map(() => 0);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, c] of group.contenders.entries()) {
+        const input = group.input;
+        const fn = c.fn;
+        c.enter?.();
+        const stats = await measure(() => do_not_optimize(fn(input)), MITATA_OPTIONS);
+        c.exit?.();
+        p50s[i].push(stats.p50);
+        avgs[i].push(stats.avg);
+        p99s[i] = Math.max(p99s[i], stats.p99);
+      }
+    }
+    const line: string[] = [];
+    for (const [i, c] of group.contenders.entries()) {
+      const allocation = (feedbackOfRun === "varied" || !FEEDBACK_BENCHES.includes(bench)) &&
+          c.allocation
+        ? await measureAllocation(c, group.input)
+        : null;
+      const nsPerOp = median(p50s[i]);
+      entries.push({
+        bench,
+        group: `${group.subject} ${group.size}`,
+        subject: group.subject,
+        size: group.size,
+        sizeBytes: group.sizeBytes,
+        name: c.name,
+        contender: c.contender,
+        runtime: runtimeInfo.id,
+        runtimeVersion: runtimeInfo.version,
+        side: c.side,
+        op: c.op,
+        feedback: feedbackOfRun,
+        owned: c.owned,
+        strict: c.strict ?? null,
+        nsPerOp,
+        opsPerSec: 1e9 / nsPerOp,
+        avgNs: avgs[i].reduce((a, b) => a + b, 0) / avgs[i].length,
+        p99Ns: p99s[i],
+        backingStoreBytesPerOp: allocation?.backingStore ?? null,
+        heapBytesPerOp: allocation?.heap ?? null,
+      });
+      line.push(
+        `${c.name} ${formatNs(nsPerOp)}${
+          allocation === null
+            ? ""
+            : ` ${Math.round(allocation.backingStore ?? allocation.heap)} B/op`
+        }`,
+      );
+    }
+    const elapsed = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(
+      `[${index + 1}/${groups.length} ${elapsed}s] ${group.subject} ${group.size}: ${
+        line.join(", ")
+      }`,
+    );
+  }
+  return entries;
+}
+
+// ---------------------------------------------------------------- results
+
+/** Writes bench/results/<bench>[.monomorphic].<runtime>.json and returns what it wrote. */
+export function writeResults(
+  bench: string,
+  entries: BenchEntry[],
+  extras: Record<string, unknown> = {},
+  feedbackOfRun: Feedback | null = feedback,
+): BenchResultFile {
   const file: BenchResultFile = {
+    schema: 2,
+    bench: feedbackOfRun === "monomorphic" ? `${bench}.monomorphic` : bench,
     runtime: runtimeInfo,
     date: new Date().toISOString(),
-    benchmarks,
+    feedback: feedbackOfRun,
+    settings: { roundMs, rounds },
+    entries,
     extras,
   };
   const dir = new URL("./results/", import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
-    new URL(`${name}.${runtimeInfo.name}.json`, dir),
+    new URL(resultFileName(bench, runtimeInfo.id, feedbackOfRun), dir),
     JSON.stringify(file, null, 2) + "\n",
   );
   return file;
 }
+
+// ---------------------------------------------------------------- memory
 
 /** Collects garbage fully, as far as the runtime lets us. */
 export function fullGc(): void {
@@ -128,12 +272,15 @@ export function fullGc(): void {
   }
 }
 
-/** The memory figure that grows with ArrayBuffer backing stores in this runtime. */
+/**
+ * The memory figure that grows with what an op allocates, after a full GC:
+ * ArrayBuffer backing stores on Node and Deno, the whole heap on Bun (JSC's
+ * heap size includes ArrayBuffer contents).
+ */
 export async function backingStoreBytes(): Promise<number> {
   fullGc();
   if (runtimeInfo.name === "node") return process.memoryUsage().arrayBuffers;
   if (runtimeInfo.name === "deno") return Deno.memoryUsage().external;
-  // Bun: JSC's heap size includes ArrayBuffer contents.
   const { heapStats } = await import("bun:jsc" as string);
   return heapStats().heapSize;
 }
@@ -143,36 +290,68 @@ export const allocationMetric: string = runtimeInfo.name === "node"
   ? "process.memoryUsage().arrayBuffers"
   : runtimeInfo.name === "deno"
   ? "Deno.memoryUsage().external"
-  : "bun:jsc heapStats().heapSize";
-
-/** Backing-store bytes a function allocates per op. */
-export interface AllocationRecord {
-  /** What was measured. */
-  readonly label: string;
-  /** How many ops. */
-  readonly ops: number;
-  /** Bytes retained per op after a full GC. */
-  readonly bytesPerOp: number;
-  /** The counter read. */
-  readonly metric: string;
-}
+  : "bun:jsc heapStats().heapSize after Bun.gc(true)";
 
 /**
- * Measures bytes allocated per op: runs `fn` `ops` times keeping every result
- * alive, so nothing it allocated can be collected, and reads the runtime's
- * backing-store counter before and after a full GC.
+ * Bytes an op allocates: runs it `ops` times keeping every result alive, so
+ * nothing it allocated can be collected, and reads the runtime's counter
+ * before and after a full GC.
  */
-export async function measureAllocation(
-  label: string,
-  ops: number,
-  fn: (i: number) => unknown,
-): Promise<AllocationRecord> {
+export async function bytesPerOp(ops: number, fn: (i: number) => unknown): Promise<number> {
   const keep = new Array<unknown>(ops);
-  for (let i = 0; i < Math.min(ops, 100); i++) fn(i); // warm up: pools fill, code tiers up
+  for (let i = 0; i < Math.min(ops, 100); i++) fn(i); // warm up: pools fill, slabs open
   const before = await backingStoreBytes();
   for (let i = 0; i < ops; i++) keep[i] = fn(i);
   const after = await backingStoreBytes();
-  const bytesPerOp = Math.max(0, (after - before) / ops);
   keep.length = 0;
-  return { label, ops, bytesPerOp, metric: allocationMetric };
+  return Math.max(0, (after - before) / ops);
+}
+
+/** Bytes per op by counter: backing store (null on Bun) and heap (V8 used heap, or JSC heapSize). */
+export interface AllocationPerOp {
+  /** ArrayBuffer backing stores per op (Node, Deno); null on Bun, whose heap holds them. */
+  readonly backingStore: number | null;
+  /** Heap bytes per op: V8 used_heap_size growth (Node, Deno), bun:jsc heapSize growth (Bun). */
+  readonly heap: number;
+}
+
+async function heapBytes(): Promise<number> {
+  if (runtimeInfo.name === "bun") {
+    const { heapStats } = await import("bun:jsc" as string);
+    return heapStats().heapSize;
+  }
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+/** Both counters of {@linkcode AllocationPerOp} in one run of `ops` ops, results kept alive. */
+async function allocationPerOp(ops: number, fn: (i: number) => unknown): Promise<AllocationPerOp> {
+  const keep = new Array<unknown>(ops);
+  for (let i = 0; i < Math.min(ops, 100); i++) fn(i);
+  const backingBefore = runtimeInfo.name === "bun" ? 0 : await backingStoreBytes();
+  const heapBefore = await heapBytes();
+  for (let i = 0; i < ops; i++) keep[i] = fn(i);
+  const backingAfter = runtimeInfo.name === "bun" ? 0 : await backingStoreBytes();
+  const heapAfter = await heapBytes();
+  keep.length = 0;
+  return {
+    backingStore: runtimeInfo.name === "bun"
+      ? null
+      : Math.max(0, (backingAfter - backingBefore) / ops),
+    // The keep array itself holds one pointer per op: not the op's allocation.
+    heap: Math.max(0, (heapAfter - heapBefore) / ops - 8),
+  };
+}
+
+// deno-lint-ignore no-explicit-any
+async function measureAllocation(c: Contender<any>, input: unknown): Promise<AllocationPerOp> {
+  // Keep at most ~16 MiB of results alive: enough ops to amortize shared chunks.
+  const probe = c.fn(input) as { byteLength?: number; length?: number } | null;
+  const size = Math.max(64, probe?.byteLength ?? probe?.length ?? 64);
+  const ops = Math.max(50, Math.min(4000, Math.floor((16 << 20) / size)));
+  c.enter?.();
+  try {
+    return await allocationPerOp(ops, () => c.fn(input));
+  } finally {
+    c.exit?.();
+  }
 }

@@ -1,239 +1,460 @@
 /**
- * Encoding benchmark: our base64 (public API and the forced pure-JS core)
- * against Buffer, native toBase64/fromBase64/setFromBase64, base64-js and
- * js-base64 at 64 B, 1 KiB, 64 KiB and 1 MiB; our UTF-8 against
- * TextEncoder.encode / encodeInto / TextDecoder and a plain JS loop at
- * 8 to 64 Ki chars. Prints ratios and GB/s after mitata's table.
+ * Encoding benchmark. Base64 and hex at 64 B, 1 KiB, 64 KiB and 1 MiB: our
+ * public API and our pure-JS core (forced) against native
+ * `toBase64`/`fromBase64`/`setFromBase64`/`toHex`/`fromHex` where the runtime
+ * has them, `Buffer`, `atob`, and at 1 KiB and 64 KiB base64-js and js-base64.
+ * Decoders are tagged strict or lenient: `Buffer` decodes leniently (it
+ * validates nothing) and is a reference, not a target. UTF-8 at 8 to 64 Ki
+ * chars: `encodeUtf8`/`encodeUtf8Into`/`decodeUtf8` against `TextEncoder`,
+ * `TextDecoder` and a plain JS loop.
+ *
+ * Under `BENCH_FEEDBACK=varied` (the default) every contender is first fed
+ * the same 400 varied inputs (lengths, offsets, scripts); `monomorphic`
+ * times a fresh process that saw only the timed input.
  *
  * Run: node --expose-gc bench/encoding.bench.ts | deno run -A --v8-flags=--expose-gc bench/encoding.bench.ts | bun bench/encoding.bench.ts
- * Filter: add `base64` or `utf8` as an argument to run one half.
+ * Add `base64` or `utf8` as an argument to run one half (results are then
+ * written as `encoding-base64` or `encoding-utf8`).
  *
  * @module
  */
-import { bench, do_not_optimize, group, summary } from "mitata";
 import { Buffer } from "node:buffer";
+import process from "node:process";
 import base64js from "base64-js";
 import { Base64 as jsBase64 } from "js-base64";
+import * as encoding from "../encoding/mod.ts";
 import {
+  type Contender,
+  feedback,
+  type Group,
+  runtimeInfo,
+  timeGroups,
+  warmUpVaried,
+  writeResults,
+} from "./_harness.ts";
+import { C } from "./_schema.ts";
+import { randomBytes, variedByteArrays, variedStrings } from "./fixtures.ts";
+
+const {
   decodeBase64,
   decodeBase64Into,
+  decodeHex,
   decodeUtf8,
   encodeBase64,
   encodeBase64Into,
+  encodeHex,
   encodeUtf8,
   encodeUtf8Into,
-  setBase64Implementation,
-} from "../encoding/mod.ts";
-import { type BenchRecord, runAndRecord, runtimeInfo } from "./_harness.ts";
+} = encoding;
 
-type Native = {
+type NativeProto = {
   toBase64?: (this: Uint8Array) => string;
+  toHex?: (this: Uint8Array) => string;
   setFromBase64?: (this: Uint8Array, text: string) => { read: number; written: number };
 };
-const nativeProto = Uint8Array.prototype as unknown as Native;
-const nativeFromBase64 = (Uint8Array as unknown as {
+type NativeStatics = {
   fromBase64?: (text: string) => Uint8Array;
-}).fromBase64;
-const hasNative = typeof nativeProto.toBase64 === "function";
-const args = (globalThis as { process?: { argv: string[] } }).process?.argv ?? [];
-const only = args.includes("base64") ? "base64" : args.includes("utf8") ? "utf8" : "";
+  fromHex?: (text: string) => Uint8Array;
+};
+const proto = Uint8Array.prototype as unknown as NativeProto;
+const statics = Uint8Array as unknown as NativeStatics;
+const only = process.argv.includes("base64")
+  ? "base64"
+  : process.argv.includes("utf8")
+  ? "utf8"
+  : "";
 
-function bytesOf(size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = x;
-  }
-  return bytes;
+/**
+ * Forces our pure-JS core while a contender runs. The switch is looked up at
+ * run time: when the library moves it out of the public API, the JS-core
+ * contenders are skipped instead of breaking the bench.
+ */
+const setImplementation = (encoding as Record<string, unknown>).setBase64Implementation as
+  | ((implementation: "js" | "auto") => void)
+  | undefined;
+const jsCore = setImplementation
+  ? { enter: () => setImplementation("js"), exit: () => setImplementation("auto") }
+  : undefined;
+
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-const BASE64_SIZES: [string, number][] = [
-  ["64 B", 64],
-  ["1 KiB", 1024],
-  ["64 KiB", 65536],
-  ["1 MiB", 1 << 20],
-];
+const SIZES: [string, number][] = [["64 B", 64], ["1 KiB", 1024], ["64 KiB", 65536], [
+  "1 MiB",
+  1 << 20,
+]];
+const MAX = 1 << 20;
+const base64Dest = new Uint8Array(Math.ceil(MAX / 3) * 4 + 8);
+const bytesOut = new Uint8Array(MAX);
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
 
-/** A bench that runs with the pure-JS core forced. */
-function benchJs(name: string, fn: () => unknown): void {
-  bench(name, function* () {
-    setBase64Implementation("js");
-    yield fn;
-    setBase64Implementation("auto");
-  });
+// deno-lint-ignore no-explicit-any
+const groups: Group<any>[] = [];
+
+// ---------------------------------------------------------------- base64 and hex
+
+function base64Contenders(withLibraries: boolean) {
+  const encode: Contender<Uint8Array>[] = [
+    ours(C.base64Encode, "ours encodeBase64", "encode", true, (b) => encodeBase64(b)),
+    ...(jsCore
+      ? [{
+        ...ours(C.base64EncodeJs, "ours encodeBase64 (JS core)", "encode", true, (b: Uint8Array) =>
+          encodeBase64(b)),
+        ...jsCore,
+      }]
+      : []),
+    peer(
+      C.bufferToBase64,
+      "Buffer#toString('base64')",
+      "encode",
+      (b) => bufferOf(b).toString("base64"),
+    ),
+    ...(proto.toBase64
+      ? [
+        peer(C.nativeToBase64, "native toBase64", "encode", (b: Uint8Array) =>
+          proto.toBase64!.call(b)),
+      ]
+      : []),
+    ...(withLibraries
+      ? [
+        peer(C.base64js, "base64-js", "encode", (b: Uint8Array) => base64js.fromByteArray(b)),
+        peer(C.jsBase64, "js-base64", "encode", (b: Uint8Array) => jsBase64.fromUint8Array(b)),
+      ]
+      : []),
+  ];
+  const encodeInto: Contender<Uint8Array>[] = [
+    ours(
+      C.base64EncodeInto,
+      "ours encodeBase64Into",
+      "encodeInto",
+      false,
+      (b) => encodeBase64Into(b, base64Dest),
+    ),
+    ...(jsCore
+      ? [{
+        ...ours(C.base64EncodeIntoJs, "ours encodeBase64Into (JS core)", "encodeInto", false, (
+          b: Uint8Array,
+        ) => encodeBase64Into(b, base64Dest)),
+        ...jsCore,
+      }]
+      : []),
+    ...(proto.toBase64
+      ? [peer("native toBase64+encodeInto", "native toBase64 + encodeInto", "encodeInto", (
+        b: Uint8Array,
+      ) => textEncoder.encodeInto(proto.toBase64!.call(b), base64Dest).written, false)]
+      : []),
+  ];
+  const decode: Contender<string>[] = [
+    {
+      ...ours(C.base64Decode, "ours decodeBase64", "decode", true, (t) => decodeBase64(t)),
+      strict: true,
+    },
+    ...(jsCore
+      ? [{
+        ...ours(C.base64DecodeJs, "ours decodeBase64 (JS core)", "decode", true, (t: string) =>
+          decodeBase64(t)),
+        strict: true,
+        ...jsCore,
+      }]
+      : []),
+    ...(statics.fromBase64
+      ? [{
+        ...peer(C.nativeFromBase64, "native fromBase64", "decode", (t: string) =>
+          statics.fromBase64!(t)),
+        strict: true,
+      }]
+      : []),
+    {
+      ...peer(C.atobCopy, "atob + latin1 copy", "decode", (t) => Buffer.from(atob(t), "latin1")),
+      strict: true,
+    },
+    {
+      ...peer(
+        C.bufferFromBase64,
+        "Buffer.from(base64) (lenient)",
+        "decode",
+        (t) => Buffer.from(t, "base64"),
+      ),
+      strict: false,
+    },
+    ...(withLibraries
+      ? [{
+        ...peer(
+          C.base64js,
+          "base64-js (lenient)",
+          "decode",
+          (t: string) => base64js.toByteArray(t),
+        ),
+        strict: false,
+      }]
+      : []),
+  ];
+  const decodeInto: Contender<string>[] = [
+    {
+      ...ours(
+        C.base64DecodeInto,
+        "ours decodeBase64Into",
+        "decodeInto",
+        false,
+        (t) => decodeBase64Into(t, bytesOut),
+      ),
+      strict: true,
+    },
+    ...(jsCore
+      ? [{
+        ...ours(
+          C.base64DecodeIntoJs,
+          "ours decodeBase64Into (JS core)",
+          "decodeInto",
+          false,
+          (t: string) => decodeBase64Into(t, bytesOut),
+        ),
+        strict: true,
+        ...jsCore,
+      }]
+      : []),
+    ...(proto.setFromBase64
+      ? [{
+        ...peer(C.nativeSetFromBase64, "native setFromBase64", "decodeInto", (t: string) =>
+          proto.setFromBase64!.call(bytesOut, t), false),
+        strict: true,
+      }]
+      : []),
+    {
+      ...peer(
+        C.bufferWriteBase64,
+        "Buffer#write(base64) (lenient)",
+        "decodeInto",
+        (t) => bufferOf(bytesOut).write(t, "base64"),
+        false,
+      ),
+      strict: false,
+    },
+  ];
+  const hexEncode: Contender<Uint8Array>[] = [
+    ours(C.hexEncode, "ours encodeHex", "encode", true, (b) => encodeHex(b)),
+    peer(C.bufferToHex, "Buffer#toString('hex')", "encode", (b) => bufferOf(b).toString("hex")),
+    ...(proto.toHex
+      ? [peer(C.nativeToHex, "native toHex", "encode", (b: Uint8Array) => proto.toHex!.call(b))]
+      : []),
+  ];
+  const hexDecode: Contender<string>[] = [
+    { ...ours(C.hexDecode, "ours decodeHex", "decode", true, (t) => decodeHex(t)), strict: true },
+    ...(statics.fromHex
+      ? [{
+        ...peer(C.nativeFromHex, "native fromHex", "decode", (t: string) => statics.fromHex!(t)),
+        strict: true,
+      }]
+      : []),
+    {
+      ...peer(
+        C.bufferFromHex,
+        "Buffer.from(hex) (lenient)",
+        "decode",
+        (t) => Buffer.from(t, "hex"),
+      ),
+      strict: false,
+    },
+  ];
+  return { encode, encodeInto, decode, decodeInto, hexEncode, hexDecode };
 }
 
-if (only !== "utf8") {
-  for (const [label, size] of BASE64_SIZES) {
-    const bytes = bytesOf(size);
-    const text = Buffer.from(bytes).toString("base64");
-    const buffer = Buffer.from(bytes);
-    const dest = new Uint8Array(text.length);
-    const out = new Uint8Array(size);
+function ours<T>(
+  contender: string,
+  name: string,
+  op: Contender<T>["op"],
+  owned: boolean,
+  fn: (input: T) => unknown,
+): Contender<T> {
+  // Owned results of the small sizes are where a fresh ArrayBuffer per result shows.
+  return { contender, name, side: "ours", op, owned, fn, allocation: owned };
+}
 
-    group(`base64 encode to string ${label}`, () => {
-      summary(() => {
-        bench("ours encodeBase64", () => do_not_optimize(encodeBase64(bytes)));
-        benchJs("ours encodeBase64 (js)", () => do_not_optimize(encodeBase64(bytes)));
-        bench("Buffer toString", () => do_not_optimize(buffer.toString("base64"))).baseline(
-          !hasNative,
-        );
-        if (hasNative) {
-          bench("native toBase64", () => do_not_optimize(nativeProto.toBase64!.call(bytes)))
-            .baseline(true);
-        }
-        bench("base64-js", () => do_not_optimize(base64js.fromByteArray(bytes)));
-        bench("js-base64", () => do_not_optimize(jsBase64.fromUint8Array(bytes)));
-      });
-    });
-
-    group(`base64 encode into bytes ${label}`, () => {
-      summary(() => {
-        bench("ours encodeBase64Into", () => do_not_optimize(encodeBase64Into(bytes, dest)));
-        benchJs("ours encodeBase64Into (js)", () => do_not_optimize(encodeBase64Into(bytes, dest)));
-        bench("Buffer toString + latin1 write", () => {
-          do_not_optimize(Buffer.from(dest.buffer).write(buffer.toString("base64"), "latin1"));
-        });
-        if (hasNative) {
-          bench("native toBase64 + encodeInto", () => {
-            do_not_optimize(new TextEncoder().encodeInto(nativeProto.toBase64!.call(bytes), dest));
-          });
-        }
-      });
-    });
-
-    group(`base64 decode to bytes ${label}`, () => {
-      summary(() => {
-        bench("ours decodeBase64", () => do_not_optimize(decodeBase64(text)));
-        benchJs("ours decodeBase64 (js)", () => do_not_optimize(decodeBase64(text)));
-        bench("Buffer.from (lenient)", () => do_not_optimize(Buffer.from(text, "base64")))
-          .baseline(!hasNative);
-        if (hasNative) {
-          bench("native fromBase64", () => do_not_optimize(nativeFromBase64!(text))).baseline(true);
-        }
-        bench("base64-js", () => do_not_optimize(base64js.toByteArray(text)));
-        bench("js-base64", () => do_not_optimize(jsBase64.toUint8Array(text)));
-      });
-    });
-
-    group(`base64 decode into buffer ${label}`, () => {
-      summary(() => {
-        bench("ours decodeBase64Into", () => do_not_optimize(decodeBase64Into(text, out)));
-        benchJs("ours decodeBase64Into (js)", () => do_not_optimize(decodeBase64Into(text, out)));
-        bench("Buffer write (lenient)", () => {
-          do_not_optimize(Buffer.from(out.buffer).write(text, "base64"));
-        }).baseline(!hasNative);
-        if (hasNative) {
-          bench(
-            "native setFromBase64",
-            () => do_not_optimize(nativeProto.setFromBase64!.call(out, text)),
-          )
-            .baseline(true);
-        }
-      });
-    });
-  }
+function peer<T>(
+  contender: string,
+  name: string,
+  op: Contender<T>["op"],
+  fn: (input: T) => unknown,
+  owned = true,
+): Contender<T> {
+  return { contender, name, side: "peer", op, owned, fn, allocation: owned };
 }
 
 /**
- * The plain JS loop our UTF-8 path choice competes with, under the same
- * contract as encodeInto (stops when full, returns { read, written }).
+ * Allocation is measured where it matters, owned bytes at 64 B and 1 KiB: larger sizes are
+ * dominated by the payload, and string results (encode) hold no backing store.
  */
-function jsEncodeAscii(text: string, dest: Uint8Array): { read: number; written: number } {
-  const length = text.length;
-  let j = 0;
+function withoutAllocation<T>(list: Contender<T>[], size: number): Contender<T>[] {
+  return size > 1024 ? list.map((c) => ({ ...c, allocation: false })) : list;
+}
+
+if (only !== "utf8") {
+  const plain = base64Contenders(false);
+  const withLibraries = base64Contenders(true);
+  for (const [label, size] of SIZES) {
+    const set = size === 1024 || size === 65536 ? withLibraries : plain;
+    const bytes = randomBytes(size);
+    const text = bufferOf(bytes).toString("base64");
+    const hex = bufferOf(bytes).toString("hex");
+    const common = { size: label, sizeBytes: size };
+    groups.push(
+      {
+        subject: "base64 encode",
+        ...common,
+        input: bytes,
+        contenders: withoutAllocation(set.encode, Infinity),
+      },
+      { subject: "base64 encode into", ...common, input: bytes, contenders: set.encodeInto },
+      {
+        subject: "base64 decode",
+        ...common,
+        input: text,
+        contenders: withoutAllocation(set.decode, size),
+      },
+      { subject: "base64 decode into", ...common, input: text, contenders: set.decodeInto },
+      {
+        subject: "hex encode",
+        ...common,
+        input: bytes,
+        contenders: withoutAllocation(set.hexEncode, Infinity),
+      },
+      {
+        subject: "hex decode",
+        ...common,
+        input: hex,
+        contenders: withoutAllocation(set.hexDecode, size),
+      },
+    );
+  }
+}
+
+// ---------------------------------------------------------------- UTF-8
+
+/** A plain JS loop under encodeInto's contract (ASCII only: stops at the first non-ASCII char). */
+function jsEncodeAscii(text: string, dest: Uint8Array): number {
+  const length = Math.min(text.length, dest.length);
   let i = 0;
   for (; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80 || j === dest.length) break; // ASCII-only reference
-    dest[j++] = c;
+    if (c >= 0x80) break;
+    dest[i] = c;
   }
-  return { read: i, written: j };
+  return i;
 }
+
+/** A plain JS loop decoding ASCII (Latin-1 for other bytes: a reference, not a decoder). */
 function jsDecodeAscii(bytes: Uint8Array): string {
   let text = "";
   for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
   return text;
 }
 
-const UTF8_LENGTHS = [8, 16, 24, 32, 48, 64, 128, 1024, 16384, 65536];
+const UTF8_LENGTHS = [8, 16, 27, 64, 128, 256, 1024, 65536];
 if (only !== "base64") {
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
-  const dest = new Uint8Array(65536 * 3);
+  const utf8Dest = new Uint8Array(3 * 65536 + 16);
+  const encode: Contender<string>[] = [
+    ours(C.utf8Encode, "ours encodeUtf8", "encode", true, (t) => encodeUtf8(t)),
+    peer(C.textEncoderEncode, "TextEncoder.encode", "encode", (t) => textEncoder.encode(t)),
+  ];
+  const encodeInto: Contender<string>[] = [
+    ours(
+      C.utf8EncodeInto,
+      "ours encodeUtf8Into",
+      "encodeInto",
+      false,
+      (t) => encodeUtf8Into(t, utf8Dest),
+    ),
+    peer(
+      C.textEncoderEncodeInto,
+      "TextEncoder.encodeInto",
+      "encodeInto",
+      (t) => textEncoder.encodeInto(t, utf8Dest),
+      false,
+    ),
+    peer(
+      C.jsLoopEncode,
+      "JS charCodeAt loop",
+      "encodeInto",
+      (t) => jsEncodeAscii(t, utf8Dest),
+      false,
+    ),
+  ];
+  const decode: Contender<Uint8Array>[] = [
+    {
+      ...ours(C.utf8Decode, "ours decodeUtf8", "decode", true, (b) => decodeUtf8(b)),
+      allocation: false,
+    },
+    {
+      ...peer(C.textDecoderDecode, "TextDecoder.decode", "decode", (b) => textDecoder.decode(b)),
+      allocation: false,
+    },
+    {
+      ...peer(C.jsLoopDecode, "JS fromCharCode loop", "decode", (b) => jsDecodeAscii(b)),
+      allocation: false,
+    },
+  ];
   for (const length of UTF8_LENGTHS) {
     let text = "";
     for (let i = 0; text.length < length; i++) text += String.fromCharCode(0x61 + (i % 26));
-    const bytes = encoder.encode(text);
-    const label = length >= 1024 ? `${length / 1024} Ki chars` : `${length} chars`;
-    group(`utf8 encodeInto ASCII ${label}`, () => {
-      summary(() => {
-        bench("ours encodeUtf8Into", () => do_not_optimize(encodeUtf8Into(text, dest)));
-        bench("TextEncoder.encodeInto", () => do_not_optimize(encoder.encodeInto(text, dest)))
-          .baseline(true);
-        bench("JS charCodeAt loop", () => do_not_optimize(jsEncodeAscii(text, dest)));
-      });
-    });
-    group(`utf8 encode ASCII ${label}`, () => {
-      summary(() => {
-        bench("ours encodeUtf8", () => do_not_optimize(encodeUtf8(text)));
-        bench("TextEncoder.encode", () => do_not_optimize(encoder.encode(text))).baseline(true);
-      });
-    });
-    group(`utf8 decode ASCII ${label}`, () => {
-      summary(() => {
-        bench("ours decodeUtf8", () => do_not_optimize(decodeUtf8(bytes)));
-        bench("TextDecoder.decode", () => do_not_optimize(decoder.decode(bytes))).baseline(true);
-        bench("JS fromCharCode loop", () => do_not_optimize(jsDecodeAscii(bytes)));
-      });
-    });
+    const bytes = textEncoder.encode(text);
+    const size = length >= 1024 ? `${length / 1024} Ki chars` : `${length} chars`;
+    groups.push(
+      {
+        subject: "utf8 encode",
+        size,
+        sizeBytes: length,
+        input: text,
+        contenders: withoutAllocation(encode, length),
+      },
+      { subject: "utf8 encodeInto", size, sizeBytes: length, input: text, contenders: encodeInto },
+      { subject: "utf8 decode", size, sizeBytes: length, input: bytes, contenders: decode },
+    );
   }
   const mixed = "héllo wörld — 👋 ".repeat(64);
-  const mixedBytes = encoder.encode(mixed);
-  group(`utf8 encodeInto mixed ${mixed.length} chars`, () => {
-    summary(() => {
-      bench("ours encodeUtf8Into", () => do_not_optimize(encodeUtf8Into(mixed, dest)));
-      bench("TextEncoder.encodeInto", () => do_not_optimize(encoder.encodeInto(mixed, dest)))
-        .baseline(true);
-    });
-  });
-  group(`utf8 decode mixed ${mixedBytes.length} bytes`, () => {
-    summary(() => {
-      bench("ours decodeUtf8", () => do_not_optimize(decodeUtf8(mixedBytes)));
-      bench("TextDecoder.decode", () => do_not_optimize(decoder.decode(mixedBytes))).baseline(true);
-    });
-  });
-}
-
-const result = await runAndRecord(`encoding${only ? "-" + only : ""}`);
-printRatios(result.benchmarks);
-
-/** For each group: ours against every peer by median time (>1 means ours is faster), and GB/s. */
-function printRatios(records: BenchRecord[]): void {
-  const groups = new Map<string, BenchRecord[]>();
-  for (const record of records) {
-    const list = groups.get(record.group) ?? [];
-    list.push(record);
-    groups.set(record.group, list);
-  }
-  console.log(
-    `\nRatios (${runtimeInfo.name} ${runtimeInfo.version}): peer median / our median; >1 = ours faster`,
+  groups.push(
+    {
+      subject: "utf8 encodeInto",
+      size: `mixed ${mixed.length} chars`,
+      sizeBytes: mixed.length,
+      input: mixed,
+      contenders: encodeInto.slice(0, 2),
+    },
+    {
+      subject: "utf8 decode",
+      size: `mixed ${mixed.length} chars`,
+      sizeBytes: textEncoder.encode(mixed).length,
+      input: textEncoder.encode(mixed),
+      contenders: decode.slice(0, 2),
+    },
   );
-  for (const [name, list] of groups) {
-    const size = /(\d+) (B|KiB|MiB|Ki chars|chars|bytes)/.exec(name);
-    const bytes = size
-      ? Number(size[1]) *
-        (size[2] === "KiB" || size[2] === "Ki chars" ? 1024 : size[2] === "MiB" ? 1 << 20 : 1)
-      : 0;
-    const ours = list.filter((r) => r.name.startsWith("ours"));
-    const peers = list.filter((r) => !r.name.startsWith("ours"));
-    for (const o of ours) {
-      const gbps = bytes ? ` ${(bytes / o.p50Ns).toFixed(2)} GB/s` : "";
-      const ratios = peers.map((p) => `${p.name} ${(p.p50Ns / o.p50Ns).toFixed(2)}x`).join(", ");
-      console.log(`${name} | ${o.name}${gbps} | ${ratios}`);
-    }
-  }
 }
+
+// ---------------------------------------------------------------- run
+
+const benchName = `encoding${only ? "-" + only : ""}`;
+console.log(
+  `${benchName}: ${runtimeInfo.name} ${runtimeInfo.version} (${runtimeInfo.id}), feedback ${feedback}, JS core ${
+    jsCore ? "forced via setBase64Implementation" : "not reachable (no public switch)"
+  }`,
+);
+if (feedback === "varied") {
+  const arrays = variedByteArrays();
+  const texts = arrays.map((b) => bufferOf(b).toString("base64"));
+  const hexTexts = arrays.map((b) => bufferOf(b).toString("hex"));
+  const strings = variedStrings();
+  warmUpVaried(groups, [
+    { subject: "base64 encode", inputs: arrays },
+    { subject: "base64 encode into", inputs: arrays },
+    { subject: "base64 decode", inputs: texts },
+    { subject: "base64 decode into", inputs: texts },
+    { subject: "hex encode", inputs: arrays },
+    { subject: "hex decode", inputs: hexTexts },
+    { subject: "utf8 encode", inputs: strings },
+    { subject: "utf8 encodeInto", inputs: strings },
+    { subject: "utf8 decode", inputs: strings.map((s) => textEncoder.encode(s)) },
+  ]);
+}
+const entries = await timeGroups(benchName, groups);
+writeResults(benchName, entries, { jsCore: jsCore !== undefined });

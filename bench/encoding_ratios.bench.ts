@@ -5,6 +5,9 @@
  * spike. Complements encoding.bench.ts (mitata), whose per-bench timings
  * swing ±30% on a shared 2-core box.
  *
+ * Diagnostic: `npm run bench` skips it (bench/encoding.bench.ts times the same pairs in
+ * interleaved rounds); run it with `--filter=encoding_ratios`.
+ *
  * Run: node bench/encoding_ratios.bench.ts | deno run -A bench/encoding_ratios.bench.ts | bun bench/encoding_ratios.bench.ts
  *
  * @module

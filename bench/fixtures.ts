@@ -250,3 +250,124 @@ export const fixtures: Record<"small" | "medium" | "large", unknown> = {
   medium: mediumMessage,
   large: largeMessage,
 };
+
+// ---------------------------------------------------------------- varied warm-up sets
+
+/** How many messages the varied warm-up feeds every contender (issue 8 measured with 400). */
+export const VARIED_COUNT = 400;
+
+/**
+ * Messages of different shapes and sizes (commands, events, batches, arrays,
+ * text-heavy records, deep configs), deterministic. Benches feed them to every
+ * contender before timing, so property loads see realistic, varied type
+ * feedback instead of one message shape.
+ */
+export function variedMessages(count: number = VARIED_COUNT): JsonValue[] {
+  const rand = rng(2024);
+  const messages: JsonValue[] = [];
+  for (let i = 0; i < count; i++) {
+    switch (i % 10) {
+      case 0:
+        messages.push({ ...smallMessage, id: i, score: rand() } as unknown as JsonValue);
+        break;
+      case 1:
+        messages.push(orderEvent(rand, i) as unknown as JsonValue);
+        break;
+      case 2:
+        // Batches from 1 to 40 events: 700 B to 28 KiB; every 50th is large.
+        messages.push(batch(100 + i, i % 50 === 2 ? 60 : 1 + (i % 40)) as unknown as JsonValue);
+        break;
+      case 3:
+        messages.push(Array.from({ length: 1 + (i % 64) }, (_, k) => k * rand()));
+        break;
+      case 4:
+        messages.push({
+          kind: "text",
+          body: pick(rand, PRODUCTS).repeat(1 + (i % 30)),
+          lang: "fr",
+        });
+        break;
+      case 5:
+        messages.push({
+          config: { retries: i % 5, backoff: { base: 10, max: 1000, jitter: rand() < 0.5 } },
+          features: { a: true, b: false, c: null },
+          hosts: [pick(rand, CITIES), pick(rand, CITIES)],
+        });
+        break;
+      case 6:
+        messages.push([smallMessage, { ok: true }, "ping", i, null] as unknown as JsonValue);
+        break;
+      case 7:
+        messages.push({ [`k${i % 7}`]: i, v: String(i), t: 1767225600000 + i });
+        break;
+      case 8:
+        messages.push({
+          type: pick(rand, TYPES),
+          ids: Array.from({ length: i % 20 }, (_, k) => k + i),
+        });
+        break;
+      default:
+        messages.push({ id: i, name: pick(rand, NAMES), tags: [pick(rand, LABELS)], score: i / 7 });
+    }
+  }
+  return messages;
+}
+
+/** Pseudo-random bytes, deterministic. */
+export function randomBytes(size: number, seed: number = 0x9e3779b9): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let x = seed | 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x;
+  }
+  return bytes;
+}
+
+/**
+ * Byte arrays of varied lengths (mostly under 4 KiB, a few up to 256 KiB) and
+ * offsets (some are subarrays), for the encoders' varied warm-up.
+ */
+export function variedByteArrays(count: number = VARIED_COUNT): Uint8Array[] {
+  const rand = rng(77);
+  const backing = randomBytes(1 << 18, 12345);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const length = i % 40 === 0
+      ? Math.floor(rand() * (1 << 18))
+      : i % 4 === 0
+      ? Math.floor(rand() * 4096)
+      : Math.floor(rand() * 300);
+    const start = i % 3 === 0 ? Math.floor(rand() * 64) : 0;
+    const view = backing.subarray(start, Math.min(backing.length, start + length));
+    out.push(i % 5 === 0 ? view : view.slice());
+  }
+  return out;
+}
+
+/**
+ * Strings of varied lengths (1 to 4 Ki chars) and content: ASCII, Latin-1,
+ * CJK and emoji, for the UTF-8 warm-up.
+ */
+export function variedStrings(count: number = VARIED_COUNT): string[] {
+  const rand = rng(99);
+  const alphabets = [
+    "abcdefghijklmnopqrstuvwxyz0123456789 ",
+    "héllo wörld çà ß ÿ ",
+    "张伟东京大阪",
+    "👋🎉 ok ",
+    'ASCII only, with punctuation: {}[]",.',
+  ];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    // Whole code points: no lone surrogates.
+    const alphabet = Array.from(alphabets[i % 7 < 4 ? 0 : i % alphabets.length]);
+    const length = i % 25 === 0 ? 1 + Math.floor(rand() * 4096) : 1 + Math.floor(rand() * 300);
+    let text = "";
+    while (text.length < length) text += alphabet[Math.floor(rand() * alphabet.length)];
+    out.push(text);
+  }
+  return out;
+}

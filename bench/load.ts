@@ -18,8 +18,8 @@
  * pooled|owned`), which is how the app's per-runtime choices were made.
  *
  * Usage (Node 24): `node bench/load.ts [--quick] [--explore] [--no-soak]
- * [--soak=<runtime>] [runtime…]` with runtimes from bun, deno, node, node26
- * (default: bun deno node). Writes bench/results/load.<runtime>.json (or
+ * [--soak=<runtime>] [runtime…]` with runtimes from bun, deno, node24 (or
+ * node), node26 (default: bun deno node24). Writes bench/results/load.<runtime>.json (or
  * load_paths.<runtime>.json with --explore). Bounded: every run has a fixed
  * duration, the whole bench a deadline, and every server is killed on every
  * exit path.
@@ -33,112 +33,13 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { freePort } from "../tools/example_servers.ts";
+import type { LoadReport, LoadRouteResult, SoakResult, SoakSample } from "./_schema.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "node_modules", ".bin");
 
-// ---------------------------------------------------------------- result shapes
-
-/** The runtimes the load bench can serve the example on. */
-export type LoadRuntime = "bun" | "deno" | "node" | "node26";
-
-/** One measured route, as written to the results file. */
-export interface LoadResult {
-  /** The path requested. */
-  route: string;
-  /** The body path the route took (`native`, `pooled`, `owned`; `naive` for the baseline). */
-  bodyPath: string;
-  /** Mean requests per second over a run (median of the rounds). */
-  requestsPerSec: number;
-  /** 99th percentile latency, in milliseconds (median of the rounds). */
-  p99Ms: number;
-  /**
-   * The server process's CPU time (user + system, all threads) per request, in
-   * microseconds (median of the rounds): unlike requests/s, it barely moves
-   * when other processes compete for the cores.
-   */
-  cpuUsPerRequest: number;
-  /** The server's peak resident set size (VmHWM), in bytes (median of the rounds). */
-  rssBytes: number;
-  /** The pool's retained bytes after the run (median of the rounds). */
-  retainedBytes: number;
-  /** Failed requests plus non-2xx responses, summed over the rounds (should be 0). */
-  errors: number;
-  /** Every round's requests/s, in round order. */
-  rounds: number[];
-}
-
-/** One `/stats` sample of the soak. */
-export interface SoakSample {
-  /** Milliseconds since the soak started. */
-  t: number;
-  /** The phase the sample was taken in. */
-  phase: "load" | "idle" | "burst";
-  /** The pool's retained bytes. */
-  retainedBytes: number;
-  /** Retained bytes per tier, smallest tier first. */
-  tierRetainedBytes: number[];
-  /** Cumulative pool hits. */
-  hits: number;
-  /** Cumulative pool misses. */
-  misses: number;
-  /** Buffers lent out. */
-  outstanding: number;
-  /** The server's RSS (VmRSS), in bytes. */
-  rssBytes: number;
-  /** Per class tuned caps, when the pool reports them (`stats().classes[i].cap` or similar). */
-  tunedCaps?: number[];
-}
-
-/** The soak's summary and time series. */
-export interface SoakResult {
-  /** Seconds of mixed load, idle, and burst. */
-  loadSeconds: number;
-  /** Seconds idle. */
-  idleSeconds: number;
-  /** Seconds of the second burst. */
-  burstSeconds: number;
-  /** The routes the load cycles through. */
-  routes: string[];
-  /** Tier names, in `tierRetainedBytes` order. */
-  tiers: string[];
-  /** Requests/s during the load phase. */
-  loadRequestsPerSec: number;
-  /** Retained bytes at the end of the load. */
-  retainedAtLoadEnd: number;
-  /** Retained bytes at the end of the idle phase. */
-  retainedAfterIdle: number;
-  /** 1 − after/at-end (0 when nothing was retained). Target ≥ 0.75. */
-  retainedFall: number;
-  /** Hit rate of the burst's first second (hits / (hits + misses)). Target > 0.95. */
-  burstFirstSecondHitRate: number;
-  /** Milliseconds from the burst's start to the first 250 ms interval with a hit rate > 95%, or -1. */
-  burstRecoveryMs: number;
-  /** The samples, every 250 ms. */
-  samples: SoakSample[];
-}
-
-/** The shape of bench/results/load.<runtime>.json. */
-export interface LoadReport {
-  /** Runtime name and version, e.g. "bun 1.4.5". */
-  runtime: string;
-  /** ISO-8601 time of the run. */
-  date: string;
-  /** Whether this was a `--quick` smoke run. */
-  quick: boolean;
-  /** autocannon connections. */
-  connections: number;
-  /** Measured seconds per route and round (after a warm-up). */
-  durationSeconds: number;
-  /** Interleaved rounds; each figure is the median over them. */
-  rounds: number;
-  /** The path each `/messages/*` route takes on this runtime (`GET /paths`). */
-  paths: unknown;
-  /** The routes, in run order. */
-  routes: LoadResult[];
-  /** The soak, when it ran on this runtime. */
-  soak?: SoakResult;
-}
+/** The runtimes the load bench can serve the example on (report column ids). */
+type LoadRuntime = "bun" | "deno" | "node24" | "node26";
 
 // ---------------------------------------------------------------- settings
 
@@ -147,8 +48,11 @@ const QUICK = args.includes("--quick");
 const EXPLORE = args.includes("--explore");
 const NO_SOAK = args.includes("--no-soak") || EXPLORE;
 const SOAK_RUNTIME = (args.find((a) => a.startsWith("--soak="))?.slice(7) ?? "bun") as LoadRuntime;
-const RUNTIMES = args.filter((a) => !a.startsWith("--")) as LoadRuntime[];
-if (RUNTIMES.length === 0) RUNTIMES.push("bun", "deno", "node");
+// "node" is Node 24, as in the other benches' old file names.
+const RUNTIMES = args.filter((a) => !a.startsWith("--")).map((a) =>
+  a === "node" ? "node24" : a
+) as LoadRuntime[];
+if (RUNTIMES.length === 0) RUNTIMES.push("bun", "deno", "node24");
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? (QUICK ? 1 : EXPLORE ? 2 : 3));
 const ROUNDS = Number(process.env.LOAD_ROUNDS ?? (QUICK ? 1 : 3));
@@ -171,7 +75,10 @@ interface Spec {
 const SPECS: Record<LoadRuntime, Spec> = {
   bun: { command: join(BIN, "bun"), args: ["examples/bun.ts"] },
   deno: { command: join(BIN, "deno"), args: ["run", "-A", "--quiet", "examples/deno.ts"] },
-  node: { command: join(ROOT, "node_modules", "node", "bin", "node"), args: ["examples/node.ts"] },
+  node24: {
+    command: join(ROOT, "node_modules", "node", "bin", "node"),
+    args: ["examples/node.ts"],
+  },
   node26: {
     command: join(ROOT, "node_modules", "node26", "bin", "node"),
     args: ["examples/node.ts"],
@@ -496,13 +403,15 @@ async function runtimeVersion(runtime: LoadRuntime): Promise<string> {
     child.on("close", () => resolve(text));
   });
   const version = /(\d+\.\d+\.\d+)/.exec(output)?.[1] ?? "unknown";
-  return `${runtime === "node26" ? "node" : runtime} ${version}`;
+  return `${runtime.startsWith("node") ? "node" : runtime} ${version}`;
 }
 
 async function main(): Promise<void> {
   for (const runtime of RUNTIMES) {
     if (SPECS[runtime] === undefined) {
-      throw new TypeError(`Unknown runtime '${runtime}': expected bun, deno, node or node26`);
+      throw new TypeError(
+        `Unknown runtime '${runtime}': expected bun, deno, node24 (or node) or node26`,
+      );
     }
   }
   const started = Date.now();
@@ -519,6 +428,7 @@ async function main(): Promise<void> {
       runtime: await runtimeVersion(runtime),
       date: new Date().toISOString(),
       quick: QUICK,
+      explore: EXPLORE,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
       rounds: ROUNDS,

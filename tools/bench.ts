@@ -1,12 +1,19 @@
 /**
- * Runs every bench/*.bench.ts under Node 24, Deno and Bun, one at a time,
- * then the HTTP load bench (bench/load.ts, autocannon against the Bun
+ * Runs every bench/*.bench.ts under Node 24, Node 26, Deno and Bun, one at a
+ * time, then the HTTP load bench (bench/load.ts, autocannon against the Bun
  * service), then regenerates docs/PERFORMANCE-REPORT.md from bench/results/.
  *
- * Usage: `node tools/bench.ts [--runtime=node,deno,bun] [--filter=<substring>]
- * [--no-load] [--no-report] [--verbose]`.
- * Each run's output goes to bench/results/<bench>.<runtime>.log (and to the
- * terminal with --verbose); one progress line is printed per file and runtime.
+ * Benches in `FEEDBACK_BENCHES` (bench/_schema.ts) run twice per runtime, each
+ * in a fresh process: `--feedback=varied` (every contender first fed the same
+ * varied inputs) and `--feedback=monomorphic`. Diagnostic benches
+ * (encoding_core, encoding_ratios) run only when `--filter` names them.
+ *
+ * Usage: `node tools/bench.ts [--runtime=node24,node26,deno,bun] [--filter=<substring>]
+ * [--quick] [--no-load] [--no-report] [--verbose]`. `--quick` is a smoke run:
+ * a few ms per contender (`BENCH_ROUND_MS=5 BENCH_ROUNDS=1 SCENARIO_SECONDS=0.2`),
+ * figures not fit for the report.
+ * Each run's output goes to bench/results/<bench>[.monomorphic].<runtime>.log
+ * (and to the terminal with --verbose); one progress line is printed per run.
  * Exits 1 if any run failed, after writing the report from whatever exists.
  *
  * @module
@@ -15,28 +22,34 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../bench/_schema.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = join(root, "bench");
 const resultsDir = join(benchDir, "results");
 const binDir = join(root, "node_modules", ".bin");
 
-type Runtime = "node" | "deno" | "bun";
-const ALL_RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
+type Runtime = RuntimeId;
+const ALL_RUNTIMES: readonly Runtime[] = RUNTIME_IDS;
+
+/** Benches that only print diagnostics (no results file): run only when --filter names them. */
+const DIAGNOSTIC_BENCHES = ["encoding_core", "encoding_ratios"];
 
 function binary(runtime: Runtime): string {
   return existsSync(join(binDir, runtime)) ? join(binDir, runtime) : runtime;
 }
 
 /** The command that runs a bench file with `gc()` exposed, per runtime. */
-function commandFor(runtime: Runtime, file: string): string[] {
+function commandFor(runtime: Runtime, file: string, args: string[]): string[] {
   switch (runtime) {
-    case "node":
-      return [join(root, "node_modules", "node", "bin", "node"), "--expose-gc", file];
+    case "node24":
+      return [join(root, "node_modules", "node", "bin", "node"), "--expose-gc", file, ...args];
+    case "node26":
+      return [join(root, "node_modules", "node26", "bin", "node"), "--expose-gc", file, ...args];
     case "deno":
-      return [binary("deno"), "run", "-A", "--v8-flags=--expose-gc", file];
+      return [binary("deno"), "run", "-A", "--v8-flags=--expose-gc", file, ...args];
     case "bun":
-      return [binary("bun"), file];
+      return [binary("bun"), file, ...args];
   }
 }
 
@@ -92,22 +105,35 @@ function tail(path: string, lines: number): string {
 }
 
 function plannedJobs(): Job[] {
-  const runtimes = (option("runtime")?.split(",") ?? [...ALL_RUNTIMES]).filter((r): r is Runtime =>
-    (ALL_RUNTIMES as readonly string[]).includes(r)
-  );
+  const runtimes = (option("runtime")?.split(",") ?? [...ALL_RUNTIMES])
+    .map((r) => (r === "node" ? "node24" : r))
+    .filter((r): r is Runtime => (ALL_RUNTIMES as readonly string[]).includes(r));
   const filter = option("filter");
   const jobs: Job[] = [];
   const files = readdirSync(benchDir)
     .filter((f) => f.endsWith(".bench.ts") && (!filter || f.includes(filter)))
+    .filter((f) => filter || !DIAGNOSTIC_BENCHES.includes(f.replace(/\.bench\.ts$/, "")))
     .sort();
   for (const file of files) {
     const name = file.replace(/\.bench\.ts$/, "");
     for (const runtime of runtimes) {
-      jobs.push({
-        label: `bench/${file} on ${runtime}`,
-        command: commandFor(runtime, `bench/${file}`),
-        logName: `${name}.${runtime}.log`,
-      });
+      if (FEEDBACK_BENCHES.includes(name)) {
+        // One process per feedback: type feedback, once varied, cannot be made monomorphic again.
+        for (const feedback of ["varied", "monomorphic"]) {
+          const suffix = feedback === "monomorphic" ? ".monomorphic" : "";
+          jobs.push({
+            label: `bench/${file} on ${runtime} (${feedback})`,
+            command: commandFor(runtime, `bench/${file}`, [`--feedback=${feedback}`]),
+            logName: `${name}${suffix}.${runtime}.log`,
+          });
+        }
+      } else {
+        jobs.push({
+          label: `bench/${file} on ${runtime}`,
+          command: commandFor(runtime, `bench/${file}`, []),
+          logName: `${name}.${runtime}.log`,
+        });
+      }
     }
   }
   // The load bench is a Node script that starts the Bun service and drives it with autocannon.
@@ -138,6 +164,10 @@ async function generateReport(): Promise<number | null> {
 
 async function main(): Promise<void> {
   const verbose = process.argv.includes("--verbose");
+  if (process.argv.includes("--quick")) {
+    // Children inherit the environment: the bench harness and the scenario read these.
+    Object.assign(process.env, { BENCH_ROUND_MS: "5", BENCH_ROUNDS: "1", SCENARIO_SECONDS: "0.2" });
+  }
   const jobs = plannedJobs();
   if (jobs.length === 0) {
     console.error("Nothing to run: no bench file matched, or no known runtime was selected.");

@@ -1,72 +1,34 @@
 /**
- * The "HTTP load" section of docs/PERFORMANCE-REPORT.md, from the results of
- * bench/load.ts: bench/results/load.<runtime>.json (the routes, and the soak
- * on the runtime that ran it) and load_paths.<runtime>.json (the `--explore`
- * comparison of body paths that chose each route's path). Writes the soak
- * chart to docs/img/load_soak.svg.
- *
- * Standalone: `node tools/report/load.ts` prints the section; the report
- * generator calls {@linkcode renderLoadSection}.
+ * The "HTTP load" section of docs/PERFORMANCE-REPORT.md, from bench/load.ts's
+ * results: bench/results/load.<runtime id>.json (the routes, and the soak on
+ * the runtime that ran it) and load_paths.<runtime id>.json (the `--explore`
+ * comparison of body paths that chose each route's path). Its chart is the
+ * soak's time series, docs/img/load_soak.svg.
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
-import type { LoadReport, LoadResult, SoakResult, SoakSample } from "../../bench/load.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  LOAD_TARGETS,
+  type LoadReport,
+  type LoadRouteResult,
+  RUNTIME_IDS,
+  RUNTIME_LABELS,
+  type RuntimeId,
+  type SoakResult,
+  type SoakSample,
+} from "../../bench/_schema.ts";
+import { fmtBytes, fmtX, table } from "./format.ts";
+import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 
-/** The runtimes the load bench can measure, in column order. */
-export const LOAD_RUNTIMES: readonly string[] = ["bun", "deno", "node", "node26"];
-
-const LABEL: Record<string, string> = {
-  bun: "Bun",
-  deno: "Deno",
-  node: "Node 24",
-  node26: "Node 26",
-};
-
-/** The targets of issue 12. */
-export const LOAD_TARGETS = {
-  /** Pooled route req/s over the naive route's. */
-  minRequestsRatio: 1.0,
-  /** Pooled route peak RSS over the naive route's. */
-  maxRssRatio: 1.05,
-  /** Fall of the pool's retained bytes after 20 s idle. */
-  minRetainedFall: 0.75,
-  /** Hit rate of a renewed burst within its first second. */
-  minBurstHitRate: 0.95,
-} as const;
-
-/** One target row: a label, the target, one cell per {@linkcode LOAD_RUNTIMES} entry. */
-export interface LoadTargetCheck {
-  /** What is checked, e.g. "/messages/small?format=json vs /naive/small". */
-  label: string;
-  /** The target, in words. */
-  target: string;
-  /** One cell per runtime, "not measured" where there is no result. */
-  cells: string[];
-  /** Targets met (a cell can hold two). */
-  met: number;
-  /** Targets missed. */
-  missed: number;
-}
-
-/** What {@linkcode renderLoadSection} produces. */
-export interface LoadSection {
-  /** Markdown lines (no heading: the caller adds "## HTTP load"). */
-  lines: string[];
-  /** The target rows, for the report's summary. */
-  checks: LoadTargetCheck[];
-  /** Chart files written, relative to the docs directory (e.g. "img/load_soak.svg"). */
-  charts: string[];
-}
-
-function readReports(resultsDir: string, prefix: string): Map<string, LoadReport> {
-  const reports = new Map<string, LoadReport>();
-  for (const runtime of LOAD_RUNTIMES) {
-    const file = join(resultsDir, `${prefix}.${runtime}.json`);
-    if (!existsSync(file)) continue;
+function readReports(resultsDir: string, prefix: string): Map<RuntimeId, LoadReport> {
+  const reports = new Map<RuntimeId, LoadReport>();
+  for (const runtime of RUNTIME_IDS) {
+    // Runs before the runtime ids named Node 24 "node".
+    const names = runtime === "node24" ? ["node24", "node"] : [runtime];
+    const file = names.map((name) => join(resultsDir, `${prefix}.${name}.json`)).find(existsSync);
+    if (file === undefined) continue;
     try {
       const report = JSON.parse(readFileSync(file, "utf8")) as LoadReport;
       if (Array.isArray(report.routes)) reports.set(runtime, report);
@@ -77,36 +39,15 @@ function readReports(resultsDir: string, prefix: string): Map<string, LoadReport
   return reports;
 }
 
-function fmtX(ratio: number): string {
-  // Never round a loss up to "1.00×".
-  if (ratio < 1 && ratio >= 0.995) return `${ratio.toFixed(3)}×`;
-  return `${ratio.toFixed(2)}×`;
-}
-
 function fmtPct(ratio: number): string {
   return `${(ratio * 100).toFixed(0)}%`;
-}
-
-function fmtBytes(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return "n/a";
-  if (bytes >= 1048576) return `${(bytes / 1048576).toFixed(1)} MiB`;
-  if (bytes >= 10240) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${Math.round(bytes)} B`;
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(" | ")} |`,
-    `| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ];
 }
 
 function sizeOf(route: string): string {
   return /\/(small|medium|large)\b/.exec(route)?.[1] ?? "";
 }
 
-function naiveOf(routes: LoadResult[], route: string): LoadResult | undefined {
+function naiveOf(routes: LoadRouteResult[], route: string): LoadRouteResult | undefined {
   return routes.find((r) => r.route === `/naive/${sizeOf(route)}`);
 }
 
@@ -116,29 +57,31 @@ const PATH_WHY: Record<string, string> = {
   owned: "`new Response(serializer.serialize(value))`: owned bytes, no pool",
 };
 
-/**
- * Renders the section from the result files and writes its chart.
- *
- * @param resultsDir bench/results.
- * @param imgDir docs/img (created when missing).
- * @returns The Markdown lines, the target rows and the charts written.
- */
-export function renderLoadSection(resultsDir: string, imgDir: string): LoadSection {
+/** The section: targets, per-runtime tables, how paths were chosen, the soak and its chart. */
+export const loadSection: Section = {
+  id: "load",
+  title: "HTTP load (autocannon)",
+  render: (context: ReportContext) => renderLoad(context.resultsDir),
+};
+
+function renderLoad(resultsDir: string): SectionOutput {
   const reports = readReports(resultsDir, "load");
   const explored = readReports(resultsDir, "load_paths");
   const lines: string[] = [];
-  const checks: LoadTargetCheck[] = [];
-  const charts: string[] = [];
+  const checks: TargetCheck[] = [];
+  const charts: Record<string, string> = {};
   if (reports.size === 0) {
     lines.push("Not measured: no bench/results/load.*.json (run `node bench/load.ts`).", "");
-    return { lines, checks, charts };
+    return { lines, checks, misses: [], charts };
   }
-  const measured = LOAD_RUNTIMES.filter((r) => reports.has(r));
+  const measured = RUNTIME_IDS.filter((r) => reports.has(r));
   const anyQuick = [...reports.values()].some((r) => r.quick);
   lines.push(
     "autocannon against the example service (bench/load.ts), on 127.0.0.1: a fresh server per route " +
       "and round, a warm-up, then the measured run; routes and runtimes interleaved over rounds, each " +
-      "figure the median. Peak RSS is the server's VmHWM; *pool retained* is `/stats` " +
+      "figure the median. *CPU / request* is the server process's user + system time over the " +
+      "requests it served (all threads), steadier than requests/s on a shared machine. Peak RSS is " +
+      "the server's VmHWM; *pool retained* is `/stats` " +
       "`retainedBytes` after the run, next to it. Each `/messages/*` route takes the body path that " +
       "measured fastest for it on that runtime (`ROUTE_PATHS` in examples/app.ts, chosen with " +
       "`node bench/load.ts --explore`, below). Targets (issue 12): every `/messages/*` route ≥ " +
@@ -161,7 +104,7 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
   for (const route of messageRoutes) {
     let met = 0;
     let missed = 0;
-    const cells = LOAD_RUNTIMES.map((runtime) => {
+    const cells = RUNTIME_IDS.map((runtime) => {
       const report = reports.get(runtime);
       const result = report?.routes.find((r) => r.route === route);
       const naive = result && report ? naiveOf(report.routes, route) : undefined;
@@ -188,14 +131,14 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
   }
 
   // The soak.
-  const soakRuntime = LOAD_RUNTIMES.find((r) => reports.get(r)?.soak !== undefined);
+  const soakRuntime = RUNTIME_IDS.find((r) => reports.get(r)?.soak !== undefined);
   const soak = soakRuntime === undefined ? undefined : reports.get(soakRuntime)!.soak!;
   if (soak !== undefined && soakRuntime !== undefined) {
-    const column = LOAD_RUNTIMES.indexOf(soakRuntime);
+    const column = RUNTIME_IDS.indexOf(soakRuntime);
     const fallMet = soak.retainedFall >= LOAD_TARGETS.minRetainedFall;
     const burstMet = soak.burstFirstSecondHitRate > LOAD_TARGETS.minBurstHitRate;
     const cell = (text: string) =>
-      LOAD_RUNTIMES.map((_, i) => (i === column ? text : "not measured"));
+      RUNTIME_IDS.map((_, i) => (i === column ? text : "not measured"));
     checks.push({
       label: `soak: retained bytes after ${soak.idleSeconds} s idle`,
       target: `fall ≥ ${fmtPct(LOAD_TARGETS.minRetainedFall)}`,
@@ -222,11 +165,15 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
     "#### Targets",
     "",
     ...table(
-      ["route", "target", ...measured.map((r) => `${LABEL[r]} ${reports.get(r)!.runtime}`)],
+      [
+        "route",
+        "target",
+        ...measured.map((r) => `${RUNTIME_LABELS[r]} ${reports.get(r)!.runtime}`),
+      ],
       checks.map((c) => [
         c.label,
         c.target,
-        ...measured.map((r) => c.cells[LOAD_RUNTIMES.indexOf(r)]),
+        ...measured.map((r) => c.cells[RUNTIME_IDS.indexOf(r)]),
       ]),
     ),
     "",
@@ -236,7 +183,7 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
   for (const runtime of measured) {
     const report = reports.get(runtime)!;
     lines.push(
-      `#### ${LABEL[runtime]} (${report.runtime})`,
+      `#### ${RUNTIME_LABELS[runtime]} (${report.runtime})`,
       "",
       `${report.connections} connections, ${report.rounds} round(s) of ${report.durationSeconds} s per ` +
         `route, ${report.date}.`,
@@ -247,6 +194,8 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
           "path",
           "requests/s",
           "vs naive",
+          "CPU / request",
+          "CPU vs naive",
           "p99",
           "peak RSS",
           "RSS vs naive",
@@ -261,6 +210,10 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
             r.bodyPath ?? "—",
             Math.round(r.requestsPerSec).toLocaleString("en-US"),
             isNaive || !naive ? "—" : fmtX(r.requestsPerSec / naive.requestsPerSec),
+            r.cpuUsPerRequest === undefined ? "n/a" : `${r.cpuUsPerRequest} µs`,
+            isNaive || !naive || !r.cpuUsPerRequest
+              ? "—"
+              : fmtX(naive.cpuUsPerRequest / r.cpuUsPerRequest),
             `${r.p99Ms} ms`,
             fmtBytes(r.rssBytes),
             isNaive || !naive ? "—" : fmtPct(r.rssBytes / naive.rssBytes),
@@ -278,12 +231,15 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
     lines.push(
       "#### How each route's path was chosen (`--explore`)",
       "",
-      "Every body path of every route against a fresh server, interleaved, medians; requests/s relative " +
-        "to the native JSON path (`Response.json`, the same as `/naive/*`) of the same size. Paths: " +
+      "Every body path of every route against a fresh server, interleaved, medians; requests/s and " +
+        "server CPU per request relative to the native JSON path (`Response.json`, the same as " +
+        "`/naive/*`) of the same size (above 1× is better for both). The path with the least CPU per " +
+        "request is in bold: it is what `ROUTE_PATHS` picks, since requests/s swings with whatever " +
+        "else runs on the machine. Paths: " +
         Object.entries(PATH_WHY).map(([path, why]) => `**${path}** = ${why}`).join("; ") + ".",
       "",
     );
-    const exploredRuntimes = LOAD_RUNTIMES.filter((r) => explored.has(r));
+    const exploredRuntimes = RUNTIME_IDS.filter((r) => explored.has(r));
     const routes = [
       ...new Set(
         [...explored.values()].flatMap((r) =>
@@ -302,9 +258,12 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
           );
           const mine = report.routes.filter((r) => r.route.startsWith(`${route}&via=`));
           if (!native || mine.length === 0) return "not measured";
-          const best = mine.reduce((a, b) => (b.requestsPerSec > a.requestsPerSec ? b : a));
+          // The least server CPU per request wins: on a shared machine it is steadier than req/s.
+          const best = mine.reduce((a, b) => (b.cpuUsPerRequest < a.cpuUsPerRequest ? b : a));
           return mine.map((r) => {
-            const text = `${r.bodyPath} ${fmtX(r.requestsPerSec / native.requestsPerSec)}`;
+            const text = `${r.bodyPath} ${fmtX(r.requestsPerSec / native.requestsPerSec)} req/s, ${
+              fmtX(native.cpuUsPerRequest / r.cpuUsPerRequest)
+            } CPU`;
             return r === best ? `**${text}**` : text;
           }).join(", ");
         }),
@@ -312,7 +271,10 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
     }
     lines.push(
       ...table(
-        ["route", ...exploredRuntimes.map((r) => `${LABEL[r]} ${explored.get(r)!.runtime}`)],
+        [
+          "route",
+          ...exploredRuntimes.map((r) => `${RUNTIME_LABELS[r]} ${explored.get(r)!.runtime}`),
+        ],
         rows,
       ),
       "",
@@ -320,12 +282,7 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
   }
 
   if (soak !== undefined && soakRuntime !== undefined) {
-    mkdirSync(imgDir, { recursive: true });
-    writeFileSync(
-      join(imgDir, "load_soak.svg"),
-      soakChart(soak, reports.get(soakRuntime)!.runtime),
-    );
-    charts.push("img/load_soak.svg");
+    charts["load_soak.svg"] = soakChart(soak, reports.get(soakRuntime)!.runtime);
     const caps = soak.samples.some((s) => s.tunedCaps !== undefined);
     lines.push(
       `#### Soak (${reports.get(soakRuntime)!.runtime})`,
@@ -345,7 +302,7 @@ export function renderLoadSection(resultsDir: string, imgDir: string): LoadSecti
       "",
     );
   }
-  return { lines, checks, charts };
+  return { lines, checks, misses: [], charts };
 }
 
 /** The soak as a line chart: retained bytes per tier, hit rate per interval, phases shaded. */
@@ -449,10 +406,4 @@ function soakChart(soak: SoakResult, runtime: string): string {
     `</svg>`,
     "",
   ].join("\n");
-}
-
-if (import.meta.main) {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const section = renderLoadSection(join(root, "bench", "results"), join(root, "docs", "img"));
-  process.stdout.write(section.lines.join("\n") + "\n");
 }

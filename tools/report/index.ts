@@ -1,0 +1,240 @@
+/**
+ * Renders docs/PERFORMANCE-REPORT.md and docs/img/*.svg from
+ * bench/results/*.json: an environment table, a summary of every section's
+ * targets, then each section of {@linkcode SECTIONS} in order. Nothing
+ * depends on the clock: the same JSON always gives the same report.
+ *
+ * To add a section: entries written in the schema (bench/_schema.ts) need
+ * only `entrySection({ id, title, select })` here (their targets go in
+ * TARGETS with `area: id`); anything else exports a `Section` from its own
+ * module (see scenario.ts, load.ts) and is listed here.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schema.ts";
+import { fmtX, table } from "./format.ts";
+import { entrySection } from "./groups.ts";
+import { loadSection } from "./load.ts";
+import { loadResults, type ResultFile } from "./results.ts";
+import { scenarioSection } from "./scenario.ts";
+import type { Miss, ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
+
+const isEncoding = (prefix: string) => (e: BenchEntry): boolean =>
+  e.bench.startsWith("encoding") && e.subject.startsWith(prefix);
+
+const FEEDBACK_NOTE =
+  "Figures are the median ns per op of interleaved rounds, after every contender of a subject was fed the same " +
+  "400 varied inputs (realistic type feedback); `(mono …)` is the same contender timed in a fresh process that " +
+  "saw only the timed input. Next to a peer's time, `peer ÷ ours` compares it with our fastest comparable entry " +
+  "(same op, same ownership, strict with strict): above 1× we are faster, below 1× (bold) the peer is.";
+
+/** The report's sections, in order. */
+export const SECTIONS: Section[] = [
+  entrySection({
+    id: "pool",
+    title: "Pool: rent + return vs allocation",
+    select: (e) => e.bench === "pool",
+    intro: [
+      "One input per group (entries tagged monomorphic); allocation per op is measured with each result kept alive.",
+      "",
+    ],
+    chart: true,
+  }),
+  entrySection({
+    id: "base64",
+    title: "Base64 and hex",
+    select: (e) => isEncoding("base64")(e) || isEncoding("hex")(e),
+    intro: [
+      FEEDBACK_NOTE,
+      "",
+      "Strict decoders (ours, native `fromBase64`/`setFromBase64`/`fromHex`, `atob`) reject malformed input; " +
+      "`Buffer` and base64-js decode leniently, validating nothing, and are references only. The best strict " +
+      "decoder of a runtime is the fastest of native, our forced JS core and `atob`.",
+      "",
+    ],
+    chart: true,
+  }),
+  entrySection({
+    id: "utf8",
+    title: "UTF-8",
+    select: isEncoding("utf8"),
+    intro: [FEEDBACK_NOTE, ""],
+    chart: true,
+  }),
+  entrySection({
+    id: "serializers",
+    title: "Serializers: JSON and MessagePack",
+    select: (e) => e.bench.startsWith("serializers"),
+    intro: [
+      FEEDBACK_NOTE,
+      "",
+      "The pooled JSON paths are checked against their ceiling, `JSON.stringify` + `TextEncoder#encodeInto` into " +
+      "a preallocated buffer: the most a path that calls `JSON.stringify` can do. `serialize (slab: null)` is the " +
+      "own-buffer result (one fresh ArrayBuffer per call, the behaviour before slabs): the allocation targets " +
+      "compare `serialize()` with it. Allocation: backing-store bytes per op on Node and Deno " +
+      "(`process.memoryUsage().arrayBuffers`, `Deno.memoryUsage().external`), heap bytes per op on Bun " +
+      "(`heapStats().heapSize` after `Bun.gc(true)`), results kept alive.",
+      "",
+    ],
+    chart: true,
+  }),
+  scenarioSection,
+  loadSection,
+];
+
+function environment(files: ResultFile[]): string[] {
+  const rows = RUNTIME_IDS.map((runtime) => {
+    const mine = files.filter((f) => f.runtime === runtime);
+    if (mine.length === 0) return [RUNTIME_LABELS[runtime], "not measured", "", ""];
+    const versions = [...new Set(mine.map((f) => f.version))].join(", ");
+    const cpus = [...new Set(mine.map((f) => f.cpu).filter((c) => c !== "unknown"))].join(", ") ||
+      "unknown";
+    const dates = mine.map((f) => f.date).filter((d) => d !== "").sort();
+    const span = dates.length === 0
+      ? ""
+      : dates[0] === dates[dates.length - 1]
+      ? dates[0]
+      : `${dates[0]} … ${dates[dates.length - 1]}`;
+    return [RUNTIME_LABELS[runtime], versions, cpus, span];
+  });
+  const benches = [...new Set(files.map((f) => f.bench))].sort();
+  const legacy = files.filter((f) =>
+    f.legacy && !f.bench.startsWith("load") && f.bench !== "scenario"
+  );
+  const out = [
+    "## Environment",
+    "",
+    ...table(["runtime", "version", "CPU", "run date (UTC)"], rows),
+    "",
+    `Result files: ${
+      benches.length === 0
+        ? "none"
+        : benches.map((b) =>
+          `${b} (${
+            RUNTIME_IDS.filter((r) => files.some((f) => f.bench === b && f.runtime === r)).map((
+              r,
+            ) =>
+              RUNTIME_LABELS[r]
+            ).join(", ")
+          })`
+        ).join("; ")
+    }.`,
+    "",
+  ];
+  if (legacy.length > 0) {
+    out.push(
+      `Written before the result schema (their timings carry no tags and are not shown; rerun \`npm run bench\`): ${
+        legacy.map((f) => `${f.bench} (${RUNTIME_LABELS[f.runtime]})`).join(", ")
+      }.`,
+      "",
+    );
+  }
+  return out;
+}
+
+function summary(rendered: [Section, SectionOutput][], anyEntries: boolean): string[] {
+  const out = ["## Summary", ""];
+  const count = (checks: TargetCheck[], key: "met" | "missed"): number =>
+    checks.reduce((n, c) => n + c[key], 0);
+  out.push(
+    "Targets from the issues, counted per runtime:",
+    "",
+    ...table(
+      ["section", "met", "missed"],
+      rendered.map(([section, output]) => {
+        const met = count(output.checks, "met");
+        const missed = count(output.checks, "missed");
+        return met + missed === 0
+          ? [section.title, "not measured", "—"]
+          : [section.title, String(met), String(missed)];
+      }),
+    ),
+    "",
+  );
+  const missedRows = rendered.flatMap(([section, output]) =>
+    output.checks.filter((c) => c.missed > 0).map((c) => [
+      section.title,
+      `${c.label} (${c.target})`,
+      RUNTIME_IDS.map((r, i) =>
+        c.cells[i]?.includes("❌") ? `${RUNTIME_LABELS[r]} ${c.cells[i].replace("❌ ", "")}` : ""
+      ).filter((x) => x !== "").join("; "),
+    ])
+  );
+  if (missedRows.length > 0) {
+    out.push("### Missed targets", "", ...table(["section", "target", "measured"], missedRows), "");
+  }
+  const misses: [Section, Miss][] = rendered.flatMap(([section, output]) =>
+    output.misses.map((m) => [section, m] as [Section, Miss])
+  );
+  if (misses.length === 0) {
+    out.push(
+      anyEntries
+        ? "No strict or like-for-like peer is faster than our best comparable entry after the varied warm-up."
+        : "No tagged timings yet: run `npm run bench`.",
+      "",
+    );
+  } else {
+    out.push(
+      "### Where a peer is faster than our best comparable entry (varied warm-up)",
+      "",
+      ...table(
+        ["section", "group", "peer", "runtime", "peer ÷ ours"],
+        misses.map(([section, m]) => [
+          section.title,
+          m.group,
+          m.peer,
+          RUNTIME_LABELS[m.runtime],
+          fmtX(m.ratio),
+        ]),
+      ),
+      "",
+    );
+  }
+  return out;
+}
+
+/** Renders the report from `resultsDir` into `docsDir`; returns what it wrote. */
+export function writeReport(
+  resultsDir: string,
+  docsDir: string,
+  sections: Section[] = SECTIONS,
+): { files: number; charts: string[] } {
+  const { files, entries, problems } = loadResults(resultsDir);
+  const context: ReportContext = { files, entries, resultsDir, docsDir };
+  const rendered: [Section, SectionOutput][] = sections.map((s) => [s, s.render(context)]);
+  const out: string[] = [
+    "# @catga/memory performance report",
+    "",
+    "<!-- Generated by `node tools/report.ts` (`npm run bench:report`) from bench/results/*.json; do not edit by hand. -->",
+    "",
+    "Produced by `npm run bench` (every `bench/*.bench.ts` under Node 24, Node 26, Deno and Bun), regenerated " +
+    "from the raw JSON with `npm run bench:report`. Our entries are in bold. The numbers come from whatever " +
+    "machine ran the benchmarks; compare runtimes and ratios, not absolute times across machines.",
+    "",
+    ...environment(files),
+  ];
+  if (problems.length > 0) {
+    out.push(
+      "Unreadable result files:",
+      "",
+      ...problems.map((p) => `- ${p}`),
+      "",
+    );
+  }
+  out.push(...summary(rendered, entries.length > 0));
+  for (const [section, output] of rendered) out.push(`## ${section.title}`, "", ...output.lines);
+  const imgDir = join(docsDir, "img");
+  mkdirSync(imgDir, { recursive: true });
+  const charts: string[] = [];
+  for (const [, output] of rendered) {
+    for (const [name, svg] of Object.entries(output.charts)) {
+      writeFileSync(join(imgDir, name), svg);
+      charts.push(name);
+    }
+  }
+  const markdown = `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  writeFileSync(join(docsDir, "PERFORMANCE-REPORT.md"), markdown);
+  return { files: files.length, charts };
+}

@@ -1,0 +1,69 @@
+/**
+ * What every report section receives and returns. tools/report/index.ts
+ * renders the sections of a list in order; a bench adds its section by
+ * writing a module that exports a {@linkcode Section} and listing it there.
+ *
+ * @module
+ */
+import type { BenchEntry, RuntimeId } from "../../bench/_schema.ts";
+import type { ResultFile } from "./results.ts";
+
+/** The loaded results, shared by every section. */
+export interface ReportContext {
+  /** Every results file (legacy files carry extras only). */
+  readonly files: ResultFile[];
+  /** Every tagged entry. */
+  readonly entries: BenchEntry[];
+  /** bench/results, for sections that read their own files. */
+  readonly resultsDir: string;
+  /** docs, for sections that write their own charts (into `${docsDir}/img`). */
+  readonly docsDir: string;
+}
+
+/** One checked target: a row of a targets table, with a cell per runtime. */
+export interface TargetCheck {
+  /** What is checked (and on which group). */
+  readonly label: string;
+  /** The bound, in words: "≥ 1.2×". */
+  readonly target: string;
+  /** One cell per runtime, in RUNTIME_IDS order: "✅ 1.31× vs msgpackr pack", "❌ …", "not measured", "no target". */
+  readonly cells: string[];
+  /** Runtimes where it was met. */
+  readonly met: number;
+  /** Runtimes where it was missed. */
+  readonly missed: number;
+}
+
+/** A place where a peer beats our best like-for-like entry. */
+export interface Miss {
+  /** The group. */
+  readonly group: string;
+  /** The faster peer. */
+  readonly peer: string;
+  /** Where. */
+  readonly runtime: RuntimeId;
+  /** Peer time / our time (below 1). */
+  readonly ratio: number;
+}
+
+/** What a section renders. */
+export interface SectionOutput {
+  /** Markdown lines under the section's heading. */
+  readonly lines: string[];
+  /** Its targets, counted in the summary. */
+  readonly checks: TargetCheck[];
+  /** Where a peer is faster, listed in the summary. */
+  readonly misses: Miss[];
+  /** SVG charts to write to docs/img/ (file name → SVG). */
+  readonly charts: Record<string, string>;
+}
+
+/** A report section. */
+export interface Section {
+  /** Stable id (chart names, anchors). */
+  readonly id: string;
+  /** The `##` heading. */
+  readonly title: string;
+  /** Renders it from the results. */
+  readonly render: (context: ReportContext) => SectionOutput;
+}
