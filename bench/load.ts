@@ -283,9 +283,10 @@ function casesFor(paths: Record<string, Record<string, string>>): RouteCase[] {
 
 // ---------------------------------------------------------------- soak
 
+// The pooled path on purpose: the soak shows the pool's retention, whatever path a route takes.
 const SOAK_ROUTES = SIZES.flatMap((size) => [
-  `/messages/${size}?format=json`,
-  `/messages/${size}?format=msgpack`,
+  `/messages/${size}?format=json&via=pooled`,
+  `/messages/${size}?format=msgpack&via=pooled`,
 ]);
 
 function tunedCaps(body: StatsBody): number[] | undefined {
