@@ -17,7 +17,7 @@
  * `--explore` measures every body path of every route instead (`&via=native|
  * pooled|owned`), which is how the app's per-runtime choices were made.
  *
- * Usage (Node 24): `node bench/load.ts [--quick] [--explore] [--no-soak]
+ * Usage (Node 24): `node bench/load.ts [--quick] [--explore] [--no-soak] [--soak-only]
  * [--soak=<runtime>] [runtime…]` with runtimes from bun, deno, node24 (or
  * node), node26 (default: bun deno node24). Writes bench/results/load.<runtime>.json (or
  * load_paths.<runtime>.json with --explore). Bounded: every run has a fixed
@@ -47,6 +47,7 @@ const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
 const EXPLORE = args.includes("--explore");
 const NO_SOAK = args.includes("--no-soak") || EXPLORE;
+const SOAK_ONLY = args.includes("--soak-only");
 const SOAK_RUNTIME = (args.find((a) => a.startsWith("--soak="))?.slice(7) ?? "bun") as LoadRuntime;
 // "node" is Node 24, as in the other benches' old file names.
 const RUNTIMES = args.filter((a) => !a.startsWith("--")).map((a) =>
@@ -436,11 +437,11 @@ async function main(): Promise<void> {
       paths,
       routes: [],
     });
-    cases.set(runtime, casesFor(paths));
+    cases.set(runtime, SOAK_ONLY ? [] : casesFor(paths));
   }
   const runs = new Map<string, RoundResult[]>();
   const key = (runtime: LoadRuntime, route: string) => `${runtime} ${route}`;
-  for (let round = 1; round <= ROUNDS; round++) {
+  for (let round = 1; round <= (SOAK_ONLY ? 0 : ROUNDS); round++) {
     // Interleave runtimes and routes, so drift on a shared machine hits all alike.
     const longest = Math.max(...RUNTIMES.map((r) => cases.get(r)!.length));
     for (let i = 0; i < longest; i++) {
