@@ -73,34 +73,44 @@ export interface RoutePaths {
 }
 
 /**
- * Per runtime, the path that measured fastest for each route under load
- * (`node bench/load.ts --explore <runtime>`: a fresh server per route and
- * path, interleaved rounds, medians; see docs/PERFORMANCE-REPORT.md).
+ * Per runtime, the path each route takes: the one with the least server CPU
+ * per request under load (`node bench/load.ts --explore`: every path of every
+ * route against a fresh server, interleaved rounds, medians; the report's
+ * "HTTP load" section shows the figures). CPU per request decides because
+ * requests/s swings with whatever else runs on the machine.
+ *
+ * The pattern: JSON above the small message is fastest as `Response.json`
+ * everywhere (the runtime's native stringify beats any JS writer); small
+ * messages are cheapest as owned bytes on Bun and Deno; large MessagePack
+ * is cheapest pooled everywhere (no fresh 50 KiB buffer per request); on
+ * Node, whose `Response` costs more per body, the pooled path wins for
+ * MessagePack at every size and for small JSON.
  */
 export const ROUTE_PATHS: Readonly<Record<PlatformKey, RoutePaths>> = {
   node24: {
-    json: { small: "pooled", medium: "pooled", large: "pooled" },
+    json: { small: "pooled", medium: "native", large: "native" },
     msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
   },
+  // Not explored separately: Node 24's row (same undici Response, same adapter).
   node26: {
-    json: { small: "pooled", medium: "pooled", large: "pooled" },
+    json: { small: "pooled", medium: "native", large: "native" },
     msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
   },
   deno: {
-    json: { small: "pooled", medium: "pooled", large: "pooled" },
-    msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
+    json: { small: "owned", medium: "native", large: "native" },
+    msgpack: { small: "owned", medium: "owned", large: "pooled" },
   },
   bun: {
-    json: { small: "pooled", medium: "pooled", large: "pooled" },
-    msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
+    json: { small: "owned", medium: "native", large: "native" },
+    msgpack: { small: "owned", medium: "owned", large: "pooled" },
   },
-  // Not load-tested: the library's pooled path, which is safe everywhere.
+  // Not load-tested: native JSON, and the library's pooled path, safe everywhere, for MessagePack.
   workerd: {
-    json: { small: "pooled", medium: "pooled", large: "pooled" },
+    json: { small: "native", medium: "native", large: "native" },
     msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
   },
   other: {
-    json: { small: "pooled", medium: "pooled", large: "pooled" },
+    json: { small: "native", medium: "native", large: "native" },
     msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
   },
 };
