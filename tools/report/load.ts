@@ -233,7 +233,8 @@ function renderLoad(resultsDir: string): SectionOutput {
       "",
       "Every body path of every route against a fresh server, interleaved, medians; requests/s and " +
         "server CPU per request relative to the native JSON path (`Response.json`, the same as " +
-        "`/naive/*`) of the same size (above 1× is better for both). The path with the least CPU per " +
+        "`/naive/*`) of the same size, as *path req/s ratio / CPU ratio* (above 1× is better for " +
+        "both). The path with the least CPU per " +
         "request is in bold: it is what `ROUTE_PATHS` picks, since requests/s swings with whatever " +
         "else runs on the machine. Paths: " +
         Object.entries(PATH_WHY).map(([path, why]) => `**${path}** = ${why}`).join("; ") + ".",
@@ -261,9 +262,9 @@ function renderLoad(resultsDir: string): SectionOutput {
           // The least server CPU per request wins: on a shared machine it is steadier than req/s.
           const best = mine.reduce((a, b) => (b.cpuUsPerRequest < a.cpuUsPerRequest ? b : a));
           return mine.map((r) => {
-            const text = `${r.bodyPath} ${fmtX(r.requestsPerSec / native.requestsPerSec)} req/s, ${
+            const text = `${r.bodyPath} ${fmtX(r.requestsPerSec / native.requestsPerSec)} / ${
               fmtX(native.cpuUsPerRequest / r.cpuUsPerRequest)
-            } CPU`;
+            }`;
             return r === best ? `**${text}**` : text;
           }).join(", ");
         }),
