@@ -17,6 +17,9 @@
  * `--explore` measures every body path of every route instead (`&via=native|
  * pooled|owned`), which is how the app's per-runtime choices were made.
  *
+ * `--soak-only` runs just the soak and replaces only the `soak` of the
+ * runtime's results file, keeping its routes.
+ *
  * Usage (Node 24): `node bench/load.ts [--quick] [--explore] [--no-soak] [--soak-only]
  * [--soak=<runtime>] [runtime…]` with runtimes from bun, deno, node24 (or
  * node), node26 (default: bun deno node24). Writes bench/results/load.<runtime>.json (or
@@ -27,7 +30,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -58,7 +61,8 @@ if (RUNTIMES.length === 0) RUNTIMES.push("bun", "deno", "node24");
 const SECONDS = Number(process.env.LOAD_SECONDS ?? (QUICK ? 1 : EXPLORE ? 2 : 3));
 const ROUNDS = Number(process.env.LOAD_ROUNDS ?? (QUICK ? 1 : 3));
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 32);
-const WARMUP_SECONDS = QUICK ? 0.5 : 1;
+// Half a second of load is thousands of requests: enough to JIT the path; it keeps the full run under 10 min.
+const WARMUP_SECONDS = 0.5;
 const SOAK = QUICK ? { load: 8, idle: 6, burst: 3 } : { load: 60, idle: 20, burst: 5 };
 const SAMPLE_MS = 250;
 /** The whole bench stops by itself after this long, whatever happens. */
@@ -520,7 +524,13 @@ async function main(): Promise<void> {
       `${EXPLORE ? "load_paths" : "load"}.${runtime}.json`,
     );
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+    if (SOAK_ONLY && existsSync(file)) {
+      // Keep the routes of the last full run; replace only the soak.
+      const previous = JSON.parse(readFileSync(file, "utf8")) as LoadReport;
+      writeFileSync(file, JSON.stringify({ ...previous, soak: report.soak }, null, 2) + "\n");
+    } else {
+      writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+    }
     console.log(`wrote ${file}`);
   }
   console.log(`load: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
