@@ -75,7 +75,6 @@ function renderLoad(resultsDir: string): SectionOutput {
     return { lines, checks, misses: [], charts };
   }
   const measured = RUNTIME_IDS.filter((r) => reports.has(r));
-  const anyQuick = [...reports.values()].some((r) => r.quick);
   lines.push(
     "autocannon against the example service (bench/load.ts), on 127.0.0.1: a fresh server per route " +
       "and round, a warm-up, then the measured run; routes and runtimes interleaved over rounds, each " +
@@ -89,8 +88,36 @@ function renderLoad(resultsDir: string): SectionOutput {
       `(\`Response.json\`) at ≤ ${fmtPct(LOAD_TARGETS.maxRssRatio)} of its peak RSS.`,
     "",
   );
-  if (anyQuick) {
-    lines.push("**A `--quick` smoke run** (short runs, one round): indicative only.", "");
+  const quick = measured.filter((r) => reports.get(r)!.quick);
+  if (quick.length > 0) {
+    lines.push(
+      `**${quick.map((r) => RUNTIME_LABELS[r]).join(", ")}: a \`--quick\` smoke run** (one short ` +
+        "round per route): indicative only.",
+      "",
+    );
+  }
+  // A route on the native path runs the same code as /naive/*: its ratio is this run's noise.
+  const floor: string[] = [];
+  for (const runtime of measured) {
+    const routes = reports.get(runtime)!.routes;
+    for (const r of routes.filter((x) => x.bodyPath === "native")) {
+      const naive = naiveOf(routes, r.route);
+      if (naive) {
+        floor.push(
+          `${RUNTIME_LABELS[runtime]} ${sizeOf(r.route)} ${
+            fmtX(r.requestsPerSec / naive.requestsPerSec)
+          }`,
+        );
+      }
+    }
+  }
+  if (floor.length > 0) {
+    lines.push(
+      "Noise floor of this run: a route on the `native` path runs the same code as `/naive/*`, so " +
+        `its ratio shows how far apart identical code measured: ${floor.join(", ")}. ` +
+        "Ratios within that spread are not differences.",
+      "",
+    );
   }
 
   // Targets: one row per message route, one column per runtime.
@@ -183,7 +210,7 @@ function renderLoad(resultsDir: string): SectionOutput {
   for (const runtime of measured) {
     const report = reports.get(runtime)!;
     lines.push(
-      `#### ${RUNTIME_LABELS[runtime]} (${report.runtime})`,
+      `#### ${RUNTIME_LABELS[runtime]} (${report.runtime}${report.quick ? ", --quick" : ""})`,
       "",
       `${report.connections} connections, ${report.rounds} round(s) of ${report.durationSeconds} s per ` +
         `route, ${report.date}.`,
