@@ -389,13 +389,13 @@ function soakChart(soak: SoakResult, runtime: string): string {
   }
   // Retained bytes: total and per tier.
   const colors = ["#1a7f37", "#9a6700", "#8250df", "#bf3989"];
-  const polyline = (points: string, color: string, extra = "") =>
-    `<polyline fill="none" stroke="${color}" stroke-width="2"${extra} points="${points}"/>`;
+  const polyline = (points: string, color: string, extra = ' stroke-width="2"') =>
+    `<polyline fill="none" stroke="${color}"${extra} points="${points}"/>`;
   parts.push(
     polyline(
       samples.map((s) => `${x(s.t).toFixed(1)},${yBytes(s.retainedBytes).toFixed(1)}`).join(" "),
       "#222",
-      ' stroke-opacity="0.6"',
+      ' stroke-width="2" stroke-opacity="0.6"',
     ),
   );
   soak.tiers.forEach((_, i) => {
