@@ -57,7 +57,9 @@ export const MESSAGE_FORMATS: readonly MessageFormat[] = ["json", "msgpack"];
  * - `native`: `Response.json(value)` (JSON only): the runtime stringifies and encodes;
  * - `pooled`: {@linkcode serializedResponse}: the library's serializer writes into
  *   a pooled writer, the Response constructor copies the bytes, the buffer goes back;
- * - `owned`: `new Response(serializer.serialize(value))`: owned bytes, no pool.
+ * - `owned`: `new Response(serializer.serialize(value))`: owned bytes, no pool
+ *   (slab-backed where `serialize` uses the `SlabAllocator`: the constructor
+ *   copies only the view, never its neighbours in the chunk).
  */
 export type BodyPath = "native" | "pooled" | "owned";
 
@@ -84,7 +86,9 @@ export interface RoutePaths {
  * messages are cheapest as owned bytes on Bun and Deno; large MessagePack
  * is cheapest pooled everywhere (no fresh 50 KiB buffer per request); on
  * Node, whose `Response` costs more per body, the pooled path wins for
- * MessagePack at every size and for small JSON.
+ * MessagePack at every size and for small JSON. Measured on a shared 2-core
+ * machine under heavy load: differences under about 15% are within its
+ * noise, so rerun `--explore` on a quiet machine before trusting a close call.
  */
 export const ROUTE_PATHS: Readonly<Record<PlatformKey, RoutePaths>> = {
   node24: {
