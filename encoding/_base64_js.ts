@@ -14,6 +14,15 @@ import {
   URL_TABLES,
 } from "./_base64_tables.ts";
 import { STOP_BEFORE_PARTIAL, STRICT } from "./base64_options.ts";
+import { NATIVE_PATHS } from "./_implementation.ts";
+
+/** Where {@link decodeBase64Js} stopped: chars consumed and bytes written. */
+export interface DecodeProgress {
+  /** Chars consumed (up to the end of the last chunk decoded). */
+  read: number;
+  /** Bytes written. */
+  written: number;
+}
 
 /**
  * Encoder word tables for both alphabets (standard at 0, url at 4096).
@@ -120,13 +129,15 @@ export function encodeBase64Js(
   return j - offset;
 }
 
-/** `read` of the last {@link decodeBase64Js} call (avoids a result object). */
-export let decodedRead = 0;
-/** `written` of the last {@link decodeBase64Js} call. */
-export let decodedWritten = 0;
-
 /** Bytes of string copied per block for the word-at-a-time decoder. */
 const BLOCK_CHARS = 16384;
+/**
+ * The block size after the word loop stopped early (at whitespace, as in
+ * MIME's 76-char lines): it doubles back to {@link BLOCK_CHARS} while blocks
+ * decode whole, so line-broken input copies a few hundred chars per line
+ * instead of 16 KiB.
+ */
+const BLOCK_RESTART = 256;
 /** Below this many remaining chars the charCodeAt loop is cheaper than a copy. */
 const BLOCK_MIN = RUNTIME === "bun" ? 320 : 128;
 let blockScratch: Uint8Array | undefined;
@@ -142,22 +153,27 @@ function copyBlock(
   text: string,
   start: number,
   count: number,
+  latin1Write: NodeLatin1Write | undefined,
 ): number {
   const part = start === 0 && count === text.length ? text : text.substring(start, start + count);
-  if (NODE_BUFFER !== undefined) {
+  if (latin1Write !== undefined) {
     // Node's encodeInto is slow; latin1Write is a plain copy, exact here
     // because the caller has ruled out chars above 0xff.
-    return NODE_BUFFER.latin1Write.call(scratch, part, 0, count);
+    return latin1Write.call(scratch, part, 0, count);
   }
   // Stale bytes past `written` must never be read: callers stop there.
   return asciiEncoder.encodeInto(part, scratch).written;
 }
 
+type NodeLatin1Write = (this: Uint8Array, text: string, offset: number, length: number) => number;
+const NODE_LATIN1_WRITE: NodeLatin1Write | undefined = NODE_BUFFER?.latin1Write;
+
 /**
  * Decodes `text` into `out[offset, offset + maxLength)` exactly as the
- * proposal's FromBase64 does. Sets {@link decodedRead} and
- * {@link decodedWritten}; on invalid input throws a SyntaxError after having
- * written every complete chunk before the error (the setFromBase64 contract).
+ * proposal's FromBase64 does and returns the number of bytes written; when
+ * `progress` is given, also fills in `read` and `written`. On invalid input
+ * throws a SyntaxError after having written every complete chunk before the
+ * error (the setFromBase64 contract).
  */
 export function decodeBase64Js(
   text: string,
@@ -166,10 +182,9 @@ export function decodeBase64Js(
   maxLength: number,
   tables: Base64Tables,
   mode: number,
-): void {
-  decodedRead = 0;
-  decodedWritten = 0;
-  if (maxLength === 0) return;
+  progress: DecodeProgress | undefined,
+): number {
+  if (maxLength === 0) return finish(progress, 0, 0);
   const length = text.length;
   const end = offset + maxLength;
   // Word views must fit the array even when maxLength is only a bound.
@@ -178,9 +193,13 @@ export function decodeBase64Js(
   const d1 = tables.d1;
   const d2 = tables.d2;
   const d3 = tables.d3;
-  // On Node the block copy needs proof that no char exceeds 0xff.
-  let latin1 = NODE_BUFFER === undefined || length < BLOCK_MIN;
+  // Node's latin1Write copies faster than encodeInto, but only where native
+  // calls are allowed (the forced portable core runs what browsers run), and
+  // it needs proof that no char exceeds 0xff.
+  const latin1Write = NATIVE_PATHS.allowed ? NODE_LATIN1_WRITE : undefined;
+  let latin1 = latin1Write === undefined || length < BLOCK_MIN;
   let latin1Checked = latin1;
+  let blockChars = BLOCK_CHARS;
   let i = 0;
   let j = offset;
   let read = 0;
@@ -192,9 +211,9 @@ export function decodeBase64Js(
         latin1Checked = true;
       }
       if (!latin1) break;
-      const count = Math.min(BLOCK_CHARS, length - i) & ~15;
+      const count = Math.min(blockChars, length - i) & ~15;
       const block = blockScratch ??= new Uint8Array(BLOCK_CHARS);
-      const copied = copyBlock(block, text, i, count);
+      const copied = copyBlock(block, text, i, count, latin1Write);
       const input = new Uint32Array(block.buffer, 0, count >>> 2);
       const steps = Math.min(copied >>> 4, ((capacity - j) / 12) | 0);
       let k = 0;
@@ -244,7 +263,11 @@ export function decodeBase64Js(
       i += done * 16;
       j += done * 12;
       if (done !== 0) read = i;
-      if (done < steps || steps * 16 < count) break;
+      if (done < steps || steps * 16 < count) {
+        blockChars = BLOCK_RESTART;
+        break;
+      }
+      blockChars = Math.min(blockChars * 2, BLOCK_CHARS);
     }
     // Fast phase, a quad at a time.
     while (length - i >= 4 && end - j >= 3) {
@@ -272,9 +295,7 @@ export function decodeBase64Js(
       if (i === length) {
         if (chunkLength !== 0) {
           if (mode === STOP_BEFORE_PARTIAL) {
-            decodedRead = read;
-            decodedWritten = j - offset;
-            return;
+            return finish(progress, read, j - offset);
           }
           if (mode === STRICT) {
             throw decodeError(
@@ -290,9 +311,7 @@ export function decodeBase64Js(
           }
           j = writeFinalChunk(out, j, chunk, chunkLength);
         }
-        decodedRead = length;
-        decodedWritten = j - offset;
-        return;
+        return finish(progress, length, j - offset);
       }
       i++;
       if (c === EQUALS) {
@@ -303,9 +322,7 @@ export function decodeBase64Js(
         if (chunkLength === 2) {
           if (i === length) {
             if (mode === STOP_BEFORE_PARTIAL) {
-              decodedRead = read;
-              decodedWritten = j - offset;
-              return;
+              return finish(progress, read, j - offset);
             }
             throw decodeError(`incomplete padding: expected '=' at index ${i}`);
           }
@@ -328,9 +345,7 @@ export function decodeBase64Js(
           );
         }
         j = writeFinalChunk(out, j, chunk, chunkLength);
-        decodedRead = length;
-        decodedWritten = j - offset;
-        return;
+        return finish(progress, length, j - offset);
       }
       const value = c < 256 ? d3[c] : -1;
       if (value < 0) {
@@ -343,9 +358,7 @@ export function decodeBase64Js(
         (remaining === 1 && chunkLength === 2) ||
         (remaining === 2 && chunkLength === 3)
       ) {
-        decodedRead = read;
-        decodedWritten = j - offset;
-        return;
+        return finish(progress, read, j - offset);
       }
       chunk = (chunk << 6) | value;
       if (++chunkLength === 4) {
@@ -359,8 +372,16 @@ export function decodeBase64Js(
     }
     if (j === end) break;
   }
-  decodedRead = read;
-  decodedWritten = j - offset;
+  return finish(progress, read, j - offset);
+}
+
+/** Reports where decoding stopped; returns `written`. */
+function finish(progress: DecodeProgress | undefined, read: number, written: number): number {
+  if (progress !== undefined) {
+    progress.read = read;
+    progress.written = written;
+  }
+  return written;
 }
 
 function writeFinalChunk(

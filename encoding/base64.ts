@@ -1,7 +1,6 @@
 /**
  * Base64 with the TC39 `Uint8Array` base64 proposal's semantics: one-shot
- * encode and decode, into caller-provided or pooled memory, and the switch
- * between native calls and the pure-JS core.
+ * encode and decode, to owned, caller-provided or pooled memory.
  *
  * @module
  */
@@ -18,11 +17,6 @@ export {
   decodeBase64Into,
   decodeBase64Pooled,
 } from "./base64_decode.ts";
-export {
-  type Base64Implementation,
-  getBase64Implementation,
-  setBase64Implementation,
-} from "./base64_implementation.ts";
 export type {
   Base64Alphabet,
   Base64DecodeOptions,

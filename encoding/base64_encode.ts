@@ -5,16 +5,31 @@
  * @module
  */
 import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
-import { STANDARD_TABLES, URL_TABLES } from "./_base64_tables.ts";
 import { encodeBase64Js } from "./_base64_js.ts";
-import { ENCODE_OPTIONS } from "./_native.ts";
+import {
+  BASE64_ENCODE_BUILTIN_MAX,
+  BASE64_ENCODE_BUILTIN_MIN,
+  BASE64_ENCODE_JS_MAX,
+  BASE64_ENCODE_NATIVE_FIRST,
+  BASE64_ENCODER,
+  ENCODE_OPTIONS,
+} from "./_native.ts";
 import { NATIVE_TO_BASE64 } from "../platform/natives.ts";
 import { NODE_BUFFER } from "../platform/runtime.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
-import { nativeBase64Allowed } from "./base64_implementation.ts";
-import { type Base64EncodeOptions, checkBytes, readEncodeOptions } from "./base64_options.ts";
+import { NATIVE_PATHS } from "./_implementation.ts";
+import { checkAttached, checkBytes } from "./_checks.ts";
+import {
+  type Base64EncodeOptions,
+  DEFAULT_FLAGS,
+  padsOutput,
+  readEncodeOptions,
+  tablesOf,
+  URL_ALPHABET,
+} from "./base64_options.ts";
 
 const asciiDecoder = new TextDecoder();
+const WHAT = "encode base64";
 
 /**
  * The length of the base64 encoding of `byteLength` bytes.
@@ -26,10 +41,11 @@ const asciiDecoder = new TextDecoder();
  * @throws {TypeError} If an option is invalid.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { base64EncodedLength } from "@catga/memory/encoding";
  *
- * console.log(base64EncodedLength(5)); // 8
- * console.log(base64EncodedLength(5, { omitPadding: true })); // 7
+ * assert.equal(base64EncodedLength(5), 8);
+ * assert.equal(base64EncodedLength(5, { omitPadding: true }), 7);
  * ```
  */
 export function base64EncodedLength(
@@ -42,7 +58,7 @@ export function base64EncodedLength(
       `Cannot compute base64 length: byteLength must be a non-negative integer, got ${byteLength}`,
     );
   }
-  return lengthFor(byteLength, (flags & 2) === 0);
+  return lengthFor(byteLength, padsOutput(flags));
 }
 
 function lengthFor(byteLength: number, pad: boolean): number {
@@ -58,40 +74,48 @@ function lengthFor(byteLength: number, pad: boolean): number {
  * @param bytes The bytes to encode.
  * @param options `alphabet` (`"base64"` or `"base64url"`) and `omitPadding`.
  * @returns The base64 string.
- * @throws {TypeError} If `bytes` is not a Uint8Array or an option is invalid.
+ * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid
+ *   (checked in that order, as the built-in does), or the buffer of `bytes`
+ *   is detached (also by an option getter).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeBase64 } from "@catga/memory/encoding";
  *
- * console.log(encodeBase64(new TextEncoder().encode("hello"))); // "aGVsbG8="
- * console.log(encodeBase64(new Uint8Array([251, 255]), { alphabet: "base64url", omitPadding: true })); // "-_8"
+ * assert.equal(encodeBase64(new TextEncoder().encode("hello")), "aGVsbG8=");
+ * const options = { alphabet: "base64url", omitPadding: true } as const;
+ * assert.equal(encodeBase64(new Uint8Array([251, 255]), options), "-_8");
  * ```
  */
 export function encodeBase64(
   bytes: Uint8Array,
   options?: Base64EncodeOptions,
 ): string {
-  const flags = options === undefined ? 0 : readEncodeOptions(options);
-  // toBase64 itself throws a TypeError for anything but a Uint8Array.
-  if (nativeBase64Allowed && NATIVE_TO_BASE64 !== undefined) {
-    return NATIVE_TO_BASE64.call(bytes, ENCODE_OPTIONS[flags]);
+  if (options === undefined && BASE64_ENCODE_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+    try {
+      return NATIVE_TO_BASE64!.call(bytes);
+    } catch (error) {
+      // The built-in checked `bytes`; say so in the library's words.
+      checkBytes(bytes, WHAT, "bytes");
+      checkAttached(bytes, WHAT, "bytes");
+      throw error;
+    }
   }
-  checkBytes(bytes, "encode base64", "bytes");
-  if (nativeBase64Allowed && NODE_BUFFER !== undefined) {
-    return nodeEncode(bytes, flags);
-  }
+  checkBytes(bytes, WHAT, "bytes");
+  const flags = options === undefined ? DEFAULT_FLAGS : readEncodeOptions(options);
+  checkAttached(bytes, WHAT, "bytes");
   const length = bytes.length;
-  const pad = (flags & 2) === 0;
+  if (NATIVE_PATHS.allowed && length > BASE64_ENCODE_JS_MAX) {
+    return BASE64_ENCODER === "builtin" ||
+        (length > BASE64_ENCODE_BUILTIN_MIN && length <= BASE64_ENCODE_BUILTIN_MAX)
+      ? NATIVE_TO_BASE64!.call(bytes, ENCODE_OPTIONS[flags])
+      : nodeEncode(bytes, flags);
+  }
+  const pad = padsOutput(flags);
   const size = lengthFor(length, pad);
   const scratch = takeScratch(size);
   try {
-    const n = encodeBase64Js(
-      bytes,
-      scratch,
-      0,
-      (flags & 1) === 0 ? STANDARD_TABLES : URL_TABLES,
-      pad,
-    );
+    const n = encodeBase64Js(bytes, scratch, 0, tablesOf(flags), pad);
     return asciiToString(scratch, n);
   } finally {
     releaseScratch(scratch);
@@ -101,15 +125,16 @@ export function encodeBase64(
 /** Node's Buffer encoders, with padding fixed up to the proposal's rules. */
 function nodeEncode(bytes: Uint8Array, flags: number): string {
   const length = bytes.length;
-  if ((flags & 1) === 0) {
+  const pad = padsOutput(flags);
+  if ((flags & URL_ALPHABET) === 0) {
     const text = NODE_BUFFER!.base64Slice.call(bytes, 0, length);
-    if ((flags & 2) === 0 || length % 3 === 0) return text;
+    if (pad || length % 3 === 0) return text;
     return text.slice(0, text.length - (length % 3 === 1 ? 2 : 1));
   }
   // Buffer's base64url never pads.
   const text = NODE_BUFFER!.base64urlSlice.call(bytes, 0, length);
   const rest = length % 3;
-  if ((flags & 2) !== 0 || rest === 0) return text;
+  if (!pad || rest === 0) return text;
   return text + (rest === 1 ? "==" : "=");
 }
 
@@ -128,15 +153,17 @@ function asciiToString(bytes: Uint8Array, length: number): string {
  * @param dest Where to write; needs {@link base64EncodedLength} bytes.
  * @param options `alphabet` and `omitPadding`.
  * @returns The number of bytes written.
- * @throws {TypeError} If an argument is not a Uint8Array or an option is invalid.
+ * @throws {TypeError} If an argument is not a Uint8Array, an option is
+ *   invalid, or a buffer is detached.
  * @throws {RangeError} If `dest` is too small (nothing is written then).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeBase64Into } from "@catga/memory/encoding";
  *
  * const dest = new Uint8Array(8);
  * const n = encodeBase64Into(new Uint8Array([104, 105]), dest);
- * console.log(new TextDecoder().decode(dest.subarray(0, n))); // "aGk="
+ * assert.equal(new TextDecoder().decode(dest.subarray(0, n)), "aGk=");
  * ```
  */
 export function encodeBase64Into(
@@ -144,10 +171,12 @@ export function encodeBase64Into(
   dest: Uint8Array,
   options?: Base64EncodeOptions,
 ): number {
+  checkBytes(bytes, WHAT, "bytes");
+  checkBytes(dest, WHAT, "dest");
   const flags = readEncodeOptions(options);
-  checkBytes(bytes, "encode base64", "bytes");
-  checkBytes(dest, "encode base64", "dest");
-  const size = lengthFor(bytes.length, (flags & 2) === 0);
+  checkAttached(bytes, WHAT, "bytes");
+  checkAttached(dest, WHAT, "dest");
+  const size = lengthFor(bytes.length, padsOutput(flags));
   if (dest.length < size) {
     throw new RangeError(
       `Cannot encode base64: dest has ${dest.length} bytes, ${size} needed`,
@@ -167,13 +196,7 @@ function encodeIntoUnchecked(
   offset: number,
   flags: number,
 ): number {
-  return encodeBase64Js(
-    bytes,
-    dest,
-    offset,
-    (flags & 1) === 0 ? STANDARD_TABLES : URL_TABLES,
-    (flags & 2) === 0,
-  );
+  return encodeBase64Js(bytes, dest, offset, tablesOf(flags), padsOutput(flags));
 }
 
 /**
@@ -183,16 +206,18 @@ function encodeIntoUnchecked(
  * @param bytes The bytes to encode.
  * @param options `alphabet` and `omitPadding`.
  * @returns The number of bytes appended.
- * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid, or the writer is disposed.
+ * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid,
+ *   the buffer of `bytes` is detached, or the writer is disposed.
  * @throws {RangeError} If the writer cannot grow that far.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryPool } from "@catga/memory/pool";
  * import { writeBase64 } from "@catga/memory/encoding";
  *
  * using writer = MemoryPool.shared.rentWriter();
  * writeBase64(writer, new Uint8Array([1, 2, 3]));
- * console.log(new TextDecoder().decode(writer.written)); // "AQID"
+ * assert.equal(new TextDecoder().decode(writer.written), "AQID");
  * ```
  */
 export function writeBase64(
@@ -200,9 +225,10 @@ export function writeBase64(
   bytes: Uint8Array,
   options?: Base64EncodeOptions,
 ): number {
+  checkBytes(bytes, WHAT, "bytes");
   const flags = readEncodeOptions(options);
-  checkBytes(bytes, "encode base64", "bytes");
-  const size = lengthFor(bytes.length, (flags & 2) === 0);
+  checkAttached(bytes, WHAT, "bytes");
+  const size = lengthFor(bytes.length, padsOutput(flags));
   if (size === 0) return 0;
   const buffer = writer.reserve(size);
   const n = encodeIntoUnchecked(bytes, buffer, writer.writtenCount, flags);
@@ -217,13 +243,15 @@ export function writeBase64(
  * @param options `alphabet` and `omitPadding`.
  * @param pool The pool to rent from (default {@link MemoryPool.shared}).
  * @returns The encoded bytes; dispose them to give the memory back.
- * @throws {TypeError} If `bytes` is not a Uint8Array or an option is invalid.
+ * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid,
+ *   or the buffer of `bytes` is detached.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeBase64Pooled } from "@catga/memory/encoding";
  *
  * using encoded = encodeBase64Pooled(new Uint8Array([1, 2, 3]));
- * console.log(encoded.length); // 4
+ * assert.equal(encoded.length, 4);
  * ```
  */
 export function encodeBase64Pooled(
@@ -231,9 +259,10 @@ export function encodeBase64Pooled(
   options?: Base64EncodeOptions,
   pool: MemoryPool = MemoryPool.shared,
 ): PooledBytes {
+  checkBytes(bytes, WHAT, "bytes");
   const flags = readEncodeOptions(options);
-  checkBytes(bytes, "encode base64", "bytes");
-  const buffer = pool.rentAtLeast(lengthFor(bytes.length, (flags & 2) === 0));
+  checkAttached(bytes, WHAT, "bytes");
+  const buffer = pool.rentAtLeast(lengthFor(bytes.length, padsOutput(flags)));
   try {
     const n = encodeIntoUnchecked(bytes, buffer, 0, flags);
     return new PooledBytes(pool, buffer.subarray(0, n));

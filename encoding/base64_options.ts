@@ -1,9 +1,13 @@
 /**
- * Options of the base64 functions, validated as the TC39 proposal does.
+ * Options of the base64 functions, read and validated as the TC39 proposal
+ * does (`alphabet` first, then `omitPadding` or `lastChunkHandling`, each
+ * read once, no string coercion), and packed into a small integer so that
+ * the hot paths compare numbers.
  *
  * @module
  */
-import type { Base64Alphabet } from "./_base64_tables.ts";
+import { STANDARD_TABLES, URL_TABLES } from "./_base64_tables.ts";
+import type { Base64Alphabet, Base64Tables } from "./_base64_tables.ts";
 
 export type { Base64Alphabet } from "./_base64_tables.ts";
 
@@ -31,30 +35,55 @@ export interface Base64DecodeOptions {
   lastChunkHandling?: LastChunkHandling;
 }
 
-/** Decode modes as small integers, so the hot loops compare numbers. */
+/** Decode modes as small integers. */
 export const LOOSE = 0;
 /** See {@link LOOSE}. */
 export const STRICT = 1;
 /** See {@link LOOSE}. */
 export const STOP_BEFORE_PARTIAL = 2;
 
+/** Option flags (encode and decode): the base64url alphabet. */
+export const URL_ALPHABET = 1;
+/** Encode option flag: leave out the padding. */
+export const OMIT_PADDING = 2;
+/** Decode option flags: the mode ({@link LOOSE}, …) sits above the alphabet bit. */
+const MODE_SHIFT = 1;
+/** The flags of `undefined` options: standard alphabet, padded, loose. */
+export const DEFAULT_FLAGS = 0;
+
+/** The decode tables of the alphabet in `flags`. */
+export function tablesOf(flags: number): Base64Tables {
+  return (flags & URL_ALPHABET) === 0 ? STANDARD_TABLES : URL_TABLES;
+}
+
+/** Whether `flags` ask for padding (encode). */
+export function padsOutput(flags: number): boolean {
+  return (flags & OMIT_PADDING) === 0;
+}
+
+/** The decode mode in `flags`. */
+export function modeOf(flags: number): number {
+  return flags >>> MODE_SHIFT;
+}
+
+/** The spec's GetOptionsObject: undefined, or any object (functions too). */
 function optionsObject(options: unknown, what: string): object | undefined {
   if (options === undefined) return undefined;
-  if (options === null || typeof options !== "object") {
+  if (options === null || (typeof options !== "object" && typeof options !== "function")) {
     throw new TypeError(
       `Cannot ${what}: options must be an object, got ${
         options === null ? "null" : typeof options
       }`,
     );
   }
-  return options;
+  return options as object;
 }
 
-/** Reads `alphabet`; true means base64url. */
-export function readAlphabet(options: object | undefined, what: string): boolean {
+/** Reads `alphabet` once; returns the {@link URL_ALPHABET} flag or 0. */
+function readAlphabet(options: object | undefined, what: string): number {
   const alphabet = options === undefined ? undefined : (options as Base64EncodeOptions).alphabet;
-  if (alphabet === undefined || alphabet === "base64") return false;
-  if (alphabet === "base64url") return true;
+  if (alphabet === undefined || alphabet === "base64") return 0;
+  if (alphabet === "base64url") return URL_ALPHABET;
   throw new TypeError(
     `Cannot ${what}: alphabet must be "base64" or "base64url", got ${
       typeof alphabet === "string" ? `"${alphabet}"` : typeof alphabet
@@ -62,21 +91,20 @@ export function readAlphabet(options: object | undefined, what: string): boolean
   );
 }
 
-/** Validates encode options; returns flags: bit 0 = url, bit 1 = omit padding. */
+/** Reads encode options (`alphabet`, then `omitPadding`); returns their flags. */
 export function readEncodeOptions(options: unknown): number {
   const what = "encode base64";
   const object = optionsObject(options, what);
-  const url = readAlphabet(object, what);
-  const omit = object !== undefined &&
-    Boolean((object as Base64EncodeOptions).omitPadding);
-  return (url ? 1 : 0) | (omit ? 2 : 0);
+  const alphabet = readAlphabet(object, what);
+  const omit = object !== undefined && Boolean((object as Base64EncodeOptions).omitPadding);
+  return alphabet | (omit ? OMIT_PADDING : 0);
 }
 
-/** Validates decode options; returns flags: bit 0 = url, bits 1-2 = mode. */
+/** Reads decode options (`alphabet`, then `lastChunkHandling`); returns their flags. */
 export function readDecodeOptions(options: unknown): number {
   const what = "decode base64";
   const object = optionsObject(options, what);
-  const url = readAlphabet(object, what);
+  const alphabet = readAlphabet(object, what);
   const handling = object === undefined
     ? undefined
     : (object as Base64DecodeOptions).lastChunkHandling;
@@ -91,31 +119,16 @@ export function readDecodeOptions(options: unknown): number {
       }`,
     );
   }
-  return (url ? 1 : 0) | (mode << 1);
+  return alphabet | (mode << MODE_SHIFT);
 }
 
-/** TypeError unless `value` is a Uint8Array. */
-export function checkBytes(value: unknown, what: string, name: string): void {
-  if (!(value instanceof Uint8Array)) {
-    throw new TypeError(
-      `Cannot ${what}: ${name} must be a Uint8Array, got ${describe(value)}`,
-    );
-  }
+/** The alphabet name of `flags`, for building option objects. */
+export function alphabetOf(flags: number): Base64Alphabet {
+  return (flags & URL_ALPHABET) === 0 ? "base64" : "base64url";
 }
 
-/** TypeError unless `value` is a string. */
-export function checkString(value: unknown, what: string): void {
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `Cannot ${what}: input must be a string, got ${describe(value)}`,
-    );
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "object" || typeof value === "function") {
-    return (value as object).constructor?.name ?? typeof value;
-  }
-  return typeof value;
+/** The `lastChunkHandling` name of `flags`. */
+export function lastChunkHandlingOf(flags: number): LastChunkHandling {
+  const mode = modeOf(flags);
+  return mode === LOOSE ? "loose" : mode === STRICT ? "strict" : "stop-before-partial";
 }

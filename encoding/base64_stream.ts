@@ -8,11 +8,13 @@
 import { MemoryPool } from "../pool/mod.ts";
 import { encodeBase64 } from "./base64_encode.ts";
 import { decodeBase64, decodeBase64Into } from "./base64_decode.ts";
+import { checkBytes, checkString } from "./_checks.ts";
 import {
+  alphabetOf,
   type Base64DecodeOptions,
   type Base64EncodeOptions,
-  checkBytes,
-  checkString,
+  lastChunkHandlingOf,
+  padsOutput,
   readDecodeOptions,
   readEncodeOptions,
 } from "./base64_options.ts";
@@ -24,6 +26,7 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Base64EncoderStream } from "@catga/memory/encoding";
  *
  * const text = await new Response(
@@ -31,7 +34,7 @@ import {
  *     .pipeThrough(new Base64EncoderStream())
  *     .pipeThrough(new TextEncoderStream()),
  * ).text();
- * console.log(text); // "aGk="
+ * assert.equal(text, "aGk=");
  * ```
  */
 export class Base64EncoderStream extends TransformStream<Uint8Array, string> {
@@ -44,12 +47,10 @@ export class Base64EncoderStream extends TransformStream<Uint8Array, string> {
    */
   constructor(options?: Base64EncodeOptions) {
     const flags = readEncodeOptions(options);
-    const groupOptions: Base64EncodeOptions = {
-      alphabet: (flags & 1) === 0 ? "base64" : "base64url",
-    };
+    const groupOptions: Base64EncodeOptions = { alphabet: alphabetOf(flags) };
     const finalOptions: Base64EncodeOptions = {
       alphabet: groupOptions.alphabet,
-      omitPadding: (flags & 2) !== 0,
+      omitPadding: !padsOutput(flags),
     };
     const carry = new Uint8Array(3);
     let carried = 0;
@@ -92,12 +93,13 @@ const EQUALS = 0x3d;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Base64DecoderStream } from "@catga/memory/encoding";
  *
  * const bytes = await new Response(
  *   ReadableStream.from(["aG", "k="]).pipeThrough(new Base64DecoderStream()),
  * ).bytes();
- * console.log(bytes); // Uint8Array(2) [ 104, 105 ]
+ * assert.deepEqual([...bytes], [104, 105]);
  * ```
  */
 export class Base64DecoderStream extends TransformStream<string, Uint8Array> {
@@ -115,12 +117,8 @@ export class Base64DecoderStream extends TransformStream<string, Uint8Array> {
   ) {
     const flags = readDecodeOptions(options);
     const finalOptions: Base64DecodeOptions = {
-      alphabet: (flags & 1) === 0 ? "base64" : "base64url",
-      lastChunkHandling: (flags >>> 1) === 0
-        ? "loose"
-        : (flags >>> 1) === 1
-        ? "strict"
-        : "stop-before-partial",
+      alphabet: alphabetOf(flags),
+      lastChunkHandling: lastChunkHandlingOf(flags),
     };
     const groupOptions: Base64DecodeOptions = {
       alphabet: finalOptions.alphabet,
@@ -137,6 +135,16 @@ export class Base64DecoderStream extends TransformStream<string, Uint8Array> {
         const text = pending + chunk;
         if (padded || hasPadding(chunk)) {
           padded = true;
+          pending = text;
+          return;
+        }
+        // Whitespace alone cannot complete a group: keep it without decoding,
+        // so that many small whitespace chunks after a partial group cost
+        // linear time, not a re-scan of everything pending per chunk. A chunk
+        // with data either completes a group (dropping what precedes it) or
+        // adds to a partial group of at most three chars, so each pending
+        // char is scanned at most four times.
+        if (isWhitespaceOnly(chunk)) {
           pending = text;
           return;
         }
@@ -163,6 +171,14 @@ export class Base64DecoderStream extends TransformStream<string, Uint8Array> {
       },
     });
   }
+}
+
+function isWhitespaceOnly(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 function hasPadding(text: string): boolean {

@@ -1,18 +1,27 @@
 /**
- * Hex encoding and decoding with the TC39 proposal's `toHex`/`fromHex`
- * semantics: lowercase output; input of even length in either case, nothing
- * else (no whitespace).
+ * Hex encoding and decoding with the TC39 proposal's `toHex`/`fromHex`/
+ * `setFromHex` semantics: lowercase output; input of even length in either
+ * case, nothing else (no whitespace).
  *
  * @module
  */
+import { MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { quote } from "./_base64_js.ts";
-import { NATIVE_FROM_HEX, NATIVE_TO_HEX } from "../platform/natives.ts";
+import { NATIVE_FROM_HEX, NATIVE_SET_FROM_HEX, NATIVE_TO_HEX } from "../platform/natives.ts";
 import { NODE_BUFFER } from "../platform/runtime.ts";
 import { NON_LATIN1 } from "./_latin1.ts";
-import { nativeBase64Allowed } from "./base64_implementation.ts";
-import { checkBytes, checkString } from "./base64_options.ts";
-
-const NODE_HEX = NODE_BUFFER;
+import { NATIVE_PATHS } from "./_implementation.ts";
+import { checkAttached, checkBytes, checkString } from "./_checks.ts";
+import {
+  HEX_DECODE_JS_MAX,
+  HEX_DECODER,
+  HEX_ENCODE_JS_MAX,
+  HEX_ENCODE_NATIVE_FIRST,
+  HEX_ENCODER,
+  HEX_INTO_NATIVE_FIRST,
+  NATIVE_DECODE_TO_SLAB,
+} from "./_native.ts";
+import type { Base64DecodeResult } from "./base64_decode.ts";
 
 const DIGITS = "0123456789abcdef";
 /** Byte to its two lowercase hex chars packed little-endian. */
@@ -20,8 +29,7 @@ const HEX_PAIRS = new Uint16Array(256);
 /** Byte to its two-char string, for short outputs. */
 const HEX_STRINGS: string[] = [];
 for (let i = 0; i < 256; i++) {
-  HEX_PAIRS[i] = DIGITS.charCodeAt(i >>> 4) |
-    (DIGITS.charCodeAt(i & 15) << 8);
+  HEX_PAIRS[i] = DIGITS.charCodeAt(i >>> 4) | (DIGITS.charCodeAt(i & 15) << 8);
   HEX_STRINGS.push(DIGITS[i >>> 4] + DIGITS[i & 15]);
 }
 /** Char code to nibble, or -1 (only codes below 128 are looked up). */
@@ -31,28 +39,43 @@ for (let i = 0; i < 16; i++) {
   NIBBLES[DIGITS.toUpperCase().charCodeAt(i)] = i;
 }
 const asciiDecoder = new TextDecoder();
+/** Up to this many bytes, string concatenation beats a TextDecoder call. */
+const CONCAT_MAX = 64;
 
 /**
  * Encodes bytes as lowercase hex, like `Uint8Array.prototype.toHex`.
  *
  * @param bytes The bytes to encode.
  * @returns Two lowercase hex digits per byte.
- * @throws {TypeError} If `bytes` is not a Uint8Array.
+ * @throws {TypeError} If `bytes` is not a Uint8Array or its buffer is detached.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeHex } from "@catga/memory/encoding";
  *
- * console.log(encodeHex(new Uint8Array([0, 171, 255]))); // "00abff"
+ * assert.equal(encodeHex(new Uint8Array([0, 171, 255])), "00abff");
  * ```
  */
 export function encodeHex(bytes: Uint8Array): string {
-  checkBytes(bytes, "encode hex", "bytes");
-  const length = bytes.length;
-  if (nativeBase64Allowed) {
-    if (NATIVE_TO_HEX !== undefined) return NATIVE_TO_HEX.call(bytes);
-    if (NODE_HEX !== undefined) return NODE_HEX.hexSlice.call(bytes, 0, length);
+  if (HEX_ENCODE_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+    try {
+      return NATIVE_TO_HEX!.call(bytes);
+    } catch (error) {
+      // The built-in checked `bytes`; say so in the library's words.
+      checkBytes(bytes, "encode hex", "bytes");
+      checkAttached(bytes, "encode hex", "bytes");
+      throw error;
+    }
   }
-  if (length <= 64) {
+  checkBytes(bytes, "encode hex", "bytes");
+  checkAttached(bytes, "encode hex", "bytes");
+  const length = bytes.length;
+  if (NATIVE_PATHS.allowed && length > HEX_ENCODE_JS_MAX) {
+    return HEX_ENCODER === "builtin"
+      ? NATIVE_TO_HEX!.call(bytes)
+      : NODE_BUFFER!.hexSlice.call(bytes, 0, length);
+  }
+  if (length <= CONCAT_MAX) {
     let text = "";
     for (let i = 0; i < length; i++) text += HEX_STRINGS[bytes[i]];
     return text;
@@ -74,45 +97,198 @@ export function encodeHex(bytes: Uint8Array): string {
 /**
  * Decodes hex (either case) to bytes, like `Uint8Array.fromHex`.
  *
+ * The result is carved from `slab` (see {@link SlabAllocator} for what a
+ * shared chunk means for `result.buffer`), except where the runtime's own
+ * decoder measured faster with a buffer of its own (Bun); pass `null` for a
+ * result that always has an `ArrayBuffer` of its own, exactly its length.
+ *
  * @param text An even number of hex digits.
- * @returns The bytes; their buffer is exactly their length.
+ * @param slab Where the result is carved from (default
+ *   {@link SlabAllocator.shared}); `null` for an own `ArrayBuffer`.
+ * @returns The bytes, which the caller owns.
  * @throws {TypeError} If `text` is not a string.
  * @throws {SyntaxError} On odd length or a non-hex character (the message names its index).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeHex } from "@catga/memory/encoding";
  *
- * console.log(decodeHex("00abFF")); // Uint8Array(3) [ 0, 171, 255 ]
+ * assert.deepEqual(decodeHex("00abFF"), new Uint8Array([0, 171, 255]));
+ * assert.equal(decodeHex("0102", null).buffer.byteLength, 2);
  * ```
  */
-export function decodeHex(text: string): Uint8Array {
+export function decodeHex(
+  text: string,
+  slab: SlabAllocator | null = SlabAllocator.shared,
+): Uint8Array {
   checkString(text, "decode hex");
+  const size = evenLength(text) >>> 1;
+  if (NATIVE_PATHS.allowed && text.length > HEX_DECODE_JS_MAX) {
+    const bytes = nativeDecode(text, size, slab);
+    if (bytes !== undefined) return bytes;
+  }
+  if (slab !== null && size <= slab.maxSlabLength) {
+    const chunk = slab.reserve(size);
+    decodeHexJs(text, chunk, slab.offset, size);
+    return slab.commit(size);
+  }
+  const out = new Uint8Array(size);
+  decodeHexJs(text, out, 0, size);
+  return out;
+}
+
+/**
+ * The native decoder; `undefined` when the text is invalid, after which only
+ * the JS loop runs, to report the index.
+ */
+function nativeDecode(
+  text: string,
+  size: number,
+  slab: SlabAllocator | null,
+): Uint8Array | undefined {
+  const inSlab = slab !== null && size <= slab.maxSlabLength;
+  if (HEX_DECODER === "builtin") {
+    try {
+      if (!inSlab || !NATIVE_DECODE_TO_SLAB) return NATIVE_FROM_HEX!.call(Uint8Array, text);
+      const chunk = slab!.reserve(size);
+      const start = slab!.offset;
+      NATIVE_SET_FROM_HEX!.call(chunk.subarray(start, start + size), text);
+      return slab!.commit(size);
+    } catch (error) {
+      if (error instanceof SyntaxError) return undefined;
+      throw error;
+    }
+  }
+  // Buffer stops at the first invalid pair, so a full write proves validity;
+  // but it keeps only the low byte of chars above 0xff, hence the check.
+  if (NON_LATIN1.test(text)) return undefined;
+  if (inSlab) {
+    const chunk = slab!.reserve(size);
+    const written = NODE_BUFFER!.hexWrite.call(chunk, text, slab!.offset, size);
+    return written === size ? slab!.commit(size) : undefined;
+  }
+  const out = new Uint8Array(size);
+  return NODE_BUFFER!.hexWrite.call(out, text, 0, size) === size ? out : undefined;
+}
+
+/**
+ * Decodes hex into `dest`, exactly like `Uint8Array.prototype.setFromHex`:
+ * it stops when `dest` is full, and on invalid input throws after writing
+ * the bytes before the bad pair (an odd length throws before writing).
+ *
+ * @param text Hex digits, an even number of them.
+ * @param dest Where to write, from index 0.
+ * @returns `{ read, written }`: chars consumed and bytes written.
+ * @throws {TypeError} If `dest` is not a Uint8Array, `text` is not a string
+ *   (checked in that order, as the built-in does), or `dest`'s buffer is detached.
+ * @throws {SyntaxError} On odd length or a non-hex character before `dest` fills.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeHexInto } from "@catga/memory/encoding";
+ *
+ * const dest = new Uint8Array(2);
+ * assert.deepEqual(decodeHexInto("aabbcc", dest), { read: 4, written: 2 });
+ * assert.deepEqual([...dest], [0xaa, 0xbb]);
+ * ```
+ */
+export function decodeHexInto(text: string, dest: Uint8Array): Base64DecodeResult {
+  if (HEX_INTO_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+    try {
+      return NATIVE_SET_FROM_HEX!.call(dest, text);
+    } catch (error) {
+      // Bad input: the JS loop below rewrites the prefix and names the index;
+      // a bad argument: the checks below say so in the library's words.
+      if (!(error instanceof SyntaxError)) {
+        checkBytes(dest, "decode hex", "dest");
+        checkString(text, "decode hex");
+        checkAttached(dest, "decode hex", "dest");
+        throw error;
+      }
+      return decodeHexIntoJs(text, dest);
+    }
+  }
+  checkBytes(dest, "decode hex", "dest");
+  checkString(text, "decode hex");
+  checkAttached(dest, "decode hex", "dest");
+  const count = Math.min(evenLength(text) >>> 1, dest.length);
+  if (NATIVE_PATHS.allowed && text.length > HEX_DECODE_JS_MAX) {
+    if (HEX_DECODER === "builtin") {
+      try {
+        return NATIVE_SET_FROM_HEX!.call(dest, text);
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) throw error;
+        // The JS loop rewrites the same prefix and throws with the index.
+      }
+    } else if (!NON_LATIN1.test(text)) {
+      // Buffer writes the pairs before the first invalid one, as the spec does.
+      if (NODE_BUFFER!.hexWrite.call(dest, text, 0, count) === count) {
+        return { read: count * 2, written: count };
+      }
+    }
+  }
+  decodeHexJs(text, dest, 0, count);
+  return { read: count * 2, written: count };
+}
+
+/** setFromHex in JS, for text the built-in rejected (it throws, naming the index). */
+function decodeHexIntoJs(text: string, dest: Uint8Array): Base64DecodeResult {
+  const count = Math.min(evenLength(text) >>> 1, dest.length);
+  decodeHexJs(text, dest, 0, count);
+  return { read: count * 2, written: count };
+}
+
+/**
+ * Decodes hex into memory rented from a pool.
+ *
+ * @param text Hex digits, an even number of them.
+ * @param pool The pool to rent from (default {@link MemoryPool.shared}).
+ * @returns The decoded bytes; dispose them to give the memory back.
+ * @throws {TypeError} If `text` is not a string.
+ * @throws {SyntaxError} On odd length or a non-hex character (nothing stays rented).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeHexPooled } from "@catga/memory/encoding";
+ *
+ * using decoded = decodeHexPooled("0102ff");
+ * assert.deepEqual(decoded.bytes, new Uint8Array([1, 2, 255]));
+ * ```
+ */
+export function decodeHexPooled(
+  text: string,
+  pool: MemoryPool = MemoryPool.shared,
+): PooledBytes {
+  checkString(text, "decode hex");
+  const size = evenLength(text) >>> 1;
+  const buffer = pool.rent(size);
+  try {
+    decodeHexInto(text, buffer);
+    return new PooledBytes(pool, buffer.subarray(0, size));
+  } catch (error) {
+    pool.return(buffer);
+    throw error;
+  }
+}
+
+/** `text.length`, or a SyntaxError when it is odd. */
+function evenLength(text: string): number {
   const length = text.length;
   if (length % 2 !== 0) {
     throw new SyntaxError(
       `Cannot decode hex: odd length ${length} (hex needs two digits per byte)`,
     );
   }
-  const size = length >>> 1;
-  if (nativeBase64Allowed) {
-    if (NATIVE_FROM_HEX !== undefined) {
-      try {
-        return NATIVE_FROM_HEX.call(Uint8Array, text);
-      } catch (error) {
-        if (!(error instanceof SyntaxError)) throw error;
-        // The JS loop below throws with the index.
-      }
-    } else if (
-      NODE_HEX !== undefined && !NON_LATIN1.test(text)
-    ) {
-      // Buffer stops at the first invalid pair, so a full write proves
-      // validity; but it truncates chars above 0xff, hence the Latin-1 check.
-      const out = new Uint8Array(size);
-      if (NODE_HEX.hexWrite.call(out, text, 0, size) === size) return out;
-    }
-  }
-  const out = new Uint8Array(size);
-  for (let i = 0, j = 0; j < size; i += 2, j++) {
+  return length;
+}
+
+/**
+ * Decodes `count` bytes from the start of `text` into `out` at `offset`;
+ * on a bad pair throws a SyntaxError naming its index, after writing the
+ * bytes before it.
+ */
+function decodeHexJs(text: string, out: Uint8Array, offset: number, count: number): void {
+  for (let i = 0, j = offset, end = offset + count; j < end; i += 2, j++) {
     const a = text.charCodeAt(i);
     const b = text.charCodeAt(i + 1);
     const high = a < 128 ? NIBBLES[a] : -1;
@@ -125,5 +301,4 @@ export function decodeHex(text: string): Uint8Array {
     }
     out[j] = (high << 4) | low;
   }
-  return out;
 }

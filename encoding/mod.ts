@@ -5,11 +5,13 @@
  *
  * @example Encode into pooled memory and decode back
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeBase64, encodeBase64Pooled, encodeUtf8 } from "@catga/memory/encoding";
  *
  * using encoded = encodeBase64Pooled(encodeUtf8("hello"));
- * const text = new TextDecoder().decode(encoded.bytes); // "aGVsbG8="
- * console.log(decodeBase64(text)); // Uint8Array(5) [ 104, 101, 108, 108, 111 ]
+ * const text = new TextDecoder().decode(encoded.bytes);
+ * assert.equal(text, "aGVsbG8=");
+ * assert.deepEqual(decodeBase64(text), encodeUtf8("hello"));
  * ```
  *
  * @module
@@ -30,17 +32,14 @@ export {
   type Base64DecodeResult,
   base64EncodedLength,
   type Base64EncodeOptions,
-  type Base64Implementation,
   decodeBase64,
   decodeBase64Into,
   decodeBase64Pooled,
   encodeBase64,
   encodeBase64Into,
   encodeBase64Pooled,
-  getBase64Implementation,
   type LastChunkHandling,
-  setBase64Implementation,
   writeBase64,
 } from "./base64.ts";
-export { decodeHex, encodeHex } from "./hex.ts";
+export { decodeHex, decodeHexInto, decodeHexPooled, encodeHex } from "./hex.ts";
 export { Base64DecoderStream, Base64EncoderStream } from "./base64_stream.ts";

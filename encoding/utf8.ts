@@ -1,14 +1,28 @@
 /**
  * UTF-8 encoding and decoding with WHATWG semantics (lone surrogates encode
  * as U+FFFD; invalid input decodes to one U+FFFD per maximal subpart), that
- * picks per input length between a JS loop and the runtime's TextEncoder /
- * TextDecoder, whichever is faster there.
+ * picks per input length between the JS core (encoding/_utf8_core.ts) and the
+ * runtime's TextEncoder / TextDecoder, whichever measures faster there
+ * (platform/fast_paths.ts).
  *
  * @module
  */
-import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { FAST_PATHS } from "../platform/fast_paths.ts";
-import { NODE_BUFFER_STATICS, RUNTIME } from "../platform/runtime.ts";
+import { NODE_BUFFER_STATICS } from "../platform/runtime.ts";
+import {
+  decodeUtf8Fatal,
+  decodeUtf8Js,
+  decodeUtf8Native,
+  encodeUtf8Bounded,
+  encodeUtf8Native,
+  encodeUtf8NativeFresh,
+  encodeUtf8NativeUnchecked,
+  encodeUtf8Unchecked,
+  findInvalidUtf8,
+  invalidUtf8Error,
+  utf8ByteLengthJs,
+} from "./_utf8_core.ts";
 
 /** What {@link encodeUtf8Into} consumed and produced. */
 export interface Utf8EncodeResult {
@@ -24,35 +38,20 @@ export interface Utf8DecodeOptions {
   fatal?: boolean;
 }
 
-// Measured crossovers (chars / bytes) up to which the JS loops win
-// (bench/encoding.bench.ts); TextEncoder/TextDecoder beyond.
-const ENCODE_JS_MAX = FAST_PATHS.utf8EncodeJsMax;
+const ENCODE_INTO_JS_MAX = FAST_PATHS.utf8EncodeJsMax;
+const ENCODE_JS_MAX = FAST_PATHS.utf8EncodeWithRoomJsMax;
 const DECODE_JS_MAX = FAST_PATHS.utf8DecodeJsMax;
-const BYTE_LENGTH_JS_MAX = 64;
-
-const encoder = new TextEncoder();
-// A leading BOM is kept (a byte decoder must not drop data, like Buffer),
-// so the decoders use ignoreBOM. On Bun that decoder is 2-3x slower than the
-// default one, so there the default one serves every input that does not
-// start with a BOM, where both give the same string.
-const CHECK_BOM = RUNTIME === "bun";
-const decoder = new TextDecoder();
-const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
-const bomDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
-const bomFatalDecoder = new TextDecoder("utf-8", {
-  ignoreBOM: true,
-  fatal: true,
-});
-
-function startsWithBom(bytes: Uint8Array): boolean {
-  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-}
-
+const BYTE_LENGTH_NATIVE_MIN = FAST_PATHS.utf8ByteLengthNativeMin;
+const NATIVE_NODE_BUFFER = FAST_PATHS.utf8NativeNodeBuffer;
+const ENCODE_FRESH_NATIVE = FAST_PATHS.utf8EncodeFreshNative;
 const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
 
-/** Exact allocation for copies, because TextEncoder may over-allocate. */
+/** Above this many chars, worst-case room (3 bytes a char) is too wasteful: count exactly. */
+const WORST_CASE_ROOM_MAX = 16384;
+
+/** Whether TextEncoder.encode returns exactly sized buffers here (else results are copied). */
 const ENCODE_EXACT: boolean = (() => {
-  const bytes = encoder.encode("x".repeat(100) + "\u00e9");
+  const bytes = encodeUtf8NativeFresh("x".repeat(100) + "\u00e9");
   return bytes.buffer.byteLength === bytes.length;
 })();
 
@@ -66,33 +65,19 @@ const ENCODE_EXACT: boolean = (() => {
  * @example
  * ```ts
  * import { utf8ByteLength } from "@catga/memory/encoding";
+ * import assert from "node:assert/strict";
  *
- * console.log(utf8ByteLength("h€llo 👋")); // 12
+ * assert.equal(utf8ByteLength("h€llo 👋"), 12);
+ * assert.equal(utf8ByteLength("\ud800"), 3); // a lone surrogate becomes U+FFFD
  * ```
  */
 export function utf8ByteLength(text: string): number {
   checkText(text);
   const length = text.length;
-  if (length > BYTE_LENGTH_JS_MAX && nativeByteLength !== undefined) {
+  if (length >= BYTE_LENGTH_NATIVE_MIN && nativeByteLength !== undefined) {
     return nativeByteLength(text, "utf8");
   }
-  let bytes = length;
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) {
-      bytes += 1;
-    } else if (
-      (c & 0xfc00) === 0xd800 && i + 1 < length &&
-      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
-    ) {
-      bytes += 2; // 4 bytes for 2 code units
-      i++;
-    } else {
-      bytes += 2;
-    }
-  }
-  return bytes;
+  return utf8ByteLengthJs(text, 0, length);
 }
 
 /**
@@ -109,9 +94,12 @@ export function utf8ByteLength(text: string): number {
  * @example
  * ```ts
  * import { encodeUtf8Into } from "@catga/memory/encoding";
+ * import assert from "node:assert/strict";
  *
  * const dest = new Uint8Array(4);
- * console.log(encodeUtf8Into("a€b", dest)); // { read: 2, written: 4 }
+ * // "€" takes 3 bytes: it fits, "b" does not fit after it.
+ * assert.deepEqual(encodeUtf8Into("a€b", dest), { read: 2, written: 4 });
+ * assert.deepEqual([...dest], [0x61, 0xe2, 0x82, 0xac]);
  * ```
  */
 export function encodeUtf8Into(
@@ -120,126 +108,101 @@ export function encodeUtf8Into(
   offset = 0,
 ): Utf8EncodeResult {
   if (typeof text !== "string") throw textTypeError(text);
-  if (offset !== 0) checkOffset(dest, offset);
-  const length = text.length;
-  if (length > ENCODE_JS_MAX) {
-    // encodeInto throws a TypeError itself when dest is no Uint8Array.
-    return encoder.encodeInto(
-      text,
-      offset === 0 ? dest : dest.subarray(offset),
-    );
-  }
   if (!(dest instanceof Uint8Array)) {
     throw new TypeError("Cannot encode UTF-8: dest must be a Uint8Array");
   }
-  // Short strings: an ASCII loop, falling into the general one if needed.
-  const end = dest.length;
-  let j = offset;
-  let i = 0;
-  for (; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80 || j === end) break;
-    dest[j++] = c;
-  }
-  if (i < length && j < end) {
-    j = encodeJs(text, i, dest, j, end);
-    i = encodedRead;
-  }
-  return { read: i, written: j - offset };
+  if (offset !== 0) checkOffset(dest, offset);
+  if (text.length > ENCODE_INTO_JS_MAX) return encodeUtf8Native(text, dest, offset);
+  const result: Utf8EncodeResult = { read: 0, written: 0 };
+  encodeUtf8Bounded(text, 0, dest, offset, dest.length, result);
+  return result;
 }
 
 function checkOffset(dest: Uint8Array, offset: number): void {
-  if (
-    !Number.isInteger(offset) || offset < 0 ||
-    offset > (dest as { length?: number }).length!
-  ) {
+  if (!Number.isInteger(offset) || offset < 0 || offset > dest.length) {
     throw new RangeError(
-      `Cannot encode UTF-8: offset ${offset} is outside [0, ${
-        (dest as { length?: number }).length
-      }]`,
+      `Cannot encode UTF-8: offset ${offset} is outside [0, ${dest.length}]`,
     );
   }
 }
 
-/** `read` of the last {@link encodeJs} call. */
-let encodedRead = 0;
-
-/**
- * The JS encoder: writes text[start..] into dest[offset, end); returns the
- * new offset and leaves the chars read in {@link encodedRead}.
- */
-function encodeJs(
-  text: string,
-  start: number,
-  dest: Uint8Array,
-  offset: number,
-  end: number,
-): number {
+/** Encodes all of `text` at `offset` of `dest`, which has room for it; returns the end offset. */
+function encodeWithRoom(text: string, dest: Uint8Array, offset: number): number {
   const length = text.length;
-  let j = offset;
-  let i = start;
-  for (; i < length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      if (j >= end) break;
-      dest[j++] = c;
-    } else if (c < 0x800) {
-      if (j + 2 > end) break;
-      dest[j++] = 0xc0 | (c >>> 6);
-      dest[j++] = 0x80 | (c & 0x3f);
-    } else {
-      if ((c & 0xf800) === 0xd800) {
-        const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
-        if (c < 0xdc00 && (next & 0xfc00) === 0xdc00) {
-          if (j + 4 > end) break;
-          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-          dest[j++] = 0xf0 | (c >>> 18);
-          dest[j++] = 0x80 | ((c >>> 12) & 0x3f);
-          dest[j++] = 0x80 | ((c >>> 6) & 0x3f);
-          dest[j++] = 0x80 | (c & 0x3f);
-          i++;
-          continue;
-        }
-        c = 0xfffd; // lone surrogate
-      }
-      if (j + 3 > end) break;
-      dest[j++] = 0xe0 | (c >>> 12);
-      dest[j++] = 0x80 | ((c >>> 6) & 0x3f);
-      dest[j++] = 0x80 | (c & 0x3f);
-    }
-  }
-  encodedRead = i;
-  return j;
+  return length <= ENCODE_JS_MAX
+    ? encodeUtf8Unchecked(text, 0, length, dest, offset)
+    : encodeUtf8NativeUnchecked(text, dest, offset, NATIVE_NODE_BUFFER);
 }
 
 /**
- * Encodes `text` as UTF-8 into a new array of exactly the right size (its
- * buffer is exactly its length; the caller owns it).
+ * Encodes `text` as UTF-8 into an exact-length array the caller owns. By
+ * default a short result is carved from a shared {@linkcode SlabAllocator}
+ * chunk (no fresh `ArrayBuffer` per call, so short strings encode faster than
+ * with `TextEncoder.encode` on V8); its `buffer` may then be shared with other
+ * results, so do not transfer it or hand `bytes.buffer` out. Pass `null` to
+ * get an array with its own exactly sized buffer. On Bun, whose
+ * `TextEncoder.encode` beats a slab view, every result has its own buffer.
  *
  * @param text The string to encode.
+ * @param slab Where short results are carved from (default
+ *   {@linkcode SlabAllocator.shared}); `null` = an own, exact `ArrayBuffer`.
  * @returns The UTF-8 bytes.
  * @throws {TypeError} If `text` is not a string.
  * @example
  * ```ts
  * import { encodeUtf8 } from "@catga/memory/encoding";
+ * import assert from "node:assert/strict";
  *
- * console.log(encodeUtf8("hé")); // Uint8Array(3) [ 104, 195, 169 ]
+ * assert.deepEqual([...encodeUtf8("hé")], [104, 195, 169]);
+ * const own = encodeUtf8("hé", null);
+ * assert.equal(own.buffer.byteLength, 3); // its own exact buffer
  * ```
  */
-export function encodeUtf8(text: string): Uint8Array {
+export function encodeUtf8(
+  text: string,
+  slab: SlabAllocator | null = SlabAllocator.shared,
+): Uint8Array {
   checkText(text);
-  if (text.length > ENCODE_JS_MAX) {
-    const bytes = encoder.encode(text);
-    return ENCODE_EXACT || bytes.buffer.byteLength === bytes.length ? bytes : bytes.slice();
+  if (ENCODE_FRESH_NATIVE) return encodeFreshNative(text);
+  if (slab !== null) {
+    const length = text.length;
+    const max = slab.maxSlabLength;
+    if (length * 3 <= max) {
+      const chunk = slab.reserve(length * 3);
+      const offset = slab.offset;
+      return slab.commit(encodeWithRoom(text, chunk, offset) - offset);
+    }
+    if (length * 2 <= max) {
+      // Likely to fit (mostly ASCII): try within the slab's limit and keep the
+      // result only if all of it went in. Longer text rarely fits: a failed
+      // try costs a second encode, so it goes straight to its own buffer.
+      const chunk = slab.reserve(max);
+      const offset = slab.offset;
+      const { read, written } = encodeUtf8Native(text, chunk.subarray(0, offset + max), offset);
+      if (read === length) return slab.commit(written);
+    }
   }
-  const out = new Uint8Array(utf8ByteLength(text));
-  encodeJs(text, 0, out, 0, out.length);
+  return encodeOwn(text);
+}
+
+/** A result with its own exactly sized buffer. */
+function encodeOwn(text: string): Uint8Array {
+  const length = text.length;
+  if (length > ENCODE_JS_MAX) return encodeFreshNative(text);
+  const out = new Uint8Array(utf8ByteLengthJs(text, 0, length));
+  encodeUtf8Unchecked(text, 0, length, out, 0);
   return out;
+}
+
+/** `TextEncoder.encode`, copied when its buffer is larger than the result. */
+function encodeFreshNative(text: string): Uint8Array {
+  const bytes = encodeUtf8NativeFresh(text);
+  return ENCODE_EXACT || bytes.buffer.byteLength === bytes.length ? bytes : bytes.slice();
 }
 
 /** Room for `text`: 3 bytes per code unit, or the exact length when big. */
 function roomFor(text: string): number {
-  return text.length <= 16384 ? text.length * 3 : utf8ByteLength(text);
+  return text.length <= WORST_CASE_ROOM_MAX ? text.length * 3 : utf8ByteLength(text);
 }
 
 /**
@@ -252,9 +215,10 @@ function roomFor(text: string): number {
  * @example
  * ```ts
  * import { encodeUtf8Pooled } from "@catga/memory/encoding";
+ * import assert from "node:assert/strict";
  *
  * using encoded = encodeUtf8Pooled("héllo");
- * console.log(encoded.length); // 6
+ * assert.equal(encoded.length, 6);
  * ```
  */
 export function encodeUtf8Pooled(
@@ -263,41 +227,42 @@ export function encodeUtf8Pooled(
 ): PooledBytes {
   checkText(text);
   const buffer = pool.rentAtLeast(roomFor(text));
-  const written = text.length > ENCODE_JS_MAX
-    ? encoder.encodeInto(text, buffer).written
-    : encodeJs(text, 0, buffer, 0, buffer.length);
-  return new PooledBytes(pool, buffer.subarray(0, written));
+  return new PooledBytes(pool, buffer.subarray(0, encodeWithRoom(text, buffer, 0)));
 }
 
 /**
- * Appends the UTF-8 encoding of `text` to a {@link BufferWriter}.
+ * Appends the UTF-8 encoding of `text` to a {@link BufferWriter}. The writer
+ * must hold only the exact encoded length: a writer capped by `maxCapacity`
+ * that has room for the real output never throws; one that has not throws
+ * and is left unchanged.
  *
  * @param writer The writer to append to.
  * @param text The string to encode.
  * @returns The number of bytes appended.
  * @throws {TypeError} If `text` is not a string or the writer is disposed.
- * @throws {RangeError} If the writer cannot grow that far.
+ * @throws {RangeError} If the writer cannot grow to hold the encoded bytes.
  * @example
  * ```ts
  * import { MemoryPool } from "@catga/memory/pool";
  * import { writeUtf8 } from "@catga/memory/encoding";
+ * import assert from "node:assert/strict";
  *
  * using writer = MemoryPool.shared.rentWriter();
- * writeUtf8(writer, "hé");
- * console.log(writer.writtenCount); // 3
+ * assert.equal(writeUtf8(writer, "hé"), 3);
+ * assert.deepEqual([...writer.written], [104, 195, 169]);
  * ```
  */
 export function writeUtf8(writer: BufferWriter, text: string): number {
   checkText(text);
-  if (text.length === 0) return 0;
-  const buffer = writer.reserve(roomFor(text));
+  const length = text.length;
+  if (length === 0) return 0;
+  const worstCase = length * 3;
+  const buffer = writer.capacity - writer.writtenCount >= worstCase
+    ? writer.reserve(worstCase)
+    // Too little room for the worst case: require only the exact length.
+    : writer.reserve(utf8ByteLength(text), worstCase);
   const start = writer.writtenCount;
-  let written: number;
-  if (text.length > ENCODE_JS_MAX) {
-    written = encoder.encodeInto(text, buffer.subarray(start)).written;
-  } else {
-    written = encodeJs(text, 0, buffer, start, buffer.length) - start;
-  }
+  const written = encodeWithRoom(text, buffer, start) - start;
   writer.advance(written);
   return written;
 }
@@ -310,12 +275,17 @@ export function writeUtf8(writer: BufferWriter, text: string): number {
  * @param options `fatal: true` throws on invalid input instead.
  * @returns The decoded string.
  * @throws {TypeError} If `bytes` is not a Uint8Array, or with `fatal` on
- *   invalid UTF-8 (the message names the byte offset).
+ *   invalid UTF-8 (the message names the first invalid byte and its index).
  * @example
  * ```ts
  * import { decodeUtf8 } from "@catga/memory/encoding";
+ * import assert from "node:assert/strict";
  *
- * console.log(decodeUtf8(new Uint8Array([104, 0xff, 105]))); // "h\uFFFDi"
+ * assert.equal(decodeUtf8(new Uint8Array([104, 0xff, 105])), "h\uFFFDi");
+ * assert.throws(
+ *   () => decodeUtf8(new Uint8Array([104, 0xff, 105]), { fatal: true }),
+ *   { name: "TypeError", message: "Cannot decode UTF-8: invalid byte 0xff at index 1" },
+ * );
  * ```
  */
 export function decodeUtf8(
@@ -326,102 +296,17 @@ export function decodeUtf8(
     throw new TypeError("Cannot decode UTF-8: bytes must be a Uint8Array");
   }
   const length = bytes.length;
+  const fatal = options !== undefined && options !== null && Boolean(options.fatal);
   if (length > DECODE_JS_MAX) {
-    const bom = !CHECK_BOM || startsWithBom(bytes);
-    if (options === undefined || options === null || !options.fatal) {
-      return (bom ? bomDecoder : decoder).decode(bytes);
-    }
-    try {
-      return (bom ? bomFatalDecoder : fatalDecoder).decode(bytes);
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-      // The JS decoder finds the offset for the message.
-    }
-    return decodeJs(bytes, 0, "", true);
+    return fatal
+      ? decodeUtf8Fatal(bytes, 0, length)
+      : decodeUtf8Native(bytes, 0, length, NATIVE_NODE_BUFFER);
   }
-  // Short input: an ASCII loop, falling into the general one if needed.
-  let text = "";
-  let i = 0;
-  for (; i < length; i++) {
-    const b = bytes[i];
-    if (b >= 0x80) break;
-    text += String.fromCharCode(b);
+  if (fatal) {
+    const invalid = findInvalidUtf8(bytes, 0, length);
+    if (invalid >= 0) throw invalidUtf8Error(bytes, invalid);
   }
-  if (i === length) return text;
-  const fatal = options !== undefined && options !== null &&
-    Boolean(options.fatal);
-  return decodeJs(bytes, i, text, fatal);
-}
-
-/** The WHATWG UTF-8 decoder, written out; fatal errors name the offset. */
-function decodeJs(
-  bytes: Uint8Array,
-  start: number,
-  prefix: string,
-  fatal: boolean,
-): string {
-  const length = bytes.length;
-  let text = prefix;
-  let i = start;
-  while (i < length) {
-    const b = bytes[i];
-    if (b < 0x80) {
-      text += String.fromCharCode(b);
-      i++;
-      continue;
-    }
-    let needed: number;
-    let cp: number;
-    let lower = 0x80;
-    let upper = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-      needed = 1;
-      cp = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      if (b === 0xe0) lower = 0xa0;
-      else if (b === 0xed) upper = 0x9f;
-      needed = 2;
-      cp = b & 0x0f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      if (b === 0xf0) lower = 0x90;
-      else if (b === 0xf4) upper = 0x8f;
-      needed = 3;
-      cp = b & 0x07;
-    } else {
-      if (fatal) throw invalid(i);
-      text += "\ufffd";
-      i++;
-      continue;
-    }
-    let k = i + 1;
-    let ok = true;
-    for (let n = 0; n < needed; n++, k++) {
-      const c = k < length ? bytes[k] : -1;
-      if (c < lower || c > upper) {
-        ok = false;
-        break;
-      }
-      lower = 0x80;
-      upper = 0xbf;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (!ok) {
-      // One U+FFFD for the maximal subpart [i, k); byte k starts afresh.
-      if (fatal) throw invalid(i);
-      text += "\ufffd";
-      i = k;
-      continue;
-    }
-    text += String.fromCodePoint(cp);
-    i = k;
-  }
-  return text;
-}
-
-function invalid(offset: number): TypeError {
-  return new TypeError(
-    `Cannot decode UTF-8: invalid byte sequence at offset ${offset}`,
-  );
+  return decodeUtf8Js(bytes, 0, length);
 }
 
 function checkText(text: unknown): void {

@@ -19,6 +19,98 @@ export interface FastPaths {
   readonly utf8EncodeJsMax: number;
   /** `decodeUtf8`: JS loop up to this many bytes, then TextDecoder. */
   readonly utf8DecodeJsMax: number;
+  /**
+   * Encoders with guaranteed room (`encodeUtf8`, pooled, writer, serializers):
+   * the unchecked JS loop up to this many chars, then the native encoder.
+   */
+  readonly utf8EncodeWithRoomJsMax: number;
+  /** `utf8ByteLength`: Node's `Buffer.byteLength` from this many chars (`Infinity`: never). */
+  readonly utf8ByteLengthNativeMin: number;
+  /** Native UTF-8 with room / decode via Node's `utf8Write`/`utf8Slice` instead of TextEncoder/TextDecoder. */
+  readonly utf8NativeNodeBuffer: boolean;
+  /**
+   * `encodeUtf8`: return `TextEncoder.encode`'s own array at every length,
+   * skipping the slab and the JS loop, where that beats both (Bun).
+   */
+  readonly utf8EncodeFreshNative: boolean;
+  /**
+   * `JsonSerializer` "auto": messages at least this large (judged by the
+   * previous one) go through the direct JS writer instead of
+   * `JSON.stringify`. `Infinity` = never: under varied message shapes the
+   * direct writer measured 0.5-0.8x of `JSON.stringify` on every runtime.
+   */
+  readonly jsonDirectMinBytes: number;
+  /**
+   * `JsonSerializer.serialize`: encode `JSON.stringify`'s text into the slab
+   * (`true`) or return `TextEncoder.encode`'s own array (`false`, faster on
+   * JavaScriptCore, whose `encodeInto` costs more than its `encode`).
+   */
+  readonly jsonOwnedFromSlab: boolean;
+  /** MessagePack strings up to this many bytes are decoded in JS (ASCII loop), longer natively. */
+  readonly msgpackDecodeJsMax: number;
+  /**
+   * Short MessagePack strings are built by `+=` of single characters (`true`,
+   * fastest on JavaScriptCore) or by one `String.fromCharCode.apply` (V8).
+   */
+  readonly msgpackShortDecodeByConcat: boolean;
+  /** Base64 and hex: which decoder/encoder wins, and up to which size the JS core does. */
+  readonly base64: Base64FastPaths;
+}
+
+/**
+ * Which native call base64/hex uses above a `*JsMax` size: the runtime's TC39
+ * `Uint8Array` built-in, Node's `Buffer` (with the strict checks the library
+ * adds), or none. Where the named one is missing (a browser without the
+ * built-ins), the JS core runs at every size.
+ */
+export type NativeCodec = "builtin" | "buffer" | "none";
+
+/**
+ * The base64/hex rows. A `*JsMax` is in input units (chars to decode, bytes
+ * to encode): up to it the JS core runs, above it the `native` call does.
+ * Encoding into memory (`encodeBase64Into`, `writeBase64`, the pooled
+ * variants) is always the JS core: every native encoder returns a string,
+ * which is the allocation those functions exist to avoid.
+ */
+export interface Base64FastPaths {
+  /**
+   * The native decoder for `decodeBase64` and `decodeBase64Pooled`. With
+   * `"buffer"`, input that Buffer cannot be proven to decode strictly
+   * (whitespace, say) goes to the built-in where there is one, else to the
+   * JS core.
+   */
+  readonly decoder: NativeCodec;
+  /**
+   * Whether native decoders write owned results straight into a slab range
+   * (`setFromBase64`/`setFromHex`/`Buffer#…Write` into the slab) instead of
+   * taking `fromBase64`'s/`fromHex`'s own `ArrayBuffer`: a view of a slab
+   * range is cheap on V8 and dear on JSC.
+   */
+  readonly nativeDecodeToSlab: boolean;
+  /** The native decoder for `decodeBase64Into` (into caller memory). */
+  readonly intoDecoder: NativeCodec;
+  /** `decodeBase64`/`decodeBase64Pooled` (to owned or pooled bytes): JS core up to this many chars. */
+  readonly decodeJsMax: number;
+  /** `decodeBase64Into` (into caller memory): JS core up to this many chars. */
+  readonly decodeIntoJsMax: number;
+  /** The native encoder for `encodeBase64` (to a string). */
+  readonly encoder: NativeCodec;
+  /** `encodeBase64` (to a string): JS core up to this many bytes. */
+  readonly encodeJsMax: number;
+  /**
+   * A band of sizes, in bytes (`min < length <= max`), where the built-in
+   * `toBase64` beats `encoder` (Node 26: `toBase64` wins between a few KiB
+   * and a few hundred KiB, Buffer below and above). `[0, 0]`: no band.
+   */
+  readonly encodeBuiltinBand: readonly [min: number, max: number];
+  /** The native hex decoder for `decodeHex`/`decodeHexInto`. */
+  readonly hexDecoder: NativeCodec;
+  /** `decodeHex`/`decodeHexInto`/`decodeHexPooled`: JS loop up to this many chars. */
+  readonly hexDecodeJsMax: number;
+  /** The native hex encoder for `encodeHex`. */
+  readonly hexEncoder: NativeCodec;
+  /** `encodeHex`: JS loop up to this many bytes. */
+  readonly hexEncodeJsMax: number;
 }
 
 /** The key the table is indexed by: the runtime, with Node split by major version. */
@@ -29,15 +121,175 @@ export const PLATFORM_KEY: PlatformKey = RUNTIME === "node"
   ? (NODE_MAJOR >= 26 ? "node26" : "node24")
   : RUNTIME;
 
+// Base64/hex rows. Measured 2026-12-01 side by side in one process per runtime
+// (candidates interleaved over 21 rounds, 16 varied inputs per size, medians of
+// per-round ratios) at 64 B, 1 KiB, 64 KiB and 1 MiB: the raw built-ins
+// (fromBase64, setFromBase64 into a slab range, toBase64, fromHex, toHex), Node's
+// Buffer (base64Write/hexWrite with the library's strict checks, base64Slice,
+// hexSlice) and the JS core. Ratios below are candidate time / fastest time.
+// The host was heavily loaded (load average ~16 on 2 cores): ratios within
+// about ±20% are noise; the choices rest on the large gaps.
+const NO_BAND = [0, 0] as const;
+// Node 24 has no built-ins. Buffer (verified) decodes 1.8x faster than the JS
+// core at 64 B and 7-27x above; into caller memory it pays a scratch copy, so
+// the JS core wins at 64 B (1.0 vs 1.06) and loses 4.4x at 1 KiB. Buffer
+// encodes 3.9-56x faster than the JS core; hex: Buffer 2.2-22x faster.
+const BASE64_NODE24: Base64FastPaths = {
+  decoder: "buffer",
+  nativeDecodeToSlab: true,
+  intoDecoder: "buffer",
+  decodeJsMax: 63,
+  decodeIntoJsMax: 127,
+  encoder: "buffer",
+  encodeJsMax: 0,
+  encodeBuiltinBand: NO_BAND,
+  hexDecoder: "buffer",
+  hexDecodeJsMax: 0,
+  hexEncoder: "buffer",
+  hexEncodeJsMax: 0,
+};
+// Node 26: fromBase64 is the slowest strict decoder at every size (64 B: 1.99x
+// the fastest; 1 KiB 1.88x; 1 MiB 3.75x); Buffer (verified) is fastest or tied
+// (1 MiB: 1.08 vs setFromBase64 2.59), with the built-in for input Buffer
+// cannot verify. Into caller memory setFromBase64 wins (JS core 1.8x at 64 B).
+// Encode: Buffer wins at 64 B (toBase64 1.62-1.77x) and 1 MiB (toBase64
+// 15-25x); toBase64 wins between 4 KiB and 256 KiB (Buffer/toBase64 time
+// 2.5-1.2x), hence the band. Hex: toHex/fromHex lose to Buffer 1.25-56x at
+// every size (fromHex is 20x slower at 1 KiB).
+const BASE64_NODE26: Base64FastPaths = {
+  decoder: "buffer",
+  nativeDecodeToSlab: true,
+  intoDecoder: "builtin",
+  decodeJsMax: 63,
+  decodeIntoJsMax: 0,
+  encoder: "buffer",
+  encodeJsMax: 0,
+  encodeBuiltinBand: [2048, 393216],
+  hexDecoder: "buffer",
+  hexDecodeJsMax: 0,
+  hexEncoder: "buffer",
+  hexEncodeJsMax: 0,
+};
+// Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
+// (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
+// win everything else (JS core 2.3-56x slower).
+const BASE64_DENO: Base64FastPaths = {
+  decoder: "builtin",
+  nativeDecodeToSlab: true,
+  intoDecoder: "builtin",
+  decodeJsMax: 0,
+  decodeIntoJsMax: 0,
+  encoder: "builtin",
+  encodeJsMax: 0,
+  encodeBuiltinBand: NO_BAND,
+  hexDecoder: "builtin",
+  hexDecodeJsMax: 0,
+  hexEncoder: "builtin",
+  hexEncodeJsMax: 0,
+};
+// Bun: a view of a slab range is dear on JSC: setFromBase64 into the slab is
+// 2.3-2.5x fromBase64 at 64 B and 1.4-1.9x at 1 KiB, so owned results take
+// fromBase64's/fromHex's own buffer. The built-ins win everything (JS core
+// 2.8-86x slower).
+const BASE64_BUN: Base64FastPaths = {
+  decoder: "builtin",
+  nativeDecodeToSlab: false,
+  intoDecoder: "builtin",
+  decodeJsMax: 0,
+  decodeIntoJsMax: 0,
+  encoder: "builtin",
+  encodeJsMax: 0,
+  encodeBuiltinBand: NO_BAND,
+  hexDecoder: "builtin",
+  hexDecodeJsMax: 0,
+  hexEncoder: "builtin",
+  hexEncodeJsMax: 0,
+};
+// Browsers and workerd: not measured here; V8-like, so Deno's row. Where the
+// built-ins are missing, every path resolves to the JS core (encoding/_native.ts).
+const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
+
 /** Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5. */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  node26: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  deno: { utf8EncodeJsMax: 32, utf8DecodeJsMax: 16 },
-  bun: { utf8EncodeJsMax: 8, utf8DecodeJsMax: 8 },
+  node24: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: 65,
+    utf8NativeNodeBuffer: true,
+    utf8EncodeFreshNative: false,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+    base64: BASE64_NODE24,
+  },
+  node26: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: 65,
+    utf8NativeNodeBuffer: true,
+    utf8EncodeFreshNative: false,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+    base64: BASE64_NODE26,
+  },
+  deno: {
+    utf8EncodeJsMax: 32,
+    utf8DecodeJsMax: 16,
+    utf8EncodeWithRoomJsMax: 48,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+    base64: BASE64_DENO,
+  },
+  bun: {
+    utf8EncodeJsMax: 8,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 16,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: true,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: false,
+    msgpackDecodeJsMax: 12,
+    msgpackShortDecodeByConcat: true,
+    base64: BASE64_BUN,
+  },
   // Browsers and workerd: V8-like defaults, no Node Buffer.
-  workerd: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
-  other: { utf8EncodeJsMax: 16, utf8DecodeJsMax: 8 },
+  workerd: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+    base64: BASE64_OTHER,
+  },
+  other: {
+    utf8EncodeJsMax: 16,
+    utf8DecodeJsMax: 8,
+    utf8EncodeWithRoomJsMax: 32,
+    utf8ByteLengthNativeMin: Infinity,
+    utf8NativeNodeBuffer: false,
+    utf8EncodeFreshNative: false,
+    jsonDirectMinBytes: Infinity,
+    jsonOwnedFromSlab: true,
+    msgpackDecodeJsMax: 16,
+    msgpackShortDecodeByConcat: false,
+    base64: BASE64_OTHER,
+  },
 };
 
 /** The row this process uses. */

@@ -58,3 +58,39 @@ export const NATIVE_TO_HEX: NativeToHex | undefined = captured(proto, "toHex");
 export const NATIVE_FROM_HEX: NativeFromHex | undefined = captured(ctor, "fromHex");
 /** Native `setFromHex`, if present. */
 export const NATIVE_SET_FROM_HEX: NativeSetFromHex | undefined = captured(proto, "setFromHex");
+
+/**
+ * `%TypedArray%.prototype[Symbol.toStringTag]`'s getter: the spec's brand
+ * check, side-effect free. It answers `"Uint8Array"` only for a real
+ * Uint8Array (a Node `Buffer` included), unlike `instanceof`, which an object
+ * made with `Object.create(Uint8Array.prototype)` passes.
+ */
+export const TYPED_ARRAY_TAG: (this: unknown) => string | undefined = (() => {
+  const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+  const getter = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)?.get;
+  return typeof getter === "function"
+    ? getter as (this: unknown) => string | undefined
+    : function (this: unknown): string | undefined {
+      return this instanceof Uint8Array ? "Uint8Array" : undefined;
+    };
+})();
+
+/**
+ * Whether an `ArrayBuffer` is detached: the `ArrayBuffer.prototype.detached`
+ * getter where the runtime has it (all supported ones do), else a probe
+ * (creating a view of a detached buffer throws).
+ */
+export const IS_DETACHED: (buffer: ArrayBuffer) => boolean = (() => {
+  const getter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached")?.get;
+  if (typeof getter === "function") {
+    return (buffer: ArrayBuffer) => getter.call(buffer) as boolean;
+  }
+  return (buffer: ArrayBuffer) => {
+    try {
+      new Uint8Array(buffer);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+})();

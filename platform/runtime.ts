@@ -122,3 +122,31 @@ export const MARK_AS_UNTRANSFERABLE: ((value: object) => void) | undefined = (()
     ? workers.markAsUntransferable
     : undefined;
 })();
+
+const denoUnrefTimer = (g.Deno as { unrefTimer?: (id: number) => void } | undefined)?.unrefTimer;
+
+/**
+ * Starts a one-shot timer that never keeps the process alive: the handle's
+ * `unref()` on Node and Bun, `Deno.unrefTimer` on Deno. Browsers and workerd
+ * have no process exit to delay. Returns `false` when the host refuses a
+ * timer at this point (workerd outside a request), so the caller can fall
+ * back to work driven by its own activity.
+ *
+ * @param callback Runs once after `ms` milliseconds.
+ * @param ms The delay.
+ * @returns Whether the timer was started.
+ */
+export function setUnrefTimeout(callback: () => void, ms: number): boolean {
+  let handle: unknown;
+  try {
+    handle = setTimeout(callback, ms);
+  } catch {
+    return false;
+  }
+  if (typeof handle === "object" && handle !== null) {
+    (handle as { unref?: () => void }).unref?.();
+  } else if (typeof handle === "number" && denoUnrefTimer !== undefined) {
+    denoUnrefTimer(handle);
+  }
+  return true;
+}

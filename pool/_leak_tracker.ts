@@ -5,6 +5,7 @@
  * @module
  */
 import type { LeakHandler, LeakReport } from "./options.ts";
+import { HAS_FINALIZATION_REGISTRY, HAS_TRANSFER } from "../platform/runtime.ts";
 
 /** Reports owners that are garbage-collected while still holding pooled memory. */
 export class LeakTracker {
@@ -25,6 +26,39 @@ export class LeakTracker {
   untrack(owner: object): void {
     this.#registry.unregister(owner);
   }
+}
+
+/**
+ * The leak tracker of a new debug-mode pool, or `undefined` where the runtime
+ * has no `FinalizationRegistry`. Each missing debug capability is announced
+ * with one `console.warn` per process, not per pool.
+ */
+export function createLeakTracker(onLeak: LeakHandler): LeakTracker | undefined {
+  if (!HAS_TRANSFER) {
+    noticeOnce(
+      "transfer",
+      "@catga/memory: debug pools cannot detach returned buffers here " +
+        "(no ArrayBuffer.prototype.transfer); stale views stay usable.",
+    );
+  }
+  if (!HAS_FINALIZATION_REGISTRY) {
+    noticeOnce(
+      "finalization",
+      "@catga/memory: debug pools cannot report leaks here (no FinalizationRegistry); " +
+        "leak reports are off.",
+    );
+    return undefined;
+  }
+  return new LeakTracker(onLeak);
+}
+
+// Which notices were printed; printing is the only effect, results never depend on it.
+const noticed = new Set<string>();
+
+function noticeOnce(key: string, message: string): void {
+  if (noticed.has(key)) return;
+  noticed.add(key);
+  console.warn(message);
 }
 
 /** The default leak handler. */

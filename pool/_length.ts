@@ -10,22 +10,22 @@
 export const MAX_LENGTH = 0x7fffffff;
 
 /**
- * Checks a requested buffer length.
+ * Checks a requested buffer length. The message names the operation, e.g.
+ * "Cannot rent buffer: length must be …" or "Cannot allocate bytes: …".
  *
+ * @param length The value to check.
+ * @param action What was being done, after "Cannot ". Default "rent buffer".
+ * @param name What the value is called in the message. Default "length".
  * @throws {TypeError} When `length` is not a number.
  * @throws {RangeError} When `length` is not an integer in [0, 2^31).
  */
-export function checkLength(length: number): void {
+export function checkLength(length: number, action = "rent buffer", name = "length"): void {
   if (typeof length !== "number") {
-    throw new TypeError(
-      `Cannot rent buffer: length must be a number, got ${typeof length}`,
-    );
+    throw new TypeError(`Cannot ${action}: ${name} must be a number, got ${typeof length}`);
   }
   if (!Number.isInteger(length) || length < 0 || length > MAX_LENGTH) {
     throw new RangeError(
-      `Cannot rent buffer: length must be an integer from 0 to ${MAX_LENGTH}, got ${
-        String(length)
-      }`,
+      `Cannot ${action}: ${name} must be an integer from 0 to ${MAX_LENGTH}, got ${String(length)}`,
     );
   }
 }

@@ -7,6 +7,7 @@ import type { MemoryPool } from "./memory_pool.ts";
 import { checkLength } from "./_length.ts";
 import { leakTrackerOf } from "./_leak_tracker.ts";
 import { PooledBytes } from "./pooled_bytes.ts";
+import { SlabAllocator } from "./slab.ts";
 
 /** Options for {@linkcode BufferWriter}. */
 export interface BufferWriterOptions {
@@ -29,12 +30,13 @@ const EMPTY = new Uint8Array(0);
  * @example Write, read, and give the buffer back
  * ```ts
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * using writer = MemoryPool.shared.rentWriter();
  * const span = writer.getSpan(3);
  * span.set([1, 2, 3]);
  * writer.advance(3);
- * console.log(writer.written); // Uint8Array(3) [ 1, 2, 3 ]
+ * assert.deepEqual([...writer.written], [1, 2, 3]);
  * ```
  */
 export class BufferWriter implements Disposable {
@@ -64,9 +66,9 @@ export class BufferWriter implements Disposable {
     initialCapacity = 256,
     options: BufferWriterOptions = {},
   ) {
-    checkLength(initialCapacity);
+    checkLength(initialCapacity, "create buffer writer", "initialCapacity");
     const maxCapacity = options.maxCapacity ?? DEFAULT_MAX_WRITER_CAPACITY;
-    checkLength(maxCapacity);
+    checkLength(maxCapacity, "create buffer writer", "maxCapacity");
     if (initialCapacity > maxCapacity) {
       throw new RangeError(
         `Cannot create buffer writer: initialCapacity ${initialCapacity} exceeds maxCapacity ${maxCapacity}`,
@@ -190,9 +192,10 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([5]));
-   * console.log(writer.written[0]); // 5
+   * assert.equal(writer.written[0], 5);
    * ```
    */
   get written(): Uint8Array {
@@ -207,8 +210,9 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
-   * console.log(writer.writtenCount); // 0
+   * assert.equal(writer.writtenCount, 0);
    * ```
    */
   get writtenCount(): number {
@@ -222,8 +226,9 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter(100);
-   * console.log(writer.capacity); // 128
+   * assert.equal(writer.capacity, 128);
    * ```
    */
   get capacity(): number {
@@ -237,10 +242,11 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1]));
    * writer.reset();
-   * console.log(writer.writtenCount); // 0
+   * assert.equal(writer.writtenCount, 0);
    * ```
    */
   reset(): void {
@@ -258,10 +264,11 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2, 3]));
    * writer.truncate(1);
-   * console.log(writer.written); // Uint8Array(1) [ 1 ]
+   * assert.deepEqual([...writer.written], [1]);
    * ```
    */
   truncate(length: number): void {
@@ -275,21 +282,32 @@ export class BufferWriter implements Disposable {
   }
 
   /**
-   * An exact-size copy of the written bytes that the caller owns.
+   * An exact-size copy of the written bytes that the caller owns. By default
+   * the copy is carved from a shared slab chunk (see {@linkcode SlabAllocator}:
+   * its `.buffer` is shared and its `byteOffset` is usually not 0); pass
+   * `null` for a copy with its own exactly-sized `ArrayBuffer`.
    *
-   * @returns A new array.
+   * @param slab Where the copy is carved from, or `null` for its own buffer. Default {@linkcode SlabAllocator.shared}.
+   * @returns The copy.
    * @throws {TypeError} After dispose.
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2]));
    * const copy = writer.toBytes();
+   * const own = writer.toBytes(null);
+   * writer.reset();
+   * assert.deepEqual([...copy], [1, 2]);
+   * assert.equal(own.buffer.byteLength, 2); // its own exact ArrayBuffer
    * ```
    */
-  toBytes(): Uint8Array {
+  toBytes(slab: SlabAllocator | null = SlabAllocator.shared): Uint8Array {
     if (this.#disposed) throw disposedError();
-    return this.#buffer.slice(0, this.#count);
+    if (slab === null) return this.#buffer.slice(0, this.#count);
+    return slab.copy(this.#buffer, 0, this.#count);
   }
 
   /**
@@ -301,10 +319,11 @@ export class BufferWriter implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2]));
    * using owned = writer.detach();
-   * console.log(owned.length, writer.writtenCount); // 2 0
+   * assert.deepEqual([owned.length, writer.writtenCount], [2, 0]);
    * ```
    */
   detach(): PooledBytes {

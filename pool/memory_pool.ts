@@ -4,17 +4,20 @@
  * @module
  */
 import { BufferWriter, type BufferWriterOptions } from "./buffer_writer.ts";
-import { attachLeakTracker, LeakTracker, warnLeak } from "./_leak_tracker.ts";
+import { attachLeakTracker, createLeakTracker, warnLeak } from "./_leak_tracker.ts";
 import {
   DEFAULT_MAX_RETAINED_BYTES,
   DEFAULT_TIERS,
+  DEFAULT_TUNING_INTERVAL,
   type MemoryPoolOptions,
   MIN_CLASS_SIZE,
   type PoolTier,
+  type Retention,
 } from "./options.ts";
 import { PooledBytes } from "./pooled_bytes.ts";
 import { checkLength } from "./_length.ts";
-import type { PoolStats, TierStats } from "./stats.ts";
+import type { PoolStats, SizeClassStats, TierStats } from "./stats.ts";
+import { HAS_TRANSFER, setUnrefTimeout } from "../platform/runtime.ts";
 
 /** log2(MIN_CLASS_SIZE): class index 0 holds MIN_CLASS_SIZE-byte buffers. */
 const MIN_CLASS_SHIFT = 4;
@@ -31,19 +34,44 @@ class BufferSlot {
   buffer: ArrayBuffer;
   /** A view of the whole buffer, handed out as-is when a rent asks for exactly the class size. */
   full: Uint8Array;
-  /** Size-class index, or -1 for an unpooled buffer. */
-  readonly sizeClass: number;
-  /** The buffer's byte length. */
-  readonly size: number;
+  /** The buffer's size class, or `null` for an unpooled buffer. */
+  readonly home: SizeClass | null;
   lent = true;
 
-  constructor(pool: MemoryPool, buffer: ArrayBuffer, sizeClass: number) {
+  constructor(pool: MemoryPool, buffer: ArrayBuffer, home: SizeClass | null) {
     this.pool = pool;
     this.buffer = buffer;
     this.full = new Uint8Array(buffer);
-    this.sizeClass = sizeClass;
-    this.size = buffer.byteLength;
+    this.home = home;
     (buffer as SlottedBuffer)[SLOT] = this;
+  }
+}
+
+/**
+ * One size class: its free stack and counters in one object, so the hot path
+ * reads one monomorphic record (reached from the slot on return) instead of
+ * indexing several arrays.
+ */
+class SizeClass {
+  /** Free buffers, used as a stack. */
+  readonly free: BufferSlot[] = [];
+  /** The buffer size in bytes. */
+  readonly size: number;
+  /** Index of the tier the class belongs to. */
+  readonly tier: number;
+  /** Free buffers the class may retain: fixed, or in auto mode the max of the last two windows' peaks. */
+  cap: number;
+  /** Buffers lent out now. */
+  outstanding = 0;
+  /** The most buffers lent out at once in the current tuning window. */
+  peak = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(size: number, tier: number, cap: number) {
+    this.size = size;
+    this.tier = tier;
+    this.cap = cap;
   }
 }
 
@@ -54,20 +82,25 @@ type SlottedBuffer = ArrayBuffer & { [SLOT]?: BufferSlot };
  * A tiered pool of byte buffers: the analogue of .NET's `ArrayPool<byte>`.
  *
  * Buffers come in power-of-two size classes grouped in tiers (by default
- * small ≤ 4 KiB, medium ≤ 64 KiB, large ≤ 1 MiB). Each class retains a capped
- * number of free buffers and the whole pool at most `maxRetainedBytes`.
+ * small ≤ 4 KiB, medium ≤ 64 KiB, large ≤ 1 MiB). The whole pool retains at
+ * most `maxRetainedBytes` of free buffers. How many each class keeps is tuned
+ * from demand by default (`retention: "auto"`): a class keeps as many free
+ * buffers as it recently had rented at once, and buffers idle for one to two
+ * `tuningInterval`s are released by a timer that never keeps the process
+ * alive. `retention: "fixed"` keeps each tier's `maxBuffersPerClass` instead.
  * The pool tracks every buffer it lends, so a double return or a foreign
  * buffer throws instead of handing one buffer to two owners.
  *
  * @example Rent and return
  * ```ts
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * const pool = new MemoryPool();
  * const bytes = pool.rent(100); // 100 bytes, backed by a 128-byte buffer
  * bytes[0] = 42;
  * pool.return(bytes);
- * console.log(pool.stats().outstanding); // 0
+ * assert.equal(pool.stats().outstanding, 0);
  * ```
  */
 export class MemoryPool {
@@ -77,20 +110,31 @@ export class MemoryPool {
   readonly enabled: boolean;
   /** Whether returned buffers are zero-filled. */
   readonly clearOnReturn: boolean;
-  /** The most bytes retained while not rented. */
+  /** The most bytes retained while not rented: a hard ceiling in both retention modes. */
   readonly maxRetainedBytes: number;
+  /** How per-class caps are set (see {@linkcode MemoryPoolOptions.retention}). */
+  readonly retention: Retention;
+  /** Milliseconds between auto-tuning steps (see {@linkcode MemoryPoolOptions.tuningInterval}). */
+  readonly tuningInterval: number;
 
   #tiers: readonly PoolTier[];
   /** The largest pooled class size; larger rents are unpooled. 0 when pooling is off. */
   #maxPooledSize: number;
   /** Neither clearOnReturn nor debug: a return needs no extra work. */
   #plainReturns: boolean;
-  /** Free buffers per class, used as stacks. */
-  #free: BufferSlot[][] = [];
-  #classCap: number[] = [];
-  #classTier: number[] = [];
-  #classHits: Float64Array;
-  #classMisses: Float64Array;
+  /** The size classes, smallest first: class `c` holds `MIN_CLASS_SIZE << c` bytes. */
+  #classes: SizeClass[] = [];
+  #auto: boolean;
+  /**
+   * Auto mode with no tuning timer pending: the next miss starts one. (Nothing
+   * is retained or lent then, so the next rent is a miss: returns need no check.)
+   */
+  #timerWanted: boolean;
+  /** Tags the pending timer, so a late one that a watchdog replaced does nothing. */
+  #timerGeneration = 0;
+  /** When the last tuning step ran (Date.now). */
+  #lastStep = 0;
+  #released = 0;
   #empty: Uint8Array = new Uint8Array(0);
   #rented = 0;
   #returned = 0;
@@ -118,20 +162,25 @@ export class MemoryPool {
       "maxRetainedBytes",
     );
     this.#tiers = checkTiers(options.tiers ?? DEFAULT_TIERS);
+    this.retention = checkRetention(options.retention ?? "auto");
+    this.tuningInterval = checkInterval(options.tuningInterval ?? DEFAULT_TUNING_INTERVAL);
+    this.#auto = this.retention === "auto";
     let size = MIN_CLASS_SIZE;
     for (let t = 0; t < this.#tiers.length; t++) {
       for (; size <= this.#tiers[t].maxSize; size *= 2) {
-        this.#free.push([]);
-        this.#classCap.push(this.#tiers[t].maxBuffersPerClass);
-        this.#classTier.push(t);
+        // Auto mode starts at 0 and learns: the first rent of a class raises its cap to 1.
+        this.#classes.push(
+          new SizeClass(size, t, this.#auto ? 0 : this.#tiers[t].maxBuffersPerClass),
+        );
       }
     }
-    this.#maxPooledSize = this.#free.length === 0 || !this.enabled ? 0 : size / 2;
+    this.#maxPooledSize = this.#classes.length === 0 || !this.enabled ? 0 : size / 2;
     this.#plainReturns = !this.clearOnReturn && !this.debug;
-    this.#classHits = new Float64Array(this.#free.length);
-    this.#classMisses = new Float64Array(this.#free.length);
+    this.#timerWanted = this.#auto && this.#maxPooledSize > 0;
+    this.#lastStep = Date.now();
     if (this.debug) {
-      attachLeakTracker(this, new LeakTracker(options.onLeak ?? warnLeak));
+      const tracker = createLeakTracker(options.onLeak ?? warnLeak);
+      if (tracker !== undefined) attachLeakTracker(this, tracker);
     }
   }
 
@@ -161,9 +210,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const pool = new MemoryPool();
    * const bytes = pool.rent(1000);
-   * console.log(bytes.length, bytes.buffer.byteLength); // 1000 1024
+   * assert.deepEqual([bytes.length, bytes.buffer.byteLength], [1000, 1024]);
    * pool.return(bytes);
    * ```
    */
@@ -190,9 +240,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const pool = new MemoryPool();
    * const buffer = pool.rentAtLeast(1000);
-   * console.log(buffer.length); // 1024
+   * assert.equal(buffer.length, 1024);
    * pool.return(buffer);
    * ```
    */
@@ -209,16 +260,20 @@ export class MemoryPool {
   /** The hot path shared by the rents: a free or new slot of `length`'s class, marked lent. */
   #take(length: number): BufferSlot {
     const c = length <= MIN_CLASS_SIZE ? 0 : 32 - MIN_CLASS_SHIFT - Math.clz32(length - 1);
-    let slot = this.#free[c].pop();
+    const home = this.#classes[c];
+    let slot = home.free.pop();
     if (slot === undefined) {
-      slot = new BufferSlot(this, new ArrayBuffer(MIN_CLASS_SIZE << c), c);
-      this.#classMisses[c]++;
+      slot = new BufferSlot(this, new ArrayBuffer(home.size), home);
+      home.misses++;
+      if (this.#auto) this.#tuneFromColdPath();
     } else {
       slot.lent = true;
-      this.#retainedBytes -= slot.size;
-      this.#classHits[c]++;
+      this.#retainedBytes -= home.size;
+      home.hits++;
     }
     this.#rented++;
+    // Rare in steady state: only a new peak of concurrent use takes this branch.
+    if (++home.outstanding > home.peak) this.#raisePeak(home);
     return slot;
   }
 
@@ -245,14 +300,17 @@ export class MemoryPool {
     }
     slot.lent = false;
     this.#returned++;
-    const c = slot.sizeClass;
-    if (this.#plainReturns && c >= 0) {
-      const free = this.#free[c];
-      const size = slot.size;
-      if (free.length < this.#classCap[c] && this.#retainedBytes + size <= this.maxRetainedBytes) {
-        free.push(slot);
-        this.#retainedBytes += size;
-        return;
+    const home = slot.home;
+    if (home !== null) {
+      home.outstanding--;
+      if (this.#plainReturns) {
+        const free = home.free;
+        const size = home.size;
+        if (free.length < home.cap && this.#retainedBytes + size <= this.maxRetainedBytes) {
+          free.push(slot);
+          this.#retainedBytes += size;
+          return;
+        }
       }
     }
     this.#returnSlow(slot);
@@ -285,9 +343,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2, 3]));
-   * console.log(writer.writtenCount); // 3
+   * assert.equal(writer.writtenCount, 3);
    * ```
    */
   rentWriter(
@@ -304,9 +363,10 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const pool = new MemoryPool();
    * pool.return(pool.rent(8));
-   * console.log(pool.stats().returned); // 1
+   * assert.equal(pool.stats().returned, 1);
    * ```
    */
   stats(): PoolStats {
@@ -318,21 +378,33 @@ export class MemoryPool {
       retainedBuffers: 0,
       retainedBytes: 0,
     }));
+    const classes: SizeClassStats[] = [];
     let hits = 0;
     let misses = 0;
-    for (let c = 0; c < this.#free.length; c++) {
-      const tier = tiers[this.#classTier[c]] as {
+    for (const home of this.#classes) {
+      const tier = tiers[home.tier] as {
         hits: number;
         misses: number;
         retainedBuffers: number;
         retainedBytes: number;
       };
-      tier.hits += this.#classHits[c];
-      tier.misses += this.#classMisses[c];
-      tier.retainedBuffers += this.#free[c].length;
-      tier.retainedBytes += this.#free[c].length * (MIN_CLASS_SIZE << c);
-      hits += this.#classHits[c];
-      misses += this.#classMisses[c];
+      const retainedBuffers = home.free.length;
+      tier.hits += home.hits;
+      tier.misses += home.misses;
+      tier.retainedBuffers += retainedBuffers;
+      tier.retainedBytes += retainedBuffers * home.size;
+      hits += home.hits;
+      misses += home.misses;
+      classes.push({
+        size: home.size,
+        tier: this.#tiers[home.tier].name,
+        hits: home.hits,
+        misses: home.misses,
+        outstanding: home.outstanding,
+        peak: home.peak,
+        cap: home.cap,
+        retainedBuffers,
+      });
     }
     return {
       rented: this.#rented,
@@ -342,9 +414,55 @@ export class MemoryPool {
       misses,
       unpooled: this.#unpooled,
       dropped: this.#dropped,
+      released: this.#released,
       retainedBytes: this.#retainedBytes,
+      retention: this.retention,
       tiers,
+      classes,
     };
+  }
+
+  /**
+   * Runs one auto-tuning step now; the pool's own timer does this every
+   * {@linkcode MemoryPool.tuningInterval} ms while it retains or lends buffers.
+   * Each class's cap becomes the peak of concurrent use in the window that
+   * just ended (the window that starts now raises it again on demand), and
+   * free buffers beyond it are released. So a buffer nobody needed for one to
+   * two windows is let go, while a steady load keeps its buffers. Lent
+   * buffers are never touched. With `retention: "fixed"` it does nothing.
+   *
+   * @returns The number of bytes released.
+   * @example Two idle windows release what a burst left behind
+   * ```ts
+   * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new MemoryPool();
+   * const burst = Array.from({ length: 8 }, () => pool.rent(1024));
+   * for (const bytes of burst) pool.return(bytes);
+   * assert.equal(pool.stats().retainedBytes, 8 * 1024);
+   * assert.equal(pool.tune(), 0); // the burst was in this window: keep
+   * assert.equal(pool.tune(), 8 * 1024); // a whole idle window: release
+   * ```
+   */
+  tune(): number {
+    this.#lastStep = Date.now();
+    if (!this.#auto) return 0;
+    let released = 0;
+    for (const home of this.#classes) {
+      const cap = home.peak;
+      home.cap = cap;
+      home.peak = home.outstanding;
+      const free = home.free;
+      if (free.length > cap) {
+        const excess = free.length - cap;
+        this.#released += excess;
+        released += excess * home.size;
+        free.length = cap; // free buffers of a class are interchangeable
+      }
+    }
+    this.#retainedBytes -= released;
+    return released;
   }
 
   /**
@@ -354,14 +472,15 @@ export class MemoryPool {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const pool = new MemoryPool();
    * pool.return(pool.rent(1000));
-   * console.log(pool.trim()); // 1024
+   * assert.equal(pool.trim(), 1024);
    * ```
    */
   trim(): number {
     const released = this.#retainedBytes;
-    for (const free of this.#free) free.length = 0;
+    for (const home of this.#classes) home.free.length = 0;
     this.#retainedBytes = 0;
     return released;
   }
@@ -370,7 +489,7 @@ export class MemoryPool {
   #rentUnpooled(length: number): Uint8Array {
     checkLength(length);
     if (length === 0) return this.#empty;
-    const slot = new BufferSlot(this, new ArrayBuffer(length), -1);
+    const slot = new BufferSlot(this, new ArrayBuffer(length), null);
     this.#rented++;
     this.#unpooled++;
     return slot.full;
@@ -379,27 +498,74 @@ export class MemoryPool {
   /** The rest of `return`: clearing, detaching, unpooled buffers and full classes. */
   #returnSlow(slot: BufferSlot): void {
     if (this.clearOnReturn) slot.full.fill(0);
-    const c = slot.sizeClass;
+    const home = slot.home;
     // Unpooled buffers (too large, or pooling off) are simply let go.
-    if (c < 0) {
-      if (this.debug) slot.buffer.transfer(0);
+    if (home === null) {
+      if (this.debug) detach(slot.buffer);
       return;
     }
-    const free = this.#free[c];
-    if (
-      free.length >= this.#classCap[c] || this.#retainedBytes + slot.size > this.maxRetainedBytes
-    ) {
+    const free = home.free;
+    if (free.length >= home.cap || this.#retainedBytes + home.size > this.maxRetainedBytes) {
       this.#dropped++;
-      if (this.debug) slot.buffer.transfer(0);
+      if (this.debug) detach(slot.buffer);
+      if (this.#auto) this.#tuneFromColdPath();
       return;
     }
     if (this.debug) this.#detachStaleViews(slot);
     free.push(slot);
-    this.#retainedBytes += slot.size;
+    this.#retainedBytes += home.size;
+  }
+
+  /** A new peak of concurrent use of a class: auto mode retains up to it from now on. */
+  #raisePeak(home: SizeClass): void {
+    const outstanding = home.outstanding;
+    home.peak = outstanding;
+    if (this.#auto && outstanding > home.cap) home.cap = outstanding;
+  }
+
+  /** Schedules the next tuning step on a timer that never keeps the process alive. */
+  #startTimer(): void {
+    this.#timerWanted = false;
+    const generation = ++this.#timerGeneration;
+    const started = setUnrefTimeout(() => {
+      if (generation !== this.#timerGeneration) return;
+      this.tune();
+      // Once nothing is retained or lent the timer stops; the next miss restarts it.
+      if (this.#retainedBytes > 0 || this.#pooledOutstanding() > 0) this.#startTimer();
+      else this.#timerWanted = true;
+    }, this.tuningInterval);
+    // Refused (workerd outside a request): tuning then runs from the watchdog.
+    if (!started) this.#timerGeneration++;
+  }
+
+  /**
+   * Auto mode, cold paths only (misses and drops): starts the tuning timer if
+   * it is stopped, or steps the tuning when the timer is late by a whole
+   * interval, as when a host refused or cancelled it.
+   */
+  #tuneFromColdPath(): void {
+    const now = Date.now();
+    if (this.#timerWanted) {
+      this.#lastStep = now; // a window starts with the timer
+      this.#startTimer();
+      return;
+    }
+    if (now - this.#lastStep < 2 * this.tuningInterval) return;
+    this.#timerGeneration++; // a pending timer, if it ever fires, now does nothing
+    this.tune();
+    this.#startTimer();
+  }
+
+  /** Buffers of the size classes lent out now (unpooled ones excluded). */
+  #pooledOutstanding(): number {
+    let outstanding = 0;
+    for (const home of this.#classes) outstanding += home.outstanding;
+    return outstanding;
   }
 
   /** Debug mode: move the bytes to a new ArrayBuffer so every stale view reads as empty. */
   #detachStaleViews(slot: BufferSlot): void {
+    if (!HAS_TRANSFER) return; // warned once at construction: stale views stay attached
     const buffer = slot.buffer.transfer() as SlottedBuffer;
     buffer[SLOT] = slot;
     slot.buffer = buffer;
@@ -416,6 +582,29 @@ export class MemoryPool {
     }
     throw new TypeError("Cannot return buffer: it was not rented from this pool");
   }
+}
+
+/** Lets a dropped buffer go; debug mode detaches it first, where the runtime can. */
+function detach(buffer: ArrayBuffer): void {
+  if (HAS_TRANSFER) buffer.transfer(0);
+}
+
+function checkRetention(retention: Retention): Retention {
+  if (retention !== "auto" && retention !== "fixed") {
+    throw new RangeError(
+      `Cannot create pool: retention must be "auto" or "fixed", got ${String(retention)}`,
+    );
+  }
+  return retention;
+}
+
+function checkInterval(milliseconds: number): number {
+  if (!Number.isInteger(milliseconds) || milliseconds < 1 || milliseconds > 2 ** 31 - 1) {
+    throw new RangeError(
+      `Cannot create pool: tuningInterval must be an integer from 1 to 2^31 - 1 ms, got ${milliseconds}`,
+    );
+  }
+  return milliseconds;
 }
 
 function checkCount(value: number, name: string): number {

@@ -5,10 +5,11 @@
  * @example Write a message into pooled memory
  * ```ts
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * using writer = MemoryPool.shared.rentWriter();
  * writer.write(new TextEncoder().encode("hello"));
- * console.log(writer.writtenCount); // 5
+ * assert.equal(writer.writtenCount, 5);
  * ```
  *
  * @module
@@ -35,10 +36,12 @@ export {
 export {
   DEFAULT_MAX_RETAINED_BYTES,
   DEFAULT_TIERS,
+  DEFAULT_TUNING_INTERVAL,
   type LeakHandler,
   type LeakReport,
   type MemoryPoolOptions,
   MIN_CLASS_SIZE,
   type PoolTier,
+  type Retention,
 } from "./options.ts";
-export type { PoolStats, TierStats } from "./stats.ts";
+export type { PoolStats, SizeClassStats, TierStats } from "./stats.ts";

@@ -16,6 +16,9 @@ export interface ObjectArrayPoolOptions {
 /**
  * A pool of plain JS arrays, bucketed by exact length so that a rented array
  * never changes shape. The analogue of the seed's `RentOrAllocate<T>`.
+ * Like `MemoryPool`, it tracks what it lends: a double return or
+ * an array it never lent throws a TypeError and leaves the pool unchanged,
+ * so two renters never receive the same array.
  *
  * @example Collect a batch without allocating a new array each time
  * ```ts
@@ -31,6 +34,8 @@ export interface ObjectArrayPoolOptions {
  */
 export class ObjectArrayPool<T> {
   #free: Map<number, T[][]> = new Map();
+  /** Every array this pool created: `true` while lent, `false` while free or dropped. */
+  #lent: WeakMap<T[], boolean> = new WeakMap();
   #maxArraysPerLength: number;
   #maxArrayLength: number;
 
@@ -48,8 +53,8 @@ export class ObjectArrayPool<T> {
   constructor(options: ObjectArrayPoolOptions = {}) {
     this.#maxArraysPerLength = options.maxArraysPerLength ?? 16;
     this.#maxArrayLength = options.maxArrayLength ?? 65_536;
-    checkLength(this.#maxArraysPerLength);
-    checkLength(this.#maxArrayLength);
+    checkLength(this.#maxArraysPerLength, "create object pool", "maxArraysPerLength");
+    checkLength(this.#maxArrayLength, "create object pool", "maxArrayLength");
   }
 
   /**
@@ -66,10 +71,13 @@ export class ObjectArrayPool<T> {
    * ```
    */
   rent(count: number): RentedArray<T> {
-    const array = this.#free.get(count)?.pop();
-    if (array !== undefined) return new RentedArray(this, array);
-    checkLength(count);
-    return new RentedArray<T>(this, new Array<T>(count).fill(undefined as T));
+    let array = this.#free.get(count)?.pop();
+    if (array === undefined) {
+      checkLength(count, "rent from object pool", "count");
+      array = new Array<T>(count).fill(undefined as T);
+    }
+    this.#lent.set(array, true);
+    return new RentedArray(this, array);
   }
 
   /**
@@ -77,6 +85,7 @@ export class ObjectArrayPool<T> {
    * {@linkcode RentedArray.dispose} calls this.
    *
    * @param array An array from {@linkcode ObjectArrayPool.rent}.
+   * @throws {TypeError} When it was already returned or was never rented from this pool; the pool is unchanged.
    * @example
    * ```ts
    * import { ObjectArrayPool } from "@catga/memory/pool";
@@ -85,6 +94,15 @@ export class ObjectArrayPool<T> {
    * ```
    */
   return(array: T[]): void {
+    const lent = this.#lent.get(array);
+    if (lent !== true) {
+      throw new TypeError(
+        lent === false
+          ? "Cannot return array to object pool: it was already returned"
+          : "Cannot return array to object pool: it was not rented from this pool",
+      );
+    }
+    this.#lent.set(array, false);
     // Clear first, so a dropped array keeps nothing alive either.
     array.fill(undefined as T);
     if (array.length > this.#maxArrayLength) return;
@@ -110,15 +128,19 @@ export class RentedArray<T> implements Disposable {
   #items: T[];
 
   /**
-   * Wraps an array; {@linkcode ObjectArrayPool.rent} is the usual way.
+   * Wraps an array rented from `pool`; {@linkcode ObjectArrayPool.rent} does
+   * this for you. Disposing a wrapper of any other array throws a TypeError.
    *
    * @param pool The pool the array returns to.
-   * @param items The array.
+   * @param items The array, rented from `pool`.
    * @example
    * ```ts
    * import { ObjectArrayPool, RentedArray } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
    * const pool = new ObjectArrayPool<number>();
-   * using rented = new RentedArray(pool, [0, 0]);
+   * const foreign = new RentedArray(pool, [0, 0]); // not lent by the pool
+   * assert.throws(() => foreign.dispose(), TypeError);
    * ```
    */
   constructor(pool: ObjectArrayPool<T>, items: T[]) {
@@ -134,8 +156,9 @@ export class RentedArray<T> implements Disposable {
    * @example
    * ```ts
    * import { rentArray } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using rented = rentArray<number>(3);
-   * console.log(rented.items.length); // 3
+   * assert.equal(rented.items.length, 3);
    * ```
    */
   get items(): T[] {
@@ -148,6 +171,7 @@ export class RentedArray<T> implements Disposable {
   /**
    * Clears the references and returns the array. Calling it again does nothing.
    *
+   * @throws {TypeError} When the array was not lent by the pool, or was already returned through another wrapper.
    * @example
    * ```ts
    * import { rentArray } from "@catga/memory/pool";
@@ -188,10 +212,11 @@ let sharedArrayPool: ObjectArrayPool<unknown> | undefined;
  * @example
  * ```ts
  * import { rentArray } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  * using tasks = rentArray<Promise<number>>(2);
  * tasks.items[0] = Promise.resolve(1);
  * tasks.items[1] = Promise.resolve(2);
- * console.log(await Promise.all(tasks.items)); // [ 1, 2 ]
+ * assert.deepEqual(await Promise.all(tasks.items), [1, 2]);
  * ```
  */
 export function rentArray<T>(count: number): RentedArray<T> {

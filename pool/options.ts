@@ -10,9 +10,20 @@ export interface PoolTier {
   readonly name: string;
   /** The largest size class of the tier, in bytes (a power of two). */
   readonly maxSize: number;
-  /** How many free buffers each size class of this tier may retain. */
+  /**
+   * How many free buffers each size class of this tier retains with
+   * `retention: "fixed"`. Auto retention ignores it and tunes each class from
+   * demand, within `maxRetainedBytes`.
+   */
   readonly maxBuffersPerClass: number;
 }
+
+/**
+ * How a {@linkcode MemoryPool} caps the free buffers of each size class:
+ * `"auto"` follows recent peak concurrent use and releases idle buffers;
+ * `"fixed"` keeps each tier's `maxBuffersPerClass`, for determinism.
+ */
+export type Retention = "auto" | "fixed";
 
 /** Called when a debug-mode owner or writer is garbage-collected without being disposed. */
 export type LeakHandler = (report: LeakReport) => void;
@@ -29,15 +40,30 @@ export interface LeakReport {
 export interface MemoryPoolOptions {
   /** Size tiers, smallest first. Default: small ≤ 4 KiB (64 per class), medium ≤ 64 KiB (16), large ≤ 1 MiB (4). */
   tiers?: readonly PoolTier[];
-  /** The most bytes the pool keeps while they are not rented. Default 32 MiB. */
+  /** The most bytes the pool keeps while they are not rented, in either retention mode. Default 32 MiB. */
   maxRetainedBytes?: number;
+  /**
+   * `"auto"` (default): each size class retains as many free buffers as it
+   * had rented at once at its recent peak, and buffers left idle for one to
+   * two `tuningInterval`s are released. `"fixed"`: each class retains up to
+   * its tier's `maxBuffersPerClass`, forever.
+   */
+  retention?: Retention;
+  /**
+   * Milliseconds per auto-tuning window. The timer runs only while the pool
+   * retains or lends buffers, and never keeps the process alive. Default
+   * {@linkcode DEFAULT_TUNING_INTERVAL}.
+   */
+  tuningInterval?: number;
   /** `false` turns pooling off: every rent allocates and nothing is retained. Default `true`. */
   enabled?: boolean;
   /** Zero-fill buffers when they come back, for sensitive data. Default `false`. */
   clearOnReturn?: boolean;
   /**
    * Debug checks: returned buffers are detached so stale views read as empty, and owners or
-   * writers collected without being disposed are reported. Default `false`.
+   * writers collected without being disposed are reported. Where the runtime lacks
+   * `ArrayBuffer.prototype.transfer` or `FinalizationRegistry`, that check is off and
+   * one `console.warn` says so. Default `false`.
    */
   debug?: boolean;
   /** Where debug mode reports leaks. Default: `console.warn`. */
@@ -56,3 +82,10 @@ export const DEFAULT_TIERS: readonly PoolTier[] = Object.freeze([
 
 /** The default {@linkcode MemoryPoolOptions.maxRetainedBytes}: 32 MiB. */
 export const DEFAULT_MAX_RETAINED_BYTES: number = 32 * 1024 * 1024;
+
+/**
+ * The default {@linkcode MemoryPoolOptions.tuningInterval}: 5 s, so buffers
+ * idle for 5 to 10 s are released, while pauses shorter than a window never
+ * cost a steady load its buffers.
+ */
+export const DEFAULT_TUNING_INTERVAL: number = 5000;

@@ -16,14 +16,15 @@ const EMPTY = new Uint8Array(0);
  * @example Rent, fill and give back
  * ```ts
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * const pool = new MemoryPool();
  * {
  *   using owned = pool.rentOwned(4);
  *   owned.bytes.set([1, 2, 3, 4]);
- *   console.log(owned.length); // 4
+ *   assert.equal(owned.length, 4);
  * } // returned here
- * console.log(pool.stats().outstanding); // 0
+ * assert.equal(pool.stats().outstanding, 0);
  * ```
  */
 export class PooledBytes implements Disposable {
@@ -40,12 +41,13 @@ export class PooledBytes implements Disposable {
    * @example Own a filled prefix of a rented buffer
    * ```ts
    * import { MemoryPool, PooledBytes } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    *
    * const pool = new MemoryPool();
    * const buffer = pool.rent(64);
    * buffer.set([104, 105]);
    * using owned = new PooledBytes(pool, buffer.subarray(0, 2));
-   * console.log(owned.length); // 2
+   * assert.equal(owned.length, 2);
    * ```
    */
   constructor(pool: MemoryPool, bytes: Uint8Array) {
@@ -82,8 +84,9 @@ export class PooledBytes implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * using owned = new MemoryPool().rentOwned(3);
-   * console.log(owned.length); // 3
+   * assert.equal(owned.length, 3);
    * ```
    */
   get length(): number {
@@ -98,9 +101,10 @@ export class PooledBytes implements Disposable {
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
    * const owned = new MemoryPool().rentOwned(3);
    * owned.dispose();
-   * console.log(owned.disposed); // true
+   * assert.equal(owned.disposed, true);
    * ```
    */
   get disposed(): boolean {

@@ -6,6 +6,7 @@
  */
 import { checkLength } from "./_length.ts";
 import { MARK_AS_UNTRANSFERABLE } from "../platform/runtime.ts";
+import { PLATFORM_KEY, type PlatformKey } from "../platform/fast_paths.ts";
 
 /** Options for {@linkcode SlabAllocator}. */
 export interface SlabAllocatorOptions {
@@ -13,16 +14,65 @@ export interface SlabAllocatorOptions {
   chunkSize?: number;
   /**
    * The largest result carved from a chunk; longer results get an
-   * `ArrayBuffer` of their own. At most `chunkSize`. Default
-   * {@linkcode DEFAULT_SLAB_MAX_LENGTH}.
+   * `ArrayBuffer` of their own. From 0 (every result gets its own buffer) to
+   * `chunkSize`. Default {@linkcode DEFAULT_SLAB_MAX_LENGTH}, or `chunkSize`
+   * if that is smaller.
    */
   maxSlabLength?: number;
 }
 
-/** The default {@linkcode SlabAllocatorOptions.chunkSize}: 8 KiB, like Node's `Buffer.poolSize`. */
-export const DEFAULT_SLAB_CHUNK_SIZE: number = 8 * 1024;
-/** The default {@linkcode SlabAllocatorOptions.maxSlabLength}: 4 KiB. */
-export const DEFAULT_SLAB_MAX_LENGTH: number = 4 * 1024;
+/**
+ * The default chunk size and threshold per runtime, from bench/slab.bench.ts
+ * (Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5; varied lengths in [n/2, n]):
+ * - V8 (Node, Deno): at 4 KiB, 16 KiB chunks beat a fresh `ArrayBuffer`
+ *   (the faster of `new Uint8Array` + `set` and `slice`) by 1.31–1.51× on
+ *   Node 24, 1.34–1.40× on Node 26 and 1.16–1.78× on Deno over two runs,
+ *   where 8 KiB chunks gave 0.96–1.18×. At 8 KiB, 16 KiB chunks gave
+ *   0.76–0.87× on Node 24, so results above 4 KiB get their own buffer.
+ *   Larger chunks gain little more and pin more memory per long-lived small
+ *   result.
+ * - Bun (JavaScriptCore): a view over a shared chunk costs more than a fresh
+ *   small buffer (0.33–0.75× from 16 B to 4 KiB), so results get their own
+ *   buffer (threshold 0).
+ * - Browsers and workerd: the V8 row.
+ */
+const SLAB_DEFAULTS: Readonly<Record<PlatformKey, readonly [number, number]>> = {
+  node24: [16 * 1024, 4 * 1024],
+  node26: [16 * 1024, 4 * 1024],
+  deno: [16 * 1024, 4 * 1024],
+  bun: [16 * 1024, 0],
+  workerd: [16 * 1024, 4 * 1024],
+  other: [16 * 1024, 4 * 1024],
+};
+
+/**
+ * The default {@linkcode SlabAllocatorOptions.chunkSize} on this runtime:
+ * 16 KiB (measured by bench/slab.bench.ts).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SLAB_CHUNK_SIZE, SlabAllocator } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new SlabAllocator().chunkSize, DEFAULT_SLAB_CHUNK_SIZE);
+ * ```
+ */
+export const DEFAULT_SLAB_CHUNK_SIZE: number = SLAB_DEFAULTS[PLATFORM_KEY][0];
+
+/**
+ * The default {@linkcode SlabAllocatorOptions.maxSlabLength} on this
+ * runtime: 4 KiB on V8 (Node, Deno, browsers, workerd), 0 on Bun, where a
+ * result with its own buffer measured faster (bench/slab.bench.ts).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SLAB_MAX_LENGTH, SlabAllocator } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new SlabAllocator().maxSlabLength, DEFAULT_SLAB_MAX_LENGTH);
+ * ```
+ */
+export const DEFAULT_SLAB_MAX_LENGTH: number = SLAB_DEFAULTS[PLATFORM_KEY][1];
 
 /** Results start on 8-byte boundaries, so a caller may lay any typed array over one. */
 const ALIGN_MASK = 7;
@@ -43,7 +93,7 @@ let sharedSlab: SlabAllocator | undefined;
  *   `result.buffer`: `new Response(result.buffer)` would send the neighbours
  *   too, and transferring it (`postMessage(x, [result.buffer])`) would detach
  *   them. On Node the chunks are marked untransferable, so such a transfer
- *   copies instead of detaching.
+ *   throws a `DataCloneError` and detaches nothing.
  * - A small result kept for a long time keeps its whole chunk alive.
  * - Results longer than `maxSlabLength` get their own `ArrayBuffer`.
  *
@@ -55,7 +105,7 @@ let sharedSlab: SlabAllocator | undefined;
  * import { SlabAllocator } from "@catga/memory/pool";
  * import assert from "node:assert/strict";
  *
- * const slab = new SlabAllocator();
+ * const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
  * const a = slab.copy(new Uint8Array([1, 2, 3]));
  * const b = slab.allocate(5);
  * assert.deepEqual([...a], [1, 2, 3]);
@@ -74,6 +124,13 @@ export class SlabAllocator {
   #chunkView: Uint8Array = new Uint8Array(0);
   /** The first free byte of the current chunk. */
   #offset = 0;
+  /**
+   * End of the bytes a `reserve` caller may have written past its commit:
+   * `allocate` zero-fills results that start below it (fresh chunks are zero).
+   */
+  #dirtyEnd = 0;
+  /** End of the current reservation (the chunk's end); `commit` may hand out up to it. 0 when none. */
+  #reservedEnd = 0;
 
   /**
    * Creates an allocator with its own chunks.
@@ -93,8 +150,8 @@ export class SlabAllocator {
     const chunkSize = options.chunkSize ?? DEFAULT_SLAB_CHUNK_SIZE;
     const maxSlabLength = options.maxSlabLength ??
       Math.min(DEFAULT_SLAB_MAX_LENGTH, chunkSize);
-    checkSize(chunkSize, "chunkSize");
-    checkSize(maxSlabLength, "maxSlabLength");
+    checkSize(chunkSize, "chunkSize", 1);
+    checkSize(maxSlabLength, "maxSlabLength", 0);
     if (maxSlabLength > chunkSize) {
       throw new RangeError(
         `Cannot create slab allocator: maxSlabLength ${maxSlabLength} exceeds chunkSize ${chunkSize}`,
@@ -142,9 +199,9 @@ export class SlabAllocator {
     if ((length | 0) !== length || length <= EMPTY_LENGTH || length > this.maxSlabLength) {
       return allocateOwn(length);
     }
-    const offset = this.#reserve(length);
-    this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
-    return new Uint8Array(this.#chunk!, offset, length);
+    const out = this.#carve(length);
+    if (out.byteOffset < this.#dirtyEnd) out.fill(0);
+    return out;
   }
 
   /**
@@ -180,7 +237,10 @@ export class SlabAllocator {
       );
     }
     const length = end - start;
-    const out = this.allocate(length);
+    // Every byte is overwritten, so a carved range needs no zero-fill.
+    const out = length > EMPTY_LENGTH && length <= this.maxSlabLength
+      ? this.#carve(length)
+      : allocateOwn(length);
     if (length <= 32) {
       // A loop beats subarray+set for short copies: no view allocation.
       for (let i = 0; i < length; i++) out[i] = source[start + i];
@@ -205,7 +265,7 @@ export class SlabAllocator {
    * import { SlabAllocator } from "@catga/memory/pool";
    * import assert from "node:assert/strict";
    *
-   * const slab = new SlabAllocator();
+   * const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
    * const chunk = slab.reserve(16);
    * const { written } = new TextEncoder().encodeInto("hi", chunk.subarray(slab.offset));
    * const bytes = slab.commit(written);
@@ -221,6 +281,11 @@ export class SlabAllocator {
       );
     }
     this.#reserve(maxLength);
+    // The caller gets the whole chunk and may use all of its free tail (an
+    // encoder that guessed short keeps going), so all of it may be written.
+    const end = this.chunkSize;
+    this.#dirtyEnd = end;
+    this.#reservedEnd = end;
     return this.#chunkView;
   }
 
@@ -233,15 +298,16 @@ export class SlabAllocator {
    * Hands out the `length` bytes written at {@linkcode SlabAllocator.offset}
    * after a {@linkcode SlabAllocator.reserve}.
    *
-   * @param length The number of bytes written; at most what was reserved.
+   * @param length The number of bytes written: at least what was reserved is
+   *   guaranteed to fit, and anything up to the end of the chunk is accepted.
    * @returns An exact-length view the caller owns.
-   * @throws {RangeError} When `length` does not fit in the current chunk.
+   * @throws {RangeError} When no `reserve` is pending (each reservation commits once, and any other result handed out cancels it) or `length` passes the end of the chunk.
    * @example
    * ```ts
    * import { SlabAllocator } from "@catga/memory/pool";
    * import assert from "node:assert/strict";
    *
-   * const slab = new SlabAllocator();
+   * const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
    * const chunk = slab.reserve(2);
    * chunk[slab.offset] = 7;
    * chunk[slab.offset + 1] = 8;
@@ -250,13 +316,24 @@ export class SlabAllocator {
    */
   commit(length: number): Uint8Array {
     const offset = this.#offset;
-    if ((length | 0) !== length || length < 0 || offset + length > this.#chunkView.length) {
+    if ((length | 0) !== length || length < 0 || offset + length > this.#reservedEnd) {
       throw new RangeError(
-        `Cannot commit slab bytes: ${String(length)} bytes at offset ${offset} exceed the chunk`,
+        `Cannot commit slab bytes: ${String(length)} bytes at offset ${offset} exceed the ${
+          Math.max(0, this.#reservedEnd - offset)
+        } bytes reserved`,
       );
     }
+    this.#reservedEnd = 0;
     if (length === EMPTY_LENGTH) return new Uint8Array(0);
     this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
+    return new Uint8Array(this.#chunk!, offset, length);
+  }
+
+  /** Hands out the next `length` bytes (1 ≤ length ≤ maxSlabLength) of a chunk, unfilled. */
+  #carve(length: number): Uint8Array {
+    const offset = this.#reserve(length);
+    this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
+    this.#reservedEnd = 0; // a pending reservation's start was just handed out
     return new Uint8Array(this.#chunk!, offset, length);
   }
 
@@ -269,20 +346,21 @@ export class SlabAllocator {
     this.#chunk = chunk;
     this.#chunkView = new Uint8Array(chunk);
     this.#offset = 0;
+    this.#dirtyEnd = 0;
     return 0;
   }
 }
 
 /** A result with its own exactly-sized `ArrayBuffer` (also the cold path of `allocate`). */
 function allocateOwn(length: number): Uint8Array {
-  checkLength(length);
+  checkLength(length, "allocate bytes");
   return new Uint8Array(length);
 }
 
-function checkSize(value: number, name: string): void {
-  if (!Number.isInteger(value) || value <= 0 || value > 2 ** 30) {
+function checkSize(value: number, name: string, min: number): void {
+  if (!Number.isInteger(value) || value < min || value > 2 ** 30) {
     throw new RangeError(
-      `Cannot create slab allocator: ${name} must be an integer from 1 to 2^30, got ${value}`,
+      `Cannot create slab allocator: ${name} must be an integer from ${min} to 2^30, got ${value}`,
     );
   }
 }

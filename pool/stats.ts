@@ -20,6 +20,30 @@ export interface TierStats {
   readonly retainedBytes: number;
 }
 
+/** Counters for one size class of a pool. */
+export interface SizeClassStats {
+  /** The class's buffer size in bytes (a power of two). */
+  readonly size: number;
+  /** The name of the tier the class belongs to. */
+  readonly tier: string;
+  /** Rents served from a retained buffer. */
+  readonly hits: number;
+  /** Rents that had to allocate a new buffer. */
+  readonly misses: number;
+  /** Buffers of this class lent out now. */
+  readonly outstanding: number;
+  /** The most buffers of this class lent out at once in the current tuning window. */
+  readonly peak: number;
+  /**
+   * How many free buffers the class may retain now: with auto retention the
+   * tuned cap (the higher of the last window's and this window's peak);
+   * with fixed retention the tier's `maxBuffersPerClass`.
+   */
+  readonly cap: number;
+  /** Free buffers the class holds now. */
+  readonly retainedBuffers: number;
+}
+
 /** A snapshot of a pool's counters. */
 export interface PoolStats {
   /** Buffers handed out by `rent` (empty rents excluded). */
@@ -36,8 +60,14 @@ export interface PoolStats {
   readonly unpooled: number;
   /** Returns not retained because a per-class cap or `maxRetainedBytes` was hit. */
   readonly dropped: number;
+  /** Free buffers released by auto-tuning because they sat idle (not counting `trim()`). */
+  readonly released: number;
   /** Bytes held by free buffers. */
   readonly retainedBytes: number;
+  /** `"auto"` or `"fixed"`: how per-class caps are set. */
+  readonly retention: "auto" | "fixed";
   /** Per-tier figures, smallest tier first. */
   readonly tiers: readonly TierStats[];
+  /** Per-size-class figures, smallest class first, with each class's current cap. */
+  readonly classes: readonly SizeClassStats[];
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { encodeUtf8Into } from "../encoding/mod.ts";
+import { encodeUtf8Unchecked } from "../encoding/_utf8_core.ts";
 import type { BufferWriter } from "../pool/mod.ts";
 
 /** Nesting beyond this hands the whole value to `JSON.stringify`, which has no such limit. */
@@ -92,7 +93,7 @@ export class JsonByteWriter {
     if (this.#writer !== null) return -1; // re-entered from a toJSON: let the caller fall back
     const start = writer.writtenCount;
     this.#writer = writer;
-    this.#buffer = writer.reserve(64);
+    this.#buffer = writer.reserve(1, 64);
     this.#pos = start;
     this.#forInIsOwn = !hasEnumerableProperty(Object.prototype);
     try {
@@ -331,38 +332,36 @@ export class JsonByteWriter {
       this.#ensure((end - i) * 6 + 6);
       const buffer = this.#buffer;
       let pos = this.#pos;
-      for (; i < end; i++) {
+      while (i < end) {
         const c = text.charCodeAt(i);
         if (c < 0x80) {
+          i++;
           if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
             buffer[pos++] = c;
-          } else {
-            const escape = SHORT_ESCAPE[c];
-            buffer[pos++] = 0x5c;
-            buffer[pos++] = escape;
-            if (escape === 0x75) {
-              buffer[pos++] = 0x30;
-              buffer[pos++] = 0x30;
-              buffer[pos++] = HEX.charCodeAt(c >> 4);
-              buffer[pos++] = HEX.charCodeAt(c & 15);
-            }
+            continue;
           }
-        } else if (c < 0x800) {
-          buffer[pos++] = 0xc0 | (c >> 6);
-          buffer[pos++] = 0x80 | (c & 0x3f);
-        } else if (c < 0xd800 || c > 0xdfff) {
-          buffer[pos++] = 0xe0 | (c >> 12);
-          buffer[pos++] = 0x80 | ((c >> 6) & 0x3f);
-          buffer[pos++] = 0x80 | (c & 0x3f);
+          const escape = SHORT_ESCAPE[c];
+          buffer[pos++] = 0x5c;
+          buffer[pos++] = escape;
+          if (escape === 0x75) {
+            buffer[pos++] = 0x30;
+            buffer[pos++] = 0x30;
+            buffer[pos++] = HEX.charCodeAt(c >> 4);
+            buffer[pos++] = HEX.charCodeAt(c & 15);
+          }
+        } else if ((c & 0xf800) !== 0xd800) {
+          // A run of other non-ASCII, non-surrogate units: the UTF-8 core encodes it.
+          const runStart = i;
+          let next = c;
+          do next = text.charCodeAt(++i); while (
+            i < end && next >= 0x80 && (next & 0xf800) !== 0xd800
+          );
+          pos = encodeUtf8Unchecked(text, runStart, i, buffer, pos);
         } else {
           const next = text.charCodeAt(i + 1);
           if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-            const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-            buffer[pos++] = 0xf0 | (cp >> 18);
-            buffer[pos++] = 0x80 | ((cp >> 12) & 0x3f);
-            buffer[pos++] = 0x80 | ((cp >> 6) & 0x3f);
-            buffer[pos++] = 0x80 | (cp & 0x3f);
-            i++;
+            pos = encodeUtf8Unchecked(text, i, i + 2, buffer, pos); // may run one unit past `end`
+            i += 2;
           } else {
             // A lone surrogate: well-formed JSON.stringify escapes it as \udXXX.
             buffer[pos++] = 0x5c;
@@ -371,6 +370,7 @@ export class JsonByteWriter {
             buffer[pos++] = HEX.charCodeAt((c >> 8) & 15);
             buffer[pos++] = HEX.charCodeAt((c >> 4) & 15);
             buffer[pos++] = HEX.charCodeAt(c & 15);
+            i++;
           }
         }
       }

@@ -20,7 +20,8 @@ const KEY_CACHE_BITS = 9;
 /** Values up to 16 bytes (enum-like strings repeat) go through a 256-slot cache. */
 const VALUE_CACHE_BITS = 8;
 const VALUE_CACHE_MAX = 16;
-const MAX_DATE_SECONDS = 8.64e12;
+/** The largest |time value| a `Date` holds, in milliseconds. */
+const MAX_DATE_MILLIS = 8.64e15;
 const defineProperty = Object.defineProperty;
 
 /** Decoder settings. */
@@ -85,7 +86,7 @@ export class MsgPackDecoder {
     this.pos = pos + 1;
     if (token < 0x80) return token;
     if (token < 0x90) return this.readMap(token & 0x0f);
-    if (token < 0xa0) return this.readArray(token & 0x0f);
+    if (token < 0xa0) return this.readArray(token & 0x0f, pos);
     if (token < 0xc0) return this.readString(token & 0x1f);
     if (token >= 0xe0) return token - 0x100;
     switch (token) {
@@ -144,9 +145,9 @@ export class MsgPackDecoder {
       case 0xdb:
         return this.readString(this.readLength(4));
       case 0xdc:
-        return this.readArray(this.readLength(2));
+        return this.readArray(this.readLength(2), pos);
       case 0xdd:
-        return this.readArray(this.readLength(4));
+        return this.readArray(this.readLength(4), pos);
       case 0xde:
         return this.readMap(this.readLength(2));
       case 0xdf:
@@ -204,12 +205,14 @@ export class MsgPackDecoder {
     );
   }
 
-  readArray(length: number): unknown[] {
+  /** An array of `length` elements whose header starts at offset `at`. */
+  readArray(length: number, at: number): unknown[] {
     const pos = this.pos;
     // Every element takes at least one byte: check before allocating.
-    if (length > this.end - pos || (this.arrayBudget -= length) < 0) {
-      throw this.#truncated(pos, length);
-    }
+    if (length > this.end - pos) throw this.#truncated(pos, length);
+    // Nor may nested arrays claim more elements in sum than the input has bytes.
+    if (length > this.arrayBudget) throw this.#overBudget(at, length);
+    this.arrayBudget -= length;
     if (--this.depthLeft < 0) throw this.#tooDeep(pos);
     const array = new Array(length);
     for (let i = 0; i < length; i++) array[i] = this.readValue();
@@ -295,14 +298,16 @@ export class MsgPackDecoder {
         }`,
       );
     }
-    if (seconds > MAX_DATE_SECONDS || seconds < -MAX_DATE_SECONDS) {
+    // The range is checked after the nanoseconds are added: the largest second plus 1 ms is out.
+    const millis = seconds * 1000 + Math.floor(nanos / 1e6);
+    if (millis > MAX_DATE_MILLIS || millis < -MAX_DATE_MILLIS) {
       throw new RangeError(
-        `Cannot decode MessagePack: timestamp ${seconds} s at offset ${
+        `Cannot decode MessagePack: timestamp ${seconds} s + ${nanos} ns at offset ${
           start - 2
         } is outside the Date range`,
       );
     }
-    return new Date(seconds * 1000 + Math.floor(nanos / 1e6));
+    return new Date(millis);
   }
 
   readFloat32(): number {
@@ -350,12 +355,10 @@ export class MsgPackDecoder {
     const src = this.src;
     const low = readUint32(src, pos + 4);
     const high = signed ? readUint32(src, pos) | 0 : readUint32(src, pos);
-    // |high| < 2^21 keeps the value inside the safe integer range.
-    if (this.int64AsNumber || (high < 0x200000 && high >= -0x200000)) {
-      return high * TWO_32 + low;
-    }
-    const big = (BigInt(high) << 32n) | BigInt(low);
-    return big;
+    // Exact while |high| ≤ 2^21; beyond, the (rounded) number is outside the safe range anyway.
+    const value = high * TWO_32 + low;
+    if (this.int64AsNumber || Number.isSafeInteger(value)) return value;
+    return (BigInt(high) << 32n) | BigInt(low);
   }
 
   #truncated(at: number, needed: number): RangeError {
@@ -363,6 +366,12 @@ export class MsgPackDecoder {
       `Cannot decode MessagePack: unexpected end of input at offset ${at} (needs ${needed} more bytes, ${
         Math.max(this.end - at, 0)
       } left)`,
+    );
+  }
+
+  #overBudget(at: number, length: number): RangeError {
+    return new RangeError(
+      `Cannot decode MessagePack: the array of ${length} elements at offset ${at} takes the arrays of this message past ${this.end} elements in total, one per input byte (${this.arrayBudget} left)`,
     );
   }
 

@@ -7,8 +7,10 @@
  * @module
  */
 import { LITTLE_ENDIAN } from "../platform/runtime.ts";
+import type { SlabAllocator } from "../pool/mod.ts";
 import { MsgPackExt } from "./msgpack_ext.ts";
-import { JS_ENCODE_MAX, writeUtf8Native } from "./_msgpack_utf8.ts";
+import { JS_ENCODE_MAX, NATIVE_NODE_BUFFER } from "./_msgpack_utf8.ts";
+import { encodeUtf8NativeUnchecked, encodeUtf8Unchecked } from "../encoding/_utf8_core.ts";
 import { findCyclePath, findPath } from "./_msgpack_paths.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
@@ -42,6 +44,8 @@ export class MsgPackEncoder {
   safeEnd: number;
   /** Whether the target may be replaced by a larger one. */
   growable = true;
+  /** Writes stay below this index of `target` (its length, or less for a slab chunk). */
+  limit = 0;
   /** Nesting levels still allowed. */
   depthLeft: number;
   /** True while an encode runs (guards re-entrant calls from getters). */
@@ -70,7 +74,7 @@ export class MsgPackEncoder {
    */
   encodeToScratch(value: unknown): number {
     if (this.#scratch.length === 0) this.#scratch = new Uint8Array(INITIAL_SCRATCH);
-    this.#begin(this.#scratch, 0, true, value);
+    this.#begin(this.#scratch, 0, true, value, this.#scratch.length);
     try {
       this.write(value);
       return this.pos;
@@ -85,6 +89,11 @@ export class MsgPackEncoder {
     return this.#scratch.subarray(0, length);
   }
 
+  /** Copies the first `length` scratch bytes into a slab result (`length` ≤ its maxSlabLength). */
+  copyScratch(slab: SlabAllocator, length: number): Uint8Array {
+    return slab.copy(this.#scratch, 0, length);
+  }
+
   /** Drops an oversized scratch buffer; call after copying out of it. */
   releaseScratch(): void {
     if (this.#scratch.length > MAX_RETAINED_SCRATCH) this.#scratch = new Uint8Array(0);
@@ -95,8 +104,13 @@ export class MsgPackEncoder {
    *
    * @returns The end offset, or -1 when `dest` ran out of room (some bytes past `offset` may have been written).
    */
-  encodeBounded(value: unknown, dest: Uint8Array, offset: number): number {
-    this.#begin(dest, offset, false, value);
+  encodeBounded(
+    value: unknown,
+    dest: Uint8Array,
+    offset: number,
+    limit: number = dest.length,
+  ): number {
+    this.#begin(dest, offset, false, value, limit);
     try {
       this.write(value);
       return this.pos;
@@ -109,11 +123,18 @@ export class MsgPackEncoder {
     }
   }
 
-  #begin(target: Uint8Array, offset: number, growable: boolean, root: unknown): void {
+  #begin(
+    target: Uint8Array,
+    offset: number,
+    growable: boolean,
+    root: unknown,
+    limit: number,
+  ): void {
     this.busy = true;
     this.target = target;
     this.pos = offset;
-    this.safeEnd = target.length - SLACK;
+    this.limit = limit;
+    this.safeEnd = limit - SLACK;
     this.growable = growable;
     this.depthLeft = this.maxDepth;
     this.#root = root;
@@ -123,13 +144,14 @@ export class MsgPackEncoder {
     this.busy = false;
     this.#root = undefined;
     this.pos = 0;
-    this.safeEnd = this.target.length - SLACK;
+    this.limit = this.target.length;
+    this.safeEnd = this.limit - SLACK;
   }
 
   /** Makes room for `size` more bytes past `pos` (plus the slack), or throws {@linkcode OVERFLOW}. */
   grow(size: number): void {
     const needed = this.pos + size + SLACK;
-    if (needed <= this.target.length) return;
+    if (needed <= this.limit) return;
     if (!this.growable) throw OVERFLOW;
     if (needed > 0x100000000) {
       throw new RangeError(
@@ -139,6 +161,7 @@ export class MsgPackEncoder {
     const next = new Uint8Array(Math.min(Math.max(needed * 4, INITIAL_SCRATCH), 0x100000000));
     next.set(this.target.subarray(0, this.pos));
     this.target = next;
+    this.limit = next.length;
     this.safeEnd = next.length - SLACK;
   }
 
@@ -213,9 +236,9 @@ export class MsgPackEncoder {
         if (c >= 0x80) break;
         target[end++] = c;
       }
-      if (i < length) end = writeUtf8Tail(text, i, target, end);
+      if (i < length) end = encodeUtf8Unchecked(text, i, length, target, end);
     } else {
-      end = start + headerSize + writeUtf8Native(text, target, start + headerSize);
+      end = encodeUtf8NativeUnchecked(text, target, start + headerSize, NATIVE_NODE_BUFFER);
     }
     const byteLength = end - start - headerSize;
     if (byteLength < 32) {
@@ -554,40 +577,6 @@ export class MsgPackEncoder {
       `Cannot encode MessagePack: nesting deeper than maxDepth ${this.maxDepth}`,
     );
   }
-}
-
-/** Encodes `text` from unit `i` on, as TextEncoder does (lone surrogates become U+FFFD). */
-function writeUtf8Tail(text: string, i: number, target: Uint8Array, end: number): number {
-  const length = text.length;
-  for (; i < length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      target[end++] = c;
-    } else if (c < 0x800) {
-      target[end++] = 0xc0 | (c >> 6);
-      target[end++] = 0x80 | (c & 0x3f);
-    } else if ((c & 0xf800) !== 0xd800) {
-      target[end++] = 0xe0 | (c >> 12);
-      target[end++] = 0x80 | ((c >> 6) & 0x3f);
-      target[end++] = 0x80 | (c & 0x3f);
-    } else {
-      const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
-      if (c < 0xdc00 && (next & 0xfc00) === 0xdc00) {
-        i++;
-        c = 0x10000 + ((c & 0x3ff) << 10) + (next & 0x3ff);
-        target[end++] = 0xf0 | (c >> 18);
-        target[end++] = 0x80 | ((c >> 12) & 0x3f);
-        target[end++] = 0x80 | ((c >> 6) & 0x3f);
-        target[end++] = 0x80 | (c & 0x3f);
-      } else {
-        // A lone surrogate: U+FFFD, as TextEncoder writes.
-        target[end++] = 0xef;
-        target[end++] = 0xbf;
-        target[end++] = 0xbd;
-      }
-    }
-  }
-  return end;
 }
 
 function writeUint32(target: Uint8Array, pos: number, value: number): number {

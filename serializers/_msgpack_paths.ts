@@ -39,38 +39,71 @@ function describeKey(key: unknown): string {
   return typeof key === "string" ? JSON.stringify(key) : String(key);
 }
 
+/** A node of the explicit depth-first walk; `exit` marks leaving a container. */
+interface Step {
+  value: unknown;
+  path: string;
+  depth: number;
+  exit: boolean;
+}
+
+/**
+ * Walks the tree depth first in encode order, without recursion (a tree as
+ * deep as the largest `maxDepth` must not exhaust the JS stack on the error
+ * path). `enter` returns a path to stop with, `false` to skip the children, or
+ * `true` to descend; `leave` runs when a descended container is done.
+ */
+function walk(
+  root: unknown,
+  maxDepth: number,
+  enter: (value: unknown, path: string) => string | boolean,
+  leave: (value: unknown) => void,
+): string | undefined {
+  const stack: Step[] = [{ value: root, path: "$", depth: 0, exit: false }];
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    if (step.exit) {
+      leave(step.value);
+      continue;
+    }
+    const verdict = enter(step.value, step.path);
+    if (typeof verdict === "string") return verdict;
+    if (!verdict) continue;
+    if (step.depth > maxDepth) {
+      leave(step.value);
+      continue;
+    }
+    stack.push({ value: step.value, path: step.path, depth: step.depth, exit: true });
+    const next = children(step.value);
+    for (let i = next.length - 1; i >= 0; i--) {
+      const [name, child] = next[i];
+      stack.push({ value: child, path: step.path + name, depth: step.depth + 1, exit: false });
+    }
+  }
+  return undefined;
+}
+
 /** The path (like `$.a[2].b`) of the first value matching `test`, in encode order. */
 export function findPath(
   root: unknown,
   test: (value: unknown) => boolean,
   maxDepth: number,
 ): string | undefined {
-  const visit = (value: unknown, path: string, depth: number): string | undefined => {
-    if (test(value)) return path;
-    if (depth > maxDepth) return undefined;
-    for (const [step, child] of children(value)) {
-      const found = visit(child, path + step, depth + 1);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  return visit(root, "$", 0);
+  return walk(root, maxDepth, (value, path) => test(value) ? path : true, () => {});
 }
 
 /** The path of the first container that contains itself, in encode order. */
 export function findCyclePath(root: unknown, maxDepth: number): string | undefined {
   const ancestors = new Set<unknown>();
-  const visit = (value: unknown, path: string, depth: number): string | undefined => {
-    if (typeof value !== "object" || value === null) return undefined;
-    if (ancestors.has(value)) return path;
-    if (depth > maxDepth) return undefined;
-    ancestors.add(value);
-    for (const [step, child] of children(value)) {
-      const found = visit(child, path + step, depth + 1);
-      if (found !== undefined) return found;
-    }
-    ancestors.delete(value);
-    return undefined;
-  };
-  return visit(root, "$", 0);
+  return walk(
+    root,
+    maxDepth,
+    (value, path) => {
+      if (typeof value !== "object" || value === null) return false;
+      if (ancestors.has(value)) return path;
+      ancestors.add(value);
+      return true;
+    },
+    (value) => ancestors.delete(value),
+  );
 }

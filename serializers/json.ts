@@ -3,16 +3,13 @@
  *
  * @module
  */
-import {
-  decodeUtf8,
-  encodeUtf8,
-  encodeUtf8Into,
-  utf8ByteLength,
-  writeUtf8,
-} from "../encoding/mod.ts";
-import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8ByteLength } from "../encoding/mod.ts";
+import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { findJsonSyntaxIssue } from "./_json_syntax.ts";
 import { JsonByteWriter } from "./_json_writer.ts";
+import { NATIVE_NODE_BUFFER } from "./_msgpack_utf8.ts";
+import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/_utf8_core.ts";
 import type { MessageSerializer, SerializerOptions } from "./types.ts";
 
 /** Options for {@linkcode JsonSerializer}. */
@@ -27,11 +24,23 @@ export interface JsonSerializerOptions extends SerializerOptions {
    * How JSON is produced; every strategy gives the same bytes.
    * - "direct": a byte writer that walks the value and writes UTF-8, with no intermediate string;
    * - "stringify": `JSON.stringify`, then UTF-8 into pooled memory;
-   * - "auto" (default): on V8 (Node, Deno), "stringify" while recent messages are under 2 KiB
-   *   and "direct" for larger ones; on JavaScriptCore (Bun), always "stringify". Each choice is
-   *   where that path measured fastest. A replacer or space always uses "stringify".
+   * - "auto" (default): whichever measured fastest on this runtime for messages of the size of
+   *   the previous one, under realistic (varied) message shapes. Today that is "stringify" on
+   *   every supported runtime: the direct writer only wins on a single repeated message shape.
+   *   A replacer or space always uses "stringify".
    */
   strategy?: JsonStrategy;
+  /**
+   * Where {@linkcode JsonSerializer.serialize} puts its results: a
+   * {@linkcode SlabAllocator} (default `SlabAllocator.shared`), so that small
+   * results share one chunk instead of costing an `ArrayBuffer` each, or
+   * `null` for results with their own exactly-sized `ArrayBuffer`. Slab
+   * results share their `buffer` with other results: pass the view itself to
+   * other APIs, not `bytes.buffer`. Results longer than the slab's
+   * `maxSlabLength` always get their own buffer, and so do all results where
+   * that measured faster (JavaScriptCore).
+   */
+  slab?: SlabAllocator | null;
 }
 
 /** See {@linkcode JsonSerializerOptions.strategy}. */
@@ -39,12 +48,13 @@ export type JsonStrategy = "auto" | "direct" | "stringify";
 
 /** Scratch writers allocate once and keep their buffer; they are not counted in any user pool. */
 const SCRATCH_POOL = new MemoryPool({ enabled: false });
+/** A scratch buffer grown past this by one huge message is dropped after use, not kept. */
+const MAX_RETAINED_SCRATCH = 4 * 1024 * 1024;
 
-// JavaScriptCore's JSON.stringify beats a JS byte writer at every size; V8's wins only on small
-// messages, where per-object costs dominate (see docs/PERFORMANCE-REPORT.md).
-const DIRECT_BY_DEFAULT = (globalThis as { Bun?: unknown }).Bun === undefined;
-/** With "auto" on V8, messages at least this large (judged by the previous one) go direct. */
-const DIRECT_MIN_BYTES = 2048;
+/** With "auto", messages at least this large (judged by the previous one) go direct. */
+const DIRECT_MIN_BYTES = FAST_PATHS.jsonDirectMinBytes;
+/** Whether `serialize` encodes into the slab (else `TextEncoder.encode`'s own array). */
+const OWNED_FROM_SLAB = FAST_PATHS.jsonOwnedFromSlab;
 
 /**
  * Strings up to this length rent `3 × length` bytes (the UTF-8 worst case, still within the default
@@ -65,17 +75,19 @@ const WORST_CASE_LIMIT = (1024 * 1024) / 3;
  * ```ts
  * import { JsonSerializer } from "@catga/memory/serializers";
  * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
  *
  * const json = new JsonSerializer();
  * using writer = MemoryPool.shared.rentWriter();
  * json.serializeTo({ id: 7, name: "order.created" }, writer);
- * console.log(json.deserialize(writer.written)); // { id: 7, name: "order.created" }
+ * assert.deepEqual(json.deserialize(writer.written), { id: 7, name: "order.created" });
  * ```
  */
 export class JsonSerializer implements MessageSerializer {
   /** Always "application/json". */
   readonly contentType: string = "application/json";
   #pool: MemoryPool;
+  #slab: SlabAllocator | null;
   #replacer: JsonSerializerOptions["replacer"];
   #reviver: JsonSerializerOptions["reviver"];
   #space: string | number | undefined;
@@ -92,17 +104,30 @@ export class JsonSerializer implements MessageSerializer {
   /**
    * Creates a serializer.
    *
-   * @param options The pool (default `MemoryPool.shared`), the strategy, and `JSON` replacer, reviver and space.
-   * @throws {TypeError} When the strategy is unknown.
+   * @param options The pool (default `MemoryPool.shared`), the slab for `serialize` results, the strategy, and `JSON` replacer, reviver and space.
+   * @throws {TypeError} When the strategy is unknown or `slab` is not a `SlabAllocator` or `null`.
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
    * import { MemoryPool } from "@catga/memory/pool";
-   * const json = new JsonSerializer({ pool: new MemoryPool() });
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new MemoryPool();
+   * const json = new JsonSerializer({ pool, slab: null });
+   * json.serializePooled({ a: 1 }).dispose();
+   * assert.equal(pool.stats().rented, 1);
+   * assert.equal(json.serialize([1]).buffer.byteLength, 3); // slab: null, an exact buffer
    * ```
    */
   constructor(options: JsonSerializerOptions = {}) {
     this.#pool = options.pool ?? MemoryPool.shared;
+    const slab = options.slab === undefined ? SlabAllocator.shared : options.slab;
+    if (slab !== null && !(slab instanceof SlabAllocator)) {
+      throw new TypeError(
+        "Cannot create JsonSerializer: slab must be a SlabAllocator, null or undefined",
+      );
+    }
+    this.#slab = slab;
     this.#replacer = options.replacer;
     this.#reviver = options.reviver;
     this.#space = options.space;
@@ -111,14 +136,16 @@ export class JsonSerializer implements MessageSerializer {
       throw new TypeError(`Cannot create JsonSerializer: unknown strategy "${String(strategy)}"`);
     }
     this.#adaptive = strategy === "auto";
-    const direct = strategy === "direct" || (strategy === "auto" && DIRECT_BY_DEFAULT);
+    const direct = strategy === "direct" || (strategy === "auto" && DIRECT_MIN_BYTES !== Infinity);
     this.#direct = direct && this.#replacer === undefined && this.#space === undefined
       ? new JsonByteWriter()
       : null;
   }
 
   /**
-   * Serializes a value into a new exact-size array that the caller owns.
+   * Serializes a value into an exact-length array that the caller owns. Small
+   * results are carved from the slab (see {@linkcode JsonSerializerOptions.slab}),
+   * so their `buffer` is shared with other results unless `slab` is `null`.
    *
    * @param value The message.
    * @returns The UTF-8 JSON bytes.
@@ -126,20 +153,48 @@ export class JsonSerializer implements MessageSerializer {
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
    * const bytes = new JsonSerializer().serialize({ a: 1 });
-   * console.log(bytes.length); // 7
+   * assert.equal(new TextDecoder().decode(bytes), '{"a":1}');
+   * assert.equal(bytes.length, 7);
    * ```
    */
   serialize(value: unknown): Uint8Array {
     if (this.#goDirect()) {
       const scratch = this.#fillScratch(value);
       try {
-        return scratch.toBytes();
+        const slab = this.#slab;
+        const length = scratch.writtenCount;
+        return slab !== null && length <= slab.maxSlabLength
+          ? slab.copy(scratch.written)
+          : scratch.toBytes(null);
       } finally {
         this.#releaseScratch(scratch);
       }
     }
-    const bytes = encodeUtf8(this.#stringify(value));
+    const text = this.#stringify(value);
+    const slab = this.#slab;
+    if (OWNED_FROM_SLAB && slab !== null && text.length <= slab.maxSlabLength) {
+      // No user code runs between reserve and commit, so writing in place is safe. Bytes past
+      // maxSlabLength may land in the chunk's free tail; they are simply not committed.
+      const max = slab.maxSlabLength;
+      const worstCase = text.length * 3;
+      const chunk = slab.reserve(worstCase < max ? worstCase : max);
+      const start = slab.offset;
+      let written: number;
+      if (worstCase <= chunk.length - start) {
+        written = encodeUtf8NativeUnchecked(text, chunk, start, NATIVE_NODE_BUFFER) - start;
+      } else {
+        const progress = encodeUtf8Native(text, chunk, start);
+        written = progress.read === text.length ? progress.written : max + 1;
+      }
+      if (written <= max) {
+        this.#lastSize = written;
+        return slab.commit(written);
+      }
+    }
+    const bytes = encodeUtf8(text, null);
     this.#lastSize = bytes.length;
     return bytes;
   }
@@ -151,20 +206,22 @@ export class JsonSerializer implements MessageSerializer {
    * @param writer The writer to append to.
    * @returns The number of bytes appended.
    * @throws {TypeError} When the value has no JSON representation; nothing is written then.
-   * @throws {RangeError} When the writer cannot grow enough.
+   * @throws {RangeError} When the writer cannot hold the output; nothing is written then.
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
    * import { MemoryPool } from "@catga/memory/pool";
-   * using writer = MemoryPool.shared.rentWriter();
-   * new JsonSerializer().serializeTo([1, 2], writer);
-   * console.log(writer.writtenCount); // 5
+   * import assert from "node:assert/strict";
+   *
+   * using writer = MemoryPool.shared.rentWriter(1, { maxCapacity: 5 });
+   * assert.equal(new JsonSerializer().serializeTo([1, 2], writer), 5); // exactly fits the cap
+   * assert.equal(new TextDecoder().decode(writer.written), "[1,2]");
    * ```
    */
   serializeTo(value: unknown, writer: BufferWriter): number {
     const written = this.#goDirect()
       ? this.#writeDirect(value, writer)
-      : writeUtf8(writer, this.#stringify(value));
+      : writeText(writer, this.#stringify(value));
     this.#lastSize = written;
     return written;
   }
@@ -178,8 +235,10 @@ export class JsonSerializer implements MessageSerializer {
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
    * using owned = new JsonSerializer().serializePooled({ ok: true });
-   * console.log(owned.length); // 11
+   * assert.equal(owned.length, 11);
    * ```
    */
   serializePooled(value: unknown): PooledBytes {
@@ -197,7 +256,7 @@ export class JsonSerializer implements MessageSerializer {
     const pool = this.#pool;
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rentAtLeast(capacity);
-    const { written } = encodeUtf8Into(text, buffer);
+    const written = encodeUtf8NativeUnchecked(text, buffer, 0, NATIVE_NODE_BUFFER);
     this.#lastSize = written;
     return new PooledBytes(pool, buffer.subarray(0, written));
   }
@@ -212,9 +271,11 @@ export class JsonSerializer implements MessageSerializer {
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
    * const json = new JsonSerializer();
-   * console.log(json.trySerialize([1], new Uint8Array(16))); // 3
-   * console.log(json.trySerialize([1], new Uint8Array(2))); // -1
+   * assert.equal(json.trySerialize([1], new Uint8Array(16)), 3);
+   * assert.equal(json.trySerialize([1], new Uint8Array(2)), -1);
    * ```
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
@@ -229,9 +290,12 @@ export class JsonSerializer implements MessageSerializer {
       }
     }
     const text = this.#stringify(value);
+    this.#lastSize = text.length; // a lower bound of the size, also when it does not fit
     if (text.length > dest.length) return -1; // every UTF-16 unit needs at least one byte
     const { read, written } = encodeUtf8Into(text, dest);
-    return read === text.length ? written : -1;
+    if (read !== text.length) return -1;
+    this.#lastSize = written;
+    return written;
   }
 
   /**
@@ -243,8 +307,10 @@ export class JsonSerializer implements MessageSerializer {
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
    * const bytes = new TextEncoder().encode('{"id":1}');
-   * console.log(new JsonSerializer().deserialize(bytes)); // { id: 1 }
+   * assert.deepEqual(new JsonSerializer().deserialize(bytes), { id: 1 });
    * ```
    */
   deserialize<T = unknown>(bytes: Uint8Array): T {
@@ -268,15 +334,20 @@ export class JsonSerializer implements MessageSerializer {
     return this.#direct !== null && (!this.#adaptive || this.#lastSize >= DIRECT_MIN_BYTES);
   }
 
-  /** Appends with the direct writer, or with JSON.stringify when it declines (too deep, re-entered). */
+  /**
+   * Appends with the direct writer, or with JSON.stringify when it declines (too deep,
+   * re-entered) or when a capped writer refuses its worst-case reservations: the
+   * stringify path then asks for the exact size, so output that fits is written.
+   */
   #writeDirect(value: unknown, writer: BufferWriter): number {
     let written: number;
     try {
       written = this.#direct!.write(value, writer);
     } catch (error) {
+      if (error instanceof RangeError) return writeText(writer, this.#stringify(value));
       throw error instanceof TypeError ? serializeError(error) : error;
     }
-    return written >= 0 ? written : writeUtf8(writer, this.#stringify(value));
+    return written >= 0 ? written : writeText(writer, this.#stringify(value));
   }
 
   /**
@@ -289,10 +360,10 @@ export class JsonSerializer implements MessageSerializer {
     // never shows as outstanding in the caller's pool.
     const scratch = this.#scratchBusy
       ? this.#pool.rentWriter()
-      : (this.#scratch ??= SCRATCH_POOL.rentWriter(this.#lastSize));
+      : (this.#scratch ??= SCRATCH_POOL.rentWriter(Math.min(this.#lastSize, MAX_RETAINED_SCRATCH)));
     this.#scratchBusy = true;
     try {
-      scratch.reserve(this.#lastSize);
+      scratch.reserve(1, this.#lastSize);
       this.#lastSize = this.#writeDirect(value, scratch);
       return scratch;
     } catch (error) {
@@ -306,7 +377,12 @@ export class JsonSerializer implements MessageSerializer {
       scratch.dispose(); // a nested call's own writer
       return;
     }
-    scratch.reset();
+    if (scratch.capacity > MAX_RETAINED_SCRATCH) {
+      scratch.dispose(); // one huge message must not pin its buffer for the serializer's lifetime
+      this.#scratch = null;
+    } else {
+      scratch.reset();
+    }
     this.#scratchBusy = false;
   }
 
@@ -324,6 +400,33 @@ export class JsonSerializer implements MessageSerializer {
     }
     return text;
   }
+}
+
+/**
+ * Appends `text` as UTF-8, asking the writer for the worst case only as a hint:
+ * when the writer cannot give that much, it asks for the exact size, so a capped
+ * writer that can hold the output never throws. On a throw nothing is appended.
+ */
+function writeText(writer: BufferWriter, text: string): number {
+  const length = text.length;
+  if (length === 0) return 0;
+  const start = writer.writtenCount;
+  const worstCase = length <= WORST_CASE_LIMIT ? length * 3 : utf8ByteLength(text);
+  // Every UTF-16 unit takes at least one byte: `length` is a true minimum.
+  let buffer = writer.reserve(length, worstCase);
+  let written: number;
+  if (buffer.length - start >= worstCase) {
+    written = encodeUtf8NativeUnchecked(text, buffer, start, NATIVE_NODE_BUFFER) - start;
+  } else {
+    const progress = encodeUtf8Native(text, buffer, start);
+    written = progress.written;
+    if (progress.read < length) {
+      buffer = writer.reserve(utf8ByteLength(text)); // the exact need
+      written = encodeUtf8NativeUnchecked(text, buffer, start, NATIVE_NODE_BUFFER) - start;
+    }
+  }
+  writer.advance(written);
+  return written;
 }
 
 function serializeError(error: TypeError): TypeError {

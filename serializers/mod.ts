@@ -6,10 +6,11 @@
  * @example Serialize into pooled memory
  * ```ts
  * import { MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
  *
  * const msgpack = new MsgPackSerializer();
  * using owned = msgpack.serializePooled({ id: 1, name: "order.created" });
- * console.log(msgpack.deserialize(owned.bytes)); // { id: 1, name: "order.created" }
+ * assert.deepEqual(msgpack.deserialize(owned.bytes), { id: 1, name: "order.created" });
  * ```
  *
  * @module
@@ -19,4 +20,8 @@ export { JsonSerializer, type JsonSerializerOptions, type JsonStrategy } from ".
 export { MsgPackSerializer } from "./msgpack.ts";
 export { MsgPackExt } from "./msgpack_ext.ts";
 export { serializedResponse } from "./response.ts";
-export { DEFAULT_MAX_DEPTH, type MsgPackSerializerOptions } from "./msgpack_options.ts";
+export {
+  DEFAULT_MAX_DEPTH,
+  MAX_DEPTH_LIMIT,
+  type MsgPackSerializerOptions,
+} from "./msgpack_options.ts";

@@ -4,11 +4,15 @@
  *
  * @module
  */
-import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import type { MessageSerializer } from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
 import { MsgPackDecoder } from "./_msgpack_decoder.ts";
-import { DEFAULT_MAX_DEPTH, type MsgPackSerializerOptions } from "./msgpack_options.ts";
+import {
+  DEFAULT_MAX_DEPTH,
+  MAX_DEPTH_LIMIT,
+  type MsgPackSerializerOptions,
+} from "./msgpack_options.ts";
 
 /**
  * A MessagePack serializer covering the whole spec: nil, bool, every int
@@ -29,10 +33,11 @@ import { DEFAULT_MAX_DEPTH, type MsgPackSerializerOptions } from "./msgpack_opti
  * @example Round-trip a message
  * ```ts
  * import { MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
  *
  * const msgpack = new MsgPackSerializer();
  * const bytes = msgpack.serialize({ id: 1, at: new Date(0), tags: ["a"] });
- * console.log(msgpack.deserialize(bytes)); // { id: 1, at: 1970-01-01T00:00:00.000Z, tags: [ "a" ] }
+ * assert.deepEqual(msgpack.deserialize(bytes), { id: 1, at: new Date(0), tags: ["a"] });
  * ```
  */
 export class MsgPackSerializer implements MessageSerializer {
@@ -43,29 +48,42 @@ export class MsgPackSerializer implements MessageSerializer {
   readonly #encoder: MsgPackEncoder;
   readonly #decoder: MsgPackDecoder;
   readonly #allowTrailingBytes: boolean;
-  /** The last message size, a hint for how much room to ask a writer for. */
+  /** Where `serialize` results go: a slab shared with other code, or null for own buffers. */
+  readonly #slab: SlabAllocator | null;
+  /** Our own slab, written in place (only this instance allocates from it); null when not used. */
+  readonly #ownSlab: SlabAllocator | null;
+  /** The last message size, a hint for how much room to ask a writer or the slab for. */
   #lastLength = 0;
 
   /**
    * Creates a serializer.
    *
-   * @param options The pool, int64 and map decoding, float32 preference, depth limit and trailing-byte policy.
-   * @throws {RangeError} When `maxDepth` is not a non-negative integer.
-   * @throws {TypeError} When `int64` or `mapType` has an unknown value.
+   * @param options The pool, the slab for `serialize` results, int64 and map decoding, float32 preference, depth limit and trailing-byte policy.
+   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}.
+   * @throws {TypeError} When `int64` or `mapType` has an unknown value, or `slab` is not a `SlabAllocator` or `null`.
    *
    * @example Decode maps as `Map` and 64-bit ints always as numbers
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * const msgpack = new MsgPackSerializer({ mapType: "map", int64: "number" });
-   * console.log(msgpack.deserialize(msgpack.serialize({ a: 1 }))); // Map(1) { "a" => 1 }
+   * assert.deepEqual(msgpack.deserialize(msgpack.serialize({ a: 1 })), new Map([["a", 1]]));
+   * const uint64Max = new Uint8Array([0xcf, 255, 255, 255, 255, 255, 255, 255, 255]);
+   * assert.equal(msgpack.deserialize(uint64Max), 2 ** 64);
    * ```
    */
   constructor(options: MsgPackSerializerOptions = {}) {
     const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+    if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > MAX_DEPTH_LIMIT) {
       throw new RangeError(
-        `Cannot create MsgPackSerializer: maxDepth ${maxDepth} is not a non-negative integer`,
+        `Cannot create MsgPackSerializer: maxDepth ${maxDepth} is not an integer from 0 to ${MAX_DEPTH_LIMIT}`,
+      );
+    }
+    const slab = options.slab;
+    if (slab !== undefined && slab !== null && !(slab instanceof SlabAllocator)) {
+      throw new TypeError(
+        "Cannot create MsgPackSerializer: slab must be a SlabAllocator, null or undefined",
       );
     }
     const int64 = options.int64 ?? "bigint";
@@ -85,6 +103,9 @@ export class MsgPackSerializer implements MessageSerializer {
     this.#options = { ...options };
     this.#pool = options.pool ?? MemoryPool.shared;
     this.#allowTrailingBytes = options.allowTrailingBytes ?? false;
+    // Creating an allocator is cheap: its first chunk is allocated on first use.
+    this.#ownSlab = slab === undefined ? new SlabAllocator() : null;
+    this.#slab = slab === undefined ? this.#ownSlab : slab;
     this.#encoder = new MsgPackEncoder({
       maxDepth,
       preferFloat32: options.preferFloat32 ?? false,
@@ -105,23 +126,73 @@ export class MsgPackSerializer implements MessageSerializer {
 
   /**
    * Serializes a value into a new exact-size array that the caller owns.
+   * The array is carved from a slab (see {@linkcode MsgPackSerializerOptions.slab}):
+   * its `buffer` is shared with other results unless `slab` is `null`.
    *
    * @param value The message.
-   * @returns The encoded bytes (never a view of an internal buffer).
+   * @returns The encoded bytes (never a view of a buffer the serializer writes again).
    * @throws {TypeError} For a function, symbol, invalid Date, bigint outside 64 bits or circular structure (the message names the path).
    * @throws {RangeError} When nesting exceeds `maxDepth` or the message exceeds 4 GiB.
    *
    * @example Encode a small object
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new MsgPackSerializer().serialize({ a: 1 })); // Uint8Array(4) [ 129, 161, 97, 1 ]
+   * const bytes = new MsgPackSerializer().serialize({ a: 1 });
+   * assert.deepEqual([...bytes], [0x81, 0xa1, 0x61, 0x01]);
+   * ```
+   *
+   * @example A result with its own buffer
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const bytes = new MsgPackSerializer({ slab: null }).serialize([1, 2]);
+   * assert.equal(bytes.buffer.byteLength, 3);
    * ```
    */
   serialize(value: unknown): Uint8Array {
-    const encoder = this.#freeEncoder();
+    const encoder = this.#encoder;
+    const ownSlab = this.#ownSlab;
+    // A getter that re-enters us while our encoder writes into our slab must not allocate from it.
+    const busy = encoder.busy;
+    if (ownSlab !== null && !busy && this.#lastLength <= ownSlab.maxSlabLength) {
+      return this.#serializeInPlace(encoder, ownSlab, value);
+    }
+    const free = busy ? this.#freeEncoder() : encoder;
+    const length = free.encodeToScratch(value);
+    const slab = busy ? null : this.#slab;
+    const bytes = slab !== null && length <= slab.maxSlabLength
+      ? free.copyScratch(slab, length)
+      : free.scratchView(length).slice();
+    free.releaseScratch();
+    this.#lastLength = length;
+    return bytes;
+  }
+
+  /** Encodes straight into our own slab's chunk; falls back to scratch when it runs out of room. */
+  #serializeInPlace(encoder: MsgPackEncoder, slab: SlabAllocator, value: unknown): Uint8Array {
+    const max = slab.maxSlabLength;
+    const hint = this.#lastLength + IN_PLACE_SLACK;
+    const chunk = slab.reserve(hint < max ? hint : max);
+    const start = slab.offset;
+    const limit = start + max + IN_PLACE_SLACK;
+    const end = encoder.encodeBounded(
+      value,
+      chunk,
+      start,
+      limit < chunk.length ? limit : chunk.length,
+    );
+    if (end >= 0 && end - start <= max) {
+      this.#lastLength = end - start;
+      return slab.commit(end - start);
+    }
+    // Out of room (or too long for the slab): encode again into scratch, then copy once.
     const length = encoder.encodeToScratch(value);
-    const bytes = encoder.scratchView(length).slice();
+    const bytes = length <= max
+      ? encoder.copyScratch(slab, length)
+      : encoder.scratchView(length).slice();
     encoder.releaseScratch();
     this.#lastLength = length;
     return bytes;
@@ -142,19 +213,21 @@ export class MsgPackSerializer implements MessageSerializer {
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * const msgpack = new MsgPackSerializer();
-   * using writer = MemoryPool.shared.rentWriter();
+   * using writer = MemoryPool.shared.rentWriter(1, { maxCapacity: 3 });
    * msgpack.serializeTo(1, writer);
    * msgpack.serializeTo("a", writer);
-   * console.log(writer.written); // Uint8Array(3) [ 1, 161, 97 ]
+   * assert.deepEqual([...writer.written], [1, 161, 97]);
    * ```
    */
   serializeTo(value: unknown, writer: BufferWriter): number {
     const encoder = this.#freeEncoder();
     const start = writer.writtenCount;
-    // Ask for about the last message's size (capped) so the direct path usually fits.
-    const buffer = writer.reserve(Math.min(this.#lastLength, MAX_SIZE_HINT) + 16);
+    // Ask for about the last message's size, as a hint only: a capped writer gives what it can.
+    const hint = Math.min(this.#lastLength, MAX_SIZE_HINT) + 16;
+    const buffer = writer.reserve(1, hint);
     const end = encoder.encodeBounded(value, buffer, start);
     if (end >= 0) {
       const length = end - start;
@@ -164,10 +237,13 @@ export class MsgPackSerializer implements MessageSerializer {
     }
     const length = encoder.encodeToScratch(value);
     this.#lastLength = length;
-    const target = writer.reserve(length);
-    target.set(encoder.scratchView(length), writer.writtenCount);
-    writer.advance(length);
-    encoder.releaseScratch();
+    try {
+      const target = writer.reserve(length); // exactly what is needed: throws only if it can't fit
+      target.set(encoder.scratchView(length), writer.writtenCount);
+      writer.advance(length);
+    } finally {
+      encoder.releaseScratch();
+    }
     return length;
   }
 
@@ -182,9 +258,10 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Encode into pooled memory
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * using owned = new MsgPackSerializer().serializePooled([1, 2]);
-   * console.log(owned.bytes); // Uint8Array(3) [ 146, 1, 2 ]
+   * assert.deepEqual([...owned.bytes], [146, 1, 2]);
    * ```
    */
   serializePooled(value: unknown): PooledBytes {
@@ -211,11 +288,12 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Encode into a fixed buffer
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * const msgpack = new MsgPackSerializer();
    * const dest = new Uint8Array(8);
-   * console.log(msgpack.trySerialize("hi", dest)); // 3
-   * console.log(msgpack.trySerialize("too long for eight bytes", dest)); // -1
+   * assert.equal(msgpack.trySerialize("hi", dest), 3);
+   * assert.equal(msgpack.trySerialize("too long for eight bytes", dest), -1);
    * ```
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
@@ -242,8 +320,9 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Decode a message
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new MsgPackSerializer().deserialize(new Uint8Array([0x92, 0x01, 0xc3]))); // [ 1, true ]
+   * assert.deepEqual(new MsgPackSerializer().deserialize(new Uint8Array([0x92, 0x01, 0xc3])), [1, true]);
    * ```
    */
   deserialize<T = unknown>(bytes: Uint8Array): T {
@@ -277,8 +356,10 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Decode two concatenated messages
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new MsgPackSerializer().deserializeSequence(new Uint8Array([0x01, 0xa1, 0x61]))); // [ 1, "a" ]
+   * const bytes = new Uint8Array([0x01, 0xa1, 0x61]);
+   * assert.deepEqual(new MsgPackSerializer().deserializeSequence(bytes), [1, "a"]);
    * ```
    */
   deserializeSequence<T = unknown>(bytes: Uint8Array): T[] {
@@ -302,8 +383,9 @@ export class MsgPackSerializer implements MessageSerializer {
    * @example Read the options back
    * ```ts
    * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
-   * console.log(new MsgPackSerializer({ maxDepth: 64 }).options.maxDepth); // 64
+   * assert.equal(new MsgPackSerializer({ maxDepth: 64 }).options.maxDepth, 64);
    * ```
    */
   get options(): MsgPackSerializerOptions {
@@ -312,6 +394,8 @@ export class MsgPackSerializer implements MessageSerializer {
 }
 
 const MAX_SIZE_HINT = 1024 * 1024;
+/** The encoder keeps this much room past its last fixed-size write (its SLACK), plus margin. */
+const IN_PLACE_SLACK = 32;
 
 function notBytes(value: unknown): TypeError {
   return new TypeError(

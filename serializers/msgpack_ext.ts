@@ -15,11 +15,14 @@ export const TIMESTAMP_EXT_TYPE = -1;
  * @example Round-trip an application-defined ext type
  * ```ts
  * import { MsgPackExt, MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
  *
  * const msgpack = new MsgPackSerializer();
  * const bytes = msgpack.serialize(new MsgPackExt(7, new Uint8Array([1, 2, 3])));
  * const ext = msgpack.deserialize<MsgPackExt>(bytes);
- * console.log(ext.type, ext.data); // 7 Uint8Array(3) [ 1, 2, 3 ]
+ * assert.ok(ext instanceof MsgPackExt);
+ * assert.equal(ext.type, 7);
+ * assert.deepEqual([...ext.data], [1, 2, 3]);
  * ```
  */
 export class MsgPackExt {
@@ -39,9 +42,11 @@ export class MsgPackExt {
    * @example Make an ext value
    * ```ts
    * import { MsgPackExt } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
    *
    * const ext = new MsgPackExt(1, new Uint8Array([0xff]));
-   * console.log(ext.type); // 1
+   * assert.equal(ext.type, 1);
+   * assert.throws(() => new MsgPackExt(200, new Uint8Array(0)), RangeError);
    * ```
    */
   constructor(type: number, data: Uint8Array) {

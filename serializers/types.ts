@@ -8,8 +8,10 @@ import type { BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
 /**
  * Turns messages into bytes and back, with a pooled path for hot loops.
  *
- * Ownership rules: {@linkcode MessageSerializer.serialize} returns a fresh,
- * exact-size array the caller owns (never a view of an internal buffer);
+ * Ownership rules: {@linkcode MessageSerializer.serialize} returns an
+ * exact-length array the caller owns (never a view of memory the serializer
+ * writes again; it may share its `buffer` with other results, see
+ * `SlabAllocator`);
  * {@linkcode MessageSerializer.serializePooled} returns pooled bytes the
  * caller must dispose; {@linkcode MessageSerializer.deserialize} never keeps
  * a reference to its input after it returns.
@@ -17,17 +19,18 @@ import type { BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
  * @example Round-trip a message
  * ```ts
  * import { JsonSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
  *
  * const json = new JsonSerializer();
  * const bytes = json.serialize({ id: 1 });
- * console.log(json.deserialize(bytes)); // { id: 1 }
+ * assert.deepEqual(json.deserialize(bytes), { id: 1 });
  * ```
  */
 export interface MessageSerializer {
   /** The MIME type of the bytes this serializer writes, e.g. "application/json". */
   readonly contentType: string;
   /**
-   * Serializes a value into a new exact-size array that the caller owns.
+   * Serializes a value into an exact-length array that the caller owns.
    *
    * @param value The message.
    * @returns The encoded bytes.

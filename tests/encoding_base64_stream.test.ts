@@ -5,11 +5,10 @@ import {
   Base64DecoderStream,
   type Base64EncodeOptions,
   Base64EncoderStream,
-  type Base64Implementation,
   decodeBase64,
   encodeBase64,
-  setBase64Implementation,
 } from "../encoding/mod.ts";
+import { type Base64Implementation, setBase64Implementation } from "../encoding/_implementation.ts";
 import { randomBytes, randomInt, rng } from "./_random.ts";
 
 async function collect<T>(stream: ReadableStream<T>): Promise<T[]> {
@@ -198,6 +197,36 @@ for (const impl of ["js", "auto"] as const) {
         await assert.rejects(encodeStream(["QQ" as any]), TypeError);
         // deno-lint-ignore no-explicit-any
         assert.throws(() => new Base64DecoderStream({ alphabet: "hex" as any }), TypeError);
+      });
+    });
+
+    test("decoder: 10,000 one-space chunks after a partial group stay linear", async (t) => {
+      await withImpl(impl, async () => {
+        for (const mode of ["loose", "strict", "stop-before-partial"] as const) {
+          // 10,000 chunks once; the other cases with 1,000 (the stream
+          // machinery alone costs tens of µs per chunk).
+          const spaces: string[] = new Array(1_000).fill(" ");
+          const options = { lastChunkHandling: mode };
+          const cases = [
+            ["QUJD", "QQ", ...(mode === "loose" ? new Array(10_000).fill(" ") : spaces)],
+            // The group completed at the end, after more whitespace.
+            ["QUJD", "QQ", ...spaces, "Q", " ", "Q", ...spaces, "QUJD"],
+            // Padding first, then the whitespace.
+            ["QUJD", "QQ", "==", ...spaces],
+          ];
+          for (const parts of cases) {
+            const started = performance.now();
+            assert.equal(
+              await outcome(() => decodeStream(parts, options)),
+              syncOutcome(() => decodeBase64(parts.join(""), options)),
+              `${mode}, ${parts.length} chunks`,
+            );
+            // Shown, not asserted (speed is for benches); it was quadratic.
+            t.diagnostic(
+              `${mode}, ${parts.length} chunks: ${(performance.now() - started).toFixed(1)} ms`,
+            );
+          }
+        }
       });
     });
   });

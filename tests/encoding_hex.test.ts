@@ -1,17 +1,34 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import {
-  type Base64Implementation,
-  decodeHex,
-  encodeHex,
-  setBase64Implementation,
-} from "../encoding/mod.ts";
+import { MemoryPool } from "../pool/mod.ts";
+import { decodeHex, decodeHexInto, decodeHexPooled, encodeHex } from "../encoding/mod.ts";
+import { type Base64Implementation, setBase64Implementation } from "../encoding/_implementation.ts";
 import { randomBytes, randomInt, rng } from "./_random.ts";
 
 const nativeFromHex = (Uint8Array as unknown as {
   fromHex?: (text: string) => Uint8Array;
 }).fromHex;
+const nativeSetFromHex = (Uint8Array.prototype as unknown as {
+  setFromHex?: (this: Uint8Array, text: string) => { read: number; written: number };
+}).setFromHex;
+
+/** setFromHex as the spec writes it: the oracle. */
+function referenceSetFromHex(
+  text: string,
+  size: number,
+): { read: number; bytes: number[]; error: boolean } {
+  if (text.length % 2 !== 0) return { read: 0, bytes: [], error: true };
+  const bytes: number[] = [];
+  let read = 0;
+  while (read < text.length && bytes.length < size) {
+    const pair = text.slice(read, read + 2);
+    if (!/^[0-9a-fA-F]{2}$/.test(pair)) return { read, bytes, error: true };
+    bytes.push(parseInt(pair, 16));
+    read += 2;
+  }
+  return { read, bytes, error: false };
+}
 
 function withImpl(impl: Base64Implementation, fn: () => void): void {
   setBase64Implementation(impl);
@@ -32,9 +49,11 @@ for (const impl of ["js", "auto"] as const) {
           const bytes = randomBytes(random, length);
           const expected = Buffer.from(bytes).toString("hex");
           assert.equal(encodeHex(bytes), expected);
-          const decoded = decodeHex(round % 2 ? expected.toUpperCase() : expected);
-          assert.deepEqual(decoded, bytes);
-          assert.equal(decoded.buffer.byteLength, length);
+          const text = round % 2 ? expected.toUpperCase() : expected;
+          assert.deepEqual(decodeHex(text), bytes);
+          const own = decodeHex(text, null);
+          assert.deepEqual(own, bytes);
+          assert.equal(own.buffer.byteLength, length);
         }
         const big = randomBytes(random, 1 << 20);
         assert.equal(encodeHex(big), Buffer.from(big).toString("hex"));
@@ -75,6 +94,85 @@ for (const impl of ["js", "auto"] as const) {
         assert.throws(() => encodeHex("00" as any), TypeError);
         assert.deepEqual(decodeHex(""), new Uint8Array(0));
         assert.equal(encodeHex(new Uint8Array(0)), "");
+      });
+    });
+
+    test("decodeHexInto follows setFromHex for every destination size", () => {
+      withImpl(impl, () => {
+        const random = rng(12);
+        const texts = ["", "aa", "aabbcc", "AaBbCc", "aaa", "aaa ", "aaag", "0g11", "00\u0661"];
+        for (let i = 0; i < 30; i++) {
+          const hex = Buffer.from(randomBytes(random, randomInt(random, 0, 150))).toString("hex");
+          const at = randomInt(random, 0, hex.length);
+          texts.push(
+            i % 3 === 0 && hex.length > 0 ? hex.slice(0, at) + "z" + hex.slice(at + 1) : hex,
+          );
+        }
+        for (const text of texts) {
+          for (let size = 0; size <= text.length / 2 + 2; size++) {
+            const label = `${JSON.stringify(text.slice(0, 20))}… size ${size}`;
+            const reference = referenceSetFromHex(text, size);
+            const ours = new Uint8Array(size + 2).fill(0xee);
+            let result = "";
+            try {
+              const { read, written } = decodeHexInto(text, ours.subarray(1, size + 1));
+              result = `ok:${read}/${written}`;
+            } catch (error) {
+              result = `error:${(error as Error).name}`;
+            }
+            assert.equal(
+              result,
+              reference.error
+                ? "error:SyntaxError"
+                : `ok:${reference.read}/${reference.bytes.length}`,
+              label,
+            );
+            const expected = new Uint8Array(size + 2).fill(0xee);
+            expected.set(reference.bytes, 1);
+            assert.deepEqual(ours, expected, label);
+            if (nativeSetFromHex !== undefined) {
+              const theirs = new Uint8Array(size + 2).fill(0xee);
+              let threw = false;
+              try {
+                nativeSetFromHex.call(theirs.subarray(1, size + 1), text);
+              } catch {
+                threw = true;
+              }
+              // V8 validates the whole input before writing: on bad input it
+              // throws without writing the pairs before the bad one (and even
+              // where the spec stops early without error). Otherwise it agrees.
+              if (!threw) assert.deepEqual(theirs, expected, `native ${label}`);
+            }
+          }
+        }
+        const dest = new Uint8Array(4);
+        assert.deepEqual(decodeHexInto("0102030405", dest), { read: 8, written: 4 });
+        assert.deepEqual([...dest], [1, 2, 3, 4]);
+      });
+    });
+
+    test("hex: pooled decode, argument order, detached buffers", () => {
+      withImpl(impl, () => {
+        const pool = new MemoryPool();
+        {
+          using decoded = decodeHexPooled("00ff10", pool);
+          assert.deepEqual(decoded.bytes, new Uint8Array([0, 255, 16]));
+        }
+        assert.throws(() => decodeHexPooled("00fg", pool), SyntaxError);
+        assert.equal(pool.stats().outstanding, 0);
+        // deno-lint-ignore no-explicit-any
+        const any = (value: unknown) => value as any;
+        // dest first, then text, as setFromHex checks them.
+        assert.throws(() => decodeHexInto(any(1), any([])), /dest must be a Uint8Array/);
+        assert.throws(() => decodeHexInto(any(1), new Uint8Array(1)), TypeError);
+        assert.throws(() => encodeHex(any(new Uint16Array(2))), TypeError);
+        assert.throws(() => encodeHex(any(Object.create(Uint8Array.prototype))), TypeError);
+        const detached = new Uint8Array(4);
+        structuredClone(detached.buffer, { transfer: [detached.buffer as ArrayBuffer] });
+        assert.throws(() => encodeHex(detached), TypeError);
+        assert.throws(() => decodeHexInto("aa", detached), TypeError);
+        assert.equal(encodeHex(new Uint8Array(0)), "");
+        assert.deepEqual(decodeHexInto("aa", new Uint8Array(0)), { read: 0, written: 0 });
       });
     });
   });

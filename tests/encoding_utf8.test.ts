@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { MemoryPool } from "../pool/mod.ts";
+import { Buffer } from "node:buffer";
+import { MemoryPool, SlabAllocator } from "../pool/mod.ts";
 import {
   decodeUtf8,
   encodeUtf8,
@@ -12,6 +13,7 @@ import {
 import { type Random, randomBytes, randomInt, rng } from "./_random.ts";
 
 const encoder = new TextEncoder();
+const isBun = typeof (globalThis as { Bun?: unknown }).Bun === "object";
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const fatalDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
 
@@ -46,6 +48,71 @@ function lengths(max: number): number[] {
   for (let n = 0; n <= 80; n++) out.push(n);
   for (let n = 96; n <= max; n *= 2) out.push(n - 1, n, n + 1);
   return out;
+}
+
+/**
+ * An independent reference encoder (neither TextEncoder nor the library):
+ * code point by code point, lone surrogates as U+FFFD.
+ */
+function referenceEncode(text: string): Uint8Array {
+  const out: number[] = [];
+  for (const char of text) {
+    let cp = char.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    if (cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+    else if (cp < 0x10000) {
+      out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+    } else {
+      out.push(
+        0xf0 | (cp >> 18),
+        0x80 | ((cp >> 12) & 0x3f),
+        0x80 | ((cp >> 6) & 0x3f),
+        0x80 | (cp & 0x3f),
+      );
+    }
+  }
+  return new Uint8Array(out);
+}
+
+/** Lone surrogates replaced by U+FFFD: what a UTF-8 round trip gives back. */
+function wellFormed(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const cp = char.codePointAt(0)!;
+    out += cp >= 0xd800 && cp <= 0xdfff ? "\ufffd" : char;
+  }
+  return out;
+}
+
+/**
+ * The index a strict decoder must name: the start of the first invalid
+ * sequence, found with TextDecoder alone. Feed bytes one at a time until the
+ * streaming fatal decoder fails at byte k, then take the longest prefix up
+ * to k that decodes completely.
+ */
+function oracleInvalidIndex(bytes: Uint8Array): number {
+  const streaming = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let failedAt = bytes.length;
+  try {
+    for (let k = 0; k < bytes.length; k++) {
+      failedAt = k;
+      streaming.decode(bytes.subarray(k, k + 1), { stream: true });
+    }
+    failedAt = bytes.length;
+    streaming.decode();
+    return -1;
+  } catch {
+    for (let prefix = failedAt; prefix >= 0; prefix--) {
+      try {
+        fatalDecoder.decode(bytes.subarray(0, prefix));
+        return prefix;
+      } catch {
+        // shorter
+      }
+    }
+    return 0;
+  }
 }
 
 describe("UTF-8 encode", () => {
@@ -87,7 +154,9 @@ describe("UTF-8 encode", () => {
         const expected = encoder.encode(text);
         const got = encodeUtf8(text);
         assert.deepEqual(got, expected);
-        assert.equal(got.buffer.byteLength, got.length);
+        const own = encodeUtf8(text, null);
+        assert.deepEqual(own, expected);
+        assert.equal(own.buffer.byteLength, own.length);
         assert.equal(utf8ByteLength(text), expected.length);
       }
     }
@@ -164,6 +233,83 @@ describe("UTF-8 encode", () => {
     // deno-lint-ignore no-explicit-any
     assert.throws(() => encodeUtf8(null as any), TypeError);
   });
+
+  test("encodeUtf8 carves short results from the slab; null gives an own exact buffer", () => {
+    const slab = new SlabAllocator({ chunkSize: 1024, maxSlabLength: 256 });
+    const random = rng(36);
+    const kept: [Uint8Array, Uint8Array][] = [];
+    for (let i = 0; i < 400; i++) {
+      const text = randomText(random, randomInt(random, 0, i % 10 === 0 ? 400 : 90));
+      const expected = referenceEncode(text);
+      const bytes = encodeUtf8(text, slab);
+      assert.deepEqual(bytes, expected);
+      kept.push([bytes, expected]);
+      if (expected.length > 256) assert.equal(bytes.buffer.byteLength, bytes.length);
+      const own = encodeUtf8(text, null);
+      assert.deepEqual(own, expected);
+      assert.equal(own.byteOffset, 0);
+      assert.equal(own.buffer.byteLength, own.length);
+    }
+    // No later result overwrote an earlier one.
+    for (const [bytes, expected] of kept) assert.deepEqual(bytes, expected);
+    const a = encodeUtf8("ab", slab);
+    const b = encodeUtf8("cd", slab);
+    if (isBun) {
+      // Bun's TextEncoder.encode beats a slab view: every result owns its buffer.
+      assert.equal(a.buffer.byteLength, 2);
+    } else {
+      // Short results share a chunk.
+      assert.equal(a.buffer, b.buffer);
+      assert.equal(a.buffer.byteLength, 1024);
+    }
+    assert.deepEqual([...encodeUtf8("é")], [0xc3, 0xa9]);
+    assert.equal(encodeUtf8("").length, 0);
+    // Text that might fit (<= maxSlabLength chars) but does not: its own buffer, exact.
+    const wide = "€".repeat(120); // 360 bytes > 256
+    const wideBytes = encodeUtf8(wide, slab);
+    assert.deepEqual(wideBytes, referenceEncode(wide));
+    assert.equal(wideBytes.buffer.byteLength, 360);
+    const narrow = "a".repeat(120) + "é"; // 122 bytes: fits
+    assert.deepEqual(encodeUtf8(narrow, slab), referenceEncode(narrow));
+  });
+
+  test("writeUtf8 needs only the exact length; a failed write leaves the writer unchanged", () => {
+    const pool = new MemoryPool();
+    for (const [text, unit] of [["a", 1], ["é", 2], ["€", 3], ["👋", 4]] as const) {
+      // 400 ASCII chars used to reserve 1200 bytes and throw under a 1000-byte cap.
+      const count = Math.floor(400 / text.length);
+      const long = text.repeat(count);
+      const exact = count * unit;
+      {
+        using writer = pool.rentWriter(16, { maxCapacity: exact + 1 });
+        writer.write(new Uint8Array([7]));
+        assert.equal(writeUtf8(writer, long), exact);
+        assert.deepEqual(writer.written.subarray(1), referenceEncode(long));
+      }
+      {
+        using writer = pool.rentWriter(16, { maxCapacity: exact });
+        writer.write(new Uint8Array([7]));
+        const before = writer.written.slice();
+        const capacity = writer.capacity;
+        assert.throws(() => writeUtf8(writer, long), RangeError);
+        assert.equal(writer.writtenCount, 1);
+        assert.deepEqual(writer.written, before);
+        assert.equal(writer.capacity, capacity);
+        // Still usable after the failure.
+        assert.equal(writeUtf8(writer, "ok"), 2);
+        assert.deepEqual([...writer.written], [7, 0x6f, 0x6b]);
+      }
+    }
+    {
+      using writer = pool.rentWriter(16, { maxCapacity: 1000 });
+      assert.equal(writeUtf8(writer, "x".repeat(400)), 400);
+      assert.equal(writeUtf8(writer, "y".repeat(600)), 600);
+      assert.equal(writer.writtenCount, 1000);
+      assert.throws(() => writeUtf8(writer, "z"), RangeError);
+      assert.equal(writer.writtenCount, 1000);
+    }
+    assert.equal(pool.stats().outstanding, 0);
+  });
 });
 
 describe("UTF-8 decode", () => {
@@ -232,33 +378,84 @@ describe("UTF-8 decode", () => {
       assert.equal(decodeUtf8(withBom, { fatal: true }), expected);
       const broken = new Uint8Array([0xef, 0xbb, 0xbf, ...body, 0xff]);
       assert.throws(() => decodeUtf8(broken, { fatal: true }), {
-        message: `Cannot decode UTF-8: invalid byte sequence at offset ${length + 3}`,
+        message: `Cannot decode UTF-8: invalid byte 0xff at index ${length + 3}`,
       });
     }
   });
 
-  test("fatal errors are TypeErrors that name the byte offset", () => {
+  test("fatal errors are TypeErrors that name the first invalid byte and its index", () => {
     assert.throws(
       () => decodeUtf8(new Uint8Array([0x61, 0x62, 0xff]), { fatal: true }),
-      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte sequence at offset 2" },
+      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte 0xff at index 2" },
     );
     const long = new Uint8Array(1000).fill(0x61);
     long[700] = 0xe2;
     long[701] = 0x82;
     assert.throws(
       () => decodeUtf8(long, { fatal: true }),
-      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte sequence at offset 700" },
+      { name: "TypeError", message: "Cannot decode UTF-8: invalid byte 0xe2 at index 700" },
     );
     const truncated = new Uint8Array([0x61, 0xf0, 0x9f, 0x98]);
-    assert.throws(() => decodeUtf8(truncated, { fatal: true }), /at offset 1$/);
+    assert.throws(() => decodeUtf8(truncated, { fatal: true }), /invalid byte 0xf0 at index 1$/);
     // deno-lint-ignore no-explicit-any
     assert.throws(() => decodeUtf8("abc" as any), TypeError);
   });
 
-  test("1 MiB round trip", () => {
+  test("fatal errors name the start of the first invalid sequence, like TextDecoder", () => {
+    const random = rng(37);
+    for (let round = 0; round < 600; round++) {
+      const length = randomInt(random, 0, round < 500 ? 40 : 300);
+      const bytes = round % 3 === 0 ? randomBytes(random, length) : randomUtf8ish(random, length);
+      const index = oracleInvalidIndex(bytes);
+      if (index < 0) {
+        assert.equal(decodeUtf8(bytes, { fatal: true }), decoder.decode(bytes));
+        continue;
+      }
+      const byte = bytes[index].toString(16).padStart(2, "0");
+      assert.throws(() => decodeUtf8(bytes, { fatal: true }), {
+        name: "TypeError",
+        message: `Cannot decode UTF-8: invalid byte 0x${byte} at index ${index}`,
+      });
+    }
+    // Long ASCII runs before the error, at every alignment of the view.
+    const backing = new Uint8Array(5000).fill(0x61);
+    for (let start = 0; start < 4; start++) {
+      for (const at of [0, 63, 64, 65, 1000, 3999]) {
+        const view = backing.subarray(start, start + 4000);
+        view[at] = 0xc0;
+        assert.throws(() => decodeUtf8(view, { fatal: true }), {
+          message: `Cannot decode UTF-8: invalid byte 0xc0 at index ${at}`,
+        });
+        view[at] = 0x61;
+      }
+    }
+  });
+
+  test("1 MiB round trip against independent oracles", () => {
     const text = randomText(rng(35), 1 << 20);
+    // Neither side may be checked by the same codec that produced it: the
+    // reference encoder and Buffer (where present) check encoding, the
+    // well-formed source text checks decoding.
+    const reference = referenceEncode(text);
     const bytes = encodeUtf8(text);
-    assert.deepEqual(bytes, encoder.encode(text));
-    assert.equal(decodeUtf8(bytes), decoder.decode(bytes));
+    assert.deepEqual(bytes, reference);
+    assert.equal(Buffer.compare(Buffer.from(text, "utf8"), reference), 0);
+    assert.equal(utf8ByteLength(text), reference.length);
+    const expected = wellFormed(text);
+    assert.equal(decodeUtf8(bytes), expected);
+    assert.equal(decodeUtf8(bytes, { fatal: true }), expected);
+    // The JS loops too: encodeUtf8Into in 8-unit pieces that never split a pair.
+    const pieces = new Uint8Array(reference.length);
+    let written = 0;
+    for (let i = 0; i < text.length;) {
+      let end = Math.min(text.length, i + 8);
+      if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+      const result = encodeUtf8Into(text.slice(i, end), pieces, written);
+      assert.equal(result.read, end - i);
+      written += result.written;
+      i = end;
+    }
+    assert.equal(written, reference.length);
+    assert.deepEqual(pieces, reference);
   });
 });

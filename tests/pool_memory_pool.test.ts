@@ -185,6 +185,7 @@ describe("MemoryPool.return misuse", () => {
 describe("MemoryPool caps and options", () => {
   test("per-class caps are never exceeded; extra returns are counted as dropped", () => {
     const pool = new MemoryPool({
+      retention: "fixed",
       tiers: [{ name: "only", maxSize: 1024, maxBuffersPerClass: 3 }],
     });
     const held = Array.from({ length: 10 }, () => pool.rent(1024));
@@ -320,40 +321,83 @@ describe("MemoryPool debug mode", () => {
   });
 });
 
+/** What the soak needs from a pool. */
+interface SoakPool {
+  rentOwned(length: number): { readonly bytes: Uint8Array; [Symbol.dispose](): void };
+}
+
+/** Every renter stamps the same positions (from the buffer's start), so any overlap shows. */
+const STAMP_STRIDE = 64;
+
+/**
+ * 10,000 interleaved async renters. Each stamps its whole id (3 bytes, so no
+ * two renters share a tag) plus a marker byte every STAMP_STRIDE bytes and
+ * checks them after each await. Returns how many checks found another
+ * renter's bytes.
+ */
+async function soak(pool: SoakPool): Promise<number> {
+  const random = rng(2024);
+  let corrupt = 0;
+  const renter = async (id: number, length: number, waits: number[]) => {
+    await new Promise((resolve) => setTimeout(resolve, id % 7)); // stagger, so returns feed later rents
+    using owned = pool.rentOwned(length);
+    const bytes = owned.bytes;
+    const stamp = () => {
+      for (let i = 0; i + 4 <= bytes.length; i += STAMP_STRIDE) {
+        bytes[i] = id & 0xff;
+        bytes[i + 1] = (id >>> 8) & 0xff;
+        bytes[i + 2] = (id >>> 16) & 0xff;
+        bytes[i + 3] = 0x5a;
+      }
+    };
+    const intact = () => {
+      for (let i = 0; i + 4 <= bytes.length; i += STAMP_STRIDE) {
+        const seen = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16);
+        if (seen !== id || bytes[i + 3] !== 0x5a) return false;
+      }
+      return true;
+    };
+    stamp();
+    for (const wait of waits) {
+      await (wait === 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, wait)));
+      if (!intact()) corrupt++;
+      stamp();
+    }
+    if (!intact()) corrupt++;
+  };
+  const tasks: Promise<void>[] = [];
+  for (let id = 0; id < 10_000; id++) {
+    const waits = Array.from(
+      { length: randomInt(random, 1, 3) },
+      () => (random() < 0.9 ? 0 : randomInt(random, 0, 2)),
+    );
+    tasks.push(renter(id, randomInt(random, 4, 6000), waits));
+  }
+  await Promise.all(tasks);
+  return corrupt;
+}
+
 describe("MemoryPool concurrency soak", () => {
   test("10,000 interleaved async renters never see each other's bytes", async () => {
     const pool = new MemoryPool();
-    const random = rng(2024);
-    let corrupt = 0;
-    const renter = async (id: number, length: number, waits: number[]) => {
-      await new Promise((resolve) => setTimeout(resolve, id % 7)); // stagger, so returns feed later rents
-      using owned = pool.rentOwned(length);
-      const bytes = owned.bytes;
-      const tag = id & 0xff;
-      bytes.fill(tag);
-      for (const wait of waits) {
-        await (wait === 0
-          ? Promise.resolve()
-          : new Promise((resolve) => setTimeout(resolve, wait)));
-        for (let i = 0; i < bytes.length; i += 61) if (bytes[i] !== tag) corrupt++;
-        bytes.fill(tag);
-      }
-      if (bytes[bytes.length - 1] !== tag) corrupt++;
-    };
-    const tasks: Promise<void>[] = [];
-    for (let id = 0; id < 10_000; id++) {
-      const waits = Array.from(
-        { length: randomInt(random, 1, 3) },
-        () => (random() < 0.9 ? 0 : randomInt(random, 0, 2)),
-      );
-      tasks.push(renter(id, randomInt(random, 1, 6000), waits));
-    }
-    await Promise.all(tasks);
+    assert.equal(await soak(pool), 0);
     const stats = pool.stats();
-    assert.equal(corrupt, 0);
     assert.equal(stats.outstanding, 0);
     assert.equal(stats.rented, stats.returned);
     assert.equal(stats.rented, 10_000);
     assert.ok(stats.hits > 0);
+  });
+
+  test("the soak catches a pool that hands one buffer to two renters", async () => {
+    // Every 256th rent shares a buffer: the collision that one-byte tags (id & 0xff) hid.
+    const buffers = Array.from({ length: 256 }, () => new Uint8Array(6000));
+    let rents = 0;
+    const broken: SoakPool = {
+      rentOwned: (length) => ({
+        bytes: buffers[rents++ % 256].subarray(0, length),
+        [Symbol.dispose]() {},
+      }),
+    };
+    assert.ok(await soak(broken) > 0);
   });
 });

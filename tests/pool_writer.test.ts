@@ -1,6 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { BufferWriter, MemoryPool, ObjectArrayPool, PooledBytes, rentArray } from "../pool/mod.ts";
+import {
+  BufferWriter,
+  MemoryPool,
+  ObjectArrayPool,
+  PooledBytes,
+  rentArray,
+  RentedArray,
+} from "../pool/mod.ts";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { randomBytes, randomInt, rng } from "./_random.ts";
@@ -186,10 +193,10 @@ describe("BufferWriter", () => {
     assert.equal(writer.writtenCount, 0);
   });
 
-  test("toBytes is an exact-size copy the caller owns", () => {
+  test("toBytes(null) is an exact-size copy with its own buffer the caller owns", () => {
     using writer = new MemoryPool().rentWriter();
     writer.write(new Uint8Array([1, 2]));
-    const copy = writer.toBytes();
+    const copy = writer.toBytes(null);
     assert.equal(copy.buffer.byteLength, 2);
     writer.reset();
     writer.write(new Uint8Array([3]));
@@ -286,5 +293,64 @@ describe("ObjectArrayPool", () => {
     const longArray = long.items;
     long.dispose();
     assert.notEqual(pool.rent(5).items, longArray);
+  });
+});
+
+describe("ObjectArrayPool guards", () => {
+  test("a double return throws a TypeError naming the object pool, and the pool is unchanged", () => {
+    const pool = new ObjectArrayPool<number>();
+    const rented = pool.rent(4);
+    const items = rented.items;
+    rented.dispose();
+    assert.throws(() => pool.return(items), {
+      name: "TypeError",
+      message: "Cannot return array to object pool: it was already returned",
+    });
+    // The array is retained once, so two renters never receive it.
+    const a = pool.rent(4);
+    const b = pool.rent(4);
+    assert.equal(a.items, items);
+    assert.notEqual(b.items, items);
+    a.items[0] = 1;
+    assert.equal(b.items[0], undefined);
+  });
+
+  test("a foreign array throws a TypeError and leaves the pool unchanged", () => {
+    const pool = new ObjectArrayPool<number>();
+    const other = new ObjectArrayPool<number>();
+    const mine = pool.rent(3);
+    const kept = mine.items;
+    mine.dispose();
+    for (const foreign of [[1, 2, 3], other.rent(3).items]) {
+      assert.throws(() => pool.return(foreign), {
+        name: "TypeError",
+        message: "Cannot return array to object pool: it was not rented from this pool",
+      });
+    }
+    assert.throws(() => new RentedArray(pool, [0, 0, 0]).dispose(), TypeError);
+    // Only the array that was really returned comes back, once.
+    const first = pool.rent(3);
+    const second = pool.rent(3);
+    assert.equal(first.items, kept);
+    assert.notEqual(second.items, kept);
+  });
+
+  test("a failed return leaves the foreign array's contents alone", () => {
+    const pool = new ObjectArrayPool<string>();
+    const foreign = ["a", "b"];
+    assert.throws(() => pool.return(foreign), TypeError);
+    assert.deepEqual(foreign, ["a", "b"]);
+  });
+
+  test("messages name the object pool, not a buffer", () => {
+    const pool = new ObjectArrayPool<number>();
+    assert.throws(() => pool.rent(-1), {
+      name: "RangeError",
+      message: /^Cannot rent from object pool: count must be an integer .* got -1$/,
+    });
+    assert.throws(() => new ObjectArrayPool({ maxArraysPerLength: 1.5 }), {
+      name: "RangeError",
+      message: /^Cannot create object pool: maxArraysPerLength must be .* got 1\.5$/,
+    });
   });
 });

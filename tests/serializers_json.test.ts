@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { JsonSerializer } from "../serializers/mod.ts";
-import { MemoryPool } from "../pool/mod.ts";
+import { MemoryPool, SlabAllocator } from "../pool/mod.ts";
 import { type Random, randomInt, rng } from "./_random.ts";
 
 const STRING_PIECES = ["a", "é", "漢", "😀", "\n", '"', "\\", "\u2028", "\u0000", "x".repeat(40)];
@@ -190,7 +190,6 @@ describe("JsonSerializer", () => {
       const expected = encoder.encode(JSON.stringify(value));
       const bytes = json.serialize(value);
       assert.deepEqual(bytes, expected);
-      assert.equal(bytes.buffer.byteLength, bytes.length, "serialize returns an exact-size copy");
       {
         using owned = json.serializePooled(value);
         assert.deepEqual(owned.bytes, expected);
@@ -205,6 +204,76 @@ describe("JsonSerializer", () => {
       assert.deepEqual(json.deserialize(expected), JSON.parse(JSON.stringify(value)));
     }
     assert.equal(pool.stats().outstanding, 1); // only the writer
+  });
+
+  test("serialize returns exact-length owned bytes that later calls never overwrite", () => {
+    const random = rng(31);
+    const encoder = new TextEncoder();
+    for (const strategy of STRATEGIES) {
+      for (const slab of [undefined, new SlabAllocator({ chunkSize: 1024, maxSlabLength: 512 })]) {
+        const json = new JsonSerializer({ strategy, slab });
+        const kept: [Uint8Array, Uint8Array][] = [];
+        for (let i = 0; i < 300; i++) {
+          // Past the slab's worst-case room but within maxSlabLength, then past it.
+          const edge = ["a".repeat(2000), "é".repeat(1500), "ü".repeat(3000)][(i / 40) % 3];
+          const value = i % 40 === 0 ? edge : randomJsonValue(random, 0);
+          const bytes = json.serialize(value);
+          const expected = encoder.encode(JSON.stringify(value));
+          assert.deepEqual(bytes, expected);
+          kept.push([bytes, expected]);
+          (slab ?? SlabAllocator.shared).allocate(randomInt(random, 1, 40)).fill(0xee);
+        }
+        for (const [bytes, expected] of kept) assert.deepEqual(bytes, expected, strategy);
+      }
+    }
+  });
+
+  test("slab: null gives results with their own exact ArrayBuffer", () => {
+    for (const strategy of STRATEGIES) {
+      const json = new JsonSerializer({ strategy, slab: null });
+      for (const value of [{ a: 1 }, "é".repeat(5000)]) {
+        const bytes = json.serialize(value);
+        assert.equal(bytes.byteOffset, 0);
+        assert.equal(bytes.buffer.byteLength, bytes.length);
+      }
+    }
+    assert.throws(() => new JsonSerializer({ slab: {} as SlabAllocator }), TypeError);
+  });
+
+  test("writer targets: a capped writer that holds the output never throws, even after a huge message", () => {
+    for (const strategy of STRATEGIES) {
+      const pool = new MemoryPool();
+      const json = new JsonSerializer({ pool, strategy });
+      {
+        using huge = pool.rentWriter();
+        json.serializeTo({ text: "x".repeat(1 << 20) }, huge);
+        assert.equal(json.trySerialize({ text: "y".repeat(1 << 20) }, new Uint8Array(10)), -1);
+      }
+      const ascii = "a".repeat(398); // 400 bytes of JSON: 3x its length would not fit
+      for (const value of [ascii, { id: 1 }, ["é".repeat(100), "😀".repeat(50), "\n\u0001"]]) {
+        const expected = new TextEncoder().encode(JSON.stringify(value));
+        for (const prefix of [0, 5]) {
+          using exact = pool.rentWriter(1, { maxCapacity: prefix + expected.length });
+          exact.write(new Uint8Array(prefix));
+          assert.equal(json.serializeTo(value, exact), expected.length, strategy);
+          assert.deepEqual(exact.written.subarray(prefix), expected);
+          using tight = pool.rentWriter(1, { maxCapacity: prefix + expected.length - 1 });
+          tight.write(new Uint8Array(prefix).fill(9));
+          assert.throws(() => json.serializeTo(value, tight), RangeError);
+          assert.deepEqual(
+            [...tight.written],
+            new Array(prefix).fill(9),
+            "a failed write changes nothing",
+          );
+        }
+        assert.equal(json.trySerialize(value, new Uint8Array(expected.length)), expected.length);
+        assert.equal(json.trySerialize(value, new Uint8Array(expected.length - 1)), -1);
+      }
+      {
+        using capped = pool.rentWriter(16, { maxCapacity: 1000 });
+        assert.equal(json.serializeTo(ascii, capped), 400);
+      }
+    }
   });
 
   test("a large message (>16 KiB of JSON, mixed scripts) goes through the pooled path exactly", () => {

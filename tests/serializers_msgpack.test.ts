@@ -1,8 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { decode as theirDecode, encode as theirEncode, ExtData } from "@msgpack/msgpack";
-import { MsgPackExt, MsgPackSerializer } from "../serializers/mod.ts";
-import { MemoryPool } from "../pool/mod.ts";
+import { MAX_DEPTH_LIMIT, MsgPackExt, MsgPackSerializer } from "../serializers/mod.ts";
+import { MemoryPool, SlabAllocator } from "../pool/mod.ts";
 import { type Random, randomBytes, randomInt, rng } from "./_random.ts";
 
 const hex = (bytes: Uint8Array): string =>
@@ -135,7 +135,8 @@ function normalize(value: unknown): unknown {
 describe("MsgPackSerializer: interop with @msgpack/msgpack", () => {
   const msgpack = new MsgPackSerializer();
   for (let seed = 1; seed <= 150; seed++) {
-    test(`random tree, seed ${seed}`, () => {
+    // Some trees are over 1 MB: give loaded machines more than Bun's default 5 s.
+    test(`random tree, seed ${seed}`, { timeout: 60_000 }, () => {
       const random = rng(seed);
       const value = randomValue(random, 0, seed % 10 === 0);
       const ours = msgpack.serialize(value);
@@ -158,21 +159,25 @@ describe("MsgPackSerializer: interop with @msgpack/msgpack", () => {
     });
   }
 
-  test("edge lengths of str, bin, array and map encode like @msgpack/msgpack", () => {
-    for (const length of EDGE_LENGTHS) {
-      const values: unknown[] = [
-        "a".repeat(length),
-        new Uint8Array(length).fill(7),
-        new Array(length).fill(1),
-        Object.fromEntries(Array.from({ length }, (_, i) => [`k${i}`, i & 0x7f])),
-      ];
-      for (const value of values) {
-        const ours = msgpack.serialize(value);
-        assert.equal(hex(ours), hex(theirEncode(value)), `length ${length}`);
-        assert.deepStrictEqual(msgpack.deserialize(ours), value);
+  test(
+    "edge lengths of str, bin, array and map encode like @msgpack/msgpack",
+    { timeout: 60_000 },
+    () => {
+      for (const length of EDGE_LENGTHS) {
+        const values: unknown[] = [
+          "a".repeat(length),
+          new Uint8Array(length).fill(7),
+          new Array(length).fill(1),
+          Object.fromEntries(Array.from({ length }, (_, i) => [`k${i}`, i & 0x7f])),
+        ];
+        for (const value of values) {
+          const ours = msgpack.serialize(value);
+          assert.equal(hex(ours), hex(theirEncode(value)), `length ${length}`);
+          assert.deepStrictEqual(msgpack.deserialize(ours), value);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe("MsgPackSerializer: every format", () => {
@@ -249,10 +254,31 @@ describe("MsgPackSerializer: every format", () => {
     assert.equal(msgpack.deserialize(fromHex("cf001fffffffffffff")), 2 ** 53 - 1);
     assert.equal(msgpack.deserialize(fromHex("cf0020000000000000")), 2n ** 53n);
     assert.equal(msgpack.deserialize(fromHex("d3ffe0000000000001")), -(2 ** 53 - 1));
+    assert.equal(msgpack.deserialize(fromHex("d3ffe0000000000000")), -(2n ** 53n));
+    assert.equal(msgpack.deserialize(fromHex("d3ffdfffffffffffff")), -(2n ** 53n) - 1n);
     assert.equal(msgpack.deserialize(fromHex("d38000000000000000")), -(2n ** 63n));
     const asNumber = new MsgPackSerializer({ int64: "number" });
     assert.equal(asNumber.deserialize(fromHex("cfffffffffffffffff")), 2 ** 64);
     assert.equal(asNumber.deserialize(fromHex("d38000000000000000")), -(2 ** 63));
+  });
+
+  test('mapType: "map" keeps the float key -2^53 apart from the int64 key -2^53', () => {
+    const asMap = new MsgPackSerializer({ mapType: "map" });
+    // {-2^53 (float64): "float", -2^53 (int64): "int"}
+    const map = asMap.deserialize<Map<unknown, unknown>>(
+      fromHex("82" + "cbc340000000000000" + "a166" + "d3ffe0000000000000" + "a169"),
+    );
+    assert.equal(map.size, 2);
+    assert.equal(map.get(-(2 ** 53)), "f");
+    assert.equal(map.get(-(2n ** 53n)), "i");
+  });
+
+  test("a leading BOM is string data on every path (short, cached and native)", () => {
+    for (const length of [0, 5, 20, 40, 200]) {
+      const text = "\ufeff" + "é".repeat(length);
+      assert.equal(msgpack.deserialize(msgpack.serialize(text)), text);
+      assert.equal(msgpack.deserialize(theirEncode(text)), text);
+    }
   });
 
   test("preferFloat32 writes exact values as float32 only", () => {
@@ -404,7 +430,33 @@ describe("MsgPackSerializer: hostile input", () => {
       const claim = bytes.length - i * 5 - 5;
       bytes.set([0xdd, claim >>> 24, (claim >> 16) & 255, (claim >> 8) & 255, claim & 255], i * 5);
     }
-    assert.throws(() => msgpack.deserialize(bytes), RangeError);
+    // Level 0 (offset 0) leaves a budget of 5; level 1's header at offset 5 claims 1991.
+    assert.throws(() => msgpack.deserialize(bytes), {
+      name: "RangeError",
+      message:
+        "Cannot decode MessagePack: the array of 1991 elements at offset 5 takes the arrays of this message past 2001 elements in total, one per input byte (5 left)",
+    });
+  });
+
+  test("maxDepth is capped where the stack is safe: a deep bomb meets the depth limit", () => {
+    assert.equal(MAX_DEPTH_LIMIT, 2048);
+    assert.throws(() => new MsgPackSerializer({ maxDepth: MAX_DEPTH_LIMIT + 1 }), {
+      name: "RangeError",
+      message: /maxDepth 2049 is not an integer from 0 to 2048/,
+    });
+    const deepest = new MsgPackSerializer({ maxDepth: MAX_DEPTH_LIMIT });
+    const bomb = new Uint8Array(100_000).fill(0x91);
+    assert.throws(() => deepest.deserialize(bomb), {
+      name: "RangeError",
+      message: /maxDepth 2048 at offset 2048/,
+    });
+    let nested: unknown = 1;
+    for (let i = 0; i < MAX_DEPTH_LIMIT; i++) nested = i % 2 ? [nested] : { a: nested };
+    // Compared by re-encoding: assert's deep equality itself recurses too deep here.
+    const bytes = deepest.serialize(nested);
+    assert.deepEqual(deepest.serialize(deepest.deserialize(bytes)), bytes);
+    assert.deepEqual(bytes, theirEncode(nested, { maxDepth: 4096 }));
+    assert.throws(() => deepest.serialize([nested]), { name: "RangeError", message: /maxDepth/ });
   });
 
   test("nesting deeper than maxDepth is a RangeError on decode and on encode", () => {
@@ -455,6 +507,26 @@ describe("MsgPackSerializer: hostile input", () => {
       () => msgpack.deserialize(fromHex("c70cff00000000" + "7fffffffffffffff")),
       RangeError,
     );
+  });
+
+  test("a timestamp past the Date range by its nanoseconds is a RangeError; serialize agrees", () => {
+    // The largest Date second, plus 1 ms of nanoseconds.
+    assert.throws(() => msgpack.deserialize(fromHex("c70cff3b9ac9ff000007dba8218000")), {
+      name: "RangeError",
+      message: /outside the Date range/,
+    });
+    // One second before the smallest Date second, plus 1 ms: still out. The smallest second
+    // plus nearly a second of nanoseconds: in.
+    assert.throws(() => msgpack.deserialize(fromHex("c70cff000f4240fffff82457de7fff")), RangeError);
+    assert.equal(
+      msgpack.deserialize<Date>(fromHex("c70cff3b9ac9fffffff82457de8000")).getTime(),
+      -8.64e15 + 999,
+    );
+    for (const millis of [8.64e15, -8.64e15]) {
+      const bytes = msgpack.serialize(new Date(millis));
+      assert.equal(msgpack.deserialize<Date>(bytes).getTime(), millis);
+    }
+    assert.throws(() => msgpack.serialize(new Date(8.64e15 + 1)), TypeError);
   });
 
   /** Hostile bytes may decode to something, or fail with a RangeError or SyntaxError; nothing else. */
@@ -543,15 +615,117 @@ describe("MsgPackSerializer: the MessageSerializer contract", () => {
     assert.equal(new MsgPackSerializer().contentType, "application/msgpack");
   });
 
-  test("serialize returns an exact-size copy, never a view of an internal buffer", () => {
-    const msgpack = new MsgPackSerializer();
-    const first = msgpack.serialize(value);
-    const copy = first.slice();
-    const second = msgpack.serialize({ other: "message that overwrites the scratch space" });
+  test("serialize returns exact-length owned bytes that later calls never overwrite", () => {
+    const random = rng(77);
+    for (
+      const msgpack of [
+        new MsgPackSerializer(),
+        new MsgPackSerializer({ slab: SlabAllocator.shared }),
+        new MsgPackSerializer({ slab: new SlabAllocator({ chunkSize: 1024, maxSlabLength: 256 }) }),
+        new MsgPackSerializer({ slab: null }),
+      ]
+    ) {
+      const kept: [Uint8Array, Uint8Array][] = [];
+      for (let i = 0; i < 300; i++) {
+        const size = randomInt(random, 0, i % 50 === 0 ? 9000 : 300);
+        const message = { i, text: "é".repeat(size >> 1), list: [size, "x".repeat(size & 7)] };
+        const bytes = msgpack.serialize(message);
+        const expected = theirEncode(message);
+        assert.deepEqual(bytes, expected, `message ${i}`);
+        kept.push([bytes, expected]);
+        // Other slab users in between must neither disturb nor be disturbed.
+        SlabAllocator.shared.allocate(randomInt(random, 1, 64)).fill(0xee);
+      }
+      for (const [bytes, expected] of kept) assert.deepEqual(bytes, expected);
+    }
+  });
+
+  test("slab: null gives results with their own exact ArrayBuffer; the default shares chunks", () => {
+    const own = new MsgPackSerializer({ slab: null });
+    const first = own.serialize(value);
     assert.equal(first.byteOffset, 0);
     assert.equal(first.buffer.byteLength, first.length);
-    assert.notEqual(first.buffer, second.buffer);
-    assert.deepStrictEqual(first, copy);
+    const shared = new MsgPackSerializer();
+    const a = shared.serialize({ a: 1 });
+    const b = shared.serialize({ b: 2 });
+    assert.equal(a.buffer, b.buffer, "small results share one chunk");
+    assert.equal(a.length, 4);
+    const big = shared.serialize({ blob: new Uint8Array(10_000) });
+    assert.equal(
+      big.buffer.byteLength,
+      big.length,
+      "results above maxSlabLength get their own buffer",
+    );
+    const slab = new SlabAllocator();
+    const viaSlab = new MsgPackSerializer({ slab }).serialize([1, 2, 3]);
+    assert.equal(viaSlab.buffer, slab.allocate(1).buffer, "results come from the given slab");
+    assert.throws(() => new MsgPackSerializer({ slab: {} as SlabAllocator }), TypeError);
+  });
+
+  test("a getter that allocates from the slab while we encode gets bytes nobody overwrites", () => {
+    const slab = SlabAllocator.shared;
+    for (const msgpack of [new MsgPackSerializer(), new MsgPackSerializer({ slab })]) {
+      const grabbed: Uint8Array[] = [];
+      const message = {
+        head: "x".repeat(40),
+        get middle(): number {
+          grabbed.push(slab.allocate(32).fill(7), msgpack.serialize({ inner: "y".repeat(30) }));
+          return 1;
+        },
+        tail: "z".repeat(40),
+      };
+      const bytes = msgpack.serialize(message);
+      assert.deepEqual(msgpack.deserialize(bytes), {
+        head: message.head,
+        middle: 1,
+        tail: message.tail,
+      });
+      assert.deepEqual([...grabbed[0]], new Array(32).fill(7));
+      assert.deepEqual(msgpack.deserialize(grabbed[1]), { inner: "y".repeat(30) });
+    }
+  });
+
+  test("writer targets: a capped writer that holds the output never throws, even after a huge message", () => {
+    const msgpack = new MsgPackSerializer();
+    const pool = new MemoryPool();
+    {
+      using big = pool.rentWriter(16);
+      msgpack.serializeTo({ blob: new Uint8Array(1 << 20) }, big);
+    }
+    const small = { id: 1 };
+    const length = theirEncode(small).length;
+    {
+      using capped = pool.rentWriter(16, { maxCapacity: 1024 });
+      assert.equal(msgpack.serializeTo(small, capped), length);
+      assert.deepEqual(capped.written, theirEncode(small));
+    }
+    {
+      using uncapped = pool.rentWriter(16);
+      msgpack.serializeTo({ blob: new Uint8Array(1 << 20) }, uncapped);
+      uncapped.reset();
+      using fresh = pool.rentWriter(16);
+      msgpack.serializeTo(small, fresh);
+      assert.ok(fresh.capacity < 1024, `a 10-byte message grew a writer to ${fresh.capacity}`);
+    }
+    for (const message of [small, { text: "é".repeat(300) }, ["a".repeat(100), 1.5, null]]) {
+      const expected = theirEncode(message);
+      for (const prefix of [0, 3]) {
+        using exact = pool.rentWriter(1, { maxCapacity: prefix + expected.length });
+        exact.write(new Uint8Array(prefix));
+        assert.equal(msgpack.serializeTo(message, exact), expected.length);
+        assert.deepEqual(exact.written.subarray(prefix), expected);
+        using tight = pool.rentWriter(1, { maxCapacity: prefix + expected.length - 1 });
+        tight.write(new Uint8Array(prefix).fill(9));
+        assert.throws(() => msgpack.serializeTo(message, tight), RangeError);
+        assert.deepEqual(
+          [...tight.written],
+          new Array(prefix).fill(9),
+          "a failed write changes nothing",
+        );
+      }
+      assert.equal(msgpack.trySerialize(message, new Uint8Array(expected.length)), expected.length);
+      assert.equal(msgpack.trySerialize(message, new Uint8Array(expected.length - 1)), -1);
+    }
   });
 
   test("serializePooled returns pooled bytes; dispose returns them", () => {

@@ -18,16 +18,19 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../bench/_schema.ts";
+import { run } from "./_spawn.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = join(root, "bench");
 const resultsDir = join(benchDir, "results");
 const binDir = join(root, "node_modules", ".bin");
+
+/** A hung bench becomes a failed run: its whole process group is killed. */
+const JOB_TIMEOUT_MS = 30 * 60 * 1000;
 
 type Runtime = RuntimeId;
 const ALL_RUNTIMES: readonly Runtime[] = RUNTIME_IDS;
@@ -70,29 +73,20 @@ function formatSeconds(ms: number): string {
     : `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** Runs one job with its output in a log file; resolves with the exit code. */
-function runJob(job: Job, verbose: boolean): Promise<number | null> {
+/** Runs one job with its output in a log file; resolves with the exit code (null: killed). */
+async function runJob(job: Job, verbose: boolean): Promise<number | null> {
   const log = createWriteStream(join(resultsDir, job.logName));
-  return new Promise((done) => {
-    const [command, ...args] = job.command;
-    const child = spawn(command, args, {
-      cwd: root,
-      // No colors in logs: NO_COLOR is honoured by Deno and Bun, FORCE_COLOR=0 by Node.
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const forward = (chunk: Buffer): void => {
+  // No colors in logs: run() sets NO_COLOR (Deno, Bun) and FORCE_COLOR=0 (Node).
+  const result = await run(job.command, {
+    label: job.label,
+    timeoutMs: JOB_TIMEOUT_MS,
+    onOutput: (chunk) => {
       log.write(chunk);
       if (verbose) process.stdout.write(chunk);
-    };
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
-    child.on("error", (error) => {
-      log.write(`\n${error.message}\n`);
-      log.end(() => done(-1));
-    });
-    child.on("close", (code) => log.end(() => done(code)));
+    },
   });
+  await new Promise((done) => log.end(done));
+  return result.code;
 }
 
 function tail(path: string, lines: number): string {
@@ -152,14 +146,12 @@ function plannedJobs(): Job[] {
 
 async function generateReport(): Promise<number | null> {
   // In a child, so a crash in the report is reported rather than fatal.
-  return await new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, "tools", "report.ts")], {
-      cwd: root,
-      stdio: "inherit",
-    });
-    child.on("error", () => done(-1));
-    child.on("close", done);
+  const result = await run([process.execPath, join(root, "tools", "report.ts")], {
+    label: "tools/report.ts",
+    timeoutMs: JOB_TIMEOUT_MS,
+    onOutput: (chunk) => process.stdout.write(chunk),
   });
+  return result.code;
 }
 
 async function main(): Promise<void> {

@@ -1,42 +1,34 @@
 /**
  * Real-browser test of the live pool dashboard: starts the Bun example
- * service on a free loopback port, opens `GET /` in Debian's chromium through
- * playwright-core, drives traffic at the server, and checks that the numbers
+ * service on a free loopback port, opens `GET /` in headless Chromium through
+ * playwright-core (see tools/_chromium.ts for which Chromium), drives traffic at the server, and checks that the numbers
  * on the page change and agree with `/stats`. Saves docs/img/dashboard.png.
  * Ends with `browser: N passed, N failed`; exits non-zero on failure.
  *
- * Without /usr/bin/chromium it skips (exit 0) unless `CI` is set, where a
- * missing browser is a failure (.ci/run installs it).
+ * The browser and the server are stopped on every exit path, and the whole
+ * run has a deadline, so a browser that cannot start is a failure, not a hang.
  *
  * Run with Node 24: `node tools/browser.ts`.
  *
  * @module
  */
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { startExampleServer, stopServer } from "./example_servers.ts";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "./_chromium.ts";
+import { withTimeout } from "./_spawn.ts";
+import { type RunningServer, startExampleServer, stopServer } from "./example_servers.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const DEADLINE_MS = 180_000;
 // `npm test` checks the page without touching tracked files; `npm run docs:screenshot` refreshes the README's image.
 const SCREENSHOT = process.argv.includes("--update-docs")
   ? join(ROOT, "docs", "img", "dashboard.png")
   : join(tmpdir(), "catga-memory-dashboard.png");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const COUNTERS = [
   "outstanding",
   "rented",
@@ -106,138 +98,130 @@ async function fetchStats(base: string): Promise<Stats> {
 }
 
 async function main(): Promise<number> {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI) {
-      console.log(`browser: ${CHROMIUM} is missing (CI must install chromium)`);
-      console.log("browser: 0 passed, 1 failed");
-      return 1;
-    }
-    console.log(
-      `browser: SKIPPED: ${CHROMIUM} not found (apt-get install chromium); set CI=1 to make this fail`,
-    );
-    console.log("browser: 0 passed, 0 failed");
-    return 0;
-  }
-
-  const server = await startExampleServer("bun");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  let browser: Browser | undefined;
+  let server: RunningServer | undefined;
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 820 } });
-    const pageErrors: string[] = [];
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    const externalRequests: string[] = [];
-    page.on("request", (request) => {
-      if (!request.url().startsWith(server.base)) externalRequests.push(request.url());
-    });
-
-    await page.goto(`${server.base}/`);
-    check("the dashboard loads", (await page.title()).includes("pool dashboard"));
-    await page.waitForFunction(() => Number(document.body.dataset.updates ?? 0) >= 2, null, {
-      timeout: 10_000,
-    });
-    const read = (stat: string) =>
-      page.$eval(
-        `[data-stat="${stat}"]`,
-        (element) => Number((element as HTMLElement).dataset.value),
-      );
-    const rentedBefore = await read("rented");
-    check(
-      "it shows figures before any traffic",
-      Number.isFinite(rentedBefore),
-      `rented ${rentedBefore}`,
-    );
-
-    // Drive traffic for a few seconds so the rents/s figure and chart move.
-    const updatesBefore = await page.$eval("body", (body) => Number(body.dataset.updates));
-    let peakRentsPerSecond = 0;
-    const driving = traffic(server.base);
-    let done = false;
-    driving.finally(() => (done = true));
-    while (!done) {
-      await page.waitForTimeout(250);
-      peakRentsPerSecond = Math.max(peakRentsPerSecond, await read("rentsPerSecond"));
-    }
-    const sent = await driving;
-    console.log(`browser: drove ${sent} requests in ${WAVES.length} waves`);
-    await page.waitForTimeout(1200); // at least two more polls
-    const updatesAfter = await page.$eval("body", (body) => Number(body.dataset.updates));
-    check(
-      "it updates at least once a second",
-      updatesAfter - updatesBefore >= 2,
-      `${updatesAfter - updatesBefore} updates`,
-    );
-    check(
-      "rents per second rose under load",
-      peakRentsPerSecond > 0,
-      `peak ${peakRentsPerSecond}/s`,
-    );
-    check(
-      "rented grew",
-      (await read("rented")) > rentedBefore,
-      `${rentedBefore} -> ${await read("rented")}`,
-    );
-    const points = await page.$eval("#chart", (svg) => Number((svg as SVGElement).dataset.points));
-    check("the chart has points", points >= 3, `${points} points`);
-
-    // The server is idle now: the next poll must show exactly what /stats says.
-    const stats = await fetchStats(server.base);
-    await page.waitForFunction(
-      (rented) =>
-        Number(document.querySelector<HTMLElement>('[data-stat="rented"]')?.dataset.value) ===
-          rented,
-      stats.rented,
-      { timeout: 5000 },
-    ).catch(() => undefined);
-    for (const key of COUNTERS) {
-      const shown = await read(key);
-      check(
-        `${key} agrees with /stats`,
-        shown === stats[key],
-        `page ${shown}, /stats ${stats[key]}`,
-      );
-    }
-    check(
-      "retained bytes agree with /stats",
-      (await read("retainedBytes")) === stats.retainedBytes,
-      `${stats.retainedBytes} B`,
-    );
-    const tiers = await page.$$eval("#tiers tr", (rows) =>
-      rows.map((row) => ({
-        name: (row as HTMLElement).dataset.tier,
-        values: [...row.querySelectorAll("td[data-value]")].map((cell) =>
-          Number((cell as HTMLElement).dataset.value)
-        ),
-      })));
-    for (const tier of stats.tiers) {
-      const shown = tiers.find((row) => row.name === tier.name);
-      const want = [tier.hits, tier.misses, tier.retainedBuffers, tier.retainedBytes];
-      check(
-        `tier ${tier.name} agrees with /stats`,
-        shown !== undefined && shown.values.join() === want.join(),
-        `page [${shown?.values.join(", ")}], /stats [${want.join(", ")}]`,
-      );
-    }
-    check(
-      "nothing is outstanding once idle",
-      stats.outstanding === 0,
-      `outstanding ${stats.outstanding}`,
-    );
-    check("no script errors", pageErrors.length === 0, pageErrors.join("; "));
-    check("no external requests", externalRequests.length === 0, externalRequests.join(", "));
-
-    mkdirSync(dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    console.log(`browser: saved ${SCREENSHOT}`);
+    const launched = await launchChromium((line) => console.log(`browser: ${line}`));
+    browser = launched.browser;
+    console.log(`browser: Chromium ${browser.version()} from ${launched.source}`);
+    server = await startExampleServer("bun");
+    await withTimeout(checkDashboard(browser, server), DEADLINE_MS, "the dashboard checks hung");
   } finally {
-    await browser.close();
-    await stopServer(server);
+    // Playwright also kills it when this process exits, should close() itself hang.
+    if (browser) await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
+    if (server !== undefined) await stopServer(server);
   }
   console.log(`browser: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
+}
+
+async function checkDashboard(browser: Browser, server: RunningServer): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 820 } });
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  const externalRequests: string[] = [];
+  page.on("request", (request) => {
+    if (!request.url().startsWith(server.base)) externalRequests.push(request.url());
+  });
+
+  await page.goto(`${server.base}/`);
+  check("the dashboard loads", (await page.title()).includes("pool dashboard"));
+  await page.waitForFunction(() => Number(document.body.dataset.updates ?? 0) >= 2, null, {
+    timeout: 10_000,
+  });
+  const read = (stat: string) =>
+    page.$eval(
+      `[data-stat="${stat}"]`,
+      (element) => Number((element as HTMLElement).dataset.value),
+    );
+  const rentedBefore = await read("rented");
+  check(
+    "it shows figures before any traffic",
+    Number.isFinite(rentedBefore),
+    `rented ${rentedBefore}`,
+  );
+
+  // Drive traffic for a few seconds so the rents/s figure and chart move.
+  const updatesBefore = await page.$eval("body", (body) => Number(body.dataset.updates));
+  let peakRentsPerSecond = 0;
+  const driving = traffic(server.base);
+  let done = false;
+  driving.finally(() => (done = true));
+  while (!done) {
+    await page.waitForTimeout(250);
+    peakRentsPerSecond = Math.max(peakRentsPerSecond, await read("rentsPerSecond"));
+  }
+  const sent = await driving;
+  console.log(`browser: drove ${sent} requests in ${WAVES.length} waves`);
+  await page.waitForTimeout(1200); // at least two more polls
+  const updatesAfter = await page.$eval("body", (body) => Number(body.dataset.updates));
+  check(
+    "it updates at least once a second",
+    updatesAfter - updatesBefore >= 2,
+    `${updatesAfter - updatesBefore} updates`,
+  );
+  check(
+    "rents per second rose under load",
+    peakRentsPerSecond > 0,
+    `peak ${peakRentsPerSecond}/s`,
+  );
+  check(
+    "rented grew",
+    (await read("rented")) > rentedBefore,
+    `${rentedBefore} -> ${await read("rented")}`,
+  );
+  const points = await page.$eval("#chart", (svg) => Number((svg as SVGElement).dataset.points));
+  check("the chart has points", points >= 3, `${points} points`);
+
+  // The server is idle now: the next poll must show exactly what /stats says.
+  const stats = await fetchStats(server.base);
+  await page.waitForFunction(
+    (rented) =>
+      Number(document.querySelector<HTMLElement>('[data-stat="rented"]')?.dataset.value) ===
+        rented,
+    stats.rented,
+    { timeout: 5000 },
+  ).catch(() => undefined);
+  for (const key of COUNTERS) {
+    const shown = await read(key);
+    check(
+      `${key} agrees with /stats`,
+      shown === stats[key],
+      `page ${shown}, /stats ${stats[key]}`,
+    );
+  }
+  check(
+    "retained bytes agree with /stats",
+    (await read("retainedBytes")) === stats.retainedBytes,
+    `${stats.retainedBytes} B`,
+  );
+  const tiers = await page.$$eval("#tiers tr", (rows) =>
+    rows.map((row) => ({
+      name: (row as HTMLElement).dataset.tier,
+      values: [...row.querySelectorAll("td[data-value]")].map((cell) =>
+        Number((cell as HTMLElement).dataset.value)
+      ),
+    })));
+  for (const tier of stats.tiers) {
+    const shown = tiers.find((row) => row.name === tier.name);
+    const want = [tier.hits, tier.misses, tier.retainedBuffers, tier.retainedBytes];
+    check(
+      `tier ${tier.name} agrees with /stats`,
+      shown !== undefined && shown.values.join() === want.join(),
+      `page [${shown?.values.join(", ")}], /stats [${want.join(", ")}]`,
+    );
+  }
+  check(
+    "nothing is outstanding once idle",
+    stats.outstanding === 0,
+    `outstanding ${stats.outstanding}`,
+  );
+  check("no script errors", pageErrors.length === 0, pageErrors.join("; "));
+  check("no external requests", externalRequests.length === 0, externalRequests.join(", "));
+
+  mkdirSync(dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  console.log(`browser: saved ${SCREENSHOT}`);
 }
 
 try {

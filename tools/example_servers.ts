@@ -4,15 +4,13 @@
  *
  * @module
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { start, type StartedProcess } from "./_spawn.ts";
+import { ROOT, RUNTIMES } from "./_runtimes.ts";
 
-/** The repository root. */
-export const ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = join(ROOT, "node_modules", ".bin");
+export { ROOT };
 
 /** A runtime with an example service. */
 export type ServerRuntime = "bun" | "deno" | "node";
@@ -29,23 +27,25 @@ export interface ServerSpec {
 
 /** The three example services. */
 export const EXAMPLE_SERVERS: readonly ServerSpec[] = [
-  { name: "bun", command: join(BIN, "bun"), args: ["examples/bun.ts"] },
-  { name: "deno", command: join(BIN, "deno"), args: ["run", "-A", "--quiet", "examples/deno.ts"] },
-  { name: "node", command: join(ROOT, "node_modules", "node", "bin", "node"), args: ["examples/node.ts"] },
+  { name: "bun", command: RUNTIMES.bun, args: ["examples/bun.ts"] },
+  { name: "deno", command: RUNTIMES.deno, args: ["run", "-A", "--quiet", "examples/deno.ts"] },
+  { name: "node", command: RUNTIMES.node24, args: [join("examples", "node.ts")] },
 ];
 
 /** A started service, with its output so far (shown when something fails). */
 export interface RunningServer {
   /** The runtime. */
   readonly name: ServerRuntime;
-  /** The process. */
+  /** The process (leader of its own process group). */
   readonly child: ChildProcess;
   /** e.g. http://127.0.0.1:40123 */
   readonly base: string;
   /** Everything it printed. */
-  output: string;
+  readonly output: string;
   /** Whether it has exited. */
-  exited: boolean;
+  readonly exited: boolean;
+  /** The process handle that stops it. */
+  readonly process: StartedProcess;
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
@@ -61,7 +61,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts a runtime's example service and waits until `/stats` answers. */
+/**
+ * Starts a runtime's example service and waits until `/stats` answers. On any
+ * failure the service is stopped before this rejects.
+ */
 export async function startExampleServer(
   name: ServerRuntime,
   env: Record<string, string> = {},
@@ -69,43 +72,46 @@ export async function startExampleServer(
 ): Promise<RunningServer> {
   const spec = EXAMPLE_SERVERS.find((server) => server.name === name)!;
   const port = await freePort();
-  const child = spawn(spec.command, spec.args, {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1", ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "pipe"],
+  const handle = start([spec.command, ...spec.args], {
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
   });
   const running: RunningServer = {
     name,
-    child,
+    child: handle.child,
     base: `http://127.0.0.1:${port}`,
-    output: "",
-    exited: false,
+    get output() {
+      return handle.output();
+    },
+    get exited() {
+      return handle.exited();
+    },
+    process: handle,
   };
-  child.stdout?.on("data", (chunk: Buffer) => (running.output += chunk));
-  child.stderr?.on("data", (chunk: Buffer) => (running.output += chunk));
-  child.on("exit", () => (running.exited = true));
-  const deadline = Date.now() + readyTimeoutMs;
-  while (Date.now() < deadline) {
-    if (running.exited) throw new Error(`${name} exited before it was ready:\n${running.output}`);
-    try {
-      const response = await fetch(`${running.base}/stats`, { signal: AbortSignal.timeout(1000) });
-      await response.arrayBuffer();
-      if (response.ok) return running;
-    } catch {
-      // not listening yet
+  try {
+    const deadline = Date.now() + readyTimeoutMs;
+    while (Date.now() < deadline) {
+      if (handle.exited()) {
+        throw new Error(`${name} exited before it was ready:\n${handle.output()}`);
+      }
+      try {
+        const response = await fetch(`${running.base}/stats`, {
+          signal: AbortSignal.timeout(1000),
+        });
+        await response.arrayBuffer();
+        if (response.ok) return running;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    throw new Error(`${name} was not ready within ${readyTimeoutMs} ms:\n${handle.output()}`);
+  } catch (error) {
+    await handle.stop();
+    throw error;
   }
-  await stopServer(running);
-  throw new Error(`${name} was not ready within ${readyTimeoutMs} ms:\n${running.output}`);
 }
 
-/** Stops a service: SIGTERM, then SIGKILL after 3 s. */
+/** Stops a service and everything it started: SIGTERM, then SIGKILL after 3 s. */
 export async function stopServer(running: RunningServer): Promise<void> {
-  if (running.exited) return;
-  const exited = new Promise((resolve) => running.child.once("exit", resolve));
-  running.child.kill("SIGTERM");
-  const timer = setTimeout(() => running.child.kill("SIGKILL"), 3000);
-  await exited;
-  clearTimeout(timer);
+  await running.process.stop(3000);
 }

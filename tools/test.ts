@@ -1,188 +1,290 @@
 /**
- * `npm test`: the one suite under Node 24, Deno and Bun (all three, even if one
- * fails), the Deno checks, then the end-to-end steps that exist. Ends with a
- * plain `N passed, N failed` line; exits non-zero if anything failed or a
- * runtime ran zero tests.
+ * `npm test`: the one node:test suite under Node 24, Node 26, Deno and Bun
+ * (all four, even if one fails), the checks (types, lint, fmt, doc lint, JSDoc
+ * examples, layering, publish), the end-to-end servers and dashboard, and the
+ * runtime smokes (browser bundle, workerd, Node 22).
+ *
+ * Tests are counted structurally from each runner's JUnit report: passed,
+ * failed and skipped apart. Skips are printed once per reason
+ * (`SKIPPED: <n> <reason>`), and under `CI=true` every skip is a failure.
+ * Every step has its own timeout; a step that hangs is killed with its whole
+ * process group and fails with a message. Ends with the plain line
+ * `N passed, N failed, N skipped`; exits non-zero on any failure.
+ *
+ * `node tools/test.ts <prefix> ...` runs only the steps whose names start
+ * with a prefix (`test:deno`, `check`, `smoke`, `e2e:servers`...).
  *
  * @module
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
+import { ROOT, RUNTIMES } from "./_runtimes.ts";
+import { run } from "./_spawn.ts";
 
-const root = new URL("..", import.meta.url).pathname;
-const bin = (name: string): string => join(root, "node_modules", ".bin", name);
-const entryPoints = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];
-const STEP_TIMEOUT_MS = 10 * 60 * 1000;
+const MINUTE = 60_000;
+const ENTRY_POINTS = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];
+const CI = process.env.CI !== undefined && !["", "0", "false"].includes(process.env.CI);
 
+/** What one step counted. */
 interface Outcome {
   passed: number;
   failed: number;
+  skipped: number;
+  /** Skip reason -> how many tests gave it (node:test reports reasons in JUnit). */
+  skipReasons: Map<string, number>;
 }
+
+/** How a step's results are counted. */
+type Counter =
+  | { readonly kind: "junit"; readonly flavour: "node" | "deno" | "bun" }
+  /** A tool's closing `<label>: N passed, N failed` line. */
+  | { readonly kind: "closing"; readonly label: string }
+  /** A check: exit code 0 is one pass. */
+  | { readonly kind: "exit" };
 
 interface Step {
-  name: string;
-  command: string[];
-  /** Counts tests from the output; absent for a check that counts as one. */
-  count?: (output: string) => Outcome;
-  /** Whether zero tests is itself a failure. */
-  needsTests?: boolean;
-  skipUnless?: string;
+  readonly name: string;
+  readonly command: (junit: string) => string[];
+  readonly counter: Counter;
+  readonly timeoutMs: number;
 }
 
-const junitDir = mkdtempSync(join(tmpdir(), "catga-test-"));
-const junitPath = join(junitDir, "deno.xml");
+function nodeSuite(name: string, node: string): Step {
+  return {
+    name,
+    command: (junit) => [
+      node,
+      "--test",
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=junit",
+      `--test-reporter-destination=${junit}`,
+      "tests/*.test.ts",
+    ],
+    counter: { kind: "junit", flavour: "node" },
+    timeoutMs: 15 * MINUTE,
+  };
+}
 
-const steps: Step[] = [
+const check = (name: string, command: string[], timeoutMs = 5 * MINUTE): Step => ({
+  name,
+  command: () => command,
+  counter: { kind: "exit" },
+  timeoutMs,
+});
+
+const tool = (name: string, label: string, command: string[], timeoutMs = 5 * MINUTE): Step => ({
+  name,
+  command: () => command,
+  counter: { kind: "closing", label },
+  timeoutMs,
+});
+
+const STEPS: readonly Step[] = [
+  nodeSuite("test:node24", RUNTIMES.node24),
+  nodeSuite("test:node26", RUNTIMES.node26),
   {
-    name: "node",
-    command: [process.execPath, "--test", "--test-reporter=spec", "tests/*.test.ts"],
-    count: (out) => ({
-      passed: lastNumber(out, /^ℹ pass (\d+)$/gm),
-      failed: lastNumber(out, /^ℹ fail (\d+)$/gm) + lastNumber(out, /^ℹ cancelled (\d+)$/gm),
-    }),
-    needsTests: true,
+    name: "test:deno",
+    command: (junit) => [RUNTIMES.deno, "test", "-A", `--junit-path=${junit}`, "tests/"],
+    counter: { kind: "junit", flavour: "deno" },
+    timeoutMs: 15 * MINUTE,
   },
   {
-    name: "deno",
-    command: [bin("deno"), "test", "-A", `--junit-path=${junitPath}`, "tests/"],
-    count: () => countJunitLeaves(junitPath),
-    needsTests: true,
+    name: "test:bun",
+    command: (junit) => [
+      RUNTIMES.bun,
+      "test",
+      // Bun alone times tests out (5 s by default); a loaded machine is not a failure. The
+      // step's timeout still turns a hang into one.
+      "--timeout=300000",
+      "--reporter=junit",
+      `--reporter-outfile=${junit}`,
+      "tests/",
+    ],
+    counter: { kind: "junit", flavour: "bun" },
+    timeoutMs: 15 * MINUTE,
   },
-  {
-    name: "bun",
-    command: [bin("bun"), "test", "tests/"],
-    count: (out) => ({
-      passed: lastNumber(out, /^\s*(\d+) pass$/gm),
-      failed: lastNumber(out, /^\s*(\d+) fail$/gm),
-    }),
-    needsTests: true,
-  },
-  { name: "deno check", command: [bin("deno"), "check", "."] },
-  { name: "deno lint", command: [bin("deno"), "lint"] },
-  { name: "deno fmt --check", command: [bin("deno"), "fmt", "--check"] },
-  { name: "deno doc --lint", command: [bin("deno"), "doc", "--lint", ...entryPoints] },
-  {
-    // Every JSDoc @example is type-checked and run.
-    name: "deno test --doc",
-    command: [bin("deno"), "test", "--doc", "mod.ts", "pool/", "encoding/", "serializers/"],
-    count: (out) => ({
-      passed: lastNumber(out, /(\d+) passed(?: \(\d+ steps?\))? \|/g),
-      failed: lastNumber(out, /\| (\d+) failed/g),
-    }),
-    needsTests: true,
-  },
-  {
-    name: "deno publish --dry-run",
-    command: [bin("deno"), "publish", "--dry-run", "--allow-dirty"],
-  },
-  { name: "docs/api.md up to date", command: [process.execPath, "tools/api-docs.ts", "--check"] },
-  {
-    name: "e2e servers",
-    command: [process.execPath, "tools/e2e.ts"],
-    count: (out) => closingLine(out, "e2e"),
-    needsTests: true,
-    skipUnless: "tools/e2e.ts",
-  },
-  {
-    name: "browser dashboard",
-    command: [process.execPath, "tools/browser.ts"],
-    count: (out) => closingLine(out, "browser"),
-    skipUnless: "tools/browser.ts",
-  },
+  check("check:types", [RUNTIMES.deno, "check", "."]),
+  check("check:lint", [RUNTIMES.deno, "lint"]),
+  check("check:fmt", [RUNTIMES.deno, "fmt", "--check"]),
+  check("check:doc-lint", [RUNTIMES.deno, "doc", "--lint", ...ENTRY_POINTS]),
+  // Every JSDoc example runs, and its printed results are compared with its comments.
+  tool("check:examples", "docs", [RUNTIMES.node24, "tools/check_docs.ts"], 15 * MINUTE),
+  tool("check:layers", "layers", [RUNTIMES.node24, "tools/check_layers.ts"]),
+  check("check:publish", [RUNTIMES.deno, "publish", "--dry-run", "--allow-dirty"]),
+  tool("e2e:servers", "e2e", [RUNTIMES.node24, "tools/e2e.ts"], 10 * MINUTE),
+  tool("e2e:dashboard", "browser", [RUNTIMES.node24, "tools/browser.ts"]),
+  tool("smoke:browser", "browser smoke", [RUNTIMES.node24, "tools/smoke/browser.ts"]),
+  tool("smoke:workerd", "workerd smoke", [RUNTIMES.node24, "tools/smoke/workerd.ts"]),
+  tool("smoke:node22", "node22", [
+    RUNTIMES.node22,
+    "--experimental-strip-types",
+    "tools/smoke/node22.ts",
+  ]),
 ];
 
-function lastNumber(text: string, pattern: RegExp): number {
-  let value = 0;
-  for (const match of text.matchAll(pattern)) value = Number(match[1]);
-  return value;
+function unescapeXml(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'").replace(/&#10;/g, "\n").replace(/&amp;/g, "&");
 }
 
-function closingLine(text: string, label: string): Outcome {
-  const pattern = new RegExp(`^${label}: (\\d+) passed, (\\d+) failed`, "gm");
-  const match = [...text.matchAll(pattern)].pop();
-  return match ? { passed: Number(match[1]), failed: Number(match[2]) } : { passed: 0, failed: 1 };
+/** One `<testcase>` of a JUnit report. */
+interface TestCase {
+  readonly name: string;
+  readonly failed: boolean;
+  readonly skipped: boolean;
+  readonly skipReason?: string;
 }
 
-/** Deno reports describe blocks and their steps as test cases: count only the leaves. */
-function countJunitLeaves(path: string): Outcome {
-  if (!existsSync(path)) return { passed: 0, failed: 1 };
-  const xml = readFileSync(path, "utf8");
-  const cases = [...xml.matchAll(/<testcase name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g)].map((
-    m,
-  ) => ({
-    name: m[1],
-    failed: /<failure|<error/.test(m[2]),
-  }));
-  const names = new Set(cases.map((c) => c.name));
-  const parents = new Set<string>();
-  for (const name of names) {
-    const parts = name.split(" &gt; ");
-    for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join(" &gt; "));
-  }
-  const leaves = cases.filter((c) => !parents.has(c.name));
-  const failed = leaves.filter((c) => c.failed).length;
-  return { passed: leaves.length - failed, failed };
-}
-
-function runStep(step: Step): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const [command, ...args] = step.command;
-    const child = spawn(command, args, {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const take = (chunk: Buffer, sink: NodeJS.WriteStream) => {
-      output += chunk.toString("utf8");
-      sink.write(chunk);
+function readTestCases(xml: string): TestCase[] {
+  // Attribute values may hold a raw ">" (Node escapes only "<"), so attributes are matched whole.
+  const pattern = /<testcase((?:\s+[\w:.-]+="[^"]*")*)\s*(\/>|>([\s\S]*?)<\/testcase>)/g;
+  return [...xml.matchAll(pattern)].map((match) => {
+    const attributes = match[1];
+    const body = match[3] ?? "";
+    const skip = /<skipped((?:\s+[\w:.-]+="[^"]*")*)\s*\/?>/.exec(body);
+    return {
+      name: unescapeXml(/\bname="([^"]*)"/.exec(attributes)?.[1] ?? ""),
+      failed: /<(failure|error)\b/.test(body) || /\bfailure="/.test(attributes),
+      skipped: skip !== null,
+      skipReason: skip === null
+        ? undefined
+        : unescapeXml(/\bmessage="([^"]*)"/.exec(skip[1])?.[1] ?? ""),
     };
-    child.stdout.on("data", (chunk: Buffer) => take(chunk, process.stdout));
-    child.stderr.on("data", (chunk: Buffer) => take(chunk, process.stderr));
-    const timer = setTimeout(() => {
-      output += `\n[${step.name}] timed out after ${STEP_TIMEOUT_MS / 1000}s\n`;
-      child.kill("SIGKILL");
-    }, STEP_TIMEOUT_MS);
-    child.on("error", (error) => {
-      output += `\n[${step.name}] could not start: ${error.message}\n`;
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, output });
-    });
   });
 }
 
-const only = process.argv.slice(2);
-const summary: string[] = [];
-let passed = 0;
-let failed = 0;
-for (const step of steps) {
-  if (only.length > 0 && !only.some((name) => step.name.startsWith(name))) continue;
-  if (step.skipUnless && !existsSync(join(root, step.skipUnless))) continue;
-  console.log(`\n=== ${step.name}: ${step.command.map((a) => a.replace(root, "")).join(" ")}`);
-  const started = performance.now();
-  const { code, output } = await runStep(step);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  let outcome: Outcome;
-  if (step.count) {
-    outcome = step.count(output);
-    if (code !== 0 && outcome.failed === 0) outcome.failed = 1; // crashed without a failing test
-    if (step.needsTests && outcome.passed + outcome.failed === 0) outcome.failed = 1;
-  } else {
-    outcome = code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+/**
+ * Counts a JUnit report. Node and Bun report suites as `<testsuite>`, so every
+ * `<testcase>` is a test; Deno reports `describe` blocks and tests with
+ * subtests as test cases too (`outer > inner`), so only leaves count there.
+ */
+function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
+  const outcome: Outcome = { passed: 0, failed: 0, skipped: 0, skipReasons: new Map() };
+  if (!existsSync(path)) return outcome;
+  let cases = readTestCases(readFileSync(path, "utf8"));
+  if (flavour === "deno") {
+    const parents = new Set<string>();
+    for (const { name } of cases) {
+      const parts = name.split(" > ");
+      for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join(" > "));
+    }
+    cases = cases.filter((test) => !parents.has(test.name));
   }
-  passed += outcome.passed;
-  failed += outcome.failed;
-  summary.push(
-    `${outcome.failed === 0 ? "ok  " : "FAIL"} ${
-      step.name.padEnd(24)
-    } ${outcome.passed} passed, ${outcome.failed} failed (${seconds}s)`,
-  );
+  for (const test of cases) {
+    if (test.failed) outcome.failed++;
+    else if (test.skipped) {
+      outcome.skipped++;
+      if (test.skipReason) {
+        outcome.skipReasons.set(
+          test.skipReason,
+          (outcome.skipReasons.get(test.skipReason) ?? 0) + 1,
+        );
+      }
+    } else outcome.passed++;
+  }
+  return outcome;
 }
-rmSync(junitDir, { recursive: true, force: true });
-console.log(`\n${summary.join("\n")}\n`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
+
+function countClosingLine(output: string, label: string): Outcome {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`^${escaped}: (\\d+) passed, (\\d+) failed`, "gm");
+  const match = [...output.matchAll(pattern)].pop();
+  return {
+    passed: match ? Number(match[1]) : 0,
+    failed: match ? Number(match[2]) : 0,
+    skipped: 0,
+    skipReasons: new Map(),
+  };
+}
+
+async function runStep(step: Step, junit: string): Promise<Outcome & { seconds: number }> {
+  rmSync(junit, { force: true });
+  const command = step.command(junit);
+  console.log(`\n=== ${step.name}: ${command.map((arg) => arg.replace(ROOT + "/", "")).join(" ")}`);
+  const result = await run(command, {
+    label: step.name,
+    timeoutMs: step.timeoutMs,
+    onOutput: (chunk, stream) =>
+      (stream === "stdout" ? process.stdout : process.stderr).write(chunk),
+  });
+  const counter = step.counter;
+  const outcome: Outcome = counter.kind === "junit"
+    ? countJunit(junit, counter.flavour)
+    : counter.kind === "closing"
+    ? countClosingLine(result.output, counter.label)
+    : { passed: result.code === 0 ? 1 : 0, failed: 0, skipped: 0, skipReasons: new Map() };
+  const counted = outcome.passed + outcome.failed + outcome.skipped;
+  if (result.code !== 0 && outcome.failed === 0) {
+    // Crashed, timed out or failed without a failing test: still a failure.
+    outcome.failed = 1;
+    if (!result.timedOut) console.log(`[${step.name}] exited with code ${result.code}`);
+  } else if (counted === 0) {
+    outcome.failed = 1;
+    console.log(`[${step.name}] ran nothing`);
+  }
+  return { ...outcome, seconds: result.ms / 1000 };
+}
+
+async function main(): Promise<number> {
+  const only = process.argv.slice(2);
+  const steps = STEPS.filter((step) =>
+    only.length === 0 || only.some((prefix) => step.name.startsWith(prefix))
+  );
+  if (steps.length === 0) {
+    console.log(
+      `No step matches ${only.join(", ")}; steps: ${STEPS.map((s) => s.name).join(", ")}`,
+    );
+    console.log("0 passed, 1 failed, 0 skipped");
+    return 1;
+  }
+  const junitDir = mkdtempSync(join(tmpdir(), "catga-test-"));
+  const started = performance.now();
+  const summary: string[] = [];
+  const skipReasons = new Map<string, number>();
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  let unexplainedSkips = 0;
+  try {
+    for (const step of steps) {
+      const outcome = await runStep(step, join(junitDir, `${step.name.replace(/\W/g, "_")}.xml`));
+      passed += outcome.passed;
+      failed += outcome.failed;
+      skipped += outcome.skipped;
+      let explained = 0;
+      for (const [reason, count] of outcome.skipReasons) {
+        // The same tests skip on every runtime: one line per reason, counted once per run.
+        skipReasons.set(reason, Math.max(skipReasons.get(reason) ?? 0, count));
+        explained += count;
+      }
+      unexplainedSkips = Math.max(unexplainedSkips, outcome.skipped - explained);
+      const skippedText = outcome.skipped > 0 ? `, ${outcome.skipped} skipped` : "";
+      summary.push(
+        `${outcome.failed === 0 ? "ok  " : "FAIL"} ${
+          step.name.padEnd(16)
+        } ${outcome.passed} passed, ${outcome.failed} failed${skippedText} (${
+          outcome.seconds.toFixed(1)
+        } s)`,
+      );
+    }
+  } finally {
+    rmSync(junitDir, { recursive: true, force: true });
+  }
+  console.log(`\n${summary.join("\n")}`);
+  console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  for (const [reason, count] of skipReasons) console.log(`SKIPPED: ${count} ${reason}`);
+  if (skipReasons.size === 0 && unexplainedSkips > 0) {
+    console.log(`SKIPPED: ${unexplainedSkips} tests (the runner gave no reason)`);
+  }
+  if (CI && skipped > 0) {
+    console.log(`CI=true: the ${skipped} skipped tests count as failures`);
+    failed += skipped;
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,168 @@
+/**
+ * Auto-tuned retention: (1) the rent+return hot path with `retention: "auto"`
+ * against `"fixed"` and plain allocation, interleaved; (2) a simulated load
+ * timeline on a virtual clock: 60 s of bursty mixed-size load, 20 s idle,
+ * then a renewed burst, with `tune()` called every `tuningInterval` of
+ * virtual time (what the pool's timer does in real time). It records the
+ * retained bytes and the hit rate per virtual second, and checks the
+ * issue-12 targets: retained bytes fall ≥75% within 20 s of idleness, and
+ * the renewed burst's hit rate is above 95% within 1 s.
+ *
+ * Run: node bench/pool_tuning.bench.ts | deno run -A bench/pool_tuning.bench.ts | bun bench/pool_tuning.bench.ts
+ *
+ * @module
+ */
+import { DEFAULT_TUNING_INTERVAL, MemoryPool } from "../pool/mod.ts";
+import { type Contender, type Group, runtimeInfo, timeGroups, writeResults } from "./_harness.ts";
+
+// ---------------------------------------------------------------- hot path
+
+const autoPool = new MemoryPool();
+const fixedPool = new MemoryPool({ retention: "fixed" });
+
+const rentReturn = (pool: MemoryPool, id: string, name: string): Contender<number> => ({
+  contender: id,
+  name,
+  side: "ours",
+  op: "rent",
+  owned: false,
+  fn: (n) => {
+    const bytes = pool.rent(n);
+    pool.return(bytes);
+    return bytes.length;
+  },
+});
+
+const hotContenders: Contender<number>[] = [
+  {
+    contender: "new Uint8Array",
+    name: "new Uint8Array(n)",
+    side: "peer",
+    op: "rent",
+    owned: true,
+    fn: (n) => new Uint8Array(n),
+  },
+  rentReturn(autoPool, "ours.pool.rent+return(auto)", "rent+return, auto"),
+  rentReturn(fixedPool, "ours.pool.rent+return(fixed)", "rent+return, fixed"),
+];
+
+const hotGroups: Group<number>[] = [["256 B", 256], ["4 KiB", 4096], ["64 KiB", 65536]].map((
+  [size, n],
+) => ({
+  subject: "pool rent+return",
+  size: size as string,
+  sizeBytes: n as number,
+  input: n as number,
+  contenders: hotContenders,
+}));
+
+const entries = await timeGroups("pool_tuning", hotGroups, "monomorphic");
+
+// ---------------------------------------------------------------- timeline
+
+/** One virtual second of the timeline. */
+interface Second {
+  readonly second: number;
+  readonly phase: "load" | "idle" | "burst";
+  readonly rents: number;
+  readonly hitRate: number | null;
+  readonly retainedBytes: number;
+}
+
+const RENTS_PER_SECOND = 2000;
+const CONCURRENCY = 32;
+const SIZES = [200, 900, 3000, 12_000, 40_000, 200_000];
+
+function simulate(): Second[] {
+  // The real timer must not interfere: tune() is driven by virtual time below.
+  const pool = new MemoryPool({ tuningInterval: 2 ** 31 - 1 });
+  const intervalSeconds = DEFAULT_TUNING_INTERVAL / 1000;
+  let seed = 12345;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const held: Uint8Array[] = [];
+  const timeline: Second[] = [];
+  for (let second = 0; second < 90; second++) {
+    const phase = second < 60 ? "load" : second < 80 ? "idle" : "burst";
+    const before = pool.stats();
+    let rents = 0;
+    if (phase !== "idle") {
+      // Concurrency swings between a quarter and all of CONCURRENCY: bursts within the load.
+      const concurrency = Math.max(1, Math.round(CONCURRENCY * (0.25 + 0.75 * random())));
+      for (; rents < RENTS_PER_SECOND; rents++) {
+        held.push(pool.rent(SIZES[Math.floor(random() * random() * SIZES.length)]));
+        if (held.length >= concurrency) {
+          pool.return(held.splice(Math.floor(random() * held.length), 1)[0]);
+        }
+      }
+    }
+    while (phase === "idle" && held.length > 0) pool.return(held.pop()!);
+    if ((second + 1) % intervalSeconds === 0) pool.tune();
+    const after = pool.stats();
+    const hits = after.hits - before.hits;
+    const misses = after.misses - before.misses;
+    timeline.push({
+      second,
+      phase,
+      rents,
+      hitRate: hits + misses === 0 ? null : hits / (hits + misses),
+      retainedBytes: after.retainedBytes,
+    });
+  }
+  for (const bytes of held) pool.return(bytes);
+  return timeline;
+}
+
+const timeline = simulate();
+const atLoadEnd = timeline[59].retainedBytes;
+const afterIdle = timeline[79].retainedBytes;
+const idleFall = atLoadEnd === 0 ? 1 : 1 - afterIdle / atLoadEnd;
+const firstBurstSecond = timeline[80].hitRate ?? 0;
+const steadyLoad = timeline.slice(10, 60);
+const steadyHitRate = steadyLoad.reduce((sum, s) => sum + (s.hitRate ?? 0), 0) /
+  steadyLoad.length;
+
+writeResults("pool_tuning", entries, {
+  timeline,
+  tuningIntervalMs: DEFAULT_TUNING_INTERVAL,
+  rentsPerSecond: RENTS_PER_SECOND,
+  concurrency: CONCURRENCY,
+  retainedAtLoadEnd: atLoadEnd,
+  retainedAfter20sIdle: afterIdle,
+  idleFall,
+  renewedBurstFirstSecondHitRate: firstBurstSecond,
+  steadyHitRate,
+}, null);
+
+const ns = (size: string, contender: string) =>
+  entries.find((e) => e.size === size && e.contender === contender)!.nsPerOp;
+console.log(`\nrent+return (${runtimeInfo.id} ${runtimeInfo.version}): auto vs fixed`);
+for (const group of hotGroups) {
+  const auto = ns(group.size, "ours.pool.rent+return(auto)");
+  const fixed = ns(group.size, "ours.pool.rent+return(fixed)");
+  console.log(
+    `  ${group.size.padEnd(7)} auto ${auto.toFixed(1)} ns, fixed ${fixed.toFixed(1)} ns, ` +
+      `fixed/auto ${(fixed / auto).toFixed(2)}x`,
+  );
+}
+console.log(
+  `\nTimeline (virtual seconds, tune() every ${DEFAULT_TUNING_INTERVAL / 1000} s):`,
+);
+for (const s of timeline) {
+  if (s.second % 5 === 4 || s.second === 80 || s.second === 60) {
+    console.log(
+      `  ${String(s.second).padStart(2)} s ${s.phase.padEnd(5)} retained ${
+        String(s.retainedBytes).padStart(9)
+      } B, hit rate ${s.hitRate === null ? "-" : (100 * s.hitRate).toFixed(1) + "%"}`,
+    );
+  }
+}
+console.log(
+  `\nRetained at load end ${atLoadEnd} B, after 20 s idle ${afterIdle} B: fell ${
+    (100 * idleFall).toFixed(0)
+  }% (target ≥75%).`,
+);
+console.log(
+  `Renewed burst, first second: hit rate ${
+    (100 * firstBurstSecond).toFixed(1)
+  }% (target >95%). Steady load: ${(100 * steadyHitRate).toFixed(1)}%.`,
+);

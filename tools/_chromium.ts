@@ -1,0 +1,82 @@
+/**
+ * Launching headless Chromium for the browser tests, with nothing but npm:
+ *
+ * 1. `$CHROMIUM`, when set (a failure to launch it is an error);
+ * 2. else a system Chromium, only if it actually launches;
+ * 3. else the Chromium inside the npm package `@sparticuz/chromium`.
+ *
+ * Playwright kills the browser it launched when this process exits; callers
+ * still `close()` it in a `finally`.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import process from "node:process";
+import { type Browser, chromium } from "playwright-core";
+import { withTimeout } from "./_spawn.ts";
+
+const SYSTEM_CANDIDATES = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+];
+const LAUNCH_TIMEOUT_MS = 60_000;
+const COMMON_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** A launched browser and where it came from. */
+export interface LaunchedBrowser {
+  readonly browser: Browser;
+  /** e.g. "$CHROMIUM (/opt/chrome)" or "@sparticuz/chromium (/tmp/chromium)". */
+  readonly source: string;
+}
+
+async function launch(executablePath: string, args: readonly string[]): Promise<Browser> {
+  return await withTimeout(
+    chromium.launch({
+      executablePath,
+      headless: true,
+      args: [...args],
+      timeout: LAUNCH_TIMEOUT_MS,
+    }),
+    LAUNCH_TIMEOUT_MS + 5000,
+    `Cannot launch ${executablePath}`,
+  );
+}
+
+/** Launches headless Chromium; `log` hears about candidates that did not launch. */
+export async function launchChromium(
+  log: (line: string) => void = console.log,
+): Promise<LaunchedBrowser> {
+  const chosen = process.env.CHROMIUM;
+  if (chosen !== undefined && chosen !== "") {
+    return { browser: await launch(chosen, COMMON_ARGS), source: `$CHROMIUM (${chosen})` };
+  }
+  for (const path of SYSTEM_CANDIDATES) {
+    if (!existsSync(path)) continue;
+    try {
+      return { browser: await launch(path, COMMON_ARGS), source: `system (${path})` };
+    } catch (error) {
+      log(`${path} exists but does not launch (${firstLine(error)}); trying the next browser`);
+    }
+  }
+  // Decompresses its bundled Chromium into the temp dir on first use.
+  const { default: packaged } = await import("@sparticuz/chromium");
+  const path = await packaged.executablePath();
+  return {
+    browser: await launch(path, [...packaged.args, "--disable-quic", "--no-first-run"]),
+    source: `@sparticuz/chromium (${path})`,
+  };
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split("\n")[0];
+}

@@ -1,0 +1,166 @@
+/**
+ * Checks the library's layering (`platform/` ← `pool/` ← `encoding/` ←
+ * `serializers/` ← `mod.ts`):
+ *
+ * 1. no module imports from a higher layer (type-only imports included: a
+ *    lower layer must not even know the shapes of a higher one);
+ * 2. no cycle of value imports (type-only imports are erased and may cycle);
+ * 3. no `export let` / `export var` (mutable module state shared by importers);
+ * 4. no import from outside the library (it has no dependencies).
+ *
+ * Ends with `layers: N passed, N failed` (one check per rule); exits non-zero
+ * on failure. Run with Node 24: `node tools/check_layers.ts`.
+ *
+ * @module
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import process from "node:process";
+import { ROOT } from "./_runtimes.ts";
+
+/** Layers from the bottom up; a module may import only from its own layer or below. */
+const LAYERS = ["platform", "pool", "encoding", "serializers", "mod.ts"] as const;
+
+/** One import or re-export statement. */
+interface Edge {
+  readonly from: string;
+  readonly to: string;
+  readonly typeOnly: boolean;
+  readonly line: number;
+}
+
+function libraryFiles(): string[] {
+  const files = ["mod.ts"];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts")) files.push(path);
+    }
+  };
+  for (const layer of LAYERS) if (layer !== "mod.ts") walk(layer);
+  return files.sort();
+}
+
+function layerOf(file: string): number {
+  return LAYERS.indexOf(file.split("/")[0] as (typeof LAYERS)[number]);
+}
+
+/**
+ * Import/export-from statements that start a line (JSDoc examples start with
+ * ` * ` and are not code of this module).
+ */
+const CLAUSE = String.raw`((?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?)`;
+const STATEMENT = new RegExp(
+  String.raw`^(import|export)\s+(type\s+)?` + CLAUSE +
+    String.raw`\s*from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']`,
+  "gm",
+);
+
+function parseImports(file: string, source: string): { edges: Edge[]; external: string[] } {
+  const edges: Edge[] = [];
+  const external: string[] = [];
+  for (const match of source.matchAll(STATEMENT)) {
+    const specifier = match[4] ?? match[5];
+    const line = source.slice(0, match.index).split("\n").length;
+    if (!specifier.startsWith(".")) {
+      external.push(`${file}:${line}: imports "${specifier}"`);
+      continue;
+    }
+    const clause = (match[3] ?? "").trim();
+    const names = /^\{([\s\S]*)\}$/.exec(clause)?.[1].split(",").map((name) => name.trim())
+      .filter((name) => name !== "");
+    const typeOnly = match[2] !== undefined ||
+      (names !== undefined && names.length > 0 && names.every((name) => name.startsWith("type ")));
+    const to = normalize(join(dirname(file), specifier));
+    edges.push({ from: file, to, typeOnly, line });
+  }
+  return { edges, external };
+}
+
+/** Strongly connected components (Tarjan) of the value-import graph with more than one module or a self-import. */
+function valueCycles(files: readonly string[], edges: readonly Edge[]): string[][] {
+  const next = new Map<string, string[]>(files.map((file) => [file, []]));
+  for (const edge of edges) if (!edge.typeOnly) next.get(edge.from)?.push(edge.to);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let counter = 0;
+  const visit = (file: string): void => {
+    index.set(file, counter);
+    low.set(file, counter++);
+    stack.push(file);
+    onStack.add(file);
+    for (const to of next.get(file) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(file, Math.min(low.get(file)!, low.get(to)!));
+      } else if (onStack.has(to)) low.set(file, Math.min(low.get(file)!, index.get(to)!));
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== file);
+    if (component.length > 1 || next.get(file)!.includes(file)) cycles.push(component.sort());
+  };
+  for (const file of files) if (!index.has(file)) visit(file);
+  return cycles;
+}
+
+function main(): number {
+  const files = libraryFiles();
+  const edges: Edge[] = [];
+  const external: string[] = [];
+  const mutableExports: string[] = [];
+  for (const file of files) {
+    const source = readFileSync(join(ROOT, file), "utf8");
+    const parsed = parseImports(file, source);
+    edges.push(...parsed.edges);
+    external.push(...parsed.external);
+    for (const match of source.matchAll(/^\s*export\s+(let|var)\b.*$/gm)) {
+      const line = source.slice(0, match.index).split("\n").length;
+      mutableExports.push(`${file}:${line}: ${match[0].trim()}`);
+    }
+  }
+  const upward = edges
+    .filter((edge) => layerOf(edge.to) > layerOf(edge.from))
+    .map((edge) =>
+      `${edge.from}:${edge.line}: ${LAYERS[layerOf(edge.from)]} imports ${
+        edge.typeOnly ? "types from " : ""
+      }${edge.to} (${LAYERS[layerOf(edge.to)]}, a higher layer)`
+    );
+  const outside = edges
+    .filter((edge) => layerOf(edge.to) < 0)
+    .map((edge) =>
+      `${edge.from}:${edge.line}: imports ${relative(".", edge.to)}, outside the library`
+    );
+  const cycles = valueCycles(files, edges).map((cycle) =>
+    `value-import cycle: ${cycle.join(" <-> ")}`
+  );
+
+  const rules: [string, string[]][] = [
+    [`no upward imports (${LAYERS.join(" <- ")})`, upward],
+    ["no value-import cycles", cycles],
+    ["no export let / export var", mutableExports],
+    ["no imports from outside the library", [...external, ...outside]],
+  ];
+  let passed = 0;
+  let failed = 0;
+  console.log(`layers: ${files.length} modules, ${edges.length} imports`);
+  for (const [rule, problems] of rules) {
+    if (problems.length === 0) passed++;
+    else failed++;
+    console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${rule}`);
+    for (const problem of problems) console.log(`  ${problem}`);
+  }
+  console.log(`layers: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = main();

@@ -1,0 +1,90 @@
+/**
+ * Browser smoke: bundles the library for browsers, reports its minified and
+ * gzipped size, loads it in headless Chromium (tools/_chromium.ts picks
+ * which) and runs the shared smoke (tools/smoke/smoke.ts) in the page.
+ * The page is served from memory through Playwright's request routing: no
+ * server process, no network. Ends with `browser smoke: N passed, N failed`;
+ * exits non-zero on failure.
+ *
+ * Run with Node 24: `node tools/smoke/browser.ts`.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../_chromium.ts";
+import { withTimeout } from "../_spawn.ts";
+import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
+import type { SmokeResult } from "./smoke.ts";
+
+const LABEL = "browser smoke";
+const ORIGIN = "https://catga-smoke.test";
+const DEADLINE_MS = 120_000;
+const PAGE = `<!doctype html><title>smoke</title><script type="module">
+import * as lib from "./library.js";
+import { runSmoke } from "./smoke.js";
+window.smokeResult = runSmoke(lib, { debugPool: true });
+</script>`;
+
+async function smokeInBrowser(browser: Browser, bundle: SmokeBundle): Promise<SmokeResult> {
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  const files: Record<string, [string, string]> = {
+    "/": [PAGE, "text/html"],
+    "/library.js": [readFileSync(bundle.library, "utf8"), "text/javascript"],
+    "/smoke.js": [readFileSync(bundle.smoke, "utf8"), "text/javascript"],
+  };
+  await page.route("**/*", (route) => {
+    const file = files[new URL(route.request().url()).pathname];
+    return file === undefined
+      ? route.fulfill({ status: 404, body: "" })
+      : route.fulfill({ status: 200, body: file[0], contentType: file[1] });
+  });
+  await page.goto(`${ORIGIN}/`);
+  await page.waitForFunction(() => "smokeResult" in globalThis, null, { timeout: 30_000 })
+    .catch(() => {
+      throw new Error(`the smoke did not start: ${pageErrors.join("; ") || "no page error"}`);
+    });
+  const result = await page.evaluate(() =>
+    (globalThis as unknown as { smokeResult: Promise<SmokeResult> }).smokeResult
+  );
+  if (pageErrors.length > 0) {
+    result.failed++;
+    result.lines.push(`FAIL no script errors: ${pageErrors.join("; ")}`);
+  }
+  return result;
+}
+
+async function main(): Promise<number> {
+  let bundle: SmokeBundle | undefined;
+  let browser: Browser | undefined;
+  try {
+    bundle = await buildSmokeBundle();
+    console.log(`${LABEL}: ${bundle.sizeLine}`);
+    const launched = await launchChromium((line) => console.log(`${LABEL}: ${line}`));
+    browser = launched.browser;
+    console.log(`${LABEL}: Chromium ${browser.version()} from ${launched.source}`);
+    const result = await withTimeout(
+      smokeInBrowser(browser, bundle),
+      DEADLINE_MS,
+      "the browser smoke hung",
+    );
+    for (const line of result.lines) console.log(line);
+    console.log(`${LABEL}: ${result.passed} passed, ${result.failed} failed`);
+    return result.failed === 0 && result.passed > 0 ? 0 : 1;
+  } finally {
+    // Playwright also kills it when this process exits, should close() itself hang.
+    if (browser) await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
+    bundle?.remove();
+  }
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.log(`${LABEL}: FAILED: ${(error as Error).stack ?? error}`);
+  console.log(`${LABEL}: 0 passed, 1 failed`);
+  process.exitCode = 1;
+}
