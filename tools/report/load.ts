@@ -407,15 +407,24 @@ function soakChart(soak: SoakResult, runtime: string): string {
       ),
     );
   });
-  // Hit rate per sampling interval (only where there were rents).
-  const rate: string[] = [];
+  // Hit rate per sampling interval, broken where an interval had no rents (idle).
+  const segments: string[][] = [[]];
   for (let i = 1; i < samples.length; i++) {
     const hits = samples[i].hits - samples[i - 1].hits;
     const misses = samples[i].misses - samples[i - 1].misses;
-    if (hits + misses === 0) continue;
-    rate.push(`${x(samples[i].t).toFixed(1)},${yRate(hits / (hits + misses)).toFixed(1)}`);
+    if (hits + misses === 0) {
+      if (segments[segments.length - 1].length > 0) segments.push([]);
+      continue;
+    }
+    segments[segments.length - 1].push(
+      `${x(samples[i].t).toFixed(1)},${yRate(hits / (hits + misses)).toFixed(1)}`,
+    );
   }
-  parts.push(polyline(rate.join(" "), "#0969da", ' stroke-dasharray="4 3" stroke-width="1.5"'));
+  for (const segment of segments.filter((points) => points.length > 0)) {
+    parts.push(
+      polyline(segment.join(" "), "#0969da", ' stroke-dasharray="4 3" stroke-width="1.5"'),
+    );
+  }
   const legend = [
     ["#222", "retained, total"],
     ...soak.tiers.map((name, i) => [colors[i % colors.length], `retained, ${name} tier`]),
