@@ -5,16 +5,25 @@
  *
  * Routes:
  * - `GET /messages/{small|medium|large}?format=json|msgpack` — the fixtures,
- *   serialized per request with the pooled serializers;
+ *   serialized per request by the path that measured fastest for that route
+ *   on this runtime ({@linkcode ROUTE_PATHS}); `&via=native|pooled|owned`
+ *   forces one path (the load bench compares them that way);
  * - `GET /naive/{small|medium|large}` — the `Response.json` baseline;
  * - `POST /echo?format=json|msgpack` — deserialize, validate, re-serialize;
  * - `GET /stats` — the pool's counters as JSON;
+ * - `GET /paths` — which path each route takes on this runtime;
  * - `GET /` — the live dashboard.
  *
  * @module
  */
 import { MemoryPool } from "../pool/mod.ts";
-import { JsonSerializer, type MessageSerializer, MsgPackSerializer } from "../serializers/mod.ts";
+import {
+  JsonSerializer,
+  type MessageSerializer,
+  MsgPackSerializer,
+  serializedResponse,
+} from "../serializers/mod.ts";
+import { PLATFORM_KEY, type PlatformKey } from "../platform/fast_paths.ts";
 import { fixtures } from "../bench/fixtures.ts";
 import { dashboardHtml } from "./dashboard.ts";
 
@@ -27,6 +36,8 @@ export interface AppOptions {
   pool?: MemoryPool;
   /** The largest `POST /echo` body accepted, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** The path each `/messages/*` route takes. Default: this runtime's row of {@linkcode ROUTE_PATHS}. */
+  paths?: RoutePaths;
 }
 
 /** The message sizes the routes serve. */
@@ -40,6 +51,73 @@ export const MESSAGE_SIZES: readonly MessageSize[] = ["small", "medium", "large"
 
 /** The formats, in route order. */
 export const MESSAGE_FORMATS: readonly MessageFormat[] = ["json", "msgpack"];
+
+/**
+ * How a `/messages/*` route builds its body:
+ * - `native`: `Response.json(value)` (JSON only): the runtime stringifies and encodes;
+ * - `pooled`: {@linkcode serializedResponse}: the library's serializer writes into
+ *   a pooled writer, the Response constructor copies the bytes, the buffer goes back;
+ * - `owned`: `new Response(serializer.serialize(value))`: owned bytes, no pool
+ *   (slab-backed where `serialize` uses the `SlabAllocator`: the constructor
+ *   copies only the view, never its neighbours in the chunk).
+ */
+export type BodyPath = "native" | "pooled" | "owned";
+
+/** Every body path; `native` applies to JSON only. */
+export const BODY_PATHS: readonly BodyPath[] = ["native", "pooled", "owned"];
+
+/** The path of each route: per format, per size. MessagePack has no native path. */
+export interface RoutePaths {
+  /** The JSON routes. */
+  readonly json: Readonly<Record<MessageSize, BodyPath>>;
+  /** The MessagePack routes. */
+  readonly msgpack: Readonly<Record<MessageSize, Exclude<BodyPath, "native">>>;
+}
+
+/**
+ * Per runtime, the path each route takes: the one with the least server CPU
+ * per request under load (`node bench/load.ts --explore`: every path of every
+ * route against a fresh server, interleaved rounds, medians; the report's
+ * "HTTP load" section shows the figures). CPU per request decides because
+ * requests/s swings with whatever else runs on the machine.
+ *
+ * The pattern: JSON above the small message is fastest as `Response.json`
+ * everywhere (the runtime's native stringify beats any JS writer); small
+ * messages are cheapest as owned bytes on Bun and Deno; large MessagePack
+ * is cheapest pooled everywhere (no fresh 50 KiB buffer per request); on
+ * Node, whose `Response` costs more per body, the pooled path wins for
+ * MessagePack at every size and for small JSON. Measured on a shared 2-core
+ * machine under heavy load: differences under about 15% are within its
+ * noise, so rerun `--explore` on a quiet machine before trusting a close call.
+ */
+export const ROUTE_PATHS: Readonly<Record<PlatformKey, RoutePaths>> = {
+  node24: {
+    json: { small: "pooled", medium: "native", large: "native" },
+    msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
+  },
+  // Not explored separately: Node 24's row (same undici Response, same adapter).
+  node26: {
+    json: { small: "pooled", medium: "native", large: "native" },
+    msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
+  },
+  deno: {
+    json: { small: "owned", medium: "native", large: "native" },
+    msgpack: { small: "owned", medium: "owned", large: "pooled" },
+  },
+  bun: {
+    json: { small: "owned", medium: "native", large: "native" },
+    msgpack: { small: "owned", medium: "owned", large: "pooled" },
+  },
+  // Not load-tested: native JSON, and the library's pooled path, safe everywhere, for MessagePack.
+  workerd: {
+    json: { small: "native", medium: "native", large: "native" },
+    msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
+  },
+  other: {
+    json: { small: "native", medium: "native", large: "native" },
+    msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
+  },
+};
 
 /** The default `PORT` of every example service. */
 export const DEFAULT_PORT = 8787;
@@ -71,6 +149,20 @@ export function createHandler(options: AppOptions = {}): (request: Request) => P
     json: new JsonSerializer({ pool }),
     msgpack: new MsgPackSerializer({ pool }),
   };
+  const paths = options.paths ?? ROUTE_PATHS[PLATFORM_KEY];
+  const pathsBody = { platform: PLATFORM_KEY, paths };
+
+  function message(format: MessageFormat, size: MessageSize, path: BodyPath): Response {
+    const value = fixtures[size];
+    if (path === "native") return Response.json(value);
+    const serializer = serializers[format];
+    if (path === "owned") {
+      return new Response(serializer.serialize(value) as Uint8Array<ArrayBuffer>, {
+        headers: CONTENT_TYPE_HEADERS[format],
+      });
+    }
+    return serializedResponse(serializer, value, undefined, pool);
+  }
 
   function route(request: Request): Response | Promise<Response> {
     const url = new URL(request.url);
@@ -82,11 +174,12 @@ export function createHandler(options: AppOptions = {}): (request: Request) => P
     if (path === "/stats") {
       return onlyGet(request) ?? Response.json(pool.stats(), { headers: NO_STORE });
     }
+    if (path === "/paths") return onlyGet(request) ?? Response.json(pathsBody);
     if (path === "/echo") {
       if (request.method !== "POST") return methodNotAllowed("POST");
       const format = formatOf(url);
       if (format === undefined) return badFormat(url);
-      return echo(request, serializers[format], maxBodyBytes);
+      return echo(request, serializers[format], maxBodyBytes, pool);
     }
     if ((section === "messages" || section === "naive") && extra === undefined && isSize(name)) {
       const wrongMethod = onlyGet(request);
@@ -94,7 +187,17 @@ export function createHandler(options: AppOptions = {}): (request: Request) => P
       if (section === "naive") return Response.json(fixtures[name]);
       const format = formatOf(url);
       if (format === undefined) return badFormat(url);
-      return serializedResponse(serializers[format], fixtures[name]);
+      const via = url.searchParams.get("via");
+      if (via === null) return message(format, name, paths[format][name]);
+      if (!isBodyPath(via) || (via === "native" && format !== "json")) {
+        return errorResponse(
+          400,
+          `Unknown path '${via}' for ${format}: expected ${
+            format === "json" ? "native, pooled or owned" : "pooled or owned"
+          }`,
+        );
+      }
+      return message(format, name, via);
     }
     return errorResponse(404, `Not found: ${path}`);
   }
@@ -109,49 +212,11 @@ export function createHandler(options: AppOptions = {}): (request: Request) => P
   };
 }
 
-/**
- * Serializes `value` into pooled memory and wraps it in a Response, returning
- * the pooled buffer before this function returns.
- *
- * This is the only place where pooled bytes meet a Response, and it is safe
- * by construction: the Fetch standard's "extract a body" takes *a copy* of a
- * BufferSource body when the Response is constructed, so nothing the runtime
- * reads later can alias the pooled buffer. The tests run the handler on a
- * `debug` pool, which detaches every returned buffer, so a runtime that kept
- * a reference instead of copying would serve empty bodies and fail them.
- * Pooled bytes must never be passed as a ReadableStream chunk: a stream hands
- * the chunk itself to the consumer, whose reads outlive this call.
- *
- * @param serializer The format.
- * @param value The message.
- * @param status The HTTP status.
- * @returns A Response that owns its own copy of the bytes.
- * @throws {TypeError} When the value cannot be serialized.
- * @example Serve a message as MessagePack
- * ```ts ignore
- * import { MsgPackSerializer } from "../serializers/mod.ts";
- * import { serializedResponse } from "./app.ts";
- *
- * const response = serializedResponse(new MsgPackSerializer(), { id: 1 });
- * console.log(response.headers.get("content-type")); // "application/msgpack"
- * ```
- */
-export function serializedResponse(
-  serializer: MessageSerializer,
-  value: unknown,
-  status = 200,
-): Response {
-  using pooled = serializer.serializePooled(value);
-  return new Response(pooled.bytes as Uint8Array<ArrayBuffer>, {
-    status,
-    headers: { "content-type": serializer.contentType },
-  });
-}
-
 async function echo(
   request: Request,
   serializer: MessageSerializer,
   maxBodyBytes: number,
+  pool: MemoryPool,
 ): Promise<Response> {
   const body = await readBody(request, maxBodyBytes);
   if (typeof body === "number") return tooLarge(body, maxBodyBytes);
@@ -163,7 +228,7 @@ async function echo(
   }
   const problem = validateMessage(message);
   if (problem !== undefined) return errorResponse(400, problem);
-  return serializedResponse(serializer, message);
+  return serializedResponse(serializer, message, undefined, pool);
 }
 
 /** Reads the whole body, or stops at the first byte over the limit and returns the count so far. */
@@ -221,7 +286,15 @@ export function validateMessage(message: unknown): string | undefined {
 }
 
 const HTML_HEADERS = { "content-type": "text/html; charset=utf-8" };
+const CONTENT_TYPE_HEADERS: Record<MessageFormat, HeadersInit> = {
+  json: { "content-type": "application/json" },
+  msgpack: { "content-type": "application/msgpack" },
+};
 const NO_STORE = { "cache-control": "no-store" };
+
+function isBodyPath(name: string): name is BodyPath {
+  return name === "native" || name === "pooled" || name === "owned";
+}
 
 function isSize(name: string | undefined): name is MessageSize {
   return name === "small" || name === "medium" || name === "large";

@@ -7,8 +7,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { decode as oracleDecode, encode as oracleEncode } from "@msgpack/msgpack";
 import { MemoryPool } from "../pool/mod.ts";
-import { MsgPackSerializer } from "../serializers/mod.ts";
+import { MsgPackSerializer, serializedResponse } from "../serializers/mod.ts";
 import {
+  BODY_PATHS,
   createHandler,
   handler as sharedHandler,
   MESSAGE_FORMATS,
@@ -16,7 +17,8 @@ import {
   type MessageFormat,
   type MessageSize,
   portFrom,
-  serializedResponse,
+  ROUTE_PATHS,
+  type RoutePaths,
 } from "../examples/app.ts";
 import { fixtures } from "../bench/fixtures.ts";
 import { rng } from "./_random.ts";
@@ -25,6 +27,11 @@ const BASE = "http://example.test";
 const CONTENT_TYPES: Record<MessageFormat, string> = {
   json: "application/json",
   msgpack: "application/msgpack",
+};
+// `Response.json` adds "; charset=utf-8" on Bun; the pooled and owned paths send the bare type.
+const CONTENT_TYPE_PATTERNS: Record<MessageFormat, RegExp> = {
+  json: /^application\/json(;\s*charset=utf-8)?$/,
+  msgpack: /^application\/msgpack$/,
 };
 
 function expectedBytes(format: MessageFormat, value: unknown): Uint8Array {
@@ -60,9 +67,23 @@ describe("examples/app.ts handler", () => {
       test(`GET /messages/${size}?format=${format} is byte-exact`, async () => {
         const response = await handle(get(`/messages/${size}?format=${format}`));
         assert.equal(response.status, 200);
-        assert.equal(response.headers.get("content-type"), CONTENT_TYPES[format]);
+        assert.match(response.headers.get("content-type") ?? "", CONTENT_TYPE_PATTERNS[format]);
         assert.deepEqual(await bodyOf(response), expectedBytes(format, fixtures[size]));
       });
+    }
+
+    for (const format of MESSAGE_FORMATS) {
+      for (const via of BODY_PATHS) {
+        if (via === "native" && format !== "json") continue;
+        test(`GET /messages/${size}?format=${format}&via=${via} is byte-exact`, async () => {
+          const response = await handle(get(`/messages/${size}?format=${format}&via=${via}`));
+          assert.equal(response.status, 200);
+          const contentType = response.headers.get("content-type") ?? "";
+          if (via === "native") assert.match(contentType, CONTENT_TYPE_PATTERNS[format]);
+          else assert.equal(contentType, CONTENT_TYPES[format]);
+          assert.deepEqual(await bodyOf(response), expectedBytes(format, fixtures[size]));
+        });
+      }
     }
 
     test(`GET /naive/${size} is the JSON.stringify baseline`, async () => {
@@ -85,7 +106,7 @@ describe("examples/app.ts handler", () => {
 
   test("GET /messages/{size} defaults to JSON", async () => {
     const response = await handle(get("/messages/small"));
-    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.match(response.headers.get("content-type") ?? "", CONTENT_TYPE_PATTERNS.json);
     assert.deepEqual(await bodyOf(response), expectedBytes("json", fixtures.small));
   });
 
@@ -157,6 +178,49 @@ describe("examples/app.ts handler", () => {
     }
   });
 
+  test("an unknown body path, or native MessagePack, is a 400", async () => {
+    for (
+      const [path, message] of [
+        ["/messages/small?format=json&via=stream", /Unknown path 'stream' for json/],
+        ["/messages/small?format=msgpack&via=native", /Unknown path 'native' for msgpack/],
+      ] as const
+    ) {
+      const response = await handle(get(path));
+      assert.equal(response.status, 400, path);
+      assert.match(await errorOf(response), message);
+    }
+  });
+
+  test("each route takes the path its table names", async () => {
+    // Every path gives the same bytes, so tell them apart by the pool: only `pooled` rents.
+    const paths: RoutePaths = {
+      json: { small: "native", medium: "owned", large: "pooled" },
+      msgpack: { small: "owned", medium: "pooled", large: "owned" },
+    };
+    const counting = new MemoryPool();
+    const routed = createHandler({ pool: counting, paths });
+    for (const size of MESSAGE_SIZES) {
+      for (const format of MESSAGE_FORMATS) {
+        const before = counting.stats().rented;
+        const response = await routed(get(`/messages/${size}?format=${format}`));
+        assert.deepEqual(await bodyOf(response), expectedBytes(format, fixtures[size]));
+        const rented = counting.stats().rented - before;
+        assert.equal(rented > 0, paths[format][size] === "pooled", `${size} ${format}`);
+      }
+    }
+    const shown = await (await routed(get("/paths"))).json() as { paths: RoutePaths };
+    assert.deepEqual(shown.paths, paths);
+  });
+
+  test("GET /paths shows this runtime's row of ROUTE_PATHS by default", async () => {
+    const body = await (await handle(get("/paths"))).json() as {
+      platform: keyof typeof ROUTE_PATHS;
+      paths: RoutePaths;
+    };
+    assert.ok(body.platform in ROUTE_PATHS, body.platform);
+    assert.deepEqual(body.paths, ROUTE_PATHS[body.platform]);
+  });
+
   test("an unknown format is a 400", async () => {
     for (const request of [get("/messages/small?format=xml"), post("/echo?format=yaml", "{}")]) {
       const response = await handle(request);
@@ -203,6 +267,7 @@ describe("examples/app.ts handler", () => {
         "/messages/small/extra",
         "/naive/",
         "/stats/x",
+        "/paths/x",
       ]
     ) {
       const response = await handle(get(path));
@@ -216,6 +281,7 @@ describe("examples/app.ts handler", () => {
       ["POST", "/messages/small", "GET, HEAD"],
       ["PUT", "/naive/large", "GET, HEAD"],
       ["DELETE", "/stats", "GET, HEAD"],
+      ["POST", "/paths", "GET, HEAD"],
       ["POST", "/", "GET, HEAD"],
       ["GET", "/echo", "POST"],
     ];
@@ -251,7 +317,9 @@ describe("examples/app.ts handler", () => {
       ]);
     }
     const responses = await Promise.all(
-      requests.map(([size, format]) => handle(get(`/messages/${size}?format=${format}`))),
+      requests.map(([size, format]) =>
+        handle(get(`/messages/${size}?format=${format}&via=pooled`))
+      ),
     );
     for (let i = 0; i < responses.length; i++) {
       const [size, format] = requests[i];
@@ -266,7 +334,7 @@ describe("examples/app.ts handler", () => {
   test("serializedResponse survives the return and reuse of its buffer on a plain pool", async () => {
     const plain = new MemoryPool();
     const serializer = new MsgPackSerializer({ pool: plain });
-    const first = serializedResponse(serializer, fixtures.medium);
+    const first = serializedResponse(serializer, fixtures.medium, undefined, plain);
     // The buffer is back in the pool: scribble over whatever the next renter gets.
     using scribble = plain.rentOwned(oracleEncode(fixtures.medium).length);
     scribble.bytes.fill(0xee);

@@ -81,14 +81,7 @@ export const SECTIONS: Section[] = [
     chart: true,
   }),
   scenarioSection,
-  {
-    id: "load",
-    title: "HTTP load (autocannon)",
-    render(context: ReportContext): SectionOutput {
-      const { lines, checks } = loadSection(context.files.filter((f) => /^load/.test(f.bench)));
-      return { lines, checks, misses: [], charts: {} };
-    },
-  },
+  loadSection,
 ];
 
 function environment(files: ResultFile[]): string[] {
@@ -107,7 +100,9 @@ function environment(files: ResultFile[]): string[] {
     return [RUNTIME_LABELS[runtime], versions, cpus, span];
   });
   const benches = [...new Set(files.map((f) => f.bench))].sort();
-  const legacy = files.filter((f) => f.legacy && f.bench !== "load" && f.bench !== "scenario");
+  const legacy = files.filter((f) =>
+    f.legacy && !f.bench.startsWith("load") && f.bench !== "scenario"
+  );
   const out = [
     "## Environment",
     "",

@@ -1,111 +1,446 @@
 /**
- * The HTTP load section (bench/load.ts, autocannon against the example
- * service), moved verbatim from the single-file report; the `http` helper
- * owns its rewrite. It reads the raw extras of bench/results/load.*.json.
+ * The "HTTP load" section of docs/PERFORMANCE-REPORT.md, from bench/load.ts's
+ * results: bench/results/load.<runtime id>.json (the routes, and the soak on
+ * the runtime that ran it) and load_paths.<runtime id>.json (the `--explore`
+ * comparison of body paths that chose each route's path). Its chart is the
+ * soak's time series, docs/img/load_soak.svg.
  *
  * @module
  */
-import { RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schema.ts";
-import { fmtBytes, fmtX, pct, table } from "./format.ts";
-import type { ResultFile } from "./results.ts";
-import type { TargetCheck } from "./section.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  LOAD_TARGETS,
+  type LoadReport,
+  type LoadRouteResult,
+  RUNTIME_IDS,
+  RUNTIME_LABELS,
+  type RuntimeId,
+  type SoakResult,
+  type SoakSample,
+} from "../../bench/_schema.ts";
+import { fmtBytes, fmtX, table } from "./format.ts";
+import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 
-const RUNTIMES = RUNTIME_IDS;
-const RUNTIME_LABEL = RUNTIME_LABELS;
-
-interface LoadRoute {
-  route: string;
-  requestsPerSec: number;
-  p99Ms: number;
-  rssBytes: number;
-  errors: number;
+function readReports(resultsDir: string, prefix: string): Map<RuntimeId, LoadReport> {
+  const reports = new Map<RuntimeId, LoadReport>();
+  for (const runtime of RUNTIME_IDS) {
+    // Runs before the runtime ids named Node 24 "node".
+    const names = runtime === "node24" ? ["node24", "node"] : [runtime];
+    const file = names.map((name) => join(resultsDir, `${prefix}.${name}.json`)).find(existsSync);
+    if (file === undefined) continue;
+    try {
+      const report = JSON.parse(readFileSync(file, "utf8")) as LoadReport;
+      if (Array.isArray(report.routes)) reports.set(runtime, report);
+    } catch {
+      // unreadable: the report generator lists unreadable files itself
+    }
+  }
+  return reports;
 }
 
-/** The load section from the raw extras of bench/results/load.*.json (unchanged rendering). */
-export function loadSection(files: ResultFile[]): { lines: string[]; checks: TargetCheck[] } {
+function fmtPct(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)}%`;
+}
+
+function sizeOf(route: string): string {
+  return /\/(small|medium|large)\b/.exec(route)?.[1] ?? "";
+}
+
+function naiveOf(routes: LoadRouteResult[], route: string): LoadRouteResult | undefined {
+  return routes.find((r) => r.route === `/naive/${sizeOf(route)}`);
+}
+
+const PATH_WHY: Record<string, string> = {
+  native: "`Response.json`: the runtime stringifies and encodes natively",
+  pooled: "`serializedResponse`: pooled writer, the constructor copies, the buffer goes back",
+  owned: "`new Response(serializer.serialize(value))`: owned bytes, no pool",
+};
+
+/** The section: targets, per-runtime tables, how paths were chosen, the soak and its chart. */
+export const loadSection: Section = {
+  id: "load",
+  title: "HTTP load (autocannon)",
+  render: (context: ReportContext) => renderLoad(context.resultsDir),
+};
+
+function renderLoad(resultsDir: string): SectionOutput {
+  const reports = readReports(resultsDir, "load");
+  const explored = readReports(resultsDir, "load_paths");
   const lines: string[] = [];
   const checks: TargetCheck[] = [];
-  const withRoutes = files.filter((f) => Array.isArray(f.extras.routes));
-  if (withRoutes.length === 0) {
-    return {
-      lines: ["Not measured: no bench/results/load.*.json (run `node bench/load.ts bun`).", ""],
-      checks,
-    };
+  const charts: Record<string, string> = {};
+  if (reports.size === 0) {
+    lines.push("Not measured: no bench/results/load.*.json (run `node bench/load.ts`).", "");
+    return { lines, checks, misses: [], charts };
   }
+  const measured = RUNTIME_IDS.filter((r) => reports.has(r));
   lines.push(
-    "autocannon against the example service (bench/load.ts): a fresh server per route, a warm-up, then the " +
-      "measured run; the server's peak RSS is sampled from /proc during the run. Target: the pooled " +
-      "`/messages/*` routes serve at least as many requests/s as the `/naive/*` baseline, with lower RSS.",
+    "autocannon against the example service (bench/load.ts), on 127.0.0.1: a fresh server per route " +
+      "and round, a warm-up, then the measured run; routes and runtimes interleaved over rounds, each " +
+      "figure the median. *CPU / request* is the server process's user + system time over the " +
+      "requests it served (all threads), steadier than requests/s on a shared machine. Peak RSS is " +
+      "the server's VmHWM; *pool retained* is `/stats` " +
+      "`retainedBytes` after the run, next to it. Each `/messages/*` route takes the body path that " +
+      "measured fastest for it on that runtime (`ROUTE_PATHS` in examples/app.ts, chosen with " +
+      "`node bench/load.ts --explore`, below). Targets (issue 12): every `/messages/*` route ≥ " +
+      `${LOAD_TARGETS.minRequestsRatio.toFixed(1)}× the requests/s of \`/naive/*\` ` +
+      `(\`Response.json\`) at ≤ ${fmtPct(LOAD_TARGETS.maxRssRatio)} of its peak RSS.`,
     "",
   );
-  const perRuntime: string[] = [];
-  for (const runtime of RUNTIMES) {
-    const file = withRoutes.find((f) => f.runtime === runtime);
-    if (!file) continue;
-    const routes = (file.extras.routes as LoadRoute[]).filter((r) => typeof r?.route === "string");
-    const naiveOf = (size: string): LoadRoute | undefined =>
-      routes.find((r) => r.route === `/naive/${size}`);
-    perRuntime.push(
-      `#### ${RUNTIME_LABEL[runtime]} ${file.version}`,
+  const quick = measured.filter((r) => reports.get(r)!.quick);
+  if (quick.length > 0) {
+    lines.push(
+      `**${quick.map((r) => RUNTIME_LABELS[r]).join(", ")}: a \`--quick\` smoke run** (one short ` +
+        "round per route): indicative only.",
       "",
-      `${file.extras.connections ?? "?"} connections, ${
-        file.extras.durationSeconds ?? "?"
-      } s per route.`,
+    );
+  }
+  // A route on the native path runs the same code as /naive/*: its ratio is this run's noise.
+  const floor: string[] = [];
+  for (const runtime of measured) {
+    const routes = reports.get(runtime)!.routes;
+    for (const r of routes.filter((x) => x.bodyPath === "native")) {
+      const naive = naiveOf(routes, r.route);
+      if (naive) {
+        floor.push(
+          `${RUNTIME_LABELS[runtime]} ${sizeOf(r.route)} ${
+            fmtX(r.requestsPerSec / naive.requestsPerSec)
+          }`,
+        );
+      }
+    }
+  }
+  if (floor.length > 0) {
+    lines.push(
+      "Noise floor of this run: a route on the `native` path runs the same code as `/naive/*`, so " +
+        `its ratio shows how far apart identical code measured: ${floor.join(", ")}. ` +
+        "Ratios within that spread are not differences.",
+      "",
+    );
+  }
+
+  // Targets: one row per message route, one column per runtime.
+  const messageRoutes = [
+    ...new Set(
+      [...reports.values()].flatMap((r) =>
+        r.routes.filter((x) => x.route.startsWith("/messages/")).map((x) => x.route)
+      ),
+    ),
+  ];
+  for (const route of messageRoutes) {
+    let met = 0;
+    let missed = 0;
+    const cells = RUNTIME_IDS.map((runtime) => {
+      const report = reports.get(runtime);
+      const result = report?.routes.find((r) => r.route === route);
+      const naive = result && report ? naiveOf(report.routes, route) : undefined;
+      if (!result || !naive) return "not measured";
+      const speed = result.requestsPerSec / naive.requestsPerSec;
+      const rss = result.rssBytes / naive.rssBytes;
+      const fast = speed >= LOAD_TARGETS.minRequestsRatio;
+      const lean = rss <= LOAD_TARGETS.maxRssRatio;
+      met += Number(fast) + Number(lean);
+      missed += Number(!fast) + Number(!lean);
+      return `${fast ? "✅" : "❌"} ${fmtX(speed)}, ${lean ? "✅" : "❌"} RSS ${
+        fmtPct(rss)
+      } (${result.bodyPath})`;
+    });
+    checks.push({
+      label: `${route} vs /naive/${sizeOf(route)}`,
+      target: `req/s ≥ ${LOAD_TARGETS.minRequestsRatio.toFixed(1)}×, RSS ≤ ${
+        fmtPct(LOAD_TARGETS.maxRssRatio)
+      }`,
+      cells,
+      met,
+      missed,
+    });
+  }
+
+  // The soak.
+  const soakRuntime = RUNTIME_IDS.find((r) => reports.get(r)?.soak !== undefined);
+  const soak = soakRuntime === undefined ? undefined : reports.get(soakRuntime)!.soak!;
+  if (soak !== undefined && soakRuntime !== undefined) {
+    const column = RUNTIME_IDS.indexOf(soakRuntime);
+    const fallMet = soak.retainedFall >= LOAD_TARGETS.minRetainedFall;
+    const burstMet = soak.burstFirstSecondHitRate > LOAD_TARGETS.minBurstHitRate;
+    const cell = (text: string) =>
+      RUNTIME_IDS.map((_, i) => (i === column ? text : "not measured"));
+    checks.push({
+      label: `soak: retained bytes after ${soak.idleSeconds} s idle`,
+      target: `fall ≥ ${fmtPct(LOAD_TARGETS.minRetainedFall)}`,
+      cells: cell(
+        `${fallMet ? "✅" : "❌"} ${fmtPct(soak.retainedFall)} (${
+          fmtBytes(soak.retainedAtLoadEnd)
+        } → ${fmtBytes(soak.retainedAfterIdle)})`,
+      ),
+      met: Number(fallMet),
+      missed: Number(!fallMet),
+    }, {
+      label: "soak: hit rate of the renewed burst's first second",
+      target: `> ${fmtPct(LOAD_TARGETS.minBurstHitRate)}`,
+      cells: cell(
+        `${burstMet ? "✅" : "❌"} ${(soak.burstFirstSecondHitRate * 100).toFixed(2)}%` +
+          (soak.burstRecoveryMs >= 0 ? `, > 95% after ${soak.burstRecoveryMs} ms` : ""),
+      ),
+      met: Number(burstMet),
+      missed: Number(!burstMet),
+    });
+  }
+
+  lines.push(
+    "#### Targets",
+    "",
+    ...table(
+      [
+        "route",
+        "target",
+        ...measured.map((r) => `${RUNTIME_LABELS[r]} ${reports.get(r)!.runtime}`),
+      ],
+      checks.map((c) => [
+        c.label,
+        c.target,
+        ...measured.map((r) => c.cells[RUNTIME_IDS.indexOf(r)]),
+      ]),
+    ),
+    "",
+  );
+
+  // Per runtime.
+  for (const runtime of measured) {
+    const report = reports.get(runtime)!;
+    lines.push(
+      `#### ${RUNTIME_LABELS[runtime]} (${report.runtime}${report.quick ? ", --quick" : ""})`,
+      "",
+      `${report.connections} connections, ${report.rounds} round(s) of ${report.durationSeconds} s per ` +
+        `route, ${report.date}.`,
       "",
       ...table(
-        ["route", "requests/s", "vs naive", "p99", "peak RSS", "RSS vs naive", "errors"],
-        routes.map((r) => {
-          const size = /\/(small|medium|large)\b/.exec(r.route)?.[1] ?? "";
-          const naive = naiveOf(size);
+        [
+          "route",
+          "path",
+          "requests/s",
+          "vs naive",
+          "CPU / request",
+          "CPU vs naive",
+          "p99",
+          "peak RSS",
+          "RSS vs naive",
+          "pool retained",
+          "errors",
+        ],
+        report.routes.map((r) => {
+          const naive = naiveOf(report.routes, r.route);
           const isNaive = r.route.startsWith("/naive/");
           return [
             isNaive ? r.route : `**${r.route}**`,
+            r.bodyPath ?? "—",
             Math.round(r.requestsPerSec).toLocaleString("en-US"),
             isNaive || !naive ? "—" : fmtX(r.requestsPerSec / naive.requestsPerSec),
+            r.cpuUsPerRequest === undefined ? "n/a" : `${r.cpuUsPerRequest} µs`,
+            isNaive || !naive || !r.cpuUsPerRequest
+              ? "—"
+              : fmtX(naive.cpuUsPerRequest / r.cpuUsPerRequest),
             `${r.p99Ms} ms`,
             fmtBytes(r.rssBytes),
-            isNaive || !naive ? "—" : pct(r.rssBytes / naive.rssBytes),
+            isNaive || !naive ? "—" : fmtPct(r.rssBytes / naive.rssBytes),
+            fmtBytes(r.retainedBytes),
             String(r.errors),
           ];
         }),
       ),
       "",
     );
-    for (const r of routes.filter((x) => x.route.startsWith("/messages/"))) {
-      const size = /\/(small|medium|large)\b/.exec(r.route)?.[1] ?? "";
-      const naive = naiveOf(size);
-      if (!naive) continue;
-      const faster = r.requestsPerSec >= naive.requestsPerSec;
-      const leaner = r.rssBytes < naive.rssBytes;
-      checks.push({
-        label: `${r.route} vs /naive/${size}`,
-        target: "req/s ≥ 1×, RSS < 100%",
-        cells: RUNTIMES.map((rt) =>
-          rt === runtime
-            ? `${faster ? "✅" : "❌"} ${fmtX(r.requestsPerSec / naive.requestsPerSec)} req/s, ${
-              leaner ? "✅" : "❌"
-            } RSS ${pct(r.rssBytes / naive.rssBytes)}`
-            : "not measured"
-        ),
-        met: (faster ? 1 : 0) + (leaner ? 1 : 0),
-        missed: (faster ? 0 : 1) + (leaner ? 0 : 1),
-      });
-    }
   }
-  const measured = RUNTIMES.map((r, i) => (withRoutes.some((f) => f.runtime === r) ? i : -1))
-    .filter((i) => i >= 0);
-  if (checks.length > 0) {
+
+  // How the paths were chosen.
+  if (explored.size > 0) {
     lines.push(
-      "#### Targets",
+      "#### How each route's path was chosen (`--explore`)",
       "",
-      // Load runs on Bun only by default: show just the runtimes that were measured.
+      "Every body path of every route against a fresh server, interleaved, medians; requests/s and " +
+        "server CPU per request relative to the native JSON path (`Response.json`, the same as " +
+        "`/naive/*`) of the same size, as *path req/s ratio / CPU ratio* (above 1× is better for " +
+        "both). The path with the least CPU per " +
+        "request is in bold: it is what `ROUTE_PATHS` picks, since requests/s swings with whatever " +
+        "else runs on the machine. Paths: " +
+        Object.entries(PATH_WHY).map(([path, why]) => `**${path}** = ${why}`).join("; ") + ".",
+      "",
+    );
+    const exploredRuntimes = RUNTIME_IDS.filter((r) => explored.has(r));
+    const routes = [
+      ...new Set(
+        [...explored.values()].flatMap((r) =>
+          r.routes.map((x) => x.route.replace(/&via=\w+$/, ""))
+        ),
+      ),
+    ];
+    const rows: string[][] = [];
+    for (const route of routes) {
+      rows.push([
+        route,
+        ...exploredRuntimes.map((runtime) => {
+          const report = explored.get(runtime)!;
+          const native = report.routes.find((r) =>
+            r.route === `/messages/${sizeOf(route)}?format=json&via=native`
+          );
+          const mine = report.routes.filter((r) => r.route.startsWith(`${route}&via=`));
+          if (!native || mine.length === 0) return "not measured";
+          // The least server CPU per request wins: on a shared machine it is steadier than req/s.
+          const best = mine.reduce((a, b) => (b.cpuUsPerRequest < a.cpuUsPerRequest ? b : a));
+          return mine.map((r) => {
+            const text = `${r.bodyPath} ${fmtX(r.requestsPerSec / native.requestsPerSec)} / ${
+              fmtX(native.cpuUsPerRequest / r.cpuUsPerRequest)
+            }`;
+            return r === best ? `**${text}**` : text;
+          }).join(", ");
+        }),
+      ]);
+    }
+    lines.push(
       ...table(
-        ["route", "target", ...measured.map((i) => RUNTIME_LABEL[RUNTIMES[i]])],
-        checks.map((c) => [c.label, c.target, ...measured.map((i) => c.cells[i])]),
+        [
+          "route",
+          ...exploredRuntimes.map((r) => `${RUNTIME_LABELS[r]} ${explored.get(r)!.runtime}`),
+        ],
+        rows,
       ),
       "",
     );
   }
-  lines.push(...perRuntime);
-  return { lines, checks };
+
+  if (soak !== undefined && soakRuntime !== undefined) {
+    charts["load_soak.svg"] = soakChart(soak, reports.get(soakRuntime)!.runtime);
+    const caps = soak.samples.some((s) => s.tunedCaps !== undefined);
+    lines.push(
+      `#### Soak (${reports.get(soakRuntime)!.runtime})`,
+      "",
+      `![Soak: retained bytes per tier and hit rate](img/load_soak.svg)`,
+      "",
+      `${soak.loadSeconds} s of mixed load (${soak.routes.length} routes: every size in JSON and ` +
+        `MessagePack, all on the pooled path), ${soak.idleSeconds} s idle, then a ${soak.burstSeconds} s ` +
+        `burst; \`/stats\` sampled every 250 ms. Load: ${
+          soak.loadRequestsPerSec.toLocaleString("en-US")
+        } requests/s. Retained bytes: ${fmtBytes(soak.retainedAtLoadEnd)} at the end of the load, ${
+          fmtBytes(soak.retainedAfterIdle)
+        } after the idle phase (a ${fmtPct(soak.retainedFall)} fall). The burst's first second: ` +
+        `${(soak.burstFirstSecondHitRate * 100).toFixed(2)}% hits${
+          soak.burstRecoveryMs >= 0 ? `, above 95% from ${soak.burstRecoveryMs} ms on` : ""
+        }.${caps ? "" : " This pool reports no per-class tuned caps (fixed retention)."}`,
+      "",
+    );
+  }
+  return { lines, checks, misses: [], charts };
+}
+
+/** The soak as a line chart: retained bytes per tier, hit rate per interval, phases shaded. */
+function soakChart(soak: SoakResult, runtime: string): string {
+  const width = 860;
+  const height = 320;
+  const left = 70;
+  const right = 60;
+  const top = 56;
+  const bottom = 48;
+  const samples = soak.samples;
+  const end = Math.max(1, ...samples.map((s) => s.t));
+  const maxBytes = Math.max(1024, ...samples.map((s) => s.retainedBytes));
+  const x = (t: number) => left + (width - left - right) * (t / end);
+  const yBytes = (v: number) => top + (height - top - bottom) * (1 - v / maxBytes);
+  const yRate = (v: number) => top + (height - top - bottom) * (1 - v);
+  const parts: string[] = [];
+  // Phase bands.
+  const phases: [SoakSample["phase"], string][] = [["load", "#fff4e5"], ["idle", "#f2f4f7"], [
+    "burst",
+    "#fff4e5",
+  ]];
+  for (const [phase, fill] of phases) {
+    const inPhase = samples.filter((s) => s.phase === phase);
+    if (inPhase.length === 0) continue;
+    const x0 = x(inPhase[0].t);
+    const x1 = x(inPhase[inPhase.length - 1].t);
+    parts.push(
+      `<rect x="${x0.toFixed(1)}" y="${top}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${
+        height - top - bottom
+      }" fill="${fill}"/>`,
+      `<text x="${((x0 + x1) / 2).toFixed(1)}" y="${
+        top + 14
+      }" text-anchor="middle" fill="#555">${phase}</text>`,
+    );
+  }
+  // Axes and grid.
+  for (const f of [0, 0.5, 1]) {
+    const y = yBytes(maxBytes * f).toFixed(1);
+    parts.push(
+      `<line x1="${left}" x2="${width - right}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
+      `<text x="${left - 6}" y="${y}" dy="4" text-anchor="end" fill="#555">${
+        fmtBytes(maxBytes * f)
+      }</text>`,
+      `<text x="${width - right + 6}" y="${yRate(f).toFixed(1)}" dy="4" fill="#555">${
+        (f * 100).toFixed(0)
+      }%</text>`,
+    );
+  }
+  for (let s = 0; s <= end / 1000; s += 10) {
+    parts.push(
+      `<text x="${x(s * 1000).toFixed(1)}" y="${
+        height - bottom + 16
+      }" text-anchor="middle" fill="#555">${s} s</text>`,
+    );
+  }
+  // Retained bytes: total and per tier.
+  const colors = ["#1a7f37", "#9a6700", "#8250df", "#bf3989"];
+  const polyline = (points: string, color: string, extra = ' stroke-width="2"') =>
+    `<polyline fill="none" stroke="${color}"${extra} points="${points}"/>`;
+  parts.push(
+    polyline(
+      samples.map((s) => `${x(s.t).toFixed(1)},${yBytes(s.retainedBytes).toFixed(1)}`).join(" "),
+      "#222",
+      ' stroke-width="2" stroke-opacity="0.6"',
+    ),
+  );
+  soak.tiers.forEach((_, i) => {
+    parts.push(
+      polyline(
+        samples.map((s) => `${x(s.t).toFixed(1)},${yBytes(s.tierRetainedBytes[i] ?? 0).toFixed(1)}`)
+          .join(" "),
+        colors[i % colors.length],
+      ),
+    );
+  });
+  // Hit rate per sampling interval, broken where an interval had no rents (idle).
+  const segments: string[][] = [[]];
+  for (let i = 1; i < samples.length; i++) {
+    const hits = samples[i].hits - samples[i - 1].hits;
+    const misses = samples[i].misses - samples[i - 1].misses;
+    if (hits + misses === 0) {
+      if (segments[segments.length - 1].length > 0) segments.push([]);
+      continue;
+    }
+    segments[segments.length - 1].push(
+      `${x(samples[i].t).toFixed(1)},${yRate(hits / (hits + misses)).toFixed(1)}`,
+    );
+  }
+  for (const segment of segments.filter((points) => points.length > 0)) {
+    parts.push(
+      polyline(segment.join(" "), "#0969da", ' stroke-dasharray="4 3" stroke-width="1.5"'),
+    );
+  }
+  const legend = [
+    ["#222", "retained, total"],
+    ...soak.tiers.map((name, i) => [colors[i % colors.length], `retained, ${name} tier`]),
+    ["#0969da", "hit rate per 250 ms (right axis)"],
+  ].map(([color, label], i) =>
+    `<rect x="${12 + i * 150}" y="${height - 18}" width="12" height="12" fill="${color}"/>` +
+    `<text x="${30 + i * 150}" y="${height - 8}">${label}</text>`
+  ).join("");
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="12" y="22" font-size="16" font-weight="bold">@catga/memory: HTTP soak on ${runtime}</text>`,
+    `<text x="12" y="40" fill="#555">the pool's retained bytes (left) and hit rate (right) under load, idle, and a renewed burst</text>`,
+    ...parts,
+    legend,
+    `</svg>`,
+    "",
+  ].join("\n");
 }
