@@ -65,9 +65,12 @@ export class BunRedisPort implements RedisPort {
   async transaction(commands: readonly (readonly RedisArg[])[]): Promise<unknown[]> {
     // Issued without awaiting in between: nothing else can be queued on the
     // connection between MULTI and EXEC.
+    // Every argument is checked before MULTI goes out: a throw in between
+    // would leave the connection inside a transaction.
+    const checkedCommands = commands.map((command) => command.slice(1).map(checked));
     const queued: Promise<unknown>[] = [this.#redis.send("MULTI", [])];
-    for (const command of commands) {
-      queued.push(this.#redis.send(command[0] as string, command.slice(1).map(checked)));
+    for (let i = 0; i < commands.length; i++) {
+      queued.push(this.#redis.send(commands[i][0] as string, checkedCommands[i]));
     }
     const exec = this.#redis.send("EXEC", []);
     const settled = await Promise.allSettled(queued);
