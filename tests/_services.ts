@@ -181,9 +181,11 @@ async function startServer(spec: Spec): Promise<ServerHandle> {
 
 /**
  * Starts a `redis-server` with an append-only file, so that a restart (SIGTERM
- * fsyncs it on shutdown) keeps everything a client saw acknowledged.
+ * fsyncs it on shutdown) keeps everything a client saw acknowledged;
+ * `durable: false` (the bench) keeps data in memory only.
  */
-export function startRedis(): Promise<ServerHandle> {
+export function startRedis(options: { durable?: boolean } = {}): Promise<ServerHandle> {
+  const durable = options.durable ?? true;
   return startServer({
     kind: "redis",
     binary: REDIS_SERVER_PATH,
@@ -197,7 +199,7 @@ export function startRedis(): Promise<ServerHandle> {
       "--save",
       "",
       "--appendonly",
-      "yes",
+      durable ? "yes" : "no",
       "--appendfsync",
       "everysec",
       "--protected-mode",

@@ -210,67 +210,71 @@ for (const client of REDIS_CLIENTS) {
       await closePort(writer);
     });
 
-    test("outbox relay killed after publishing, then restarted: delivered at least once, handled once", options, async () => {
-      const relayPort = await port(client);
-      const reader = await port(readerFor(client, "msgpack"));
-      const prefix = name("ob");
-      const serializer = new MsgPackSerializer();
-      const outbox = new RedisOutbox(relayPort, { serializer, prefix });
-      const stream = `${prefix}:stream`;
-      const transport = new RedisStreamTransport(relayPort, { stream, serializer });
-      const total = 60;
-      for (let i = 0; i < total; i++) {
-        const replies = await outbox.save(`o${i}`, withId({ n: i }, `o${i}`), [
-          ["HSET", `${prefix}:orders`, `o${i}`, "placed"],
-        ]);
-        assert.deepEqual(replies.map(Number), [1]);
-      }
-      assert.equal(await outbox.pendingCount(), total);
-      // First relay: publishes 25, "dies" before marking them.
-      const crashing = new OutboxRelay(relayPort, outbox, transport);
-      await assert.rejects(
-        crashing.runOnce(25, {
-          afterPublish: () => {
-            throw new Error("killed");
-          },
-        }),
-        /killed/,
-      );
-      assert.equal(await outbox.pendingCount(), total, "nothing marked published");
-      await closePort(relayPort);
-      // Restarted relay on a new connection.
-      const restartedPort = await port(client);
-      const restartedOutbox = new RedisOutbox(restartedPort, { serializer, prefix });
-      const restarted = new OutboxRelay(
-        restartedPort,
-        restartedOutbox,
-        new RedisStreamTransport(restartedPort, { stream, serializer }),
-      );
-      assert.equal(await restarted.drain(20, Date.now() + 10_000), total);
-      assert.equal(await restartedOutbox.pendingCount(), 0);
-      // Every message at least once in the stream; 25 of them twice.
-      assert.equal(Number(await reader.command(["XLEN", stream])), total + 25);
-      const handled = new Map<string, number>();
-      const inbox = new RedisInbox(reader, { prefix: `${prefix}:inbox` });
-      const consumer = new RedisStreamTransport(reader, { stream, serializer });
-      const group = name("g");
-      await consumer.ensureGroup(group);
-      let duplicates = 0;
-      while (
-        (await consumer.consume(group, "c", 50, async (m) => {
-          const id = (m as { id: string }).id;
-          const outcome = await inbox.handle(id, () => {
-            handled.set(id, (handled.get(id) ?? 0) + 1);
-          });
-          if (outcome === "duplicate") duplicates++;
-        })) > 0
-      );
-      assert.equal(handled.size, total);
-      assert.ok([...handled.values()].every((n) => n === 1), "each handled exactly once");
-      assert.equal(duplicates, 25);
-      await closePort(restartedPort);
-      await closePort(reader);
-    });
+    test(
+      "outbox relay killed after publishing, then restarted: delivered at least once, handled once",
+      options,
+      async () => {
+        const relayPort = await port(client);
+        const reader = await port(readerFor(client, "msgpack"));
+        const prefix = name("ob");
+        const serializer = new MsgPackSerializer();
+        const outbox = new RedisOutbox(relayPort, { serializer, prefix });
+        const stream = `${prefix}:stream`;
+        const transport = new RedisStreamTransport(relayPort, { stream, serializer });
+        const total = 60;
+        for (let i = 0; i < total; i++) {
+          const replies = await outbox.save(`o${i}`, withId({ n: i }, `o${i}`), [
+            ["HSET", `${prefix}:orders`, `o${i}`, "placed"],
+          ]);
+          assert.deepEqual(replies.map(Number), [1]);
+        }
+        assert.equal(await outbox.pendingCount(), total);
+        // First relay: publishes 25, "dies" before marking them.
+        const crashing = new OutboxRelay(relayPort, outbox, transport);
+        await assert.rejects(
+          crashing.runOnce(25, {
+            afterPublish: () => {
+              throw new Error("killed");
+            },
+          }),
+          /killed/,
+        );
+        assert.equal(await outbox.pendingCount(), total, "nothing marked published");
+        await closePort(relayPort);
+        // Restarted relay on a new connection.
+        const restartedPort = await port(client);
+        const restartedOutbox = new RedisOutbox(restartedPort, { serializer, prefix });
+        const restarted = new OutboxRelay(
+          restartedPort,
+          restartedOutbox,
+          new RedisStreamTransport(restartedPort, { stream, serializer }),
+        );
+        assert.equal(await restarted.drain(20, Date.now() + 10_000), total);
+        assert.equal(await restartedOutbox.pendingCount(), 0);
+        // Every message at least once in the stream; 25 of them twice.
+        assert.equal(Number(await reader.command(["XLEN", stream])), total + 25);
+        const handled = new Map<string, number>();
+        const inbox = new RedisInbox(reader, { prefix: `${prefix}:inbox` });
+        const consumer = new RedisStreamTransport(reader, { stream, serializer });
+        const group = name("g");
+        await consumer.ensureGroup(group);
+        let duplicates = 0;
+        while (
+          (await consumer.consume(group, "c", 50, async (m) => {
+            const id = (m as { id: string }).id;
+            const outcome = await inbox.handle(id, () => {
+              handled.set(id, (handled.get(id) ?? 0) + 1);
+            });
+            if (outcome === "duplicate") duplicates++;
+          })) > 0
+        );
+        assert.equal(handled.size, total);
+        assert.ok([...handled.values()].every((n) => n === 1), "each handled exactly once");
+        assert.equal(duplicates, 25);
+        await closePort(restartedPort);
+        await closePort(reader);
+      },
+    );
 
     test("redis-server restarted mid-batch: nothing lost, nothing handled twice", {
       skip,
@@ -325,7 +329,10 @@ for (const client of REDIS_CLIENTS) {
 
 describe("nats transport", () => {
   /** Collects `count` messages from a subscription, or fails after a timeout. */
-  function collect(transport: NatsTransport, count: number): Promise<unknown[]> & { sub?: unknown } {
+  function collect(
+    transport: NatsTransport,
+    count: number,
+  ): Promise<unknown[]> & { sub?: unknown } {
     const messages: unknown[] = [];
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
@@ -398,49 +405,56 @@ describe("nats transport", () => {
     assert.deepEqual(await received, [{ still: "works" }]);
   });
 
-  test("outbox relayed through NATS, relay killed once: handled exactly once", options, async () => {
-    const relayPort = await port(REDIS_CLIENTS[0]);
-    const inboxPort = await port(REDIS_CLIENTS[0]);
-    const pub = await nats();
-    const sub = await nats();
-    const prefix = name("nob");
-    const serializer = new JsonSerializer();
-    const outbox = new RedisOutbox(relayPort, { serializer, prefix });
-    const subject = `${prefix}.events`;
-    const transport = new NatsTransport(pub, { subject, serializer });
-    const total = 40;
-    for (let i = 0; i < total; i++) await outbox.save(`x${i}`, withId({ n: i }, `x${i}`));
-    const inbox = new RedisInbox(inboxPort, { prefix: `${prefix}:inbox` });
-    const handled = new Map<string, number>();
-    let seen = 0;
-    const allSeen = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${seen} seen`)), 15_000);
-      new NatsTransport(sub, { subject, serializer }).subscribe((m) => {
-        const id = (m as { id: string }).id;
-        inbox.handle(id, () => void handled.set(id, (handled.get(id) ?? 0) + 1)).then(() => {
-          if (++seen === total + 10) {
-            clearTimeout(timer);
-            resolve();
-          }
+  test(
+    "outbox relayed through NATS, relay killed once: handled exactly once",
+    options,
+    async () => {
+      const relayPort = await port(REDIS_CLIENTS[0]);
+      const inboxPort = await port(REDIS_CLIENTS[0]);
+      const pub = await nats();
+      const sub = await nats();
+      const prefix = name("nob");
+      const serializer = new JsonSerializer();
+      const outbox = new RedisOutbox(relayPort, { serializer, prefix });
+      const subject = `${prefix}.events`;
+      const transport = new NatsTransport(pub, { subject, serializer });
+      const total = 40;
+      for (let i = 0; i < total; i++) await outbox.save(`x${i}`, withId({ n: i }, `x${i}`));
+      const inbox = new RedisInbox(inboxPort, { prefix: `${prefix}:inbox` });
+      const handled = new Map<string, number>();
+      let seen = 0;
+      const allSeen = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${seen} seen`)), 15_000);
+        new NatsTransport(sub, { subject, serializer }).subscribe((m) => {
+          const id = (m as { id: string }).id;
+          inbox.handle(id, () => void handled.set(id, (handled.get(id) ?? 0) + 1)).then(() => {
+            if (++seen === total + 10) {
+              clearTimeout(timer);
+              resolve();
+            }
+          }, reject);
         }, reject);
-      }, reject);
-    });
-    await sub.flush();
-    const relay = new OutboxRelay(relayPort, outbox, transport);
-    await assert.rejects(
-      relay.runOnce(10, {
-        afterPublish: () => {
-          throw new Error("killed");
-        },
-      }),
-      /killed/,
-    );
-    assert.equal(await outbox.pendingCount(), total);
-    assert.equal(await new OutboxRelay(relayPort, outbox, transport).drain(15, Date.now() + 10_000), total);
-    await allSeen;
-    assert.equal(handled.size, total);
-    assert.ok([...handled.values()].every((n) => n === 1));
-    await closePort(relayPort);
-    await closePort(inboxPort);
-  });
+      });
+      await sub.flush();
+      const relay = new OutboxRelay(relayPort, outbox, transport);
+      await assert.rejects(
+        relay.runOnce(10, {
+          afterPublish: () => {
+            throw new Error("killed");
+          },
+        }),
+        /killed/,
+      );
+      assert.equal(await outbox.pendingCount(), total);
+      assert.equal(
+        await new OutboxRelay(relayPort, outbox, transport).drain(15, Date.now() + 10_000),
+        total,
+      );
+      await allSeen;
+      assert.equal(handled.size, total);
+      assert.ok([...handled.values()].every((n) => n === 1));
+      await closePort(relayPort);
+      await closePort(inboxPort);
+    },
+  );
 });

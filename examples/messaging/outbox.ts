@@ -34,6 +34,12 @@ export interface RedisOutboxOptions {
 export class RedisOutbox {
   readonly prefix: string;
   readonly pendingKey: string;
+  /**
+   * Whether the relay fetches payloads as text: only for JSON on a port whose
+   * replies are text anyway (Bun's `send`), where one MGET beats a GET per
+   * key. Binary-safe ports fetch bytes and forward them without decoding.
+   */
+  readonly fetchAsText: boolean;
   #port: RedisPort;
   #serializer: MessageSerializer;
   #pool: MemoryPool;
@@ -44,6 +50,8 @@ export class RedisOutbox {
     this.#pool = options.pool ?? MemoryPool.shared;
     this.prefix = options.prefix ?? "outbox";
     this.pendingKey = `${this.prefix}:pending`;
+    this.fetchAsText = options.serializer.contentType === "application/json" &&
+      !port.binaryReplies;
   }
 
   /** The key holding a message's bytes. */
@@ -123,10 +131,10 @@ export class OutboxRelay {
       ids.items[i] = replyText(pending[i]);
       keys.items[i] = outbox.messageKey(ids.items[i]);
     }
-    const values = await this.#port.mget(keys.items, count);
+    const values = await this.#port.mget(keys.items, count, outbox.fetchAsText);
     // A pending id without bytes was marked by a relay that died after its
     // DEL; publish what exists, mark all.
-    using payloads = rentArray<Uint8Array>(count);
+    using payloads = rentArray<Uint8Array | string>(count);
     let present = 0;
     for (let i = 0; i < count; i++) {
       const value = values[i];

@@ -85,9 +85,17 @@ export class BunRedisPort implements RedisPort {
     return this.#redis.send(args[0] as string, args.slice(1).map(checked));
   }
 
-  async mget(keys: readonly string[], count: number): Promise<(Uint8Array | null)[]> {
-    // `send("MGET")` would decode the values as UTF-8 text; getBuffer keeps
-    // the bytes exact, and Bun pipelines the GETs issued in one tick.
+  async mget(
+    keys: readonly string[],
+    count: number,
+    asText: boolean,
+  ): Promise<(Uint8Array | string | null)[]> {
+    if (asText) {
+      // One MGET; Bun copies the (rented, exact-length) key array before `send` returns.
+      return (await this.#redis.send("MGET", keys as string[])) as (string | null)[];
+    }
+    // `send("MGET")` decodes the values as UTF-8 text; getBuffer keeps the
+    // bytes exact, and Bun pipelines the GETs issued in one tick.
     using pending = rentArray<Promise<Uint8Array | null>>(count);
     for (let i = 0; i < count; i++) pending.items[i] = this.#redis.getBuffer(keys[i]);
     return await Promise.all(pending.items);

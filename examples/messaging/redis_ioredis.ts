@@ -10,7 +10,12 @@
  * @module
  */
 import { toBufferView } from "./handoff.ts";
-import { parseReadGroupReply, type RedisArg, type RedisPort, type StreamEntry } from "./redis_port.ts";
+import {
+  parseReadGroupReply,
+  type RedisArg,
+  type RedisPort,
+  type StreamEntry,
+} from "./redis_port.ts";
 
 type Reply = [Error | null, unknown][] | null;
 
@@ -26,6 +31,7 @@ export interface IoRedisLike {
   multi(commands: RedisArg[][]): { exec(): Promise<Reply> };
   callBuffer(command: string, ...args: RedisArg[]): Promise<unknown>;
   mgetBuffer(keys: readonly string[]): Promise<(Uint8Array | null)[]>;
+  mget(keys: readonly string[]): Promise<(string | null)[]>;
   quit(): Promise<unknown>;
 }
 
@@ -67,7 +73,9 @@ export class IoRedisPort implements RedisPort {
 
   async transaction(commands: readonly (readonly RedisArg[])[]): Promise<unknown[]> {
     const multi = this.#redis.multi(
-      commands.map((command) => [(command[0] as string).toLowerCase(), ...command.slice(1).map(converted)]),
+      commands.map((
+        command,
+      ) => [(command[0] as string).toLowerCase(), ...command.slice(1).map(converted)]),
     );
     return repliesOf(await multi.exec());
   }
@@ -76,10 +84,15 @@ export class IoRedisPort implements RedisPort {
     return this.#redis.callBuffer(args[0] as string, ...args.slice(1).map(converted));
   }
 
-  mget(keys: readonly string[], count: number): Promise<(Uint8Array | null)[]> {
+  mget(
+    keys: readonly string[],
+    count: number,
+    asText: boolean,
+  ): Promise<(Uint8Array | string | null)[]> {
     // ioredis copies the argument array itself (Command's args.flat()), so a
     // rented array of exactly `count` keys goes in as is.
-    return this.#redis.mgetBuffer(keys.length === count ? keys : keys.slice(0, count));
+    const exact = keys.length === count ? keys : keys.slice(0, count);
+    return asText ? this.#redis.mget(exact) : this.#redis.mgetBuffer(exact);
   }
 
   async readGroup(

@@ -8,7 +8,12 @@
  * @module
  */
 import { toBufferView } from "./handoff.ts";
-import { parseReadGroupReply, type RedisArg, type RedisPort, type StreamEntry } from "./redis_port.ts";
+import {
+  parseReadGroupReply,
+  type RedisArg,
+  type RedisPort,
+  type StreamEntry,
+} from "./redis_port.ts";
 
 /** The part of a node-redis multi this port uses. */
 export interface NodeRedisMultiLike {
@@ -68,11 +73,16 @@ export class NodeRedisPort implements RedisPort {
     return this.#bytes.sendCommand(args.map(converted));
   }
 
-  async mget(keys: readonly string[], count: number): Promise<(Uint8Array | null)[]> {
+  async mget(
+    keys: readonly string[],
+    count: number,
+    asText: boolean,
+  ): Promise<(Uint8Array | string | null)[]> {
     const args = new Array<string>(count + 1);
     args[0] = "MGET";
     for (let i = 0; i < count; i++) args[i + 1] = keys[i];
-    return (await this.#bytes.sendCommand(args)) as (Uint8Array | null)[];
+    const client = asText ? this.#redis : this.#bytes;
+    return (await client.sendCommand(args)) as (Uint8Array | string | null)[];
   }
 
   async readGroup(

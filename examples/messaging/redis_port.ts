@@ -43,8 +43,15 @@ export interface RedisPort {
   transaction(commands: readonly (readonly RedisArg[])[]): Promise<unknown[]>;
   /** One command; bulk replies are bytes when {@linkcode binaryReplies}. */
   command(args: readonly RedisArg[]): Promise<unknown>;
-  /** `MGET keys[0..count)`: each value as bytes (or null when missing). */
-  mget(keys: readonly string[], count: number): Promise<(Uint8Array | null)[]>;
+  /**
+   * `MGET keys[0..count)`: each value as bytes, or as text when `asText` (for
+   * values known to be UTF-8, e.g. JSON), or null when missing.
+   */
+  mget(
+    keys: readonly string[],
+    count: number,
+    asText: boolean,
+  ): Promise<(Uint8Array | string | null)[]>;
   /** `XREADGROUP GROUP group consumer COUNT count STREAMS stream >` (no BLOCK). */
   readGroup(
     stream: string,

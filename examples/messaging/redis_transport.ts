@@ -38,8 +38,11 @@ export interface RedisStreamTransportOptions {
 
 /** Sends serialized payloads and resolves once the server has confirmed them. */
 export interface BytesPublisher {
-  /** Publishes `payloads[0..count)`; resolves only when every one is confirmed. */
-  publishBytes(payloads: readonly Uint8Array[], count: number): Promise<void>;
+  /**
+   * Publishes `payloads[0..count)` (serialized bytes, or UTF-8 text); resolves
+   * only when every one is confirmed.
+   */
+  publishBytes(payloads: readonly (Uint8Array | string)[], count: number): Promise<void>;
 }
 
 /** A Redis Streams transport over any {@linkcode RedisPort}. */
@@ -117,7 +120,7 @@ export class RedisStreamTransport implements BytesPublisher {
   }
 
   /** Publishes already serialized payloads (the outbox relay's bytes). */
-  async publishBytes(payloads: readonly Uint8Array[], count: number): Promise<void> {
+  async publishBytes(payloads: readonly (Uint8Array | string)[], count: number): Promise<void> {
     await this.#port.xaddBatch(this.#stream, this.#field, payloads, count);
   }
 
