@@ -17,8 +17,8 @@
  * medians. Allocation per message: on V8 (Node, Deno) the used heap plus
  * external memory before and after one batch (after two full GCs), plus what
  * every GC inside it freed (v8.GCProfiler). Not measurable on Bun (see
- * `measureAllocation`). GC events: V8 collections per batch counted by
- * GCProfiler (not available on Bun).
+ * `measureAllocation`). GC events: V8 collections during the timed batches
+ * (GCProfiler), per 1,000 messages; not available on Bun.
  *
  * Writes bench/results/messaging.<runtime id>.json (node24, node26, deno, bun).
  *
@@ -43,58 +43,11 @@ import {
   RedisStreamTransport,
 } from "../examples/messaging/mod.ts";
 import { startNats, startRedis } from "../tests/_services.ts";
-
-// ------------------------------------------------------------------ result types
-
-/** The runtime columns of the report. */
-export type MessagingRuntimeId = "node24" | "node26" | "deno" | "bun";
-
-/** One contender in one scenario, for one client. */
-export interface MessagingRow {
-  /** "bun", "ioredis", "node-redis" or "nats". */
-  readonly client: string;
-  /** "batch publish" or "outbox fetch". */
-  readonly scenario: "batch publish" | "outbox fetch";
-  /** "naive", "ours" or "pooled-bytes" (ours forced to pooled bytes). */
-  readonly contender: "naive" | "ours" | "pooled-bytes";
-  /** What the contender does, in a few words. */
-  readonly route: string;
-  /** Median messages per second over the interleaved rounds. */
-  readonly msgsPerSec: number;
-  /** Median bytes allocated per message (JS heap + external); null where not measurable (Bun). */
-  readonly bytesPerMsg: number | null;
-  /** Median V8 GC events per 1,000 messages; null where not measurable (Bun). */
-  readonly gcPer1000: number | null;
-  /** The contender's pool `stats().dropped` after the run; null without a pool. */
-  readonly dropped: number | null;
-}
-
-/** bench/results/messaging.<runtime id>.json */
-export interface MessagingResults {
-  readonly runtime: { id: MessagingRuntimeId; name: string; version: string; cpu: string };
-  readonly date: string;
-  readonly batchSize: number;
-  readonly messageBytes: number;
-  readonly rounds: number;
-  readonly rows: MessagingRow[];
-  /**
-   * Holding 1,000 payloads rented one by one from a default `MemoryPool` until
-   * the batch settles, versus one `PayloadBatch`: the returns dropped.
-   */
-  readonly dropDemo: { perMessageRentDropped: number; payloadBatchDropped: number };
-}
-
-/** The targets the report checks (issue 10). */
-export const MESSAGING_TARGETS = {
-  /** ours/naive msgs/s, every client × runtime. */
-  minSpeedRatio: 1.0,
-  /** ours/naive bytes/msg, every client × runtime. */
-  maxAllocRatio: 1.0,
-  /** Where the library can make a difference (Bun RedisClient, NATS): batch publish. */
-  seedSpeedRatio: 1.3,
-  seedAllocRatio: 0.5,
-  seedClients: ["bun", "nats"] as readonly string[],
-} as const;
+import type {
+  MessagingResults,
+  MessagingRow,
+  MessagingRuntimeId,
+} from "../tools/report/messaging.ts";
 
 // ------------------------------------------------------------------ measuring
 
@@ -125,18 +78,16 @@ function v8Used(): number {
 }
 
 /**
- * Bytes allocated and GC events during one awaited op; nulls on Bun, where
+ * Bytes allocated during one awaited op; null on Bun, where
  * JSC's heap figures (`heapStats()`, `heapSize()`) only change at a collection
  * and mimalloc's counters reuse freed pages, so an op's allocation cannot be
  * read (measured: 10,000 fresh strings show as 0 bytes).
  */
-async function measureAllocation(
-  op: () => Promise<unknown>,
-): Promise<[number | null, number | null]> {
+async function measureAllocation(op: () => Promise<unknown>): Promise<number | null> {
   if (RUNTIME === "bun") {
     Bun.gc(true);
     await op();
-    return [null, null];
+    return null;
   }
   // Two full collections with a macrotask in between, so that the concurrent
   // ArrayBuffer sweeper is done before the baseline is read.
@@ -154,7 +105,7 @@ async function measureAllocation(
     freed += s.beforeGC.heapStatistics.usedHeapSize + s.beforeGC.heapStatistics.externalMemory -
       s.afterGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.externalMemory;
   }
-  return [Math.max(0, after - before + freed), statistics.length];
+  return Math.max(0, after - before + freed);
 }
 
 const median = (values: number[]): number => {
@@ -189,23 +140,35 @@ async function compare(
     for (let k = 0; k < contenders.length; k++) {
       const index = (k + round) % contenders.length; // rotate who goes first
       const c = contenders[index];
+      const profiler = RUNTIME === "bun" ? undefined : new v8.GCProfiler();
+      profiler?.start();
       const started = performance.now();
       for (let b = 0; b < BATCHES_PER_TIMING; b++) await c.run();
       const seconds = (performance.now() - started) / 1000;
+      const collections = (profiler?.stop() as { statistics: unknown[] } | undefined)?.statistics;
       speeds[index].push((BATCH * BATCHES_PER_TIMING) / seconds);
+      if (collections !== undefined) {
+        gcs[index].push(collections.length / BATCHES_PER_TIMING * (1000 / BATCH));
+      }
       await c.reset?.();
-      const [bytes, gcEvents] = await measureAllocation(c.run);
+      const bytes = await measureAllocation(c.run);
       if (bytes !== null) allocs[index].push(bytes / BATCH);
-      if (gcEvents !== null) gcs[index].push(gcEvents);
       await c.reset?.();
     }
   }
+  // Paired per-round ratios: both sides of a round ran back to back, so load
+  // from other processes on this shared machine cancels out better than in a
+  // ratio of medians.
+  const naiveIndex = contenders.findIndex((c) => c.contender === "naive");
   return contenders.map((c, i) => ({
     client,
     scenario,
     contender: c.contender,
     route: c.route,
     msgsPerSec: Math.round(median(speeds[i])),
+    speedVsNaive: Number(
+      median(speeds[i].map((speed, round) => speed / speeds[naiveIndex][round])).toFixed(3),
+    ),
     bytesPerMsg: allocs[i].length === 0 ? null : Math.round(median(allocs[i])),
     gcPer1000: gcs[i].length === 0 ? null : median(gcs[i]),
     dropped: c.pool === undefined ? null : c.pool.stats().dropped,
