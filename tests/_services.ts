@@ -55,6 +55,65 @@ function installExitHook(): void {
   }
 }
 
+/**
+ * Runs a TypeScript file in a child process of the current runtime (Node,
+ * Deno or Bun), killed with the servers on every exit path.
+ */
+export function spawnScript(script: string, args: readonly string[]): ChildProcess {
+  installExitHook();
+  const g = globalThis as { Deno?: unknown };
+  const runtimeArgs = g.Deno !== undefined ? ["run", "-A", script] : [script];
+  const child = spawn(process.execPath, [...runtimeArgs, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
+}
+
+/**
+ * Resolves with the child's stdout so far once a line matches `pattern`;
+ * rejects if it exits first or after `timeoutMs`.
+ */
+export function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.off("exit", onExit);
+      if (error) reject(error);
+      else resolve(out);
+    };
+    const onData = (chunk: Uint8Array) => {
+      out += String(chunk);
+      if (pattern.test(out)) finish();
+    };
+    const onExit = (code: number | null) =>
+      finish(new Error(`Cannot see ${pattern}: child exited with ${code}: ${out}${err}`));
+    const timer = setTimeout(
+      () => finish(new Error(`Cannot see ${pattern} within ${timeoutMs} ms: ${out}${err}`)),
+      timeoutMs,
+    );
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Uint8Array) => err += String(chunk));
+    child.once("exit", onExit);
+  });
+}
+
+/** Kills a child with SIGKILL and waits for it to exit. */
+export async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
+  await exited;
+}
+
 /** Asks the OS for a free loopback port. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -25,12 +25,17 @@ import {
   RedisStreamTransport,
 } from "../examples/messaging/mod.ts";
 import {
+  killChild,
   MISSING_SERVERS_REASON,
   type ServerHandle,
   SERVERS_INSTALLED,
+  spawnScript,
   startNats,
   startRedis,
+  waitForLine,
 } from "./_services.ts";
+
+const RELAY_SCRIPT = new URL("../examples/messaging/relay_process.ts", import.meta.url).pathname;
 
 const skip: string | false = SERVERS_INSTALLED ? false : MISSING_SERVERS_REASON;
 const TIMEOUT = 20_000;
@@ -275,6 +280,64 @@ for (const client of REDIS_CLIENTS) {
         await closePort(reader);
       },
     );
+
+    // A real process kill, on one client per runtime: the relay is client-agnostic, and each child
+    // process costs seconds to start; the in-process test above covers every client. (Not a skip:
+    // under CI=true a skip fails the run.)
+    if (client === REDIS_CLIENTS[0]) {
+      test("outbox relay process SIGKILLed between publish and mark, then restarted", {
+        skip,
+        timeout: 30_000,
+      }, async () => {
+        const writer = await port(client);
+        const prefix = name("kill");
+        const stream = `${prefix}:stream`;
+        const serializer = new JsonSerializer();
+        const outbox = new RedisOutbox(writer, { serializer, prefix });
+        const total = 30;
+        for (let i = 0; i < total; i++) await outbox.save(`k${i}`, withId({ n: i }, `k${i}`));
+        const config = { client, redisUrl: redisServer!.url, prefix, stream, batchSize: 10 };
+        const first = spawnScript(RELAY_SCRIPT, [
+          JSON.stringify({ ...config, pauseAfterPublishMs: 60_000 }),
+        ]);
+        try {
+          await waitForLine(first, /published 10/, 15_000);
+        } finally {
+          await killChild(first);
+        }
+        assert.equal(await outbox.pendingCount(), total, "the killed relay marked nothing");
+        assert.equal(Number(await writer.command(["XLEN", stream])), 10);
+        const second = spawnScript(RELAY_SCRIPT, [
+          JSON.stringify({ ...config, pauseAfterPublishMs: 0 }),
+        ]);
+        try {
+          await waitForLine(second, /drained 30/, 15_000);
+        } finally {
+          await killChild(second);
+        }
+        assert.equal(await outbox.pendingCount(), 0);
+        assert.equal(Number(await writer.command(["XLEN", stream])), total + 10);
+        const handled = new Map<string, number>();
+        const inbox = new RedisInbox(writer, { prefix: `${prefix}:inbox` });
+        const consumer = new RedisStreamTransport(writer, { stream, serializer });
+        const group = name("g");
+        await consumer.ensureGroup(group);
+        let duplicates = 0;
+        while (
+          (await consumer.consume(group, "c", 100, async (m) => {
+            const id = (m as { id: string }).id;
+            const outcome = await inbox.handle(id, () => {
+              handled.set(id, (handled.get(id) ?? 0) + 1);
+            });
+            if (outcome === "duplicate") duplicates++;
+          })) > 0
+        );
+        assert.equal(handled.size, total, "every message delivered");
+        assert.ok([...handled.values()].every((n) => n === 1), "each handled exactly once");
+        assert.equal(duplicates, 10, "the batch published before the kill came again");
+        await closePort(writer);
+      });
+    }
 
     test("redis-server restarted mid-batch: nothing lost, nothing handled twice", {
       skip,

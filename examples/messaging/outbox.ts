@@ -98,7 +98,7 @@ export interface RelayHooks {
    * Called after the publish was confirmed and before the batch is marked
    * published; a test throws here to play a relay killed at the worst moment.
    */
-  afterPublish?: (ids: readonly string[]) => void;
+  afterPublish?: (ids: readonly string[]) => void | Promise<void>;
 }
 
 /** Moves pending outbox messages to a transport. */
@@ -141,7 +141,7 @@ export class OutboxRelay {
       if (value !== null && value !== undefined) payloads.items[present++] = value;
     }
     if (present > 0) await this.#publisher.publishBytes(payloads.items, present);
-    hooks.afterPublish?.(ids.items);
+    await hooks.afterPublish?.(ids.items);
     await this.#port.transaction([
       ["ZREM", outbox.pendingKey, ...ids.items],
       ["DEL", ...keys.items],

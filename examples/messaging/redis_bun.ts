@@ -92,7 +92,8 @@ export class BunRedisPort implements RedisPort {
   ): Promise<(Uint8Array | string | null)[]> {
     if (asText) {
       // One MGET; Bun copies the (rented, exact-length) key array before `send` returns.
-      return (await this.#redis.send("MGET", keys as string[])) as (string | null)[];
+      const exact = keys.length === count ? keys : keys.slice(0, count);
+      return (await this.#redis.send("MGET", exact as string[])) as (string | null)[];
     }
     // `send("MGET")` decodes the values as UTF-8 text; getBuffer keeps the
     // bytes exact, and Bun pipelines the GETs issued in one tick.

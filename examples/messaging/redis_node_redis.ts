@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { rentArray } from "../../pool/mod.ts";
 import { toBufferView } from "./handoff.ts";
 import {
   parseReadGroupReply,
@@ -78,11 +79,13 @@ export class NodeRedisPort implements RedisPort {
     count: number,
     asText: boolean,
   ): Promise<(Uint8Array | string | null)[]> {
-    const args = new Array<string>(count + 1);
-    args[0] = "MGET";
-    for (let i = 0; i < count; i++) args[i + 1] = keys[i];
+    // node-redis keeps the argument array until it writes (on setImmediate):
+    // the rented array goes back only after the reply.
+    using args = rentArray<string>(count + 1);
+    args.items[0] = "MGET";
+    for (let i = 0; i < count; i++) args.items[i + 1] = keys[i];
     const client = asText ? this.#redis : this.#bytes;
-    return (await client.sendCommand(args)) as (Uint8Array | string | null)[];
+    return (await client.sendCommand(args.items)) as (Uint8Array | string | null)[];
   }
 
   async readGroup(

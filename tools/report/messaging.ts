@@ -31,7 +31,7 @@ export interface MessagingRow {
   readonly speedVsNaive: number;
   /** Median bytes allocated per message (JS heap + external); null where not measurable (Bun). */
   readonly bytesPerMsg: number | null;
-  /** Median V8 GC events per 1,000 messages; null where not measurable (Bun). */
+  /** Mean V8 GC events per 1,000 messages in the timed batches; null where not measurable (Bun). */
   readonly gcPer1000: number | null;
   /** The contender's pool `stats().dropped` after the run; null without a pool. */
   readonly dropped: number | null;
