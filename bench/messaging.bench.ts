@@ -1,0 +1,428 @@
+/**
+ * The messaging examples against real servers (started here on free loopback
+ * ports), per client the current runtime runs:
+ *
+ * - **batch publish**: 1,000 × ~220 B JSON messages, XADD in one pipeline
+ *   (Redis clients) or 1,000 publishes + one flush (NATS);
+ * - **outbox fetch**: MGET of 1,000 ~220 B values.
+ *
+ * Contenders: `naive` (what a user writes without the library: JSON.stringify
+ * strings, fresh arrays) and `ours` (the examples' route: the transport's
+ * choice per client, rented arrays, one pooled batch buffer). For ioredis and
+ * node-redis a third row, `pooled-bytes`, forces pooled bytes to show why the
+ * transport sends JSON to them as strings.
+ *
+ * Not mitata: one op is a network round trip of a whole batch, so the bench
+ * runs its own interleaved rounds (rotating the order each round) and reports
+ * medians. Allocation per message: on V8 (Node, Deno) the used heap plus
+ * external memory before and after one batch (after two full GCs), plus what
+ * every GC inside it freed (v8.GCProfiler). Not measurable on Bun (see
+ * `measureAllocation`). GC events: V8 collections during the timed batches
+ * (GCProfiler), per 1,000 messages; not available on Bun.
+ *
+ * Writes bench/results/messaging.<runtime id>.json (node24, node26, deno, bun).
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import v8 from "node:v8";
+import { MemoryPool, rentArray } from "../pool/mod.ts";
+import { JsonSerializer } from "../serializers/mod.ts";
+import { RUNTIME } from "../platform/runtime.ts";
+import { fixtures } from "./fixtures.ts";
+import {
+  connectNats,
+  connectRedis,
+  NatsTransport,
+  PayloadBatch,
+  REDIS_CLIENTS,
+  type RedisClientName,
+  RedisOutbox,
+  type RedisPort,
+  RedisStreamTransport,
+} from "../examples/messaging/mod.ts";
+import { startNats, startRedis } from "../tests/_services.ts";
+import type {
+  MessagingResults,
+  MessagingRow,
+  MessagingRuntimeId,
+} from "../tools/report/messaging.ts";
+
+// ------------------------------------------------------------------ measuring
+
+const BATCH = 1_000;
+/** Many short paired rounds: the machine is shared, so the median of per-round ratios needs numbers. */
+const ROUNDS = 15;
+const BATCHES_PER_TIMING = 1;
+/** Allocation per batch barely varies: measured in the first rounds only. */
+const ALLOCATION_ROUNDS = 5;
+const WARMUP_BATCHES = 15;
+
+declare const Bun: { version: string; gc(full: boolean): void };
+declare const Deno: { version: { deno: string } };
+
+function runtimeId(): MessagingRuntimeId {
+  if (RUNTIME === "bun") return "bun";
+  if (RUNTIME === "deno") return "deno";
+  return Number(process.versions.node.split(".")[0]) >= 26 ? "node26" : "node24";
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+interface GcStat {
+  beforeGC: { heapStatistics: { usedHeapSize: number; externalMemory: number } };
+  afterGC: { heapStatistics: { usedHeapSize: number; externalMemory: number } };
+}
+
+function v8Used(): number {
+  const stats = v8.getHeapStatistics() as { used_heap_size: number; external_memory: number };
+  return stats.used_heap_size + stats.external_memory;
+}
+
+/**
+ * Bytes allocated during one awaited op; null on Bun, where
+ * JSC's heap figures (`heapStats()`, `heapSize()`) only change at a collection
+ * and mimalloc's counters reuse freed pages, so an op's allocation cannot be
+ * read (measured: 10,000 fresh strings show as 0 bytes).
+ */
+async function measureAllocation(op: () => Promise<unknown>): Promise<number | null> {
+  if (RUNTIME === "bun") {
+    Bun.gc(true);
+    await op();
+    return null;
+  }
+  // Two full collections with a macrotask in between, so that the concurrent
+  // ArrayBuffer sweeper is done before the baseline is read.
+  gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  gc?.();
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const before = v8Used();
+  await op();
+  const after = v8Used();
+  const { statistics } = profiler.stop() as unknown as { statistics: GcStat[] };
+  let freed = 0;
+  for (const s of statistics) {
+    freed += s.beforeGC.heapStatistics.usedHeapSize + s.beforeGC.heapStatistics.externalMemory -
+      s.afterGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.externalMemory;
+  }
+  return Math.max(0, after - before + freed);
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+interface Contender {
+  contender: MessagingRow["contender"];
+  route: string;
+  /** One batch of BATCH messages. */
+  run: () => Promise<unknown>;
+  /** Untimed cleanup between timings (e.g. DEL the stream). */
+  reset?: () => Promise<unknown>;
+  pool?: MemoryPool;
+}
+
+async function compare(
+  client: string,
+  scenario: MessagingRow["scenario"],
+  contenders: Contender[],
+): Promise<MessagingRow[]> {
+  for (const c of contenders) {
+    for (let i = 0; i < WARMUP_BATCHES; i++) await c.run();
+    await c.reset?.();
+  }
+  const speeds = contenders.map(() => [] as number[]);
+  const allocs = contenders.map(() => [] as number[]);
+  const gcs = contenders.map(() => [] as number[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const index = (k + round) % contenders.length; // rotate who goes first
+      const c = contenders[index];
+      const profiler = RUNTIME === "bun" ? undefined : new v8.GCProfiler();
+      profiler?.start();
+      const started = performance.now();
+      for (let b = 0; b < BATCHES_PER_TIMING; b++) await c.run();
+      const seconds = (performance.now() - started) / 1000;
+      const collections = (profiler?.stop() as { statistics: unknown[] } | undefined)?.statistics;
+      speeds[index].push((BATCH * BATCHES_PER_TIMING) / seconds);
+      if (collections !== undefined) {
+        gcs[index].push(collections.length / BATCHES_PER_TIMING * (1000 / BATCH));
+      }
+      await c.reset?.();
+      if (round >= ALLOCATION_ROUNDS) continue;
+      const bytes = await measureAllocation(c.run);
+      if (bytes !== null) allocs[index].push(bytes / BATCH);
+      await c.reset?.();
+    }
+  }
+  // Paired per-round ratios: both sides of a round ran back to back, so load
+  // from other processes on this shared machine cancels out better than in a
+  // ratio of medians.
+  const naiveIndex = contenders.findIndex((c) => c.contender === "naive");
+  return contenders.map((c, i) => ({
+    client,
+    scenario,
+    contender: c.contender,
+    route: c.route,
+    msgsPerSec: Math.round(median(speeds[i])),
+    speedVsNaive: Number(
+      median(speeds[i].map((speed, round) => speed / speeds[naiveIndex][round])).toFixed(3),
+    ),
+    bytesPerMsg: allocs[i].length === 0 ? null : Math.round(median(allocs[i])),
+    // A mean: most batches see no collection, a few see one.
+    gcPer1000: gcs[i].length === 0
+      ? null
+      : Number((gcs[i].reduce((a, b) => a + b, 0) / gcs[i].length).toFixed(2)),
+    dropped: c.pool === undefined ? null : c.pool.stats().dropped,
+  }));
+}
+
+// ------------------------------------------------------------------ scenarios
+
+/** 1,000 distinct ~220 B messages (same shape as the fixtures' small message). */
+const messages: Record<string, unknown>[] = Array.from({ length: BATCH }, (_, i) => ({
+  ...(fixtures.small as Record<string, unknown>),
+  id: 100_000 + i,
+  name: `order.created.${i % 7}`,
+}));
+const messageBytes = Math.round(
+  messages.reduce((n: number, m) => n + JSON.stringify(m).length, 0) / BATCH,
+);
+
+/** What a user writes per client: strings and fresh arrays, one pipeline. */
+// deno-lint-ignore no-explicit-any
+type Raw = any;
+
+async function rawRedis(client: RedisClientName, url: string): Promise<Raw> {
+  if (client === "bun") {
+    const specifier = "bun";
+    const { RedisClient } = await import(specifier);
+    const redis = new RedisClient(url);
+    await redis.connect();
+    return redis;
+  }
+  if (client === "ioredis") {
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(url);
+    await redis.ping();
+    return redis;
+  }
+  const { createClient } = await import("redis");
+  const redis = createClient({ url });
+  await redis.connect();
+  return redis;
+}
+
+function naivePublish(client: RedisClientName, raw: Raw, stream: string): () => Promise<unknown> {
+  if (client === "bun") {
+    return () =>
+      Promise.all(messages.map((m) => raw.send("XADD", [stream, "*", "d", JSON.stringify(m)])));
+  }
+  if (client === "ioredis") {
+    return () => {
+      const pipeline = raw.pipeline();
+      for (const m of messages) pipeline.xadd(stream, "*", "d", JSON.stringify(m));
+      return pipeline.exec();
+    };
+  }
+  return () => {
+    const multi = raw.multi();
+    for (const m of messages) multi.addCommand(["XADD", stream, "*", "d", JSON.stringify(m)]);
+    return multi.execAsPipeline();
+  };
+}
+
+function naiveFetch(client: RedisClientName, raw: Raw, ids: string[]): () => Promise<unknown> {
+  if (client === "bun") return () => raw.mget(...ids.map((id) => `ob:msg:${id}`));
+  if (client === "ioredis") return () => raw.mget(ids.map((id) => `ob:msg:${id}`));
+  return () => raw.mGet(ids.map((id) => `ob:msg:${id}`));
+}
+
+async function closeRaw(client: RedisClientName, raw: Raw): Promise<void> {
+  if (client === "bun") raw.close();
+  else if (client === "ioredis") await raw.quit();
+  else await raw.close();
+}
+
+async function benchRedis(client: RedisClientName, url: string): Promise<MessagingRow[]> {
+  const raw = await rawRedis(client, url);
+  const port: RedisPort = await connectRedis(client, url);
+  const json = new JsonSerializer();
+  const stream = `bench:${client}`;
+  const del = () => port.command(["DEL", stream]);
+  const pool = new MemoryPool();
+  const ours = new RedisStreamTransport(port, { stream, serializer: json, pool });
+  const contenders: Contender[] = [
+    {
+      contender: "naive",
+      route: "JSON.stringify strings, fresh arrays",
+      run: naivePublish(client, raw, stream),
+      reset: del,
+    },
+    {
+      contender: "ours",
+      route: ours.route === "json-strings"
+        ? "JSON.stringify strings (faster for this client), rented arrays"
+        : "one pooled PayloadBatch, rented arrays" +
+          (client === "bun" ? ", one reused args array" : ""),
+      run: () => ours.publishBatch(messages),
+      reset: del,
+      pool,
+    },
+  ];
+  let forced: RedisStreamTransport | undefined;
+  if (ours.route === "json-strings") {
+    const forcedPool = new MemoryPool();
+    forced = new RedisStreamTransport(port, {
+      stream,
+      serializer: json,
+      pool: forcedPool,
+      route: "pooled-bytes",
+    });
+    contenders.push({
+      contender: "pooled-bytes",
+      route: "one pooled PayloadBatch as Buffer views",
+      run: () => forced!.publishBatch(messages),
+      reset: del,
+      pool: forcedPool,
+    });
+  }
+  const rows = await compare(client, "batch publish", contenders);
+
+  // Outbox fetch: 1,000 values saved the outbox's way.
+  const ids = messages.map((m) => String(m.id));
+  const outbox = new RedisOutbox(port, { serializer: json, prefix: "ob" });
+  await port.command(["DEL", outbox.pendingKey]);
+  for (let i = 0; i < BATCH; i += 100) {
+    await Promise.all(ids.slice(i, i + 100).map((id, j) => outbox.save(id, messages[i + j])));
+  }
+  const fetchOurs = async () => {
+    using keys = rentArray<string>(BATCH);
+    for (let i = 0; i < BATCH; i++) keys.items[i] = outbox.messageKey(ids[i]);
+    return await port.mget(keys.items, BATCH, outbox.fetchAsText);
+  };
+  rows.push(
+    ...await compare(client, "outbox fetch", [
+      {
+        contender: "naive",
+        route: "fresh key array, MGET as strings",
+        run: naiveFetch(client, raw, ids),
+      },
+      {
+        contender: "ours",
+        route: outbox.fetchAsText
+          ? "rented key array, one MGET as text"
+          : "rented key array, MGET as bytes (forwarded without decoding)",
+        run: fetchOurs,
+      },
+    ]),
+  );
+  await del();
+  ours.dispose();
+  forced?.dispose();
+  await closeRaw(client, raw);
+  await port.close();
+  return rows;
+}
+
+async function benchNats(url: string): Promise<MessagingRow[]> {
+  const nc = await connectNats(url);
+  const subject = "bench.nats";
+  const pool = new MemoryPool();
+  const ours = new NatsTransport(nc, { subject, serializer: new JsonSerializer(), pool });
+
+  const rows = await compare("nats", "batch publish", [
+    {
+      contender: "naive",
+      route: "publish(JSON.stringify) × 1,000, flush",
+      run: async () => {
+        for (const m of messages) nc.publish(subject, JSON.stringify(m));
+        await nc.flush();
+      },
+    },
+    {
+      contender: "ours",
+      route: "one pooled PayloadBatch, views published, returned after flush",
+      run: () => ours.publishBatch(messages),
+      pool,
+    },
+  ]);
+  ours.dispose();
+  await nc.close();
+  return rows;
+}
+
+/**
+ * Issue 10 item 6: 1,000 payloads held until the batch settles. Rented one by
+ * one from a default pool, the small tier's 64-per-class cap drops most
+ * returns; one PayloadBatch rents one buffer.
+ */
+function dropDemo(): MessagingResults["dropDemo"] {
+  const perMessage = new MemoryPool();
+  const serializer = new JsonSerializer({ pool: perMessage });
+  const held = messages.map((m) => serializer.serializePooled(m));
+  for (const owned of held) owned.dispose();
+  const batched = new MemoryPool();
+  const batch = new PayloadBatch(batched);
+  for (const m of messages) batch.add(m, serializer);
+  batch.dispose();
+  return {
+    perMessageRentDropped: perMessage.stats().dropped,
+    payloadBatchDropped: batched.stats().dropped,
+  };
+}
+
+// ------------------------------------------------------------------ main
+
+const redisServer = await startRedis({ durable: false });
+const natsServer = await startNats();
+const rows: MessagingRow[] = [];
+try {
+  for (const client of REDIS_CLIENTS) {
+    console.log(`redis ${client}…`);
+    rows.push(...await benchRedis(client, redisServer.url));
+  }
+  console.log("nats…");
+  rows.push(...await benchNats(natsServer.url));
+} finally {
+  await redisServer.close();
+  await natsServer.close();
+}
+
+const id = runtimeId();
+const results: MessagingResults = {
+  runtime: {
+    id,
+    name: RUNTIME,
+    version: RUNTIME === "bun"
+      ? Bun.version
+      : RUNTIME === "deno"
+      ? Deno.version.deno
+      : process.versions.node,
+    cpu: cpus()[0]?.model ?? "unknown",
+  },
+  date: new Date().toISOString(),
+  batchSize: BATCH,
+  messageBytes,
+  rounds: ROUNDS,
+  rows,
+  dropDemo: dropDemo(),
+};
+for (const row of rows) {
+  console.log(
+    `${row.client.padEnd(10)} ${row.scenario.padEnd(13)} ${row.contender.padEnd(12)} ${
+      String(row.msgsPerSec).padStart(8)
+    } msg/s ${
+      String(row.bytesPerMsg).padStart(6)
+    } B/msg gc/1k=${row.gcPer1000} dropped=${row.dropped}`,
+  );
+}
+console.log("drops:", JSON.stringify(results.dropDemo));
+const dir = new URL("./results/", import.meta.url);
+mkdirSync(dir, { recursive: true });
+writeFileSync(new URL(`messaging.${id}.json`, dir), JSON.stringify(results, null, 2) + "\n");
