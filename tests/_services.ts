@@ -18,7 +18,7 @@ export const NATS_SERVER_PATH = "/usr/sbin/nats-server";
 
 /** The skip reason every messaging test gives when a server binary is missing. */
 export const MISSING_SERVERS_REASON =
-  "redis-server or nats-server not installed: apt-get install redis-server nats-server";
+  "messaging tests need redis-server and nats-server (apt-get install redis-server nats-server)";
 
 /** Whether both server binaries exist. */
 export const SERVERS_INSTALLED: boolean = existsSync(REDIS_SERVER_PATH) &&
