@@ -16,6 +16,22 @@ import { NODE_MAJOR, RUNTIME, type RuntimeKind } from "./runtime.ts";
  */
 export interface FastPaths {
   /**
+   * `SlabAllocator` default chunk size, in bytes (bench/slab.bench.ts): on V8,
+   * at 4 KiB, 16 KiB chunks beat a fresh `ArrayBuffer` (the faster of
+   * `new Uint8Array` + `set` and `slice`) by 1.31-1.51x on Node 24,
+   * 1.34-1.40x on Node 26 and 1.16-1.78x on Deno over two runs, where 8 KiB
+   * chunks gave 0.96-1.18x; larger chunks gain little and pin more memory
+   * per long-lived small result.
+   */
+  readonly slabChunkSize: number;
+  /**
+   * `SlabAllocator` default largest carved result (bench/slab.bench.ts): 4 KiB
+   * on V8 (at 8 KiB a fresh buffer won, 0.76-0.87x on Node 24); 0 on Bun,
+   * where a view over a shared chunk costs more than a fresh small buffer
+   * (0.33-0.75x from 16 B to 4 KiB), so every result gets its own buffer.
+   */
+  readonly slabMaxLength: number;
+  /**
    * `encodeUtf8Into` (the bounded `encodeInto` contract): JS core up to this
    * many chars, then `TextEncoder.encodeInto` (bench/utf8_paths.bench.ts into).
    */
@@ -244,6 +260,8 @@ const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
  */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   node24: {
+    slabChunkSize: 16 * 1024,
+    slabMaxLength: 4 * 1024,
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,
@@ -259,6 +277,8 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     base64: BASE64_NODE24,
   },
   node26: {
+    slabChunkSize: 16 * 1024,
+    slabMaxLength: 4 * 1024,
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,
@@ -274,6 +294,8 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     base64: BASE64_NODE26,
   },
   deno: {
+    slabChunkSize: 16 * 1024,
+    slabMaxLength: 4 * 1024,
     utf8EncodeJsMax: 16,
     utf8DecodeJsMax: 24,
     utf8EncodeWithRoomJsMax: 16,
@@ -289,6 +311,8 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     base64: BASE64_DENO,
   },
   bun: {
+    slabChunkSize: 16 * 1024,
+    slabMaxLength: 0,
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 8,
@@ -305,6 +329,8 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   },
   // Browsers and workerd: V8-like defaults, no Node Buffer.
   workerd: {
+    slabChunkSize: 16 * 1024,
+    slabMaxLength: 4 * 1024,
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,
@@ -320,6 +346,8 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     base64: BASE64_OTHER,
   },
   other: {
+    slabChunkSize: 16 * 1024,
+    slabMaxLength: 4 * 1024,
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 16,
     utf8EncodeWithRoomJsMax: 16,

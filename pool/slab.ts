@@ -6,7 +6,7 @@
  */
 import { checkLength } from "./_length.ts";
 import { MARK_AS_UNTRANSFERABLE } from "../platform/runtime.ts";
-import { PLATFORM_KEY, type PlatformKey } from "../platform/fast_paths.ts";
+import { FAST_PATHS } from "../platform/fast_paths.ts";
 
 /** Options for {@linkcode SlabAllocator}. */
 export interface SlabAllocatorOptions {
@@ -22,30 +22,6 @@ export interface SlabAllocatorOptions {
 }
 
 /**
- * The default chunk size and threshold per runtime, from bench/slab.bench.ts
- * (Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5; varied lengths in [n/2, n]):
- * - V8 (Node, Deno): at 4 KiB, 16 KiB chunks beat a fresh `ArrayBuffer`
- *   (the faster of `new Uint8Array` + `set` and `slice`) by 1.31–1.51× on
- *   Node 24, 1.34–1.40× on Node 26 and 1.16–1.78× on Deno over two runs,
- *   where 8 KiB chunks gave 0.96–1.18×. At 8 KiB, 16 KiB chunks gave
- *   0.76–0.87× on Node 24, so results above 4 KiB get their own buffer.
- *   Larger chunks gain little more and pin more memory per long-lived small
- *   result.
- * - Bun (JavaScriptCore): a view over a shared chunk costs more than a fresh
- *   small buffer (0.33–0.75× from 16 B to 4 KiB), so results get their own
- *   buffer (threshold 0).
- * - Browsers and workerd: the V8 row.
- */
-const SLAB_DEFAULTS: Readonly<Record<PlatformKey, readonly [number, number]>> = {
-  node24: [16 * 1024, 4 * 1024],
-  node26: [16 * 1024, 4 * 1024],
-  deno: [16 * 1024, 4 * 1024],
-  bun: [16 * 1024, 0],
-  workerd: [16 * 1024, 4 * 1024],
-  other: [16 * 1024, 4 * 1024],
-};
-
-/**
  * The default {@linkcode SlabAllocatorOptions.chunkSize} on this runtime:
  * 16 KiB (measured by bench/slab.bench.ts).
  *
@@ -57,7 +33,7 @@ const SLAB_DEFAULTS: Readonly<Record<PlatformKey, readonly [number, number]>> = 
  * assert.equal(new SlabAllocator().chunkSize, DEFAULT_SLAB_CHUNK_SIZE);
  * ```
  */
-export const DEFAULT_SLAB_CHUNK_SIZE: number = SLAB_DEFAULTS[PLATFORM_KEY][0];
+export const DEFAULT_SLAB_CHUNK_SIZE: number = FAST_PATHS.slabChunkSize;
 
 /**
  * The default {@linkcode SlabAllocatorOptions.maxSlabLength} on this
@@ -72,7 +48,7 @@ export const DEFAULT_SLAB_CHUNK_SIZE: number = SLAB_DEFAULTS[PLATFORM_KEY][0];
  * assert.equal(new SlabAllocator().maxSlabLength, DEFAULT_SLAB_MAX_LENGTH);
  * ```
  */
-export const DEFAULT_SLAB_MAX_LENGTH: number = SLAB_DEFAULTS[PLATFORM_KEY][1];
+export const DEFAULT_SLAB_MAX_LENGTH: number = FAST_PATHS.slabMaxLength;
 
 /** Results start on 8-byte boundaries, so a caller may lay any typed array over one. */
 const ALIGN_MASK = 7;
