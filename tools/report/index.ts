@@ -17,6 +17,7 @@ import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schem
 import { fmtX, table } from "./format.ts";
 import { entrySection } from "./groups.ts";
 import { loadSection } from "./load.ts";
+import { messagingSection } from "./messaging.ts";
 import { loadResults, type ResultFile } from "./results.ts";
 import { scenarioSection } from "./scenario.ts";
 import type { Miss, ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
@@ -80,8 +81,21 @@ export const SECTIONS: Section[] = [
     ],
     chart: true,
   }),
+  entrySection({
+    id: "slab",
+    title: "Slab: owned results vs a fresh ArrayBuffer",
+    select: (e) => e.bench === "slab",
+    intro: [
+      "Owned exact-length results carved from a shared chunk (`SlabAllocator`) against `new Uint8Array(n)` " +
+      "and `slice()`, lengths varied between n/2 and n (bench/slab.bench.ts). The defaults in " +
+      "platform/fast_paths.ts come from this table.",
+      "",
+    ],
+    chart: true,
+  }),
   scenarioSection,
   loadSection,
+  messagingSection,
 ];
 
 function environment(files: ResultFile[]): string[] {

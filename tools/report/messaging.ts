@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Section, TargetCheck } from "./section.ts";
 // The result types live here, not in the bench file, so that reading results never runs the
 // bench (it starts servers at load). The bench imports them from here.
 
@@ -238,3 +239,89 @@ export function renderMessagingSection(
   lines.push("");
   return lines.join("\n");
 }
+
+/** The cell of one target check: "✅ 1.31×", "❌ 0.78×", or "not measured". */
+function checkCell(value: number | null, ok: boolean): string {
+  return value === null ? "not measured" : `${ok ? "✅" : "❌"} ${ratio(value)}`;
+}
+
+/** Issue 10's targets as summary checks: one row per client × scenario × target. */
+function messagingChecks(
+  resultsByRuntime: Partial<Record<MessagingRuntimeId, MessagingResults>>,
+): TargetCheck[] {
+  const keys = new Map<string, { client: string; scenario: MessagingRow["scenario"] }>();
+  for (const [id] of RUNTIMES) {
+    for (const row of resultsByRuntime[id]?.rows ?? []) {
+      if (row.contender === "ours") {
+        keys.set(`${row.client} ${row.scenario}`, row);
+      }
+    }
+  }
+  const checks: TargetCheck[] = [];
+  const t = MESSAGING_TARGETS;
+  for (const [label, { client, scenario }] of keys) {
+    const pairs = RUNTIMES.map(([id]) => {
+      const rows = resultsByRuntime[id]?.rows ?? [];
+      const ours = rows.find((r) =>
+        r.client === client && r.scenario === scenario && r.contender === "ours"
+      );
+      const naive = rows.find((r) =>
+        r.client === client && r.scenario === scenario && r.contender === "naive"
+      );
+      return { ours, naive };
+    });
+    const speed = pairs.map(({ ours }) => ours?.speedVsNaive ?? null);
+    const alloc = pairs.map(({ ours, naive }) =>
+      ours?.bytesPerMsg != null && naive?.bytesPerMsg != null && naive.bytesPerMsg > 0
+        ? ours.bytesPerMsg / naive.bytesPerMsg
+        : null
+    );
+    const add = (
+      what: string,
+      target: string,
+      values: (number | null)[],
+      ok: (v: number) => boolean,
+    ) =>
+      checks.push({
+        label: `${label}: ${what}`,
+        target,
+        cells: values.map((v) => checkCell(v, v !== null && ok(v))),
+        met: values.filter((v) => v !== null && ok(v)).length,
+        missed: values.filter((v) => v !== null && !ok(v)).length,
+      });
+    add("msgs/s vs naive", `≥ ${t.minSpeedRatio.toFixed(1)}×`, speed, (v) => v >= t.minSpeedRatio);
+    add(
+      "bytes/msg vs naive",
+      `≤ ${t.maxAllocRatio.toFixed(1)}×`,
+      alloc,
+      (v) => v <= t.maxAllocRatio,
+    );
+    if (scenario === "batch publish" && t.seedClients.includes(client)) {
+      add(
+        "seed throughput",
+        `≥ ${t.seedSpeedRatio.toFixed(1)}×`,
+        speed,
+        (v) => v >= t.seedSpeedRatio,
+      );
+      add(
+        "seed allocation",
+        `≤ ${t.seedAllocRatio.toFixed(1)}×`,
+        alloc,
+        (v) => v <= t.seedAllocRatio,
+      );
+    }
+  }
+  return checks;
+}
+
+/** The "Messaging" section of the report (tools/report/index.ts lists it). */
+export const messagingSection: Section = {
+  id: "messaging",
+  title: "Messaging",
+  render(context) {
+    const results = readMessagingResults(context.resultsDir);
+    // renderMessagingSection starts with its own "## Messaging" heading and a blank line.
+    const lines = renderMessagingSection(results).split("\n").slice(2);
+    return { lines, checks: messagingChecks(results), misses: [], charts: {} };
+  },
+};
