@@ -64,15 +64,21 @@ export function serializedResponse(
   init: ResponseInit = {},
   pool: MemoryPool = MemoryPool.shared,
 ): Response {
-  using writer = pool.rentWriter(lastBodySize.get(serializer) ?? FIRST_BODY_SIZE);
-  const length = serializer.serializeTo(value, writer);
-  lastBodySize.set(serializer, length);
-  // The constructor copies the view's bytes; the writer's buffer goes back when `using` ends.
-  return new Response(writer.written as Uint8Array<ArrayBuffer>, {
-    status: init.status,
-    statusText: init.statusText,
-    headers: headersWithType(init.headers, serializer.contentType),
-  });
+  // try/finally rather than `using`: the library itself runs on Node 22 and older browsers.
+  const writer = pool.rentWriter(lastBodySize.get(serializer) ?? FIRST_BODY_SIZE);
+  try {
+    const length = serializer.serializeTo(value, writer);
+    lastBodySize.set(serializer, length);
+    // The constructor copies the view's bytes (Fetch: "get a copy of the bytes held by the
+    // buffer source"), so the writer's buffer may go back as soon as it returns.
+    return new Response(writer.written as Uint8Array<ArrayBuffer>, {
+      status: init.status,
+      statusText: init.statusText,
+      headers: headersWithType(init.headers, serializer.contentType),
+    });
+  } finally {
+    writer.dispose();
+  }
 }
 
 function headersWithType(given: HeadersInit | undefined, contentType: string): HeadersInit {

@@ -1,12 +1,12 @@
 /**
  * Runs every bench/*.bench.ts under Node 24, Node 26, Deno and Bun, one at a
- * time, then the HTTP load bench (bench/load.ts, autocannon against the Bun
- * service), then regenerates docs/PERFORMANCE-REPORT.md from bench/results/.
+ * time, then the HTTP load bench (bench/load.ts, autocannon against the
+ * example service on Bun, Deno and Node 24), then regenerates docs/PERFORMANCE-REPORT.md from bench/results/.
  *
  * Benches in `FEEDBACK_BENCHES` (bench/_schema.ts) run twice per runtime, each
  * in a fresh process: `--feedback=varied` (every contender first fed the same
  * varied inputs) and `--feedback=monomorphic`. Diagnostic benches
- * (encoding_core, encoding_ratios) run only when `--filter` names them.
+ * (encoding_core, encoding_ratios, utf8_paths) run only when `--filter` names them.
  *
  * Usage: `node tools/bench.ts [--runtime=node24,node26,deno,bun] [--filter=<substring>]
  * [--quick] [--no-load] [--no-report] [--verbose]`. `--quick` is a smoke run:
@@ -36,7 +36,7 @@ type Runtime = RuntimeId;
 const ALL_RUNTIMES: readonly Runtime[] = RUNTIME_IDS;
 
 /** Benches that only print diagnostics (no results file): run only when --filter names them. */
-const DIAGNOSTIC_BENCHES = ["encoding_core", "encoding_ratios"];
+const DIAGNOSTIC_BENCHES = ["encoding_core", "encoding_ratios", "utf8_paths"];
 
 function binary(runtime: Runtime): string {
   return existsSync(join(binDir, runtime)) ? join(binDir, runtime) : runtime;
@@ -130,15 +130,16 @@ function plannedJobs(): Job[] {
       }
     }
   }
-  // The load bench is a Node script that starts the Bun service and drives it with autocannon.
+  // The load bench is a Node script that starts the example service on each server runtime
+  // (Bun, Deno, Node 24; a fresh server per route) and drives it with autocannon.
   const loadWanted = !process.argv.includes("--no-load") &&
-    (!filter || "load.ts".includes(filter)) &&
-    runtimes.includes("bun");
-  if (loadWanted && existsSync(join(benchDir, "load.ts"))) {
+    (!filter || "load.ts".includes(filter));
+  const loadRuntimes = runtimes.filter((r) => r !== "node26");
+  if (loadWanted && loadRuntimes.length > 0 && existsSync(join(benchDir, "load.ts"))) {
     jobs.push({
-      label: "bench/load.ts (autocannon) against the Bun service",
-      command: [process.execPath, "bench/load.ts", "bun"],
-      logName: "load.bun.log",
+      label: `bench/load.ts (autocannon) against the service on ${loadRuntimes.join(", ")}`,
+      command: [process.execPath, "bench/load.ts", ...loadRuntimes],
+      logName: "load.log",
     });
   }
   return jobs;
