@@ -18,6 +18,7 @@ import { fmtX, table } from "./format.ts";
 import { entrySection } from "./groups.ts";
 import { loadSection } from "./load.ts";
 import { messagingSection } from "./messaging.ts";
+import { tuningSection } from "./tuning.ts";
 import { loadResults, type ResultFile } from "./results.ts";
 import { scenarioSection } from "./scenario.ts";
 import type { Miss, ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
@@ -36,13 +37,14 @@ export const SECTIONS: Section[] = [
   entrySection({
     id: "pool",
     title: "Pool: rent + return vs allocation",
-    select: (e) => e.bench === "pool",
+    select: (e) => e.bench === "pool" || e.bench === "pool_tuning",
     intro: [
       "One input per group (entries tagged monomorphic); allocation per op is measured with each result kept alive.",
       "",
     ],
     chart: true,
   }),
+  tuningSection,
   entrySection({
     id: "base64",
     title: "Base64 and hex",
