@@ -15,7 +15,7 @@ export interface ObjectArrayPoolOptions {
 
 /**
  * A pool of plain JS arrays, bucketed by exact length so that a rented array
- * never changes shape. The analogue of the seed's `RentOrAllocate<T>`.
+ * never changes shape.
  * Like `MemoryPool`, it tracks what it lends: a double return or
  * an array it never lent throws a TypeError and leaves the pool unchanged,
  * so two renters never receive the same array.
