@@ -81,32 +81,31 @@ export interface RoutePaths {
  * "HTTP load" section shows the figures). CPU per request decides because
  * requests/s swings with whatever else runs on the machine.
  *
- * The pattern: JSON above the small message is fastest as `Response.json`
- * everywhere (the runtime's native stringify beats any JS writer); small
- * messages are cheapest as owned bytes on Bun and Deno; large MessagePack
- * is cheapest pooled everywhere (no fresh 50 KiB buffer per request); on
- * Node, whose `Response` costs more per body, the pooled path wins for
- * MessagePack at every size and for small JSON. Measured on a shared 2-core
- * machine under heavy load: differences under about 15% are within its
- * noise, so rerun `--explore` on a quiet machine before trusting a close call.
+ * The pattern: JSON is fastest as `Response.json` (the runtime's native
+ * stringify) except small messages on Deno (owned bytes) and large ones on
+ * Node, where the library's writer into a pooled buffer beats undici's
+ * `Response.json`; large MessagePack is cheapest pooled everywhere (no fresh
+ * 50 KiB buffer per request), medium MessagePack as owned bytes. Ties (within
+ * a few %) go to the simpler path. Differences under about 10% are within the
+ * noise of a shared machine: rerun `--explore` before trusting a close call.
  */
 export const ROUTE_PATHS: Readonly<Record<PlatformKey, RoutePaths>> = {
   node24: {
-    json: { small: "pooled", medium: "native", large: "native" },
-    msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
+    json: { small: "native", medium: "native", large: "pooled" },
+    msgpack: { small: "pooled", medium: "owned", large: "pooled" },
   },
   // Not explored separately: Node 24's row (same undici Response, same adapter).
   node26: {
-    json: { small: "pooled", medium: "native", large: "native" },
-    msgpack: { small: "pooled", medium: "pooled", large: "pooled" },
+    json: { small: "native", medium: "native", large: "pooled" },
+    msgpack: { small: "pooled", medium: "owned", large: "pooled" },
   },
   deno: {
     json: { small: "owned", medium: "native", large: "native" },
     msgpack: { small: "owned", medium: "owned", large: "pooled" },
   },
   bun: {
-    json: { small: "owned", medium: "native", large: "native" },
-    msgpack: { small: "owned", medium: "owned", large: "pooled" },
+    json: { small: "native", medium: "native", large: "native" },
+    msgpack: { small: "pooled", medium: "owned", large: "pooled" },
   },
   // Not load-tested: native JSON, and the library's pooled path, safe everywhere, for MessagePack.
   workerd: {

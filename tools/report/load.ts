@@ -261,9 +261,9 @@ function renderLoad(resultsDir: string): SectionOutput {
       "Every body path of every route against a fresh server, interleaved, medians; requests/s and " +
         "server CPU per request relative to the native JSON path (`Response.json`, the same as " +
         "`/naive/*`) of the same size, as *path req/s ratio / CPU ratio* (above 1× is better for " +
-        "both). The path with the least CPU per " +
-        "request is in bold: it is what `ROUTE_PATHS` picks, since requests/s swings with whatever " +
-        "else runs on the machine. Paths: " +
+        "both). In bold: the path the route takes in the load run above (`ROUTE_PATHS`): the least " +
+        "CPU per request, since requests/s swings with whatever else runs on the machine, with ties " +
+        "within a few % going to the simpler path. Paths: " +
         Object.entries(PATH_WHY).map(([path, why]) => `**${path}** = ${why}`).join("; ") + ".",
       "",
     );
@@ -286,8 +286,14 @@ function renderLoad(resultsDir: string): SectionOutput {
           );
           const mine = report.routes.filter((r) => r.route.startsWith(`${route}&via=`));
           if (!native || mine.length === 0) return "not measured";
-          // The least server CPU per request wins: on a shared machine it is steadier than req/s.
-          const best = mine.reduce((a, b) => (b.cpuUsPerRequest < a.cpuUsPerRequest ? b : a));
+          // Bold what the load run's route took; without a load run, the least CPU per request.
+          const format = /format=(\w+)/.exec(route)?.[1] ?? "";
+          const size = sizeOf(route);
+          const taken = (reports.get(runtime)?.paths as
+            | Record<string, Record<string, string>>
+            | undefined)?.[format]?.[size];
+          const best = mine.find((r) => r.bodyPath === taken) ??
+            mine.reduce((a, b) => (b.cpuUsPerRequest < a.cpuUsPerRequest ? b : a));
           return mine.map((r) => {
             const text = `${r.bodyPath} ${fmtX(r.requestsPerSec / native.requestsPerSec)} / ${
               fmtX(native.cpuUsPerRequest / r.cpuUsPerRequest)
