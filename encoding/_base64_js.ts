@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { LITTLE_ENDIAN, NODE_BUFFER, RUNTIME } from "../platform/runtime.ts";
+import { FAST_PATHS } from "../platform/fast_paths.ts";
+import { LITTLE_ENDIAN, NODE_BUFFER } from "../platform/runtime.ts";
 import { NON_LATIN1 } from "./_latin1.ts";
 import {
   type Base64Tables,
@@ -50,7 +51,7 @@ const EQUALS = 0x3d;
  * Below this many input bytes, typed-array word views cost more than they
  * save (a view costs ~10 ns in V8 but ~40 ns in JSC).
  */
-const WORD_PATH_MIN = RUNTIME === "bun" ? 1536 : 96;
+const WORD_PATH_MIN = FAST_PATHS.base64.jsWordPathMin;
 
 /**
  * Encodes `src` as base64 ASCII bytes into `dest` at `offset`; the caller has
@@ -139,7 +140,7 @@ const BLOCK_CHARS = 16384;
  */
 const BLOCK_RESTART = 256;
 /** Below this many remaining chars the charCodeAt loop is cheaper than a copy. */
-const BLOCK_MIN = RUNTIME === "bun" ? 320 : 128;
+const BLOCK_MIN = FAST_PATHS.base64.jsBlockMin;
 let blockScratch: Uint8Array | undefined;
 const asciiEncoder = new TextEncoder();
 

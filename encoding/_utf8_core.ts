@@ -34,7 +34,7 @@
  * @module
  */
 import { FAST_PATHS } from "../platform/fast_paths.ts";
-import { NODE_BUFFER, RUNTIME } from "../platform/runtime.ts";
+import { NODE_BUFFER } from "../platform/runtime.ts";
 
 /** How far a bounded encode got: filled by {@linkcode encodeUtf8Bounded}. */
 export interface Utf8Progress {
@@ -254,7 +254,7 @@ export function createCharTables(): CharTables {
 }
 
 /** JavaScriptCore builds short strings fastest by concatenation, V8 by `fromCharCode.apply`. */
-const CONCAT_SHORT = RUNTIME === "bun";
+const CONCAT_SHORT = FAST_PATHS.utf8ShortDecodeByConcat;
 
 /**
  * Decodes a short range (at most {@linkcode SHORT_DECODE_MAX} bytes) like
@@ -370,7 +370,7 @@ const encoder = new TextEncoder();
 // the decoders use ignoreBOM. On Bun that decoder is 2-3x slower than the
 // default one, so there the default one serves every input that does not
 // start with a BOM, where both give the same string.
-const CHECK_BOM = RUNTIME === "bun";
+const CHECK_BOM = FAST_PATHS.utf8DecodeProbeBom;
 const decoder = new TextDecoder();
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
 const bomDecoder = new TextDecoder("utf-8", { ignoreBOM: true });

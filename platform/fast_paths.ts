@@ -92,10 +92,18 @@ export interface FastPaths {
   /** MessagePack strings up to this many bytes are decoded in JS (ASCII loop), longer natively. */
   readonly msgpackDecodeJsMax: number;
   /**
-   * Short MessagePack strings are built by `+=` of single characters (`true`,
+   * Short ASCII strings (MessagePack keys and values, via the UTF-8 core's
+   * `decodeShortUtf8`) are built by `+=` of single characters (`true`,
    * fastest on JavaScriptCore) or by one `String.fromCharCode.apply` (V8).
    */
-  readonly msgpackShortDecodeByConcat: boolean;
+  readonly utf8ShortDecodeByConcat: boolean;
+  /**
+   * Native decoding keeps a leading BOM as data, so it uses an `ignoreBOM`
+   * TextDecoder. Where that decoder is slower than the default one (Bun:
+   * 2-3x), probe for a BOM and use the default decoder when there is none
+   * (both give the same string then).
+   */
+  readonly utf8DecodeProbeBom: boolean;
   /** Base64 and hex: which decoder/encoder wins, and up to which size the JS core does. */
   readonly base64: Base64FastPaths;
 }
@@ -154,6 +162,14 @@ export interface Base64FastPaths {
   readonly hexEncoder: NativeCodec;
   /** `encodeHex`: JS loop up to this many bytes. */
   readonly hexEncodeJsMax: number;
+  /**
+   * The JS core reads and writes words (typed-array views) from this many
+   * bytes up; below it a view costs more than it saves (about 10 ns on V8,
+   * 40 ns on JavaScriptCore).
+   */
+  readonly jsWordPathMin: number;
+  /** The JS decoder copies input in blocks from this many remaining chars; below, a charCodeAt loop. */
+  readonly jsBlockMin: number;
 }
 
 /** The key the table is indexed by: the runtime, with Node split by major version. */
@@ -190,6 +206,8 @@ const BASE64_NODE24: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
   hexEncodeJsMax: 0,
+  jsWordPathMin: 96,
+  jsBlockMin: 128,
 };
 // Node 26: fromBase64 is the slowest strict decoder at every size (64 B: 1.99x
 // the fastest; 1 KiB 1.88x; 1 MiB 3.75x); Buffer (verified) is fastest or tied
@@ -212,6 +230,8 @@ const BASE64_NODE26: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
   hexEncodeJsMax: 0,
+  jsWordPathMin: 96,
+  jsBlockMin: 128,
 };
 // Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
 // (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
@@ -229,6 +249,8 @@ const BASE64_DENO: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
+  jsWordPathMin: 96,
+  jsBlockMin: 128,
 };
 // Bun: a view of a slab range is dear on JSC: setFromBase64 into the slab is
 // 2.3-2.5x fromBase64 at 64 B and 1.4-1.9x at 1 KiB, so owned results take
@@ -247,10 +269,32 @@ const BASE64_BUN: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
+  jsWordPathMin: 1536,
+  jsBlockMin: 320,
 };
 // Browsers and workerd: not measured here; V8-like, so Deno's row. Where the
 // built-ins are missing, every path resolves to the JS core (encoding/_native.ts).
 const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
+
+/** Browsers and workerd: not measured here; V8-like defaults, no Node Buffer. */
+const V8_DEFAULT_ROW: FastPaths = {
+  slabChunkSize: 16 * 1024,
+  slabMaxLength: 4 * 1024,
+  utf8EncodeJsMax: 8,
+  utf8DecodeJsMax: 16,
+  utf8EncodeWithRoomJsMax: 16,
+  utf8EncodeOwnJsMax: 16,
+  utf8ByteLengthNativeMin: Infinity,
+  utf8DecodeNodeBuffer: false,
+  utf8EncodeNodeBuffer: false,
+  utf8EncodeFreshNative: false,
+  jsonDirectMinBytes: Infinity,
+  jsonOwnedFromSlab: true,
+  msgpackDecodeJsMax: 16,
+  utf8ShortDecodeByConcat: false,
+  utf8DecodeProbeBom: false,
+  base64: BASE64_OTHER,
+};
 
 /**
  * Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5.
@@ -273,7 +317,8 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
-    msgpackShortDecodeByConcat: false,
+    utf8ShortDecodeByConcat: false,
+    utf8DecodeProbeBom: false,
     base64: BASE64_NODE24,
   },
   node26: {
@@ -290,7 +335,8 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
-    msgpackShortDecodeByConcat: false,
+    utf8ShortDecodeByConcat: false,
+    utf8DecodeProbeBom: false,
     base64: BASE64_NODE26,
   },
   deno: {
@@ -307,7 +353,8 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
-    msgpackShortDecodeByConcat: false,
+    utf8ShortDecodeByConcat: false,
+    utf8DecodeProbeBom: false,
     base64: BASE64_DENO,
   },
   bun: {
@@ -324,44 +371,13 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: false,
     msgpackDecodeJsMax: 12,
-    msgpackShortDecodeByConcat: true,
+    utf8ShortDecodeByConcat: true,
+    utf8DecodeProbeBom: true,
     base64: BASE64_BUN,
   },
   // Browsers and workerd: V8-like defaults, no Node Buffer.
-  workerd: {
-    slabChunkSize: 16 * 1024,
-    slabMaxLength: 4 * 1024,
-    utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 16,
-    utf8EncodeWithRoomJsMax: 16,
-    utf8EncodeOwnJsMax: 16,
-    utf8ByteLengthNativeMin: Infinity,
-    utf8DecodeNodeBuffer: false,
-    utf8EncodeNodeBuffer: false,
-    utf8EncodeFreshNative: false,
-    jsonDirectMinBytes: Infinity,
-    jsonOwnedFromSlab: true,
-    msgpackDecodeJsMax: 16,
-    msgpackShortDecodeByConcat: false,
-    base64: BASE64_OTHER,
-  },
-  other: {
-    slabChunkSize: 16 * 1024,
-    slabMaxLength: 4 * 1024,
-    utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 16,
-    utf8EncodeWithRoomJsMax: 16,
-    utf8EncodeOwnJsMax: 16,
-    utf8ByteLengthNativeMin: Infinity,
-    utf8DecodeNodeBuffer: false,
-    utf8EncodeNodeBuffer: false,
-    utf8EncodeFreshNative: false,
-    jsonDirectMinBytes: Infinity,
-    jsonOwnedFromSlab: true,
-    msgpackDecodeJsMax: 16,
-    msgpackShortDecodeByConcat: false,
-    base64: BASE64_OTHER,
-  },
+  workerd: V8_DEFAULT_ROW,
+  other: V8_DEFAULT_ROW,
 };
 
 /** The row this process uses. */

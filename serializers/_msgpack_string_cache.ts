@@ -5,13 +5,8 @@
  *
  * @module
  */
-import {
-  type CharTables,
-  createCharTables,
-  readShortString,
-  readUtf8Native,
-  SHORT_STRING_MAX,
-} from "./_msgpack_utf8.ts";
+import { type CharTables, createCharTables, decodeShortUtf8 } from "../encoding/_utf8_core.ts";
+import { readUtf8Native, SHORT_STRING_MAX } from "./_msgpack_utf8.ts";
 
 /** Direct-mapped: a slot per hash; a collision simply replaces the entry. */
 export class StringCache {
@@ -56,7 +51,7 @@ export class StringCache {
     }
     const text = length > SHORT_STRING_MAX
       ? readUtf8Native(src, start, end)
-      : readShortString(src, start, end, this.#charTables);
+      : decodeShortUtf8(src, start, end, this.#charTables);
     for (let i = 0; i < length; i++) bytes[base + i] = src[start + i];
     this.#lengths[hash] = length;
     this.#strings[hash] = text;
