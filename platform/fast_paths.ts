@@ -213,9 +213,10 @@ const BASE64_NODE24: Base64FastPaths = {
 // the fastest; 1 KiB 1.88x; 1 MiB 3.75x); Buffer (verified) is fastest or tied
 // (1 MiB: 1.08 vs setFromBase64 2.59), with the built-in for input Buffer
 // cannot verify. Into caller memory setFromBase64 wins (JS core 1.8x at 64 B).
-// Encode: Buffer wins at 64 B (toBase64 1.62-1.77x) and 1 MiB (toBase64
-// 15-25x); toBase64 wins between 4 KiB and 256 KiB (Buffer/toBase64 time
-// 2.5-1.2x), hence the band. Hex: toHex/fromHex lose to Buffer 1.25-56x at
+// Encode: Buffer's base64Slice ties toBase64 at 64 B and wins at 1 MiB
+// (toBase64 5.2x slower); toBase64 wins from 1 KiB to 64 KiB (base64Slice
+// 2.1x and 1.1x its time: bench/encoding.bench.ts, varied, quiet machine),
+// hence the band above 64 B. Hex: toHex/fromHex lose to Buffer 1.25-56x at
 // every size (fromHex is 20x slower at 1 KiB).
 const BASE64_NODE26: Base64FastPaths = {
   decoder: "buffer",
@@ -225,7 +226,7 @@ const BASE64_NODE26: Base64FastPaths = {
   decodeIntoJsMax: 0,
   encoder: "buffer",
   encodeJsMax: 0,
-  encodeBuiltinBand: [2048, 393216],
+  encodeBuiltinBand: [64, 393216],
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
