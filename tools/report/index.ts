@@ -162,6 +162,7 @@ function summary(rendered: [Section, SectionOutput][], anyEntries: boolean): str
       rendered.map(([section, output]) => {
         const met = count(output.checks, "met");
         const missed = count(output.checks, "missed");
+        if (output.checks.length === 0) return [section.title, "no targets (figures only)", "—"];
         return met + missed === 0
           ? [section.title, "not measured", "—"]
           : [section.title, String(met), String(missed)];
