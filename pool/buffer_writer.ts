@@ -15,7 +15,17 @@ export interface BufferWriterOptions {
   maxCapacity?: number;
 }
 
-/** The default {@linkcode BufferWriterOptions.maxCapacity}: 1 GiB. */
+/**
+ * The default {@linkcode BufferWriterOptions.maxCapacity}: 1 GiB.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_WRITER_CAPACITY } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_MAX_WRITER_CAPACITY, 2 ** 30);
+ * ```
+ */
 export const DEFAULT_MAX_WRITER_CAPACITY: number = 1024 * 1024 * 1024;
 
 const EMPTY = new Uint8Array(0);

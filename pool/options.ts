@@ -70,22 +70,63 @@ export interface MemoryPoolOptions {
   onLeak?: LeakHandler;
 }
 
-/** The smallest size class, in bytes. Smaller requests share it. */
+/**
+ * The smallest size class, in bytes. Smaller requests share it.
+ *
+ * @example
+ * ```ts
+ * import { MemoryPool, MIN_CLASS_SIZE } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * const pool = new MemoryPool();
+ * const bytes = pool.rent(3);
+ * assert.equal(bytes.buffer.byteLength, MIN_CLASS_SIZE); // 16
+ * pool.return(bytes);
+ * ```
+ */
 export const MIN_CLASS_SIZE: number = 16;
 
-/** The default tiers: small ≤ 4 KiB, medium ≤ 64 KiB, large ≤ 1 MiB. */
+/**
+ * The default tiers: small ≤ 4 KiB, medium ≤ 64 KiB, large ≤ 1 MiB.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TIERS } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(DEFAULT_TIERS.map((tier) => tier.maxSize), [4096, 65536, 1048576]);
+ * ```
+ */
 export const DEFAULT_TIERS: readonly PoolTier[] = Object.freeze([
   Object.freeze({ name: "small", maxSize: 4 * 1024, maxBuffersPerClass: 64 }),
   Object.freeze({ name: "medium", maxSize: 64 * 1024, maxBuffersPerClass: 16 }),
   Object.freeze({ name: "large", maxSize: 1024 * 1024, maxBuffersPerClass: 4 }),
 ]);
 
-/** The default {@linkcode MemoryPoolOptions.maxRetainedBytes}: 32 MiB. */
+/**
+ * The default {@linkcode MemoryPoolOptions.maxRetainedBytes}: 32 MiB.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_RETAINED_BYTES, MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new MemoryPool().maxRetainedBytes, DEFAULT_MAX_RETAINED_BYTES);
+ * ```
+ */
 export const DEFAULT_MAX_RETAINED_BYTES: number = 32 * 1024 * 1024;
 
 /**
  * The default {@linkcode MemoryPoolOptions.tuningInterval}: 5 s, so buffers
  * idle for 5 to 10 s are released, while pauses shorter than a window never
  * cost a steady load its buffers.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TUNING_INTERVAL } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_TUNING_INTERVAL, 5000);
+ * ```
  */
 export const DEFAULT_TUNING_INTERVAL: number = 5000;

@@ -265,7 +265,21 @@ export class SlabAllocator {
     return this.#chunkView;
   }
 
-  /** Where in the chunk from {@linkcode SlabAllocator.reserve} the next result starts. */
+  /**
+   * Where in the chunk from {@linkcode SlabAllocator.reserve} the next result starts.
+   *
+   * @returns The offset, in bytes, into the chunk.
+   * @example
+   * ```ts
+   * import { SlabAllocator } from "@catga/memory/pool";
+   * import assert from "node:assert/strict";
+   *
+   * const slab = new SlabAllocator({ chunkSize: 1024, maxSlabLength: 256 });
+   * slab.copy(new Uint8Array(3));
+   * slab.reserve(8);
+   * assert.equal(slab.offset, 8); // results start on 8-byte boundaries
+   * ```
+   */
   get offset(): number {
     return this.#offset;
   }
