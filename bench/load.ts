@@ -36,7 +36,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { freePort } from "../tools/example_servers.ts";
-import type { LoadReport, SoakResult, SoakSample } from "./_schema.ts";
+import type { LoadReport, SoakResult, SoakSample } from "./_schema_load.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "node_modules", ".bin");

@@ -44,7 +44,7 @@ import {
   type ScenarioRoute,
   type ScenarioRow,
   type ScenarioSize,
-} from "./_schema.ts";
+} from "./_schema_scenario.ts";
 
 type Size = ScenarioSize;
 type Path = ScenarioRoute;
