@@ -297,6 +297,25 @@ const V8_DEFAULT_ROW: FastPaths = {
   base64: BASE64_OTHER,
 };
 
+/** Node 24 and Node 26 measured alike on everything but base64/hex. */
+const NODE_ROW: Omit<FastPaths, "base64"> = {
+  slabChunkSize: 16 * 1024,
+  slabMaxLength: 4 * 1024,
+  utf8EncodeJsMax: 8,
+  utf8DecodeJsMax: 16,
+  utf8EncodeWithRoomJsMax: 16,
+  utf8EncodeOwnJsMax: 16,
+  utf8ByteLengthNativeMin: 16,
+  utf8DecodeNodeBuffer: true,
+  utf8EncodeNodeBuffer: true,
+  utf8EncodeFreshNative: false,
+  jsonDirectMinBytes: Infinity,
+  jsonOwnedFromSlab: true,
+  msgpackDecodeJsMax: 16,
+  utf8ShortDecodeByConcat: false,
+  utf8DecodeProbeBom: false,
+};
+
 /**
  * Per runtime, measured on Node 24.9, Node 26.10, Deno 2.9.6, Bun 1.4.5.
  * UTF-8 rows: bench/utf8_paths.bench.ts with varied warm-up, medians of
@@ -304,42 +323,9 @@ const V8_DEFAULT_ROW: FastPaths = {
  * were within noise (about ±15% there), the smaller JS range was kept.
  */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: {
-    slabChunkSize: 16 * 1024,
-    slabMaxLength: 4 * 1024,
-    utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 16,
-    utf8EncodeWithRoomJsMax: 16,
-    utf8EncodeOwnJsMax: 16,
-    utf8ByteLengthNativeMin: 16,
-    utf8DecodeNodeBuffer: true,
-    utf8EncodeNodeBuffer: true,
-    utf8EncodeFreshNative: false,
-    jsonDirectMinBytes: Infinity,
-    jsonOwnedFromSlab: true,
-    msgpackDecodeJsMax: 16,
-    utf8ShortDecodeByConcat: false,
-    utf8DecodeProbeBom: false,
-    base64: BASE64_NODE24,
-  },
-  node26: {
-    slabChunkSize: 16 * 1024,
-    slabMaxLength: 4 * 1024,
-    utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 16,
-    utf8EncodeWithRoomJsMax: 16,
-    utf8EncodeOwnJsMax: 16,
-    utf8ByteLengthNativeMin: 16,
-    utf8DecodeNodeBuffer: true,
-    utf8EncodeNodeBuffer: true,
-    utf8EncodeFreshNative: false,
-    jsonDirectMinBytes: Infinity,
-    jsonOwnedFromSlab: true,
-    msgpackDecodeJsMax: 16,
-    utf8ShortDecodeByConcat: false,
-    utf8DecodeProbeBom: false,
-    base64: BASE64_NODE26,
-  },
+  node24: { ...NODE_ROW, base64: BASE64_NODE24 },
+  node26: { ...NODE_ROW, base64: BASE64_NODE26 },
+
   deno: {
     slabChunkSize: 16 * 1024,
     slabMaxLength: 4 * 1024,
