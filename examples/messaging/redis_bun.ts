@@ -11,6 +11,7 @@ import { rentArray } from "../../pool/mod.ts";
 import { toPlainBytes } from "./handoff.ts";
 import {
   parseReadGroupReply,
+  readGroupArgs,
   type RedisArg,
   type RedisPort,
   type StreamEntry,
@@ -109,16 +110,10 @@ export class BunRedisPort implements RedisPort {
     count: number,
     field: string,
   ): Promise<StreamEntry[]> {
-    const reply = await this.#redis.send("XREADGROUP", [
-      "GROUP",
-      group,
-      consumer,
-      "COUNT",
-      String(count),
-      "STREAMS",
-      stream,
-      ">",
-    ]);
+    const reply = await this.#redis.send(
+      "XREADGROUP",
+      readGroupArgs(stream, group, consumer, count),
+    );
     return parseReadGroupReply(reply, field);
   }
 

@@ -12,6 +12,7 @@
 import { toBufferView } from "./handoff.ts";
 import {
   parseReadGroupReply,
+  readGroupArgs,
   type RedisArg,
   type RedisPort,
   type StreamEntry,
@@ -104,14 +105,7 @@ export class IoRedisPort implements RedisPort {
   ): Promise<StreamEntry[]> {
     const reply = await this.#redis.callBuffer(
       "XREADGROUP",
-      "GROUP",
-      group,
-      consumer,
-      "COUNT",
-      String(count),
-      "STREAMS",
-      stream,
-      ">",
+      ...readGroupArgs(stream, group, consumer, count),
     );
     return parseReadGroupReply(reply, field);
   }

@@ -11,6 +11,7 @@ import { rentArray } from "../../pool/mod.ts";
 import { toBufferView } from "./handoff.ts";
 import {
   parseReadGroupReply,
+  readGroupArgs,
   type RedisArg,
   type RedisPort,
   type StreamEntry,
@@ -97,14 +98,7 @@ export class NodeRedisPort implements RedisPort {
   ): Promise<StreamEntry[]> {
     const reply = await this.#bytes.sendCommand([
       "XREADGROUP",
-      "GROUP",
-      group,
-      consumer,
-      "COUNT",
-      String(count),
-      "STREAMS",
-      stream,
-      ">",
+      ...readGroupArgs(stream, group, consumer, count),
     ]);
     return parseReadGroupReply(reply, field);
   }

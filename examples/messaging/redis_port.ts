@@ -72,6 +72,19 @@ export function replyText(value: unknown): string {
 }
 
 /**
+ * The arguments of `XREADGROUP GROUP <group> <consumer> COUNT <count> STREAMS
+ * <stream> >` after the command name: one list for every client adapter.
+ */
+export function readGroupArgs(
+  stream: string,
+  group: string,
+  consumer: string,
+  count: number,
+): string[] {
+  return ["GROUP", group, consumer, "COUNT", String(count), "STREAMS", stream, ">"];
+}
+
+/**
  * The entries of an XREADGROUP reply for one stream, whatever shape the client
  * gives it: RESP2 arrays `[[stream, [[id, [field, value, …]], …]]]`, or a RESP3
  * map decoded to an object `{ stream: [[id, [field, value, …]], …] }`, or
