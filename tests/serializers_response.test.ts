@@ -64,6 +64,45 @@ describe("serializedResponse", () => {
     assert.equal(msgpack.headers.get("content-type"), "application/msgpack");
   });
 
+  test("responses never share headers, though built from one cached init", () => {
+    const serializer = new JsonSerializer();
+    const first = serializedResponse(serializer, 1);
+    first.headers.set("x-first", "1");
+    first.headers.set("content-type", "text/plain");
+    const second = serializedResponse(serializer, 2);
+    assert.equal(second.headers.get("x-first"), null);
+    assert.equal(second.headers.get("content-type"), "application/json");
+    assert.equal(first.headers.get("content-type"), "text/plain");
+    const withStatus = serializedResponse(serializer, 3, { status: 201 });
+    withStatus.headers.append("x-third", "3");
+    assert.equal(serializedResponse(serializer, 4).headers.get("x-third"), null);
+    assert.deepEqual([...serializedResponse(serializer, 5).headers.keys()], ["content-type"]);
+  });
+
+  test("follows a serializer whose content type changes", () => {
+    const serializer = new JsonSerializer();
+    assert.equal(serializedResponse(serializer, 1).headers.get("content-type"), "application/json");
+    Object.defineProperty(serializer, "contentType", { value: "application/vnd.test+json" });
+    assert.equal(
+      serializedResponse(serializer, 1).headers.get("content-type"),
+      "application/vnd.test+json",
+    );
+  });
+
+  test("an init with only a status or only a status text keeps the defaults of the rest", () => {
+    const serializer = new MsgPackSerializer();
+    const created = serializedResponse(serializer, 1, { status: 201 });
+    assert.equal(created.status, 201);
+    assert.equal(created.statusText, "");
+    assert.equal(created.headers.get("content-type"), "application/msgpack");
+    const named = serializedResponse(serializer, 1, { statusText: "Fine" });
+    assert.equal(named.status, 200);
+    assert.equal(named.statusText, "Fine");
+    const empty = serializedResponse(serializer, 1, {});
+    assert.equal(empty.status, 200);
+    assert.equal(empty.headers.get("content-type"), "application/msgpack");
+  });
+
   test("keeps given headers and a given content type", () => {
     const response = serializedResponse(new JsonSerializer(), 1, {
       headers: { "x-request-id": "7", "Content-Type": "application/problem+json" },
