@@ -41,20 +41,19 @@ export function toNodeListener(
 
 async function serve(fetch: Handler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? "GET";
-  const headers: [string, string][] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-  }
+  const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
   const hasBody = method !== "GET" && method !== "HEAD";
   // No abort signal: a client that goes away errors the body stream, and the
   // handler does nothing long-running besides reading it.
-  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-    method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-    // Node's fetch requires half-duplex for streamed request bodies.
-    duplex: hasBody ? "half" : undefined,
-  } as RequestInit);
+  const request = hasBody
+    ? new Request(url, {
+      method,
+      headers: headerPairs(req),
+      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+      // Node's fetch requires half-duplex for streamed request bodies.
+      duplex: "half",
+    } as RequestInit)
+    : new BodilessRequest(url, method, req) as unknown as Request;
   const response = await fetch(request);
   const outgoing: Record<string, string | string[]> = {};
   for (const [name, value] of response.headers) {
@@ -67,9 +66,95 @@ async function serve(fetch: Handler, req: IncomingMessage, res: ServerResponse):
     return;
   }
   // Bodies here are small and complete: one buffer gives a Content-Length and one write.
-  const body = new Uint8Array(await response.arrayBuffer());
+  const body = await bodyBytes(response.body);
   outgoing["content-length"] = String(body.length);
   res.writeHead(response.status, outgoing).end(body);
+}
+
+function headerPairs(req: IncomingMessage): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    pairs.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+  }
+  return pairs;
+}
+
+/**
+ * The web `Request` of a GET or HEAD, built only as far as the handler reads
+ * it. undici's `Request` constructor is a large share of a small response's
+ * cost on Node (bench/load.ts), and the GET routes read only the URL and the
+ * method; @hono/node-server does the same. It passes `instanceof Request`, and
+ * any member besides `url`, `method`, `headers`, `body` and `bodyUsed` (say
+ * `signal` or `clone()`) builds the real Request once and answers from it.
+ */
+class BodilessRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly #incoming: IncomingMessage;
+  #headers: Headers | undefined;
+  #real: Request | undefined;
+
+  constructor(url: string, method: string, incoming: IncomingMessage) {
+    this.url = url;
+    this.method = method;
+    this.#incoming = incoming;
+  }
+
+  get headers(): Headers {
+    return (this.#headers ??= new Headers(headerPairs(this.#incoming)));
+  }
+
+  get body(): null {
+    return null;
+  }
+
+  get bodyUsed(): boolean {
+    return false;
+  }
+
+  static {
+    // Every other Request member answers from the real Request, built on first use.
+    for (const key of Object.getOwnPropertyNames(Request.prototype)) {
+      if (key === "constructor" || Object.hasOwn(BodilessRequest.prototype, key)) continue;
+      Object.defineProperty(BodilessRequest.prototype, key, {
+        get(this: BodilessRequest) {
+          const real = (this.#real ??= new Request(this.url, {
+            method: this.method,
+            headers: this.headers,
+          }));
+          const value = Reflect.get(real, key, real);
+          return typeof value === "function" ? value.bind(real) : value;
+        },
+      });
+    }
+    Object.setPrototypeOf(BodilessRequest.prototype, Request.prototype);
+  }
+}
+
+/**
+ * The whole body as one buffer. A body built from bytes or a string arrives as
+ * a single chunk, which is written as it is: `arrayBuffer()` would copy it
+ * once more, and costs about a fifth of a small response's time on Node 24.
+ * The chunk is the Response's own copy, never the handler's (pooled) memory.
+ */
+async function bodyBytes(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+  }
+  if (chunks.length === 1) return chunks[0];
+  const whole = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return whole;
 }
 
 if (import.meta.main) {
