@@ -77,8 +77,11 @@ const WAVES: readonly { inFlight: number; ms: number }[] = [
 
 async function traffic(base: string): Promise<number> {
   const paths: string[] = [];
+  // The pooled path on purpose: the dashboard must move whatever path ROUTE_PATHS gives a route.
   for (const size of ["small", "medium", "large"]) {
-    for (const format of ["json", "msgpack"]) paths.push(`/messages/${size}?format=${format}`);
+    for (const format of ["json", "msgpack"]) {
+      paths.push(`/messages/${size}?format=${format}&via=pooled`);
+    }
   }
   let sent = 0;
   for (const wave of WAVES) {
