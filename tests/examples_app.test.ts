@@ -376,6 +376,53 @@ describe("examples/app.ts handler", () => {
   });
 });
 
+describe("examples/app.ts query parsing", () => {
+  const handle = createHandler({ pool: new MemoryPool() });
+  const typeOf = async (path: string) => {
+    const response = await handle(get(path));
+    await response.arrayBuffer();
+    // Without parameters: Bun's Response.json adds "; charset=utf-8".
+    return `${response.status} ${response.headers.get("content-type")?.split(";")[0]}`;
+  };
+
+  test("reads parameters in any order and ignores look-alike names", async () => {
+    assert.equal(
+      await typeOf("/messages/small?via=owned&format=msgpack"),
+      "200 application/msgpack",
+    );
+    assert.equal(await typeOf("/messages/small?formats=msgpack&x=1"), "200 application/json");
+    assert.equal(await typeOf("/messages/small?xformat=msgpack"), "200 application/json");
+    assert.equal(await typeOf("/messages/small?&&format=msgpack&"), "200 application/msgpack");
+  });
+
+  test("takes the first of repeated parameters, as URLSearchParams does", async () => {
+    assert.equal(
+      await typeOf("/messages/small?format=msgpack&format=json"),
+      "200 application/msgpack",
+    );
+  });
+
+  test("decodes percent-encoded and '+' queries with the standard parser", async () => {
+    assert.equal(await typeOf("/messages/small?format=ms%67pack"), "200 application/msgpack");
+    assert.equal(
+      await typeOf("/messages/small?%66ormat=msgpack&via=owned"),
+      "200 application/msgpack",
+    );
+    assert.match(await typeOf("/messages/small?format=json+"), /^400 /);
+  });
+
+  test("a bare or empty value is not a format or path", async () => {
+    assert.match(await typeOf("/messages/small?format"), /^400 /);
+    assert.match(await typeOf("/messages/small?format=msgpack&via="), /^400 /);
+  });
+
+  test("/naive ignores the query", async () => {
+    const response = await handle(get("/naive/small?format=msgpack&via=bogus"));
+    assert.equal(response.status, 200);
+    assert.deepEqual(await bodyOf(response), expectedBytes("json", fixtures.small));
+  });
+});
+
 describe("examples/app.ts shared handler and helpers", () => {
   test("the exported handler serves MemoryPool.shared and leaves nothing outstanding", async () => {
     // Other suites may share this process and pool: compare against where it stood.
