@@ -36,12 +36,26 @@ export interface LoadRouteResult {
   cpuUsPerRequest: number;
   /** The server's peak resident set size (VmHWM), in bytes. */
   rssBytes: number;
+  /** The server's resident set size when its load ended (VmRSS), in bytes. */
+  rssEndBytes?: number;
   /** The pool's retained bytes after the run (`/stats`). */
   retainedBytes: number;
   /** Failed requests plus non-2xx responses, summed over the rounds (should be 0). */
   errors: number;
-  /** Every round's requests/s, in round order. */
+  /** Every slice's requests/s, set after set. */
   rounds: number[];
+  /** The route this one is compared with (absent on a baseline). */
+  baseline?: string;
+  /** Median over slices of requests/s ÷ the baseline's in the slice next to it in time. */
+  requestsRatio?: number;
+  /** The 25th and 75th percentiles of those per-slice ratios: the spread the median comes from. */
+  requestsRatioQuartiles?: [number, number];
+  /** Median over slices of the baseline's CPU per request ÷ this route's (above 1 is cheaper). */
+  cpuRatio?: number;
+  /** Median over sets of peak RSS ÷ the baseline server's of the same set. */
+  rssRatio?: number;
+  /** Median over sets of the resident set size when the load ended ÷ the baseline's. */
+  rssEndRatio?: number;
 }
 
 /** One `/stats` sample of the soak. */
@@ -104,11 +118,17 @@ export interface LoadReport {
   quick: boolean;
   /** Whether this was an `--explore` run (every body path of every route). */
   explore: boolean;
-  /** autocannon connections. */
+  /** The load generator: `wrk` (pinned to its own core when `pinned`) or autocannon. */
+  generator?: "wrk" | "autocannon";
+  /** Whether the server ran on core 0 and wrk on another (taskset). */
+  pinned?: boolean;
+  /** Concurrent connections. */
   connections: number;
-  /** Measured seconds per route and round (after a warm-up). */
+  /** Measured seconds per slice (after a warm-up per server). */
   durationSeconds: number;
-  /** Interleaved rounds; each figure is the median over them. */
+  /** Sets of fresh servers (absent in runs before sets: one server per round). */
+  sets?: number;
+  /** Slices per route in all; each figure is the median over them. */
   rounds: number;
   /** The path each `/messages/*` route takes on this runtime (`GET /paths`). */
   paths: unknown;

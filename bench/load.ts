@@ -1,15 +1,28 @@
 /**
  * HTTP load benchmark of the example service (a bench, not a test), on Bun,
- * Deno and Node 24 (Node 26 on request).
+ * Deno, Node 24 and Node 26.
  *
  * Routes: for each size, `/messages/{size}?format=json|msgpack` (the path the
  * app chose for this runtime, see `ROUTE_PATHS` in examples/app.ts) and the
- * `/naive/{size}` baseline (`Response.json`). Every route gets a FRESH server
- * on a free 127.0.0.1 port, a warm-up, then a measured autocannon run; the
- * routes of all runtimes are interleaved over rounds and each figure is the
- * median of the rounds. Per route: requests/s, p99 latency, the server's peak
- * RSS (VmHWM from /proc/<pid>/status) and the pool's retained bytes (`/stats`
- * after the run).
+ * `/naive/{size}` baseline (`Response.json`); both read the query alike, so
+ * they differ only in how the body is built.
+ *
+ * How (a shared 2-core machine is noisy; these choices make ratios repeatable):
+ * - The load generator is `wrk` (C, one thread) when installed
+ *   (`apt-get install wrk`), else autocannon in this process. autocannon
+ *   needs about as much CPU per request as Bun's server, so with it the
+ *   generator, not the server, sets the rate of small responses.
+ * - With `taskset` and 2+ cores, the server runs on core 0 and wrk on the
+ *   last core, so neither steals the other's core.
+ * - Per runtime, a *set* starts a FRESH server for every route at once (idle
+ *   servers cost nothing), warms each up, then runs short slices route after
+ *   route, rotating the order each slice. A route's ratio to naive is the
+ *   median of per-slice ratios against the naive slice next to it in time, so
+ *   drift of the machine cancels out. Sets repeat with fresh servers; peak
+ *   RSS (VmHWM) is taken per server after its set, each server having had the
+ *   same load time, and its ratio is the median of per-set ratios.
+ * - Per route also: the server's CPU time per request (user + system, all
+ *   threads, from /proc), p99 latency, and the pool's retained bytes.
  *
  * Soak (one runtime, Bun by default): 60 s of mixed sizes and formats, 20 s
  * idle, then a 5 s burst, sampling `/stats` and the server's RSS every 250 ms.
@@ -22,22 +35,23 @@
  *
  * Usage (Node 24): `node bench/load.ts [--quick] [--explore] [--no-soak] [--soak-only]
  * [--soak=<runtime>] [runtime…]` with runtimes from bun, deno, node24 (or
- * node), node26 (default: bun deno node24). Writes bench/results/load.<runtime>.json (or
+ * node), node26 (default: all four). `LOAD_GENERATOR=autocannon` forces
+ * autocannon. Writes bench/results/load.<runtime>.json (or
  * load_paths.<runtime>.json with --explore). Bounded: every run has a fixed
  * duration, the whole bench a deadline, and every server is killed on every
  * exit path.
  *
  * @module
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { freePort } from "../tools/example_servers.ts";
-import type { LoadReport, SoakResult, SoakSample } from "./_schema_load.ts";
-
+import type { LoadReport, LoadRouteResult, SoakResult, SoakSample } from "./_schema_load.ts";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "node_modules", ".bin");
 
@@ -56,17 +70,38 @@ const SOAK_RUNTIME = (args.find((a) => a.startsWith("--soak="))?.slice(7) ?? "bu
 const RUNTIMES = args.filter((a) => !a.startsWith("--")).map((a) =>
   a === "node" ? "node24" : a
 ) as LoadRuntime[];
-if (RUNTIMES.length === 0) RUNTIMES.push("bun", "deno", "node24");
+if (RUNTIMES.length === 0) RUNTIMES.push("bun", "deno", "node24", "node26");
 
-const SECONDS = Number(process.env.LOAD_SECONDS ?? (QUICK ? 1 : EXPLORE ? 2 : 3));
-const ROUNDS = Number(process.env.LOAD_ROUNDS ?? (QUICK ? 1 : 3));
+/** Seconds per measured slice (whole seconds: wrk's `-d` takes no fractions). */
+const SLICE_SECONDS = Number(process.env.LOAD_SLICE_SECONDS ?? 1);
+/**
+ * Slices per route in a set. One slice's requests/s can stray ±25% on this
+ * machine; the median of 18 paired ratios (3 sets × 6) settles to a few %.
+ */
+const SLICES = Number(process.env.LOAD_SLICES ?? (QUICK ? 1 : EXPLORE ? 4 : 6));
+/** Sets of fresh servers per runtime. */
+const SETS = Number(process.env.LOAD_SETS ?? (QUICK ? 1 : EXPLORE ? 2 : 3));
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 32);
-// Half a second of load is thousands of requests: enough to JIT the path; it keeps the full run under 10 min.
-const WARMUP_SECONDS = 0.5;
+// A second of load is thousands of requests: enough to JIT every route's path.
+const WARMUP_SECONDS = 1;
+/** The pause between the warm-ups and the first slice of a set. */
+const SETTLE_MS = 2000;
 const SOAK = QUICK ? { load: 8, idle: 6, burst: 3 } : { load: 60, idle: 20, burst: 5 };
 const SAMPLE_MS = 250;
 /** The whole bench stops by itself after this long, whatever happens. */
-const DEADLINE_MS = (QUICK ? 5 : 20) * 60_000;
+const DEADLINE_MS = (QUICK ? 5 : 40) * 60_000;
+
+/** `wrk` when it is installed (and not overridden), else autocannon. */
+const GENERATOR: "wrk" | "autocannon" = process.env.LOAD_GENERATOR !== "autocannon" &&
+    spawnSync("wrk", ["--version"]).error === undefined
+  ? "wrk"
+  : "autocannon";
+const CORES = availableParallelism();
+/** Server on core 0, wrk on the last core: only with taskset, 2+ cores and wrk. */
+const PINNED = GENERATOR === "wrk" && CORES >= 2 &&
+  spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+const SERVER_CORES = "0";
+const GENERATOR_CORE = String(CORES - 1);
 
 const SIZES = ["small", "medium", "large"] as const;
 
@@ -103,11 +138,14 @@ const live = new Set<Server>();
 async function startServer(runtime: LoadRuntime): Promise<Server> {
   const spec = SPECS[runtime];
   const port = await freePort();
-  const child = spawn(spec.command, spec.args, {
+  const [command, commandArgs] = PINNED
+    ? ["taskset", ["-c", SERVER_CORES, spec.command, ...spec.args]]
+    : [spec.command, spec.args];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1", PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
-  });
+  }) as ChildProcess;
   const server: Server = { child, base: `http://127.0.0.1:${port}`, output: "", exited: false };
   live.add(server);
   child.stdout?.on("data", (chunk: Buffer) => (server.output += chunk));
@@ -143,6 +181,7 @@ async function stopServer(server: Server): Promise<void> {
 
 function killAll(): void {
   for (const server of live) server.child.kill("SIGKILL");
+  for (const generator of generators) generator.kill("SIGKILL");
 }
 process.on("exit", killAll);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -174,6 +213,67 @@ function fire(url: string, seconds: number, paths?: string[]): Promise<Autocanno
     duration: seconds,
     requests: paths?.map((path) => ({ method: "GET", path })),
   });
+}
+
+/** One load run's outcome, whichever generator ran it. */
+interface LoadRun {
+  requestsPerSec: number;
+  total: number;
+  p99Ms: number;
+  /** Socket errors, timeouts and non-2xx responses. */
+  errors: number;
+}
+
+/** Every wrk still running, so that any exit path can kill it. */
+const generators = new Set<ChildProcess>();
+
+async function runLoad(url: string, seconds: number): Promise<LoadRun> {
+  if (GENERATOR === "autocannon") {
+    const result = await fire(url, seconds);
+    return {
+      requestsPerSec: result.requests.average,
+      total: result.requests.total,
+      p99Ms: result.latency.p99,
+      errors: result.errors + result.timeouts + result.non2xx,
+    };
+  }
+  const wrkArgs = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", "--timeout", "5s", url];
+  const [command, commandArgs] = PINNED
+    ? ["taskset", ["-c", GENERATOR_CORE, "wrk", ...wrkArgs]]
+    : ["wrk", wrkArgs];
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(command, commandArgs, { stdio: ["ignore", "pipe", "pipe"] });
+    generators.add(child);
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => (text += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (text += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      generators.delete(child);
+      if (code === 0) resolve(text);
+      else reject(new Error(`wrk exited with ${code}:\n${text}`));
+    });
+  });
+  return parseWrk(output);
+}
+
+const TIME_UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+/** Reads wrk's `--latency` report. */
+function parseWrk(text: string): LoadRun {
+  const total = /(\d+) requests in /.exec(text);
+  const rate = /Requests\/sec:\s+([\d.]+)/.exec(text);
+  if (total === null || rate === null) throw new Error(`Cannot read wrk's output:\n${text}`);
+  const p99 = /^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(text);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
+  return {
+    requestsPerSec: Number(rate[1]),
+    total: Number(total[1]),
+    p99Ms: p99 === null ? 0 : Number(p99[1]) * TIME_UNITS_MS[p99[2]],
+    errors: (socket === null ? 0 : socket.slice(1).reduce((sum, n) => sum + Number(n), 0)) +
+      (non2xx === null ? 0 : Number(non2xx[1])),
+  };
 }
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux this runs on
@@ -219,39 +319,134 @@ async function stats(server: Server): Promise<StatsBody> {
 interface RouteCase {
   route: string;
   bodyPath: string;
+  /** The route it is compared with (`/naive/{size}`; in --explore the native JSON path); none for a baseline. */
+  baseline?: string;
 }
 
-interface RoundResult {
+interface SliceResult {
   requestsPerSec: number;
   p99Ms: number;
   cpuUsPerRequest: number;
-  rssBytes: number;
-  retainedBytes: number;
   errors: number;
 }
 
-async function measure(runtime: LoadRuntime, route: string): Promise<RoundResult> {
-  const server = await startServer(runtime);
+/** One route's results in one set: a slice each, then the server's peak RSS and the pool's retained bytes. */
+interface RouteInSet {
+  slices: SliceResult[];
+  rssBytes: number;
+  rssEndBytes: number;
+  retainedBytes: number;
+}
+
+async function measureSlice(server: Server, route: string): Promise<SliceResult> {
+  const cpuBefore = cpuMicros(server.child.pid);
+  const run = await runLoad(server.base + route, SLICE_SECONDS);
+  const cpu = cpuMicros(server.child.pid) - cpuBefore;
+  return {
+    requestsPerSec: Math.round(run.requestsPerSec),
+    p99Ms: run.p99Ms,
+    cpuUsPerRequest: run.total > 0 ? cpu / run.total : 0,
+    errors: run.errors,
+  };
+}
+
+/**
+ * One set: a fresh server per route, all started at once; a warm-up each;
+ * then SLICES slices of every route, the order rotated each slice so that no
+ * route always runs first; then each server's peak RSS and retained bytes.
+ */
+async function measureSet(
+  runtime: LoadRuntime,
+  cases: RouteCase[],
+  set: number,
+): Promise<Map<string, RouteInSet>> {
+  const servers = new Map<string, Server>();
   try {
-    const url = server.base + route;
-    await fire(url, WARMUP_SECONDS);
-    const cpuBefore = cpuMicros(server.child.pid);
-    const result = await fire(url, SECONDS);
-    const cpu = cpuMicros(server.child.pid) - cpuBefore;
-    const rssBytes = procStatus(server.child.pid, "VmHWM") ||
-      procStatus(server.child.pid, "VmRSS");
-    const { retainedBytes } = await stats(server);
-    return {
-      requestsPerSec: Math.round(result.requests.average),
-      p99Ms: result.latency.p99,
-      cpuUsPerRequest: result.requests.total > 0 ? Math.round(cpu / result.requests.total) : 0,
-      rssBytes,
-      retainedBytes,
-      errors: result.errors + result.timeouts + result.non2xx,
-    };
+    for (const { route } of cases) servers.set(route, await startServer(runtime));
+    for (const { route } of cases) await runLoad(servers.get(route)!.base + route, WARMUP_SECONDS);
+    // Let the servers finish the JIT compiling and GC the warm-up left behind: they share a core.
+    await sleep(SETTLE_MS);
+    const results = new Map<string, RouteInSet>(
+      cases.map((
+        { route },
+      ) => [route, { slices: [], rssBytes: 0, rssEndBytes: 0, retainedBytes: 0 }]),
+    );
+    for (let slice = 0; slice < SLICES; slice++) {
+      const shift = (slice + set) % cases.length;
+      for (const { route } of [...cases.slice(shift), ...cases.slice(0, shift)]) {
+        const result = await measureSlice(servers.get(route)!, route);
+        results.get(route)!.slices[slice] = result;
+        console.log(
+          `  set ${set + 1}/${SETS} slice ${slice + 1}/${SLICES} ${runtime.padEnd(6)} ` +
+            `${route.padEnd(44)} ${String(result.requestsPerSec).padStart(7)} req/s, ` +
+            `${result.cpuUsPerRequest.toFixed(1)} µs CPU/req, p99 ${result.p99Ms} ms` +
+            (result.errors > 0 ? `, ${result.errors} errors` : ""),
+        );
+      }
+    }
+    for (const { route } of cases) {
+      const server = servers.get(route)!;
+      const entry = results.get(route)!;
+      entry.rssEndBytes = procStatus(server.child.pid, "VmRSS");
+      entry.rssBytes = procStatus(server.child.pid, "VmHWM") || entry.rssEndBytes;
+      entry.retainedBytes = (await stats(server)).retainedBytes;
+    }
+    return results;
   } finally {
-    await stopServer(server);
+    for (const server of servers.values()) await stopServer(server);
   }
+}
+
+/** Medians over every set and slice, and the paired ratios against the route's baseline. */
+function summarize(routeCase: RouteCase, sets: Map<string, RouteInSet>[]): LoadRouteResult {
+  const mine = sets.map((set) => set.get(routeCase.route)!);
+  const slices = mine.flatMap((entry) => entry.slices);
+  const result: LoadRouteResult = {
+    route: routeCase.route,
+    bodyPath: routeCase.bodyPath,
+    requestsPerSec: median(slices.map((r) => r.requestsPerSec)),
+    p99Ms: Math.round(median(slices.map((r) => r.p99Ms)) * 100) / 100,
+    cpuUsPerRequest: round1(median(slices.map((r) => r.cpuUsPerRequest))),
+    rssBytes: median(mine.map((entry) => entry.rssBytes)),
+    rssEndBytes: median(mine.map((entry) => entry.rssEndBytes)),
+    retainedBytes: median(mine.map((entry) => entry.retainedBytes)),
+    errors: slices.reduce((sum, r) => sum + r.errors, 0),
+    rounds: slices.map((r) => r.requestsPerSec),
+  };
+  if (routeCase.baseline !== undefined) {
+    const baseline = sets.map((set) => set.get(routeCase.baseline!)!);
+    const paired = (pick: (mine: SliceResult, base: SliceResult) => number) =>
+      round3(
+        median(mine.flatMap((entry, set) =>
+          entry.slices.map((slice, i) => pick(slice, baseline[set].slices[i]))
+        )),
+      );
+    result.baseline = routeCase.baseline;
+    const ratios = mine.flatMap((entry, set) =>
+      entry.slices.map((slice, i) => slice.requestsPerSec / baseline[set].slices[i].requestsPerSec)
+    );
+    result.requestsRatio = round3(median(ratios));
+    result.requestsRatioQuartiles = [
+      round3(quantile(ratios, 0.25)),
+      round3(quantile(ratios, 0.75)),
+    ];
+    result.cpuRatio = paired((m, b) => b.cpuUsPerRequest / m.cpuUsPerRequest);
+    result.rssRatio = round3(
+      median(mine.map((entry, set) => entry.rssBytes / baseline[set].rssBytes)),
+    );
+    result.rssEndRatio = round3(
+      median(mine.map((entry, set) => entry.rssEndBytes / baseline[set].rssEndBytes)),
+    );
+  }
+  return result;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 async function routePaths(
@@ -270,18 +465,37 @@ function casesFor(paths: Record<string, Record<string, string>>): RouteCase[] {
   const cases: RouteCase[] = [];
   for (const size of SIZES) {
     if (EXPLORE) {
-      for (const via of ["native", "pooled", "owned"]) {
-        cases.push({ route: `/messages/${size}?format=json&via=${via}`, bodyPath: via });
+      const native = `/messages/${size}?format=json&via=native`;
+      cases.push({ route: native, bodyPath: "native" });
+      for (const via of ["pooled", "owned"]) {
+        cases.push({
+          route: `/messages/${size}?format=json&via=${via}`,
+          bodyPath: via,
+          baseline: native,
+        });
       }
       for (const via of ["pooled", "owned"]) {
-        cases.push({ route: `/messages/${size}?format=msgpack&via=${via}`, bodyPath: via });
+        cases.push({
+          route: `/messages/${size}?format=msgpack&via=${via}`,
+          bodyPath: via,
+          baseline: native,
+        });
       }
       continue;
     }
-    for (const format of ["json", "msgpack"]) {
-      cases.push({ route: `/messages/${size}?format=${format}`, bodyPath: paths[format][size] });
-    }
-    cases.push({ route: `/naive/${size}`, bodyPath: "naive" });
+    const naive = `/naive/${size}`;
+    // The baseline between its two routes, so each pairs with a slice next to it in time.
+    cases.push({
+      route: `/messages/${size}?format=json`,
+      bodyPath: paths.json[size],
+      baseline: naive,
+    });
+    cases.push({ route: naive, bodyPath: "naive" });
+    cases.push({
+      route: `/messages/${size}?format=msgpack`,
+      bodyPath: paths.msgpack[size],
+      baseline: naive,
+    });
   }
   return cases;
 }
@@ -391,6 +605,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The q-quantile, interpolated between the nearest ranks. */
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -423,66 +646,36 @@ async function main(): Promise<void> {
   const started = Date.now();
   console.log(
     `load${EXPLORE ? " --explore" : ""}${QUICK ? " --quick" : ""}: ${RUNTIMES.join(", ")}; ` +
-      `${CONNECTIONS} connections, ${ROUNDS} round(s) of ${SECONDS} s per route ` +
-      `(+${WARMUP_SECONDS} s warm-up), soak ${NO_SOAK ? "off" : `on ${SOAK_RUNTIME}`}`,
+      `${GENERATOR}${
+        PINNED ? ` on core ${GENERATOR_CORE}, servers on core ${SERVER_CORES}` : ""
+      }, ` +
+      `${CONNECTIONS} connections; per runtime ${SETS} set(s) of fresh servers, ` +
+      `${SLICES} slice(s) of ${SLICE_SECONDS} s per route (+${WARMUP_SECONDS} s warm-up); ` +
+      `soak ${NO_SOAK ? "off" : `on ${SOAK_RUNTIME}`}`,
   );
   const reports = new Map<LoadRuntime, LoadReport>();
-  const cases = new Map<LoadRuntime, RouteCase[]>();
   for (const runtime of RUNTIMES) {
     const { paths } = await routePaths(runtime);
-    reports.set(runtime, {
+    const report: LoadReport = {
       runtime: await runtimeVersion(runtime),
       date: new Date().toISOString(),
       quick: QUICK,
       explore: EXPLORE,
+      generator: GENERATOR,
+      pinned: PINNED,
       connections: CONNECTIONS,
-      durationSeconds: SECONDS,
-      rounds: ROUNDS,
+      durationSeconds: SLICE_SECONDS,
+      sets: SETS,
+      rounds: SETS * SLICES,
       paths,
       routes: [],
-    });
-    cases.set(runtime, SOAK_ONLY ? [] : casesFor(paths));
-  }
-  const runs = new Map<string, RoundResult[]>();
-  const key = (runtime: LoadRuntime, route: string) => `${runtime} ${route}`;
-  for (let round = 1; round <= (SOAK_ONLY ? 0 : ROUNDS); round++) {
-    // Interleave runtimes and routes, so drift on a shared machine hits all alike.
-    const longest = Math.max(...RUNTIMES.map((r) => cases.get(r)!.length));
-    for (let i = 0; i < longest; i++) {
-      for (const runtime of RUNTIMES) {
-        const routeCase = cases.get(runtime)![i];
-        if (routeCase === undefined) continue;
-        const result = await measure(runtime, routeCase.route);
-        const list = runs.get(key(runtime, routeCase.route)) ?? [];
-        list.push(result);
-        runs.set(key(runtime, routeCase.route), list);
-        console.log(
-          `  round ${round}/${ROUNDS} ${runtime.padEnd(6)} ${routeCase.route.padEnd(40)} ` +
-            `${
-              String(result.requestsPerSec).padStart(7)
-            } req/s, ${result.cpuUsPerRequest} µs CPU/req, ` +
-            `p99 ${result.p99Ms} ms, ` +
-            `peak RSS ${mib(result.rssBytes)} MiB, retained ${result.retainedBytes} B`,
-        );
-      }
-    }
-  }
-  for (const runtime of RUNTIMES) {
-    const report = reports.get(runtime)!;
-    for (const { route, bodyPath } of cases.get(runtime)!) {
-      const results = runs.get(key(runtime, route))!;
-      report.routes.push({
-        route,
-        bodyPath,
-        requestsPerSec: median(results.map((r) => r.requestsPerSec)),
-        p99Ms: median(results.map((r) => r.p99Ms)),
-        cpuUsPerRequest: median(results.map((r) => r.cpuUsPerRequest)),
-        rssBytes: median(results.map((r) => r.rssBytes)),
-        retainedBytes: median(results.map((r) => r.retainedBytes)),
-        errors: results.reduce((sum, r) => sum + r.errors, 0),
-        rounds: results.map((r) => r.requestsPerSec),
-      });
-    }
+    };
+    reports.set(runtime, report);
+    if (SOAK_ONLY) continue;
+    const cases = casesFor(paths);
+    const sets: Map<string, RouteInSet>[] = [];
+    for (let set = 0; set < SETS; set++) sets.push(await measureSet(runtime, cases, set));
+    report.routes = cases.map((routeCase) => summarize(routeCase, sets));
   }
   if (!NO_SOAK && RUNTIMES.includes(SOAK_RUNTIME)) {
     console.log(
@@ -501,20 +694,19 @@ async function main(): Promise<void> {
   for (const [runtime, report] of reports) {
     console.log(`\n${report.runtime}`);
     console.log(
-      "route                                      path     req/s  vs naive  CPU µs/req  vs naive  p99 ms  RSS MiB  RSS %  retained  errors",
+      "route                                        path     req/s  ratio  CPU µs/req  CPU ratio  p99 ms  RSS MiB  RSS ratio  retained  errors",
     );
     for (const r of report.routes) {
-      const size = /\/(small|medium|large)\b/.exec(r.route)?.[1];
-      const naive = report.routes.find((x) => x.route === `/naive/${size}`) ??
-        report.routes.find((x) => x.route === `/messages/${size}?format=json&via=native`);
+      const ratio = (value: number | undefined) =>
+        (value === undefined ? "—" : value.toFixed(2) + "×").padStart(6);
       console.log(
-        `${r.route.padEnd(42)} ${r.bodyPath.padEnd(7)} ${String(r.requestsPerSec).padStart(7)} ${
-          (naive ? (r.requestsPerSec / naive.requestsPerSec).toFixed(2) + "×" : "—").padStart(8)
-        } ${String(r.cpuUsPerRequest).padStart(11)} ${
-          (naive ? (naive.cpuUsPerRequest / r.cpuUsPerRequest).toFixed(2) + "×" : "—").padStart(9)
-        } ${String(r.p99Ms).padStart(7)} ${mib(r.rssBytes).padStart(8)} ${
-          (naive ? ((r.rssBytes / naive.rssBytes) * 100).toFixed(0) + "%" : "—").padStart(6)
-        } ${String(r.retainedBytes).padStart(9)} ${String(r.errors).padStart(7)}`,
+        `${r.route.padEnd(44)} ${r.bodyPath.padEnd(7)} ${String(r.requestsPerSec).padStart(7)} ${
+          ratio(r.requestsRatio)
+        } ${String(r.cpuUsPerRequest).padStart(11)} ${ratio(r.cpuRatio).padStart(10)} ${
+          String(r.p99Ms).padStart(7)
+        } ${mib(r.rssBytes).padStart(8)} ${ratio(r.rssRatio).padStart(10)} ${
+          String(r.retainedBytes).padStart(9)
+        } ${String(r.errors).padStart(7)}`,
       );
     }
     const file = join(

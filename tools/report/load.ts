@@ -49,6 +49,27 @@ function naiveOf(routes: LoadRouteResult[], route: string): LoadRouteResult | un
   return routes.find((r) => r.route === `/naive/${sizeOf(route)}`);
 }
 
+/** requests/s over the baseline's: the paired median where the run measured one. */
+function speedOf(result: LoadRouteResult, baseline: LoadRouteResult): number {
+  return result.requestsRatio ?? result.requestsPerSec / baseline.requestsPerSec;
+}
+
+/** The baseline's CPU per request over this route's (above 1× is cheaper). */
+function cpuOf(result: LoadRouteResult, baseline: LoadRouteResult): number {
+  return result.cpuRatio ?? baseline.cpuUsPerRequest / result.cpuUsPerRequest;
+}
+
+function rssOf(result: LoadRouteResult, baseline: LoadRouteResult): number {
+  return result.rssRatio ?? result.rssBytes / baseline.rssBytes;
+}
+
+/** "0.98× (0.93–1.04)": the median and, where measured, the quartiles of the per-slice ratios. */
+function fmtSpeed(result: LoadRouteResult, baseline: LoadRouteResult): string {
+  const quartiles = result.requestsRatioQuartiles;
+  return fmtX(speedOf(result, baseline)) +
+    (quartiles === undefined ? "" : ` (${quartiles[0].toFixed(2)}–${quartiles[1].toFixed(2)})`);
+}
+
 const PATH_WHY: Record<string, string> = {
   native: "`Response.json`: the runtime stringifies and encodes natively",
   pooled: "`serializedResponse`: pooled writer, the constructor copies, the buffer goes back",
@@ -58,7 +79,7 @@ const PATH_WHY: Record<string, string> = {
 /** The section: targets, per-runtime tables, how paths were chosen, the soak and its chart. */
 export const loadSection: Section = {
   id: "load",
-  title: "HTTP load (autocannon)",
+  title: "HTTP load",
   render: (context: ReportContext) => renderLoad(context.resultsDir),
 };
 
@@ -73,24 +94,34 @@ function renderLoad(resultsDir: string): SectionOutput {
     return { lines, checks, misses: [], charts };
   }
   const measured = RUNTIME_IDS.filter((r) => reports.has(r));
+  const generators = [...new Set(measured.map((r) => reports.get(r)!.generator ?? "autocannon"))];
+  const pinned = measured.every((r) => reports.get(r)!.pinned === true);
   lines.push(
-    "autocannon against the example service (bench/load.ts), on 127.0.0.1: a fresh server per route " +
-      "and round, a warm-up, then the measured run; routes and runtimes interleaved over rounds, each " +
-      "figure the median. *CPU / request* is the server process's user + system time over the " +
-      "requests it served (all threads), steadier than requests/s on a shared machine. Peak RSS is " +
-      "the server's VmHWM; *pool retained* is `/stats` " +
-      "`retainedBytes` after the run, next to it. Each `/messages/*` route takes the body path that " +
-      "measured fastest for it on that runtime (`ROUTE_PATHS` in examples/app.ts, chosen with " +
-      "`node bench/load.ts --explore`, below). Targets (issue 12): every `/messages/*` route ≥ " +
-      `${LOAD_TARGETS.minRequestsRatio.toFixed(1)}× the requests/s of \`/naive/*\` ` +
-      `(\`Response.json\`) at ≤ ${fmtPct(LOAD_TARGETS.maxRssRatio)} of its peak RSS.`,
+    `${generators.join(" and ")} against the example service (bench/load.ts) on 127.0.0.1` +
+      (pinned ? ", the server pinned to one core and wrk to the other (taskset)" : "") +
+      ". Per runtime, sets of FRESH servers, one per route, all started at once; each is warmed " +
+      "up, then every route runs short slices in turn, the order rotating each slice. A route's " +
+      "ratio to `/naive/*` is the **median of per-slice ratios against the naive slice next to it " +
+      "in time**, so drift of the shared machine cancels; in brackets, the quartiles of those " +
+      "ratios (one slice strays by up to ±25% here, so a bracket that spans 1× is a tie). Both " +
+      "routes read the query alike: they differ only in how the body is built. *CPU / request* is " +
+      "the server's user + system time (all threads) over the requests it served. Peak RSS is each " +
+      "server's VmHWM after its set, every server having had the same load time; its ratio is the " +
+      "median over sets. *Pool retained* is `/stats` `retainedBytes` after the set. Each " +
+      "`/messages/*` route takes the body path that measured fastest for it on that runtime " +
+      "(`ROUTE_PATHS` in examples/app.ts, chosen with `node bench/load.ts --explore`, below). " +
+      `Targets (issue 12): every \`/messages/*\` route ≥ ${
+        LOAD_TARGETS.minRequestsRatio.toFixed(1)
+      }× the requests/s of \`/naive/*\` (\`Response.json\`) at ≤ ${
+        fmtPct(LOAD_TARGETS.maxRssRatio)
+      } of its peak RSS.`,
     "",
   );
   const quick = measured.filter((r) => reports.get(r)!.quick);
   if (quick.length > 0) {
     lines.push(
       `**${quick.map((r) => RUNTIME_LABELS[r]).join(", ")}: a \`--quick\` smoke run** (one short ` +
-        "round per route): indicative only.",
+        "slice per route): indicative only.",
       "",
     );
   }
@@ -101,11 +132,7 @@ function renderLoad(resultsDir: string): SectionOutput {
     for (const r of routes.filter((x) => x.bodyPath === "native")) {
       const naive = naiveOf(routes, r.route);
       if (naive) {
-        floor.push(
-          `${RUNTIME_LABELS[runtime]} ${sizeOf(r.route)} ${
-            fmtX(r.requestsPerSec / naive.requestsPerSec)
-          }`,
-        );
+        floor.push(`${RUNTIME_LABELS[runtime]} ${sizeOf(r.route)} ${fmtSpeed(r, naive)}`);
       }
     }
   }
@@ -134,13 +161,13 @@ function renderLoad(resultsDir: string): SectionOutput {
       const result = report?.routes.find((r) => r.route === route);
       const naive = result && report ? naiveOf(report.routes, route) : undefined;
       if (!result || !naive) return "not measured";
-      const speed = result.requestsPerSec / naive.requestsPerSec;
-      const rss = result.rssBytes / naive.rssBytes;
+      const speed = speedOf(result, naive);
+      const rss = rssOf(result, naive);
       const fast = speed >= LOAD_TARGETS.minRequestsRatio;
       const lean = rss <= LOAD_TARGETS.maxRssRatio;
       met += Number(fast) + Number(lean);
       missed += Number(!fast) + Number(!lean);
-      return `${fast ? "✅" : "❌"} ${fmtX(speed)}, ${lean ? "✅" : "❌"} RSS ${
+      return `${fast ? "✅" : "❌"} ${fmtSpeed(result, naive)}, ${lean ? "✅" : "❌"} RSS ${
         fmtPct(rss)
       } (${result.bodyPath})`;
     });
@@ -210,8 +237,14 @@ function renderLoad(resultsDir: string): SectionOutput {
     lines.push(
       `#### ${RUNTIME_LABELS[runtime]} (${report.runtime}${report.quick ? ", --quick" : ""})`,
       "",
-      `${report.connections} connections, ${report.rounds} round(s) of ${report.durationSeconds} s per ` +
-        `route, ${report.date}.`,
+      `${report.generator ?? "autocannon"}${report.pinned ? " (pinned)" : ""}, ` +
+        `${report.connections} connections, ` +
+        (report.sets === undefined
+          ? `${report.rounds} round(s) of ${report.durationSeconds} s per route`
+          : `${report.sets} set(s) of fresh servers × ${
+            report.rounds / report.sets
+          } slice(s) of ${report.durationSeconds} s per route`) +
+        `, ${report.date}.`,
       "",
       ...table(
         [
@@ -224,6 +257,7 @@ function renderLoad(resultsDir: string): SectionOutput {
           "p99",
           "peak RSS",
           "RSS vs naive",
+          "RSS at end vs naive",
           "pool retained",
           "errors",
         ],
@@ -234,14 +268,13 @@ function renderLoad(resultsDir: string): SectionOutput {
             isNaive ? r.route : `**${r.route}**`,
             r.bodyPath ?? "—",
             Math.round(r.requestsPerSec).toLocaleString("en-US"),
-            isNaive || !naive ? "—" : fmtX(r.requestsPerSec / naive.requestsPerSec),
+            isNaive || !naive ? "—" : fmtSpeed(r, naive),
             r.cpuUsPerRequest === undefined ? "n/a" : `${r.cpuUsPerRequest} µs`,
-            isNaive || !naive || !r.cpuUsPerRequest
-              ? "—"
-              : fmtX(naive.cpuUsPerRequest / r.cpuUsPerRequest),
+            isNaive || !naive || !r.cpuUsPerRequest ? "—" : fmtX(cpuOf(r, naive)),
             `${r.p99Ms} ms`,
             fmtBytes(r.rssBytes),
-            isNaive || !naive ? "—" : fmtPct(r.rssBytes / naive.rssBytes),
+            isNaive || !naive ? "—" : fmtPct(rssOf(r, naive)),
+            isNaive || !naive || r.rssEndRatio === undefined ? "—" : fmtPct(r.rssEndRatio),
             fmtBytes(r.retainedBytes),
             String(r.errors),
           ];
@@ -256,12 +289,12 @@ function renderLoad(resultsDir: string): SectionOutput {
     lines.push(
       "#### How each route's path was chosen (`--explore`)",
       "",
-      "Every body path of every route against a fresh server, interleaved, medians; requests/s and " +
-        "server CPU per request relative to the native JSON path (`Response.json`, the same as " +
-        "`/naive/*`) of the same size, as *path req/s ratio / CPU ratio* (above 1× is better for " +
-        "both). In bold: the path the route takes in the load run above (`ROUTE_PATHS`): the least " +
-        "CPU per request, since requests/s swings with whatever else runs on the machine, with ties " +
-        "within a few % going to the simpler path. Paths: " +
+      "Every body path of every route on its own fresh server, measured as above; requests/s and " +
+        "server CPU per request relative to the native JSON path (`Response.json`, the same body " +
+        "as `/naive/*`) of the same size, as *path req/s ratio / CPU ratio* (above 1× is better for " +
+        "both). In bold: the path the route takes in the load run above (`ROUTE_PATHS`): the " +
+        "fastest, with ties (within the spread) going to the simpler path, and JSON to `native` " +
+        "unless a library path beats it clearly. Paths: " +
         Object.entries(PATH_WHY).map(([path, why]) => `**${path}** = ${why}`).join("; ") + ".",
       "",
     );
@@ -293,9 +326,9 @@ function renderLoad(resultsDir: string): SectionOutput {
           const best = mine.find((r) => r.bodyPath === taken) ??
             mine.reduce((a, b) => (b.cpuUsPerRequest < a.cpuUsPerRequest ? b : a));
           return mine.map((r) => {
-            const text = `${r.bodyPath} ${fmtX(r.requestsPerSec / native.requestsPerSec)} / ${
-              fmtX(native.cpuUsPerRequest / r.cpuUsPerRequest)
-            }`;
+            const text = r === native
+              ? "native 1× (the baseline)"
+              : `${r.bodyPath} ${fmtSpeed(r, native)} / ${fmtX(cpuOf(r, native))}`;
             return r === best ? `**${text}**` : text;
           }).join(", ");
         }),
