@@ -75,37 +75,39 @@ export interface RoutePaths {
 }
 
 /**
- * Per runtime, the path each route takes: the one with the least server CPU
- * per request under load (`node bench/load.ts --explore`: every path of every
- * route against a fresh server, interleaved rounds, medians; the report's
- * "HTTP load" section shows the figures). CPU per request decides because
- * requests/s swings with whatever else runs on the machine.
+ * Per runtime, the path each route takes: the fastest in
+ * `node bench/load.ts --explore` (every path of every route on its own fresh
+ * server, wrk on its own core, the median of paired per-slice ratios against
+ * the native JSON path; the report's "HTTP load" section shows the figures).
+ * Rules: JSON keeps `native` (`Response.json`, the very code of `/naive/*`)
+ * unless a library path beats it with its lower quartile above 1×. Otherwise
+ * the fastest path; where two paths are within 3% of each other, or both
+ * clearly above 1×, the lower peak RSS, then the simpler path (`owned`, no
+ * pool).
  *
- * The pattern: JSON is fastest as `Response.json` (the runtime's native
- * stringify) except small messages on Deno (owned bytes) and large ones on
- * Node, where the library's writer into a pooled buffer beats undici's
- * `Response.json`; large MessagePack is cheapest pooled everywhere (no fresh
- * 50 KiB buffer per request), medium MessagePack as owned bytes. Ties (within
- * a few %) go to the simpler path. Differences under about 10% are within the
- * noise of a shared machine: rerun `--explore` before trusting a close call.
+ * The pattern: where the runtime's JSON is native code (Bun's JSC, Deno's
+ * lazily encoded string bodies), no JavaScript serializer beats
+ * `Response.json`, so JSON stays native there, and MessagePack simply takes
+ * its fastest path. On Node 24, undici's `Response.json` is slower than the
+ * library's pooled writer for large JSON, and MessagePack beats JSON outright
+ * from medium sizes on; Node 26's faster `Response.json` leaves JSON native.
  */
 export const ROUTE_PATHS: Readonly<Record<PlatformKey, RoutePaths>> = {
   node24: {
     json: { small: "native", medium: "native", large: "pooled" },
-    msgpack: { small: "pooled", medium: "owned", large: "pooled" },
+    msgpack: { small: "owned", medium: "owned", large: "pooled" },
   },
-  // Not explored separately: Node 24's row (same undici Response, same adapter).
   node26: {
-    json: { small: "native", medium: "native", large: "pooled" },
-    msgpack: { small: "pooled", medium: "owned", large: "pooled" },
+    json: { small: "native", medium: "native", large: "native" },
+    msgpack: { small: "owned", medium: "pooled", large: "pooled" },
   },
   deno: {
-    json: { small: "owned", medium: "native", large: "native" },
+    json: { small: "native", medium: "native", large: "native" },
     msgpack: { small: "owned", medium: "owned", large: "pooled" },
   },
   bun: {
     json: { small: "native", medium: "native", large: "native" },
-    msgpack: { small: "pooled", medium: "owned", large: "pooled" },
+    msgpack: { small: "pooled", medium: "owned", large: "owned" },
   },
   // Not load-tested: native JSON, and the library's pooled path, safe everywhere, for MessagePack.
   workerd: {
