@@ -4,8 +4,9 @@
  *
  * Routes: for each size, `/messages/{size}?format=json|msgpack` (the path the
  * app chose for this runtime, see `ROUTE_PATHS` in examples/app.ts) and the
- * `/naive/{size}` baseline (`Response.json`); both read the query alike, so
- * they differ only in how the body is built.
+ * `/naive/{size}?format=json` baseline (`Response.json`; the query, which it
+ * ignores, makes the request line and the server's parsing the same as the
+ * JSON route's), so they differ only in how the body is built.
  *
  * How (a shared 2-core machine is noisy; these choices make ratios repeatable):
  * - The load generator is `wrk` (C, one thread) when installed
@@ -483,7 +484,9 @@ function casesFor(paths: Record<string, Record<string, string>>): RouteCase[] {
       }
       continue;
     }
-    const naive = `/naive/${size}`;
+    // The same query as the JSON route: the request lines then differ by a word of the path,
+    // and the server parses the same query for both, so only the body differs.
+    const naive = `/naive/${size}?format=json`;
     // The baseline between its two routes, so each pairs with a slice next to it in time.
     cases.push({
       route: `/messages/${size}?format=json`,
@@ -644,6 +647,12 @@ async function main(): Promise<void> {
     }
   }
   const started = Date.now();
+  if (GENERATOR === "autocannon" && process.env.LOAD_GENERATOR !== "autocannon") {
+    console.log(
+      "load: wrk is not installed (apt-get install wrk); autocannon instead, which can set the " +
+        "rate of small responses itself on a 2-core machine",
+    );
+  }
   console.log(
     `load${EXPLORE ? " --explore" : ""}${QUICK ? " --quick" : ""}: ${RUNTIMES.join(", ")}; ` +
       `${GENERATOR}${

@@ -1,7 +1,8 @@
 /**
  * Runs every bench/*.bench.ts under Node 24, Node 26, Deno and Bun, one at a
- * time, then the HTTP load bench (bench/load.ts, autocannon against the
- * example service on Bun, Deno and Node 24), then regenerates docs/PERFORMANCE-REPORT.md from bench/results/.
+ * time, then the HTTP load bench (bench/load.ts: wrk, or autocannon without
+ * it, against the example service on the same runtimes), then regenerates
+ * docs/PERFORMANCE-REPORT.md from bench/results/.
  *
  * Benches in `FEEDBACK_BENCHES` (bench/_schema.ts) run twice per runtime, each
  * in a fresh process: `--feedback=varied` (every contender first fed the same
@@ -131,13 +132,13 @@ function plannedJobs(): Job[] {
     }
   }
   // The load bench is a Node script that starts the example service on each server runtime
-  // (Bun, Deno, Node 24; a fresh server per route) and drives it with autocannon.
+  // (fresh servers per route) and drives it with wrk, or autocannon where wrk is missing.
   const loadWanted = !process.argv.includes("--no-load") &&
     (!filter || "load.ts".includes(filter));
-  const loadRuntimes = runtimes.filter((r) => r !== "node26");
+  const loadRuntimes = runtimes;
   if (loadWanted && loadRuntimes.length > 0 && existsSync(join(benchDir, "load.ts"))) {
     jobs.push({
-      label: `bench/load.ts (autocannon) against the service on ${loadRuntimes.join(", ")}`,
+      label: `bench/load.ts against the service on ${loadRuntimes.join(", ")}`,
       command: [process.execPath, "bench/load.ts", ...loadRuntimes],
       logName: "load.log",
     });
