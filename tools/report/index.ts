@@ -117,7 +117,8 @@ function environment(files: ResultFile[]): string[] {
   });
   const benches = [...new Set(files.map((f) => f.bench))].sort();
   const legacy = files.filter((f) =>
-    f.legacy && !f.bench.startsWith("load") && f.bench !== "scenario"
+    // Load, scenario and messaging results have their own schemas and sections, not stale ones.
+    f.legacy && !f.bench.startsWith("load") && f.bench !== "scenario" && f.bench !== "messaging"
   );
   const out = [
     "## Environment",
