@@ -244,7 +244,7 @@ function renderLoad(resultsDir: string): SectionOutput {
       "fastest library path and the cell shows the miss. Peak RSS counts what it costs a runtime " +
       "to run the library's encoder at all, which the naive server never does: on Bun, a server " +
       "that ran the MessagePack encoder into a pooled writer 2,000 times at startup, then served " +
-      "only `Response.json`, was as large as the MessagePack route's server, and 20,000 runs " +
+      "only `Response.json`, was as large as the MessagePack routes' servers, and 20,000 runs " +
       "grew it no further. So the excess is a one-off (compiled code), not memory per request; " +
       "the pool itself retains at most the *pool retained* column.",
     "",
