@@ -1,7 +1,9 @@
 /**
- * Real `redis-server` and `nats-server` processes for the messaging tests and
- * bench: each on a free 127.0.0.1 port, in its own temp dir, stopped on every
- * exit path (explicit stop, process exit, signals) with a kill timeout.
+ * Child processes for the tests and bench, each stopped on every exit path
+ * (explicit stop, process exit, signals): scripts on the current runtime, and
+ * real `redis-server` and `nats-server` processes for the messaging tests and
+ * bench, each on a free 127.0.0.1 port, in its own temp dir, with a kill
+ * timeout.
  *
  * @module
  */
@@ -69,6 +71,41 @@ export function spawnScript(script: string, args: readonly string[]): ChildProce
   running.add(child);
   child.once("exit", () => running.delete(child));
   return child;
+}
+
+/** How a script run by {@linkcode runScript} ended. */
+export interface ScriptResult {
+  /** The exit code (`null` when a signal ended it). */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a TypeScript file to its end in a child process of the current runtime
+ * ({@linkcode spawnScript}); rejects, with the child killed, if it is still
+ * running after `timeoutMs`.
+ */
+export function runScript(script: string, timeoutMs = 30_000): Promise<ScriptResult> {
+  const child = spawnScript(script, []);
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk: Uint8Array) => stdout += String(chunk));
+    child.stderr?.on("data", (chunk: Uint8Array) => stderr += String(chunk));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the script was still running after ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /**

@@ -1,22 +1,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-/** The command that runs a script on the runtime running this test. */
-function runtimeCommand(script: string): [string, string[]] {
-  const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
-  if (deno !== undefined) return [deno.execPath(), ["run", "-A", script]];
-  return [process.execPath, [script]];
-}
+import { runScript } from "./_services.ts";
 
 /**
  * Runs `body` in a child process of this runtime after `prelude` (which
  * removes a global before the library loads); returns its stdout and stderr.
  */
-async function runScript(prelude: string, body: string): Promise<string> {
+async function runWithPrelude(prelude: string, body: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "catga-pool-portability-"));
   try {
     const script = join(dir, "script.ts");
@@ -31,27 +24,9 @@ ${body}
 console.log(JSON.stringify({ warnings }));
 `,
     );
-    const [command, args] = runtimeCommand(script);
-    return await new Promise<string>((resolve, reject) => {
-      const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => stdout += chunk);
-      child.stderr.on("data", (chunk) => stderr += chunk);
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error(`the script was still running after 30 s:\n${stdout}${stderr}`));
-      }, 30_000);
-      child.on("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.on("exit", (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve(stdout);
-        else reject(new Error(`exit code ${code}:\n${stdout}${stderr}`));
-      });
-    });
+    const { code, stdout, stderr } = await runScript(script);
+    if (code !== 0) throw new Error(`exit code ${code}:\n${stdout}${stderr}`);
+    return stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -81,7 +56,7 @@ for (let i = 0; i < 2; i++) {
 
 describe("debug pools where a capability is missing", () => {
   test("without FinalizationRegistry: leak reports off, one notice, everything else works", async () => {
-    const stdout = await runScript(
+    const stdout = await runWithPrelude(
       "delete (globalThis as Record<string, unknown>).FinalizationRegistry;",
       `${USE_DEBUG_POOLS}
 if (globalThis.staleLength !== 0) throw new Error("returned views must still be detached");`,
@@ -92,7 +67,7 @@ if (globalThis.staleLength !== 0) throw new Error("returned views must still be 
   });
 
   test("without ArrayBuffer.prototype.transfer: no detaching, one notice, everything else works", async () => {
-    const stdout = await runScript(
+    const stdout = await runWithPrelude(
       "delete (ArrayBuffer.prototype as unknown as Record<string, unknown>).transfer;",
       `${USE_DEBUG_POOLS}
 if (globalThis.staleLength !== 64) throw new Error("without transfer, views stay attached");`,
@@ -103,7 +78,7 @@ if (globalThis.staleLength !== 64) throw new Error("without transfer, views stay
   });
 
   test("with both present there is no notice", async () => {
-    const stdout = await runScript("", USE_DEBUG_POOLS);
+    const stdout = await runWithPrelude("", USE_DEBUG_POOLS);
     assert.deepEqual(lastJson(stdout).warnings, []);
   });
 });

@@ -1,11 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryPool, type PoolStats } from "../pool/mod.ts";
 import { randomInt, rng } from "./_random.ts";
+import { runScript } from "./_services.ts";
 
 /** Rents `count` buffers of `length` at once, then returns them all: one round of a burst. */
 function burst(pool: MemoryPool, count: number, length: number): void {
@@ -230,13 +230,6 @@ describe("tuning where the host refuses timers (workerd outside a request)", () 
   });
 });
 
-/** The command that runs a script on the runtime running this test. */
-function runtimeCommand(script: string): [string, string[]] {
-  const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
-  if (deno !== undefined) return [deno.execPath(), ["run", "-A", script]];
-  return [process.execPath, [script]];
-}
-
 describe("tuning timers never keep a process alive", () => {
   test("a script that rents and returns, then ends, exits at once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "catga-pool-exit-"));
@@ -257,28 +250,9 @@ if (pools.some((pool) => pool.stats().retainedBytes === 0)) throw new Error("not
 console.log("done");
 `,
       );
-      const [command, args] = runtimeCommand(script);
       const started = Date.now();
-      const { code, output } = await new Promise<{ code: number | null; output: string }>(
-        (resolve, reject) => {
-          const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-          let output = "";
-          child.stdout.on("data", (chunk) => output += chunk);
-          child.stderr.on("data", (chunk) => output += chunk);
-          const timer = setTimeout(() => {
-            child.kill("SIGKILL");
-            reject(new Error(`the script was still running after 30 s:\n${output}`));
-          }, 30_000);
-          child.on("error", (error) => {
-            clearTimeout(timer);
-            reject(error);
-          });
-          child.on("exit", (code) => {
-            clearTimeout(timer);
-            resolve({ code, output });
-          });
-        },
-      );
+      const { code, stdout, stderr } = await runScript(script);
+      const output = stdout + stderr;
       const elapsed = Date.now() - started;
       assert.equal(code, 0, output);
       assert.match(output, /done/);
