@@ -151,6 +151,12 @@ export function createHandler(options: AppOptions = {}): (request: Request) => P
     json: new JsonSerializer({ pool }),
     msgpack: new MsgPackSerializer({ pool }),
   };
+  // Built once: Bun fills a Response's headers from a `Headers` much faster than from a plain
+  // object, and sharing is safe, as the constructor copies them (see `serializedResponse`).
+  const ownedInits: Record<MessageFormat, ResponseInit> = {
+    json: { headers: new Headers({ "content-type": serializers.json.contentType }) },
+    msgpack: { headers: new Headers({ "content-type": serializers.msgpack.contentType }) },
+  };
   const paths = options.paths ?? ROUTE_PATHS[PLATFORM_KEY];
   const pathsBody = { platform: PLATFORM_KEY, paths };
 
@@ -252,14 +258,32 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array | n
     if (length > limit) return length; // leaving the loop cancels the stream
     chunks.push(chunk);
   }
+  return joinChunks(chunks, length);
+}
+
+/**
+ * The chunks of a body as one buffer: the chunk itself when there is one,
+ * else a copy of them all, in order.
+ *
+ * @param chunks The chunks, in order.
+ * @param length Their total length.
+ * @returns The whole body.
+ * @example
+ * ```ts ignore
+ * import { joinChunks } from "./app.ts";
+ *
+ * console.log(joinChunks([new Uint8Array([1]), new Uint8Array([2, 3])], 3)); // Uint8Array(3) [ 1, 2, 3 ]
+ * ```
+ */
+export function joinChunks(chunks: readonly Uint8Array[], length: number): Uint8Array {
   if (chunks.length === 1) return chunks[0];
-  const body = new Uint8Array(length);
+  const whole = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
-    body.set(chunk, offset);
+    whole.set(chunk, offset);
     offset += chunk.length;
   }
-  return body;
+  return whole;
 }
 
 /**
@@ -291,15 +315,6 @@ export function validateMessage(message: unknown): string | undefined {
 }
 
 const HTML_HEADERS = { "content-type": "text/html; charset=utf-8" };
-/**
- * The init of an `owned` body, built once: Bun fills a Response's headers from
- * a `Headers` much faster than from a plain object. Sharing is safe, as the
- * constructor copies them (see `serializedResponse`).
- */
-const ownedInits: Record<MessageFormat, ResponseInit> = {
-  json: { headers: new Headers({ "content-type": "application/json" }) },
-  msgpack: { headers: new Headers({ "content-type": "application/msgpack" }) },
-};
 const NO_STORE = { "cache-control": "no-store" };
 
 function isBodyPath(name: string): name is BodyPath {
