@@ -416,28 +416,21 @@ function summarize(routeCase: RouteCase, sets: Map<string, RouteInSet>[]): LoadR
   };
   if (routeCase.baseline !== undefined) {
     const baseline = sets.map((set) => set.get(routeCase.baseline!)!);
-    const paired = (pick: (mine: SliceResult, base: SliceResult) => number) =>
-      round3(
-        median(mine.flatMap((entry, set) =>
-          entry.slices.map((slice, i) => pick(slice, baseline[set].slices[i]))
-        )),
+    /** One ratio per slice, against the baseline's slice of the same set and index. */
+    const perSlice = (ratio: (mine: SliceResult, base: SliceResult) => number) =>
+      mine.flatMap((entry, set) =>
+        entry.slices.map((slice, i) => ratio(slice, baseline[set].slices[i]))
       );
+    /** One ratio per set, against the baseline's server of the same set. */
+    const perSet = (ratio: (mine: RouteInSet, base: RouteInSet) => number) =>
+      mine.map((entry, set) => ratio(entry, baseline[set]));
+    const speed = perSlice((m, b) => m.requestsPerSec / b.requestsPerSec);
     result.baseline = routeCase.baseline;
-    const ratios = mine.flatMap((entry, set) =>
-      entry.slices.map((slice, i) => slice.requestsPerSec / baseline[set].slices[i].requestsPerSec)
-    );
-    result.requestsRatio = round3(median(ratios));
-    result.requestsRatioQuartiles = [
-      round3(quantile(ratios, 0.25)),
-      round3(quantile(ratios, 0.75)),
-    ];
-    result.cpuRatio = paired((m, b) => b.cpuUsPerRequest / m.cpuUsPerRequest);
-    result.rssRatio = round3(
-      median(mine.map((entry, set) => entry.rssBytes / baseline[set].rssBytes)),
-    );
-    result.rssEndRatio = round3(
-      median(mine.map((entry, set) => entry.rssEndBytes / baseline[set].rssEndBytes)),
-    );
+    result.requestsRatio = round3(median(speed));
+    result.requestsRatioQuartiles = [round3(quantile(speed, 0.25)), round3(quantile(speed, 0.75))];
+    result.cpuRatio = round3(median(perSlice((m, b) => b.cpuUsPerRequest / m.cpuUsPerRequest)));
+    result.rssRatio = round3(median(perSet((m, b) => m.rssBytes / b.rssBytes)));
+    result.rssEndRatio = round3(median(perSet((m, b) => m.rssEndBytes / b.rssEndBytes)));
   }
   return result;
 }
@@ -618,9 +611,7 @@ function quantile(values: number[], q: number): number {
 }
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return quantile(values, 0.5);
 }
 
 function mib(bytes: number): string {

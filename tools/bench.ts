@@ -135,11 +135,10 @@ function plannedJobs(): Job[] {
   // (fresh servers per route) and drives it with wrk, or autocannon where wrk is missing.
   const loadWanted = !process.argv.includes("--no-load") &&
     (!filter || "load.ts".includes(filter));
-  const loadRuntimes = runtimes;
-  if (loadWanted && loadRuntimes.length > 0 && existsSync(join(benchDir, "load.ts"))) {
+  if (loadWanted && runtimes.length > 0 && existsSync(join(benchDir, "load.ts"))) {
     jobs.push({
-      label: `bench/load.ts against the service on ${loadRuntimes.join(", ")}`,
-      command: [process.execPath, "bench/load.ts", ...loadRuntimes],
+      label: `bench/load.ts against the service on ${runtimes.join(", ")}`,
+      command: [process.execPath, "bench/load.ts", ...runtimes],
       logName: "load.log",
     });
   }

@@ -45,31 +45,15 @@ function sizeOf(route: string): string {
   return /\/(small|medium|large)\b/.exec(route)?.[1] ?? "";
 }
 
-function naiveOf(routes: LoadRouteResult[], route: string): LoadRouteResult | undefined {
-  // `/naive/{size}`, with the query the bench sends it (`?format=json`) or without.
-  return routes.find((r) =>
-    r.route === `/naive/${sizeOf(route)}` || r.route.startsWith(`/naive/${sizeOf(route)}?`)
-  );
+/** A ratio the bench paired against the route's baseline, or "—" where it measured none. */
+function fmtRatio(ratio: number | undefined, format: (value: number) => string): string {
+  return ratio === undefined ? "—" : format(ratio);
 }
 
-/** requests/s over the baseline's: the paired median where the run measured one. */
-function speedOf(result: LoadRouteResult, baseline: LoadRouteResult): number {
-  return result.requestsRatio ?? result.requestsPerSec / baseline.requestsPerSec;
-}
-
-/** The baseline's CPU per request over this route's (above 1× is cheaper). */
-function cpuOf(result: LoadRouteResult, baseline: LoadRouteResult): number {
-  return result.cpuRatio ?? baseline.cpuUsPerRequest / result.cpuUsPerRequest;
-}
-
-function rssOf(result: LoadRouteResult, baseline: LoadRouteResult): number {
-  return result.rssRatio ?? result.rssBytes / baseline.rssBytes;
-}
-
-/** "0.98× (0.93–1.04)": the median and, where measured, the quartiles of the per-slice ratios. */
-function fmtSpeed(result: LoadRouteResult, baseline: LoadRouteResult): string {
+/** "0.98× (0.93–1.04)": the paired median and the quartiles of the per-slice ratios. */
+function fmtSpeed(result: LoadRouteResult): string {
   const quartiles = result.requestsRatioQuartiles;
-  return fmtX(speedOf(result, baseline)) +
+  return fmtRatio(result.requestsRatio, fmtX) +
     (quartiles === undefined ? "" : ` (${quartiles[0].toFixed(2)}–${quartiles[1].toFixed(2)})`);
 }
 
@@ -133,11 +117,9 @@ function renderLoad(resultsDir: string): SectionOutput {
   // A route on the native path runs the same code as /naive/*: its ratio is this run's noise.
   const floor: string[] = [];
   for (const runtime of measured) {
-    const routes = reports.get(runtime)!.routes;
-    for (const r of routes.filter((x) => x.bodyPath === "native")) {
-      const naive = naiveOf(routes, r.route);
-      if (naive) {
-        floor.push(`${RUNTIME_LABELS[runtime]} ${sizeOf(r.route)} ${fmtSpeed(r, naive)}`);
+    for (const r of reports.get(runtime)!.routes) {
+      if (r.bodyPath === "native" && r.requestsRatio !== undefined) {
+        floor.push(`${RUNTIME_LABELS[runtime]} ${sizeOf(r.route)} ${fmtSpeed(r)}`);
       }
     }
   }
@@ -164,15 +146,14 @@ function renderLoad(resultsDir: string): SectionOutput {
     const cells = RUNTIME_IDS.map((runtime) => {
       const report = reports.get(runtime);
       const result = report?.routes.find((r) => r.route === route);
-      const naive = result && report ? naiveOf(report.routes, route) : undefined;
-      if (!result || !naive) return "not measured";
-      const speed = speedOf(result, naive);
-      const rss = rssOf(result, naive);
+      const speed = result?.requestsRatio;
+      const rss = result?.rssRatio;
+      if (result === undefined || speed === undefined || rss === undefined) return "not measured";
       const fast = speed >= LOAD_TARGETS.minRequestsRatio;
       const lean = rss <= LOAD_TARGETS.maxRssRatio;
       met += Number(fast) + Number(lean);
       missed += Number(!fast) + Number(!lean);
-      return `${fast ? "✅" : "❌"} ${fmtSpeed(result, naive)}, ${lean ? "✅" : "❌"} RSS ${
+      return `${fast ? "✅" : "❌"} ${fmtSpeed(result)}, ${lean ? "✅" : "❌"} RSS ${
         fmtPct(rss)
       } (${result.bodyPath})`;
     });
@@ -281,19 +262,18 @@ function renderLoad(resultsDir: string): SectionOutput {
           "errors",
         ],
         report.routes.map((r) => {
-          const naive = naiveOf(report.routes, r.route);
           const isNaive = r.route.startsWith("/naive/");
           return [
             isNaive ? r.route : `**${r.route}**`,
             r.bodyPath ?? "—",
             Math.round(r.requestsPerSec).toLocaleString("en-US"),
-            isNaive || !naive ? "—" : fmtSpeed(r, naive),
-            r.cpuUsPerRequest === undefined ? "n/a" : `${r.cpuUsPerRequest} µs`,
-            isNaive || !naive || !r.cpuUsPerRequest ? "—" : fmtX(cpuOf(r, naive)),
+            isNaive ? "—" : fmtSpeed(r),
+            `${r.cpuUsPerRequest} µs`,
+            fmtRatio(r.cpuRatio, fmtX),
             `${r.p99Ms} ms`,
             fmtBytes(r.rssBytes),
-            isNaive || !naive ? "—" : fmtPct(rssOf(r, naive)),
-            isNaive || !naive || r.rssEndRatio === undefined ? "—" : fmtPct(r.rssEndRatio),
+            fmtRatio(r.rssRatio, fmtPct),
+            fmtRatio(r.rssEndRatio, fmtPct),
             fmtBytes(r.retainedBytes),
             String(r.errors),
           ];
@@ -347,7 +327,7 @@ function renderLoad(resultsDir: string): SectionOutput {
           return mine.map((r) => {
             const text = r === native
               ? "native 1× (the baseline)"
-              : `${r.bodyPath} ${fmtSpeed(r, native)} / ${fmtX(cpuOf(r, native))}`;
+              : `${r.bodyPath} ${fmtSpeed(r)} / ${fmtRatio(r.cpuRatio, fmtX)}`;
             return r === best ? `**${text}**` : text;
           }).join(", ");
         }),
