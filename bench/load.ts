@@ -16,7 +16,9 @@
  * - With `taskset` and 2+ cores, the server runs on core 0 and wrk on the
  *   last core, so neither steals the other's core.
  * - Per runtime, a *set* starts a FRESH server for every route at once (idle
- *   servers cost nothing), warms each up, then runs short slices route after
+ *   servers cost nothing), warms each up with varied requests (every size,
+ *   format and body path: realistic type feedback) and then its own route,
+ *   then runs short slices route after
  *   route, rotating the order each slice. A route's ratio to naive is the
  *   median of per-slice ratios against the naive slice next to it in time, so
  *   drift of the machine cancels out. Sets repeat with fresh servers; peak
@@ -105,6 +107,16 @@ const SERVER_CORES = "0";
 const GENERATOR_CORE = String(CORES - 1);
 
 const SIZES = ["small", "medium", "large"] as const;
+
+/** Every body path of every size and format, and the baseline: the varied warm-up's mix. */
+const VARIED_PATHS: readonly string[] = SIZES.flatMap((size) => [
+  `/naive/${size}?format=json`,
+  `/messages/${size}?format=json&via=native`,
+  `/messages/${size}?format=json&via=pooled`,
+  `/messages/${size}?format=json&via=owned`,
+  `/messages/${size}?format=msgpack&via=pooled`,
+  `/messages/${size}?format=msgpack&via=owned`,
+]);
 
 // ---------------------------------------------------------------- servers
 
@@ -207,7 +219,11 @@ const cannon = autocannon as unknown as (
   options: Record<string, unknown>,
 ) => Promise<AutocannonResult>;
 
-function fire(url: string, seconds: number, paths?: string[]): Promise<AutocannonResult> {
+function fire(
+  url: string,
+  seconds: number,
+  paths?: readonly string[],
+): Promise<AutocannonResult> {
   return cannon({
     url,
     connections: CONNECTIONS,
@@ -364,7 +380,13 @@ async function measureSet(
   const servers = new Map<string, Server>();
   try {
     for (const { route } of cases) servers.set(route, await startServer(runtime));
-    for (const { route } of cases) await runLoad(servers.get(route)!.base + route, WARMUP_SECONDS);
+    for (const { route } of cases) {
+      const base = servers.get(route)!.base;
+      // Realistic type feedback first: every server, baseline included, serves every size,
+      // format and body path, so no JavaScript path is measured on monomorphic feedback.
+      await fire(base, WARMUP_SECONDS, VARIED_PATHS);
+      await runLoad(base + route, WARMUP_SECONDS);
+    }
     // Let the servers finish the JIT compiling and GC the warm-up left behind: they share a core.
     await sleep(SETTLE_MS);
     const results = new Map<string, RouteInSet>(
@@ -650,7 +672,8 @@ async function main(): Promise<void> {
         PINNED ? ` on core ${GENERATOR_CORE}, servers on core ${SERVER_CORES}` : ""
       }, ` +
       `${CONNECTIONS} connections; per runtime ${SETS} set(s) of fresh servers, ` +
-      `${SLICES} slice(s) of ${SLICE_SECONDS} s per route (+${WARMUP_SECONDS} s warm-up); ` +
+      `${SLICES} slice(s) of ${SLICE_SECONDS} s per route (+${WARMUP_SECONDS} s of varied ` +
+      `requests and ${WARMUP_SECONDS} s of the route's own to warm up); ` +
       `soak ${NO_SOAK ? "off" : `on ${SOAK_RUNTIME}`}`,
   );
   const reports = new Map<LoadRuntime, LoadReport>();

@@ -87,7 +87,9 @@ function renderLoad(resultsDir: string): SectionOutput {
     `${generators.join(" and ")} against the example service (bench/load.ts) on 127.0.0.1` +
       (pinned ? ", the server pinned to one core and wrk to the other (taskset)" : "") +
       ". Per runtime, sets of FRESH servers, one per route, all started at once; each is warmed " +
-      "up, then every route runs short slices in turn, the order rotating each slice. A route's " +
+      "up with varied requests (every size, format and body path, so no JavaScript path is timed " +
+      "on monomorphic type feedback) and then its own route; then every route runs short slices " +
+      "in turn, the order rotating each slice. A route's " +
       "ratio to `/naive/*` is the **median of per-slice ratios against the naive slice next to it " +
       "in time**, so drift of the shared machine cancels; in brackets, the quartiles of those " +
       "ratios (one slice strays by up to ±25% here, so a bracket that spans 1× is a tie). The " +
@@ -222,12 +224,12 @@ function renderLoad(resultsDir: string): SectionOutput {
       "where pooling cannot win for JSON and the example does not pool. A MessagePack route is " +
       "measured against that same native JSON: on Bun and Deno a JavaScript MessagePack encoder " +
       "plus a byte body has to beat native code, and where it does not, the route still takes the " +
-      "fastest library path and the cell shows the miss. Peak RSS counts what it costs a runtime " +
-      "to run the library's encoder at all, which the naive server never does: on Bun, a server " +
-      "that ran the MessagePack encoder into a pooled writer 2,000 times at startup, then served " +
-      "only `Response.json`, was as large as the MessagePack routes' servers, and 20,000 runs " +
-      "grew it no further. So the excess is a one-off (compiled code), not memory per request; " +
-      "the pool itself retains at most the *pool retained* column.",
+      "fastest library path and the cell shows the miss. Extra peak RSS on a library route is the " +
+      "runtime's, not the pool's: the pool retains at most the *pool retained* column. A " +
+      "diagnostic run outside this bench (Bun: the MessagePack encoder run into a pooled writer " +
+      "at startup by a server that then served only `Response.json`) reached the MessagePack " +
+      "routes' size and stopped growing after a few thousand runs, which points at the one-off " +
+      "cost of compiling the encoder rather than memory per request.",
     "",
   );
 
