@@ -83,24 +83,24 @@ export interface RoutePaths {
  * unless a library path beats it with its lower quartile above 1×. Otherwise
  * the fastest path; paths whose quartile brackets overlap are tied, and a tie
  * goes to the lower peak RSS, or, within 2% of RSS, to the simpler path
- * (`owned`, no pool). Large MessagePack bodies are pooled everywhere on that
- * rule: a fresh 50 KiB result per request costs the runtimes more memory.
+ * (`owned`, no pool). Every server is first warmed up with every size, format
+ * and path, so no path is chosen on monomorphic type feedback.
  *
  * The pattern: where the runtime's JSON is native code (Bun's JSC, Deno's
  * lazily encoded string bodies), no JavaScript serializer beats
  * `Response.json`, so JSON stays native there, and MessagePack simply takes
  * its fastest path. On Node 24, undici's `Response.json` is slower than the
- * library's pooled writer for large JSON, and MessagePack beats JSON outright
- * from medium sizes on; Node 26's faster `Response.json` leaves JSON native.
+ * library's writers for large JSON, and MessagePack beats JSON outright from
+ * medium sizes on; Node 26's faster `Response.json` leaves JSON native.
  */
 export const ROUTE_PATHS: Readonly<Record<PlatformKey, RoutePaths>> = {
   node24: {
-    json: { small: "native", medium: "native", large: "pooled" },
-    msgpack: { small: "owned", medium: "owned", large: "pooled" },
+    json: { small: "native", medium: "native", large: "owned" },
+    msgpack: { small: "owned", medium: "owned", large: "owned" },
   },
   node26: {
     json: { small: "native", medium: "native", large: "native" },
-    msgpack: { small: "owned", medium: "pooled", large: "pooled" },
+    msgpack: { small: "owned", medium: "owned", large: "pooled" },
   },
   deno: {
     json: { small: "native", medium: "native", large: "native" },
@@ -108,7 +108,7 @@ export const ROUTE_PATHS: Readonly<Record<PlatformKey, RoutePaths>> = {
   },
   bun: {
     json: { small: "native", medium: "native", large: "native" },
-    msgpack: { small: "owned", medium: "owned", large: "pooled" },
+    msgpack: { small: "pooled", medium: "owned", large: "owned" },
   },
   // Not load-tested: native JSON, and the library's pooled path, safe everywhere, for MessagePack.
   workerd: {
