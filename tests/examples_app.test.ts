@@ -427,9 +427,10 @@ describe("examples/app.ts shared handler and helpers", () => {
   test("the exported handler serves MemoryPool.shared and leaves nothing outstanding", async () => {
     // Other suites may share this process and pool: compare against where it stood.
     const before = MemoryPool.shared.stats();
+    // The pooled path on purpose: whether a default route pools depends on ROUTE_PATHS.
     for (const size of MESSAGE_SIZES) {
       for (const format of MESSAGE_FORMATS) {
-        const response = await sharedHandler(get(`/messages/${size}?format=${format}`));
+        const response = await sharedHandler(get(`/messages/${size}?format=${format}&via=pooled`));
         assert.deepEqual(await bodyOf(response), expectedBytes(format, fixtures[size]));
       }
     }
