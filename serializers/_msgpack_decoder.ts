@@ -50,12 +50,19 @@ export class MsgPackDecoder {
   readonly #float64 = new Float64Array(1);
   readonly #float32 = new Float32Array(this.#float64.buffer, 0, 1);
   readonly #floatBytes = new Uint8Array(this.#float64.buffer);
+  readonly #settings: DecoderSettings;
 
   constructor(settings: DecoderSettings) {
+    this.#settings = settings;
     this.maxDepth = settings.maxDepth;
     this.int64AsNumber = settings.int64AsNumber;
     this.mapAsMap = settings.mapAsMap;
     this.depthLeft = settings.maxDepth;
+  }
+
+  /** A decoder with the same settings and its own state (a stream decoder's). */
+  fork(): MsgPackDecoder {
+    return new MsgPackDecoder(this.#settings);
   }
 
   /** Starts reading `bytes` from its first byte. */
