@@ -5,9 +5,19 @@
  * @module
  */
 import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
-import type { MessageSerializer } from "./types.ts";
+import type {
+  ByteStreamSource,
+  DeserializeStreamOptions,
+  MessageSerializer,
+  SerializeStreamOptions,
+  StreamDecoder,
+} from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
 import { MsgPackDecoder } from "./_msgpack_decoder.ts";
+import { MsgPackStreamDecoder } from "./_msgpack_stream_decoder.ts";
+import { decodedValues } from "./_decoded_values.ts";
+import { framedStream } from "./_framed_stream.ts";
+import { maxBufferedBytesOf } from "./_stream_chunk.ts";
 import {
   DEFAULT_MAX_DEPTH,
   MAX_DEPTH_LIMIT,
@@ -373,6 +383,126 @@ export class MsgPackSerializer implements MessageSerializer {
     } finally {
       decoder.finish();
     }
+  }
+
+  /**
+   * Decodes the messages of a MessagePack stream (values back to back, as
+   * {@linkcode MsgPackSerializer.serializeStream}, msgpackr's `pack` per value
+   * or @msgpack/msgpack's `encode` per value write) as they arrive. Each
+   * value is yielded as soon as its last byte is read, whatever the chunk
+   * boundaries (1-byte chunks included). Values are decoded in place from
+   * each chunk; only a value that straddles chunks is copied, and it is
+   * decoded once, when its last byte arrives. Leaving the loop early cancels
+   * the source (`reader.cancel()` or the iterator's `return()`).
+   *
+   * @param source The chunks: a `ReadableStream` (a `fetch` body), an async iterable (a Node socket) or an iterable.
+   * @param options `maxBufferedBytes`, the bound on a value held across chunks (default 16 MiB).
+   * @returns An async iterator of the values, in order.
+   * @throws {TypeError} When `source` is not a stream or iterable; (from the iterator) when a chunk is not bytes.
+   * @throws {RangeError} When `maxBufferedBytes` is not a non-negative integer; (from the iterator) when a value held across chunks needs more than `maxBufferedBytes`, or as `deserialize` does.
+   * @throws {SyntaxError} (from the iterator) When the stream ends inside a value, or as `deserialize` does; the message names the stream offset.
+   *
+   * @example Decode a `fetch`-style body that splits a message
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const msgpack = new MsgPackSerializer();
+   * const body = ReadableStream.from([
+   *   new Uint8Array([0x81, 0xa2, 0x69]), // {"id": ... split inside the key
+   *   new Uint8Array([0x64, 0x01, 0xc3]), // ...1}, then true
+   * ]);
+   * const values = [];
+   * for await (const value of msgpack.deserializeStream(body)) values.push(value);
+   * assert.deepEqual(values, [{ id: 1 }, true]);
+   * ```
+   *
+   * @example A stream cut inside a value
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const cut = [new Uint8Array([0x01, 0x92, 0x02])]; // 1, then an array of 2 with 1 item
+   * await assert.rejects(async () => {
+   *   for await (const _ of new MsgPackSerializer().deserializeStream(cut));
+   * }, /SyntaxError: .*ends at offset 3 inside the value at offset 1/);
+   * ```
+   */
+  deserializeStream<T = unknown>(
+    source: ByteStreamSource,
+    options?: DeserializeStreamOptions,
+  ): AsyncIterableIterator<T> {
+    return decodedValues(source, this.createStreamDecoder<T>(options), "MessagePack");
+  }
+
+  /**
+   * A synchronous incremental decoder, for socket code that gets chunks in
+   * callbacks: push each chunk, get the values it completes.
+   * {@linkcode MsgPackSerializer.deserializeStream} is built on it. It has
+   * its own decoding state (and this serializer's options), so several
+   * streams can be decoded at once.
+   *
+   * @param options `maxBufferedBytes`, the bound on a value held across chunks (default 16 MiB).
+   * @returns A new decoder at stream offset 0.
+   * @throws {RangeError} When `maxBufferedBytes` is not a non-negative integer.
+   *
+   * @example Values that cross chunk boundaries
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const msgpack = new MsgPackSerializer();
+   * const decoder = msgpack.createStreamDecoder();
+   * const bytes = new Uint8Array([...msgpack.serialize("hello"), ...msgpack.serialize([1, 2])]);
+   * console.log(decoder.push(bytes.subarray(0, 4))); // []
+   * console.log(decoder.bufferedBytes); // 4
+   * console.log(decoder.push(bytes.subarray(4))); // [ "hello", [ 1, 2 ] ]
+   * decoder.end(); // throws a SyntaxError if a value were cut off
+   * ```
+   */
+  createStreamDecoder<T = unknown>(options?: DeserializeStreamOptions): StreamDecoder<T> {
+    return new MsgPackStreamDecoder<T>(
+      this.#decoder.fork(),
+      maxBufferedBytesOf(options, "MessagePack"),
+    );
+  }
+
+  /**
+   * A `TransformStream` that writes each value as MessagePack, back to back
+   * (the framing {@linkcode MsgPackSerializer.deserializeStream},
+   * @msgpack/msgpack's `decodeMultiStream` and msgpackr's `unpackMultiple`
+   * read). Values are encoded into one pooled buffer and emitted as chunks
+   * the reader owns: when `chunkSize` bytes are reached, or at the end of the
+   * task in which the last value was written, or on close. It respects
+   * backpressure: a slow reader stops the writer, with about two chunks held.
+   *
+   * @param options `chunkSize`, the size chunks are emitted at (default 16 KiB).
+   * @returns The stream: write values, read `Uint8Array` chunks.
+   * @throws {RangeError} When `chunkSize` is not an integer from 1 to 2^30.
+   *
+   * @example Encode values into one chunk, and decode them back
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const msgpack = new MsgPackSerializer();
+   * const chunks = await Array.fromAsync(
+   *   ReadableStream.from([1, "a", { ok: true }]).pipeThrough(msgpack.serializeStream()),
+   * );
+   * assert.equal(chunks.length, 1); // small values are coalesced
+   * assert.deepEqual([...chunks[0]], [0x01, 0xa1, 0x61, 0x81, 0xa2, 0x6f, 0x6b, 0xc3]);
+   * assert.deepEqual(msgpack.deserializeSequence(chunks[0]), [1, "a", { ok: true }]);
+   * ```
+   */
+  serializeStream(options?: SerializeStreamOptions): TransformStream<unknown, Uint8Array> {
+    return framedStream(
+      (value, writer) => {
+        this.serializeTo(value, writer);
+      },
+      this.#pool,
+      options,
+      "MessagePack",
+    );
   }
 
   /**
