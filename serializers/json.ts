@@ -479,7 +479,7 @@ export class JsonSerializer implements MessageSerializer {
     if (this.#space === undefined) {
       this.serializeTo(value, writer);
     } else {
-      this.#lastSize = writeText(writer, this.#stringify(value, undefined));
+      this.#lastSize = writeText(writer, this.#stringify(value, ""));
     }
   }
 
