@@ -394,7 +394,7 @@ export class JsonSerializer implements MessageSerializer {
    * import assert from "node:assert/strict";
    *
    * const body = new Response('{"id":1}\n{"id"').body!; // a fetch body, cut short
-   * const values = [];
+   * const values: unknown[] = [];
    * await assert.rejects(async () => {
    *   for await (const value of new JsonSerializer().deserializeStream(body)) values.push(value);
    * }, /SyntaxError: Cannot decode NDJSON: expected ':' but found the end of the line at offset 14/);

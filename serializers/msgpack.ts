@@ -412,7 +412,7 @@ export class MsgPackSerializer implements MessageSerializer {
    *   new Uint8Array([0x81, 0xa2, 0x69]), // {"id": ... split inside the key
    *   new Uint8Array([0x64, 0x01, 0xc3]), // ...1}, then true
    * ]);
-   * const values = [];
+   * const values: unknown[] = [];
    * for await (const value of msgpack.deserializeStream(body)) values.push(value);
    * assert.deepEqual(values, [{ id: 1 }, true]);
    * ```
