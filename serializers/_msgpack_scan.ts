@@ -25,6 +25,8 @@ export class MsgPackScanner {
   #needed = 1;
   /** Items still to read in each open container; the first entry is the value itself. */
   readonly #remaining: number[] = [1];
+  /** The sum of `#remaining`: each item takes a byte at least, so the value needs this many more. */
+  #owed = 1;
   readonly #maxDepth: number;
 
   /** @param maxDepth The decoder's nesting limit (containers deeper than it are reported). */
@@ -41,6 +43,7 @@ export class MsgPackScanner {
   reset(): void {
     this.#pos = 0;
     this.#needed = 1;
+    this.#owed = 1;
     this.#remaining.length = 1;
     this.#remaining[0] = 1;
   }
@@ -70,7 +73,7 @@ export class MsgPackScanner {
       }
       if (pos >= length) {
         this.#pos = pos;
-        this.#needed = pos + 1;
+        this.#needed = pos + this.#owed;
         return SCAN_INCOMPLETE;
       }
       const token = bytes[base + pos];
@@ -109,7 +112,7 @@ export class MsgPackScanner {
       if (size !== 0) {
         if (pos + head > length) {
           this.#pos = pos;
-          this.#needed = pos + head;
+          this.#needed = pos + head + this.#owed - 1;
           return SCAN_INCOMPLETE;
         }
         const at = base + pos + 1;
@@ -122,6 +125,7 @@ export class MsgPackScanner {
         else skip += value;
       }
       remaining[top]--;
+      this.#owed--;
       pos += head + skip;
       if (items > 0) {
         if (remaining.length > this.#maxDepth) {
@@ -129,6 +133,7 @@ export class MsgPackScanner {
           return SCAN_TOO_DEEP;
         }
         remaining.push(items);
+        this.#owed += items;
       }
     }
   }
