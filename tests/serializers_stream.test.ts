@@ -336,18 +336,27 @@ describe("MsgPackSerializer.deserializeStream", () => {
       collect(msgpack.deserializeStream([header], { maxBufferedBytes: 1000 })),
       /RangeError: Cannot decode MessagePack stream: the value at offset 0 needs 1048581 bytes or more, past maxBufferedBytes 1000/,
     );
-    // An array of small items that keeps growing, byte by byte.
-    const array = msgpack.serialize(Array.from({ length: 5000 }, () => 1));
-    const decoder = msgpack.createStreamDecoder({ maxBufferedBytes: 2000 });
-    let failedAt = -1;
-    try {
-      for (let i = 0; i < array.length; i++) decoder.push(array.subarray(i, i + 1));
-    } catch (error) {
-      assert.ok(error instanceof RangeError, String(error));
-      failedAt = decoder.offset;
-    }
-    assert.ok(failedAt > 1900 && failedAt <= 2001, `failed at ${failedAt}`);
-    assert.throws(() => decoder.push(new Uint8Array([1])), TypeError); // unusable after an error
+    // An array of 5000 items needs 5000 bytes at least: refused once its header is in.
+    const ones = msgpack.serialize(Array.from({ length: 5000 }, () => 1));
+    const failedAt = (bytes: Uint8Array, maxBufferedBytes: number): number => {
+      const decoder = msgpack.createStreamDecoder({ maxBufferedBytes });
+      for (let i = 0; i < bytes.length; i++) {
+        try {
+          decoder.push(bytes.subarray(i, i + 1));
+        } catch (error) {
+          assert.ok(error instanceof RangeError, String(error));
+          assert.throws(() => decoder.push(new Uint8Array([1])), TypeError); // unusable after an error
+          return i;
+        }
+      }
+      return -1;
+    };
+    assert.equal(failedAt(ones, 2000), 2);
+    // 1000 strings of 10 bytes: the least length grows as they are read; refused before 2000 are held.
+    const strings = msgpack.serialize(Array.from({ length: 1000 }, () => "s".repeat(10)));
+    const at = failedAt(strings, 2000);
+    assert.ok(at > 1000 && at < 2000, `failed at ${at}`);
+    assert.equal(failedAt(strings, strings.length), -1);
   });
 
   test("a value complete within one chunk is not held, so maxBufferedBytes does not apply", async () => {
