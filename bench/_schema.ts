@@ -227,6 +227,10 @@ export const C = {
   jsonNaive: "TextEncoder.encode(JSON.stringify)",
   jsonCeiling: "JSON.stringify+encodeInto(prealloc)",
   jsonParse: "JSON.parse(TextDecoder.decode)",
+  // streams (bench/stream.bench.ts)
+  msgpackDeserializeStream: "ours.msgpack.deserializeStream",
+  msgpackDeserializeSequence: "ours.msgpack.deserializeSequence",
+  msgpackDecodeMultiStream: "@msgpack/msgpack.decodeMultiStream",
   // UTF-8
   utf8Encode: "ours.encodeUtf8",
   utf8EncodeInto: "ours.encodeUtf8Into",
@@ -359,6 +363,27 @@ export const TARGETS: readonly TargetSpec[] = [
     peers: [C.msgpackDecode],
     kind: "speedup",
     min: everyRuntime(2),
+  },
+  // ---- streams (issue 16)
+  {
+    area: "serializers",
+    what: "MsgPackSerializer.deserializeStream vs @msgpack/msgpack decodeMultiStream",
+    source: "issue 16",
+    subject: "msgpack stream decode",
+    ours: [C.msgpackDeserializeStream],
+    peers: [C.msgpackDecodeMultiStream],
+    kind: "speedup",
+    min: everyRuntime(1.5),
+  },
+  {
+    area: "serializers",
+    what: "MsgPackSerializer.deserializeStream vs our whole-buffer deserializeSequence",
+    source: "issue 16",
+    subject: "msgpack stream decode",
+    ours: [C.msgpackDeserializeStream],
+    peers: [C.msgpackDeserializeSequence],
+    kind: "speedup",
+    min: everyRuntime(0.5),
   },
   // ---- JSON (issue 8)
   {

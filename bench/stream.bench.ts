@@ -24,7 +24,7 @@ import { measure } from "mitata";
 import { decodeMultiStream, Encoder } from "@msgpack/msgpack";
 import { Packr } from "msgpackr";
 import { MsgPackSerializer } from "../serializers/mod.ts";
-import type { BenchEntry, Side } from "./_schema.ts";
+import { type BenchEntry, C, type Side } from "./_schema.ts";
 import { feedback, roundMs, rounds, runtimeInfo, writeResults } from "./_harness.ts";
 import { smallMessage, variedMessages } from "./fixtures.ts";
 import { rng } from "../tests/_random.ts";
@@ -34,12 +34,12 @@ const SUBJECT = "msgpack stream decode";
 const CHUNK = 64 * 1024;
 const TOTAL = 1024 * 1024;
 
-/** The contender ids (stream-only, so they live here rather than in `C`). */
-export const STREAM_C = {
-  deserializeStream: "ours.msgpack.deserializeStream",
+/** The contender ids: the targets' (bench/_schema.ts `C`) and two stream-only ones. */
+const STREAM_C = {
+  deserializeStream: C.msgpackDeserializeStream,
   pushDecoder: "ours.msgpack.createStreamDecoder.push",
-  deserializeSequence: "ours.msgpack.deserializeSequence",
-  decodeMultiStream: "@msgpack/msgpack.decodeMultiStream",
+  deserializeSequence: C.msgpackDeserializeSequence,
+  decodeMultiStream: C.msgpackDecodeMultiStream,
   unpackMultiple: "msgpackr.unpackMultiple",
 } as const;
 
