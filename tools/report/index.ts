@@ -69,7 +69,7 @@ export const SECTIONS: Section[] = [
   entrySection({
     id: "serializers",
     title: "Serializers: JSON and MessagePack",
-    select: (e) => e.bench.startsWith("serializers"),
+    select: (e) => e.bench.startsWith("serializers") || e.bench === "stream",
     intro: [
       FEEDBACK_NOTE,
       "",
