@@ -83,6 +83,21 @@ export interface MessageSerializer {
    * @throws {SyntaxError} (from the iterator) When the stream ends inside a value, or a value is malformed; the message names the stream offset.
    * @throws {RangeError} (from the iterator) When a value held across chunks grows past `maxBufferedBytes`.
    * @throws {TypeError} When `source` is not a stream or iterable of bytes, or a chunk is not bytes.
+   *
+   * @example Any serializer, any chunking
+   * ```ts
+   * import { JsonSerializer, type MessageSerializer, MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * for (const serializer of [new JsonSerializer(), new MsgPackSerializer()] as MessageSerializer[]) {
+   *   const bytes = await new Response(
+   *     ReadableStream.from([{ id: 1 }, { id: 2 }]).pipeThrough(serializer.serializeStream()),
+   *   ).bytes();
+   *   const oneByteChunks = Array.from(bytes, (byte) => new Uint8Array([byte]));
+   *   const values = await Array.fromAsync(serializer.deserializeStream(oneByteChunks));
+   *   assert.deepEqual(values, [{ id: 1 }, { id: 2 }]);
+   * }
+   * ```
    */
   deserializeStream<T = unknown>(
     source: ByteStreamSource,
@@ -98,6 +113,18 @@ export interface MessageSerializer {
    * @param options The chunk size.
    * @returns The stream: write values, read `Uint8Array` chunks.
    * @throws {RangeError} When `chunkSize` is not an integer from 1 to 2^30.
+   *
+   * @example Chunks of at least `chunkSize` bytes
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const stream = ReadableStream.from([1, 2, 3, 4, 5]).pipeThrough(
+   *   new MsgPackSerializer().serializeStream({ chunkSize: 2 }),
+   * );
+   * const chunks = await Array.fromAsync(stream);
+   * assert.deepEqual(chunks.map((chunk) => [...chunk]), [[1, 2], [3, 4], [5]]);
+   * ```
    */
   serializeStream(options?: SerializeStreamOptions): TransformStream<unknown, Uint8Array>;
 }
@@ -195,6 +222,18 @@ export interface StreamDecoder<T = unknown> {
    * @throws {SyntaxError} When a value is malformed; the message names the stream offset.
    * @throws {RangeError} When an incomplete value grows past `maxBufferedBytes`, or a decode limit is exceeded.
    * @throws {TypeError} When the chunk is not bytes, or after an error.
+   *
+   * @example Collect values into one array across chunks
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const decoder = new MsgPackSerializer().createStreamDecoder<number>();
+   * const values: number[] = [];
+   * decoder.push(new Uint8Array([0x01, 0xcd, 0x01]), values); // 1, then a uint16 cut in half
+   * decoder.push(new Uint8Array([0x00]).buffer, values); // an ArrayBuffer chunk completes it
+   * assert.deepEqual(values, [1, 256]);
+   * ```
    */
   push(chunk: ArrayBufferView | ArrayBuffer, into?: T[]): T[];
   /**
@@ -204,11 +243,45 @@ export interface StreamDecoder<T = unknown> {
    * @param into Where a value the end completes is appended (NDJSON's last line without `"\n"`).
    * @returns `into`.
    * @throws {SyntaxError} When the stream ends inside a value; the message names the offsets.
+   *
+   * @example A stream cut inside a value
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const decoder = new MsgPackSerializer().createStreamDecoder();
+   * decoder.push(new Uint8Array([0xa3, 0x61])); // a 3-byte string with 1 byte
+   * assert.throws(() => decoder.end(), /ends at offset 2 inside the value at offset 0/);
+   * ```
    */
   end(into?: T[]): T[];
-  /** Bytes pushed so far (the stream offset of the next chunk). */
+  /**
+   * Bytes pushed so far (the stream offset of the next chunk).
+   *
+   * @example
+   * ```ts
+   * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const decoder = new JsonSerializer().createStreamDecoder();
+   * decoder.push(new TextEncoder().encode("1\n2"));
+   * assert.equal(decoder.offset, 3);
+   * ```
+   */
   readonly offset: number;
-  /** Bytes of an incomplete value held for the next chunk. */
+  /**
+   * Bytes of an incomplete value held for the next chunk.
+   *
+   * @example
+   * ```ts
+   * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const decoder = new JsonSerializer().createStreamDecoder();
+   * decoder.push(new TextEncoder().encode('1\n{"a"'));
+   * assert.equal(decoder.bufferedBytes, 4);
+   * ```
+   */
   readonly bufferedBytes: number;
 }
 
