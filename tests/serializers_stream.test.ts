@@ -458,6 +458,30 @@ describe("MsgPackSerializer.deserializeStream", () => {
     );
   });
 
+  test("streams of one serializer decode concurrently, beside deserialize", async () => {
+    const a = concat(Array.from({ length: 30 }, (_, i) => msgpack.serialize({ stream: "a", i })));
+    const b = concat(
+      Array.from({ length: 30 }, (_, i) => msgpack.serialize(["b", i, "x".repeat(i)])),
+    );
+    const slowly = async function* (bytes: Uint8Array) {
+      for (let i = 0; i < bytes.length; i += 3) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        yield bytes.subarray(i, i + 3);
+      }
+    };
+    const read = async (bytes: Uint8Array) => {
+      const values: unknown[] = [];
+      for await (const value of msgpack.deserializeStream(slowly(bytes))) {
+        values.push(value);
+        assert.deepEqual(msgpack.deserialize(msgpack.serialize(value)), value); // shares no state
+      }
+      return values;
+    };
+    const [fromA, fromB] = await Promise.all([read(a), read(b)]);
+    assert.deepEqual(fromA, msgpack.deserializeSequence(a));
+    assert.deepEqual(fromB, msgpack.deserializeSequence(b));
+  });
+
   test("the serializer's options apply (mapType, int64)", async () => {
     const maps = new MsgPackSerializer({ mapType: "map", int64: "number" });
     const bytes = concat([
