@@ -10,6 +10,7 @@ import {
   MsgPackExt,
   MsgPackSerializer,
 } from "../serializers/mod.ts";
+import { MemoryPool } from "../pool/mod.ts";
 import { type Random, randomBytes, randomInt, rng } from "./_random.ts";
 
 const encoder = new TextEncoder();
@@ -603,6 +604,27 @@ describe("MsgPackSerializer.serializeStream", () => {
     assert.equal(read, 400 * valueBytes);
     // One chunk queued, one being filled, a value queued on the writable side, plus slack.
     assert.ok(maxAhead <= 4 * chunkSize, `${maxAhead} bytes ahead of the reader`);
+  });
+
+  test("the pooled buffer goes back to the pool on close, cancel and error", async () => {
+    const pool = new MemoryPool();
+    const pooled = new MsgPackSerializer({ pool });
+    await collect(ReadableStream.from([1, 2, 3]).pipeThrough(pooled.serializeStream()));
+    assert.equal(pool.stats().outstanding, 0, "after close");
+
+    const stream = pooled.serializeStream();
+    const writer = stream.writable.getWriter();
+    await writer.write("held in the pooled buffer");
+    assert.equal(pool.stats().outstanding, 1);
+    await stream.readable.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the flush timer, where cancel() is not a hook
+    assert.equal(pool.stats().outstanding, 0, "after cancel");
+
+    await assert.rejects(
+      collect(ReadableStream.from([1, Symbol("no")]).pipeThrough(pooled.serializeStream())),
+      TypeError,
+    );
+    assert.equal(pool.stats().outstanding, 0, "after an error");
   });
 
   test("a value that cannot be encoded errors the stream with a TypeError", async () => {
