@@ -1,7 +1,8 @@
 /**
  * The incremental NDJSON decoder behind `JsonSerializer`'s
  * `createStreamDecoder`, `deserializeStream` and `deserializeSequence`: one
- * JSON text per line, `"\n"` or `"\r\n"` line ends, blank lines skipped.
+ * JSON text per line, `"\n"` or `"\r\n"` line ends, blank lines skipped, and a
+ * byte order mark at the start of the stream ignored.
  *
  * The complete lines of a chunk are decoded from UTF-8 in one call and parsed
  * one by one; only the unfinished last line is copied, into a carry buffer.
@@ -155,6 +156,8 @@ export class JsonStreamDecoder<T> implements StreamDecoder<T> {
 
   /** Parses `text[start, end)` (one line, `"\r"` and blank lines allowed); `base` is `text[0]`'s stream offset. */
   #parseLine(text: string, start: number, end: number, base: number, into: T[]): void {
+    // A byte order mark may start the stream (RFC 8259 lets parsers ignore it); JSON.parse would not.
+    if (this.#line === 1 && text.charCodeAt(start) === 0xfeff) start++;
     if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
     if (end === start) return;
     let value: T;
@@ -175,7 +178,7 @@ export class JsonStreamDecoder<T> implements StreamDecoder<T> {
     const start = this.#carryStart;
     const text = this.#decode(this.#carry.subarray(0, this.#carried), start);
     this.#releaseCarry();
-    let first = 0;
+    let first = this.#line === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     while (first < text.length && isSpace(text.charCodeAt(first))) first++;
     if (first === text.length) return;
     const c = text.charCodeAt(first);

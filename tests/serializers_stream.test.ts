@@ -684,6 +684,14 @@ describe("JsonSerializer streams (NDJSON)", () => {
     assert.deepEqual(json.deserializeSequence(bytes), [{ a: 1 }, [2], "three"]);
     assert.deepEqual(await collect(json.deserializeStream([bytes])), [{ a: 1 }, [2], "three"]);
     assert.deepEqual(json.deserializeSequence(new Uint8Array(0)), []);
+    // A byte order mark at the start is ignored, even split over chunks; elsewhere it is an error.
+    const bom = encoder.encode('\ufeff{"a":1}\n2\n');
+    assert.deepEqual(await collect(json.deserializeStream(fixedSplit(bom, 1))), [{ a: 1 }, 2]);
+    assert.throws(() => json.deserializeSequence(encoder.encode("1\n\ufeff2\n")), SyntaxError);
+    assert.throws(
+      () => json.deserializeSequence(encoder.encode("\ufeff12")),
+      /inside the number at offset 3/,
+    );
   });
 
   test("a last line that is a bare number without its newline is a SyntaxError (it may be cut)", async () => {
