@@ -53,8 +53,8 @@ import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { freePort } from "../tools/example_servers.ts";
-import type { LoadReport, LoadRouteResult, SoakResult, SoakSample } from "./_schema_load.ts";
+import { freePort } from "../dev/example_servers.ts";
+import type { LoadReport, LoadRouteResult, SoakResult, SoakSample } from "../dev/schema_load.ts";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "node_modules", ".bin");
 

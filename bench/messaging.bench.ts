@@ -42,12 +42,12 @@ import {
   type RedisPort,
   RedisStreamTransport,
 } from "../examples/messaging/mod.ts";
-import { startNats, startRedis } from "../tests/_services.ts";
+import { startNats, startRedis } from "../dev/services.ts";
 import type {
   MessagingResults,
   MessagingRow,
   MessagingRuntimeId,
-} from "../tools/report/messaging.ts";
+} from "../dev/schema_messaging.ts";
 
 // ------------------------------------------------------------------ measuring
 

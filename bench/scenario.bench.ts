@@ -44,7 +44,7 @@ import {
   type ScenarioRoute,
   type ScenarioRow,
   type ScenarioSize,
-} from "./_schema_scenario.ts";
+} from "../dev/schema_scenario.ts";
 
 type Size = ScenarioSize;
 type Path = ScenarioRoute;

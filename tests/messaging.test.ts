@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryPool } from "../pool/mod.ts";
 import { JsonSerializer, type MessageSerializer, MsgPackSerializer } from "../serializers/mod.ts";
-import { fixtures } from "../bench/fixtures.ts";
+import { fixtures } from "../dev/fixtures.ts";
 import {
   connectNats,
   connectRedis,

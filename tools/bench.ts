@@ -22,8 +22,8 @@
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../bench/_schema.ts";
-import { run } from "./_spawn.ts";
+import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../dev/schema.ts";
+import { run } from "../dev/spawn.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = join(root, "bench");

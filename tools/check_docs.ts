@@ -34,8 +34,8 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import process from "node:process";
-import { ROOT, RUNTIMES } from "./_runtimes.ts";
-import { run } from "./_spawn.ts";
+import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
+import { run } from "../dev/spawn.ts";
 
 const LIBRARY = ["mod.ts", "platform", "pool", "encoding", "serializers"];
 const TIMEOUT_MS = 10 * 60 * 1000;

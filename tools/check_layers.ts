@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import process from "node:process";
-import { ROOT } from "./_runtimes.ts";
+import { ROOT } from "../dev/runtimes.ts";
 
 /** Layers from the bottom up; a module may import only from its own layer or below. */
 const LAYERS = ["platform", "pool", "encoding", "serializers", "mod.ts"] as const;

@@ -16,13 +16,13 @@
 import { Agent, request as httpRequest } from "node:http";
 import process from "node:process";
 import { encode as msgpackOracle } from "@msgpack/msgpack";
-import { fixtures } from "../bench/fixtures.ts";
+import { fixtures } from "../dev/fixtures.ts";
 import {
   EXAMPLE_SERVERS,
   type RunningServer,
   startExampleServer,
   stopServer,
-} from "./example_servers.ts";
+} from "../dev/example_servers.ts";
 
 const REQUESTS_PER_SERVER = 2000;
 const READY_TIMEOUT_MS = 30_000;

@@ -20,8 +20,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { ROOT, RUNTIMES } from "./_runtimes.ts";
-import { run } from "./_spawn.ts";
+import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
+import { run } from "../dev/spawn.ts";
 
 const MINUTE = 60_000;
 const ENTRY_POINTS = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];

@@ -15,7 +15,7 @@ import {
   RUNTIME_LABELS,
   type RuntimeId,
   TARGETS,
-} from "../../bench/_schema.ts";
+} from "../../dev/schema.ts";
 import { fmtBytes, fmtNs, fmtRate, fmtX, table } from "./format.ts";
 import type { Miss, ReportContext, Section, SectionOutput } from "./section.ts";
 import { barChart, type ChartGroup } from "./svg.ts";

@@ -13,7 +13,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schema.ts";
+import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";
 import { fmtX, table } from "./format.ts";
 import { entrySection } from "./groups.ts";
 import { loadSection } from "./load.ts";

@@ -9,14 +9,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../bench/_schema.ts";
+import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 import {
   LOAD_TARGETS,
   type LoadReport,
   type LoadRouteResult,
   type SoakResult,
   type SoakSample,
-} from "../../bench/_schema_load.ts";
+} from "../../dev/schema_load.ts";
 import { fmtBytes, fmtX, table } from "./format.ts";
 import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 

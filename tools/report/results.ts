@@ -9,12 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type BenchEntry,
-  type Feedback,
-  RUNTIME_IDS,
-  type RuntimeId,
-} from "../../bench/_schema.ts";
+import { type BenchEntry, type Feedback, RUNTIME_IDS, type RuntimeId } from "../../dev/schema.ts";
 
 /** One results file, normalized. */
 export interface ResultFile {

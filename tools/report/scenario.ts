@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../bench/_schema.ts";
+import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 import {
   SCENARIO_SIZES,
   SCENARIO_TARGETS,
   type ScenarioExtras,
   type ScenarioRoute,
   type ScenarioRow,
-} from "../../bench/_schema_scenario.ts";
+} from "../../dev/schema_scenario.ts";
 import { fmtBytes, fmtNs, fmtRate, fmtX, pct, ratioOf, table } from "./format.ts";
 import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 import { barChart, type ChartGroup } from "./svg.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { BenchEntry, RuntimeId } from "../../bench/_schema.ts";
+import type { BenchEntry, RuntimeId } from "../../dev/schema.ts";
 import type { ResultFile } from "./results.ts";
 
 /** The loaded results, shared by every section. */

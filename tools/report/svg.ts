@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../bench/_schema.ts";
+import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 
 const RUNTIME_COLOR: Record<RuntimeId, string> = {
   node24: "#3f873f",

@@ -19,7 +19,7 @@ import {
   RUNTIME_LABELS,
   type RuntimeId,
   type TargetSpec,
-} from "../../bench/_schema.ts";
+} from "../../dev/schema.ts";
 import { fmtBytes, fmtX, table } from "./format.ts";
 import type { TargetCheck } from "./section.ts";
 

@@ -16,9 +16,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { RUNTIMES } from "../_runtimes.ts";
-import { run, start, type StartedProcess } from "../_spawn.ts";
-import { freePort } from "../example_servers.ts";
+import { RUNTIMES } from "../../dev/runtimes.ts";
+import { run, start, type StartedProcess } from "../../dev/spawn.ts";
+import { freePort } from "../../dev/example_servers.ts";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
 

@@ -7,8 +7,8 @@
 import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { start, type StartedProcess } from "./_spawn.ts";
-import { ROOT, RUNTIMES } from "./_runtimes.ts";
+import { start, type StartedProcess } from "./spawn.ts";
+import { ROOT, RUNTIMES } from "./runtimes.ts";
 
 export { ROOT };
 

@@ -1,0 +1,320 @@
+/**
+ * Child processes for the tests and bench, each stopped on every exit path
+ * (explicit stop, process exit, signals): scripts on the current runtime, and
+ * real `redis-server` and `nats-server` processes for the messaging tests and
+ * bench, each on a free 127.0.0.1 port, in its own temp dir, with a kill
+ * timeout.
+ *
+ * @module
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Where Debian installs the servers. */
+export const REDIS_SERVER_PATH = "/usr/bin/redis-server";
+/** Where Debian installs the servers. */
+export const NATS_SERVER_PATH = "/usr/sbin/nats-server";
+
+/** The skip reason every messaging test gives when a server binary is missing. */
+export const MISSING_SERVERS_REASON =
+  "messaging tests need redis-server and nats-server (apt-get install redis-server nats-server)";
+
+/** Whether both server binaries exist. */
+export const SERVERS_INSTALLED: boolean = existsSync(REDIS_SERVER_PATH) &&
+  existsSync(NATS_SERVER_PATH);
+
+const HOST = "127.0.0.1";
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Kills every server still running; synchronous so it works in an `exit` handler. */
+function killAll(): void {
+  for (const child of running) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}
+
+/**
+ * Runs a TypeScript file in a child process of the current runtime (Node,
+ * Deno or Bun), killed with the servers on every exit path.
+ */
+export function spawnScript(script: string, args: readonly string[]): ChildProcess {
+  installExitHook();
+  const g = globalThis as { Deno?: unknown };
+  const runtimeArgs = g.Deno !== undefined ? ["run", "-A", script] : [script];
+  const child = spawn(process.execPath, [...runtimeArgs, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
+}
+
+/** How a script run by {@linkcode runScript} ended. */
+export interface ScriptResult {
+  /** The exit code (`null` when a signal ended it). */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a TypeScript file to its end in a child process of the current runtime
+ * ({@linkcode spawnScript}); rejects, with the child killed, if it is still
+ * running after `timeoutMs`.
+ */
+export function runScript(script: string, timeoutMs = 30_000): Promise<ScriptResult> {
+  const child = spawnScript(script, []);
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk: Uint8Array) => stdout += String(chunk));
+    child.stderr?.on("data", (chunk: Uint8Array) => stderr += String(chunk));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the script was still running after ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Resolves with the child's stdout so far once a line matches `pattern`;
+ * rejects if it exits first or after `timeoutMs`.
+ */
+export function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.off("exit", onExit);
+      if (error) reject(error);
+      else resolve(out);
+    };
+    const onData = (chunk: Uint8Array) => {
+      out += String(chunk);
+      if (pattern.test(out)) finish();
+    };
+    const onExit = (code: number | null) =>
+      finish(new Error(`Cannot see ${pattern}: child exited with ${code}: ${out}${err}`));
+    const timer = setTimeout(
+      () => finish(new Error(`Cannot see ${pattern} within ${timeoutMs} ms: ${out}${err}`)),
+      timeoutMs,
+    );
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Uint8Array) => err += String(chunk));
+    child.once("exit", onExit);
+  });
+}
+
+/** Kills a child with SIGKILL and waits for it to exit. */
+export async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+/** Asks the OS for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: HOST, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+    socket.setTimeout(500, () => done(false));
+  });
+}
+
+/** Sends one inline Redis command and resolves with the first reply line. */
+function redisInline(port: number, command: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: HOST, port });
+    let reply = "";
+    const done = (value: string) => {
+      socket.destroy();
+      resolve(value);
+    };
+    socket.once("connect", () => socket.write(command + "\r\n"));
+    socket.on("data", (chunk) => {
+      reply += chunk.toString("latin1");
+      if (reply.includes("\r\n")) done(reply.slice(0, reply.indexOf("\r\n")));
+    });
+    socket.once("error", () => done(""));
+    socket.setTimeout(1000, () => done(""));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A server process this module started. */
+export interface ServerHandle {
+  /** `redis://127.0.0.1:port` or `nats://127.0.0.1:port`. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops the process (SIGTERM, then SIGKILL after a timeout); keeps the data dir for a restart. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data dir. */
+  restart(): Promise<void>;
+  /** Stops it and removes its temp dir. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+interface Spec {
+  kind: "redis" | "nats";
+  binary: string;
+  args: (port: number, dir: string) => string[];
+  ready: (port: number) => Promise<boolean>;
+}
+
+async function startServer(spec: Spec): Promise<ServerHandle> {
+  installExitHook();
+  const dir = mkdtempSync(join(tmpdir(), `catga-${spec.kind}-`));
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let log = "";
+
+  const launch = async () => {
+    const proc = spawn(spec.binary, spec.args(port, dir), {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = proc;
+    running.add(proc);
+    proc.stdout?.on("data", (chunk: Uint8Array) => log += String(chunk));
+    proc.stderr?.on("data", (chunk: Uint8Array) => log += String(chunk));
+    proc.once("exit", () => running.delete(proc));
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null) break;
+      if (await spec.ready(port)) return;
+      await sleep(25);
+    }
+    proc.kill("SIGKILL");
+    throw new Error(`Cannot start ${spec.kind} on ${HOST}:${port}: ${log.slice(-400)}`);
+  };
+
+  const stop = async () => {
+    const proc = child;
+    child = undefined;
+    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+    proc.kill("SIGTERM");
+    const timer = setTimeout(() => proc.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  await launch();
+  let closed = false;
+  return {
+    url: `${spec.kind}://${HOST}:${port}`,
+    port,
+    stop,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts a `redis-server` with an append-only file, so that a restart (SIGTERM
+ * fsyncs it on shutdown) keeps everything a client saw acknowledged;
+ * `durable: false` (the bench) keeps data in memory only.
+ */
+export function startRedis(options: { durable?: boolean } = {}): Promise<ServerHandle> {
+  const durable = options.durable ?? true;
+  return startServer({
+    kind: "redis",
+    binary: REDIS_SERVER_PATH,
+    args: (port, dir) => [
+      "--port",
+      String(port),
+      "--bind",
+      HOST,
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      durable ? "yes" : "no",
+      "--appendfsync",
+      "everysec",
+      "--protected-mode",
+      "yes",
+      "--daemonize",
+      "no",
+      "--logfile",
+      "",
+    ],
+    ready: async (port) => (await redisInline(port, "PING")) === "+PONG",
+  });
+}
+
+/** Starts a `nats-server` (core NATS, no JetStream). */
+export function startNats(): Promise<ServerHandle> {
+  return startServer({
+    kind: "nats",
+    binary: NATS_SERVER_PATH,
+    args: (port) => ["-a", HOST, "-p", String(port)],
+    ready: canConnect,
+  });
+}
