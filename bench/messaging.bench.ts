@@ -29,8 +29,10 @@ import { cpus } from "node:os";
 import v8 from "node:v8";
 import { MemoryPool, rentArray } from "../pool/mod.ts";
 import { JsonSerializer } from "../serializers/mod.ts";
-import { RUNTIME } from "../platform/runtime.ts";
+import { runtimeInfo } from "./_harness.ts";
 import { fixtures } from "./fixtures.ts";
+
+const RUNTIME = runtimeInfo.name;
 import {
   connectNats,
   connectRedis,
