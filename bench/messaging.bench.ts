@@ -44,7 +44,7 @@ import {
   type RedisPort,
   RedisStreamTransport,
 } from "../examples/messaging/mod.ts";
-import { startNats, startRedis } from "../dev/services.ts";
+import { startAll, startNats, startRedis } from "../dev/services.ts";
 import type {
   MessagingResults,
   MessagingRow,
@@ -381,8 +381,7 @@ function dropDemo(): MessagingResults["dropDemo"] {
 
 // ------------------------------------------------------------------ main
 
-const redisServer = await startRedis({ durable: false });
-const natsServer = await startNats();
+const [redisServer, natsServer] = await startAll([startRedis({ durable: false }), startNats()]);
 const rows: MessagingRow[] = [];
 try {
   for (const client of REDIS_CLIENTS) {

@@ -9,14 +9,18 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
+import getPort from "get-port";
 
-/** Where Debian installs the servers. */
-export const REDIS_SERVER_PATH = "/usr/bin/redis-server";
-/** Where Debian installs the servers. */
-export const NATS_SERVER_PATH = "/usr/sbin/nats-server";
+/**
+ * The server binaries: Debian's paths, or `$CATGA_REDIS_SERVER` / `$CATGA_NATS_SERVER` (how a
+ * test, or a person, points every helper at another build, or at a broken one).
+ */
+export const REDIS_SERVER_PATH: string = process.env.CATGA_REDIS_SERVER || "/usr/bin/redis-server";
+/** See {@linkcode REDIS_SERVER_PATH}. */
+export const NATS_SERVER_PATH: string = process.env.CATGA_NATS_SERVER || "/usr/sbin/nats-server";
 
 /** The skip reason every messaging test gives when a server binary is missing. */
 export const MISSING_SERVERS_REASON =
@@ -32,6 +36,11 @@ const STOP_TIMEOUT_MS = 5_000;
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
+
+/** How many children this module started are still running (the fail-fast test reads it). */
+export function liveChildren(): number {
+  return running.size;
+}
 
 /** Kills every server still running; synchronous so it works in an `exit` handler. */
 function killAll(): void {
@@ -151,53 +160,6 @@ export async function killChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Asks the OS for a free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: HOST, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-    socket.setTimeout(500, () => done(false));
-  });
-}
-
-/** Sends one inline Redis command and resolves with the first reply line. */
-function redisInline(port: number, command: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: HOST, port });
-    let reply = "";
-    const done = (value: string) => {
-      socket.destroy();
-      resolve(value);
-    };
-    socket.once("connect", () => socket.write(command + "\r\n"));
-    socket.on("data", (chunk) => {
-      reply += chunk.toString("latin1");
-      if (reply.includes("\r\n")) done(reply.slice(0, reply.indexOf("\r\n")));
-    });
-    socket.once("error", () => done(""));
-    socket.setTimeout(1000, () => done(""));
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A server process this module started. */
 export interface ServerHandle {
   /** `redis://127.0.0.1:port` or `nats://127.0.0.1:port`. */
@@ -211,39 +173,67 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
+/** Where and how to start a server; the defaults are the installed binary and a free port. */
+export interface ServerOptions {
+  /** The executable (default {@linkcode REDIS_SERVER_PATH} / {@linkcode NATS_SERVER_PATH}). */
+  readonly binary?: string;
+  /** The port (default: a free one). */
+  readonly port?: number;
+}
+
 interface Spec {
   kind: "redis" | "nats";
   binary: string;
+  port?: number;
   args: (port: number, dir: string) => string[];
-  ready: (port: number) => Promise<boolean>;
+  /** The line the server prints once it listens: its own word, not any listener's on the port. */
+  ready: RegExp;
 }
 
+/**
+ * Starts a server and resolves once it printed its ready line. Rejects, with nothing left
+ * running, as soon as the binary cannot be run, exits, or says nothing ready within 10 s.
+ */
 async function startServer(spec: Spec): Promise<ServerHandle> {
   installExitHook();
   const dir = mkdtempSync(join(tmpdir(), `catga-${spec.kind}-`));
-  const port = await freePort();
+  const port = spec.port ?? await getPort({ host: HOST });
   let child: ChildProcess | undefined;
-  let log = "";
 
-  const launch = async () => {
-    const proc = spawn(spec.binary, spec.args(port, dir), {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
+  const launch = () =>
+    new Promise<void>((resolve, reject) => {
+      let log = "";
+      const proc = spawn(spec.binary, spec.args(port, dir), {
+        cwd: dir,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child = proc;
+      running.add(proc);
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        proc.kill("SIGKILL");
+        running.delete(proc);
+        reject(new Error(`Cannot start ${spec.kind} (${spec.binary}) on ${HOST}:${port}: ${why}`));
+      };
+      const timer = setTimeout(
+        () => fail(`not ready within ${START_TIMEOUT_MS} ms: ${log.slice(-400)}`),
+        START_TIMEOUT_MS,
+      );
+      const onData = (chunk: Uint8Array) => {
+        log += String(chunk);
+        if (spec.ready.test(log)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      proc.stdout?.on("data", onData);
+      proc.stderr?.on("data", onData);
+      proc.once("error", (error) => fail(error.message));
+      proc.once("exit", () => running.delete(proc));
+      // "close", not "exit": by then its last words are in the log.
+      proc.once("close", (code, signal) =>
+        fail(`it exited (${signal ?? `code ${code}`}): ${log.slice(-400)}`));
     });
-    child = proc;
-    running.add(proc);
-    proc.stdout?.on("data", (chunk: Uint8Array) => log += String(chunk));
-    proc.stderr?.on("data", (chunk: Uint8Array) => log += String(chunk));
-    proc.once("exit", () => running.delete(proc));
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (proc.exitCode !== null) break;
-      if (await spec.ready(port)) return;
-      await sleep(25);
-    }
-    proc.kill("SIGKILL");
-    throw new Error(`Cannot start ${spec.kind} on ${HOST}:${port}: ${log.slice(-400)}`);
-  };
 
   const stop = async () => {
     const proc = child;
@@ -256,7 +246,12 @@ async function startServer(spec: Spec): Promise<ServerHandle> {
     clearTimeout(timer);
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   let closed = false;
   return {
     url: `${spec.kind}://${HOST}:${port}`,
@@ -276,15 +271,36 @@ async function startServer(spec: Spec): Promise<ServerHandle> {
 }
 
 /**
+ * Starts servers side by side. If any fails, the others are closed before this rejects, so no
+ * server outlives a failed start (one left running would keep the test process alive).
+ */
+export async function startAll<T extends readonly Promise<ServerHandle>[]>(
+  starts: T,
+): Promise<{ -readonly [K in keyof T]: ServerHandle }> {
+  const settled = await Promise.allSettled(starts);
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure === undefined) {
+    return settled.map((result) => (result as PromiseFulfilledResult<ServerHandle>).value) as {
+      -readonly [K in keyof T]: ServerHandle;
+    };
+  }
+  for (const result of settled) if (result.status === "fulfilled") await result.value.close();
+  throw failure.reason;
+}
+
+/**
  * Starts a `redis-server` with an append-only file, so that a restart (SIGTERM
  * fsyncs it on shutdown) keeps everything a client saw acknowledged;
  * `durable: false` (the bench) keeps data in memory only.
  */
-export function startRedis(options: { durable?: boolean } = {}): Promise<ServerHandle> {
+export function startRedis(
+  options: ServerOptions & { durable?: boolean } = {},
+): Promise<ServerHandle> {
   const durable = options.durable ?? true;
   return startServer({
     kind: "redis",
-    binary: REDIS_SERVER_PATH,
+    binary: options.binary ?? REDIS_SERVER_PATH,
+    port: options.port,
     args: (port, dir) => [
       "--port",
       String(port),
@@ -305,16 +321,17 @@ export function startRedis(options: { durable?: boolean } = {}): Promise<ServerH
       "--logfile",
       "",
     ],
-    ready: async (port) => (await redisInline(port, "PING")) === "+PONG",
+    ready: /Ready to accept connections/,
   });
 }
 
 /** Starts a `nats-server` (core NATS, no JetStream). */
-export function startNats(): Promise<ServerHandle> {
+export function startNats(options: ServerOptions = {}): Promise<ServerHandle> {
   return startServer({
     kind: "nats",
-    binary: NATS_SERVER_PATH,
+    binary: options.binary ?? NATS_SERVER_PATH,
+    port: options.port,
     args: (port) => ["-a", HOST, "-p", String(port)],
-    ready: canConnect,
+    ready: /Server is ready/,
   });
 }

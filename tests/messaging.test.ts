@@ -30,6 +30,7 @@ import {
   type ServerHandle,
   SERVERS_INSTALLED,
   spawnScript,
+  startAll,
   startNats,
   startRedis,
   waitForLine,
@@ -97,7 +98,7 @@ function withId(value: unknown, id: string): Record<string, unknown> {
 
 before(async () => {
   if (skip) return;
-  [redisServer, natsServer] = await Promise.all([startRedis(), startNats()]);
+  [redisServer, natsServer] = await startAll([startRedis(), startNats()]);
 });
 
 after(async () => {
