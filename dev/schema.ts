@@ -47,8 +47,11 @@ export function nodeRuntimeId(major: number): RuntimeId {
 
 // ---------------------------------------------------------------- entries
 
-/** Whose code an entry times: the library's, or what a user would otherwise write. */
-export type Side = "ours" | "peer";
+/**
+ * Whose code an entry times: the library's (`ours`), another library's (`peer`), or the direct
+ * call a user could make instead (`direct`: a built-in such as Buffer or TextEncoder).
+ */
+export type Side = "ours" | "peer" | "direct";
 
 /**
  * What an entry does. `encode`/`decode` produce a fresh result; the `Into`
@@ -266,6 +269,37 @@ export const C = {
   writerWrite: "ours.writer.write+reset",
   freshCopy: "fresh Uint8Array + set",
 } as const;
+
+/**
+ * Contenders that are direct calls (built-ins a user could call instead), for results written
+ * before `side: "direct"` existed; new entries say `side: "direct"` themselves.
+ */
+export const DIRECT_CALLS: ReadonlySet<string> = new Set([
+  C.jsonNaive,
+  C.jsonCeiling,
+  C.jsonParse,
+  C.textEncoderEncode,
+  C.textEncoderEncodeInto,
+  C.textDecoderDecode,
+  C.nativeToBase64,
+  C.nativeFromBase64,
+  C.nativeSetFromBase64,
+  C.bufferToBase64,
+  C.atobCopy,
+  C.nativeToHex,
+  C.nativeFromHex,
+  C.bufferToHex,
+  C.newUint8Array,
+  C.freshCopy,
+  "native toBase64+encodeInto",
+  "Uint8Array.slice",
+  "new Uint8Array+set",
+]);
+
+/** Whether an entry times a direct call ({@linkcode DIRECT_CALLS}, or tagged so). */
+export function isDirectCall(entry: BenchEntry): boolean {
+  return entry.side === "direct" || DIRECT_CALLS.has(entry.contender);
+}
 
 /**
  * Every speed and allocation target the report checks, from the issues.

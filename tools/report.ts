@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { writeReport } from "./report/index.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const { files, charts } = writeReport(join(root, "bench", "results"), join(root, "docs"));
+const { files, charts } = await writeReport(join(root, "bench", "results"), join(root, "docs"));
 console.log(
   `wrote docs/PERFORMANCE-REPORT.md from ${files} result file(s); charts in docs/img/ (${
     charts.join(", ")

@@ -14,14 +14,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";
-import { fmtX, table } from "./format.ts";
+import { table } from "./format.ts";
 import { entrySection } from "./groups.ts";
 import { loadSection } from "./load.ts";
 import { messagingSection } from "./messaging.ts";
 import { tuningSection } from "./tuning.ts";
 import { loadResults, type ResultFile } from "./results.ts";
 import { scenarioSection } from "./scenario.ts";
-import type { Miss, ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
+import { renderLead } from "./lead.ts";
+import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 
 const isEncoding = (prefix: string) => (e: BenchEntry): boolean =>
   e.bench.startsWith("encoding") && e.subject.startsWith(prefix);
@@ -42,7 +43,6 @@ export const SECTIONS: Section[] = [
       "One input per group (entries tagged monomorphic); allocation per op is measured with each result kept alive.",
       "",
     ],
-    chart: true,
   }),
   tuningSection,
   entrySection({
@@ -57,14 +57,12 @@ export const SECTIONS: Section[] = [
       "decoder of a runtime is the fastest of native, our forced JS core and `atob`.",
       "",
     ],
-    chart: true,
   }),
   entrySection({
     id: "utf8",
     title: "UTF-8",
     select: isEncoding("utf8"),
     intro: [FEEDBACK_NOTE, ""],
-    chart: true,
   }),
   entrySection({
     id: "serializers",
@@ -81,7 +79,6 @@ export const SECTIONS: Section[] = [
       "(`heapStats().heapSize` after `Bun.gc(true)`), results kept alive.",
       "",
     ],
-    chart: true,
   }),
   entrySection({
     id: "slab",
@@ -93,7 +90,6 @@ export const SECTIONS: Section[] = [
       "platform/fast_paths.ts come from this table.",
       "",
     ],
-    chart: true,
   }),
   scenarioSection,
   loadSection,
@@ -151,12 +147,12 @@ function environment(files: ResultFile[]): string[] {
   return out;
 }
 
-function summary(rendered: [Section, SectionOutput][], anyEntries: boolean): string[] {
-  const out = ["## Summary", ""];
+function summary(rendered: [Section, SectionOutput][]): string[] {
+  const out = ["## Targets", ""];
   const count = (checks: TargetCheck[], key: "met" | "missed"): number =>
     checks.reduce((n, c) => n + c[key], 0);
   out.push(
-    "Targets from the issues, counted per runtime:",
+    "Targets from the issues, counted per runtime (each section's table marks them ✅ / ❌):",
     "",
     ...table(
       ["section", "met", "missed"],
@@ -171,57 +167,20 @@ function summary(rendered: [Section, SectionOutput][], anyEntries: boolean): str
     ),
     "",
   );
-  const missedRows = rendered.flatMap(([section, output]) =>
-    output.checks.filter((c) => c.missed > 0).map((c) => [
-      section.title,
-      `${c.label} (${c.target})`,
-      RUNTIME_IDS.map((r, i) =>
-        c.cells[i]?.includes("❌") ? `${RUNTIME_LABELS[r]} ${c.cells[i].replace("❌ ", "")}` : ""
-      ).filter((x) => x !== "").join("; "),
-    ])
-  );
-  if (missedRows.length > 0) {
-    out.push("### Missed targets", "", ...table(["section", "target", "measured"], missedRows), "");
-  }
-  const misses: [Section, Miss][] = rendered.flatMap(([section, output]) =>
-    output.misses.map((m) => [section, m] as [Section, Miss])
-  );
-  if (misses.length === 0) {
-    out.push(
-      anyEntries
-        ? "No strict or like-for-like peer is faster than our best comparable entry after the varied warm-up."
-        : "No tagged timings yet: run `npm run bench`.",
-      "",
-    );
-  } else {
-    out.push(
-      "### Where a peer is faster than our best comparable entry (varied warm-up)",
-      "",
-      ...table(
-        ["section", "group", "peer", "runtime", "peer ÷ ours"],
-        misses.map(([section, m]) => [
-          section.title,
-          m.group,
-          m.peer,
-          RUNTIME_LABELS[m.runtime],
-          fmtX(m.ratio),
-        ]),
-      ),
-      "",
-    );
-  }
   return out;
 }
 
 /** Renders the report from `resultsDir` into `docsDir`; returns what it wrote. */
-export function writeReport(
+export async function writeReport(
   resultsDir: string,
   docsDir: string,
   sections: Section[] = SECTIONS,
-): { files: number; charts: string[] } {
+): Promise<{ files: number; charts: string[] }> {
   const { files, entries, problems } = loadResults(resultsDir);
   const context: ReportContext = { files, entries, resultsDir, docsDir };
-  const rendered: [Section, SectionOutput][] = sections.map((s) => [s, s.render(context)]);
+  const rendered: [Section, SectionOutput][] = [];
+  for (const section of sections) rendered.push([section, await section.render(context)]);
+  const lead = await renderLead(entries, rendered.flatMap(([, output]) => output.leadCells ?? []));
   const out: string[] = [
     "# @catga/memory performance report",
     "",
@@ -231,6 +190,7 @@ export function writeReport(
     "from the raw JSON with `npm run bench:report`. Our entries are in bold. The numbers come from whatever " +
     "machine ran the benchmarks; compare runtimes and ratios, not absolute times across machines.",
     "",
+    ...lead.lines,
     ...environment(files),
   ];
   if (problems.length > 0) {
@@ -241,12 +201,12 @@ export function writeReport(
       "",
     );
   }
-  out.push(...summary(rendered, entries.length > 0));
+  out.push(...summary(rendered), ...lead.direct);
   for (const [section, output] of rendered) out.push(`## ${section.title}`, "", ...output.lines);
   const imgDir = join(docsDir, "img");
   mkdirSync(imgDir, { recursive: true });
   const charts: string[] = [];
-  for (const [, output] of rendered) {
+  for (const output of [lead, ...rendered.map(([, output]) => output)]) {
     for (const [name, svg] of Object.entries(output.charts)) {
       writeFileSync(join(imgDir, name), svg);
       charts.push(name);

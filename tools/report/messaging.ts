@@ -15,6 +15,7 @@ import {
   type MessagingRow,
   type MessagingRuntimeId,
 } from "../../dev/schema_messaging.ts";
+import type { LeadCell } from "./lead.ts";
 import type { Section, TargetCheck } from "./section.ts";
 
 /** The runtimes in column order, with their headings. */
@@ -274,6 +275,15 @@ export const messagingSection: Section = {
     const results = readMessagingResults(context.resultsDir);
     // renderMessagingSection starts with its own "## Messaging" heading and a blank line.
     const lines = renderMessagingSection(results).split("\n").slice(2);
-    return { lines, checks: messagingChecks(results), misses: [], charts: {} };
+    const leadCells: LeadCell[] = RUNTIMES.flatMap(([runtime]) =>
+      (results[runtime]?.rows ?? []).filter((row) => row.contender === "ours").map((row) => ({
+        operation: `messaging: ${row.client} ${row.scenario}`,
+        size: "",
+        runtime,
+        ratio: row.speedVsNaive,
+        rival: "naive",
+      }))
+    );
+    return { lines, checks: messagingChecks(results), charts: {}, leadCells };
   },
 };

@@ -110,7 +110,6 @@ export const tuningSection: Section = {
           (v) => v > BURST_HIT_RATE_MIN,
         ),
       ],
-      misses: [],
       charts: {},
     };
   },
