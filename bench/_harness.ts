@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import process from "node:process";
 import v8 from "node:v8";
+import { median } from "../dev/stats.ts";
 import {
   type BenchEntry,
   type BenchResultFile,
@@ -143,12 +144,6 @@ export function warmUpVaried(groups: readonly Group<any>[], sets: readonly WarmU
       }
     }
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function formatNs(ns: number): string {
