@@ -22,6 +22,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
 import { run } from "../dev/spawn.ts";
+import { XMLParser } from "fast-xml-parser";
 
 const MINUTE = 60_000;
 const ENTRY_POINTS = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];
@@ -125,11 +126,6 @@ const STEPS: readonly Step[] = [
   ]),
 ];
 
-function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'").replace(/&#10;/g, "\n").replace(/&amp;/g, "&");
-}
-
 /** One `<testcase>` of a JUnit report. */
 interface TestCase {
   readonly name: string;
@@ -138,22 +134,38 @@ interface TestCase {
   readonly skipReason?: string;
 }
 
-function readTestCases(xml: string): TestCase[] {
-  // Attribute values may hold a raw ">" (Node escapes only "<"), so attributes are matched whole.
-  const pattern = /<testcase((?:\s+[\w:.-]+="[^"]*")*)\s*(\/>|>([\s\S]*?)<\/testcase>)/g;
-  return [...xml.matchAll(pattern)].map((match) => {
-    const attributes = match[1];
-    const body = match[3] ?? "";
-    const skip = /<skipped((?:\s+[\w:.-]+="[^"]*")*)\s*\/?>/.exec(body);
-    return {
-      name: unescapeXml(/\bname="([^"]*)"/.exec(attributes)?.[1] ?? ""),
-      failed: /<(failure|error)\b/.test(body) || /\bfailure="/.test(attributes),
-      skipped: skip !== null,
-      skipReason: skip === null
-        ? undefined
-        : unescapeXml(/\bmessage="([^"]*)"/.exec(skip[1])?.[1] ?? ""),
-    };
-  });
+type XmlNode = Record<string, unknown>;
+
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  isArray: (name) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name),
+});
+
+/** Every `<testcase>` anywhere in the report (suites nest). */
+function readTestCases(text: string): TestCase[] {
+  const cases: TestCase[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== "object" || node === null) return;
+    for (const [key, value] of Object.entries(node as XmlNode)) {
+      if (key !== "testcase") {
+        walk(value);
+        continue;
+      }
+      for (const test of value as XmlNode[]) {
+        const skip = (test.skipped as XmlNode[] | undefined)?.[0];
+        cases.push({
+          name: String(test.name ?? ""),
+          failed: test.failure !== undefined || test.error !== undefined,
+          skipped: skip !== undefined,
+          skipReason: typeof skip === "object" ? String(skip.message ?? "") : undefined,
+        });
+      }
+    }
+  };
+  walk(xml.parse(text));
+  return cases;
 }
 
 /**

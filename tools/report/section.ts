@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { BenchEntry, RuntimeId } from "../../dev/schema.ts";
+import type { BenchEntry } from "../../dev/schema.ts";
 import type { LeadCell } from "./lead.ts";
 import type { ResultFile } from "./results.ts";
 
