@@ -45,6 +45,7 @@ import {
   RedisStreamTransport,
 } from "../examples/messaging/mod.ts";
 import { startAll, startNats, startRedis } from "../dev/services.ts";
+import { median } from "../dev/stats.ts";
 import type {
   MessagingResults,
   MessagingRow,
@@ -63,12 +64,6 @@ const WARMUP_BATCHES = 15;
 
 declare const Bun: { version: string; gc(full: boolean): void };
 declare const Deno: { version: { deno: string } };
-
-function runtimeId(): MessagingRuntimeId {
-  if (RUNTIME === "bun") return "bun";
-  if (RUNTIME === "deno") return "deno";
-  return Number(process.versions.node.split(".")[0]) >= 26 ? "node26" : "node24";
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -112,12 +107,6 @@ async function measureAllocation(op: () => Promise<unknown>): Promise<number | n
   }
   return Math.max(0, after - before + freed);
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 interface Contender {
   contender: MessagingRow["contender"];
@@ -395,7 +384,7 @@ try {
   await natsServer.close();
 }
 
-const id = runtimeId();
+const id: MessagingRuntimeId = runtimeInfo.id;
 const results: MessagingResults = {
   runtime: {
     id,
