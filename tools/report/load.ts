@@ -10,15 +10,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
-import {
-  LOAD_TARGETS,
-  type LoadReport,
-  type LoadRouteResult,
-  type SoakResult,
-} from "../../dev/schema_load.ts";
+import { LOAD_TARGETS, type LoadReport, type LoadRouteResult } from "../../dev/schema_load.ts";
 import { fmtBytes, fmtX, table } from "./format.ts";
-import { renderSvg } from "./chart.ts";
 import type { LeadCell } from "./lead.ts";
+import { soakChart } from "./soak_chart.ts";
 import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 
 function readReports(resultsDir: string, prefix: string): Map<RuntimeId, LoadReport> {
@@ -370,71 +365,6 @@ async function renderLoad(resultsDir: string): Promise<SectionOutput> {
     );
   }
   return { lines, checks, charts, leadCells: loadCells(reports) };
-}
-
-/** The soak as a line chart: retained bytes (total and per tier), hit rate per interval, phases shaded. */
-function soakChart(soak: SoakResult, runtime: string): Promise<string> {
-  const samples = soak.samples;
-  const seconds = (t: number) => t / 1000;
-  const bytes = samples.flatMap((s) => [
-    { t: seconds(s.t), series: "retained, total", bytes: s.retainedBytes },
-    ...soak.tiers.map((tier, i) => ({
-      t: seconds(s.t),
-      series: `retained, ${tier} tier`,
-      bytes: s.tierRetainedBytes[i] ?? 0,
-    })),
-  ]);
-  // Hit rate per sampling interval; none where an interval had no rents (idle).
-  const rates = samples.slice(1).flatMap((s, i) => {
-    const hits = s.hits - samples[i].hits;
-    const total = hits + s.misses - samples[i].misses;
-    return total === 0 ? [] : [{ t: seconds(s.t), rate: hits / total }];
-  });
-  const phases = (["load", "idle", "burst"] as const).flatMap((phase) => {
-    const inPhase = samples.filter((s) => s.phase === phase);
-    return inPhase.length === 0
-      ? []
-      : [{ phase, from: seconds(inPhase[0].t), to: seconds(inPhase[inPhase.length - 1].t) }];
-  });
-  const t = { field: "t", type: "quantitative", title: "seconds" };
-  return renderSvg({
-    title: {
-      text: `@catga/memory: HTTP soak on ${runtime}`,
-      subtitle: "the pool's retained bytes (left) and hit rate per 250 ms (right, dashed): " +
-        "load, idle, then a renewed burst",
-    },
-    width: 720,
-    height: 240,
-    layer: [
-      {
-        data: { values: phases },
-        mark: { type: "rect", opacity: 0.12 },
-        encoding: {
-          x: { ...t, field: "from" },
-          x2: { field: "to" },
-          color: { field: "phase", scale: { range: ["#f59e0b", "#94a3b8", "#ef4444"] } },
-        },
-      },
-      {
-        data: { values: bytes },
-        mark: { type: "line", strokeWidth: 2 },
-        encoding: {
-          x: t,
-          y: { field: "bytes", type: "quantitative", title: "retained bytes" },
-          stroke: { field: "series", title: null },
-        },
-      },
-      {
-        data: { values: rates },
-        mark: { type: "line", strokeDash: [4, 3], color: "#0969da" },
-        encoding: {
-          x: t,
-          y: { field: "rate", type: "quantitative", title: "hit rate", axis: { format: "%" } },
-        },
-      },
-    ],
-    resolve: { scale: { y: "independent" } },
-  } as never);
 }
 
 /** The lead's rows: each `/messages/*` route's requests/s over `/naive/*`'s, paired per slice. */
