@@ -30,6 +30,8 @@ export interface EntrySectionSpec {
   readonly select: (entry: BenchEntry) => boolean;
   /** Markdown paragraphs before the tables. */
   readonly intro?: readonly string[];
+  /** Render nothing at all (no heading) when no entry matches. */
+  readonly hideWhenEmpty?: boolean;
 }
 
 /** Distinct values of `key`, in first-seen order. */
@@ -119,7 +121,8 @@ export function entrySection(spec: EntrySectionSpec): Section {
     render(context: ReportContext): SectionOutput {
       const entries = context.entries.filter(spec.select);
       if (entries.length === 0) {
-        return { lines: ["Not measured: no matching entries.", ""], checks: [], charts: {} };
+        const lines = spec.hideWhenEmpty ? [] : ["Not measured: no matching entries.", ""];
+        return { lines, checks: [], charts: {} };
       }
       const checks = checkTargets(TARGETS.filter((t) => t.area === spec.id), entries);
       const lines = [

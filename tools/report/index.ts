@@ -33,12 +33,21 @@ const FEEDBACK_NOTE =
   "saw only the timed input. Next to a peer's time, `peer ÷ ours` compares it with our fastest comparable entry " +
   "(same op, same ownership, strict with strict): above 1× we are faster, below 1× (bold) the peer is.";
 
+/** Which entries the entry sections below show; anything else lands in "Other benches". */
+const SHOWN: ((e: BenchEntry) => boolean)[] = [
+  (e) => e.bench === "pool" || e.bench === "pool_tuning",
+  (e) => isEncoding("base64")(e) || isEncoding("hex")(e),
+  isEncoding("utf8"),
+  (e) => e.bench.startsWith("serializers"),
+  (e) => e.bench === "slab",
+];
+
 /** The report's sections, in order. */
 export const SECTIONS: Section[] = [
   entrySection({
     id: "pool",
     title: "Pool: rent + return vs allocation",
-    select: (e) => e.bench === "pool" || e.bench === "pool_tuning",
+    select: SHOWN[0],
     intro: [
       "One input per group (entries tagged monomorphic); allocation per op is measured with each result kept alive.",
       "",
@@ -48,7 +57,7 @@ export const SECTIONS: Section[] = [
   entrySection({
     id: "base64",
     title: "Base64 and hex",
-    select: (e) => isEncoding("base64")(e) || isEncoding("hex")(e),
+    select: SHOWN[1],
     intro: [
       FEEDBACK_NOTE,
       "",
@@ -61,13 +70,13 @@ export const SECTIONS: Section[] = [
   entrySection({
     id: "utf8",
     title: "UTF-8",
-    select: isEncoding("utf8"),
+    select: SHOWN[2],
     intro: [FEEDBACK_NOTE, ""],
   }),
   entrySection({
     id: "serializers",
     title: "Serializers: JSON and MessagePack",
-    select: (e) => e.bench.startsWith("serializers"),
+    select: SHOWN[3],
     intro: [
       FEEDBACK_NOTE,
       "",
@@ -83,7 +92,7 @@ export const SECTIONS: Section[] = [
   entrySection({
     id: "slab",
     title: "Slab: owned results vs a fresh ArrayBuffer",
-    select: (e) => e.bench === "slab",
+    select: SHOWN[4],
     intro: [
       "Owned exact-length results carved from a shared chunk (`SlabAllocator`) against `new Uint8Array(n)` " +
       "and `slice()`, lengths varied between n/2 and n (bench/slab.bench.ts). The defaults in " +
@@ -94,6 +103,14 @@ export const SECTIONS: Section[] = [
   scenarioSection,
   loadSection,
   messagingSection,
+  // A new bench in the schema shows here (and in the lead) with no code change.
+  entrySection({
+    id: "other",
+    title: "Other benches",
+    select: (e) => !SHOWN.some((shown) => shown(e)),
+    intro: [FEEDBACK_NOTE, ""],
+    hideWhenEmpty: true,
+  }),
 ];
 
 function environment(files: ResultFile[]): string[] {
@@ -201,8 +218,10 @@ export async function writeReport(
       "",
     );
   }
-  out.push(...summary(rendered), ...lead.direct);
-  for (const [section, output] of rendered) out.push(`## ${section.title}`, "", ...output.lines);
+  out.push(...summary(rendered.filter(([, output]) => output.lines.length > 0)), ...lead.direct);
+  for (const [section, output] of rendered) {
+    if (output.lines.length > 0) out.push(`## ${section.title}`, "", ...output.lines);
+  }
   const imgDir = join(docsDir, "img");
   mkdirSync(imgDir, { recursive: true });
   const charts: string[] = [];
