@@ -114,7 +114,11 @@ function leadTable(cells: LeadCell[]): string[] {
 /** The heatmap: a row per operation and size, a column per runtime, green wins, red losses. */
 function heatmap(cells: LeadCell[]): Promise<string> {
   const rowOf = (c: LeadCell) => (c.size === "" ? c.operation : `${c.operation} · ${c.size}`);
-  const order = [...new Set(cells.map(rowOf))];
+  // Rows grouped by operation (in the table's order), sizes in the order measured.
+  const operations = [...new Set(cells.map((c) => c.operation))];
+  const order = operations.flatMap((
+    op,
+  ) => [...new Set(cells.filter((c) => c.operation === op).map(rowOf))]);
   const values = cells.map((c) => ({
     row: rowOf(c),
     runtime: RUNTIME_LABELS[c.runtime],
@@ -122,7 +126,7 @@ function heatmap(cells: LeadCell[]): Promise<string> {
     label: fmtX(c.ratio),
     rival: c.rival,
   }));
-  const y = { field: "row", type: "nominal", sort: order, title: null };
+  const y = { field: "row", type: "nominal", sort: order, title: null, axis: { labelLimit: 300 } };
   const x = {
     field: "runtime",
     type: "nominal",
@@ -146,12 +150,22 @@ function heatmap(cells: LeadCell[]): Promise<string> {
           color: {
             field: "ratio",
             type: "quantitative",
-            title: "ratio (log scale, clamped to 0.25–4×)",
+            title: "ours ÷ best rival (log, 0.25–4×)",
+            legend: { titleLimit: 400 },
             scale: { type: "log", domain: [0.25, 4], domainMid: 1, scheme: "redyellowgreen" },
           },
         },
       },
-      { mark: { type: "text", fontSize: 9 }, encoding: { text: { field: "label" } } },
+      {
+        mark: { type: "text", fontSize: 9 },
+        encoding: {
+          text: { field: "label" },
+          color: {
+            condition: { test: "datum.ratio > 2.5 || datum.ratio < 0.4", value: "white" },
+            value: "black",
+          },
+        },
+      },
     ],
   } as never);
 }

@@ -223,7 +223,7 @@ function render(context: ReportContext): SectionOutput {
       SCENARIO_TARGETS.routes.flatMap((route) => {
         const ratio = ratioOf(rowOf(s, size, route)?.opsPerSec, rowOf(s, size, "naive")?.opsPerSec);
         return ratio === null ? [] : [{
-          operation: `scenario: ${ROUTE_LABEL[route]} + base64`,
+          operation: `scenario: ${ROUTE_LABEL[route]}`,
           size,
           runtime,
           ratio,

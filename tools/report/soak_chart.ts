@@ -47,7 +47,10 @@ export function soakChart(soak: SoakResult, runtime: string): Promise<string> {
         encoding: {
           x: { ...t, field: "from" },
           x2: { field: "to" },
-          color: { field: "phase", scale: { range: ["#f59e0b", "#94a3b8", "#ef4444"] } },
+          color: {
+            field: "phase",
+            scale: { domain: ["load", "idle", "burst"], range: ["#f59e0b", "#94a3b8", "#ef4444"] },
+          },
         },
       },
       {
@@ -56,7 +59,7 @@ export function soakChart(soak: SoakResult, runtime: string): Promise<string> {
         encoding: {
           x: t,
           y: { field: "bytes", type: "quantitative", title: "retained bytes" },
-          stroke: { field: "series", title: null },
+          stroke: { field: "series", title: null, legend: { labelLimit: 300 } },
         },
       },
       {
@@ -64,7 +67,12 @@ export function soakChart(soak: SoakResult, runtime: string): Promise<string> {
         mark: { type: "line", strokeDash: [4, 3], color: "#0969da" },
         encoding: {
           x: t,
-          y: { field: "rate", type: "quantitative", title: "hit rate", axis: { format: "%" } },
+          y: {
+            field: "rate",
+            type: "quantitative",
+            title: "hit rate",
+            axis: { format: "%", orient: "right" },
+          },
         },
       },
     ],
