@@ -1,7 +1,7 @@
 /**
  * Shared bench plumbing: runtime detection, the varied warm-up, interleaved
  * mitata timing of tagged contenders, allocation per op, and the result files
- * in bench/results/ (format: bench/_schema.ts).
+ * in bench/results/ (format: dev/schema.ts).
  *
  * Settings come from the environment so tools/bench.ts can pass them to every
  * runtime alike: `--feedback=monomorphic` (argument) or `BENCH_FEEDBACK`
@@ -79,7 +79,7 @@ const MITATA_OPTIONS = {
 
 /** One thing to time, tagged for the report. `fn` takes the group's input. */
 export interface Contender<T> {
-  /** Stable id the targets use (see `C` in bench/_schema.ts). */
+  /** Stable id the targets use (see `C` in dev/schema.ts). */
   readonly contender: string;
   /** Display name. */
   readonly name: string;

@@ -1,7 +1,7 @@
 /**
  * The result types and targets of the seed scenario (bench/scenario.bench.ts),
  * shared by the bench and the report (tools/report/scenario.ts). Part of the
- * bench schema (bench/_schema.ts holds the common entry types and targets).
+ * bench schema (dev/schema.ts holds the common entry types and targets).
  *
  * @module
  */

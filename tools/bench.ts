@@ -4,7 +4,7 @@
  * it, against the example service on the same runtimes), then regenerates
  * docs/PERFORMANCE-REPORT.md from bench/results/.
  *
- * Benches in `FEEDBACK_BENCHES` (bench/_schema.ts) run twice per runtime, each
+ * Benches in `FEEDBACK_BENCHES` (dev/schema.ts) run twice per runtime, each
  * in a fresh process: `--feedback=varied` (every contender first fed the same
  * varied inputs) and `--feedback=monomorphic`. Diagnostic benches
  * (encoding_core, encoding_ratios, utf8_paths) run only when `--filter` names them.

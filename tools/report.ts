@@ -2,7 +2,7 @@
  * Writes docs/PERFORMANCE-REPORT.md and the SVG charts in docs/img/ from the
  * raw results in bench/results/*.json, without rerunning anything. The
  * sections live in tools/report/ (index.ts lists them); the result format and
- * the targets in bench/_schema.ts.
+ * the targets in dev/schema.ts.
  *
  * Usage: `node tools/report.ts` (`npm run bench:report`).
  *

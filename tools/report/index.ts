@@ -1,11 +1,13 @@
 /**
  * Renders docs/PERFORMANCE-REPORT.md and docs/img/*.svg from
- * bench/results/*.json: an environment table, a summary of every section's
- * targets, then each section of {@linkcode SECTIONS} in order. Nothing
- * depends on the clock: the same JSON always gives the same report.
+ * bench/results/*.json: the lead (one heatmap, one table: lead.ts), the
+ * environment, a summary of every section's targets, the direct-call tables,
+ * then each section of {@linkcode SECTIONS} in order. Nothing depends on the
+ * clock: the same JSON always gives the same report.
  *
- * To add a section: entries written in the schema (bench/_schema.ts) need
- * only `entrySection({ id, title, select })` here (their targets go in
+ * Entries written in the schema (dev/schema.ts) need no code here: they reach
+ * the lead, and "Other benches" if no section selects them. A section of
+ * their own is `entrySection({ id, title, select })` (its targets go in
  * TARGETS with `area: id`); anything else exports a `Section` from its own
  * module (see scenario.ts, load.ts) and is listed here.
  *

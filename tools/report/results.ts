@@ -1,5 +1,5 @@
 /**
- * Loads bench/results/*.json. Files in the schema format (bench/_schema.ts,
+ * Loads bench/results/*.json. Files in the schema format (dev/schema.ts,
  * `schema: 2`) give tagged entries. Older files (the harness before the
  * schema, and bench/load.ts) keep only their extras: their timings carried
  * no tags, so the report does not guess who is who; they render again after

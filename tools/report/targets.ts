@@ -1,5 +1,5 @@
 /**
- * Checks the targets of bench/_schema.ts against tagged entries: no names are
+ * Checks the targets of dev/schema.ts against tagged entries: no names are
  * parsed, each target lists the contender ids it compares.
  *
  * - speedup: the fastest listed peer's median / the fastest listed ours'.
