@@ -4,14 +4,18 @@
  * start next to a good one (the good one is closed, so nothing keeps the test process alive).
  */
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import {
   liveChildren,
   MISSING_SERVERS_REASON,
+  NATS_SERVER_PATH,
   type ServerHandle,
   SERVERS_INSTALLED,
   startAll,
@@ -89,4 +93,63 @@ describe("service helpers fail fast", () => {
       );
     });
   });
+
+  describe(
+    "the messaging suite",
+    { skip: SERVERS_INSTALLED ? false : MISSING_SERVERS_REASON },
+    () => {
+      test("with a redis-server that cannot run, it fails in seconds and leaves no server", async () => {
+        // nats-server starts through a wrapper that records its pid, so the test can see it is gone.
+        const pids = join(dir, "nats.pids");
+        const natsWrapper = join(dir, "nats-server-recorded");
+        writeFileSync(
+          natsWrapper,
+          `#!/bin/sh\necho $$ >> ${pids}\nexec ${NATS_SERVER_PATH} "$@"\n`,
+        );
+        chmodSync(natsWrapper, 0o755);
+        const suite = fileURLToPath(new URL("./messaging.test.ts", import.meta.url));
+        const g = globalThis as { Deno?: unknown; Bun?: unknown };
+        const args = g.Deno ? ["test", "-A", suite] : g.Bun ? ["test", suite] : ["--test", suite];
+        // Without NODE_TEST_CONTEXT, an inner `node --test` runs as a run of its own.
+        const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+        const child = spawn(process.execPath, args, {
+          env: {
+            ...env,
+            CATGA_REDIS_SERVER: notExecutable,
+            CATGA_NATS_SERVER: natsWrapper,
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true, // its own process group: a hung run is killed with the runner's children
+        });
+        let output = "";
+        child.stdout?.on("data", (chunk) => (output += chunk));
+        child.stderr?.on("data", (chunk) => (output += chunk));
+        const started = performance.now();
+        const code = await new Promise<number | null>((resolve) => {
+          const timer = setTimeout(() => {
+            try {
+              process.kill(-child.pid!, "SIGKILL");
+            } catch {
+              child.kill("SIGKILL");
+            }
+          }, 60_000);
+          child.once("exit", (exitCode) => {
+            clearTimeout(timer);
+            resolve(exitCode);
+          });
+        });
+        const seconds = (performance.now() - started) / 1000;
+        assert.notEqual(
+          code,
+          0,
+          `the suite passed with a redis-server that cannot run:\n${output}`,
+        );
+        assert.notEqual(code, null, `the suite hung: killed after ${seconds.toFixed(0)} s`);
+        const recorded = existsSync(pids) ? readFileSync(pids, "utf8").trim().split("\n") : [];
+        for (const pid of recorded.filter((line) => line !== "").map(Number)) {
+          assert.throws(() => process.kill(pid, 0), /ESRCH/, `nats-server ${pid} is still running`);
+        }
+      });
+    },
+  );
 });
