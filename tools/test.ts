@@ -16,13 +16,13 @@
  *
  * @module
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
 import { run } from "../dev/spawn.ts";
-import { XMLParser } from "fast-xml-parser";
+import { readJunit } from "../dev/junit.ts";
 
 const MINUTE = 60_000;
 const ENTRY_POINTS = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];
@@ -126,48 +126,6 @@ const STEPS: readonly Step[] = [
   ]),
 ];
 
-/** One `<testcase>` of a JUnit report. */
-interface TestCase {
-  readonly name: string;
-  readonly failed: boolean;
-  readonly skipped: boolean;
-  readonly skipReason?: string;
-}
-
-type XmlNode = Record<string, unknown>;
-
-const xml = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  isArray: (name) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name),
-});
-
-/** Every `<testcase>` anywhere in the report (suites nest). */
-function readTestCases(text: string): TestCase[] {
-  const cases: TestCase[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node !== "object" || node === null) return;
-    for (const [key, value] of Object.entries(node as XmlNode)) {
-      if (key !== "testcase") {
-        walk(value);
-        continue;
-      }
-      for (const test of value as XmlNode[]) {
-        const skip = (test.skipped as XmlNode[] | undefined)?.[0];
-        cases.push({
-          name: String(test.name ?? ""),
-          failed: test.failure !== undefined || test.error !== undefined,
-          skipped: skip !== undefined,
-          skipReason: typeof skip === "object" ? String(skip.message ?? "") : undefined,
-        });
-      }
-    }
-  };
-  walk(xml.parse(text));
-  return cases;
-}
-
 /**
  * Counts a JUnit report. Node and Bun report suites as `<testsuite>`, so every
  * `<testcase>` is a test; Deno reports `describe` blocks and tests with
@@ -175,8 +133,7 @@ function readTestCases(text: string): TestCase[] {
  */
 function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
   const outcome: Outcome = { passed: 0, failed: 0, skipped: 0, skipReasons: new Map() };
-  if (!existsSync(path)) return outcome;
-  let cases = readTestCases(readFileSync(path, "utf8"));
+  let cases = readJunit(path);
   if (flavour === "deno") {
     const parents = new Set<string>();
     for (const { name } of cases) {
@@ -186,7 +143,7 @@ function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
     cases = cases.filter((test) => !parents.has(test.name));
   }
   for (const test of cases) {
-    if (test.failed) outcome.failed++;
+    if (test.failure !== undefined) outcome.failed++;
     else if (test.skipped) {
       outcome.skipped++;
       if (test.skipReason) {
