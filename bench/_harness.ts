@@ -1,7 +1,7 @@
 /**
  * Shared bench plumbing: runtime detection, the varied warm-up, interleaved
  * mitata timing of tagged contenders, allocation per op, and the result files
- * in bench/results/ (format: bench/_schema.ts).
+ * in bench/results/ (format: dev/schema.ts).
  *
  * Settings come from the environment so tools/bench.ts can pass them to every
  * runtime alike: `--feedback=monomorphic` (argument) or `BENCH_FEEDBACK`
@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import process from "node:process";
 import v8 from "node:v8";
+import { median } from "../dev/stats.ts";
 import {
   type BenchEntry,
   type BenchResultFile,
@@ -78,7 +79,7 @@ const MITATA_OPTIONS = {
 
 /** One thing to time, tagged for the report. `fn` takes the group's input. */
 export interface Contender<T> {
-  /** Stable id the targets use (see `C` in bench/_schema.ts). */
+  /** Stable id the targets use (see `C` in dev/schema.ts). */
   readonly contender: string;
   /** Display name. */
   readonly name: string;
@@ -143,12 +144,6 @@ export function warmUpVaried(groups: readonly Group<any>[], sets: readonly WarmU
       }
     }
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function formatNs(ns: number): string {

@@ -29,8 +29,10 @@ import { cpus } from "node:os";
 import v8 from "node:v8";
 import { MemoryPool, rentArray } from "../pool/mod.ts";
 import { JsonSerializer } from "../serializers/mod.ts";
-import { RUNTIME } from "../platform/runtime.ts";
+import { runtimeInfo } from "./_harness.ts";
 import { fixtures } from "./fixtures.ts";
+
+const RUNTIME = runtimeInfo.name;
 import {
   connectNats,
   connectRedis,
@@ -42,12 +44,13 @@ import {
   type RedisPort,
   RedisStreamTransport,
 } from "../examples/messaging/mod.ts";
-import { startNats, startRedis } from "../tests/_services.ts";
+import { startAll, startNats, startRedis } from "../dev/services.ts";
+import { median } from "../dev/stats.ts";
 import type {
   MessagingResults,
   MessagingRow,
   MessagingRuntimeId,
-} from "../tools/report/messaging.ts";
+} from "../dev/schema_messaging.ts";
 
 // ------------------------------------------------------------------ measuring
 
@@ -61,12 +64,6 @@ const WARMUP_BATCHES = 15;
 
 declare const Bun: { version: string; gc(full: boolean): void };
 declare const Deno: { version: { deno: string } };
-
-function runtimeId(): MessagingRuntimeId {
-  if (RUNTIME === "bun") return "bun";
-  if (RUNTIME === "deno") return "deno";
-  return Number(process.versions.node.split(".")[0]) >= 26 ? "node26" : "node24";
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -110,12 +107,6 @@ async function measureAllocation(op: () => Promise<unknown>): Promise<number | n
   }
   return Math.max(0, after - before + freed);
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 interface Contender {
   contender: MessagingRow["contender"];
@@ -379,8 +370,7 @@ function dropDemo(): MessagingResults["dropDemo"] {
 
 // ------------------------------------------------------------------ main
 
-const redisServer = await startRedis({ durable: false });
-const natsServer = await startNats();
+const [redisServer, natsServer] = await startAll([startRedis({ durable: false }), startNats()]);
 const rows: MessagingRow[] = [];
 try {
   for (const client of REDIS_CLIENTS) {
@@ -394,7 +384,7 @@ try {
   await natsServer.close();
 }
 
-const id = runtimeId();
+const id: MessagingRuntimeId = runtimeInfo.id;
 const results: MessagingResults = {
   runtime: {
     id,

@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryPool } from "../pool/mod.ts";
 import { JsonSerializer, type MessageSerializer, MsgPackSerializer } from "../serializers/mod.ts";
-import { fixtures } from "../bench/fixtures.ts";
+import { fixtures } from "../dev/fixtures.ts";
 import {
   connectNats,
   connectRedis,
@@ -30,6 +30,7 @@ import {
   type ServerHandle,
   SERVERS_INSTALLED,
   spawnScript,
+  startAll,
   startNats,
   startRedis,
   waitForLine,
@@ -97,7 +98,7 @@ function withId(value: unknown, id: string): Record<string, unknown> {
 
 before(async () => {
   if (skip) return;
-  [redisServer, natsServer] = await Promise.all([startRedis(), startNats()]);
+  [redisServer, natsServer] = await startAll([startRedis(), startNats()]);
 });
 
 after(async () => {

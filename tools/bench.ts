@@ -4,7 +4,7 @@
  * it, against the example service on the same runtimes), then regenerates
  * docs/PERFORMANCE-REPORT.md from bench/results/.
  *
- * Benches in `FEEDBACK_BENCHES` (bench/_schema.ts) run twice per runtime, each
+ * Benches in `FEEDBACK_BENCHES` (dev/schema.ts) run twice per runtime, each
  * in a fresh process: `--feedback=varied` (every contender first fed the same
  * varied inputs) and `--feedback=monomorphic`. Diagnostic benches
  * (encoding_core, encoding_ratios, utf8_paths) run only when `--filter` names them.
@@ -22,13 +22,13 @@
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../bench/_schema.ts";
-import { run } from "./_spawn.ts";
+import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../dev/schema.ts";
+import { run } from "../dev/spawn.ts";
+import { RUNTIMES } from "../dev/runtimes.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = join(root, "bench");
 const resultsDir = join(benchDir, "results");
-const binDir = join(root, "node_modules", ".bin");
 
 /** A hung bench becomes a failed run: its whole process group is killed. */
 const JOB_TIMEOUT_MS = 30 * 60 * 1000;
@@ -39,22 +39,14 @@ const ALL_RUNTIMES: readonly Runtime[] = RUNTIME_IDS;
 /** Benches that only print diagnostics (no results file): run only when --filter names them. */
 const DIAGNOSTIC_BENCHES = ["encoding_core", "encoding_ratios", "utf8_paths"];
 
-function binary(runtime: Runtime): string {
-  return existsSync(join(binDir, runtime)) ? join(binDir, runtime) : runtime;
-}
-
 /** The command that runs a bench file with `gc()` exposed, per runtime. */
 function commandFor(runtime: Runtime, file: string, args: string[]): string[] {
-  switch (runtime) {
-    case "node24":
-      return [join(root, "node_modules", "node", "bin", "node"), "--expose-gc", file, ...args];
-    case "node26":
-      return [join(root, "node_modules", "node26", "bin", "node"), "--expose-gc", file, ...args];
-    case "deno":
-      return [binary("deno"), "run", "-A", "--v8-flags=--expose-gc", file, ...args];
-    case "bun":
-      return [binary("bun"), file, ...args];
-  }
+  const exposeGc = runtime === "bun"
+    ? []
+    : runtime === "deno"
+    ? ["run", "-A", "--v8-flags=--expose-gc"]
+    : ["--expose-gc"];
+  return [RUNTIMES[runtime], ...exposeGc, file, ...args];
 }
 
 interface Job {

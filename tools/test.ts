@@ -16,12 +16,13 @@
  *
  * @module
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { ROOT, RUNTIMES } from "./_runtimes.ts";
-import { run } from "./_spawn.ts";
+import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
+import { run } from "../dev/spawn.ts";
+import { readJunit } from "../dev/junit.ts";
 
 const MINUTE = 60_000;
 const ENTRY_POINTS = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];
@@ -125,37 +126,6 @@ const STEPS: readonly Step[] = [
   ]),
 ];
 
-function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'").replace(/&#10;/g, "\n").replace(/&amp;/g, "&");
-}
-
-/** One `<testcase>` of a JUnit report. */
-interface TestCase {
-  readonly name: string;
-  readonly failed: boolean;
-  readonly skipped: boolean;
-  readonly skipReason?: string;
-}
-
-function readTestCases(xml: string): TestCase[] {
-  // Attribute values may hold a raw ">" (Node escapes only "<"), so attributes are matched whole.
-  const pattern = /<testcase((?:\s+[\w:.-]+="[^"]*")*)\s*(\/>|>([\s\S]*?)<\/testcase>)/g;
-  return [...xml.matchAll(pattern)].map((match) => {
-    const attributes = match[1];
-    const body = match[3] ?? "";
-    const skip = /<skipped((?:\s+[\w:.-]+="[^"]*")*)\s*\/?>/.exec(body);
-    return {
-      name: unescapeXml(/\bname="([^"]*)"/.exec(attributes)?.[1] ?? ""),
-      failed: /<(failure|error)\b/.test(body) || /\bfailure="/.test(attributes),
-      skipped: skip !== null,
-      skipReason: skip === null
-        ? undefined
-        : unescapeXml(/\bmessage="([^"]*)"/.exec(skip[1])?.[1] ?? ""),
-    };
-  });
-}
-
 /**
  * Counts a JUnit report. Node and Bun report suites as `<testsuite>`, so every
  * `<testcase>` is a test; Deno reports `describe` blocks and tests with
@@ -163,8 +133,7 @@ function readTestCases(xml: string): TestCase[] {
  */
 function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
   const outcome: Outcome = { passed: 0, failed: 0, skipped: 0, skipReasons: new Map() };
-  if (!existsSync(path)) return outcome;
-  let cases = readTestCases(readFileSync(path, "utf8"));
+  let cases = readJunit(path);
   if (flavour === "deno") {
     const parents = new Set<string>();
     for (const { name } of cases) {
@@ -174,7 +143,7 @@ function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
     cases = cases.filter((test) => !parents.has(test.name));
   }
   for (const test of cases) {
-    if (test.failed) outcome.failed++;
+    if (test.failure !== undefined) outcome.failed++;
     else if (test.skipped) {
       outcome.skipped++;
       if (test.skipReason) {

@@ -1,5 +1,5 @@
 /**
- * Loads bench/results/*.json. Files in the schema format (bench/_schema.ts,
+ * Loads bench/results/*.json. Files in the schema format (dev/schema.ts,
  * `schema: 2`) give tagged entries. Older files (the harness before the
  * schema, and bench/load.ts) keep only their extras: their timings carried
  * no tags, so the report does not guess who is who; they render again after
@@ -9,12 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type BenchEntry,
-  type Feedback,
-  RUNTIME_IDS,
-  type RuntimeId,
-} from "../../bench/_schema.ts";
+import { type BenchEntry, type Feedback, RUNTIME_IDS, type RuntimeId } from "../../dev/schema.ts";
 
 /** One results file, normalized. */
 export interface ResultFile {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schema.ts";
+import { RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";
 import { table } from "./format.ts";
 import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 
@@ -110,7 +110,6 @@ export const tuningSection: Section = {
           (v) => v > BURST_HIT_RATE_MIN,
         ),
       ],
-      misses: [],
       charts: {},
     };
   },

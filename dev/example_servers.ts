@@ -5,15 +5,15 @@
  * @module
  */
 import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { start, type StartedProcess } from "./_spawn.ts";
-import { ROOT, RUNTIMES } from "./_runtimes.ts";
+import getPort from "get-port";
+import { start, type StartedProcess } from "./spawn.ts";
+import { ROOT, RUNTIMES } from "./runtimes.ts";
 
 export { ROOT };
 
 /** A runtime with an example service. */
-export type ServerRuntime = "bun" | "deno" | "node";
+export type ServerRuntime = "bun" | "deno" | "node" | "node26";
 
 /** How to start one runtime's example service. */
 export interface ServerSpec {
@@ -30,6 +30,7 @@ export const EXAMPLE_SERVERS: readonly ServerSpec[] = [
   { name: "bun", command: RUNTIMES.bun, args: ["examples/bun.ts"] },
   { name: "deno", command: RUNTIMES.deno, args: ["run", "-A", "--quiet", "examples/deno.ts"] },
   { name: "node", command: RUNTIMES.node24, args: [join("examples", "node.ts")] },
+  { name: "node26", command: RUNTIMES.node26, args: [join("examples", "node.ts")] },
 ];
 
 /** A started service, with its output so far (shown when something fails). */
@@ -48,19 +49,6 @@ export interface RunningServer {
   readonly process: StartedProcess;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts a runtime's example service and waits until `/stats` answers. On any
  * failure the service is stopped before this rejects.
@@ -69,10 +57,12 @@ export async function startExampleServer(
   name: ServerRuntime,
   env: Record<string, string> = {},
   readyTimeoutMs = 30_000,
+  /** A command the server runs under, e.g. `["taskset", "-c", "0"]`. */
+  wrapper: readonly string[] = [],
 ): Promise<RunningServer> {
   const spec = EXAMPLE_SERVERS.find((server) => server.name === name)!;
-  const port = await freePort();
-  const handle = start([spec.command, ...spec.args], {
+  const port = await getPort({ host: "127.0.0.1" });
+  const handle = start([...wrapper, spec.command, ...spec.args], {
     env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
   });
   const running: RunningServer = {

@@ -1,7 +1,7 @@
 /**
  * The result types and targets of the HTTP load bench (bench/load.ts), shared
  * by the bench and the report (tools/report/load.ts). Part of the bench schema
- * (bench/_schema.ts holds the common entry types and targets).
+ * (dev/schema.ts holds the common entry types and targets).
  *
  * @module
  */

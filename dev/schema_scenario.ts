@@ -1,7 +1,7 @@
 /**
  * The result types and targets of the seed scenario (bench/scenario.bench.ts),
  * shared by the bench and the report (tools/report/scenario.ts). Part of the
- * bench schema (bench/_schema.ts holds the common entry types and targets).
+ * bench schema (dev/schema.ts holds the common entry types and targets).
  *
  * @module
  */
@@ -111,4 +111,63 @@ export interface ScenarioExtras {
     readonly naiveMeanNs: number;
     readonly ceiling: number;
   }[];
+}
+
+/** A route / naive for each metric, and whether each meets the seed's target. */
+export interface ScenarioRatio {
+  size: ScenarioSize;
+  route: ScenarioRoute;
+  /** The pooled JSON route's throughput / the ceiling route's (pooled only). */
+  ofCeiling: number | null;
+  ofCeilingMet: boolean | null;
+  throughput: number;
+  throughputMet: boolean;
+  gcEvents: number | null;
+  gcEventsMet: boolean | null;
+  p99: number;
+  p99Met: boolean;
+  backingStoreBytes: number | null;
+  backingStoreBytesMet: boolean | null;
+  jsHeapBytes: number | null;
+  heapBytes: number | null;
+}
+
+function ratio(pooledValue: number | null, naiveValue: number | null): number | null {
+  if (pooledValue === null || naiveValue === null) return null;
+  if (naiveValue === 0) return pooledValue === 0 ? 1 : null;
+  return pooledValue / naiveValue;
+}
+
+export function scenarioRatios(rows: readonly ScenarioRow[]): ScenarioRatio[] {
+  return SCENARIO_SIZES.flatMap((size) => SCENARIO_TARGETS.routes.map((route) => ({ size, route })))
+    .map(
+      ({ size, route }) => {
+        const n = rows.find((r) => r.size === size && r.path === "naive")!;
+        const p = rows.find((r) => r.size === size && r.path === route)!;
+        const c = rows.find((r) => r.size === size && r.path === "ceiling")!;
+        const ofCeiling = route === "pooled" ? p.opsPerSec / c.opsPerSec : null;
+        const throughput = p.opsPerSec / n.opsPerSec;
+        const gcEvents = ratio(p.gcEventsPer100k, n.gcEventsPer100k);
+        const p99 = p.p99Ns / n.p99Ns;
+        const backingStoreBytes = ratio(p.backingStoreBytesPerOp, n.backingStoreBytesPerOp);
+        return {
+          size,
+          route,
+          ofCeiling,
+          ofCeilingMet: ofCeiling === null ? null : ofCeiling >= SCENARIO_TARGETS.jsonOfCeilingMin,
+          throughput,
+          throughputMet: throughput >= SCENARIO_TARGETS.throughputMin,
+          gcEvents,
+          gcEventsMet: gcEvents === null ? null : gcEvents <= SCENARIO_TARGETS.gcEventsMax,
+          p99,
+          p99Met: p99 <= SCENARIO_TARGETS.p99Max,
+          backingStoreBytes,
+          backingStoreBytesMet: backingStoreBytes === null
+            ? null
+            : backingStoreBytes <= SCENARIO_TARGETS.bytesPerOpMax[size],
+          jsHeapBytes: ratio(p.jsHeapBytesPerOp, n.jsHeapBytesPerOp),
+          heapBytes: ratio(p.heapBytesPerOp, n.heapBytesPerOp),
+        };
+      },
+    );
 }

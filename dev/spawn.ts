@@ -14,7 +14,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
-import { ROOT } from "./_runtimes.ts";
+import { ROOT } from "./runtimes.ts";
 
 /** How to run a child. */
 export interface SpawnOptions {
