@@ -30,7 +30,7 @@ import { JsonSerializer, MsgPackSerializer } from "../serializers/mod.ts";
 import { type BenchEntry, C, type Side } from "./_schema.ts";
 import { feedback, roundMs, rounds, runtimeInfo, writeResults } from "./_harness.ts";
 import { smallMessage, variedMessages } from "./fixtures.ts";
-import { rng } from "../tests/_random.ts";
+import { rng } from "../dev/random.ts";
 
 const BENCH = "stream";
 const SUBJECT = "msgpack stream decode";
