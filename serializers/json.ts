@@ -10,6 +10,7 @@ import { findJsonSyntaxIssue } from "./_json_syntax.ts";
 import { JsonByteWriter } from "./_json_writer.ts";
 import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/_utf8_core.ts";
 import type { MessageSerializer, SerializerOptions } from "./types.ts";
+import { bytesOf, type BytesInput } from "./_buffer_source.ts";
 
 /** Options for {@linkcode JsonSerializer}. */
 export interface JsonSerializerOptions extends SerializerOptions {
@@ -298,11 +299,14 @@ export class JsonSerializer implements MessageSerializer {
   }
 
   /**
-   * Parses UTF-8 JSON from any view (its offset and length are respected).
+   * Parses UTF-8 JSON from any `BufferSource`: an `ArrayBuffer`, a
+   * `SharedArrayBuffer`, or any typed array or `DataView`, of which exactly
+   * the bytes it views are read.
    *
    * @param bytes The JSON bytes.
    * @returns The parsed value.
    * @throws {SyntaxError} When the bytes are not valid UTF-8 or not valid JSON; the message names the position.
+   * @throws {TypeError} When `bytes` is not a `BufferSource`, or its buffer is detached.
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
@@ -310,12 +314,14 @@ export class JsonSerializer implements MessageSerializer {
    *
    * const bytes = new TextEncoder().encode('{"id":1}');
    * assert.deepEqual(new JsonSerializer().deserialize(bytes), { id: 1 });
+   * assert.deepEqual(new JsonSerializer().deserialize(bytes.buffer), { id: 1 });
    * ```
    */
-  deserialize<T = unknown>(bytes: Uint8Array): T {
+  deserialize<T = unknown>(bytes: BytesInput): T {
+    const view = bytesOf(bytes, "deserialize JSON");
     let text: string;
     try {
-      text = decodeUtf8(bytes, { fatal: true });
+      text = decodeUtf8(view, { fatal: true });
     } catch (error) {
       throw new SyntaxError(`Cannot deserialize JSON: ${(error as Error).message}`, {
         cause: error,

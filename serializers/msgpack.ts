@@ -8,6 +8,7 @@ import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../po
 import type { MessageSerializer } from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
 import { MsgPackDecoder } from "./_msgpack_decoder.ts";
+import { bytesOf, type BytesInput } from "./_buffer_source.ts";
 import {
   DEFAULT_MAX_DEPTH,
   MAX_DEPTH_LIMIT,
@@ -309,13 +310,15 @@ export class MsgPackSerializer implements MessageSerializer {
   }
 
   /**
-   * Decodes one message from any view (its offset and length are respected).
+   * Decodes one message from any `BufferSource`: an `ArrayBuffer`, a
+   * `SharedArrayBuffer`, or any typed array or `DataView`, of which exactly
+   * the bytes it views are read. Offsets in errors count from its first byte.
    *
    * @param bytes The encoded message.
    * @returns The decoded value.
    * @throws {RangeError} When the input ends early, a length prefix runs past it, or nesting exceeds `maxDepth` (the message names the byte offset).
-   * @throws {SyntaxError} For the reserved byte 0xc1, bytes after the value (unless `allowTrailingBytes`), an invalid timestamp or an unusable map key.
-   * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   * @throws {SyntaxError} For the reserved byte 0xc1, bytes after the value (unless `allowTrailingBytes`), an invalid timestamp, an unusable map key.
+   * @throws {TypeError} When `bytes` is not a `BufferSource`, or its buffer is detached.
    *
    * @example Decode a message
    * ```ts
@@ -324,11 +327,21 @@ export class MsgPackSerializer implements MessageSerializer {
    *
    * assert.deepEqual(new MsgPackSerializer().deserialize(new Uint8Array([0x92, 0x01, 0xc3])), [1, true]);
    * ```
+   *
+   * @example Decode from an ArrayBuffer or a DataView
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const msgpack = new MsgPackSerializer();
+   * const buffer = new Uint8Array([0xff, 0x92, 0x01, 0xc3]).buffer;
+   * assert.deepEqual(msgpack.deserialize(new DataView(buffer, 1)), [1, true]);
+   * assert.equal(msgpack.deserialize(buffer.slice(0, 1)), -1);
+   * ```
    */
-  deserialize<T = unknown>(bytes: Uint8Array): T {
+  deserialize<T = unknown>(bytes: BytesInput): T {
     const decoder = this.#decoder;
-    if (!(bytes instanceof Uint8Array)) throw notBytes(bytes);
-    decoder.begin(bytes);
+    decoder.begin(bytesOf(bytes, WHAT));
     try {
       const value = decoder.read();
       if (decoder.pos !== decoder.end && !this.#allowTrailingBytes) {
@@ -351,7 +364,7 @@ export class MsgPackSerializer implements MessageSerializer {
    * @returns The decoded values, in order.
    * @throws {RangeError} When the last message is cut short, or for any error `deserialize` reports.
    * @throws {SyntaxError} As `deserialize` does.
-   * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   * @throws {TypeError} When `bytes` is not a `BufferSource` (any typed array, `DataView`, `ArrayBuffer` or `SharedArrayBuffer`), or its buffer is detached.
    *
    * @example Decode two concatenated messages
    * ```ts
@@ -362,10 +375,9 @@ export class MsgPackSerializer implements MessageSerializer {
    * assert.deepEqual(new MsgPackSerializer().deserializeSequence(bytes), [1, "a"]);
    * ```
    */
-  deserializeSequence<T = unknown>(bytes: Uint8Array): T[] {
+  deserializeSequence<T = unknown>(bytes: BytesInput): T[] {
     const decoder = this.#decoder;
-    if (!(bytes instanceof Uint8Array)) throw notBytes(bytes);
-    decoder.begin(bytes);
+    decoder.begin(bytesOf(bytes, WHAT));
     try {
       const values: T[] = [];
       while (decoder.pos < decoder.end) values.push(decoder.read() as T);
@@ -397,10 +409,4 @@ const MAX_SIZE_HINT = 1024 * 1024;
 /** The encoder keeps this much room past its last fixed-size write (its SLACK), plus margin. */
 const IN_PLACE_SLACK = 32;
 
-function notBytes(value: unknown): TypeError {
-  return new TypeError(
-    `Cannot decode MessagePack: expected a Uint8Array, got ${
-      value === null ? "null" : typeof value
-    }`,
-  );
-}
+const WHAT = "decode MessagePack";

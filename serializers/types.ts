@@ -64,13 +64,16 @@ export interface MessageSerializer {
    */
   trySerialize(value: unknown, dest: Uint8Array): number;
   /**
-   * Decodes a message from any view (its offset and length are respected).
+   * Decodes a message from any `BufferSource`: an `ArrayBuffer`, a
+   * `SharedArrayBuffer`, or any typed array or `DataView`, of which exactly
+   * the bytes it views are read (its offset and length are respected).
    *
    * @param bytes The encoded message.
    * @returns The decoded value.
    * @throws {SyntaxError | RangeError} When the bytes are not a valid message.
+   * @throws {TypeError} When `bytes` is not a `BufferSource`, or its buffer is detached.
    */
-  deserialize<T = unknown>(bytes: Uint8Array): T;
+  deserialize<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T;
 }
 
 /** Options shared by the serializers. */
