@@ -6,7 +6,7 @@
  * @module
  */
 import { type CharTables, createCharTables, decodeShortUtf8 } from "../encoding/_utf8_core.ts";
-import { readUtf8Native, SHORT_STRING_MAX } from "./_msgpack_utf8.ts";
+import { checkUtf8, readUtf8Native, SHORT_STRING_MAX } from "./_msgpack_utf8.ts";
 
 /** Direct-mapped: a slot per hash; a collision simply replaces the entry. */
 export class StringCache {
@@ -16,14 +16,18 @@ export class StringCache {
   readonly #lengths: Int8Array;
   readonly #strings: string[];
   readonly #charTables: CharTables = createCharTables();
+  /** Check what is decoded (a hit is bytes already checked, so hits cost nothing more). */
+  readonly #fatal: boolean;
 
   /**
    * @param slotBits log2 of the number of slots.
    * @param maxLength The longest string cached, in bytes (at most 32).
+   * @param fatal Invalid UTF-8 is a SyntaxError instead of U+FFFD.
    */
-  constructor(slotBits: number, maxLength: number) {
+  constructor(slotBits: number, maxLength: number, fatal = false) {
     this.#slotBits = 32 - slotBits;
     this.#maxLength = maxLength;
+    this.#fatal = fatal;
     this.#bytes = new Uint8Array((1 << slotBits) * 32);
     this.#lengths = new Int8Array(1 << slotBits).fill(-1);
     this.#strings = new Array<string>(1 << slotBits).fill("");
@@ -34,6 +38,7 @@ export class StringCache {
    * or decoded and remembered.
    *
    * @returns The decoded string.
+   * @throws {SyntaxError} When the cache is strict and the bytes are not valid UTF-8.
    */
   get(src: Uint8Array, start: number, end: number): string {
     const length = end - start;
@@ -49,6 +54,7 @@ export class StringCache {
       while (i < length && bytes[base + i] === src[start + i]) i++;
       if (i === length) return this.#strings[hash];
     }
+    if (this.#fatal) checkUtf8(src, start, end);
     const text = length > SHORT_STRING_MAX
       ? readUtf8Native(src, start, end)
       : decodeShortUtf8(src, start, end, this.#charTables);

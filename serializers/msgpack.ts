@@ -7,8 +7,15 @@
 import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import type { MessageSerializer } from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
-import { MsgPackDecoder } from "./_msgpack_decoder.ts";
-import { bytesOf, type BytesInput } from "./_buffer_source.ts";
+import {
+  INT64_AUTO,
+  INT64_BIGINT,
+  INT64_NUMBER,
+  INT64_STRING,
+  type Int64Mode,
+  MsgPackDecoder,
+} from "./_msgpack_decoder.ts";
+import { type BytesInput, bytesOf } from "./_buffer_source.ts";
 import {
   DEFAULT_MAX_DEPTH,
   MAX_DEPTH_LIMIT,
@@ -25,7 +32,11 @@ import {
  * Encoding: `undefined` writes nil; other typed arrays, `DataView` and
  * `ArrayBuffer` write their bytes as bin; objects other than the types above
  * write their own enumerable string keys as a map. Decoding: bin and ext
- * payloads are copies, so nothing refers to the input afterwards.
+ * payloads are copies, so nothing refers to the input afterwards (unless
+ * `copyBinary: false` asks for bin values as views of it). Decode options
+ * bound what a message may claim (`maxStrLength`, `maxBinLength`,
+ * `maxArrayLength`, `maxMapLength`, `maxExtLength`) and reject invalid
+ * UTF-8 (`fatal`); see {@linkcode MsgPackSerializerOptions}.
  *
  * Each instance owns one scratch buffer and a map-key cache; instances share
  * no mutable state. An instance is not meant for concurrent use from several
@@ -59,9 +70,9 @@ export class MsgPackSerializer implements MessageSerializer {
   /**
    * Creates a serializer.
    *
-   * @param options The pool, the slab for `serialize` results, int64 and map decoding, float32 preference, depth limit and trailing-byte policy.
-   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}.
-   * @throws {TypeError} When `int64` or `mapType` has an unknown value, or `slab` is not a `SlabAllocator` or `null`.
+   * @param options The pool, the slab for `serialize` results, int64 and map decoding, float32 preference, depth limit, trailing-byte policy and decode limits.
+   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}, or a decode limit (`maxStrLength`...) is not a non-negative integer.
+   * @throws {TypeError} When `int64` or `mapType` has an unknown value, a decode limit is not a number, or `slab` is not a `SlabAllocator` or `null`.
    *
    * @example Decode maps as `Map` and 64-bit ints always as numbers
    * ```ts
@@ -87,12 +98,15 @@ export class MsgPackSerializer implements MessageSerializer {
         "Cannot create MsgPackSerializer: slab must be a SlabAllocator, null or undefined",
       );
     }
-    const int64 = options.int64 ?? "bigint";
-    if (int64 !== "bigint" && int64 !== "number") {
+    const int64Name = options.int64 ?? "auto";
+    if (!Object.hasOwn(INT64_MODES, int64Name)) {
       throw new TypeError(
-        `Cannot create MsgPackSerializer: int64 must be "bigint" or "number", got ${String(int64)}`,
+        `Cannot create MsgPackSerializer: int64 must be "auto", "number", "bigint" or "string", got ${
+          String(int64Name)
+        }`,
       );
     }
+    const int64 = INT64_MODES[int64Name];
     const mapType = options.mapType ?? "object";
     if (mapType !== "object" && mapType !== "map") {
       throw new TypeError(
@@ -113,8 +127,15 @@ export class MsgPackSerializer implements MessageSerializer {
     });
     this.#decoder = new MsgPackDecoder({
       maxDepth,
-      int64AsNumber: int64 === "number",
+      int64,
       mapAsMap: mapType === "map",
+      maxStrLength: decodeLimit(options, "maxStrLength"),
+      maxBinLength: decodeLimit(options, "maxBinLength"),
+      maxArrayLength: decodeLimit(options, "maxArrayLength"),
+      maxMapLength: decodeLimit(options, "maxMapLength"),
+      maxExtLength: decodeLimit(options, "maxExtLength"),
+      fatal: options.fatal === true,
+      copyBinary: options.copyBinary !== false,
     });
   }
 
@@ -316,8 +337,8 @@ export class MsgPackSerializer implements MessageSerializer {
    *
    * @param bytes The encoded message.
    * @returns The decoded value.
-   * @throws {RangeError} When the input ends early, a length prefix runs past it, or nesting exceeds `maxDepth` (the message names the byte offset).
-   * @throws {SyntaxError} For the reserved byte 0xc1, bytes after the value (unless `allowTrailingBytes`), an invalid timestamp, an unusable map key.
+   * @throws {RangeError} When the input ends early, a length prefix runs past it, a length exceeds its `max...Length` option, or nesting exceeds `maxDepth` (the message names the byte offset).
+   * @throws {SyntaxError} For the reserved byte 0xc1, bytes after the value (unless `allowTrailingBytes`), an invalid timestamp, an unusable map key, or invalid UTF-8 under `fatal: true`.
    * @throws {TypeError} When `bytes` is not a `BufferSource`, or its buffer is detached.
    *
    * @example Decode a message
@@ -410,3 +431,38 @@ const MAX_SIZE_HINT = 1024 * 1024;
 const IN_PLACE_SLACK = 32;
 
 const WHAT = "decode MessagePack";
+
+const INT64_MODES: Record<string, Int64Mode> = {
+  auto: INT64_AUTO,
+  number: INT64_NUMBER,
+  bigint: INT64_BIGINT,
+  string: INT64_STRING,
+};
+
+/** The format's own limit: no length prefix exceeds it. */
+const NO_LIMIT = 0xffffffff;
+
+type DecodeLimit =
+  | "maxStrLength"
+  | "maxBinLength"
+  | "maxArrayLength"
+  | "maxMapLength"
+  | "maxExtLength";
+
+function decodeLimit(options: MsgPackSerializerOptions, name: DecodeLimit): number {
+  const limit: unknown = options[name];
+  if (limit === undefined) return NO_LIMIT;
+  if (typeof limit !== "number") {
+    throw new TypeError(
+      `Cannot create MsgPackSerializer: ${name} must be a number, got ${
+        limit === null ? "null" : typeof limit
+      }`,
+    );
+  }
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new RangeError(
+      `Cannot create MsgPackSerializer: ${name} ${limit} is not a non-negative integer`,
+    );
+  }
+  return Math.min(limit, NO_LIMIT);
+}
