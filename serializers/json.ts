@@ -10,7 +10,7 @@ import { findJsonSyntaxIssue } from "./_json_syntax.ts";
 import { JsonByteWriter } from "./_json_writer.ts";
 import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/_utf8_core.ts";
 import type { MessageSerializer, SerializerOptions } from "./types.ts";
-import { bytesOf, type BytesInput } from "./_buffer_source.ts";
+import { bytesOf } from "./_buffer_source.ts";
 
 /** Options for {@linkcode JsonSerializer}. */
 export interface JsonSerializerOptions extends SerializerOptions {
@@ -317,7 +317,7 @@ export class JsonSerializer implements MessageSerializer {
    * assert.deepEqual(new JsonSerializer().deserialize(bytes.buffer), { id: 1 });
    * ```
    */
-  deserialize<T = unknown>(bytes: BytesInput): T {
+  deserialize<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T {
     const view = bytesOf(bytes, "deserialize JSON");
     let text: string;
     try {

@@ -15,7 +15,7 @@ import {
   type Int64Mode,
   MsgPackDecoder,
 } from "./_msgpack_decoder.ts";
-import { type BytesInput, bytesOf } from "./_buffer_source.ts";
+import { bytesOf } from "./_buffer_source.ts";
 import {
   DEFAULT_MAX_DEPTH,
   MAX_DEPTH_LIMIT,
@@ -360,7 +360,7 @@ export class MsgPackSerializer implements MessageSerializer {
    * assert.equal(msgpack.deserialize(buffer.slice(0, 1)), -1);
    * ```
    */
-  deserialize<T = unknown>(bytes: BytesInput): T {
+  deserialize<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T {
     const decoder = this.#decoder;
     decoder.begin(bytesOf(bytes, WHAT));
     try {
@@ -396,7 +396,7 @@ export class MsgPackSerializer implements MessageSerializer {
    * assert.deepEqual(new MsgPackSerializer().deserializeSequence(bytes), [1, "a"]);
    * ```
    */
-  deserializeSequence<T = unknown>(bytes: BytesInput): T[] {
+  deserializeSequence<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T[] {
     const decoder = this.#decoder;
     decoder.begin(bytesOf(bytes, WHAT));
     try {
