@@ -10,6 +10,12 @@ import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { MsgPackExt, TIMESTAMP_EXT_TYPE } from "./msgpack_ext.ts";
 import { readUtf8Native, readUtf8Strict } from "./_msgpack_utf8.ts";
 import { StringCache } from "./_msgpack_string_cache.ts";
+import {
+  type CharTables,
+  createCharTables,
+  decodeShortUtf8,
+  SHORT_DECODE_MAX,
+} from "../encoding/_utf8_core.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
 
@@ -20,6 +26,13 @@ const KEY_CACHE_BITS = 9;
 /** Values up to 16 bytes (enum-like strings repeat) go through a 256-slot cache. */
 const VALUE_CACHE_BITS = 8;
 const VALUE_CACHE_MAX = 16;
+/**
+ * Longer values up to this many bytes (ISO dates, ids, emails) are decoded
+ * in JS, uncached: a native call per string cost more on Deno (1.2x -> 1.5x
+ * msgpackr on the large fixture) and the same on Node and Bun
+ * (bench/deserialize_options.bench.ts).
+ */
+const JS_DECODE_MAX = SHORT_DECODE_MAX;
 /** The largest |time value| a `Date` holds, in milliseconds. */
 const MAX_DATE_MILLIS = 8.64e15;
 const defineProperty = Object.defineProperty;
@@ -84,6 +97,7 @@ export class MsgPackDecoder {
   /** The longest fixstr map key read through the key cache: 31, or less under a smaller maxStrLength. */
   readonly #maxCachedKey: number;
   readonly #keys: StringCache;
+  readonly #charTables: CharTables = createCharTables();
   readonly #values: StringCache;
   readonly #float64 = new Float64Array(1);
   readonly #float32 = new Float32Array(this.#float64.buffer, 0, 1);
@@ -102,8 +116,14 @@ export class MsgPackDecoder {
     this.copyBinary = settings.copyBinary;
     this.#maxCachedKey = Math.min(31, settings.maxStrLength);
     // Strict caches check what they decode; a hit is bytes already checked.
-    this.#keys = new StringCache(KEY_CACHE_BITS, 31, settings.fatal);
-    this.#values = new StringCache(VALUE_CACHE_BITS, VALUE_CACHE_MAX, settings.fatal);
+    this.#keys = new StringCache(KEY_CACHE_BITS, 31, {
+      fatal: settings.fatal,
+      propertyKeys: !settings.mapAsMap,
+    });
+    this.#values = new StringCache(VALUE_CACHE_BITS, VALUE_CACHE_MAX, {
+      fatal: settings.fatal,
+      propertyKeys: false,
+    });
     this.depthLeft = settings.maxDepth;
   }
 
@@ -226,8 +246,9 @@ export class MsgPackDecoder {
     const end = start + length;
     this.pos = end;
     if (length > VALUE_CACHE_MAX) {
-      return this.fatal
-        ? readUtf8Strict(this.src, start, end)
+      if (this.fatal) return readUtf8Strict(this.src, start, end);
+      return length <= JS_DECODE_MAX
+        ? decodeShortUtf8(this.src, start, end, this.#charTables)
         : readUtf8Native(this.src, start, end);
     }
     return length === 0 ? "" : this.#values.get(this.src, start, end);
