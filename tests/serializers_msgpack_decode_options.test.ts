@@ -665,6 +665,23 @@ describe("deserialize takes any BufferSource, reading exactly the bytes it views
     assert.throws(() => msgpack.deserialize([1] as unknown as Uint8Array), /got Array$/);
   });
 
+  test("long strings from a SharedArrayBuffer take the native decoders too", () => {
+    const long = { text: "é".repeat(300) + "x".repeat(100), key: "k".repeat(40) };
+    const strict = new MsgPackSerializer({ fatal: true });
+    for (const bytes of [msgpack.serialize(long), new TextEncoder().encode(JSON.stringify(long))]) {
+      const shared = new SharedArrayBuffer(bytes.length + 3);
+      const view = new Uint8Array(shared, 3, bytes.length);
+      view.set(bytes);
+      if (bytes[0] === 0x7b) {
+        assert.deepEqual(json.deserialize(view), long);
+        assert.deepEqual(json.deserialize(new DataView(shared, 3)), long);
+      } else {
+        assert.deepEqual(msgpack.deserialize(view), long);
+        assert.deepEqual(strict.deserialize(new DataView(shared, 3)), long);
+      }
+    }
+  });
+
   test("peers' output decodes from every kind too", () => {
     const theirs = theirEncode({ n: 1 });
     assert.deepEqual(
