@@ -241,17 +241,22 @@ export class MsgPackDecoder {
 
   readString(length: number): string {
     const start = this.pos;
-    if (length > this.maxStrLength) throw this.#overLimit("str", length, start);
-    if (this.end - start < length) throw this.#truncated(start, length);
+    // One test for both failures keeps this hot method small (the cold one tells them apart).
+    if (length > this.maxStrLength || this.end - start < length) {
+      throw this.#badLength("str", length, start, length);
+    }
     const end = start + length;
     this.pos = end;
-    if (length > VALUE_CACHE_MAX) {
-      if (this.fatal) return readUtf8Strict(this.src, start, end);
-      return length <= JS_DECODE_MAX
-        ? decodeShortUtf8(this.src, start, end, this.#charTables)
-        : readUtf8Native(this.src, start, end);
-    }
+    if (length > VALUE_CACHE_MAX) return this.#longString(start, end);
     return length === 0 ? "" : this.#values.get(this.src, start, end);
+  }
+
+  /** A str of more than VALUE_CACHE_MAX bytes, uncached. */
+  #longString(start: number, end: number): string {
+    if (this.fatal) return readUtf8Strict(this.src, start, end);
+    return end - start <= JS_DECODE_MAX
+      ? decodeShortUtf8(this.src, start, end, this.#charTables)
+      : readUtf8Native(this.src, start, end);
   }
 
   /** A map key; fixstr keys go through the key cache. */
@@ -261,7 +266,7 @@ export class MsgPackDecoder {
     const src = this.src;
     // Any other key (and a fixstr over maxStrLength) takes the general path.
     const length = src[pos] - 0xa0;
-    if (length < 0 || length > this.#maxCachedKey) return this.#otherKey(pos);
+    if (length >>> 0 > this.#maxCachedKey) return this.#otherKey(pos);
     const start = pos + 1;
     if (this.end - start < length) throw this.#truncated(start, length);
     const end = start + length;
@@ -283,9 +288,10 @@ export class MsgPackDecoder {
   /** An array of `length` elements whose header starts at offset `at`. */
   readArray(length: number, at: number): unknown[] {
     const pos = this.pos;
-    if (length > this.maxArrayLength) throw this.#overLimit("array", length, pos);
     // Every element takes at least one byte: check before allocating.
-    if (length > this.end - pos) throw this.#truncated(pos, length);
+    if (length > this.maxArrayLength || length > this.end - pos) {
+      throw this.#badLength("array", length, pos, length);
+    }
     // Nor may nested arrays claim more elements in sum than the input has bytes.
     if (length > this.arrayBudget) throw this.#overBudget(at, length);
     this.arrayBudget -= length;
@@ -298,9 +304,10 @@ export class MsgPackDecoder {
 
   readMap(length: number): unknown {
     const pos = this.pos;
-    if (length > this.maxMapLength) throw this.#overLimit("map", length, pos);
     // Every entry takes at least two bytes.
-    if (length > (this.end - pos) / 2) throw this.#truncated(pos, length * 2);
+    if (length > this.maxMapLength || length > (this.end - pos) / 2) {
+      throw this.#badLength("map", length, pos, length * 2);
+    }
     if (--this.depthLeft < 0) throw this.#tooDeep(pos);
     if (this.mapAsMap) {
       const map = new Map<unknown, unknown>();
@@ -439,15 +446,17 @@ export class MsgPackDecoder {
     const high = signed ? readUint32(src, pos) | 0 : readUint32(src, pos);
     // Exact while |high| ≤ 2^21; beyond, the (rounded) number is outside the safe range anyway.
     const value = high * TWO_32 + low;
+    if (this.int64 === INT64_AUTO && Number.isSafeInteger(value)) return value;
+    return this.#int64Other(high, low, value);
+  }
+
+  /** An int64 outside the safe range, or any int64 under `int64` other than "auto". */
+  #int64Other(high: number, low: number, value: number): number | bigint | string {
     const mode = this.int64;
-    if (mode === INT64_AUTO) {
-      return Number.isSafeInteger(value) ? value : (BigInt(high) << 32n) | BigInt(low);
-    }
     if (mode === INT64_NUMBER) return value;
-    if (mode === INT64_BIGINT) return (BigInt(high) << 32n) | BigInt(low);
-    return Number.isSafeInteger(value)
-      ? String(value)
-      : String((BigInt(high) << 32n) | BigInt(low));
+    if (mode === INT64_STRING && Number.isSafeInteger(value)) return String(value);
+    const big = (BigInt(high) << 32n) | BigInt(low);
+    return mode === INT64_STRING ? String(big) : big;
   }
 
   #truncated(at: number, needed: number): RangeError {
@@ -456,6 +465,21 @@ export class MsgPackDecoder {
         Math.max(this.end - at, 0)
       } left)`,
     );
+  }
+
+  /** A length over its limit, or past the end of the input (needing `needed` bytes). */
+  #badLength(
+    kind: "str" | "array" | "map",
+    length: number,
+    start: number,
+    needed: number,
+  ): RangeError {
+    const limit = kind === "str"
+      ? this.maxStrLength
+      : kind === "array"
+      ? this.maxArrayLength
+      : this.maxMapLength;
+    return length > limit ? this.#overLimit(kind, length, start) : this.#truncated(start, needed);
   }
 
   /**
