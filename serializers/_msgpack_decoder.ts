@@ -8,7 +8,7 @@
  */
 import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { MsgPackExt, TIMESTAMP_EXT_TYPE } from "./msgpack_ext.ts";
-import { readUtf8Native, readUtf8Strict } from "./_msgpack_utf8.ts";
+import { checkUtf8, readUtf8Native, readUtf8Strict } from "./_msgpack_utf8.ts";
 import { StringCache } from "./_msgpack_string_cache.ts";
 import {
   type CharTables,
@@ -253,10 +253,12 @@ export class MsgPackDecoder {
 
   /** A str of more than VALUE_CACHE_MAX bytes, uncached. */
   #longString(start: number, end: number): string {
-    if (this.fatal) return readUtf8Strict(this.src, start, end);
-    return end - start <= JS_DECODE_MAX
-      ? decodeShortUtf8(this.src, start, end, this.#charTables)
-      : readUtf8Native(this.src, start, end);
+    const src = this.src;
+    if (end - start <= JS_DECODE_MAX) {
+      if (this.fatal) checkUtf8(src, start, end);
+      return decodeShortUtf8(src, start, end, this.#charTables);
+    }
+    return this.fatal ? readUtf8Strict(src, start, end) : readUtf8Native(src, start, end);
   }
 
   /** A map key; fixstr keys go through the key cache. */
