@@ -8,14 +8,16 @@
  */
 import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { MsgPackExt, TIMESTAMP_EXT_TYPE } from "./msgpack_ext.ts";
-import { checkUtf8, readUtf8Native, readUtf8Strict } from "./_msgpack_utf8.ts";
-import { StringCache } from "./_msgpack_string_cache.ts";
 import {
   type CharTables,
+  checkUtf8,
   createCharTables,
   decodeShortUtf8,
+  readUtf8Native,
+  readUtf8Strict,
   SHORT_DECODE_MAX,
-} from "../encoding/_utf8_core.ts";
+} from "./_msgpack_utf8.ts";
+import { StringCache } from "./_msgpack_string_cache.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
 
