@@ -14,7 +14,9 @@ import type { BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
  * `SlabAllocator`);
  * {@linkcode MessageSerializer.serializePooled} returns pooled bytes the
  * caller must dispose; {@linkcode MessageSerializer.deserialize} never keeps
- * a reference to its input after it returns.
+ * a reference to its input after it returns, and its result shares no memory
+ * with the input unless an option asks for views (`MsgPackSerializer`'s
+ * `copyBinary: false`).
  *
  * @example Round-trip a message
  * ```ts
