@@ -21,6 +21,7 @@ import { JsonStreamDecoder } from "./_json_stream_decoder.ts";
 import { decodedValues } from "./_decoded_values.ts";
 import { framedStream } from "./_framed_stream.ts";
 import { maxBufferedBytesOf } from "./_stream_chunk.ts";
+import { bytesOf } from "./_buffer_source.ts";
 
 /** Options for {@linkcode JsonSerializer}. */
 export interface JsonSerializerOptions extends SerializerOptions {
@@ -309,11 +310,14 @@ export class JsonSerializer implements MessageSerializer {
   }
 
   /**
-   * Parses UTF-8 JSON from any view (its offset and length are respected).
+   * Parses UTF-8 JSON from any `BufferSource`: an `ArrayBuffer`, a
+   * `SharedArrayBuffer`, or any typed array or `DataView`, of which exactly
+   * the bytes it views are read.
    *
    * @param bytes The JSON bytes.
    * @returns The parsed value.
    * @throws {SyntaxError} When the bytes are not valid UTF-8 or not valid JSON; the message names the position.
+   * @throws {TypeError} When `bytes` is not a `BufferSource`, or its buffer is detached.
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
@@ -321,12 +325,14 @@ export class JsonSerializer implements MessageSerializer {
    *
    * const bytes = new TextEncoder().encode('{"id":1}');
    * assert.deepEqual(new JsonSerializer().deserialize(bytes), { id: 1 });
+   * assert.deepEqual(new JsonSerializer().deserialize(bytes.buffer), { id: 1 });
    * ```
    */
-  deserialize<T = unknown>(bytes: Uint8Array): T {
+  deserialize<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T {
+    const view = bytesOf(bytes, "deserialize JSON");
     let text: string;
     try {
-      text = decodeUtf8(bytes, { fatal: true });
+      text = decodeUtf8(view, { fatal: true });
     } catch (error) {
       throw new SyntaxError(`Cannot deserialize JSON: ${(error as Error).message}`, {
         cause: error,
@@ -348,7 +354,7 @@ export class JsonSerializer implements MessageSerializer {
    * @param bytes Zero or more lines of UTF-8 JSON.
    * @returns The parsed values, in order.
    * @throws {SyntaxError} When a line is not valid JSON or not valid UTF-8; the message names the byte offset and line.
-   * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   * @throws {TypeError} When `bytes` is not an `ArrayBuffer` or a view of one, or its buffer is detached.
    *
    * @example Parse NDJSON with a CRLF and a blank line
    * ```ts
@@ -359,17 +365,11 @@ export class JsonSerializer implements MessageSerializer {
    * assert.deepEqual(new JsonSerializer().deserializeSequence(bytes), [{ id: 1 }, [2], "three"]);
    * ```
    */
-  deserializeSequence<T = unknown>(bytes: Uint8Array): T[] {
-    if (!(bytes instanceof Uint8Array)) {
-      throw new TypeError(
-        `Cannot decode NDJSON: expected a Uint8Array, got ${
-          bytes === null ? "null" : typeof bytes
-        }`,
-      );
-    }
+  deserializeSequence<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T[] {
+    const view = bytesOf(bytes, "decode NDJSON");
     // One buffer: nothing waits for a next chunk, so no bound on the last line.
     const decoder = new JsonStreamDecoder<T>(this.#reviver, Number.MAX_SAFE_INTEGER);
-    return decoder.end(decoder.push(bytes));
+    return decoder.end(decoder.push(view));
   }
 
   /**

@@ -13,7 +13,15 @@ import type {
   StreamDecoder,
 } from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
-import { MsgPackDecoder } from "./_msgpack_decoder.ts";
+import {
+  INT64_AUTO,
+  INT64_BIGINT,
+  INT64_NUMBER,
+  INT64_STRING,
+  type Int64Mode,
+  MsgPackDecoder,
+} from "./_msgpack_decoder.ts";
+import { bytesOf } from "./_buffer_source.ts";
 import { MsgPackStreamDecoder } from "./_msgpack_stream_decoder.ts";
 import { decodedValues } from "./_decoded_values.ts";
 import { framedStream } from "./_framed_stream.ts";
@@ -34,7 +42,11 @@ import {
  * Encoding: `undefined` writes nil; other typed arrays, `DataView` and
  * `ArrayBuffer` write their bytes as bin; objects other than the types above
  * write their own enumerable string keys as a map. Decoding: bin and ext
- * payloads are copies, so nothing refers to the input afterwards.
+ * payloads are copies, so nothing refers to the input afterwards (unless
+ * `copyBinary: false` asks for bin values as views of it). Decode options
+ * bound what a message may claim (`maxStrLength`, `maxBinLength`,
+ * `maxArrayLength`, `maxMapLength`, `maxExtLength`) and reject invalid
+ * UTF-8 (`fatal`); see {@linkcode MsgPackSerializerOptions}.
  *
  * Each instance owns one scratch buffer and a map-key cache; instances share
  * no mutable state. An instance is not meant for concurrent use from several
@@ -68,9 +80,9 @@ export class MsgPackSerializer implements MessageSerializer {
   /**
    * Creates a serializer.
    *
-   * @param options The pool, the slab for `serialize` results, int64 and map decoding, float32 preference, depth limit and trailing-byte policy.
-   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}.
-   * @throws {TypeError} When `int64` or `mapType` has an unknown value, or `slab` is not a `SlabAllocator` or `null`.
+   * @param options The pool, the slab for `serialize` results, int64 and map decoding, float32 preference, depth limit, trailing-byte policy and decode limits.
+   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}, or a decode limit (`maxStrLength`...) is not a non-negative integer.
+   * @throws {TypeError} When `int64` or `mapType` has an unknown value, a decode limit is not a number, or `slab` is not a `SlabAllocator` or `null`.
    *
    * @example Decode maps as `Map` and 64-bit ints always as numbers
    * ```ts
@@ -96,12 +108,15 @@ export class MsgPackSerializer implements MessageSerializer {
         "Cannot create MsgPackSerializer: slab must be a SlabAllocator, null or undefined",
       );
     }
-    const int64 = options.int64 ?? "bigint";
-    if (int64 !== "bigint" && int64 !== "number") {
+    const int64Name = options.int64 ?? "auto";
+    if (!Object.hasOwn(INT64_MODES, int64Name)) {
       throw new TypeError(
-        `Cannot create MsgPackSerializer: int64 must be "bigint" or "number", got ${String(int64)}`,
+        `Cannot create MsgPackSerializer: int64 must be "auto", "number", "bigint" or "string", got ${
+          String(int64Name)
+        }`,
       );
     }
+    const int64 = INT64_MODES[int64Name];
     const mapType = options.mapType ?? "object";
     if (mapType !== "object" && mapType !== "map") {
       throw new TypeError(
@@ -122,8 +137,15 @@ export class MsgPackSerializer implements MessageSerializer {
     });
     this.#decoder = new MsgPackDecoder({
       maxDepth,
-      int64AsNumber: int64 === "number",
+      int64,
       mapAsMap: mapType === "map",
+      maxStrLength: decodeLimit(options, "maxStrLength"),
+      maxBinLength: decodeLimit(options, "maxBinLength"),
+      maxArrayLength: decodeLimit(options, "maxArrayLength"),
+      maxMapLength: decodeLimit(options, "maxMapLength"),
+      maxExtLength: decodeLimit(options, "maxExtLength"),
+      fatal: options.fatal === true,
+      copyBinary: options.copyBinary !== false,
     });
   }
 
@@ -319,13 +341,15 @@ export class MsgPackSerializer implements MessageSerializer {
   }
 
   /**
-   * Decodes one message from any view (its offset and length are respected).
+   * Decodes one message from any `BufferSource`: an `ArrayBuffer`, a
+   * `SharedArrayBuffer`, or any typed array or `DataView`, of which exactly
+   * the bytes it views are read. Offsets in errors count from its first byte.
    *
    * @param bytes The encoded message.
    * @returns The decoded value.
-   * @throws {RangeError} When the input ends early, a length prefix runs past it, or nesting exceeds `maxDepth` (the message names the byte offset).
-   * @throws {SyntaxError} For the reserved byte 0xc1, bytes after the value (unless `allowTrailingBytes`), an invalid timestamp or an unusable map key.
-   * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   * @throws {RangeError} When the input ends early, a length prefix runs past it, a length exceeds its `max...Length` option, or nesting exceeds `maxDepth` (the message names the byte offset).
+   * @throws {SyntaxError} For the reserved byte 0xc1, bytes after the value (unless `allowTrailingBytes`), an invalid timestamp, an unusable map key, or invalid UTF-8 under `fatal: true`.
+   * @throws {TypeError} When `bytes` is not a `BufferSource`, or its buffer is detached.
    *
    * @example Decode a message
    * ```ts
@@ -334,11 +358,21 @@ export class MsgPackSerializer implements MessageSerializer {
    *
    * assert.deepEqual(new MsgPackSerializer().deserialize(new Uint8Array([0x92, 0x01, 0xc3])), [1, true]);
    * ```
+   *
+   * @example Decode from an ArrayBuffer or a DataView
+   * ```ts
+   * import { MsgPackSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const msgpack = new MsgPackSerializer();
+   * const buffer = new Uint8Array([0xff, 0x92, 0x01, 0xc3]).buffer;
+   * assert.deepEqual(msgpack.deserialize(new DataView(buffer, 1)), [1, true]);
+   * assert.equal(msgpack.deserialize(buffer.slice(0, 1)), -1);
+   * ```
    */
-  deserialize<T = unknown>(bytes: Uint8Array): T {
+  deserialize<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T {
     const decoder = this.#decoder;
-    if (!(bytes instanceof Uint8Array)) throw notBytes(bytes);
-    decoder.begin(bytes);
+    decoder.begin(bytesOf(bytes, WHAT));
     try {
       const value = decoder.read();
       if (decoder.pos !== decoder.end && !this.#allowTrailingBytes) {
@@ -361,7 +395,7 @@ export class MsgPackSerializer implements MessageSerializer {
    * @returns The decoded values, in order.
    * @throws {RangeError} When the last message is cut short, or for any error `deserialize` reports.
    * @throws {SyntaxError} As `deserialize` does.
-   * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   * @throws {TypeError} When `bytes` is not a `BufferSource` (any typed array, `DataView`, `ArrayBuffer` or `SharedArrayBuffer`), or its buffer is detached.
    *
    * @example Decode two concatenated messages
    * ```ts
@@ -372,10 +406,9 @@ export class MsgPackSerializer implements MessageSerializer {
    * assert.deepEqual(new MsgPackSerializer().deserializeSequence(bytes), [1, "a"]);
    * ```
    */
-  deserializeSequence<T = unknown>(bytes: Uint8Array): T[] {
+  deserializeSequence<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T[] {
     const decoder = this.#decoder;
-    if (!(bytes instanceof Uint8Array)) throw notBytes(bytes);
-    decoder.begin(bytes);
+    decoder.begin(bytesOf(bytes, WHAT));
     try {
       const values: T[] = [];
       while (decoder.pos < decoder.end) values.push(decoder.read() as T);
@@ -527,10 +560,39 @@ const MAX_SIZE_HINT = 1024 * 1024;
 /** The encoder keeps this much room past its last fixed-size write (its SLACK), plus margin. */
 const IN_PLACE_SLACK = 32;
 
-function notBytes(value: unknown): TypeError {
-  return new TypeError(
-    `Cannot decode MessagePack: expected a Uint8Array, got ${
-      value === null ? "null" : typeof value
-    }`,
-  );
+const WHAT = "decode MessagePack";
+
+const INT64_MODES: Record<string, Int64Mode> = {
+  auto: INT64_AUTO,
+  number: INT64_NUMBER,
+  bigint: INT64_BIGINT,
+  string: INT64_STRING,
+};
+
+/** The format's own limit: no length prefix exceeds it. */
+const NO_LIMIT = 0xffffffff;
+
+type DecodeLimit =
+  | "maxStrLength"
+  | "maxBinLength"
+  | "maxArrayLength"
+  | "maxMapLength"
+  | "maxExtLength";
+
+function decodeLimit(options: MsgPackSerializerOptions, name: DecodeLimit): number {
+  const limit: unknown = options[name];
+  if (limit === undefined) return NO_LIMIT;
+  if (typeof limit !== "number") {
+    throw new TypeError(
+      `Cannot create MsgPackSerializer: ${name} must be a number, got ${
+        limit === null ? "null" : typeof limit
+      }`,
+    );
+  }
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new RangeError(
+      `Cannot create MsgPackSerializer: ${name} ${limit} is not a non-negative integer`,
+    );
+  }
+  return Math.min(limit, NO_LIMIT);
 }

@@ -14,7 +14,9 @@ import type { BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
  * `SlabAllocator`);
  * {@linkcode MessageSerializer.serializePooled} returns pooled bytes the
  * caller must dispose; {@linkcode MessageSerializer.deserialize} never keeps
- * a reference to its input after it returns.
+ * a reference to its input after it returns, and its result shares no memory
+ * with the input unless an option asks for views (`MsgPackSerializer`'s
+ * `copyBinary: false`).
  *
  * @example Round-trip a message
  * ```ts
@@ -64,13 +66,16 @@ export interface MessageSerializer {
    */
   trySerialize(value: unknown, dest: Uint8Array): number;
   /**
-   * Decodes a message from any view (its offset and length are respected).
+   * Decodes a message from any `BufferSource`: an `ArrayBuffer`, a
+   * `SharedArrayBuffer`, or any typed array or `DataView`, of which exactly
+   * the bytes it views are read (its offset and length are respected).
    *
    * @param bytes The encoded message.
    * @returns The decoded value.
    * @throws {SyntaxError | RangeError} When the bytes are not a valid message.
+   * @throws {TypeError} When `bytes` is not a `BufferSource`, or its buffer is detached.
    */
-  deserialize<T = unknown>(bytes: Uint8Array): T;
+  deserialize<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T;
   /**
    * Decodes the values of a byte stream as they arrive: each value is yielded
    * as soon as its last byte has been read, whatever the chunk boundaries.
