@@ -19,6 +19,7 @@ export type { MessageSerializer, SerializerOptions } from "./types.ts";
 export { JsonSerializer, type JsonSerializerOptions, type JsonStrategy } from "./json.ts";
 export { MsgPackSerializer } from "./msgpack.ts";
 export { MsgPackExt } from "./msgpack_ext.ts";
+export type { MsgPackExtension } from "./msgpack_extension.ts";
 export { serializedResponse } from "./response.ts";
 export {
   DEFAULT_MAX_DEPTH,
