@@ -10,6 +10,8 @@ import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { MsgPackExt, TIMESTAMP_EXT_TYPE } from "./msgpack_ext.ts";
 import { readUtf8Native } from "./_msgpack_utf8.ts";
 import { StringCache } from "./_msgpack_string_cache.ts";
+import { type ExtDispatch, UNCLAIMED } from "./_msgpack_ext_decode.ts";
+import { roundFloat32 } from "./_msgpack_float32.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
 
@@ -32,6 +34,10 @@ export interface DecoderSettings {
   int64AsNumber: boolean;
   /** Decode maps as `Map`. */
   mapAsMap: boolean;
+  /** Extensions and `moreTypes`, or null when the serializer has neither. */
+  ext: ExtDispatch | null;
+  /** Round float32 values to their decimal digits (`useFloat32` decimal modes). */
+  roundFloat32: boolean;
 }
 
 /** Reads MessagePack; one instance per serializer, never shared. */
@@ -45,6 +51,8 @@ export class MsgPackDecoder {
   readonly maxDepth: number;
   readonly int64AsNumber: boolean;
   readonly mapAsMap: boolean;
+  readonly ext: ExtDispatch | null;
+  readonly roundFloat32: boolean;
   readonly #keys = new StringCache(KEY_CACHE_BITS, 31);
   readonly #values = new StringCache(VALUE_CACHE_BITS, VALUE_CACHE_MAX);
   readonly #float64 = new Float64Array(1);
@@ -55,6 +63,8 @@ export class MsgPackDecoder {
     this.maxDepth = settings.maxDepth;
     this.int64AsNumber = settings.int64AsNumber;
     this.mapAsMap = settings.mapAsMap;
+    this.ext = settings.ext;
+    this.roundFloat32 = settings.roundFloat32;
     this.depthLeft = settings.maxDepth;
   }
 
@@ -267,6 +277,10 @@ export class MsgPackDecoder {
     const type = (this.src[at] << 24) >> 24;
     const start = at + 1;
     this.pos = start + length;
+    if (this.ext !== null) {
+      const value = this.ext.read(this, type, start, length);
+      if (value !== UNCLAIMED) return value;
+    }
     if (type === TIMESTAMP_EXT_TYPE) return this.#timestamp(start, length);
     return new MsgPackExt(type, this.src.slice(start, start + length));
   }
@@ -324,6 +338,7 @@ export class MsgPackDecoder {
       bytes.set(src.subarray(pos, pos + 4));
     }
     this.pos = pos + 4;
+    if (this.roundFloat32) return roundFloat32(this.#float32[0], src[pos], src[pos + 1]);
     return this.#float32[0];
   }
 

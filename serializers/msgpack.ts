@@ -8,6 +8,9 @@ import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../po
 import type { MessageSerializer } from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
 import { MsgPackDecoder } from "./_msgpack_decoder.ts";
+import { ExtDispatch } from "./_msgpack_ext_decode.ts";
+import { FLOAT32_DECIMAL_FIT, FLOAT32_DECIMAL_ROUND } from "./_msgpack_float32.ts";
+import { resolveTypeOptions } from "./_msgpack_type_options.ts";
 import {
   DEFAULT_MAX_DEPTH,
   MAX_DEPTH_LIMIT,
@@ -100,20 +103,23 @@ export class MsgPackSerializer implements MessageSerializer {
         }`,
       );
     }
+    const types = resolveTypeOptions(options);
     this.#options = { ...options };
     this.#pool = options.pool ?? MemoryPool.shared;
     this.#allowTrailingBytes = options.allowTrailingBytes ?? false;
     // Creating an allocator is cheap: its first chunk is allocated on first use.
     this.#ownSlab = slab === undefined ? new SlabAllocator() : null;
     this.#slab = slab === undefined ? this.#ownSlab : slab;
-    this.#encoder = new MsgPackEncoder({
-      maxDepth,
-      preferFloat32: options.preferFloat32 ?? false,
-    });
+    this.#encoder = new MsgPackEncoder({ ...types, maxDepth });
     this.#decoder = new MsgPackDecoder({
       maxDepth,
       int64AsNumber: int64 === "number",
       mapAsMap: mapType === "map",
+      ext: types.extensions.length > 0 || types.moreTypes
+        ? new ExtDispatch(types.extensions, types.context, types.moreTypes)
+        : null,
+      roundFloat32: types.float32 === FLOAT32_DECIMAL_ROUND ||
+        types.float32 === FLOAT32_DECIMAL_FIT,
     });
   }
 
@@ -121,7 +127,7 @@ export class MsgPackSerializer implements MessageSerializer {
   #freeEncoder(): MsgPackEncoder {
     const encoder = this.#encoder;
     if (!encoder.busy) return encoder;
-    return new MsgPackEncoder({ maxDepth: encoder.maxDepth, preferFloat32: encoder.preferFloat32 });
+    return new MsgPackEncoder(encoder.settings);
   }
 
   /**
