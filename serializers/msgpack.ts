@@ -7,7 +7,7 @@
 import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import type { MessageSerializer } from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
-import { MsgPackDecoder } from "./_msgpack_decoder.ts";
+import { type DecoderSettings, MsgPackDecoder } from "./_msgpack_decoder.ts";
 import { ExtDispatch } from "./_msgpack_ext_decode.ts";
 import { FLOAT32_DECIMAL_FIT, FLOAT32_DECIMAL_ROUND } from "./_msgpack_float32.ts";
 import { resolveTypeOptions } from "./_msgpack_type_options.ts";
@@ -50,6 +50,8 @@ export class MsgPackSerializer implements MessageSerializer {
   readonly #options: MsgPackSerializerOptions;
   readonly #encoder: MsgPackEncoder;
   readonly #decoder: MsgPackDecoder;
+  /** For a fresh decoder when an extension's decode re-enters us. */
+  readonly #decoderSettings: DecoderSettings;
   readonly #allowTrailingBytes: boolean;
   /** Where `serialize` results go: a slab shared with other code, or null for own buffers. */
   readonly #slab: SlabAllocator | null;
@@ -111,7 +113,7 @@ export class MsgPackSerializer implements MessageSerializer {
     this.#ownSlab = slab === undefined ? new SlabAllocator() : null;
     this.#slab = slab === undefined ? this.#ownSlab : slab;
     this.#encoder = new MsgPackEncoder({ ...types, maxDepth });
-    this.#decoder = new MsgPackDecoder({
+    this.#decoderSettings = {
       maxDepth,
       int64AsNumber: int64 === "number",
       mapAsMap: mapType === "map",
@@ -120,7 +122,15 @@ export class MsgPackSerializer implements MessageSerializer {
         : null,
       roundFloat32: types.float32 === FLOAT32_DECIMAL_ROUND ||
         types.float32 === FLOAT32_DECIMAL_FIT,
-    });
+    };
+    this.#decoder = new MsgPackDecoder(this.#decoderSettings);
+  }
+
+  /** A decoder free for this call: ours, or a fresh one when an extension's decode re-enters us. */
+  #freeDecoder(): MsgPackDecoder {
+    const decoder = this.#decoder;
+    // Between calls the decoder holds no input (end 0); an empty input never reaches an extension.
+    return decoder.end === 0 ? decoder : new MsgPackDecoder(this.#decoderSettings);
   }
 
   /** An encoder free for this call: ours, or a fresh one when a getter re-enters us. */
@@ -163,7 +173,10 @@ export class MsgPackSerializer implements MessageSerializer {
     const ownSlab = this.#ownSlab;
     // A getter that re-enters us while our encoder writes into our slab must not allocate from it.
     const busy = encoder.busy;
-    if (ownSlab !== null && !busy && this.#lastLength <= ownSlab.maxSlabLength) {
+    if (
+      ownSlab !== null && !busy && this.#lastLength <= ownSlab.maxSlabLength &&
+      !encoder.callsBack
+    ) {
       return this.#serializeInPlace(encoder, ownSlab, value);
     }
     const free = busy ? this.#freeEncoder() : encoder;
@@ -234,7 +247,7 @@ export class MsgPackSerializer implements MessageSerializer {
     // Ask for about the last message's size, as a hint only: a capped writer gives what it can.
     const hint = Math.min(this.#lastLength, MAX_SIZE_HINT) + 16;
     const buffer = writer.reserve(1, hint);
-    const end = encoder.encodeBounded(value, buffer, start);
+    const end = encoder.callsBack ? -1 : encoder.encodeBounded(value, buffer, start);
     if (end >= 0) {
       const length = end - start;
       writer.advance(length);
@@ -304,7 +317,7 @@ export class MsgPackSerializer implements MessageSerializer {
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
     const encoder = this.#freeEncoder();
-    const end = encoder.encodeBounded(value, dest, 0);
+    const end = encoder.callsBack ? -1 : encoder.encodeBounded(value, dest, 0);
     if (end >= 0) return end;
     // Out of room near the end may be the slack check, not a real overflow.
     const length = encoder.encodeToScratch(value);
@@ -332,7 +345,7 @@ export class MsgPackSerializer implements MessageSerializer {
    * ```
    */
   deserialize<T = unknown>(bytes: Uint8Array): T {
-    const decoder = this.#decoder;
+    const decoder = this.#freeDecoder();
     if (!(bytes instanceof Uint8Array)) throw notBytes(bytes);
     decoder.begin(bytes);
     try {
@@ -369,7 +382,7 @@ export class MsgPackSerializer implements MessageSerializer {
    * ```
    */
   deserializeSequence<T = unknown>(bytes: Uint8Array): T[] {
-    const decoder = this.#decoder;
+    const decoder = this.#freeDecoder();
     if (!(bytes instanceof Uint8Array)) throw notBytes(bytes);
     decoder.begin(bytes);
     try {
