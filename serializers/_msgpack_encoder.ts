@@ -99,6 +99,12 @@ export class MsgPackEncoder {
   readonly #largeBigInt: number;
   readonly #extensions: readonly MsgPackExtension[];
   readonly #hasExtensions: boolean;
+  /**
+   * Whether encoding calls back into user code beyond getters (extensions,
+   * toJSON): such an encode is done once, into scratch, never tried in a
+   * bounded target first and repeated, so each callback runs once per value.
+   */
+  readonly callsBack: boolean;
   readonly #context: unknown;
   /** The prototype of the last class instance found to keep its state in its properties. */
   #plainPrototype: object | null = null;
@@ -119,6 +125,7 @@ export class MsgPackEncoder {
     this.#largeBigInt = settings.largeBigInt;
     this.#extensions = settings.extensions;
     this.#hasExtensions = settings.extensions.length > 0;
+    this.callsBack = this.#hasExtensions || settings.useToJSON;
     this.#context = settings.context;
     this.depthLeft = settings.maxDepth;
     this.#scratch = new Uint8Array(0);

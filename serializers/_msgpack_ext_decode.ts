@@ -81,12 +81,14 @@ export class ExtDispatch {
     if ((token & 0xf0) !== 0x90 && token !== 0xdc && token !== 0xdd) {
       if (token === -1) {
         throw new RangeError(
-          `Cannot decode MessagePack: unexpected end of input at offset ${at} (the ${what} ext at offset ${
-            start - 2
+          `Cannot decode MessagePack: unexpected end of input at offset ${at} (the ${what} ext with its type byte at offset ${
+            start - 1
           } needs an array after it)`,
         );
       }
-      throw malformed(`${what} ext at offset ${start - 2} is not followed by an array`);
+      throw malformed(
+        `${what} ext with its type byte at offset ${start - 1} is not followed by an array`,
+      );
     }
     return decoder.readValue() as unknown[];
   }
@@ -99,7 +101,11 @@ function malformed(what: string): SyntaxError {
 function readError(data: unknown[], start: number): Error {
   const [name, message, cause] = data;
   if (typeof name !== "string" || typeof message !== "string") {
-    throw malformed(`Error ext at offset ${start - 2} does not hold a name and a message string`);
+    throw malformed(
+      `Error ext with its type byte at offset ${
+        start - 1
+      } does not hold a name and a message string`,
+    );
   }
   const options = cause === undefined ? undefined : { cause };
   if (name === "AggregateError" && AGGREGATE_ERROR !== undefined) {
@@ -114,13 +120,17 @@ function readError(data: unknown[], start: number): Error {
 function readRegExp(data: unknown[], start: number): RegExp {
   const [source, flags] = data;
   if (typeof source !== "string" || typeof flags !== "string") {
-    throw malformed(`RegExp ext at offset ${start - 2} does not hold a source and flags string`);
+    throw malformed(
+      `RegExp ext with its type byte at offset ${
+        start - 1
+      } does not hold a source and flags string`,
+    );
   }
   try {
     return new RegExp(source, flags);
   } catch (error) {
     throw malformed(
-      `RegExp ext at offset ${start - 2} is not a valid regular expression (${
+      `RegExp ext with its type byte at offset ${start - 1} is not a valid regular expression (${
         (error as Error).message
       })`,
     );
@@ -128,7 +138,11 @@ function readRegExp(data: unknown[], start: number): RegExp {
 }
 
 function readTypedArray(src: Uint8Array, start: number, length: number): unknown {
-  if (length === 0) throw malformed(`typed-array ext at offset ${start - 2} has no element code`);
+  if (length === 0) {
+    throw malformed(
+      `typed-array ext with its type byte at offset ${start - 1} has no element code`,
+    );
+  }
   const code = src[start];
   // A copy, so the result owns an aligned buffer of its own.
   const buffer = copySlice.call(src, start + 1, start + length).buffer;
@@ -136,13 +150,17 @@ function readTypedArray(src: Uint8Array, start: number, length: number): unknown
   if (code === TYPED_ARRAY_CODE_DATA_VIEW) return new DataView(buffer);
   const constructor = TYPED_ARRAY_CONSTRUCTORS[code];
   if (constructor === undefined) {
-    throw malformed(`typed-array ext at offset ${start - 2} has the unknown element code ${code}`);
+    throw malformed(
+      `typed-array ext with its type byte at offset ${
+        start - 1
+      } has the unknown element code ${code}`,
+    );
   }
   const size = (constructor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   if (buffer.byteLength % size !== 0) {
     throw malformed(
-      `typed-array ext at offset ${
-        start - 2
+      `typed-array ext with its type byte at offset ${
+        start - 1
       } holds ${buffer.byteLength} bytes, not a whole number of ${size}-byte elements`,
     );
   }
@@ -150,7 +168,9 @@ function readTypedArray(src: Uint8Array, start: number, length: number): unknown
 }
 
 function readBigInt(src: Uint8Array, start: number, length: number): bigint {
-  if (length === 0) throw malformed(`bigint ext at offset ${start - 2} is empty`);
+  if (length === 0) {
+    throw malformed(`bigint ext with its type byte at offset ${start - 1} is empty`);
+  }
   let hex = "0x";
   for (let i = start; i < start + length; i++) {
     hex += (src[i] < 16 ? "0" : "") + src[i].toString(16);

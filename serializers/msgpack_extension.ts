@@ -36,7 +36,12 @@ import type { MsgPackSerializer } from "./msgpack.ts";
  * import assert from "node:assert/strict";
  *
  * class Point {
- *   constructor(readonly x: number, readonly y: number) {}
+ *   readonly x: number;
+ *   readonly y: number;
+ *   constructor(x: number, y: number) {
+ *     this.x = x;
+ *     this.y = y;
+ *   }
  * }
  * const point: MsgPackExtension<{ scale: number }> = {
  *   type: 0,
@@ -64,7 +69,7 @@ export interface MsgPackExtension<Context = unknown> {
    * @param context The serializer's `context` option.
    * @returns The ext payload (at most 4 GiB - 1 bytes), or `null`.
    */
-  encode(value: unknown, context: Context): Uint8Array | null | undefined;
+  encode(value: unknown, context: Context): Uint8Array | null;
   /**
    * The value for a payload of this type.
    *

@@ -150,7 +150,10 @@ export interface MsgPackSerializerOptions extends SerializerOptions {
    * import assert from "node:assert/strict";
    *
    * class Money {
-   *   constructor(readonly cents: number) {}
+   *   readonly cents: number;
+   *   constructor(cents: number) {
+   *     this.cents = cents;
+   *   }
    *   toJSON() {
    *     return `${this.cents / 100} EUR`;
    *   }
