@@ -89,11 +89,13 @@ export class MsgPackEncoder {
   readonly maxDepth: number;
   /** What this encoder was made with (a re-entrant call makes a fresh encoder from it). */
   readonly settings: EncoderSettings;
+  // The options read on hot paths are plain fields, like `target` and `pos`.
   /** A FLOAT32_* mode. */
-  readonly #float32: number;
-  readonly #forceFloat: boolean;
+  readonly float32Mode: number;
+  /** `forceIntegerToFloat`. */
+  readonly forceFloat: boolean;
   /** IGNORE_UNDEFINED | SORT_KEYS | USE_TO_JSON, or 0 for the plain path. */
-  readonly #objectMode: number;
+  readonly objectMode: number;
   readonly #moreTypes: boolean;
   /** A LARGE_BIGINT_* mode. */
   readonly #largeBigInt: number;
@@ -117,9 +119,9 @@ export class MsgPackEncoder {
   constructor(settings: EncoderSettings) {
     this.settings = settings;
     this.maxDepth = settings.maxDepth;
-    this.#float32 = settings.float32;
-    this.#forceFloat = settings.forceIntegerToFloat;
-    this.#objectMode = (settings.ignoreUndefined ? IGNORE_UNDEFINED : 0) |
+    this.float32Mode = settings.float32;
+    this.forceFloat = settings.forceIntegerToFloat;
+    this.objectMode = (settings.ignoreUndefined ? IGNORE_UNDEFINED : 0) |
       (settings.sortKeys ? SORT_KEYS : 0) | (settings.useToJSON ? USE_TO_JSON : 0);
     this.#moreTypes = settings.moreTypes;
     this.#largeBigInt = settings.largeBigInt;
@@ -340,7 +342,7 @@ export class MsgPackEncoder {
   }
 
   writeNumber(value: number): void {
-    if (this.#forceFloat) {
+    if (this.forceFloat) {
       this.writeFloat(value);
       return;
     }
@@ -393,7 +395,7 @@ export class MsgPackEncoder {
       target[pos++] = low >> 16;
       target[pos++] = low >> 8;
       target[pos++] = low;
-    } else if (this.#float32 !== FLOAT32_NEVER) {
+    } else if (this.float32Mode !== FLOAT32_NEVER) {
       this.writeFloat(value);
       return;
     } else {
@@ -421,7 +423,7 @@ export class MsgPackEncoder {
   writeFloat(value: number): void {
     const target = this.target;
     let pos = this.pos;
-    if (this.#float32 !== FLOAT32_NEVER && this.#fitsFloat32(value)) {
+    if (this.float32Mode !== FLOAT32_NEVER && this.#fitsFloat32(value)) {
       this.#float32Array[0] = value;
       const bytes = this.#floatBytes;
       target[pos++] = 0xca;
@@ -457,7 +459,7 @@ export class MsgPackEncoder {
 
   /** Whether the float mode writes `value` as float32 (msgpackr's rules for the `useFloat32` modes). */
   #fitsFloat32(value: number): boolean {
-    const mode = this.#float32;
+    const mode = this.float32Mode;
     if (mode === FLOAT32_EXACT) return Math.fround(value) === value;
     // msgpackr's range; NaN fails it.
     if (!(value < 0x100000000 && value >= -0x80000000)) return false;
@@ -479,7 +481,7 @@ export class MsgPackEncoder {
 
   /** Plain objects (and other objects' own enumerable string keys) as a map. */
   writeObject(object: Record<string, unknown>): void {
-    if (this.#objectMode !== 0) {
+    if (this.objectMode !== 0) {
       this.#writeObjectWithOptions(object);
       return;
     }
@@ -546,7 +548,7 @@ export class MsgPackEncoder {
    * are collected first (the count is known before the header), then written.
    */
   #writeObjectWithOptions(object: Record<string, unknown>): void {
-    const mode = this.#objectMode;
+    const mode = this.objectMode;
     if (--this.depthLeft < 0) throw this.#tooDeep();
     if ((mode & USE_TO_JSON) !== 0 && typeof object.toJSON === "function") {
       const json = (object.toJSON as () => unknown)();
@@ -615,7 +617,7 @@ export class MsgPackEncoder {
    */
   #writeInstance(value: object, prototype: object): void {
     if (
-      (this.#objectMode & USE_TO_JSON) !== 0 &&
+      (this.objectMode & USE_TO_JSON) !== 0 &&
       typeof (value as { toJSON?: unknown }).toJSON === "function"
     ) {
       this.writeObject(value as Record<string, unknown>);
