@@ -11,6 +11,8 @@ import { type DecoderSettings, MsgPackDecoder } from "./_msgpack_decoder.ts";
 import { ExtDispatch } from "./_msgpack_ext_decode.ts";
 import { FLOAT32_DECIMAL_FIT, FLOAT32_DECIMAL_ROUND } from "./_msgpack_float32.ts";
 import { resolveTypeOptions } from "./_msgpack_type_options.ts";
+// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
+import type { MsgPackExtension } from "./msgpack_extension.ts";
 import {
   DEFAULT_MAX_DEPTH,
   MAX_DEPTH_LIMIT,
@@ -25,13 +27,21 @@ import {
  * (`Date`, all three formats).
  *
  * Encoding: `undefined` writes nil; other typed arrays, `DataView` and
- * `ArrayBuffer` write their bytes as bin; objects other than the types above
- * write their own enumerable string keys as a map. Decoding: bin and ext
+ * `ArrayBuffer` write their bytes as bin; plain class instances write their
+ * own enumerable string keys as a map. Nothing is dropped silently: an object
+ * whose state lives in internal slots (`Set`, `WeakMap`, `WeakSet`,
+ * `WeakRef`, `RegExp`, `Error`, `Promise`, boxed primitives, iterators), a
+ * function or a symbol is a `TypeError` naming its path, unless `moreTypes`
+ * (msgpackr's extra types, in its bytes) or one of the instance's own
+ * `extensions` (see {@linkcode MsgPackExtension}) writes it. Options change
+ * how values are written: `ignoreUndefined`, `useToJSON`, `sortKeys`, the
+ * float modes, `forceIntegerToFloat`, `largeBigInt`. Decoding: bin and ext
  * payloads are copies, so nothing refers to the input afterwards.
  *
  * Each instance owns one scratch buffer and a map-key cache; instances share
  * no mutable state. An instance is not meant for concurrent use from several
- * threads (it never is in JS), but re-entrant calls from getters are safe.
+ * threads (it never is in JS), but re-entrant calls from getters, `toJSON`
+ * and extensions are safe.
  *
  * @example Round-trip a message
  * ```ts
@@ -41,6 +51,19 @@ import {
  * const msgpack = new MsgPackSerializer();
  * const bytes = msgpack.serialize({ id: 1, at: new Date(0), tags: ["a"] });
  * assert.deepEqual(msgpack.deserialize(bytes), { id: 1, at: new Date(0), tags: ["a"] });
+ * ```
+ *
+ * @example Nothing is lost silently
+ * ```ts
+ * import { MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => new MsgPackSerializer().serialize({ v: new Set([1]) }), {
+ *   name: "TypeError",
+ *   message: /Set at \$\.v is not representable/,
+ * });
+ * const more = new MsgPackSerializer({ moreTypes: true });
+ * assert.deepEqual(more.deserialize(more.serialize({ v: new Set([1]) })), { v: new Set([1]) });
  * ```
  */
 export class MsgPackSerializer implements MessageSerializer {
@@ -64,8 +87,8 @@ export class MsgPackSerializer implements MessageSerializer {
    * Creates a serializer.
    *
    * @param options The pool, the slab for `serialize` results, int64 and map decoding, float32 preference, depth limit and trailing-byte policy.
-   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}.
-   * @throws {TypeError} When `int64` or `mapType` has an unknown value, or `slab` is not a `SlabAllocator` or `null`.
+   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}, or an extension's type is not an integer from -128 to 127.
+   * @throws {TypeError} When `int64`, `mapType`, `useFloat32` or `largeBigInt` has an unknown value, a flag is not a boolean, `preferFloat32` comes with `useFloat32`, an extension lacks `encode` or `decode` or repeats a type, or `slab` is not a `SlabAllocator` or `null`.
    *
    * @example Decode maps as `Map` and 64-bit ints always as numbers
    * ```ts
@@ -147,7 +170,7 @@ export class MsgPackSerializer implements MessageSerializer {
    *
    * @param value The message.
    * @returns The encoded bytes (never a view of a buffer the serializer writes again).
-   * @throws {TypeError} For a function, symbol, invalid Date, bigint outside 64 bits or circular structure (the message names the path).
+   * @throws {TypeError} For a function, symbol, object whose state lives in internal slots (`Set`, `Error`, …; see the class docs), invalid Date, bigint outside 64 bits (unless `largeBigInt` or `moreTypes`), extension payload that is not a `Uint8Array`, or circular structure (the message names the path).
    * @throws {RangeError} When nesting exceeds `maxDepth` or the message exceeds 4 GiB.
    *
    * @example Encode a small object

@@ -186,7 +186,8 @@ export interface MsgPackSerializerOptions extends SerializerOptions {
    * message, cause]`), `RegExp` (ext 0x78 + `[source, flags]`), `undefined`
    * (ext 0, not nil), typed arrays other than `Uint8Array` with their
    * element type, `ArrayBuffer` and `DataView` (ext 0x74), and bigints
-   * beyond 64 bits (ext 0x42). `Uint8Array` stays bin. Default `false`:
+   * beyond 64 bits (ext 0x42). `Uint8Array` stays bin, and so does a
+   * `Float16Array` (msgpackr has no code for it). Default `false`:
    * those ext types decode as {@linkcode MsgPackExt}, and encoding a `Set`,
    * `Error` or `RegExp` is a `TypeError`.
    *
