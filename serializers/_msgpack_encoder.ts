@@ -108,8 +108,16 @@ export class MsgPackEncoder {
    */
   readonly callsBack: boolean;
   readonly #context: unknown;
-  /** The prototype of the last class instance found to keep its state in its properties. */
-  #plainPrototype: object | null = null;
+  /**
+   * Prototypes of the last class instances found to keep their state in
+   * their own properties (four slots, replaced in turn), so that messages
+   * mixing a few classes skip the checks.
+   */
+  #plain0: object | null = null;
+  #plain1: object | null = null;
+  #plain2: object | null = null;
+  #plain3: object | null = null;
+  #nextPlain = 0;
   #scratch: Uint8Array;
   #root: unknown = undefined;
   readonly #float64 = new Float64Array(1);
@@ -599,7 +607,8 @@ export class MsgPackEncoder {
     } else {
       const prototype = getPrototypeOf(value);
       if (
-        prototype === OBJECT_PROTOTYPE || prototype === null || prototype === this.#plainPrototype
+        prototype === OBJECT_PROTOTYPE || prototype === null || prototype === this.#plain0 ||
+        prototype === this.#plain1 || prototype === this.#plain2 || prototype === this.#plain3
       ) {
         this.writeObject(value as Record<string, unknown>);
       } else {
@@ -625,7 +634,7 @@ export class MsgPackEncoder {
     }
     const tag: string = objectToString.call(value);
     if (tag === "[object Object]") {
-      this.#plainPrototype = prototype;
+      this.#rememberPlain(prototype);
       this.writeObject(value as Record<string, unknown>);
     } else if (tag === "[object Set]" && this.#moreTypes) {
       this.#writeSet(value as Set<unknown>);
@@ -647,6 +656,15 @@ export class MsgPackEncoder {
       // A class with a Symbol.toStringTag of its own.
       this.writeObject(value as Record<string, unknown>);
     }
+  }
+
+  #rememberPlain(prototype: object): void {
+    const slot = this.#nextPlain;
+    if (slot === 0) this.#plain0 = prototype;
+    else if (slot === 1) this.#plain1 = prototype;
+    else if (slot === 2) this.#plain2 = prototype;
+    else this.#plain3 = prototype;
+    this.#nextPlain = (slot + 1) & 3;
   }
 
   /** Offers a value to the extensions; writes the first payload returned. */

@@ -119,6 +119,22 @@ describe("MsgPackSerializer: no silent loss", () => {
     ]);
   });
 
+  test("instances of many classes in turn all encode their properties (the prototype cache)", () => {
+    const classes = Array.from({ length: 6 }, (_, i) =>
+      class {
+        n = i;
+      });
+    const value = Array.from({ length: 30 }, (_, i) => new classes[i % 6]());
+    for (let round = 0; round < 3; round++) {
+      assert.deepStrictEqual(
+        msgpack.deserialize(msgpack.serialize(value)),
+        value.map((item) => ({ ...item })),
+      );
+    }
+    // A refused type after many plain classes is still refused.
+    assert.throws(() => msgpack.serialize([...value, new Set()]), /Set at \$\[30\]/);
+  });
+
   test("null-prototype objects and a key named constructor are plain objects", () => {
     const bare = Object.assign(Object.create(null), { a: 1 });
     assert.deepStrictEqual(msgpack.deserialize(msgpack.serialize(bare)), { a: 1 });
