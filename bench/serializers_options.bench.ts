@@ -5,7 +5,9 @@
  * names another checkout's `serializers/mod.ts`, that one's default
  * serializer ("before"); msgpackr's `pack` (`useRecords: false`) is the
  * reference. Every contender is fed the same varied messages first, then the
- * small/medium/large fixtures are timed in interleaved rounds (medians).
+ * small/medium/large fixtures and a message of class instances (the
+ * encoder's non-plain-object branch) are timed in interleaved rounds
+ * (medians).
  * Prints each contender's ratio to msgpackr (above 1: faster); writes no
  * result file.
  *
@@ -76,18 +78,46 @@ if (beforePath) {
   });
 }
 
-const groups: Group<unknown>[] = SIZES.map((size) => ({
+/** Class instances (the encoder's slower branch): 60 orders of three DTO classes. */
+class Money {
+  amount: number;
+  currency: string;
+  constructor(amount: number) {
+    this.amount = amount;
+    this.currency = "EUR";
+  }
+}
+class Line {
+  sku: string;
+  price: Money;
+  constructor(i: number) {
+    this.sku = `sku-${i}`;
+    this.price = new Money(i * 1.5);
+  }
+}
+class Order {
+  id: number;
+  lines: Line[];
+  constructor(id: number) {
+    this.id = id;
+    this.lines = [new Line(id), new Line(id + 1)];
+  }
+}
+const classInstances = Array.from({ length: 60 }, (_, i) => new Order(i));
+
+const inputs: Record<string, unknown> = { ...fixtures, classes: classInstances };
+const groups: Group<unknown>[] = [...SIZES, "classes"].map((size) => ({
   subject: SUBJECT,
   size,
-  sizeBytes: packr.pack(fixtures[size]).length,
-  input: fixtures[size],
+  sizeBytes: packr.pack(inputs[size]).length,
+  input: inputs[size],
   contenders,
 }));
 
 console.log(`serializers_options: ${runtimeInfo.name} ${runtimeInfo.version}`);
 warmUpVaried(groups, [{ subject: SUBJECT, inputs: variedMessages() }]);
 const entries = await timeGroups("serializers_options", groups, "varied");
-for (const size of SIZES) {
+for (const size of [...SIZES, "classes"]) {
   const rows = entries.filter((entry) => entry.size === size);
   const reference = rows.find((entry) => entry.contender === "msgpackrPack")!.nsPerOp;
   console.log(
