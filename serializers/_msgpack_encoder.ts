@@ -45,6 +45,8 @@ import type { MsgPackSerializer } from "./msgpack.ts";
 /** Thrown (by identity) when a bounded target runs out of room. */
 export const OVERFLOW: object = Object.freeze({ overflow: true });
 
+/** No repeat pending, or nothing recalled (see `MsgPackEncoder.#memo`). */
+const NO_REPEAT: unique symbol = Symbol("no repeat");
 /** Room kept past `safeEnd` so any fixed-size item fits without a check. */
 const SLACK = 16;
 const INITIAL_SCRATCH = 8192;
@@ -102,11 +104,17 @@ export class MsgPackEncoder {
   readonly #extensions: readonly MsgPackExtension[];
   readonly #hasExtensions: boolean;
   /**
-   * Whether encoding calls back into user code beyond getters (extensions,
-   * toJSON): such an encode is done once, into scratch, never tried in a
-   * bounded target first and repeated, so each callback runs once per value.
+   * What extensions and `toJSON` returned in this encode, as `[value,
+   * type, result]` triples in call order. An encode into a bounded target
+   * that runs out of room is repeated into scratch; the repeat replays these
+   * instead of calling user code twice for one value. Empty unless callbacks
+   * ran.
    */
-  readonly callsBack: boolean;
+  readonly #memo: unknown[] = [];
+  /** The next triple of `#memo` a repeat replays. */
+  #memoAt = 0;
+  /** The root of a bounded encode that ran out of room (its `#memo` awaits a repeat), else `NO_REPEAT`. */
+  #repeatOf: unknown = NO_REPEAT;
   readonly #context: unknown;
   /**
    * Prototypes of the last class instances found to keep their state in
@@ -135,7 +143,6 @@ export class MsgPackEncoder {
     this.#largeBigInt = settings.largeBigInt;
     this.#extensions = settings.extensions;
     this.#hasExtensions = settings.extensions.length > 0;
-    this.callsBack = this.#hasExtensions || settings.useToJSON;
     this.#context = settings.context;
     this.depthLeft = settings.maxDepth;
     this.#scratch = new Uint8Array(0);
@@ -148,8 +155,12 @@ export class MsgPackEncoder {
    *
    * @returns The encoded length; the bytes are `scratchView(length)` until the next call.
    */
-  encodeToScratch(value: unknown): number {
+  encodeToScratch(value: unknown, repeat: boolean = false): number {
     if (this.#scratch.length === 0) this.#scratch = new Uint8Array(INITIAL_SCRATCH);
+    // The repeat of a bounded encode that gave -1 replays its callbacks' results.
+    if (!repeat || this.#repeatOf !== value) this.#forgetCallbacks();
+    else this.#memoAt = 0;
+    this.#repeatOf = NO_REPEAT;
     this.#begin(this.#scratch, 0, true, value, this.#scratch.length);
     try {
       this.write(value);
@@ -157,6 +168,7 @@ export class MsgPackEncoder {
     } finally {
       this.#scratch = this.target;
       this.#end();
+      this.#forgetCallbacks();
     }
   }
 
@@ -178,25 +190,59 @@ export class MsgPackEncoder {
   /**
    * Encodes into `dest` from `offset` without growing.
    *
-   * @returns The end offset, or -1 when `dest` ran out of room (some bytes past `offset` may have been written).
+   * @returns The end offset, or -1 when `dest` ran out of room or the encoding is longer than `maxLength` (some bytes past `offset` may have been written; repeat with `encodeToScratch(value, true)`).
    */
   encodeBounded(
     value: unknown,
     dest: Uint8Array,
     offset: number,
     limit: number = dest.length,
+    maxLength: number = Infinity,
   ): number {
+    this.#forgetCallbacks();
+    this.#repeatOf = NO_REPEAT;
     this.#begin(dest, offset, false, value, limit);
+    let overflow = false;
     try {
       this.write(value);
-      return this.pos;
+      if (this.pos - offset <= maxLength) return this.pos;
+      overflow = true;
+      return -1;
     } catch (error) {
-      if (error === OVERFLOW) return -1;
-      throw error;
+      if (error !== OVERFLOW) throw error;
+      overflow = true;
+      return -1;
     } finally {
       this.target = this.#scratch;
       this.#end();
+      // The caller repeats into scratch: keep what the callbacks returned for it.
+      if (overflow) this.#repeatOf = value;
+      else this.#forgetCallbacks();
     }
+  }
+
+  #forgetCallbacks(): void {
+    if (this.#memo.length !== 0) this.#memo.length = 0;
+    this.#memoAt = 0;
+  }
+
+  /** A callback's result for `value` recorded by the encode this one repeats, or `NO_REPEAT`. */
+  #recall(value: unknown): unknown {
+    const memo = this.#memo;
+    const at = this.#memoAt;
+    if (at >= memo.length) return NO_REPEAT;
+    if (memo[at] !== value) {
+      // The value tree changed under us (a getter): call again from here on.
+      memo.length = at;
+      return NO_REPEAT;
+    }
+    this.#memoAt = at + 3;
+    return at;
+  }
+
+  #remember(value: unknown, type: number, result: unknown): void {
+    this.#memo.push(value, type, result);
+    this.#memoAt += 3;
   }
 
   #begin(
@@ -559,7 +605,14 @@ export class MsgPackEncoder {
     const mode = this.objectMode;
     if (--this.depthLeft < 0) throw this.#tooDeep();
     if ((mode & USE_TO_JSON) !== 0 && typeof object.toJSON === "function") {
-      const json = (object.toJSON as () => unknown)();
+      const at = this.#recall(object);
+      let json: unknown;
+      if (at === NO_REPEAT) {
+        json = (object.toJSON as () => unknown)();
+        this.#remember(object, 0, json);
+      } else {
+        json = this.#memo[(at as number) + 2];
+      }
       if (json !== object) {
         // Each toJSON call counts as a level, so a toJSON that returns a new such object each time ends.
         this.write(json);
@@ -669,6 +722,13 @@ export class MsgPackEncoder {
 
   /** Offers a value to the extensions; writes the first payload returned. */
   #tryExtensions(value: unknown): boolean {
+    const at = this.#recall(value);
+    if (at !== NO_REPEAT) {
+      const data = this.#memo[(at as number) + 2];
+      if (data === null) return false;
+      this.writeExt(this.#memo[(at as number) + 1] as number, data as Uint8Array);
+      return true;
+    }
     const extensions = this.#extensions;
     const context = this.#context;
     for (let i = 0; i < extensions.length; i++) {
@@ -688,9 +748,11 @@ export class MsgPackEncoder {
           `Cannot encode MessagePack: extension ${extension.type} returned ${data.length} bytes, more than 4 GiB - 1`,
         );
       }
+      this.#remember(value, extension.type, data);
       this.writeExt(extension.type, data);
       return true;
     }
+    this.#remember(value, 0, null);
     return false;
   }
 

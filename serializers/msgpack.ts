@@ -196,10 +196,7 @@ export class MsgPackSerializer implements MessageSerializer {
     const ownSlab = this.#ownSlab;
     // A getter that re-enters us while our encoder writes into our slab must not allocate from it.
     const busy = encoder.busy;
-    if (
-      ownSlab !== null && !busy && this.#lastLength <= ownSlab.maxSlabLength &&
-      !encoder.callsBack
-    ) {
+    if (ownSlab !== null && !busy && this.#lastLength <= ownSlab.maxSlabLength) {
       return this.#serializeInPlace(encoder, ownSlab, value);
     }
     const free = busy ? this.#freeEncoder() : encoder;
@@ -225,13 +222,14 @@ export class MsgPackSerializer implements MessageSerializer {
       chunk,
       start,
       limit < chunk.length ? limit : chunk.length,
+      max,
     );
     if (end >= 0 && end - start <= max) {
       this.#lastLength = end - start;
       return slab.commit(end - start);
     }
     // Out of room (or too long for the slab): encode again into scratch, then copy once.
-    const length = encoder.encodeToScratch(value);
+    const length = encoder.encodeToScratch(value, true);
     const bytes = length <= max
       ? encoder.copyScratch(slab, length)
       : encoder.scratchView(length).slice();
@@ -270,14 +268,14 @@ export class MsgPackSerializer implements MessageSerializer {
     // Ask for about the last message's size, as a hint only: a capped writer gives what it can.
     const hint = Math.min(this.#lastLength, MAX_SIZE_HINT) + 16;
     const buffer = writer.reserve(1, hint);
-    const end = encoder.callsBack ? -1 : encoder.encodeBounded(value, buffer, start);
+    const end = encoder.encodeBounded(value, buffer, start);
     if (end >= 0) {
       const length = end - start;
       writer.advance(length);
       this.#lastLength = length;
       return length;
     }
-    const length = encoder.encodeToScratch(value);
+    const length = encoder.encodeToScratch(value, true);
     this.#lastLength = length;
     try {
       const target = writer.reserve(length); // exactly what is needed: throws only if it can't fit
@@ -340,10 +338,10 @@ export class MsgPackSerializer implements MessageSerializer {
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
     const encoder = this.#freeEncoder();
-    const end = encoder.callsBack ? -1 : encoder.encodeBounded(value, dest, 0);
+    const end = encoder.encodeBounded(value, dest, 0);
     if (end >= 0) return end;
     // Out of room near the end may be the slack check, not a real overflow.
-    const length = encoder.encodeToScratch(value);
+    const length = encoder.encodeToScratch(value, true);
     const fits = length <= dest.length;
     if (fits) dest.set(encoder.scratchView(length));
     encoder.releaseScratch();
