@@ -404,6 +404,63 @@ describe("MsgPackSerializer: extensions, interop with @msgpack/msgpack's Extensi
     assert.deepStrictEqual(msgpack.deserialize(ours), value);
   });
 
+  test("encode and toJSON run once per value, even when a first attempt runs out of room", async () => {
+    const { DEFAULT_SLAB_MAX_LENGTH, MemoryPool } = await import("../pool/mod.ts");
+    const calls = new Map<string, number>();
+    const count = (what: string) => calls.set(what, (calls.get(what) ?? 0) + 1);
+    class Named {
+      readonly name: string;
+      constructor(name: string) {
+        this.name = name;
+      }
+      toJSON(): string {
+        count(`toJSON ${this.name}`);
+        return this.name;
+      }
+    }
+    const points: MsgPackExtension = {
+      type: 0,
+      encode: (v) => {
+        if (!(v instanceof Point)) return null;
+        count(`encode ${v.x}`);
+        return new Uint8Array([v.x]);
+      },
+      decode: (data) => new Point(data[0], 0),
+    };
+    // The callbacks run before the padding, which no first attempt has room for (the
+    // in-place slab takes at most DEFAULT_SLAB_MAX_LENGTH bytes; the writer is 16 bytes).
+    const value = {
+      items: Array.from({ length: 20 }, (_, i) => i % 2 ? new Point(i, 0) : new Named(`n${i}`)),
+      padding: "x".repeat(DEFAULT_SLAB_MAX_LENGTH + 1),
+    };
+    const expected = new MsgPackSerializer({ extensions: [points], useToJSON: true, slab: null })
+      .serialize(value);
+    const fresh = () => new MsgPackSerializer({ extensions: [points], useToJSON: true });
+    const pool = new MemoryPool();
+    for (
+      const [name, call] of [
+        ["serialize", () => fresh().serialize(value)],
+        ["serializeTo", () => {
+          using writer = pool.rentWriter(16);
+          fresh().serializeTo(value, writer);
+          return writer.written.slice();
+        }],
+        ["trySerialize", () => {
+          const dest = new Uint8Array(expected.length);
+          return dest.subarray(0, fresh().trySerialize(value, dest));
+        }],
+      ] as [string, () => Uint8Array][]
+    ) {
+      calls.clear();
+      assert.equal(hex(call()), hex(expected), name);
+      assert.equal(calls.size, 20, name);
+      assert.ok(
+        [...calls.values()].every((n) => n === 1),
+        `${name}: ${JSON.stringify([...calls])}`,
+      );
+    }
+  });
+
   test("decode gets a copy of the payload: keeping it is safe", () => {
     let kept: Uint8Array | undefined;
     const keep: MsgPackExtension = {
