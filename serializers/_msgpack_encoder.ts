@@ -45,7 +45,7 @@ import type { MsgPackSerializer } from "./msgpack.ts";
 /** Thrown (by identity) when a bounded target runs out of room. */
 export const OVERFLOW: object = Object.freeze({ overflow: true });
 
-/** No repeat pending, or nothing recalled (see `MsgPackEncoder.#memo`). */
+/** No repeat pending (see `MsgPackEncoder.#memo`). */
 const NO_REPEAT: unique symbol = Symbol("no repeat");
 /** Room kept past `safeEnd` so any fixed-size item fits without a check. */
 const SLACK = 16;
@@ -104,16 +104,22 @@ export class MsgPackEncoder {
   readonly #extensions: readonly MsgPackExtension[];
   readonly #hasExtensions: boolean;
   /**
-   * What extensions and `toJSON` returned in this encode, as `[value,
-   * type, result]` triples in call order. An encode into a bounded target
-   * that runs out of room is repeated into scratch; the repeat replays these
-   * instead of calling user code twice for one value. Empty unless callbacks
-   * ran.
+   * An encode into a bounded target that gives -1 is repeated into scratch;
+   * the repeat must not call user code twice for one value. So a bounded
+   * encode counts its callback calls ("offers": a value offered to the
+   * extensions, or a `toJSON` call) and records the results that matter as
+   * `[offer, value, type, result]`: payloads an extension returned and every
+   * `toJSON` result. An offer the repeat finds unrecorded was declined by
+   * every extension. Nothing is recorded for a value no extension claims.
    */
   readonly #memo: unknown[] = [];
-  /** The next triple of `#memo` a repeat replays. */
+  /** The next record of `#memo` a repeat replays. */
   #memoAt = 0;
-  /** The root of a bounded encode that ran out of room (its `#memo` awaits a repeat), else `NO_REPEAT`. */
+  /** Offers made so far in this encode. */
+  #offers = 0;
+  /** Offers made by the bounded encode this one repeats (0 when not repeating). */
+  #replayOffers = 0;
+  /** The root of a bounded encode that gave -1 (its records await a repeat), else `NO_REPEAT`. */
   #repeatOf: unknown = NO_REPEAT;
   readonly #context: unknown;
   /**
@@ -159,7 +165,6 @@ export class MsgPackEncoder {
     if (this.#scratch.length === 0) this.#scratch = new Uint8Array(INITIAL_SCRATCH);
     // The repeat of a bounded encode that gave -1 replays its callbacks' results.
     if (!repeat || this.#repeatOf !== value) this.#forgetCallbacks();
-    else this.#memoAt = 0;
     this.#repeatOf = NO_REPEAT;
     this.#begin(this.#scratch, 0, true, value, this.#scratch.length);
     try {
@@ -216,33 +221,46 @@ export class MsgPackEncoder {
       this.target = this.#scratch;
       this.#end();
       // The caller repeats into scratch: keep what the callbacks returned for it.
-      if (overflow) this.#repeatOf = value;
-      else this.#forgetCallbacks();
+      if (overflow) {
+        this.#repeatOf = value;
+        this.#replayOffers = this.#offers;
+      } else {
+        this.#forgetCallbacks();
+      }
     }
   }
 
   #forgetCallbacks(): void {
     if (this.#memo.length !== 0) this.#memo.length = 0;
-    this.#memoAt = 0;
+    this.#replayOffers = 0;
   }
 
-  /** A callback's result for `value` recorded by the encode this one repeats, or `NO_REPEAT`. */
-  #recall(value: unknown): unknown {
+  /**
+   * Counts an offer. Returns the index of its record in `#memo` when this
+   * encode repeats one that recorded it, -1 when that encode's extensions
+   * all declined it, or -2 when the callbacks must run.
+   */
+  #offer(value: unknown): number {
+    const offer = this.#offers++;
+    if (offer >= this.#replayOffers) return -2;
     const memo = this.#memo;
     const at = this.#memoAt;
-    if (at >= memo.length) return NO_REPEAT;
-    if (memo[at] !== value) {
-      // The value tree changed under us (a getter): call again from here on.
-      memo.length = at;
-      return NO_REPEAT;
+    if (at < memo.length && memo[at] === offer) {
+      if (memo[at + 1] === value) {
+        this.#memoAt = at + 4;
+        return at;
+      }
+    } else if (at >= memo.length || (memo[at] as number) > offer) {
+      return -1;
     }
-    this.#memoAt = at + 3;
-    return at;
+    // The value tree changed under us (a getter returned a new object): call from here on.
+    this.#replayOffers = 0;
+    return -2;
   }
 
-  #remember(value: unknown, type: number, result: unknown): void {
-    this.#memo.push(value, type, result);
-    this.#memoAt += 3;
+  /** Records a callback result, during a bounded encode only (only that one can be repeated). */
+  #record(value: unknown, type: number, result: unknown): void {
+    if (!this.growable) this.#memo.push(this.#offers - 1, value, type, result);
   }
 
   #begin(
@@ -260,6 +278,8 @@ export class MsgPackEncoder {
     this.growable = growable;
     this.depthLeft = this.maxDepth;
     this.#root = root;
+    this.#offers = 0;
+    this.#memoAt = 0;
   }
 
   #end(): void {
@@ -605,13 +625,14 @@ export class MsgPackEncoder {
     const mode = this.objectMode;
     if (--this.depthLeft < 0) throw this.#tooDeep();
     if ((mode & USE_TO_JSON) !== 0 && typeof object.toJSON === "function") {
-      const at = this.#recall(object);
+      const at = this.#offer(object);
       let json: unknown;
-      if (at === NO_REPEAT) {
-        json = (object.toJSON as () => unknown)();
-        this.#remember(object, 0, json);
+      if (at >= 0) {
+        json = this.#memo[at + 3];
       } else {
-        json = this.#memo[(at as number) + 2];
+        // Every toJSON result is recorded, so -1 (declined) cannot happen here.
+        json = (object.toJSON as () => unknown)();
+        this.#record(object, 0, json);
       }
       if (json !== object) {
         // Each toJSON call counts as a level, so a toJSON that returns a new such object each time ends.
@@ -642,7 +663,14 @@ export class MsgPackEncoder {
   /** Everything that is an object but not null, an array or a plain object. */
   writeOtherObject(value: object): void {
     if (this.#hasExtensions && this.#tryExtensions(value)) return;
-    if (value instanceof Uint8Array) {
+    // Instances of the last few plain classes first: they skip every check below.
+    const prototype = getPrototypeOf(value);
+    if (
+      prototype === this.#plain0 || prototype === this.#plain1 || prototype === this.#plain2 ||
+      prototype === this.#plain3
+    ) {
+      this.writeObject(value as Record<string, unknown>);
+    } else if (value instanceof Uint8Array) {
       this.writeBinary(value);
     } else if (value instanceof Date) {
       this.writeDate(value);
@@ -657,16 +685,11 @@ export class MsgPackEncoder {
       if (this.#moreTypes) {
         this.#writeTypedArrayExt(TYPED_ARRAY_CODE_ARRAY_BUFFER, new Uint8Array(value));
       } else this.writeBinary(new Uint8Array(value));
+    } else if (prototype === OBJECT_PROTOTYPE || prototype === null) {
+      // A plain object of another realm, or with an own `constructor` key; a null-prototype object.
+      this.writeObject(value as Record<string, unknown>);
     } else {
-      const prototype = getPrototypeOf(value);
-      if (
-        prototype === OBJECT_PROTOTYPE || prototype === null || prototype === this.#plain0 ||
-        prototype === this.#plain1 || prototype === this.#plain2 || prototype === this.#plain3
-      ) {
-        this.writeObject(value as Record<string, unknown>);
-      } else {
-        this.#writeInstance(value, prototype);
-      }
+      this.#writeInstance(value, prototype);
     }
   }
 
@@ -722,11 +745,10 @@ export class MsgPackEncoder {
 
   /** Offers a value to the extensions; writes the first payload returned. */
   #tryExtensions(value: unknown): boolean {
-    const at = this.#recall(value);
-    if (at !== NO_REPEAT) {
-      const data = this.#memo[(at as number) + 2];
-      if (data === null) return false;
-      this.writeExt(this.#memo[(at as number) + 1] as number, data as Uint8Array);
+    const at = this.#offer(value);
+    if (at === -1) return false;
+    if (at >= 0) {
+      this.writeExt(this.#memo[at + 2] as number, this.#memo[at + 3] as Uint8Array);
       return true;
     }
     const extensions = this.#extensions;
@@ -748,11 +770,10 @@ export class MsgPackEncoder {
           `Cannot encode MessagePack: extension ${extension.type} returned ${data.length} bytes, more than 4 GiB - 1`,
         );
       }
-      this.#remember(value, extension.type, data);
+      this.#record(value, extension.type, data);
       this.writeExt(extension.type, data);
       return true;
     }
-    this.#remember(value, 0, null);
     return false;
   }
 
