@@ -461,6 +461,25 @@ describe("MsgPackSerializer: extensions, interop with @msgpack/msgpack's Extensi
     }
   });
 
+  test("a getter that returns a new object each time still encodes right after a repeat", async () => {
+    const { DEFAULT_SLAB_MAX_LENGTH } = await import("../pool/mod.ts");
+    let made = 0;
+    const value = {
+      a: new Point(1, 2),
+      get fresh(): Point {
+        made++;
+        return new Point(made, made);
+      },
+      tail: [new Point(7, 8), new Date(0)],
+      padding: "x".repeat(DEFAULT_SLAB_MAX_LENGTH + 1),
+    };
+    const msgpack = new MsgPackSerializer({ extensions: [pointExtension] });
+    const decoded = msgpack.deserialize<Record<string, unknown>>(msgpack.serialize(value));
+    assert.deepStrictEqual(decoded.a, new Point(1, 2));
+    assert.deepStrictEqual(decoded.fresh, new Point(made, made), "the last encode's object");
+    assert.deepStrictEqual(decoded.tail, [new Point(7, 8), new Date(0)]);
+  });
+
   test("decode gets a copy of the payload: keeping it is safe", () => {
     let kept: Uint8Array | undefined;
     const keep: MsgPackExtension = {
