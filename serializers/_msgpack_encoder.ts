@@ -55,7 +55,6 @@ const MAX_RETAINED_SCRATCH = 4 * 1024 * 1024;
 const MAX_UINT32 = 0xffffffff;
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 const objectToString = Object.prototype.toString;
-const getPrototypeOf = Object.getPrototypeOf;
 const OBJECT_PROTOTYPE = Object.prototype;
 /** Bits of the encoder's object mode; 0 is the plain fast path. */
 const IGNORE_UNDEFINED = 1;
@@ -663,8 +662,9 @@ export class MsgPackEncoder {
   /** Everything that is an object but not null, an array or a plain object. */
   writeOtherObject(value: object): void {
     if (this.#hasExtensions && this.#tryExtensions(value)) return;
-    // Instances of the last few plain classes first: they skip every check below.
-    const prototype = getPrototypeOf(value);
+    // Instances of the last few plain classes first: they skip every check below. (Called
+    // through `Object`, not an alias: measured faster in megamorphic code on Deno.)
+    const prototype = Object.getPrototypeOf(value);
     if (
       prototype === this.#plain0 || prototype === this.#plain1 || prototype === this.#plain2 ||
       prototype === this.#plain3
