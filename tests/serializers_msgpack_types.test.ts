@@ -140,6 +140,10 @@ describe("MsgPackSerializer: no silent loss", () => {
     assert.deepStrictEqual(msgpack.deserialize(msgpack.serialize(bare)), { a: 1 });
     const tricky = { constructor: "not Object", b: 2 };
     assert.deepStrictEqual(msgpack.deserialize(msgpack.serialize(tricky)), tricky);
+    const nulled = { constructor: null, b: 2 };
+    assert.deepStrictEqual(msgpack.deserialize(msgpack.serialize(nulled)), nulled);
+    const set = Object.assign(new Set([1]), { constructor: null });
+    assert.throws(() => msgpack.serialize({ set }), /Set at \$\.set/);
   });
 
   test("Map still encodes as a map; bytes stay bin, SharedArrayBuffer included", () => {
