@@ -18,6 +18,8 @@ import {
   SHORT_DECODE_MAX,
 } from "./_msgpack_utf8.ts";
 import { StringCache } from "./_msgpack_string_cache.ts";
+import { type ExtDispatch, UNCLAIMED } from "./_msgpack_ext_decode.ts";
+import { roundFloat32 } from "./_msgpack_float32.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackSerializer } from "./msgpack.ts";
 
@@ -76,6 +78,10 @@ export interface DecoderSettings {
   fatal: boolean;
   /** bin values are copies (else views of the input). */
   copyBinary: boolean;
+  /** Extensions and `moreTypes`, or null when the serializer has neither. */
+  ext: ExtDispatch | null;
+  /** Round float32 values to their decimal digits (`useFloat32` decimal modes). */
+  roundFloat32: boolean;
 }
 
 /** Reads MessagePack; one instance per serializer, never shared. */
@@ -101,6 +107,8 @@ export class MsgPackDecoder {
   readonly #keys: StringCache;
   readonly #charTables: CharTables = createCharTables();
   readonly #values: StringCache;
+  readonly ext: ExtDispatch | null;
+  readonly roundFloat32: boolean;
   readonly #float64 = new Float64Array(1);
   readonly #float32 = new Float32Array(this.#float64.buffer, 0, 1);
   readonly #floatBytes = new Uint8Array(this.#float64.buffer);
@@ -128,6 +136,8 @@ export class MsgPackDecoder {
       fatal: settings.fatal,
       propertyKeys: false,
     });
+    this.ext = settings.ext;
+    this.roundFloat32 = settings.roundFloat32;
     this.depthLeft = settings.maxDepth;
   }
 
@@ -367,6 +377,10 @@ export class MsgPackDecoder {
     const type = (this.src[at] << 24) >> 24;
     const start = at + 1;
     this.pos = start + length;
+    if (this.ext !== null) {
+      const value = this.ext.read(this, type, start, length);
+      if (value !== UNCLAIMED) return value;
+    }
     if (type === TIMESTAMP_EXT_TYPE) return this.#timestamp(start, length);
     return new MsgPackExt(type, this.src.slice(start, start + length));
   }
@@ -424,6 +438,7 @@ export class MsgPackDecoder {
       bytes.set(src.subarray(pos, pos + 4));
     }
     this.pos = pos + 4;
+    if (this.roundFloat32) return roundFloat32(this.#float32[0], src[pos], src[pos + 1]);
     return this.#float32[0];
   }
 

@@ -27,6 +27,7 @@ export { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_STREAM_CHUNK_SIZE } from "./types.t
 export { JsonSerializer, type JsonSerializerOptions, type JsonStrategy } from "./json.ts";
 export { MsgPackSerializer } from "./msgpack.ts";
 export { MsgPackExt } from "./msgpack_ext.ts";
+export type { MsgPackExtension } from "./msgpack_extension.ts";
 export { serializedResponse } from "./response.ts";
 export {
   DEFAULT_MAX_DEPTH,

@@ -14,6 +14,7 @@ import type {
 } from "./types.ts";
 import { MsgPackEncoder } from "./_msgpack_encoder.ts";
 import {
+  type DecoderSettings,
   INT64_AUTO,
   INT64_BIGINT,
   INT64_NUMBER,
@@ -26,6 +27,11 @@ import { MsgPackStreamDecoder } from "./_msgpack_stream_decoder.ts";
 import { decodedValues } from "./_decoded_values.ts";
 import { framedStream } from "./_framed_stream.ts";
 import { maxBufferedBytesOf } from "./_stream_chunk.ts";
+import { ExtDispatch } from "./_msgpack_ext_decode.ts";
+import { FLOAT32_DECIMAL_FIT, FLOAT32_DECIMAL_ROUND } from "./_msgpack_float32.ts";
+import { resolveTypeOptions } from "./_msgpack_type_options.ts";
+// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
+import type { MsgPackExtension } from "./msgpack_extension.ts";
 import {
   DEFAULT_MAX_DEPTH,
   MAX_DEPTH_LIMIT,
@@ -40,8 +46,15 @@ import {
  * (`Date`, all three formats).
  *
  * Encoding: `undefined` writes nil; other typed arrays, `DataView` and
- * `ArrayBuffer` write their bytes as bin; objects other than the types above
- * write their own enumerable string keys as a map. Decoding: bin and ext
+ * `ArrayBuffer` write their bytes as bin; plain class instances write their
+ * own enumerable string keys as a map. Nothing is dropped silently: an object
+ * whose state lives in internal slots (`Set`, `WeakMap`, `WeakSet`,
+ * `WeakRef`, `RegExp`, `Error`, `Promise`, boxed primitives, iterators), a
+ * function or a symbol is a `TypeError` naming its path, unless `moreTypes`
+ * (msgpackr's extra types, in its bytes) or one of the instance's own
+ * `extensions` (see {@linkcode MsgPackExtension}) writes it. Options change
+ * how values are written: `ignoreUndefined`, `useToJSON`, `sortKeys`, the
+ * float modes, `forceIntegerToFloat`, `largeBigInt`. Decoding: bin and ext
  * payloads are copies, so nothing refers to the input afterwards (unless
  * `copyBinary: false` asks for bin values as views of it). Decode options
  * bound what a message may claim (`maxStrLength`, `maxBinLength`,
@@ -50,7 +63,8 @@ import {
  *
  * Each instance owns one scratch buffer and a map-key cache; instances share
  * no mutable state. An instance is not meant for concurrent use from several
- * threads (it never is in JS), but re-entrant calls from getters are safe.
+ * threads (it never is in JS), but re-entrant calls from getters, `toJSON`
+ * and extensions are safe.
  *
  * @example Round-trip a message
  * ```ts
@@ -61,6 +75,19 @@ import {
  * const bytes = msgpack.serialize({ id: 1, at: new Date(0), tags: ["a"] });
  * assert.deepEqual(msgpack.deserialize(bytes), { id: 1, at: new Date(0), tags: ["a"] });
  * ```
+ *
+ * @example Nothing is lost silently
+ * ```ts
+ * import { MsgPackSerializer } from "@catga/memory/serializers";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => new MsgPackSerializer().serialize({ v: new Set([1]) }), {
+ *   name: "TypeError",
+ *   message: /Set at \$\.v is not representable/,
+ * });
+ * const more = new MsgPackSerializer({ moreTypes: true });
+ * assert.deepEqual(more.deserialize(more.serialize({ v: new Set([1]) })), { v: new Set([1]) });
+ * ```
  */
 export class MsgPackSerializer implements MessageSerializer {
   /** Always "application/msgpack". */
@@ -69,6 +96,8 @@ export class MsgPackSerializer implements MessageSerializer {
   readonly #options: MsgPackSerializerOptions;
   readonly #encoder: MsgPackEncoder;
   readonly #decoder: MsgPackDecoder;
+  /** For a fresh decoder when an extension's decode re-enters us. */
+  readonly #decoderSettings: DecoderSettings;
   readonly #allowTrailingBytes: boolean;
   /** Where `serialize` results go: a slab shared with other code, or null for own buffers. */
   readonly #slab: SlabAllocator | null;
@@ -80,9 +109,9 @@ export class MsgPackSerializer implements MessageSerializer {
   /**
    * Creates a serializer.
    *
-   * @param options The pool, the slab for `serialize` results, int64 and map decoding, float32 preference, depth limit, trailing-byte policy and decode limits.
-   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}, or a decode limit (`maxStrLength`...) is not a non-negative integer.
-   * @throws {TypeError} When `int64` or `mapType` has an unknown value, a decode limit is not a number, or `slab` is not a `SlabAllocator` or `null`.
+   * @param options The pool, the slab for `serialize` results, how values are written (extensions, `moreTypes`, float and bigint modes), int64 and map decoding, depth limit, trailing-byte policy and decode limits.
+   * @throws {RangeError} When `maxDepth` is not an integer from 0 to {@linkcode MAX_DEPTH_LIMIT}, a decode limit (`maxStrLength`...) is not a non-negative integer, or an extension's type is not an integer from -128 to 127.
+   * @throws {TypeError} When `int64`, `mapType`, `useFloat32` or `largeBigInt` has an unknown value, a flag is not a boolean, a decode limit is not a number, `preferFloat32` comes with `useFloat32`, an extension lacks `encode` or `decode` or repeats a type, or `slab` is not a `SlabAllocator` or `null`.
    *
    * @example Decode maps as `Map` and 64-bit ints always as numbers
    * ```ts
@@ -125,17 +154,15 @@ export class MsgPackSerializer implements MessageSerializer {
         }`,
       );
     }
+    const types = resolveTypeOptions(options);
     this.#options = { ...options };
     this.#pool = options.pool ?? MemoryPool.shared;
     this.#allowTrailingBytes = options.allowTrailingBytes ?? false;
     // Creating an allocator is cheap: its first chunk is allocated on first use.
     this.#ownSlab = slab === undefined ? new SlabAllocator() : null;
     this.#slab = slab === undefined ? this.#ownSlab : slab;
-    this.#encoder = new MsgPackEncoder({
-      maxDepth,
-      preferFloat32: options.preferFloat32 ?? false,
-    });
-    this.#decoder = new MsgPackDecoder({
+    this.#encoder = new MsgPackEncoder({ ...types, maxDepth });
+    this.#decoderSettings = {
       maxDepth,
       int64,
       mapAsMap: mapType === "map",
@@ -146,14 +173,27 @@ export class MsgPackSerializer implements MessageSerializer {
       maxExtLength: decodeLimit(options, "maxExtLength"),
       fatal: options.fatal === true,
       copyBinary: options.copyBinary !== false,
-    });
+      ext: types.extensions.length > 0 || types.moreTypes
+        ? new ExtDispatch(types.extensions, types.context, types.moreTypes)
+        : null,
+      roundFloat32: types.float32 === FLOAT32_DECIMAL_ROUND ||
+        types.float32 === FLOAT32_DECIMAL_FIT,
+    };
+    this.#decoder = new MsgPackDecoder(this.#decoderSettings);
+  }
+
+  /** A decoder free for this call: ours, or a fresh one when an extension's decode re-enters us. */
+  #freeDecoder(): MsgPackDecoder {
+    const decoder = this.#decoder;
+    // Between calls the decoder holds no input (end 0); an empty input never reaches an extension.
+    return decoder.end === 0 ? decoder : new MsgPackDecoder(this.#decoderSettings);
   }
 
   /** An encoder free for this call: ours, or a fresh one when a getter re-enters us. */
   #freeEncoder(): MsgPackEncoder {
     const encoder = this.#encoder;
     if (!encoder.busy) return encoder;
-    return new MsgPackEncoder({ maxDepth: encoder.maxDepth, preferFloat32: encoder.preferFloat32 });
+    return new MsgPackEncoder(encoder.settings);
   }
 
   /**
@@ -163,7 +203,7 @@ export class MsgPackSerializer implements MessageSerializer {
    *
    * @param value The message.
    * @returns The encoded bytes (never a view of a buffer the serializer writes again).
-   * @throws {TypeError} For a function, symbol, invalid Date, bigint outside 64 bits or circular structure (the message names the path).
+   * @throws {TypeError} For a function, symbol, object whose state lives in internal slots (`Set`, `Error`, …; see the class docs), invalid Date, bigint outside 64 bits (unless `largeBigInt` or `moreTypes`), extension payload that is not a `Uint8Array`, or circular structure (the message names the path).
    * @throws {RangeError} When nesting exceeds `maxDepth` or the message exceeds 4 GiB.
    *
    * @example Encode a small object
@@ -215,13 +255,14 @@ export class MsgPackSerializer implements MessageSerializer {
       chunk,
       start,
       limit < chunk.length ? limit : chunk.length,
+      max,
     );
     if (end >= 0 && end - start <= max) {
       this.#lastLength = end - start;
       return slab.commit(end - start);
     }
     // Out of room (or too long for the slab): encode again into scratch, then copy once.
-    const length = encoder.encodeToScratch(value);
+    const length = encoder.encodeToScratch(value, true);
     const bytes = length <= max
       ? encoder.copyScratch(slab, length)
       : encoder.scratchView(length).slice();
@@ -267,7 +308,7 @@ export class MsgPackSerializer implements MessageSerializer {
       this.#lastLength = length;
       return length;
     }
-    const length = encoder.encodeToScratch(value);
+    const length = encoder.encodeToScratch(value, true);
     this.#lastLength = length;
     try {
       const target = writer.reserve(length); // exactly what is needed: throws only if it can't fit
@@ -333,7 +374,7 @@ export class MsgPackSerializer implements MessageSerializer {
     const end = encoder.encodeBounded(value, dest, 0);
     if (end >= 0) return end;
     // Out of room near the end may be the slack check, not a real overflow.
-    const length = encoder.encodeToScratch(value);
+    const length = encoder.encodeToScratch(value, true);
     const fits = length <= dest.length;
     if (fits) dest.set(encoder.scratchView(length));
     encoder.releaseScratch();
@@ -371,7 +412,7 @@ export class MsgPackSerializer implements MessageSerializer {
    * ```
    */
   deserialize<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T {
-    const decoder = this.#decoder;
+    const decoder = this.#freeDecoder();
     decoder.begin(bytesOf(bytes, WHAT));
     try {
       const value = decoder.read();
@@ -407,7 +448,7 @@ export class MsgPackSerializer implements MessageSerializer {
    * ```
    */
   deserializeSequence<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T[] {
-    const decoder = this.#decoder;
+    const decoder = this.#freeDecoder();
     decoder.begin(bytesOf(bytes, WHAT));
     try {
       const values: T[] = [];
