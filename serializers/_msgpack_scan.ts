@@ -28,10 +28,16 @@ export class MsgPackScanner {
   /** The sum of `#remaining`: each item takes a byte at least, so the value needs this many more. */
   #owed = 1;
   readonly #maxDepth: number;
+  /** Ext types (by type byte) that are tags followed by one more value, or null. */
+  readonly #tags: Uint8Array | null;
 
-  /** @param maxDepth The decoder's nesting limit (containers deeper than it are reported). */
-  constructor(maxDepth: number) {
+  /**
+   * @param maxDepth The decoder's nesting limit (containers deeper than it are reported).
+   * @param tags Ext types, indexed by the type byte, that are followed by one more value (`moreTypes`' Set, Error, RegExp).
+   */
+  constructor(maxDepth: number, tags: Uint8Array | null = null) {
     this.#maxDepth = maxDepth;
+    this.#tags = tags;
   }
 
   /** The least length of the value, as far as scanned: a value this long may be complete. */
@@ -123,6 +129,19 @@ export class MsgPackScanner {
           : bytes[at] * 0x1000000 + ((bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]);
         if (itemsPerLength !== 0) items = value * itemsPerLength;
         else skip += value;
+      }
+      const tags = this.#tags;
+      if (tags !== null && ((token >= 0xc7 && token <= 0xc9) || (token >= 0xd4 && token <= 0xd8))) {
+        // The ext's type byte follows its header; a tag type takes the next value too.
+        if (pos + head >= length) {
+          this.#pos = pos;
+          this.#needed = pos + head + this.#owed;
+          return SCAN_INCOMPLETE;
+        }
+        if (tags[bytes[base + pos + head]] === 1) {
+          remaining[top]++;
+          this.#owed++;
+        }
       }
       remaining[top]--;
       this.#owed--;

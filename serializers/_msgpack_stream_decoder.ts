@@ -44,7 +44,7 @@ export class MsgPackStreamDecoder<T> implements StreamDecoder<T> {
 
   constructor(decoder: MsgPackDecoder, maxBuffered: number) {
     this.#decoder = decoder;
-    this.#scanner = new MsgPackScanner(decoder.maxDepth);
+    this.#scanner = new MsgPackScanner(decoder.maxDepth, decoder.ext?.tagTypes() ?? null);
     this.#maxBuffered = maxBuffered;
   }
 

@@ -779,3 +779,38 @@ describe("the MessageSerializer contract", () => {
     }
   });
 });
+
+describe("streams keep the serializer's options", () => {
+  test("extensions, moreTypes, int64 and decode limits apply to every chunking", async () => {
+    class Point {
+      x: number;
+      y: number;
+      constructor(x: number, y: number) {
+        this.x = x;
+        this.y = y;
+      }
+    }
+    const msgpack = new MsgPackSerializer({
+      moreTypes: true,
+      int64: "string",
+      maxStrLength: 8,
+      extensions: [{
+        type: 7,
+        encode: (value) => value instanceof Point ? new Uint8Array([value.x, value.y]) : null,
+        decode: (data) => new Point(data[0], data[1]),
+      }],
+    });
+    const values = [new Set([1, 2]), new Point(3, 4), 2n ** 60n, /a+/g];
+    const bytes = await new Response(
+      ReadableStream.from(values).pipeThrough(msgpack.serializeStream()),
+    ).bytes();
+    const oneByteChunks = Array.from(bytes, (byte) => new Uint8Array([byte]));
+    const decoded = await Array.fromAsync(msgpack.deserializeStream(oneByteChunks));
+    assert.deepEqual(decoded, [new Set([1, 2]), new Point(3, 4), String(2n ** 60n), /a+/g]);
+    const tooLong = msgpack.serialize("a string of 20 chars");
+    await assert.rejects(
+      Array.fromAsync(msgpack.deserializeStream([tooLong.subarray(0, 3), tooLong.subarray(3)])),
+      RangeError,
+    );
+  });
+});
