@@ -32,16 +32,18 @@ import { JsonSerializer } from "../serializers/mod.ts";
 import { RUNTIME } from "../platform/runtime.ts";
 import { fixtures } from "./fixtures.ts";
 import {
-  connectNats,
-  connectRedis,
-  NatsTransport,
   PayloadBatch,
-  REDIS_CLIENTS,
-  type RedisClientName,
   RedisOutbox,
   type RedisPort,
   RedisStreamTransport,
-} from "../examples/messaging/mod.ts";
+} from "../messaging/mod.ts";
+import { NatsTransport } from "../examples/messaging/mod.ts";
+import {
+  connectNats,
+  connectRedis,
+  REDIS_CLIENTS,
+  type RedisClientName,
+} from "../tests/_redis_clients.ts";
 import { startNats, startRedis } from "../tests/_services.ts";
 import type {
   MessagingResults,
@@ -238,9 +240,9 @@ function naivePublish(client: RedisClientName, raw: Raw, stream: string): () => 
 }
 
 function naiveFetch(client: RedisClientName, raw: Raw, ids: string[]): () => Promise<unknown> {
-  if (client === "bun") return () => raw.mget(...ids.map((id) => `ob:msg:${id}`));
-  if (client === "ioredis") return () => raw.mget(ids.map((id) => `ob:msg:${id}`));
-  return () => raw.mGet(ids.map((id) => `ob:msg:${id}`));
+  if (client === "bun") return () => raw.mget(...ids.map((id) => `{ob}:msg:${id}`));
+  if (client === "ioredis") return () => raw.mget(ids.map((id) => `{ob}:msg:${id}`));
+  return () => raw.mGet(ids.map((id) => `{ob}:msg:${id}`));
 }
 
 async function closeRaw(client: RedisClientName, raw: Raw): Promise<void> {
@@ -254,7 +256,7 @@ async function benchRedis(client: RedisClientName, url: string): Promise<Messagi
   const port: RedisPort = await connectRedis(client, url);
   const json = new JsonSerializer();
   const stream = `bench:${client}`;
-  const del = () => port.command(["DEL", stream]);
+  const del = () => port.command(stream, ["DEL", stream]);
   const pool = new MemoryPool();
   const ours = new RedisStreamTransport(port, { stream, serializer: json, pool });
   const contenders: Contender[] = [
@@ -296,8 +298,8 @@ async function benchRedis(client: RedisClientName, url: string): Promise<Messagi
 
   // Outbox fetch: 1,000 values saved the outbox's way.
   const ids = messages.map((m) => String(m.id));
-  const outbox = new RedisOutbox(port, { serializer: json, prefix: "ob" });
-  await port.command(["DEL", outbox.pendingKey]);
+  const outbox = new RedisOutbox(port, { serializer: json, tag: "ob" });
+  await port.command(outbox.pendingKey, ["DEL", outbox.pendingKey]);
   for (let i = 0; i < BATCH; i += 100) {
     await Promise.all(ids.slice(i, i + 100).map((id, j) => outbox.save(id, messages[i + j])));
   }

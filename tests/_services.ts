@@ -45,6 +45,16 @@ function killAll(): void {
   running.clear();
 }
 
+/**
+ * Registers a child started elsewhere (the cluster helpers) so that it is
+ * killed with the servers on every exit path.
+ */
+export function trackChild(child: ChildProcess): void {
+  installExitHook();
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -178,7 +188,7 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /** Sends one inline Redis command and resolves with the first reply line. */
-function redisInline(port: number, command: string): Promise<string> {
+export function redisInline(port: number, command: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: HOST, port });
     let reply = "";

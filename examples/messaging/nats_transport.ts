@@ -1,5 +1,5 @@
 /**
- * {@linkcode NatsTransport} (seed task 2.2): batch publish with the payloads
+ * {@linkcode NatsTransport}: NATS core batch publish with the payloads
  * serialized into one pooled {@linkcode PayloadBatch}, which goes back to the
  * pool only after `await nc.flush()` settles (nats.js keeps references to
  * published bytes until it writes them out). The subscriber deserializes
@@ -12,9 +12,7 @@
  */
 import { MemoryPool } from "../../pool/mod.ts";
 import type { MessageSerializer } from "../../serializers/mod.ts";
-import { toPlainBytes } from "./handoff.ts";
-import { PayloadBatch } from "./payload_batch.ts";
-import type { BytesPublisher } from "./redis_transport.ts";
+import { type BytesPublisher, PayloadBatch, toPlainBytes } from "../../messaging/mod.ts";
 
 /** The part of a nats.js connection this transport uses. */
 export interface NatsConnectionLike {

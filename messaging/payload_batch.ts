@@ -2,12 +2,12 @@
  * {@linkcode PayloadBatch}: a whole batch of serialized messages in ONE pooled
  * writer, so that holding N payloads until a pipeline or a NATS flush settles
  * takes one buffer from the pool instead of N (N separate rents overflow the
- * small tier's 64-per-class cap and turn into drops: issue 10 item 6).
+ * small tier's 64-per-class cap and turn into drops).
  *
  * @module
  */
-import type { BufferWriter, MemoryPool } from "../../pool/mod.ts";
-import type { MessageSerializer } from "../../serializers/mod.ts";
+import type { BufferWriter, MemoryPool } from "../pool/mod.ts";
+import type { MessageSerializer } from "../serializers/mod.ts";
 
 /**
  * Serialized messages laid end to end in one writer. Add every message first,
@@ -23,6 +23,8 @@ export class PayloadBatch implements Disposable {
   #all: Uint8Array | null = null;
 
   /**
+   * Creates it.
+   *
    * @param pool The pool the writer rents from.
    * @param initialCapacity Bytes to rent up front (grows as needed).
    */

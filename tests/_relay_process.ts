@@ -1,22 +1,21 @@
 /**
  * An outbox relay as its own process, for the test that kills it between
  * publishing a batch and marking it published. Run with one JSON argument:
- * `{ client, redisUrl, prefix, stream, batchSize, pauseAfterPublishMs }`.
+ * `{ client, redisUrl, tag, stream, batchSize, pauseAfterPublishMs }`.
  * Prints `published <n>` to stdout once a batch is confirmed, then waits
  * `pauseAfterPublishMs` before marking it (the window the test kills it in),
  * and `drained <total>` when nothing is pending.
  *
  * @module
  */
-import { JsonSerializer } from "../../serializers/mod.ts";
-import { connectRedis, type RedisClientName } from "./clients.ts";
-import { OutboxRelay, RedisOutbox } from "./outbox.ts";
-import { RedisStreamTransport } from "./redis_transport.ts";
+import { JsonSerializer } from "../serializers/mod.ts";
+import { OutboxRelay, RedisOutbox, RedisStreamTransport } from "../messaging/mod.ts";
+import { connectRedis, type RedisClientName } from "./_redis_clients.ts";
 
 interface RelayConfig {
   client: RedisClientName;
   redisUrl: string;
-  prefix: string;
+  tag: string;
   stream: string;
   batchSize: number;
   pauseAfterPublishMs: number;
@@ -25,7 +24,7 @@ interface RelayConfig {
 const config = JSON.parse(process.argv[process.argv.length - 1]) as RelayConfig;
 const port = await connectRedis(config.client, config.redisUrl);
 const serializer = new JsonSerializer();
-const outbox = new RedisOutbox(port, { serializer, prefix: config.prefix });
+const outbox = new RedisOutbox(port, { serializer, tag: config.tag });
 const relay = new OutboxRelay(
   port,
   outbox,
