@@ -1,12 +1,15 @@
 /**
  * Checks the library's layering (`platform/` ← `pool/` ← `encoding/` ←
- * `serializers/` ← `mod.ts`):
+ * `serializers/` ← `messaging/` ← `mod.ts`):
  *
  * 1. no module imports from a higher layer (type-only imports included: a
  *    lower layer must not even know the shapes of a higher one);
  * 2. no cycle of value imports (type-only imports are erased and may cycle);
  * 3. no `export let` / `export var` (mutable module state shared by importers);
- * 4. no import from outside the library (it has no dependencies).
+ * 4. no import from outside the library (it has no dependencies);
+ * 5. `messaging/` (the published `./messaging` subpath) reaches the rest of
+ *    the library only through the public entry points `pool/mod.ts`,
+ *    `encoding/mod.ts` and `serializers/mod.ts`, as an outside package would.
  *
  * Ends with `layers: N passed, N failed` (one check per rule); exits non-zero
  * on failure. Run with Node 24: `node tools/check_layers.ts`.
@@ -19,7 +22,10 @@ import process from "node:process";
 import { ROOT } from "./_runtimes.ts";
 
 /** Layers from the bottom up; a module may import only from its own layer or below. */
-const LAYERS = ["platform", "pool", "encoding", "serializers", "mod.ts"] as const;
+const LAYERS = ["platform", "pool", "encoding", "serializers", "messaging", "mod.ts"] as const;
+
+/** What `messaging/` may import from the other folders. */
+const MESSAGING_DOORS = new Set(["pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"]);
 
 /** One import or re-export statement. */
 interface Edge {
@@ -140,6 +146,16 @@ function main(): number {
     .map((edge) =>
       `${edge.from}:${edge.line}: imports ${relative(".", edge.to)}, outside the library`
     );
+  const messagingDoors = edges
+    .filter((edge) =>
+      edge.from.startsWith("messaging/") && !edge.to.startsWith("messaging/") &&
+      !MESSAGING_DOORS.has(edge.to)
+    )
+    .map((edge) =>
+      `${edge.from}:${edge.line}: imports ${edge.to}; messaging/ may import only ${
+        [...MESSAGING_DOORS].join(", ")
+      }`
+    );
   const cycles = valueCycles(files, edges).map((cycle) =>
     `value-import cycle: ${cycle.join(" <-> ")}`
   );
@@ -149,6 +165,7 @@ function main(): number {
     ["no value-import cycles", cycles],
     ["no export let / export var", mutableExports],
     ["no imports from outside the library", [...external, ...outside]],
+    ["messaging/ imports only public entry points", messagingDoors],
   ];
   let passed = 0;
   let failed = 0;
