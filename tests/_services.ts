@@ -58,6 +58,17 @@ function installExitHook(): void {
 }
 
 /**
+ * Puts a child this file did not spawn under the same guard: it is killed
+ * with the servers on every exit path (used by tests/_nats_cluster.ts).
+ */
+export function trackChild(child: ChildProcess): ChildProcess {
+  installExitHook();
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
+}
+
+/**
  * Runs a TypeScript file in a child process of the current runtime (Node,
  * Deno or Bun), killed with the servers on every exit path.
  */
