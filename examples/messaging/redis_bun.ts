@@ -8,7 +8,7 @@
  * @module
  */
 import { rentArray } from "../../pool/mod.ts";
-import { toPlainBytes } from "./handoff.ts";
+import { toPlainBytes } from "../../messaging/handoff.ts";
 import {
   parseReadGroupReply,
   readGroupArgs,

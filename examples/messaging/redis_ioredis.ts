@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { toBufferView } from "./handoff.ts";
+import { toBufferView } from "../../messaging/handoff.ts";
 import {
   parseReadGroupReply,
   readGroupArgs,

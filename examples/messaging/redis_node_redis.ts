@@ -8,7 +8,7 @@
  * @module
  */
 import { rentArray } from "../../pool/mod.ts";
-import { toBufferView } from "./handoff.ts";
+import { toBufferView } from "../../messaging/handoff.ts";
 import {
   parseReadGroupReply,
   readGroupArgs,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ClientName } from "./handoff.ts";
+import type { ClientName } from "../../messaging/handoff.ts";
 
 /** A command argument: text, or bytes (any view; the port converts it for its client). */
 export type RedisArg = string | Uint8Array;

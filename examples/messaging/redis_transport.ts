@@ -13,8 +13,8 @@
  */
 import { MemoryPool, rentArray } from "../../pool/mod.ts";
 import type { MessageSerializer } from "../../serializers/mod.ts";
-import { HAND_OFF_RULES } from "./handoff.ts";
-import { PayloadBatch } from "./payload_batch.ts";
+import { HAND_OFF_RULES } from "../../messaging/handoff.ts";
+import { PayloadBatch } from "../../messaging/payload_batch.ts";
 import type { RedisArg, RedisPort, StreamEntry } from "./redis_port.ts";
 
 /** How payloads are handed to the client. */
