@@ -10,7 +10,7 @@ import { BunRedisPort } from "./redis_bun.ts";
 import { type IoRedisLike, IoRedisPort } from "./redis_ioredis.ts";
 import { type NodeRedisLike, NodeRedisPort } from "./redis_node_redis.ts";
 import type { RedisPort } from "./redis_port.ts";
-import type { NatsConnectionLike } from "./nats_transport.ts";
+import type { NatsConnectionLike } from "../../messaging/nats_core.ts";
 
 /** The Redis clients. */
 export type RedisClientName = RedisPort["client"];

@@ -5,14 +5,14 @@
  *
  * @module
  */
-export * from "./handoff.ts";
-export * from "./payload_batch.ts";
+export * from "../../messaging/handoff.ts";
+export * from "../../messaging/payload_batch.ts";
 export * from "./redis_port.ts";
 export * from "./redis_bun.ts";
 export * from "./redis_ioredis.ts";
 export * from "./redis_node_redis.ts";
 export * from "./redis_transport.ts";
-export * from "./nats_transport.ts";
+export * from "../../messaging/nats_core.ts";
 export * from "./outbox.ts";
 export * from "./inbox.ts";
 export * from "./clients.ts";
