@@ -37,7 +37,7 @@ import process from "node:process";
 import { ROOT, RUNTIMES } from "./_runtimes.ts";
 import { run } from "./_spawn.ts";
 
-const LIBRARY = ["mod.ts", "platform", "pool", "encoding", "serializers"];
+const LIBRARY = ["mod.ts", "platform", "pool", "encoding", "serializers", "messaging"];
 const TIMEOUT_MS = 10 * 60 * 1000;
 
 /** `console.log(args); // expected` on a JSDoc line (` * ` prefix kept apart). */

@@ -24,7 +24,13 @@ import { ROOT, RUNTIMES } from "./_runtimes.ts";
 import { run } from "./_spawn.ts";
 
 const MINUTE = 60_000;
-const ENTRY_POINTS = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];
+const ENTRY_POINTS = [
+  "mod.ts",
+  "pool/mod.ts",
+  "encoding/mod.ts",
+  "serializers/mod.ts",
+  "messaging/mod.ts",
+];
 const CI = process.env.CI !== undefined && !["", "0", "false"].includes(process.env.CI);
 
 /** What one step counted. */
