@@ -18,8 +18,9 @@
  * is started again with backoff, and a message whose ack did not reach the
  * server is redelivered after the consumer's `ack_wait` (at least once: use an
  * inbox for effectively once). {@linkcode JetStreamConsumer.stop} stops pulling,
- * waits for the handlers in flight, acks them, and `nak`s (without delay) what
- * was pulled but not started, so that another consumer gets it at once.
+ * then handles and acks what was already pulled (at most `maxMessages`; keep it
+ * small for slow handlers, so that a shutdown stays short) and the handlers in
+ * flight.
  *
  * The nats.js consumer (`js.consumers.get(stream, durable)`) is passed in and
  * typed structurally. Give the durable consumer `max_deliver` above
@@ -377,9 +378,10 @@ export class JetStreamConsumer {
   }
 
   /**
-   * Graceful shutdown: stops pulling, nak's (without delay) what was pulled
-   * but not started, waits for the handlers in flight and settles their
-   * messages, then flushes the connection if `flush` was given.
+   * Graceful shutdown: stops pulling, handles what was already pulled (at most
+   * `maxMessages`), waits for the handlers in flight and settles their
+   * messages, then flushes the connection if `flush` was given, so that the
+   * acks reach the server.
    *
    * @example
    * ```ts
@@ -420,13 +422,12 @@ export class JetStreamConsumer {
           await messages.close();
           break;
         }
+        // After stop() closes the pull, the messages already pulled are still
+        // yielded and handled: they are delivered to this consumer, and a nak
+        // in a burst right after the pull closed was seen to strand one on
+        // nats-server 2.9 until its ack_wait.
         for await (const msg of messages) {
           attempt = 0;
-          if (this.#stopping) {
-            // Pulled but not started: back to the stream at once, for another consumer.
-            msg.nak();
-            continue;
-          }
           await this.#dispatch(msg);
         }
       } catch (error) {
