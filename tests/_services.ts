@@ -320,12 +320,21 @@ export function startRedis(options: { durable?: boolean } = {}): Promise<ServerH
   });
 }
 
-/** Starts a `nats-server` (core NATS, no JetStream). */
-export function startNats(): Promise<ServerHandle> {
+/**
+ * Starts a `nats-server`: core NATS, or with `jetstream: true` JetStream
+ * storing in its temp dir (kept across a restart).
+ */
+export function startNats(options: { jetstream?: boolean } = {}): Promise<ServerHandle> {
   return startServer({
     kind: "nats",
     binary: NATS_SERVER_PATH,
-    args: (port) => ["-a", HOST, "-p", String(port)],
+    args: (port, dir) => [
+      "-a",
+      HOST,
+      "-p",
+      String(port),
+      ...(options.jetstream ? ["-js", "-sd", dir] : []),
+    ],
     ready: canConnect,
   });
 }
