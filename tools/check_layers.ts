@@ -1,6 +1,6 @@
 /**
  * Checks the library's layering (`platform/` ← `pool/` ← `encoding/` ←
- * `serializers/` ← `mod.ts`):
+ * `serializers/` ← `messaging/` ← `mod.ts`):
  *
  * 1. no module imports from a higher layer (type-only imports included: a
  *    lower layer must not even know the shapes of a higher one);
@@ -19,7 +19,7 @@ import process from "node:process";
 import { ROOT } from "./_runtimes.ts";
 
 /** Layers from the bottom up; a module may import only from its own layer or below. */
-const LAYERS = ["platform", "pool", "encoding", "serializers", "mod.ts"] as const;
+const LAYERS = ["platform", "pool", "encoding", "serializers", "messaging", "mod.ts"] as const;
 
 /** One import or re-export statement. */
 interface Edge {
