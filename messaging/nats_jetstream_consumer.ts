@@ -428,7 +428,9 @@ export class JetStreamConsumer {
         // nats-server 2.9 until its ack_wait.
         for await (const msg of messages) {
           attempt = 0;
-          await this.#dispatch(msg);
+          // A synchronous handler settles its message without a promise.
+          const pending = this.#concurrency === 1 ? this.#handle(msg) : this.#dispatch(msg);
+          if (pending !== undefined) await pending;
         }
       } catch (error) {
         this.#onError(error);
@@ -440,17 +442,20 @@ export class JetStreamConsumer {
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 
-  /** Runs the handler of `msg`, waiting first while `concurrency` handlers run. */
+  /** Starts the handler of `msg` once fewer than `concurrency` handlers run. */
   async #dispatch(msg: JetStreamMsgLike): Promise<void> {
-    if (this.#concurrency === 1) return this.#handle(msg);
     while (this.#inFlight.size >= this.#concurrency) await Promise.race(this.#inFlight);
-    const handling: Promise<void> = this.#handle(msg).finally(() =>
+    const handling: Promise<void> = Promise.resolve(this.#handle(msg)).finally(() =>
       this.#inFlight.delete(handling)
     );
     this.#inFlight.add(handling);
   }
 
-  async #handle(msg: JetStreamMsgLike): Promise<void> {
+  /**
+   * Decodes `msg`, runs the handler, then settles the message; returns a
+   * promise only when something is still to wait for.
+   */
+  #handle(msg: JetStreamMsgLike): Promise<void> | undefined {
     let message: unknown;
     try {
       message = this.#serializer.deserialize(msg.data);
@@ -461,19 +466,36 @@ export class JetStreamConsumer {
     const timer = this.#workingInterval === undefined
       ? undefined
       : setInterval(() => msg.working(), this.#workingInterval);
+    let result: void | Promise<void>;
     try {
-      await this.#handler(message, msg);
+      result = this.#handler(message, msg);
     } catch (error) {
-      this.#onError(error, msg);
-      if (msg.info.deliveryCount >= this.#maxDeliveries) {
-        return this.#sendToDeadLetter(msg, error, "max-deliveries");
-      }
-      msg.nak(pick(this.#redeliveryBackoff, msg.info.deliveryCount - 1));
-      return;
-    } finally {
       if (timer !== undefined) clearInterval(timer);
+      return this.#failed(msg, error);
     }
+    if (result !== undefined && typeof (result as Promise<void>).then === "function") {
+      return (result as Promise<void>).then(() => {
+        if (timer !== undefined) clearInterval(timer);
+        msg.ack();
+      }, (error: unknown) => {
+        if (timer !== undefined) clearInterval(timer);
+        return this.#failed(msg, error);
+      });
+    }
+    if (timer !== undefined) clearInterval(timer);
     msg.ack();
+    return undefined;
+  }
+
+  /** The handler of `msg` failed: nak with backoff, or dead letter on the last delivery. */
+  #failed(msg: JetStreamMsgLike, error: unknown): Promise<void> | undefined {
+    this.#onError(error, msg);
+    const deliveries = msg.info.deliveryCount;
+    if (deliveries >= this.#maxDeliveries) {
+      return this.#sendToDeadLetter(msg, error, "max-deliveries");
+    }
+    msg.nak(pick(this.#redeliveryBackoff, deliveries - 1));
+    return undefined;
   }
 
   /**

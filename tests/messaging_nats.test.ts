@@ -271,8 +271,9 @@ describe("jetstream transport: one node", () => {
     const worker = await consumerFor(js, stream, {
       redeliveryBackoff: [20],
       maxDeliveries: 3,
-      handler: () => {
+      handler: async () => {
         calls++;
+        await sleep(1);
         throw new RangeError("Cannot charge: card\r\ndeclined");
       },
     });
