@@ -18,6 +18,9 @@ import type { MessageSerializer } from "../serializers/mod.ts";
 import { toPlainBytes } from "./handoff.ts";
 import { PayloadBatch } from "./payload_batch.ts";
 
+/** Settled batches kept for reuse by one transport. */
+const MAX_FREE_BATCHES = 4;
+
 /**
  * The part of a nats.js connection (`@nats-io/transport-node`, `wsconnect`,
  * the Deno transport) that {@linkcode NatsTransport} uses.
@@ -140,8 +143,7 @@ export class NatsTransport {
       batch.abandon();
       throw error;
     }
-    batch.reset();
-    this.#freeBatches.push(batch);
+    this.#recycle(batch);
   }
 
   /**
@@ -223,6 +225,19 @@ export class NatsTransport {
         }
       },
     });
+  }
+
+  /**
+   * Keeps a settled batch for the next publish; beyond a few (publishes that
+   * ran at once) its buffer goes back to the pool instead of being held.
+   */
+  #recycle(batch: PayloadBatch): void {
+    if (this.#freeBatches.length < MAX_FREE_BATCHES) {
+      batch.reset();
+      this.#freeBatches.push(batch);
+    } else {
+      batch.dispose();
+    }
   }
 
   /**

@@ -96,6 +96,8 @@ export interface JetStreamPublisherOptions {
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 512;
+/** Settled batches kept for reuse by one publisher. */
+const MAX_FREE_BATCHES = 4;
 
 /**
  * Publishes to a JetStream stream with acks and message-id de-duplication.
@@ -200,8 +202,7 @@ export class JetStreamPublisher {
       batch.abandon();
       throw error;
     }
-    batch.reset();
-    this.#freeBatches.push(batch);
+    this.#recycle(batch);
     return ack;
   }
 
@@ -253,8 +254,7 @@ export class JetStreamPublisher {
       batch.abandon();
       throw error;
     }
-    batch.reset();
-    this.#freeBatches.push(batch);
+    this.#recycle(batch);
     return ack;
   }
 
@@ -360,6 +360,19 @@ export class JetStreamPublisher {
       const first = Math.min(count, this.#maxInFlight);
       while (next < first && !failed) publishOne();
     });
+  }
+
+  /**
+   * Keeps a settled batch for the next publish; beyond a few (publishes that
+   * ran at once) its buffer goes back to the pool instead of being held.
+   */
+  #recycle(batch: PayloadBatch): void {
+    if (this.#freeBatches.length < MAX_FREE_BATCHES) {
+      batch.reset();
+      this.#freeBatches.push(batch);
+    } else {
+      batch.dispose();
+    }
   }
 
   /**

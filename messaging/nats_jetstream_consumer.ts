@@ -329,7 +329,15 @@ export class JetStreamConsumer {
       ? undefined
       : positiveInteger("workingInterval", options.workingInterval);
     this.#flush = options.flush;
-    this.#onError = options.onError ?? (() => {});
+    const onError = options.onError;
+    // A throwing onError must not leave a message unsettled or end the loop.
+    this.#onError = onError === undefined ? () => {} : (error, delivery) => {
+      try {
+        onError(error, delivery);
+      } catch {
+        // reported nowhere else on purpose: the message is settled regardless
+      }
+    };
   }
 
   /**
