@@ -226,6 +226,37 @@ describe("jetstream transport: one node", () => {
     publisher.dispose();
   });
 
+  test("bytes returned early: TypeError, nothing published; pool bounded", options, async () => {
+    const nc = await nats();
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const stream = name("early");
+    await setUp(jsm, stream);
+    const pool = new MemoryPool({ debug: true });
+    const publisher = new JetStreamPublisher(js, {
+      subject: `${stream}.x`,
+      serializer: new JsonSerializer(),
+      pool,
+    });
+    const bytes = pool.rent(8);
+    pool.return(bytes);
+    await assert.rejects(
+      publisher.publishBytes(['{"first":1}', bytes], 2, ["a", "b"]),
+      (error: Error) => error instanceof TypeError && /detached/.test(error.message),
+    );
+    assert.equal((await jsm.streams.info(stream)).state.messages, 0, "nothing published");
+    // 50 single publishes at once: each holds a batch until its ack, and only
+    // a few are kept afterwards.
+    const acks = await Promise.all(Array.from({ length: 50 }, (_, n) => publisher.publish({ n })));
+    assert.deepEqual(
+      acks.map((ack) => ack.seq).sort((a, b) => a - b),
+      [...Array(51).keys()].slice(1),
+    );
+    assert.ok(pool.stats().outstanding <= 4, `${pool.stats().outstanding} batches held`);
+    publisher.dispose();
+    assert.equal(pool.stats().outstanding, 0);
+  });
+
   test("a handler that throws is nak'ed with backoff, then acked", options, async () => {
     const nc = await nats();
     const jsm = await jetstreamManager(nc);
