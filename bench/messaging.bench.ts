@@ -37,7 +37,7 @@ import {
   type RedisPort,
   RedisStreamTransport,
 } from "../messaging/mod.ts";
-import { NatsTransport } from "../examples/messaging/mod.ts";
+import { JetStreamConsumer, JetStreamPublisher, NatsTransport } from "../messaging/mod.ts";
 import {
   connectNats,
   connectRedis,
@@ -45,6 +45,7 @@ import {
   type RedisClientName,
 } from "../tests/_redis_clients.ts";
 import { startNats, startRedis } from "../tests/_services.ts";
+import { startNatsCluster } from "../tests/_nats_cluster.ts";
 import type {
   MessagingResults,
   MessagingRow,
@@ -360,6 +361,138 @@ async function benchNats(url: string): Promise<MessagingRow[]> {
 }
 
 /**
+ * JetStream on `urls` (one node, or a cluster with streams of `replicas`):
+ *
+ * - **batch publish**: 1,000 publishes with unique message ids, all awaiting
+ *   their acks (naive: `Promise.all` of `js.publish(JSON.stringify)`; ours:
+ *   `JetStreamPublisher.publishBatch`, one pooled batch, bounded in-flight);
+ * - **consume**: 1,000 messages pulled, decoded and acked from a durable pull
+ *   consumer (naive: `for await` over `consume()`, `m.json()`, `m.ack()`;
+ *   ours: `JetStreamConsumer`). Both stop after 1,000 and then settle what
+ *   was already pulled, so both do the same work; each has its own stream,
+ *   filled up front with enough messages for every run.
+ *
+ * Streams are in memory (replicated on the cluster): the disk is the same for
+ * both routes and only adds noise on a shared machine.
+ */
+async function benchJetStream(
+  client: string,
+  urls: readonly string[],
+  replicas: number,
+): Promise<MessagingRow[]> {
+  const { connect, headers, nanos } = await import("@nats-io/transport-node");
+  const { AckPolicy, jetstream, jetstreamManager, StorageType } = await import(
+    "@nats-io/jetstream"
+  );
+  const nc = await connect({ servers: [...urls] });
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  const json = new JsonSerializer();
+  const streams = ["bench-pub", "bench-naive", "bench-ours"];
+  for (const name of streams) {
+    await jsm.streams.add({
+      name,
+      subjects: [`${name}.>`],
+      num_replicas: replicas,
+      duplicate_window: nanos(120_000),
+      // Both contenders meet the same server: memory storage keeps the shared
+      // machine's disk out of a comparison of client routes.
+      storage: StorageType.Memory,
+    });
+  }
+  let batchNo = 0;
+  const pool = new MemoryPool();
+  let prefix = "";
+  const ours = new JetStreamPublisher(js, {
+    subject: "bench-pub.x",
+    serializer: json,
+    pool,
+    messageId: (_m, i) => prefix + i,
+  });
+  const rows = await compare(client, "batch publish", [
+    {
+      contender: "naive",
+      route: "Promise.all of js.publish(JSON.stringify, { msgID })",
+      reset: () => jsm.streams.purge("bench-pub"),
+      run: () => {
+        const p = `n${++batchNo}-`;
+        return Promise.all(
+          messages.map((m, i) => js.publish("bench-pub.x", JSON.stringify(m), { msgID: p + i })),
+        );
+      },
+    },
+    {
+      contender: "ours",
+      route: "JetStreamPublisher: one pooled batch, <= 512 acks in flight",
+      run: () => {
+        prefix = `o${++batchNo}-`;
+        return ours.publishBatch(messages);
+      },
+      reset: () => jsm.streams.purge("bench-pub"),
+      pool,
+    },
+  ]);
+  ours.dispose();
+
+  // Consume: every run takes 1,000 from its own durable consumer.
+  const runs = WARMUP_BATCHES + ROUNDS + ALLOCATION_ROUNDS + 2;
+  for (const name of ["bench-naive", "bench-ours"]) {
+    const fill = new JetStreamPublisher(js, { subject: `${name}.x`, serializer: json });
+    for (let r = 0; r < runs * 1.2; r++) await fill.publishBatch(messages);
+    fill.dispose();
+    await jsm.consumers.add(name, {
+      durable_name: "bench",
+      ack_policy: AckPolicy.Explicit,
+      max_ack_pending: 20_000,
+      max_deliver: -1,
+    });
+  }
+  const naiveConsumer = await js.consumers.get("bench-naive", "bench");
+  const oursConsumer = await js.consumers.get("bench-ours", "bench");
+  let sink = 0;
+  let counted = 0;
+  // One long-lived consumer, run once per batch and stopped from the handler
+  // at the 1,000th message, as the naive loop closes its pull there.
+  const worker: JetStreamConsumer = new JetStreamConsumer(oursConsumer, {
+    serializer: json,
+    handler: (m) => {
+      sink += (m as { id: number }).id;
+      if (++counted === BATCH) void worker.stop();
+    },
+    deadLetter: { publisher: js, subject: "bench-dead", headers },
+  });
+  rows.push(
+    ...await compare(client, "consume", [
+      {
+        contender: "naive",
+        route: "for await of consume(), m.json(), m.ack()",
+        run: async () => {
+          const pulled = await naiveConsumer.consume({ max_messages: 100 });
+          let n = 0;
+          for await (const m of pulled) {
+            sink += (m.json() as { id: number }).id;
+            m.ack();
+            if (++n === BATCH) void pulled.close();
+          }
+        },
+      },
+      {
+        contender: "ours",
+        route: "JetStreamConsumer: decode from bytes, ack after the handler",
+        run: () => {
+          counted = 0;
+          return worker.run();
+        },
+      },
+    ]),
+  );
+  if (sink === 0) throw new Error("nothing consumed");
+  for (const name of streams) await jsm.streams.delete(name);
+  await nc.close();
+  return rows;
+}
+
+/**
  * Issue 10 item 6: 1,000 payloads held until the batch settles. Rented one by
  * one from a default pool, the small tier's 64-per-class cap drops most
  * returns; one PayloadBatch rents one buffer.
@@ -381,19 +514,42 @@ function dropDemo(): MessagingResults["dropDemo"] {
 
 // ------------------------------------------------------------------ main
 
+/** `--only <prefix>` runs only the clients whose names start with it (for a quick look). */
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt === -1 ? "" : process.argv[onlyAt + 1] ?? "";
+const wanted = (client: string) => client.startsWith(only);
+
 const redisServer = await startRedis({ durable: false });
 const natsServer = await startNats();
+const jetStreamServer = await startNats({ jetstream: true });
 const rows: MessagingRow[] = [];
 try {
   for (const client of REDIS_CLIENTS) {
+    if (!wanted(client)) continue;
     console.log(`redis ${client}…`);
     rows.push(...await benchRedis(client, redisServer.url));
   }
-  console.log("nats…");
-  rows.push(...await benchNats(natsServer.url));
+  if (wanted("nats")) {
+    console.log("nats…");
+    rows.push(...await benchNats(natsServer.url));
+  }
+  if (wanted("jetstream")) {
+    console.log("jetstream…");
+    rows.push(...await benchJetStream("jetstream", [jetStreamServer.url], 1));
+  }
+  if (wanted("jetstream cluster")) {
+    console.log("jetstream cluster…");
+    const cluster = await startNatsCluster();
+    try {
+      rows.push(...await benchJetStream("jetstream cluster", cluster.urls, 3));
+    } finally {
+      await cluster.close();
+    }
+  }
 } finally {
   await redisServer.close();
   await natsServer.close();
+  await jetStreamServer.close();
 }
 
 const id = runtimeId();
@@ -421,10 +577,14 @@ for (const row of rows) {
       String(row.msgsPerSec).padStart(8)
     } msg/s ${
       String(row.bytesPerMsg).padStart(6)
-    } B/msg gc/1k=${row.gcPer1000} dropped=${row.dropped}`,
+    } B/msg x${row.speedVsNaive} gc/1k=${row.gcPer1000} dropped=${row.dropped}`,
   );
 }
 console.log("drops:", JSON.stringify(results.dropDemo));
+if (only !== "") {
+  console.log(`--only ${only}: results not written (a partial run)`);
+  process.exit(0);
+}
 const dir = new URL("./results/", import.meta.url);
 mkdirSync(dir, { recursive: true });
 writeFileSync(new URL(`messaging.${id}.json`, dir), JSON.stringify(results, null, 2) + "\n");

@@ -1,7 +1,7 @@
 /**
  * `@catga/memory/messaging`: crash-safe messaging on pooled bytes for the
- * Redis clients a service already has (ioredis, node-redis, Bun's
- * `RedisClient`), single node or Redis Cluster.
+ * clients a service already has (ioredis, node-redis, Bun's `RedisClient`,
+ * nats.js with JetStream), single node or cluster.
  *
  * - {@linkcode RedisStreamTransport}: batch publish to a Redis Stream on each
  *   client's measured fastest route, with `MAXLEN ~` / `MINID ~` trimming.
@@ -13,6 +13,11 @@
  *   the same MULTI/EXEC as the state change and relayed at least once.
  * - {@linkcode RedisInbox}: a claim with an expiry, then a done marker written
  *   with (or after) the handler's effect: effectively once.
+ * - NATS: {@linkcode NatsTransport} (core, at most once),
+ *   {@linkcode JetStreamPublisher} (acks, `Nats-Msg-Id` de-duplication) and
+ *   {@linkcode JetStreamConsumer} (durable pull consumer: ack, nak with
+ *   backoff, dead letter); {@linkcode JetStreamPublisher} is a
+ *   {@linkcode BytesPublisher}, so the outbox relay can feed JetStream.
  * - {@linkcode RedisPort}: the one interface the above use, with three thin
  *   adapters ({@linkcode IoRedisPort}, {@linkcode NodeRedisPort},
  *   {@linkcode BunRedisPort}). Clients are passed in and typed structurally:
@@ -95,3 +100,6 @@ export * from "./redis_stream_consumer.ts";
 export * from "./outbox.ts";
 export * from "./outbox_relay.ts";
 export * from "./inbox.ts";
+export * from "./nats_core.ts";
+export * from "./nats_jetstream.ts";
+export * from "./nats_jetstream_consumer.ts";

@@ -2,7 +2,7 @@
  * {@linkcode PayloadBatch}: a whole batch of serialized messages in ONE pooled
  * writer, so that holding N payloads until a pipeline or a NATS flush settles
  * takes one buffer from the pool instead of N (N separate rents overflow the
- * small tier's 64-per-class cap and turn into drops).
+ * small tier's 64-per-class cap and turn into drops: issue 10 item 6).
  *
  * @module
  */
@@ -23,7 +23,7 @@ export class PayloadBatch implements Disposable {
   #all: Uint8Array | null = null;
 
   /**
-   * Creates it.
+   * An empty batch in one writer rented from `pool`.
    *
    * @param pool The pool the writer rents from.
    * @param initialCapacity Bytes to rent up front (grows as needed).

@@ -16,7 +16,7 @@ import {
   NodeRedisPort,
   type RedisPort,
 } from "../messaging/mod.ts";
-import type { NatsConnectionLike } from "../examples/messaging/mod.ts";
+import type { NatsConnectionLike } from "../messaging/mod.ts";
 
 /** The Redis clients. */
 export type RedisClientName = RedisPort["client"];

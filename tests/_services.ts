@@ -45,16 +45,6 @@ function killAll(): void {
   running.clear();
 }
 
-/**
- * Registers a child started elsewhere (the cluster helpers) so that it is
- * killed with the servers on every exit path.
- */
-export function trackChild(child: ChildProcess): void {
-  installExitHook();
-  running.add(child);
-  child.once("exit", () => running.delete(child));
-}
-
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -65,6 +55,17 @@ function installExitHook(): void {
       process.exit(130);
     });
   }
+}
+
+/**
+ * Puts a child this file did not spawn under the same guard: it is killed
+ * with the servers on every exit path (used by tests/_nats_cluster.ts and tests/_redis_cluster.ts).
+ */
+export function trackChild(child: ChildProcess): ChildProcess {
+  installExitHook();
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
 }
 
 /**
@@ -319,12 +320,21 @@ export function startRedis(options: { durable?: boolean } = {}): Promise<ServerH
   });
 }
 
-/** Starts a `nats-server` (core NATS, no JetStream). */
-export function startNats(): Promise<ServerHandle> {
+/**
+ * Starts a `nats-server`: core NATS, or with `jetstream: true` JetStream
+ * storing in its temp dir (kept across a restart).
+ */
+export function startNats(options: { jetstream?: boolean } = {}): Promise<ServerHandle> {
   return startServer({
     kind: "nats",
     binary: NATS_SERVER_PATH,
-    args: (port) => ["-a", HOST, "-p", String(port)],
+    args: (port, dir) => [
+      "-a",
+      HOST,
+      "-p",
+      String(port),
+      ...(options.jetstream ? ["-js", "-sd", dir] : []),
+    ],
     ready: canConnect,
   });
 }

@@ -19,7 +19,7 @@ import {
   RedisStreamConsumer,
   RedisStreamTransport,
 } from "../messaging/mod.ts";
-import { NatsTransport } from "../examples/messaging/mod.ts";
+import { NatsTransport } from "../messaging/mod.ts";
 import {
   connectNats,
   connectRedis,
