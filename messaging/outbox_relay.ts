@@ -2,7 +2,8 @@
  * {@linkcode OutboxRelay}: moves pending outbox messages to a transport, at
  * least once. It reads pending ids in batches, fetches their bytes with one
  * MGET over a pooled key array, publishes them through a
- * {@linkcode BytesPublisher}, and marks them published (ZREM + DEL in one
+ * {@linkcode BytesPublisher} (with the outbox ids as message ids, so that
+ * JetStream drops a batch published twice), and marks them published (ZREM + DEL in one
  * MULTI/EXEC) only after the publish is confirmed. A relay that dies in
  * between publishes the batch again on restart; the inbox makes handling
  * effectively once.
@@ -110,12 +111,16 @@ export class OutboxRelay {
     // A pending id without bytes was marked by a relay that died after its
     // DEL; publish what exists, mark all.
     using payloads = rentArray<Uint8Array | string>(count);
+    using presentIds = rentArray<string>(count);
     let present = 0;
     for (let i = 0; i < count; i++) {
       const value = values[i];
-      if (value !== null && value !== undefined) payloads.items[present++] = value;
+      if (value !== null && value !== undefined) {
+        presentIds.items[present] = ids.items[i];
+        payloads.items[present++] = value;
+      }
     }
-    if (present > 0) await this.#publisher.publishBytes(payloads.items, present);
+    if (present > 0) await this.#publisher.publishBytes(payloads.items, present, presentIds.items);
     await hooks.afterPublish?.(ids.items);
     await this.#port.transaction(pendingKey, [
       ["ZREM", pendingKey, ...ids.items],

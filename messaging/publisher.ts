@@ -29,7 +29,13 @@
 export interface BytesPublisher {
   /**
    * Publishes `payloads[0..count)` (serialized bytes, or UTF-8 text); resolves
-   * only when every one is confirmed.
+   * only when every one is confirmed. `ids[i]` is payload i's message id (the
+   * outbox id), for brokers that de-duplicate by it (JetStream's
+   * `Nats-Msg-Id`); others ignore it.
    */
-  publishBytes(payloads: readonly (Uint8Array | string)[], count: number): Promise<void>;
+  publishBytes(
+    payloads: readonly (Uint8Array | string)[],
+    count: number,
+    ids?: readonly string[],
+  ): Promise<unknown>;
 }
