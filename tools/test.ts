@@ -120,6 +120,8 @@ const STEPS: readonly Step[] = [
   tool("check:examples", "docs", [RUNTIMES.node24, "tools/check_docs.ts"], 15 * MINUTE),
   tool("check:layers", "layers", [RUNTIMES.node24, "tools/check_layers.ts"]),
   check("check:publish", [RUNTIMES.deno, "publish", "--dry-run", "--allow-dirty"]),
+  // Outbox (Redis Cluster) -> JetStream cluster -> inbox under SIGKILLs and restarts, short.
+  tool("chaos:short", "chaos", [RUNTIMES.node24, "tests/chaos.ts", "--short"], 5 * MINUTE),
   tool("e2e:servers", "e2e", [RUNTIMES.node24, "tools/e2e.ts"], 10 * MINUTE),
   tool("e2e:dashboard", "browser", [RUNTIMES.node24, "tools/browser.ts"]),
   tool("smoke:browser", "browser smoke", [RUNTIMES.node24, "tools/smoke/browser.ts"]),
