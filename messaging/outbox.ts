@@ -16,6 +16,7 @@
  */
 import { MemoryPool } from "../pool/mod.ts";
 import type { MessageSerializer } from "../serializers/mod.ts";
+import { HAND_OFF_RULES } from "./handoff.ts";
 import type { RedisCommand, RedisPort } from "./redis_port.ts";
 
 /** Options for {@linkcode RedisOutbox}. */
@@ -62,9 +63,10 @@ export class RedisOutbox {
   /** The sorted set of pending ids. */
   readonly pendingKey: string;
   /**
-   * Whether the relay fetches payloads as text: only for JSON on a port whose
-   * replies are text anyway (Bun's `send`), where one MGET beats a GET per
-   * key. Binary-safe ports fetch bytes and forward them without decoding.
+   * Whether the relay fetches payloads as text: for JSON on ioredis and
+   * node-redis (their string route is faster than bytes, measured) and on Bun
+   * (its `send` replies with text anyway; one MGET beats a GET per key).
+   * Otherwise the relay fetches bytes and forwards them without decoding.
    */
   readonly fetchAsText: boolean;
   #port: RedisPort;
@@ -83,8 +85,10 @@ export class RedisOutbox {
     this.#pool = options.pool ?? MemoryPool.shared;
     this.tag = `{${options.tag ?? "outbox"}}`;
     this.pendingKey = `${this.tag}:pending`;
+    // JSON is valid UTF-8: fetched as text where that is the client's faster route
+    // (ioredis, node-redis: measured), or where replies are text anyway (Bun).
     this.fetchAsText = options.serializer.contentType === "application/json" &&
-      !port.binaryReplies;
+      (!port.binaryReplies || HAND_OFF_RULES[port.client].jsonAsString);
   }
 
   /** A key with the outbox's hash tag, for the caller's state (same slot on a cluster). */

@@ -106,6 +106,11 @@ export class BunRedisPort implements RedisPort {
     return replies;
   }
 
+  /** See {@linkcode RedisPort.commandText}: Bun's `send` replies with text anyway. */
+  commandText(_key: string, args: RedisCommand): Promise<unknown> {
+    return this.#redis.send(args[0] as string, args.slice(1).map(checked));
+  }
+
   /** See {@linkcode RedisPort.command}. */
   command(_key: string, args: RedisCommand): Promise<unknown> {
     return this.#redis.send(args[0] as string, args.slice(1).map(checked));

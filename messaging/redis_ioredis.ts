@@ -33,6 +33,8 @@ export interface IoRedisLike {
   multi(commands: RedisArg[][]): { exec(): Promise<IoRedisExecReply> };
   /** Any command, bulk replies as `Buffer`. */
   callBuffer(command: string, ...args: RedisArg[]): Promise<unknown>;
+  /** Any command, bulk replies as strings. */
+  call(command: string, ...args: RedisArg[]): Promise<unknown>;
   /** MGET with `Buffer` values. */
   mgetBuffer(keys: readonly string[]): Promise<(Uint8Array | null)[]>;
   /** MGET with string values. */
@@ -72,6 +74,7 @@ function repliesOf(reply: IoRedisExecReply): unknown[] {
  *     calls.push([command, ...args].join(" "));
  *     return Promise.resolve(1);
  *   },
+ *   call: () => Promise.resolve("OK"),
  *   mgetBuffer: () => Promise.resolve([]),
  *   mget: () => Promise.resolve([]),
  *   quit: () => Promise.resolve("OK"),
@@ -126,6 +129,11 @@ export class IoRedisPort implements RedisPort {
   /** See {@linkcode RedisPort.command}. */
   command(_key: string, args: RedisCommand): Promise<unknown> {
     return this.#redis.callBuffer(args[0] as string, ...args.slice(1).map(converted));
+  }
+
+  /** See {@linkcode RedisPort.commandText}. */
+  commandText(_key: string, args: RedisCommand): Promise<unknown> {
+    return this.#redis.call(args[0] as string, ...args.slice(1).map(converted));
   }
 
   /** See {@linkcode RedisPort.mget}. */

@@ -205,6 +205,11 @@ export class NodeRedisPort implements RedisPort {
     return this.#router.send(key, args.map(converted), true);
   }
 
+  /** See {@linkcode RedisPort.commandText}. */
+  commandText(key: string, args: RedisCommand): Promise<unknown> {
+    return this.#router.send(key, args.map(converted), false);
+  }
+
   /** See {@linkcode RedisPort.mget}. */
   async mget(
     keys: readonly string[],

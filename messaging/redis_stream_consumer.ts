@@ -23,6 +23,7 @@
  * @module
  */
 import type { MessageSerializer } from "../serializers/mod.ts";
+import { HAND_OFF_RULES } from "./handoff.ts";
 import {
   parseReadGroupReply,
   parseStreamEntries,
@@ -151,6 +152,11 @@ export class RedisStreamConsumer {
   #consumer: string;
   #serializer: MessageSerializer;
   #isJson: boolean;
+  /**
+   * Read replies as strings: JSON on a client whose string decoding beats
+   * bytes decoded here (ioredis, node-redis: measured), or Bun (text anyway).
+   */
+  #textReplies: boolean;
   #handler: (message: unknown, delivery: DeliveryInfo) => void | Promise<void>;
   #field: string;
   #batchSize: string;
@@ -186,6 +192,8 @@ export class RedisStreamConsumer {
         `Cannot consume ${options.serializer.contentType} through ${port.client}: its replies are text; use a binary-safe client`,
       );
     }
+    this.#textReplies = this.#isJson &&
+      (!port.binaryReplies || HAND_OFF_RULES[port.client].jsonAsString);
     this.#handler = options.handler;
     this.#field = options.field ?? "d";
     this.#batchSize = String(positiveInteger("batchSize", options.batchSize ?? 64));
@@ -269,7 +277,7 @@ export class RedisStreamConsumer {
       const claimed = await this.#claim();
       if (claimed > 0) return claimed;
     }
-    const reply = await this.#port.command(this.#stream, [
+    const reply = await this.#read([
       "XREADGROUP",
       "GROUP",
       this.#group,
@@ -288,9 +296,15 @@ export class RedisStreamConsumer {
     return entries.length;
   }
 
+  #read(args: readonly string[]): Promise<unknown> {
+    return this.#textReplies
+      ? this.#port.commandText(this.#stream, args)
+      : this.#port.command(this.#stream, args);
+  }
+
   /** XAUTOCLAIM of entries idle past `claimIdleMs`, with their delivery counts. */
   async #claim(): Promise<number> {
-    const reply = (await this.#port.command(this.#stream, [
+    const reply = (await this.#read([
       "XAUTOCLAIM",
       this.#stream,
       this.#group,
@@ -332,19 +346,26 @@ export class RedisStreamConsumer {
     entries: readonly StreamEntry[],
     deliveries: Map<string, number> | null,
   ): Promise<void> {
-    const outcomes = await Promise.all(
-      entries.map((entry) => this.#handleOne(entry, deliveries?.get(entry.id) ?? 1)),
-    );
+    // Handlers that return synchronously cost no promise here; async ones run concurrently.
+    const count = entries.length;
+    const outcomes = new Array<boolean | Promise<boolean>>(count);
+    let pending = false;
+    for (let i = 0; i < count; i++) {
+      const outcome = this.#handleOne(entries[i], deliveries?.get(entries[i].id) ?? 1);
+      outcomes[i] = outcome;
+      if (outcome !== true && outcome !== false) pending = true;
+    }
+    const settled = pending ? await Promise.all(outcomes) : outcomes as boolean[];
     const ack: RedisArg[] = ["XACK", this.#stream, this.#group];
-    for (let i = 0; i < entries.length; i++) if (outcomes[i]) ack.push(entries[i].id);
+    for (let i = 0; i < count; i++) if (settled[i]) ack.push(entries[i].id);
     if (ack.length > 3) await this.#port.command(this.#stream, ack);
   }
 
-  /** Handles one entry; true when it may be acknowledged. */
-  async #handleOne(entry: StreamEntry, deliveries: number): Promise<boolean> {
+  /** Handles one entry; true when it may be acknowledged (a promise only if the handler is async). */
+  #handleOne(entry: StreamEntry, deliveries: number): boolean | Promise<boolean> {
     if (entry.payload === undefined) return true; // deleted or trimmed since delivered
     if (deliveries > this.#maxDeliveries) {
-      return await this.#toDeadLetter(
+      return this.#toDeadLetter(
         entry,
         deliveries,
         new Error(
@@ -356,20 +377,33 @@ export class RedisStreamConsumer {
     try {
       message = this.#decode(entry.payload, entry.id);
     } catch (error) {
-      return await this.#toDeadLetter(entry, deliveries, error);
+      return this.#toDeadLetter(entry, deliveries, error);
     }
+    let result: void | Promise<void>;
     try {
-      await this.#handler(message, { id: entry.id, deliveries });
+      result = this.#handler(message, { id: entry.id, deliveries });
+    } catch (error) {
+      return this.#failed(entry, deliveries, error);
+    }
+    if (result === undefined || typeof (result as { then?: unknown }).then !== "function") {
       this.stats.handled++;
       return true;
-    } catch (error) {
-      this.#onError(error);
-      if (deliveries >= this.#maxDeliveries) {
-        return await this.#toDeadLetter(entry, deliveries, error);
-      }
-      this.stats.failed++;
-      return false;
     }
+    return (result as Promise<void>).then(
+      () => {
+        this.stats.handled++;
+        return true;
+      },
+      (error) => this.#failed(entry, deliveries, error),
+    );
+  }
+
+  /** A handler failure: left pending for a redelivery, or dead-lettered at the maximum. */
+  #failed(entry: StreamEntry, deliveries: number, error: unknown): boolean | Promise<boolean> {
+    this.#onError(error);
+    if (deliveries >= this.#maxDeliveries) return this.#toDeadLetter(entry, deliveries, error);
+    this.stats.failed++;
+    return false;
   }
 
   #decode(payload: Uint8Array | string, id: string): unknown {
