@@ -32,18 +32,23 @@ import { JsonSerializer } from "../serializers/mod.ts";
 import { RUNTIME } from "../platform/runtime.ts";
 import { fixtures } from "./fixtures.ts";
 import {
+  OutboxRelay,
   PayloadBatch,
   RedisOutbox,
   type RedisPort,
+  RedisStreamConsumer,
   RedisStreamTransport,
 } from "../messaging/mod.ts";
 import { JetStreamConsumer, JetStreamPublisher, NatsTransport } from "../messaging/mod.ts";
 import {
+  CLUSTER_CLIENTS,
   connectNats,
   connectRedis,
+  connectRedisCluster,
   REDIS_CLIENTS,
   type RedisClientName,
 } from "../tests/_redis_clients.ts";
+import { startRedisCluster } from "../tests/_redis_cluster.ts";
 import { startNats, startRedis } from "../tests/_services.ts";
 import { startNatsCluster } from "../tests/_nats_cluster.ts";
 import type {
@@ -127,6 +132,8 @@ interface Contender {
   run: () => Promise<unknown>;
   /** Untimed cleanup between timings (e.g. DEL the stream). */
   reset?: () => Promise<unknown>;
+  /** Untimed set-up before every run (e.g. fill the outbox with a batch to relay). */
+  prepare?: () => Promise<unknown>;
   pool?: MemoryPool;
 }
 
@@ -136,7 +143,10 @@ async function compare(
   contenders: Contender[],
 ): Promise<MessagingRow[]> {
   for (const c of contenders) {
-    for (let i = 0; i < WARMUP_BATCHES; i++) await c.run();
+    for (let i = 0; i < WARMUP_BATCHES; i++) {
+      await c.prepare?.();
+      await c.run();
+    }
     await c.reset?.();
   }
   const speeds = contenders.map(() => [] as number[]);
@@ -146,6 +156,7 @@ async function compare(
     for (let k = 0; k < contenders.length; k++) {
       const index = (k + round) % contenders.length; // rotate who goes first
       const c = contenders[index];
+      await c.prepare?.();
       const profiler = RUNTIME === "bun" ? undefined : new v8.GCProfiler();
       profiler?.start();
       const started = performance.now();
@@ -158,6 +169,7 @@ async function compare(
       }
       await c.reset?.();
       if (round >= ALLOCATION_ROUNDS) continue;
+      await c.prepare?.();
       const bytes = await measureAllocation(c.run);
       if (bytes !== null) allocs[index].push(bytes / BATCH);
       await c.reset?.();
@@ -221,7 +233,8 @@ async function rawRedis(client: RedisClientName, url: string): Promise<Raw> {
   return redis;
 }
 
-function naivePublish(client: RedisClientName, raw: Raw, stream: string): () => Promise<unknown> {
+function naivePublish(target: RedisTarget, stream: string): () => Promise<unknown> {
+  const { client, raw } = target;
   if (client === "bun") {
     return () =>
       Promise.all(messages.map((m) => raw.send("XADD", [stream, "*", "d", JSON.stringify(m)])));
@@ -231,6 +244,13 @@ function naivePublish(client: RedisClientName, raw: Raw, stream: string): () => 
       const pipeline = raw.pipeline();
       for (const m of messages) pipeline.xadd(stream, "*", "d", JSON.stringify(m));
       return pipeline.exec();
+    };
+  }
+  if (target.cluster) {
+    return () => {
+      const multi = raw.multi();
+      for (const m of messages) multi.xAdd(stream, "*", { d: JSON.stringify(m) });
+      return multi.execAsPipeline();
     };
   }
   return () => {
@@ -252,11 +272,158 @@ async function closeRaw(client: RedisClientName, raw: Raw): Promise<void> {
   else await raw.close();
 }
 
-async function benchRedis(client: RedisClientName, url: string): Promise<MessagingRow[]> {
-  const raw = await rawRedis(client, url);
-  const port: RedisPort = await connectRedis(client, url);
+/** Where a Redis bench runs: one server, or a Redis Cluster (ioredis `Cluster`, node-redis `createCluster`). */
+interface RedisTarget {
+  /** The row's client label, e.g. "ioredis" or "ioredis cluster". */
+  readonly label: string;
+  readonly client: RedisClientName;
+  readonly cluster: boolean;
+  /** What a user holds: the client itself. */
+  readonly raw: Raw;
+  /** The module's port over another connection of the same client. */
+  readonly port: RedisPort;
+  /** A connection of its own for the module's consumer (it blocks). */
+  readonly consumerPort: RedisPort;
+}
+
+async function redisTarget(
+  client: RedisClientName,
+  urls: readonly string[],
+  cluster: boolean,
+): Promise<RedisTarget> {
+  const connectPort = () =>
+    cluster ? connectRedisCluster(client, urls) : connectRedis(client, urls[0]);
+  return {
+    label: cluster ? `${client} cluster` : client,
+    client,
+    cluster,
+    raw: cluster ? await rawRedisCluster(client, urls) : await rawRedis(client, urls[0]),
+    port: await connectPort(),
+    consumerPort: await connectPort(),
+  };
+}
+
+async function rawRedisCluster(client: RedisClientName, urls: readonly string[]): Promise<Raw> {
+  if (client === "ioredis") {
+    const { Cluster } = await import("ioredis");
+    const cluster = new Cluster(urls.map((url) => {
+      const parsed = new URL(url);
+      return { host: parsed.hostname, port: Number(parsed.port) };
+    }));
+    await cluster.ping();
+    return cluster;
+  }
+  const { createCluster } = await import("redis");
+  const cluster = createCluster({ rootNodes: urls.map((url) => ({ url })) });
+  await cluster.connect();
+  return cluster;
+}
+
+/** What a user writes to consume: XREADGROUP of 1,000, JSON.parse each, one XACK. */
+function naiveConsume(target: RedisTarget, stream: string, sink: (m: unknown) => void) {
+  const raw = target.raw;
+  if (target.client === "bun") {
+    return async () => {
+      const reply = await raw.send("XREADGROUP", [
+        "GROUP",
+        "naive",
+        "c",
+        "COUNT",
+        String(BATCH),
+        "STREAMS",
+        stream,
+        ">",
+      ]);
+      const entries = (Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0]) as [
+        string,
+        string[],
+      ][];
+      const ids: string[] = [];
+      for (const [id, fields] of entries) {
+        sink(JSON.parse(fields[1]));
+        ids.push(id);
+      }
+      await raw.send("XACK", [stream, "naive", ...ids]);
+    };
+  }
+  if (target.client === "ioredis") {
+    return async () => {
+      const reply = await raw.xreadgroup(
+        "GROUP",
+        "naive",
+        "c",
+        "COUNT",
+        BATCH,
+        "STREAMS",
+        stream,
+        ">",
+      );
+      const ids: string[] = [];
+      for (const [id, fields] of reply[0][1] as [string, string[]][]) {
+        sink(JSON.parse(fields[1]));
+        ids.push(id);
+      }
+      await raw.xack(stream, "naive", ...ids);
+    };
+  }
+  return async () => {
+    const reply = await raw.xReadGroup("naive", "c", { key: stream, id: ">" }, { COUNT: BATCH });
+    const ids: string[] = [];
+    for (const entry of reply[0].messages as { id: string; message: { d: string } }[]) {
+      sink(JSON.parse(entry.message.d));
+      ids.push(entry.id);
+    }
+    await raw.xAck(stream, "naive", ids);
+  };
+}
+
+/**
+ * What a user writes to relay an outbox laid out as the module's
+ * (`{tag}:pending`, `{tag}:msg:<id>`): ZRANGE, MGET, XADD pipeline, MULTI ZREM + DEL.
+ */
+function naiveRelay(target: RedisTarget, tag: string, stream: string) {
+  const raw = target.raw;
+  const pending = `{${tag}}:pending`;
+  const keyOf = (id: string) => `{${tag}}:msg:${id}`;
+  if (target.client === "bun") {
+    return async () => {
+      const ids = (await raw.send("ZRANGE", [pending, "0", String(BATCH - 1)])) as string[];
+      const keys = ids.map(keyOf);
+      const values = (await raw.send("MGET", keys)) as string[];
+      await Promise.all(values.map((value) => raw.send("XADD", [stream, "*", "d", value])));
+      raw.send("MULTI", []);
+      raw.send("ZREM", [pending, ...ids]);
+      raw.send("DEL", keys);
+      await raw.send("EXEC", []);
+    };
+  }
+  if (target.client === "ioredis") {
+    return async () => {
+      const ids = (await raw.zrange(pending, 0, BATCH - 1)) as string[];
+      const keys = ids.map(keyOf);
+      const values = (await raw.mget(keys)) as string[];
+      const pipeline = raw.pipeline();
+      for (const value of values) pipeline.xadd(stream, "*", "d", value);
+      await pipeline.exec();
+      await raw.multi().zrem(pending, ...ids).del(...keys).exec();
+    };
+  }
+  return async () => {
+    const ids = (await raw.zRange(pending, 0, BATCH - 1)) as string[];
+    const keys = ids.map(keyOf);
+    const values = (await raw.mGet(keys)) as string[];
+    const pipeline = raw.multi();
+    for (const value of values) pipeline.xAdd(stream, "*", { d: value });
+    await pipeline.execAsPipeline();
+    await raw.multi().zRem(pending, ids).del(keys).exec();
+  };
+}
+
+async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
+  const { client, raw, port } = target;
+  const label = target.label;
   const json = new JsonSerializer();
-  const stream = `bench:${client}`;
+  const stream = `{bench}:${client}`;
   const del = () => port.command(stream, ["DEL", stream]);
   const pool = new MemoryPool();
   const ours = new RedisStreamTransport(port, { stream, serializer: json, pool });
@@ -264,7 +431,7 @@ async function benchRedis(client: RedisClientName, url: string): Promise<Messagi
     {
       contender: "naive",
       route: "JSON.stringify strings, fresh arrays",
-      run: naivePublish(client, raw, stream),
+      run: naivePublish(target, stream),
       reset: del,
     },
     {
@@ -295,7 +462,7 @@ async function benchRedis(client: RedisClientName, url: string): Promise<Messagi
       pool: forcedPool,
     });
   }
-  const rows = await compare(client, "batch publish", contenders);
+  const rows = await compare(label, "batch publish", contenders);
 
   // Outbox fetch: 1,000 values saved the outbox's way.
   const ids = messages.map((m) => String(m.id));
@@ -310,7 +477,7 @@ async function benchRedis(client: RedisClientName, url: string): Promise<Messagi
     return await port.mget(keys.items, BATCH, outbox.fetchAsText);
   };
   rows.push(
-    ...await compare(client, "outbox fetch", [
+    ...await compare(label, "outbox fetch", [
       {
         contender: "naive",
         route: "fresh key array, MGET as strings",
@@ -328,8 +495,77 @@ async function benchRedis(client: RedisClientName, url: string): Promise<Messagi
   await del();
   ours.dispose();
   forced?.dispose();
+
+  // Consume: each contender's own group reads 1,000 new entries of one prefilled stream per run.
+  const consumeStream = `{bench}:${client}:consume`;
+  const runs = WARMUP_BATCHES + ROUNDS + ALLOCATION_ROUNDS + 2;
+  const filler = new RedisStreamTransport(port, { stream: consumeStream, serializer: json });
+  for (let r = 0; r < runs * 1.2; r++) await filler.publishBatch(messages);
+  filler.dispose();
+  for (const group of ["naive", "ours"]) {
+    await port.command(consumeStream, ["XGROUP", "CREATE", consumeStream, group, "0"]);
+  }
+  let sink = 0;
+  const consumer = new RedisStreamConsumer(target.consumerPort, {
+    stream: consumeStream,
+    group: "ours",
+    consumer: "c",
+    serializer: json,
+    batchSize: BATCH,
+    blockMs: 1,
+    handler: (m) => void (sink += (m as { id: number }).id),
+  });
+  rows.push(
+    ...await compare(label, "consume", [
+      {
+        contender: "naive",
+        route: "XREADGROUP COUNT 1000, JSON.parse each, one XACK",
+        run: naiveConsume(target, consumeStream, (m) => sink += (m as { id: number }).id),
+      },
+      {
+        contender: "ours",
+        route: "RedisStreamConsumer.poll: decode from the reply, ack after the handlers",
+        run: () => consumer.poll(),
+      },
+    ]),
+  );
+  if (sink === 0) throw new Error("nothing consumed");
+  await port.command(consumeStream, ["DEL", consumeStream]);
+
+  // Outbox relay: every run relays the 1,000 messages its (untimed) prepare saved.
+  let next = 0;
+  const fill = (outbox: RedisOutbox) => () =>
+    Promise.all(messages.map((m) => outbox.save(`r${next++}`, m)));
+  const naiveOutbox = new RedisOutbox(port, { serializer: json, tag: "relay-naive" });
+  const oursOutbox = new RedisOutbox(port, { serializer: json, tag: "relay-ours" });
+  const naiveRelayStream = "{relay-naive}:events";
+  const oursRelayStream = "{relay-ours}:events";
+  const relay = new OutboxRelay(
+    port,
+    oursOutbox,
+    new RedisStreamTransport(port, { stream: oursRelayStream, serializer: json }),
+  );
+  rows.push(
+    ...await compare(label, "outbox relay", [
+      {
+        contender: "naive",
+        route: "ZRANGE, MGET strings, XADD pipeline, MULTI ZREM + DEL; fresh arrays",
+        run: naiveRelay(target, "relay-naive", naiveRelayStream),
+        prepare: fill(naiveOutbox),
+        reset: () => port.command(naiveRelayStream, ["DEL", naiveRelayStream]),
+      },
+      {
+        contender: "ours",
+        route: "OutboxRelay.runOnce: rented arrays, payloads forwarded as fetched",
+        run: () => relay.runOnce(BATCH),
+        prepare: fill(oursOutbox),
+        reset: () => port.command(oursRelayStream, ["DEL", oursRelayStream]),
+      },
+    ]),
+  );
   await closeRaw(client, raw);
   await port.close();
+  await target.consumerPort.close();
   return rows;
 }
 
@@ -527,7 +763,20 @@ try {
   for (const client of REDIS_CLIENTS) {
     if (!wanted(client)) continue;
     console.log(`redis ${client}…`);
-    rows.push(...await benchRedis(client, redisServer.url));
+    rows.push(...await benchRedis(await redisTarget(client, [redisServer.url], false)));
+  }
+  // Bun's RedisClient has no cluster mode: no "bun cluster" rows.
+  const clusterClients = CLUSTER_CLIENTS.filter((client) => wanted(`${client} cluster`));
+  if (clusterClients.length > 0) {
+    const cluster = await startRedisCluster(3);
+    try {
+      for (const client of clusterClients) {
+        console.log(`redis ${client} cluster…`);
+        rows.push(...await benchRedis(await redisTarget(client, cluster.urls, true)));
+      }
+    } finally {
+      await cluster.close();
+    }
   }
   if (wanted("nats")) {
     console.log("nats…");

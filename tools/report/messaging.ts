@@ -21,7 +21,7 @@ export interface MessagingRow {
   /** "bun", "ioredis", "node-redis", "nats", "jetstream" or "jetstream cluster". */
   readonly client: string;
   /** "batch publish", "outbox fetch" or "consume" (JetStream: pull, decode, ack). */
-  readonly scenario: "batch publish" | "outbox fetch" | "consume";
+  readonly scenario: "batch publish" | "outbox fetch" | "consume" | "outbox relay";
   /** "naive", "ours" or "pooled-bytes" (ours forced to pooled bytes). */
   readonly contender: "naive" | "ours" | "pooled-bytes";
   /** What the contender does, in a few words. */
