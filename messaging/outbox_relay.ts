@@ -95,7 +95,8 @@ export class OutboxRelay {
   async runOnce(batchSize: number, hooks: RelayHooks = {}): Promise<number> {
     const outbox = this.#outbox;
     const pendingKey = outbox.pendingKey;
-    const pending = (await this.#port.command(
+    // Ids are text: read as strings, not as bytes decoded one by one.
+    const pending = (await this.#port.commandText(
       pendingKey,
       ["ZRANGE", pendingKey, "0", String(batchSize - 1)],
     )) as unknown[];
