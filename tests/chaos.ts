@@ -22,6 +22,7 @@
  * @module
  */
 import process from "node:process";
+import { existsSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { connect, nanos, type NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -34,9 +35,9 @@ import {
 } from "../messaging/mod.ts";
 import { JsonSerializer } from "../serializers/mod.ts";
 import { connectRedisCluster } from "./_redis_clients.ts";
-import { type RedisClusterHandle, startRedisCluster } from "./_redis_cluster.ts";
+import { CLUSTER_INSTALLED, type RedisClusterHandle, startRedisCluster } from "./_redis_cluster.ts";
 import { type NatsCluster, startNatsCluster } from "./_nats_cluster.ts";
-import { killChild, spawnScript, waitForLine } from "./_services.ts";
+import { killChild, NATS_SERVER_PATH, spawnScript, waitForLine } from "./_services.ts";
 
 const args = process.argv.slice(2);
 const SHORT = args.includes("--short");
@@ -283,6 +284,15 @@ async function main(): Promise<boolean> {
   );
   return published === TOTAL && lost === 0 && counted.duplicates === 0 && redisRestarted &&
     natsRestarted && kills > 0;
+}
+
+if (!CLUSTER_INSTALLED || !existsSync(NATS_SERVER_PATH)) {
+  // One line naming the apt command; tools/test.ts counts it as a skip (a failure under CI=true).
+  console.log(
+    "SKIPPED: the chaos run needs redis-server, redis-cli and nats-server (apt-get install redis-server redis-tools nats-server)",
+  );
+  console.log("chaos: 0 passed, 0 failed, 1 skipped");
+  process.exit(0);
 }
 
 let ok = false;

@@ -198,13 +198,19 @@ function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
 
 function countClosingLine(output: string, label: string): Outcome {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const pattern = new RegExp(`^${escaped}: (\\d+) passed, (\\d+) failed`, "gm");
+  const pattern = new RegExp(
+    `^${escaped}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?`,
+    "gm",
+  );
   const match = [...output.matchAll(pattern)].pop();
+  const skipped = match?.[3] ? Number(match[3]) : 0;
+  // A tool that skips names its reason on a `SKIPPED: <reason>` line.
+  const reason = /^SKIPPED: (.*)$/m.exec(output)?.[1];
   return {
     passed: match ? Number(match[1]) : 0,
     failed: match ? Number(match[2]) : 0,
-    skipped: 0,
-    skipReasons: new Map(),
+    skipped,
+    skipReasons: skipped > 0 && reason ? new Map([[reason, skipped]]) : new Map(),
   };
 }
 
