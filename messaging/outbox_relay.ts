@@ -19,15 +19,6 @@ import type { BytesPublisher } from "./publisher.ts";
 import type { RedisPort } from "./redis_port.ts";
 import { replyText } from "./redis_port.ts";
 
-/** Options for {@linkcode OutboxRelay.runOnce}. */
-export interface RelayHooks {
-  /**
-   * Called after the publish was confirmed and before the batch is marked
-   * published; a test throws here to play a relay killed at the worst moment.
-   */
-  afterPublish?: (ids: readonly string[]) => void | Promise<void>;
-}
-
 /**
  * Moves pending outbox messages to a transport (see the module doc).
  *
@@ -92,7 +83,7 @@ export class OutboxRelay {
    *
    * @returns How many were published and marked.
    */
-  async runOnce(batchSize: number, hooks: RelayHooks = {}): Promise<number> {
+  async runOnce(batchSize: number): Promise<number> {
     const outbox = this.#outbox;
     const pendingKey = outbox.pendingKey;
     // Ids are text: read as strings, not as bytes decoded one by one.
@@ -122,7 +113,6 @@ export class OutboxRelay {
       }
     }
     if (present > 0) await this.#publisher.publishBytes(payloads.items, present, presentIds.items);
-    await hooks.afterPublish?.(ids.items);
     await this.#port.transaction(pendingKey, [
       ["ZREM", pendingKey, ...ids.items],
       ["DEL", ...keys.items],

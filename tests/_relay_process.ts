@@ -9,7 +9,12 @@
  * @module
  */
 import { JsonSerializer } from "../serializers/mod.ts";
-import { OutboxRelay, RedisOutbox, RedisStreamTransport } from "../messaging/mod.ts";
+import {
+  type BytesPublisher,
+  OutboxRelay,
+  RedisOutbox,
+  RedisStreamTransport,
+} from "../messaging/mod.ts";
 import { connectRedis, type RedisClientName } from "./_redis_clients.ts";
 
 interface RelayConfig {
@@ -25,19 +30,19 @@ const config = JSON.parse(process.argv[process.argv.length - 1]) as RelayConfig;
 const port = await connectRedis(config.client, config.redisUrl);
 const serializer = new JsonSerializer();
 const outbox = new RedisOutbox(port, { serializer, tag: config.tag });
-const relay = new OutboxRelay(
-  port,
-  outbox,
-  new RedisStreamTransport(port, { stream: config.stream, serializer }),
-);
+const transport = new RedisStreamTransport(port, { stream: config.stream, serializer });
+// Prints once a batch is confirmed, then waits before the relay marks it: the kill window.
+const announcing: BytesPublisher = {
+  publishBytes: async (payloads, count) => {
+    await transport.publishBytes(payloads, count);
+    console.log(`published ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, config.pauseAfterPublishMs));
+  },
+};
+const relay = new OutboxRelay(port, outbox, announcing);
 let total = 0;
 for (;;) {
-  const relayed = await relay.runOnce(config.batchSize, {
-    afterPublish: async (ids) => {
-      console.log(`published ${ids.length}`);
-      await new Promise((resolve) => setTimeout(resolve, config.pauseAfterPublishMs));
-    },
-  });
+  const relayed = await relay.runOnce(config.batchSize);
   if (relayed === 0) break;
   total += relayed;
 }

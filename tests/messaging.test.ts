@@ -12,6 +12,7 @@ import { MemoryPool } from "../pool/mod.ts";
 import { JsonSerializer, type MessageSerializer, MsgPackSerializer } from "../serializers/mod.ts";
 import { fixtures } from "../bench/fixtures.ts";
 import {
+  type BytesPublisher,
   OutboxRelay,
   RedisInbox,
   RedisOutbox,
@@ -102,6 +103,19 @@ async function readAll(
   await consumer.ensureGroup();
   while ((await consumer.poll()) > 0);
   return messages;
+}
+
+/**
+ * A publisher that publishes, then "dies" before the relay can mark the batch
+ * published: the test seam lives here, not in the module.
+ */
+function diesAfterPublishing(publisher: BytesPublisher): BytesPublisher {
+  return {
+    publishBytes: async (payloads, count, ids) => {
+      await publisher.publishBytes(payloads, count, ids);
+      throw new Error("killed");
+    },
+  };
 }
 
 function withId(value: unknown, id: string): Record<string, unknown> {
@@ -245,15 +259,8 @@ for (const client of REDIS_CLIENTS) {
         }
         assert.equal(await outbox.pendingCount(), total);
         // First relay: publishes 25, "dies" before marking them.
-        const crashing = new OutboxRelay(relayPort, outbox, transport);
-        await assert.rejects(
-          crashing.runOnce(25, {
-            afterPublish: () => {
-              throw new Error("killed");
-            },
-          }),
-          /killed/,
-        );
+        const crashing = new OutboxRelay(relayPort, outbox, diesAfterPublishing(transport));
+        await assert.rejects(crashing.runOnce(25), /killed/);
         assert.equal(await outbox.pendingCount(), total, "nothing marked published");
         await closePort(relayPort);
         // Restarted relay on a new connection.
@@ -494,15 +501,8 @@ describe("nats transport", () => {
         }, reject);
       });
       await sub.flush();
-      const relay = new OutboxRelay(relayPort, outbox, transport);
-      await assert.rejects(
-        relay.runOnce(10, {
-          afterPublish: () => {
-            throw new Error("killed");
-          },
-        }),
-        /killed/,
-      );
+      const relay = new OutboxRelay(relayPort, outbox, diesAfterPublishing(transport));
+      await assert.rejects(relay.runOnce(10), /killed/);
       assert.equal(await outbox.pendingCount(), total);
       assert.equal(
         await new OutboxRelay(relayPort, outbox, transport).drain(15, Date.now() + 10_000),
