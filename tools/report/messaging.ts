@@ -129,7 +129,7 @@ export function renderMessagingSection(
       thousands(first.batchSize)
     } × ~${first.messageBytes} B JSON messages per batch (XADD in one pipeline, or publishes + one NATS flush); outbox fetch: one MGET of ${
       thousands(first.batchSize)
-    } keys. Medians of ${first.rounds} interleaved rounds; the speed ratio is the median of per-round ratios (both sides ran back to back), which cancels most of the load from other processes; the msgs/s columns swing much more between runs on a busy machine. **naive** = what a user writes without the library (\`JSON.stringify\` strings, fresh arrays); **ours** = examples/messaging's route for that client. Bytes/msg: V8 heap + external memory per message, GC-corrected (v8.GCProfiler); Bun's JSC exposes no per-operation allocation figure, so Bun shows n/a. GC = V8 collections per 1,000 messages.`,
+    } keys. Medians of ${first.rounds} interleaved rounds; the speed ratio is the median of per-round ratios (both sides ran back to back), which cancels most of the load from other processes; the msgs/s columns swing much more between runs on a busy machine. **naive** = what a user writes without the library (\`JSON.stringify\` strings, fresh arrays); **ours** = @catga/memory/messaging's route for that client. Bytes/msg: V8 heap + external memory per message, GC-corrected (v8.GCProfiler); Bun's JSC exposes no per-operation allocation figure, so Bun shows n/a. GC = V8 collections per 1,000 messages.`,
     "",
     `Targets: ours ≥ ${t.minSpeedRatio.toFixed(1)}× naive msgs/s and ≤ ${
       t.maxAllocRatio.toFixed(1)
