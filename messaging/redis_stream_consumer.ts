@@ -268,7 +268,9 @@ export class RedisStreamConsumer {
 
   /**
    * One round: claims idle entries when it is time, else reads new ones
-   * (blocking up to `blockMs`), then handles and acknowledges them.
+   * (blocking up to `blockMs`), then handles and acknowledges them. For a
+   * loop of your own (tests, batch jobs); not while {@linkcode start} runs,
+   * which calls it in turn on the same connection.
    *
    * @returns How many entries were handled, failed or dead-lettered.
    */
