@@ -415,6 +415,31 @@ describe("jetstream transport: one node", () => {
     assert.deepEqual(await pendingOf(jsm, stream), { pending: 0, ackPending: 0 });
   });
 
+  test("a handler longer than ack_wait: working() keeps it delivered once", options, async () => {
+    const nc = await nats();
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const stream = name("slow");
+    await setUp(jsm, stream, { ackWaitMs: 1_000 });
+    await js.publish(`${stream}.x`, JSON.stringify({ n: 1 }));
+    const counts: number[] = [];
+    const worker = await consumerFor(js, stream, {
+      concurrency: 2, // a redelivery would start a second handler at once
+      workingInterval: 300,
+      handler: async (_m, delivery) => {
+        counts.push(delivery.info.deliveryCount);
+        await sleep(2_500);
+      },
+    });
+    const running = worker.run();
+    await until(() => counts.length === 1, 10_000, "the delivery");
+    await sleep(3_000);
+    await worker.stop();
+    await running;
+    assert.deepEqual(counts, [1], "not redelivered while the handler ran");
+    assert.deepEqual(await pendingOf(jsm, stream), { pending: 0, ackPending: 0 });
+  });
+
   test("a consumer SIGKILLed in its handler: redelivered after ack_wait", options, async () => {
     const nc = await nats();
     const jsm = await jetstreamManager(nc);
