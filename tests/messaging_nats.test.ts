@@ -334,6 +334,47 @@ describe("jetstream transport: one node", () => {
     assert.deepEqual(await pendingOf(jsm, stream), { pending: 0, ackPending: 0 });
   });
 
+  test("a dead letter that cannot be stored yet: nak'ed, never lost", options, async () => {
+    const nc = await nats();
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const stream = name("nodlq");
+    await setUp(jsm, stream);
+    await jsm.streams.delete(`${stream}-dead`); // nothing captures the dead-letter subject
+    await js.publish(`${stream}.x`, JSON.stringify({ n: 1 }));
+    let calls = 0;
+    const errors: unknown[] = [];
+    const worker = await consumerFor(js, stream, {
+      maxDeliveries: 1,
+      redeliveryBackoff: [100],
+      handler: () => {
+        calls++;
+        throw new Error("always");
+      },
+      onError: (error) => void errors.push(error),
+    });
+    const running = worker.run();
+    await until(() => calls >= 2, 10_000, "a second delivery after the failed dead letter");
+    await jsm.streams.add({
+      name: `${stream}-dead`,
+      subjects: [`${stream}-dead`],
+      duplicate_window: nanos(120_000),
+    });
+    let dead: Awaited<ReturnType<typeof deadLetters>> = [];
+    for (let i = 0; i < 200 && dead.length === 0; i++) {
+      dead = await deadLetters(js, jsm, stream);
+      if (dead.length === 0) await sleep(25);
+    }
+    await worker.stop();
+    await running;
+    assert.equal(dead.length, 1);
+    assert.equal(dead[0].text, '{"n":1}');
+    assert.ok(Number(dead[0].headers.get(DEAD_LETTER_HEADERS.deliveries)) >= 2);
+    assert.ok(errors.some((e) => (e as Error).message === "always"));
+    assert.ok(errors.some((e) => (e as Error).message !== "always"), "the failed publish reported");
+    assert.deepEqual(await pendingOf(jsm, stream), { pending: 0, ackPending: 0 });
+  });
+
   test("a payload that fails to decode goes to the dead letter at once", options, async () => {
     const nc = await nats();
     const jsm = await jetstreamManager(nc);
