@@ -564,6 +564,15 @@ describe("jetstream transport: 3-node cluster", () => {
     await cluster?.close();
   });
 
+  test("a node that cannot start fails the start within seconds", { skip }, async () => {
+    const started = Date.now();
+    await assert.rejects(
+      startNatsCluster({ extraArgs: ["--no-such-option"] }),
+      /Cannot start NATS node n\d .*exited/s,
+    );
+    assert.ok(Date.now() - started < 5_000, `failed after ${Date.now() - started} ms`);
+  });
+
   test(
     "a stream of 3 replicas; one node restarted mid-run loses nothing",
     { skip, timeout: 60_000 },
