@@ -10,7 +10,6 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { connect, headers, nanos, type NatsConnection } from "@nats-io/transport-node";
 import {
   AckPolicy,
@@ -31,7 +30,8 @@ import {
 } from "../messaging/mod.ts";
 import {
   killChild,
-  NATS_SERVER_PATH,
+  MISSING_NATS_REASON,
+  NATS_INSTALLED,
   type ServerHandle,
   spawnScript,
   startNats,
@@ -41,9 +41,7 @@ import { type NatsCluster, startNatsCluster } from "./_nats_cluster.ts";
 
 const CRASH_SCRIPT = new URL("./_nats_crash_consumer.ts", import.meta.url).pathname;
 
-const skip: string | false = existsSync(NATS_SERVER_PATH)
-  ? false
-  : "NATS JetStream tests need nats-server (apt-get install nats-server)";
+const skip: string | false = NATS_INSTALLED ? false : MISSING_NATS_REASON;
 const options = { skip, timeout: 30_000 };
 
 const FORMATS: Record<string, () => MessageSerializer> = {
