@@ -605,8 +605,8 @@ async function benchNats(url: string): Promise<MessagingRow[]> {
  * - **consume**: 1,000 messages pulled, decoded and acked from a durable pull
  *   consumer (naive: `for await` over `consume()`, `m.json()`, `m.ack()`;
  *   ours: `JetStreamConsumer`). Both stop after 1,000 and then settle what
- *   was already pulled, so both do the same work; each has its own stream,
- *   filled up front with enough messages for every run.
+ *   was already pulled, so both do the same work. They take turns on one
+ *   durable consumer, filled up front with enough messages for every run.
  *
  * Streams are in memory (replicated on the cluster): the disk is the same for
  * both routes and only adds noise on a shared machine.
@@ -624,7 +624,7 @@ async function benchJetStream(
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const json = new JsonSerializer();
-  const streams = ["bench-pub", "bench-naive", "bench-ours"];
+  const streams = ["bench-pub", "bench-consume"];
   for (const name of streams) {
     await jsm.streams.add({
       name,
@@ -659,7 +659,7 @@ async function benchJetStream(
     },
     {
       contender: "ours",
-      route: "JetStreamPublisher: one pooled batch, <= 512 acks in flight",
+      route: "JetStreamPublisher: one pooled batch, <= 1,024 acks in flight",
       run: () => {
         prefix = `o${++batchNo}-`;
         return ours.publishBatch(messages);
@@ -670,26 +670,24 @@ async function benchJetStream(
   ]);
   ours.dispose();
 
-  // Consume: every run takes 1,000 from its own durable consumer.
-  const runs = WARMUP_BATCHES + ROUNDS + ALLOCATION_ROUNDS + 2;
-  for (const name of ["bench-naive", "bench-ours"]) {
-    const fill = new JetStreamPublisher(js, { subject: `${name}.x`, serializer: json });
-    for (let r = 0; r < runs * 1.2; r++) await fill.publishBatch(messages);
-    fill.dispose();
-    await jsm.consumers.add(name, {
-      durable_name: "bench",
-      ack_policy: AckPolicy.Explicit,
-      max_ack_pending: 20_000,
-      max_deliver: -1,
-    });
-  }
-  const naiveConsumer = await js.consumers.get("bench-naive", "bench");
-  const oursConsumer = await js.consumers.get("bench-ours", "bench");
+  // Consume: both contenders take turns on ONE durable consumer, so that on
+  // the cluster both talk to the same stream and consumer leaders.
+  const runs = 2 * (WARMUP_BATCHES + ROUNDS + ALLOCATION_ROUNDS + 2);
+  const fill = new JetStreamPublisher(js, { subject: "bench-consume.x", serializer: json });
+  for (let r = 0; r < runs * 1.1; r++) await fill.publishBatch(messages);
+  fill.dispose();
+  await jsm.consumers.add("bench-consume", {
+    durable_name: "bench",
+    ack_policy: AckPolicy.Explicit,
+    max_ack_pending: 20_000,
+    max_deliver: -1,
+  });
+  const pullConsumer = await js.consumers.get("bench-consume", "bench");
   let sink = 0;
   let counted = 0;
   // One long-lived consumer, run once per batch and stopped from the handler
   // at the 1,000th message, as the naive loop closes its pull there.
-  const worker: JetStreamConsumer = new JetStreamConsumer(oursConsumer, {
+  const worker: JetStreamConsumer = new JetStreamConsumer(pullConsumer, {
     serializer: json,
     handler: (m) => {
       sink += (m as { id: number }).id;
@@ -703,7 +701,7 @@ async function benchJetStream(
         contender: "naive",
         route: "for await of consume(), m.json(), m.ack()",
         run: async () => {
-          const pulled = await naiveConsumer.consume({ max_messages: 100 });
+          const pulled = await pullConsumer.consume({ max_messages: 100 });
           let n = 0;
           for await (const m of pulled) {
             sink += (m.json() as { id: number }).id;

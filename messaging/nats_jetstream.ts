@@ -89,13 +89,13 @@ export interface JetStreamPublisherOptions {
    * be stored twice.
    */
   messageId?: (message: unknown, index: number) => string;
-  /** Publishes waiting for their ack at once (default 512). */
+  /** Publishes waiting for their ack at once (default 1024: a batch of 1,000 is not throttled). */
   maxInFlight?: number;
   /** Milliseconds each publish waits for its ack (default: the client's, 5 s in nats.js). */
   timeout?: number;
 }
 
-const DEFAULT_MAX_IN_FLIGHT = 512;
+const DEFAULT_MAX_IN_FLIGHT = 1024;
 /** Settled batches kept for reuse by one publisher. */
 const MAX_FREE_BATCHES = 4;
 

@@ -62,6 +62,8 @@ export interface NatsCluster {
 export interface NatsClusterOptions {
   /** Nodes (default 3). */
   size?: number;
+  /** More `nats-server` arguments for every node. */
+  extraArgs?: readonly string[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -142,6 +144,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       `nats://${HOST}:${routePort(i)}`,
       "--routes",
       routes.join(","),
+      ...(options.extraArgs ?? []),
     ];
   };
 

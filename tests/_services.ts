@@ -22,6 +22,13 @@ export const NATS_SERVER_PATH = "/usr/sbin/nats-server";
 export const MISSING_SERVERS_REASON =
   "messaging tests need redis-server and nats-server (apt-get install redis-server nats-server)";
 
+/** The skip reason of the tests that need only `nats-server` (JetStream included). */
+export const MISSING_NATS_REASON =
+  "NATS JetStream tests need nats-server (apt-get install nats-server)";
+
+/** Whether the `nats-server` binary exists. */
+export const NATS_INSTALLED: boolean = existsSync(NATS_SERVER_PATH);
+
 /** Whether both server binaries exist. */
 export const SERVERS_INSTALLED: boolean = existsSync(REDIS_SERVER_PATH) &&
   existsSync(NATS_SERVER_PATH);

@@ -10,7 +10,6 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { connect, headers, nanos, type NatsConnection } from "@nats-io/transport-node";
 import {
   AckPolicy,
@@ -31,7 +30,8 @@ import {
 } from "../messaging/mod.ts";
 import {
   killChild,
-  NATS_SERVER_PATH,
+  MISSING_NATS_REASON,
+  NATS_INSTALLED,
   type ServerHandle,
   spawnScript,
   startNats,
@@ -41,9 +41,7 @@ import { type NatsCluster, startNatsCluster } from "./_nats_cluster.ts";
 
 const CRASH_SCRIPT = new URL("./_nats_crash_consumer.ts", import.meta.url).pathname;
 
-const skip: string | false = existsSync(NATS_SERVER_PATH)
-  ? false
-  : "NATS JetStream tests need nats-server (apt-get install nats-server)";
+const skip: string | false = NATS_INSTALLED ? false : MISSING_NATS_REASON;
 const options = { skip, timeout: 30_000 };
 
 const FORMATS: Record<string, () => MessageSerializer> = {
@@ -334,6 +332,47 @@ describe("jetstream transport: one node", () => {
     assert.deepEqual(await pendingOf(jsm, stream), { pending: 0, ackPending: 0 });
   });
 
+  test("a dead letter that cannot be stored yet: nak'ed, never lost", options, async () => {
+    const nc = await nats();
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const stream = name("nodlq");
+    await setUp(jsm, stream);
+    await jsm.streams.delete(`${stream}-dead`); // nothing captures the dead-letter subject
+    await js.publish(`${stream}.x`, JSON.stringify({ n: 1 }));
+    let calls = 0;
+    const errors: unknown[] = [];
+    const worker = await consumerFor(js, stream, {
+      maxDeliveries: 1,
+      redeliveryBackoff: [100],
+      handler: () => {
+        calls++;
+        throw new Error("always");
+      },
+      onError: (error) => void errors.push(error),
+    });
+    const running = worker.run();
+    await until(() => calls >= 2, 10_000, "a second delivery after the failed dead letter");
+    await jsm.streams.add({
+      name: `${stream}-dead`,
+      subjects: [`${stream}-dead`],
+      duplicate_window: nanos(120_000),
+    });
+    let dead: Awaited<ReturnType<typeof deadLetters>> = [];
+    for (let i = 0; i < 200 && dead.length === 0; i++) {
+      dead = await deadLetters(js, jsm, stream);
+      if (dead.length === 0) await sleep(25);
+    }
+    await worker.stop();
+    await running;
+    assert.equal(dead.length, 1);
+    assert.equal(dead[0].text, '{"n":1}');
+    assert.ok(Number(dead[0].headers.get(DEAD_LETTER_HEADERS.deliveries)) >= 2);
+    assert.ok(errors.some((e) => (e as Error).message === "always"));
+    assert.ok(errors.some((e) => (e as Error).message !== "always"), "the failed publish reported");
+    assert.deepEqual(await pendingOf(jsm, stream), { pending: 0, ackPending: 0 });
+  });
+
   test("a payload that fails to decode goes to the dead letter at once", options, async () => {
     const nc = await nats();
     const jsm = await jetstreamManager(nc);
@@ -412,6 +451,31 @@ describe("jetstream transport: one node", () => {
       Array.from({ length: 20 }, (_, n) => n),
     );
     assert.ok(counts.every((count) => count === 1));
+    assert.deepEqual(await pendingOf(jsm, stream), { pending: 0, ackPending: 0 });
+  });
+
+  test("a handler longer than ack_wait: working() keeps it delivered once", options, async () => {
+    const nc = await nats();
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const stream = name("slow");
+    await setUp(jsm, stream, { ackWaitMs: 1_000 });
+    await js.publish(`${stream}.x`, JSON.stringify({ n: 1 }));
+    const counts: number[] = [];
+    const worker = await consumerFor(js, stream, {
+      concurrency: 2, // a redelivery would start a second handler at once
+      workingInterval: 300,
+      handler: async (_m, delivery) => {
+        counts.push(delivery.info.deliveryCount);
+        await sleep(2_500);
+      },
+    });
+    const running = worker.run();
+    await until(() => counts.length === 1, 10_000, "the delivery");
+    await sleep(3_000);
+    await worker.stop();
+    await running;
+    assert.deepEqual(counts, [1], "not redelivered while the handler ran");
     assert.deepEqual(await pendingOf(jsm, stream), { pending: 0, ackPending: 0 });
   });
 
@@ -496,6 +560,15 @@ describe("jetstream transport: 3-node cluster", () => {
   });
   after(async () => {
     await cluster?.close();
+  });
+
+  test("a node that cannot start fails the start within seconds", { skip }, async () => {
+    const started = Date.now();
+    await assert.rejects(
+      startNatsCluster({ extraArgs: ["--no-such-option"] }),
+      /Cannot start NATS node n\d .*exited/s,
+    );
+    assert.ok(Date.now() - started < 5_000, `failed after ${Date.now() - started} ms`);
   });
 
   test(
