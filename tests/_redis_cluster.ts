@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { freePort, REDIS_SERVER_PATH, trackChild } from "./_services.ts";
 
 /** Where Debian installs redis-cli (package redis-tools). */
@@ -120,6 +121,9 @@ function runCli(args: readonly string[], timeoutMs: number): Promise<string> {
 /** Starts a Redis Cluster of `masters` masters (default 3) and waits until it is `ok`. */
 export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
   const root = mkdtempSync(join(tmpdir(), "catga-redis-cluster-"));
+  // Ctrl-C and crashes end in process.exit (the servers are killed by then): the data goes too.
+  const removeRoot = () => rmSync(root, { recursive: true, force: true });
+  process.once("exit", removeRoot);
   const taken = new Set<number>();
   const ports: number[] = [];
   for (let i = 0; i < masters; i++) {
@@ -208,7 +212,8 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
     if (closed) return;
     closed = true;
     await Promise.all(ports.map((_, index) => stopNode(index)));
-    rmSync(root, { recursive: true, force: true });
+    process.off("exit", removeRoot);
+    removeRoot();
   };
 
   try {
