@@ -117,13 +117,16 @@ export class IoRedisPort implements RedisPort {
 
   /** See {@linkcode RedisPort.transaction}. */
   async transaction(_key: string, commands: readonly RedisCommand[]): Promise<unknown[]> {
-    const multi = this.#redis.multi(
-      commands.map((command) => [
-        (command[0] as string).toLowerCase(),
-        ...command.slice(1).map(converted),
-      ]),
-    );
-    return repliesOf(await multi.exec());
+    // One array per command, filled in place (no slice/map/spread copies of long commands).
+    const queued = new Array<RedisArg[]>(commands.length);
+    for (let c = 0; c < commands.length; c++) {
+      const command = commands[c];
+      const args = new Array<RedisArg>(command.length);
+      args[0] = (command[0] as string).toLowerCase();
+      for (let i = 1; i < command.length; i++) args[i] = converted(command[i]);
+      queued[c] = args;
+    }
+    return repliesOf(await this.#redis.multi(queued).exec());
   }
 
   /** See {@linkcode RedisPort.command}. */
