@@ -10,10 +10,10 @@ export type MessagingRuntimeId = "node24" | "node26" | "deno" | "bun";
 
 /** One contender in one scenario, for one client. */
 export interface MessagingRow {
-  /** "bun", "ioredis", "node-redis" or "nats". */
+  /** "bun", "ioredis", "node-redis", "nats", "jetstream" or "jetstream cluster" (and "… cluster" Redis rows). */
   readonly client: string;
-  /** "batch publish" or "outbox fetch". */
-  readonly scenario: "batch publish" | "outbox fetch";
+  /** "batch publish", "outbox fetch", "outbox relay" or "consume" (pull, decode, ack). */
+  readonly scenario: "batch publish" | "outbox fetch" | "consume" | "outbox relay";
   /** "naive", "ours" or "pooled-bytes" (ours forced to pooled bytes). */
   readonly contender: "naive" | "ours" | "pooled-bytes";
   /** What the contender does, in a few words. */

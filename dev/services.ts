@@ -26,6 +26,13 @@ export const NATS_SERVER_PATH: string = process.env.CATGA_NATS_SERVER || "/usr/s
 export const MISSING_SERVERS_REASON =
   "messaging tests need redis-server and nats-server (apt-get install redis-server nats-server)";
 
+/** The skip reason of the tests that need only `nats-server` (JetStream included). */
+export const MISSING_NATS_REASON =
+  "NATS JetStream tests need nats-server (apt-get install nats-server)";
+
+/** Whether the `nats-server` binary exists. */
+export const NATS_INSTALLED: boolean = existsSync(NATS_SERVER_PATH);
+
 /** Whether both server binaries exist. */
 export const SERVERS_INSTALLED: boolean = existsSync(REDIS_SERVER_PATH) &&
   existsSync(NATS_SERVER_PATH);
@@ -64,6 +71,22 @@ function installExitHook(): void {
       process.exit(130);
     });
   }
+}
+
+/**
+ * Puts a child this module did not spawn under the same guard: it is killed
+ * with the servers on every exit path (the Redis and NATS cluster helpers).
+ */
+export function trackChild(child: ChildProcess): ChildProcess {
+  installExitHook();
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
+}
+
+/** A free port on the loopback address. */
+export function freePort(): Promise<number> {
+  return getPort({ host: HOST });
 }
 
 /**
@@ -325,13 +348,24 @@ export function startRedis(
   });
 }
 
-/** Starts a `nats-server` (core NATS, no JetStream). */
-export function startNats(options: ServerOptions = {}): Promise<ServerHandle> {
+/**
+ * Starts a `nats-server`: core NATS, or with `jetstream: true` JetStream storing in its temp dir
+ * (kept across a restart).
+ */
+export function startNats(
+  options: ServerOptions & { jetstream?: boolean } = {},
+): Promise<ServerHandle> {
   return startServer({
     kind: "nats",
     binary: options.binary ?? NATS_SERVER_PATH,
     port: options.port,
-    args: (port) => ["-a", HOST, "-p", String(port)],
+    args: (port, dir) => [
+      "-a",
+      HOST,
+      "-p",
+      String(port),
+      ...(options.jetstream ? ["-js", "-sd", dir] : []),
+    ],
     ready: /Server is ready/,
   });
 }

@@ -37,7 +37,7 @@ import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
 import { run } from "../dev/spawn.ts";
 import { readJunit } from "../dev/junit.ts";
 
-const LIBRARY = ["mod.ts", "platform", "pool", "encoding", "serializers"];
+const LIBRARY = ["mod.ts", "platform", "pool", "encoding", "serializers", "messaging"];
 const TIMEOUT_MS = 10 * 60 * 1000;
 
 /** `console.log(args); // expected` on a JSDoc line (` * ` prefix kept apart). */

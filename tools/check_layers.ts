@@ -1,6 +1,6 @@
 /**
  * Checks the library's layering (`platform/` ← `pool/` ← `encoding/` ←
- * `serializers/` ← `mod.ts`):
+ * `serializers/` ← `messaging/` ← `mod.ts`):
  *
  * 1. no module imports from a higher layer (type-only imports included: a
  *    lower layer must not even know the shapes of a higher one);
@@ -11,6 +11,9 @@
  *    own folder and the library's public entry points: no support folder imports another, so
  *    none of them can form a cycle. Tests may also import what they test: `examples/` and
  *    library internals (white-box tests). `dev/` imports no other support folder.
+ * 6. `messaging/` (the published `./messaging` subpath) reaches the rest of
+ *    the library only through the public entry points `pool/mod.ts`,
+ *    `encoding/mod.ts` and `serializers/mod.ts`, as an outside package would.
  *
  * Ends with `layers: N passed, N failed` (one check per rule); exits non-zero
  * on failure. Run with Node 24: `node tools/check_layers.ts`.
@@ -23,7 +26,10 @@ import process from "node:process";
 import { ROOT } from "../dev/runtimes.ts";
 
 /** Layers from the bottom up; a module may import only from its own layer or below. */
-const LAYERS = ["platform", "pool", "encoding", "serializers", "mod.ts"] as const;
+const LAYERS = ["platform", "pool", "encoding", "serializers", "messaging", "mod.ts"] as const;
+
+/** What `messaging/` may import from the other folders. */
+const MESSAGING_DOORS = new Set(["pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"]);
 
 /** The library's public entry points (deno.json exports); `messaging/mod.ts` once #17 adds it. */
 const ENTRY_POINTS = [
@@ -47,8 +53,6 @@ const SUPPORT_EXCEPTIONS: readonly (readonly [from: string, to: string])[] = [
   ["bench/encoding_core.bench.ts", "encoding/_implementation.ts"],
   ["bench/utf8_paths.bench.ts", "encoding/_utf8_core.ts"], // times the UTF-8 loops themselves
   ["examples/app.ts", "platform/fast_paths.ts"], // the platform key its route table is keyed by
-  ["examples/messaging/clients.ts", "platform/runtime.ts"],
-  ["bench/messaging.bench.ts", "examples/messaging/mod.ts"], // the transports it measures
 ];
 
 /** One import or re-export statement. */
@@ -199,6 +203,16 @@ function main(): number {
     .map((edge) =>
       `${edge.from}:${edge.line}: imports ${relative(".", edge.to)}, outside the library`
     );
+  const messagingDoors = edges
+    .filter((edge) =>
+      edge.from.startsWith("messaging/") && !edge.to.startsWith("messaging/") &&
+      !MESSAGING_DOORS.has(edge.to)
+    )
+    .map((edge) =>
+      `${edge.from}:${edge.line}: imports ${edge.to}; messaging/ may import only ${
+        [...MESSAGING_DOORS].join(", ")
+      }`
+    );
   const cycles = valueCycles(files, edges).map((cycle) =>
     `value-import cycle: ${cycle.join(" <-> ")}`
   );
@@ -213,6 +227,7 @@ function main(): number {
       `support code (${support.files} files) imports only dev/, its own folder and entry points`,
       support.problems,
     ],
+    ["messaging/ imports only public entry points", messagingDoors],
   ];
   let passed = 0;
   let failed = 0;

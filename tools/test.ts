@@ -25,7 +25,13 @@ import { run } from "../dev/spawn.ts";
 import { readJunit } from "../dev/junit.ts";
 
 const MINUTE = 60_000;
-const ENTRY_POINTS = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];
+const ENTRY_POINTS = [
+  "mod.ts",
+  "pool/mod.ts",
+  "encoding/mod.ts",
+  "serializers/mod.ts",
+  "messaging/mod.ts",
+];
 const CI = process.env.CI !== undefined && !["", "0", "false"].includes(process.env.CI);
 
 /** What one step counted. */
@@ -115,6 +121,8 @@ const STEPS: readonly Step[] = [
   tool("check:examples", "docs", [RUNTIMES.node24, "tools/check_docs.ts"], 15 * MINUTE),
   tool("check:layers", "layers", [RUNTIMES.node24, "tools/check_layers.ts"]),
   check("check:publish", [RUNTIMES.deno, "publish", "--dry-run", "--allow-dirty"]),
+  // Outbox (Redis Cluster) -> JetStream cluster -> inbox under SIGKILLs and restarts, short.
+  tool("chaos:short", "chaos", [RUNTIMES.node24, "tests/chaos.ts", "--short"], 5 * MINUTE),
   tool("e2e:servers", "e2e", [RUNTIMES.node24, "tools/e2e.ts"], 10 * MINUTE),
   tool("e2e:dashboard", "browser", [RUNTIMES.node24, "tools/browser.ts"]),
   tool("smoke:browser", "browser smoke", [RUNTIMES.node24, "tools/smoke/browser.ts"]),
@@ -159,13 +167,19 @@ function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
 
 function countClosingLine(output: string, label: string): Outcome {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const pattern = new RegExp(`^${escaped}: (\\d+) passed, (\\d+) failed`, "gm");
+  const pattern = new RegExp(
+    `^${escaped}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?`,
+    "gm",
+  );
   const match = [...output.matchAll(pattern)].pop();
+  const skipped = match?.[3] ? Number(match[3]) : 0;
+  // A tool that skips names its reason on a `SKIPPED: <reason>` line.
+  const reason = /^SKIPPED: (.*)$/m.exec(output)?.[1];
   return {
     passed: match ? Number(match[1]) : 0,
     failed: match ? Number(match[2]) : 0,
-    skipped: 0,
-    skipReasons: new Map(),
+    skipped,
+    skipReasons: skipped > 0 && reason ? new Map([[reason, skipped]]) : new Map(),
   };
 }
 

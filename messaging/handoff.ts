@@ -1,8 +1,8 @@
 /**
  * The one place pooled bytes cross into a Redis or NATS client. Each client
  * accepts a different form and keeps a reference for a different time
- * (measured in /work/shared/notes/redis-nats-clients.md and the guide's
- * "Pooled bytes and Redis/NATS clients"):
+ * (measured against each client's source and a real server; the guide's
+ * "Pooled bytes and Redis/NATS clients" has the details):
  *
  * | client | form handed in | pooled bytes may go back |
  * | --- | --- | --- |
@@ -20,7 +20,7 @@
  * @module
  */
 
-/** The clients the messaging examples drive. */
+/** The clients the messaging module drives. */
 export type ClientName = "bun" | "ioredis" | "node-redis" | "nats";
 
 /** How a client takes bytes and when it lets go of them. */
@@ -37,7 +37,18 @@ export interface HandOffRule {
   readonly jsonAsString: boolean;
 }
 
-/** Each client's rule. */
+/**
+ * Each client's rule.
+ *
+ * @example
+ * ```ts
+ * import { HAND_OFF_RULES } from "@catga/memory/messaging";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(HAND_OFF_RULES.ioredis.form, "buffer");
+ * assert.equal(HAND_OFF_RULES.nats.safePoint, "after-flush");
+ * ```
+ */
 export const HAND_OFF_RULES: Readonly<Record<ClientName, HandOffRule>> = Object.freeze({
   "bun": Object.freeze({ form: "uint8array", safePoint: "after-call", jsonAsString: false }),
   "ioredis": Object.freeze({ form: "buffer", safePoint: "after-settle", jsonAsString: true }),
@@ -56,6 +67,19 @@ const NodeBuffer = (globalThis as { Buffer?: BufferStatics }).Buffer;
  * @param bytes The view about to be handed over.
  * @param client The client's name, for the message.
  * @throws {TypeError} When the view's buffer is detached (returned to a debug pool).
+ *
+ * @example
+ * ```ts
+ * import { assertAttached } from "@catga/memory/messaging";
+ * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * const pool = new MemoryPool({ debug: true });
+ * const bytes = pool.rent(16);
+ * assertAttached(bytes, "nats"); // fine
+ * pool.return(bytes); // a debug pool detaches it
+ * assert.throws(() => assertAttached(bytes, "nats"), TypeError);
+ * ```
  */
 export function assertAttached(bytes: Uint8Array, client: ClientName): void {
   if ((bytes.buffer as ArrayBuffer).detached === true) {
@@ -74,6 +98,17 @@ export function assertAttached(bytes: Uint8Array, client: ClientName): void {
  * @param client "ioredis" or "node-redis", for the error message.
  * @returns A `Buffer` over the same memory: only the view's bytes are sent.
  * @throws {TypeError} When the buffer is detached, or there is no `Buffer` global.
+ *
+ * @example
+ * ```ts
+ * import { toBufferView } from "@catga/memory/messaging";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new Uint8Array([1, 2, 3, 4]).subarray(1, 3);
+ * const view = toBufferView(bytes, "ioredis");
+ * assert.equal(view.buffer, bytes.buffer); // no copy
+ * assert.deepEqual([...view], [2, 3]);
+ * ```
  */
 export function toBufferView(bytes: Uint8Array, client: ClientName): Uint8Array {
   assertAttached(bytes, client);
@@ -91,6 +126,15 @@ export function toBufferView(bytes: Uint8Array, client: ClientName): Uint8Array 
  * @param client "bun" or "nats", for the error message.
  * @returns `bytes`.
  * @throws {TypeError} When the buffer is detached.
+ *
+ * @example
+ * ```ts
+ * import { toPlainBytes } from "@catga/memory/messaging";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new Uint8Array([1, 2]);
+ * assert.equal(toPlainBytes(bytes, "bun"), bytes);
+ * ```
  */
 export function toPlainBytes(bytes: Uint8Array, client: ClientName): Uint8Array {
   assertAttached(bytes, client);
@@ -104,6 +148,16 @@ export function toPlainBytes(bytes: Uint8Array, client: ClientName): Uint8Array 
  * @param client The client about to receive them.
  * @returns What to pass to the client.
  * @throws {TypeError} When the buffer is detached.
+ *
+ * @example
+ * ```ts
+ * import { handOff } from "@catga/memory/messaging";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new Uint8Array([7]);
+ * assert.equal(handOff(bytes, "nats"), bytes);
+ * assert.notEqual(handOff(bytes, "node-redis"), bytes); // a Buffer over the same memory
+ * ```
  */
 export function handOff(bytes: Uint8Array, client: ClientName): Uint8Array {
   return HAND_OFF_RULES[client].form === "buffer"

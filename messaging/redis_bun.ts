@@ -7,20 +7,21 @@
  *
  * @module
  */
-import { rentArray } from "../../pool/mod.ts";
+import { rentArray } from "../pool/mod.ts";
 import { toPlainBytes } from "./handoff.ts";
-import {
-  parseReadGroupReply,
-  readGroupArgs,
-  type RedisArg,
-  type RedisPort,
-  type StreamEntry,
-} from "./redis_port.ts";
+import type { RedisArg, RedisCommand, RedisPort } from "./redis_port.ts";
 
-/** The part of Bun's `RedisClient` this port uses. */
+/**
+ * The part of Bun's `RedisClient` this port uses. Bun's client talks to one
+ * server: it does not follow a Redis Cluster's MOVED redirections, so it
+ * cannot drive a cluster (use ioredis `Cluster` or node-redis `createCluster`).
+ */
 export interface BunRedisClientLike {
+  /** Sends one command. */
   send(command: string, args: RedisArg[]): Promise<unknown>;
+  /** `GET` with the value as exact bytes. */
   getBuffer(key: string): Promise<Uint8Array | null>;
+  /** Closes the connection. */
   close(): void;
 }
 
@@ -28,42 +29,65 @@ function checked(arg: RedisArg): RedisArg {
   return typeof arg === "string" ? arg : toPlainBytes(arg, "bun");
 }
 
-/** A {@linkcode RedisPort} over Bun's `RedisClient`. */
+/**
+ * A {@linkcode RedisPort} over Bun's `RedisClient` (one server; Bun's client
+ * has no cluster mode).
+ *
+ * @example Publish to a stream through a stand-in for Bun's client
+ * ```ts
+ * import { BunRedisPort, type RedisArg } from "@catga/memory/messaging";
+ * import assert from "node:assert/strict";
+ *
+ * const sent: string[] = [];
+ * const fake = {
+ *   send: (command: string, args: RedisArg[]) => {
+ *     sent.push([command, ...args.map(String)].join(" "));
+ *     return Promise.resolve(`${sent.length}-0`);
+ *   },
+ *   getBuffer: () => Promise.resolve(null),
+ *   close: () => {},
+ * };
+ * const port = new BunRedisPort(fake);
+ * const ids = await port.xaddBatch("orders", ["MAXLEN", "~", "1000"], "d", ["{}"], 1);
+ * assert.deepEqual(ids, ["1-0"]);
+ * assert.deepEqual(sent, ["XADD orders MAXLEN ~ 1000 * d {}"]);
+ * ```
+ */
 export class BunRedisPort implements RedisPort {
+  /** The client's name. */
   readonly client = "bun" as const;
+  /** False: Bun's `send` replies with text. */
   readonly binaryReplies = false;
   #redis: BunRedisClientLike;
-  /** Reused for every XADD: Bun copies the arguments before `send` returns. */
-  #xaddArgs: RedisArg[] = ["", "*", "", ""];
 
+  /** Creates it. @param redis A connected `RedisClient` from `bun`. */
   constructor(redis: BunRedisClientLike) {
     this.#redis = redis;
   }
 
+  /** See {@linkcode RedisPort.xaddBatch}. */
   async xaddBatch(
     stream: string,
+    trim: readonly string[],
     field: string,
     payloads: readonly RedisArg[],
     count: number,
   ): Promise<string[]> {
-    const args = this.#xaddArgs;
-    args[0] = stream;
-    args[2] = field;
+    // One argument array for the whole batch: Bun copies the arguments before `send` returns.
+    const args: RedisArg[] = [stream, ...trim, "*", field, ""];
+    const last = args.length - 1;
     using pending = rentArray<Promise<unknown>>(count);
     const items = pending.items;
-    try {
-      for (let i = 0; i < count; i++) {
-        args[3] = checked(payloads[i]);
-        items[i] = this.#redis.send("XADD", args);
-      }
-    } finally {
-      args[3] = "";
+    for (let i = 0; i < count; i++) {
+      args[last] = checked(payloads[i]);
+      items[i] = this.#redis.send("XADD", args);
     }
     const ids = await Promise.all(items);
     return ids as string[];
   }
 
-  async transaction(commands: readonly (readonly RedisArg[])[]): Promise<unknown[]> {
+  /** See {@linkcode RedisPort.transaction}. */
+  async transaction(_key: string, commands: readonly RedisCommand[]): Promise<unknown[]> {
     // Issued without awaiting in between: nothing else can be queued on the
     // connection between MULTI and EXEC.
     // Every argument is checked before MULTI goes out: a throw in between
@@ -82,10 +106,17 @@ export class BunRedisPort implements RedisPort {
     return replies;
   }
 
-  command(args: readonly RedisArg[]): Promise<unknown> {
+  /** See {@linkcode RedisPort.commandText}: Bun's `send` replies with text anyway. */
+  commandText(_key: string, args: RedisCommand): Promise<unknown> {
     return this.#redis.send(args[0] as string, args.slice(1).map(checked));
   }
 
+  /** See {@linkcode RedisPort.command}. */
+  command(_key: string, args: RedisCommand): Promise<unknown> {
+    return this.#redis.send(args[0] as string, args.slice(1).map(checked));
+  }
+
+  /** See {@linkcode RedisPort.mget}. */
   async mget(
     keys: readonly string[],
     count: number,
@@ -103,20 +134,7 @@ export class BunRedisPort implements RedisPort {
     return await Promise.all(pending.items);
   }
 
-  async readGroup(
-    stream: string,
-    group: string,
-    consumer: string,
-    count: number,
-    field: string,
-  ): Promise<StreamEntry[]> {
-    const reply = await this.#redis.send(
-      "XREADGROUP",
-      readGroupArgs(stream, group, consumer, count),
-    );
-    return parseReadGroupReply(reply, field);
-  }
-
+  /** See {@linkcode RedisPort.close}. */
   close(): Promise<void> {
     this.#redis.close();
     return Promise.resolve();

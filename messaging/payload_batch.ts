@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { BufferWriter, MemoryPool } from "../../pool/mod.ts";
-import type { MessageSerializer } from "../../serializers/mod.ts";
+import type { BufferWriter, MemoryPool } from "../pool/mod.ts";
+import type { MessageSerializer } from "../serializers/mod.ts";
 
 /**
  * Serialized messages laid end to end in one writer. Add every message first,
@@ -23,6 +23,8 @@ export class PayloadBatch implements Disposable {
   #all: Uint8Array | null = null;
 
   /**
+   * An empty batch in one writer rented from `pool`.
+   *
    * @param pool The pool the writer rents from.
    * @param initialCapacity Bytes to rent up front (grows as needed).
    */
