@@ -2,7 +2,7 @@
  * A 3-node NATS cluster with JetStream on free loopback ports, for the
  * messaging tests, the chaos run and the bench: every node is a real
  * `nats-server` (Debian's 2.9), in its own store dir under one temp dir, and
- * is killed on every exit path (the guard of tests/_services.ts). Start-up
+ * is killed on every exit path (the guard of dev/services.ts). Start-up
  * waits for the JetStream meta leader (about 4 s on a 2-core machine), and a
  * node that exits or never listens fails the start within seconds, with its
  * log.

@@ -1,7 +1,7 @@
 /**
  * The NATS JetStream transport (messaging/nats_jetstream*.ts) against real
  * `nats-server` processes with JetStream: one node, and a 3-node cluster with
- * a stream of 3 replicas (tests/_nats_cluster.ts), all on free loopback ports
+ * a stream of 3 replicas (dev/nats_cluster.ts), all on free loopback ports
  * and stopped on every exit path. Covers the round trip, `Nats-Msg-Id`
  * de-duplication, nak with backoff, the dead letter after the maximum
  * deliveries and for a payload that does not decode, graceful shutdown, a
