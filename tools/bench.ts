@@ -7,7 +7,7 @@
  * Benches in `FEEDBACK_BENCHES` (dev/schema.ts) run twice per runtime, each
  * in a fresh process: `--feedback=varied` (every contender first fed the same
  * varied inputs) and `--feedback=monomorphic`. Diagnostic benches
- * (encoding_core, encoding_ratios, utf8_paths) run only when `--filter` names them.
+ * (utf8_paths) run only when `--filter` names them.
  *
  * Usage: `node tools/bench.ts [--runtime=node24,node26,deno,bun] [--filter=<substring>]
  * [--quick] [--no-load] [--no-report] [--verbose]`. `--quick` is a smoke run:
@@ -37,7 +37,7 @@ type Runtime = RuntimeId;
 const ALL_RUNTIMES: readonly Runtime[] = RUNTIME_IDS;
 
 /** Benches that only print diagnostics (no results file): run only when --filter names them. */
-const DIAGNOSTIC_BENCHES = ["encoding_core", "encoding_ratios", "utf8_paths"];
+const DIAGNOSTIC_BENCHES = ["utf8_paths"];
 
 /** The command that runs a bench file with `gc()` exposed, per runtime. */
 function commandFor(runtime: Runtime, file: string, args: string[]): string[] {
