@@ -56,3 +56,20 @@ export interface Section {
   /** Renders it from the results. */
   readonly render: (context: ReportContext) => SectionOutput | Promise<SectionOutput>;
 }
+
+/** A target row from one value per runtime (RUNTIME_IDS order; null: not measured). */
+export function valueCheck(
+  label: string,
+  target: string,
+  values: readonly (number | null)[],
+  ok: (value: number) => boolean,
+  show: (value: number) => string,
+): TargetCheck {
+  return {
+    label,
+    target,
+    cells: values.map((v) => (v === null ? "not measured" : `${ok(v) ? "✅" : "❌"} ${show(v)}`)),
+    met: values.filter((v) => v !== null && ok(v)).length,
+    missed: values.filter((v) => v !== null && !ok(v)).length,
+  };
+}
