@@ -11,7 +11,7 @@ import type { ResultFile } from "./results.ts";
 
 /** The loaded results, shared by every section. */
 export interface ReportContext {
-  /** Every results file (legacy files carry extras only). */
+  /** Every results file (files in another format carry extras only). */
   readonly files: ResultFile[];
   /** Every tagged entry. */
   readonly entries: BenchEntry[];
