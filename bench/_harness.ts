@@ -101,6 +101,25 @@ export interface Contender<T> {
   readonly allocation?: boolean;
 }
 
+/** A contender from its tags, the usual fields in one call; `more` adds the optional ones. */
+export function contender<T>(
+  side: Side,
+  op: Op,
+  owned: boolean,
+  id: string,
+  name: string,
+  fn: (input: T) => unknown,
+  more: Partial<Contender<T>> = {},
+): Contender<T> {
+  return { contender: id, name, side, op, owned, fn, ...more };
+}
+
+/** A byte count as a group's size label: "64 B", "4 KiB", "1 MiB". */
+export function sizeLabel(bytes: number): string {
+  if (bytes >= 1 << 20) return `${bytes / (1 << 20)} MiB`;
+  return bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`;
+}
+
 /** Contenders compared on one input. */
 export interface Group<T> {
   /** What is compared: "msgpack encode". */
@@ -259,23 +278,21 @@ export function writeResults(
 
 // ---------------------------------------------------------------- memory
 
-/** A full GC where the runtime exposes one, else nothing (timing still works without). */
-function collectGarbage(): void {
-  const g = globalThis as { gc?: () => void };
-  if (runtimeInfo.name === "bun") Bun.gc(true);
-  else g.gc?.();
-}
-
-/** Collects garbage fully, as far as the runtime lets us. */
-export function fullGc(): void {
+/** A full GC where the runtime exposes one; `required` throws where it does not. */
+function collectGarbage(required = false): void {
   const g = globalThis as { gc?: () => void };
   if (runtimeInfo.name === "bun") Bun.gc(true);
   else if (g.gc) {
     g.gc();
-    g.gc();
-  } else {
+    if (required) g.gc();
+  } else if (required) {
     throw new Error("fullGc: run node with --expose-gc, deno with --v8-flags=--expose-gc");
   }
+}
+
+/** Collects garbage fully, as far as the runtime lets us. */
+export function fullGc(): void {
+  collectGarbage(true);
 }
 
 /**
@@ -287,8 +304,7 @@ export async function backingStoreBytes(): Promise<number> {
   fullGc();
   if (runtimeInfo.name === "node") return process.memoryUsage().arrayBuffers;
   if (runtimeInfo.name === "deno") return Deno.memoryUsage().external;
-  const { heapStats } = await import("bun:jsc" as string);
-  return heapStats().heapSize;
+  return await heapBytes();
 }
 
 /** Which counter {@linkcode backingStoreBytes} reads in this runtime. */

@@ -77,10 +77,6 @@ import {
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-function mib(bytes: number): string {
-  return (bytes / 1048576).toFixed(1);
-}
-
 async function main(): Promise<void> {
   for (const runtime of RUNTIMES) {
     if (!["bun", "deno", "node24", "node26"].includes(runtime)) {
@@ -146,22 +142,20 @@ async function main(): Promise<void> {
   }
   for (const [runtime, report] of reports) {
     console.log(`\n${report.runtime}`);
-    console.log(
-      "route                                        path     req/s  ratio  CPU µs/req  CPU ratio  p99 ms  RSS MiB  RSS ratio  retained  errors",
-    );
-    for (const r of report.routes) {
-      const ratio = (value: number | undefined) =>
-        (value === undefined ? "—" : value.toFixed(2) + "×").padStart(6);
-      console.log(
-        `${r.route.padEnd(44)} ${r.bodyPath.padEnd(7)} ${String(r.requestsPerSec).padStart(7)} ${
-          ratio(r.requestsRatio)
-        } ${String(r.cpuUsPerRequest).padStart(11)} ${ratio(r.cpuRatio).padStart(10)} ${
-          String(r.p99Ms).padStart(7)
-        } ${mib(r.rssBytes).padStart(8)} ${ratio(r.rssRatio).padStart(10)} ${
-          String(r.retainedBytes).padStart(9)
-        } ${String(r.errors).padStart(7)}`,
-      );
-    }
+    // The log's table; the report (tools/report/load.ts) renders the same routes for people.
+    console.table(report.routes, [
+      "route",
+      "bodyPath",
+      "requestsPerSec",
+      "requestsRatio",
+      "cpuUsPerRequest",
+      "cpuRatio",
+      "p99Ms",
+      "rssBytes",
+      "rssRatio",
+      "retainedBytes",
+      "errors",
+    ]);
     const file = join(
       ROOT,
       "bench",

@@ -41,7 +41,6 @@ import {
   SCENARIO_SIZES,
   SCENARIO_TARGETS,
   type ScenarioExtras,
-  scenarioRatios,
   type ScenarioRoute,
   type ScenarioRow,
   type ScenarioSize,
@@ -352,7 +351,6 @@ for (const size of SIZES) {
   }
   floors.push(stringifyFloor(size));
 }
-const ratioRows = scenarioRatios(rows);
 // The log's tables; the report (tools/report/scenario.ts) renders the same rows for people.
 console.table(rows, [
   "size",
@@ -371,8 +369,7 @@ console.log(
   "JSON.stringify alone: a path that still calls it cannot beat naive by more than this.",
 );
 console.table(floors);
-console.log("route / naive against the seed's targets:");
-console.table(ratioRows);
+console.log("route / naive against the seed's targets: see `npm run bench:report`.");
 
 const stats = pool.stats();
 const scenario: ScenarioExtras & Record<string, unknown> = {
@@ -389,7 +386,6 @@ const scenario: ScenarioExtras & Record<string, unknown> = {
   rssMetric: "process.memoryUsage.rss(), sampled every 1024 ops; process-wide",
   targets: TARGETS,
   rows,
-  ratios: ratioRows,
   stringifyFloor: floors,
   pool: { hits: stats.hits, misses: stats.misses, outstanding: stats.outstanding },
   maxRssBytes: process.resourceUsage().maxRSS * 1024,

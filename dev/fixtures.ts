@@ -17,105 +17,10 @@ export type JsonValue =
   | number
   | string
   | JsonValue[]
-  | { [key: string]: JsonValue };
+  | JsonObject;
 
-/** The small message: a 10-field object of about 200 bytes of JSON. */
-export interface SmallMessage {
-  /** Message id. */
-  id: number;
-  /** Event name. */
-  name: string;
-  /** A boolean flag. */
-  flag: boolean;
-  /** Three short tags. */
-  tags: string[];
-  /** A nested object with two numbers. */
-  position: { x: number; y: number };
-  /** Milliseconds since the epoch. */
-  timestamp: number;
-  /** ISO-8601 creation time. */
-  createdAt: string;
-  /** A float. */
-  score: number;
-  /** Always null. */
-  parent: null;
-  /** A short non-ASCII string. */
-  region: string;
-}
-
-/** One line of an order. */
-export interface OrderLine {
-  /** Stock keeping unit. */
-  sku: string;
-  /** Product title, sometimes non-ASCII. */
-  title: string;
-  /** Quantity. */
-  quantity: number;
-  /** Unit price. */
-  unitPrice: number;
-  /** Discount rate or null. */
-  discount: number | null;
-}
-
-/** An order event record, about 1 KiB of JSON. */
-export interface OrderEvent {
-  /** Event id. */
-  id: number;
-  /** Event kind. */
-  type: string;
-  /** Order reference. */
-  orderId: string;
-  /** Milliseconds since the epoch. */
-  occurredAt: number;
-  /** ISO-8601 time. */
-  occurredAtIso: string;
-  /** Whether the order is paid. */
-  paid: boolean;
-  /** Optional coupon code. */
-  coupon: string | null;
-  /** The customer. */
-  customer: {
-    id: number;
-    name: string;
-    email: string;
-    vip: boolean;
-    address: { street: string; city: string; zip: string; country: string };
-  };
-  /** Order lines. */
-  lines: OrderLine[];
-  /** Total amount. */
-  total: number;
-  /** Currency code. */
-  currency: string;
-  /** Free-form labels. */
-  labels: string[];
-  /** Geo position. */
-  geo: { lat: number; lon: number };
-}
-
-/** The medium message: about 4 KiB of JSON. */
-export interface MediumMessage {
-  /** Batch id. */
-  batchId: string;
-  /** Batch sequence number. */
-  sequence: number;
-  /** Whether more batches follow. */
-  more: boolean;
-  /** Events of the batch. */
-  events: OrderEvent[];
-}
-
-/** The large message: about 64 KiB of JSON. */
-export interface LargeMessage {
-  /** Batch id. */
-  batchId: string;
-  /** Batch sequence number. */
-  sequence: number;
-  /** Whether more batches follow. */
-  more: boolean;
-  /** Events of the batch. */
-  events: OrderEvent[];
-}
+/** A JSON object: the type of every message below. */
+export type JsonObject = { [key: string]: JsonValue };
 
 const NAMES = [
   "Alice Martin",
@@ -163,23 +68,21 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function orderEvent(rand: () => number, id: number): OrderEvent {
-  const lineCount = 2 + Math.floor(rand() * 3);
-  const lines: OrderLine[] = [];
+function orderEvent(rand: () => number, id: number) {
   let total = 0;
-  for (let i = 0; i < lineCount; i++) {
+  const lines = Array.from({ length: 2 + Math.floor(rand() * 3) }, () => {
     const quantity = 1 + Math.floor(rand() * 5);
     const unitPrice = round2(2 + rand() * 90);
     const discount = rand() < 0.5 ? null : round2(rand() * 0.3);
     total += quantity * unitPrice * (1 - (discount ?? 0));
-    lines.push({
+    return {
       sku: `SKU-${(100000 + Math.floor(rand() * 900000)).toString(36).toUpperCase()}`,
       title: pick(rand, PRODUCTS),
       quantity,
       unitPrice,
       discount,
-    });
-  }
+    };
+  });
   const occurredAt = 1767225600000 + id * 61_000 + Math.floor(rand() * 1000);
   const name = pick(rand, NAMES);
   return {
@@ -210,12 +113,9 @@ function orderEvent(rand: () => number, id: number): OrderEvent {
   };
 }
 
-function batch(seed: number, count: number): MediumMessage {
+function batch(seed: number, count: number): JsonObject {
   const rand = rng(seed);
-  const events: OrderEvent[] = [];
-  for (let i = 0; i < count; i++) {
-    events.push(orderEvent(rand, seed * 1000 + i));
-  }
+  const events = Array.from({ length: count }, (_, i) => orderEvent(rand, seed * 1000 + i));
   return {
     batchId: `batch-${seed.toString(16).padStart(6, "0")}`,
     sequence: seed,
@@ -225,7 +125,7 @@ function batch(seed: number, count: number): MediumMessage {
 }
 
 /** About 200 bytes of JSON: the typical small command or event. */
-export const smallMessage: SmallMessage = {
+export const smallMessage: JsonObject = {
   id: 123456,
   name: "order.created",
   flag: true,
@@ -239,10 +139,10 @@ export const smallMessage: SmallMessage = {
 };
 
 /** About 4 KiB of JSON: a batch of order events. */
-export const mediumMessage: MediumMessage = batch(7, 6);
+export const mediumMessage: JsonObject = batch(7, 6);
 
 /** About 64 KiB of JSON: a larger batch of order events. */
-export const largeMessage: LargeMessage = batch(11, 93);
+export const largeMessage: JsonObject = batch(11, 93);
 
 /** The three messages by size name. */
 export const fixtures: Record<"small" | "medium" | "large", unknown> = {
@@ -268,14 +168,14 @@ export function variedMessages(count: number = VARIED_COUNT): JsonValue[] {
   for (let i = 0; i < count; i++) {
     switch (i % 10) {
       case 0:
-        messages.push({ ...smallMessage, id: i, score: rand() } as unknown as JsonValue);
+        messages.push({ ...smallMessage, id: i, score: rand() });
         break;
       case 1:
-        messages.push(orderEvent(rand, i) as unknown as JsonValue);
+        messages.push(orderEvent(rand, i));
         break;
       case 2:
         // Batches from 1 to 40 events: 700 B to 28 KiB; every 50th is large.
-        messages.push(batch(100 + i, i % 50 === 2 ? 60 : 1 + (i % 40)) as unknown as JsonValue);
+        messages.push(batch(100 + i, i % 50 === 2 ? 60 : 1 + (i % 40)));
         break;
       case 3:
         messages.push(Array.from({ length: 1 + (i % 64) }, (_, k) => k * rand()));
@@ -295,7 +195,7 @@ export function variedMessages(count: number = VARIED_COUNT): JsonValue[] {
         });
         break;
       case 6:
-        messages.push([smallMessage, { ok: true }, "ping", i, null] as unknown as JsonValue);
+        messages.push([smallMessage, { ok: true }, "ping", i, null]);
         break;
       case 7:
         messages.push({ [`k${i % 7}`]: i, v: String(i), t: 1767225600000 + i });

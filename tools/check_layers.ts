@@ -50,7 +50,6 @@ const TESTS_MAY_IMPORT = (to: string): boolean => to.startsWith("examples/") || 
  */
 const SUPPORT_EXCEPTIONS: readonly (readonly [from: string, to: string])[] = [
   ["bench/encoding.bench.ts", "encoding/_implementation.ts"], // forces the JS base64 core
-  ["bench/encoding_core.bench.ts", "encoding/_implementation.ts"],
   ["bench/utf8_paths.bench.ts", "encoding/_utf8_core.ts"], // times the UTF-8 loops themselves
   ["examples/app.ts", "platform/fast_paths.ts"], // the platform key its route table is keyed by
 ];

@@ -157,42 +157,29 @@ function round3(value: number): number {
 }
 
 export function casesFor(paths: Record<string, Record<string, string>>): RouteCase[] {
-  const cases: RouteCase[] = [];
-  for (const size of SIZES) {
+  return SIZES.flatMap((size): RouteCase[] => {
+    const route = (format: string, baseline: string, bodyPath: string, via = "") => ({
+      route: `/messages/${size}?format=${format}${via}`,
+      bodyPath,
+      baseline,
+    });
     if (EXPLORE) {
       const native = `/messages/${size}?format=json&via=native`;
-      cases.push({ route: native, bodyPath: "native" });
-      for (const via of ["pooled", "owned"]) {
-        cases.push({
-          route: `/messages/${size}?format=json&via=${via}`,
-          bodyPath: via,
-          baseline: native,
-        });
-      }
-      for (const via of ["pooled", "owned"]) {
-        cases.push({
-          route: `/messages/${size}?format=msgpack&via=${via}`,
-          bodyPath: via,
-          baseline: native,
-        });
-      }
-      continue;
+      return [
+        { route: native, bodyPath: "native" },
+        ...["json", "msgpack"].flatMap((format) =>
+          ["pooled", "owned"].map((via) => route(format, native, via, `&via=${via}`))
+        ),
+      ];
     }
     // The same query as the JSON route: the request lines then differ by a word of the path,
     // and the server parses the same query for both, so only the body differs.
     const naive = `/naive/${size}?format=json`;
     // The baseline between its two routes, so each pairs with a slice next to it in time.
-    cases.push({
-      route: `/messages/${size}?format=json`,
-      bodyPath: paths.json[size],
-      baseline: naive,
-    });
-    cases.push({ route: naive, bodyPath: "naive" });
-    cases.push({
-      route: `/messages/${size}?format=msgpack`,
-      bodyPath: paths.msgpack[size],
-      baseline: naive,
-    });
-  }
-  return cases;
+    return [
+      route("json", naive, paths.json[size]),
+      { route: naive, bodyPath: "naive" },
+      route("msgpack", naive, paths.msgpack[size]),
+    ];
+  });
 }

@@ -131,39 +131,17 @@ function environment(files: ResultFile[]): string[] {
     return [RUNTIME_LABELS[runtime], versions, cpus, span];
   });
   const benches = [...new Set(files.map((f) => f.bench))].sort();
-  const legacy = files.filter((f) =>
-    // Load, scenario and messaging results have their own schemas and sections, not stale ones.
-    f.legacy && !f.bench.startsWith("load") && f.bench !== "scenario" && f.bench !== "messaging"
-  );
-  const out = [
+  const runtimesOf = (bench: string) =>
+    RUNTIME_IDS.filter((r) => files.some((f) => f.bench === bench && f.runtime === r))
+      .map((r) => RUNTIME_LABELS[r]).join(", ");
+  return [
     "## Environment",
     "",
     ...table(["runtime", "version", "CPU", "run date (UTC)"], rows),
     "",
-    `Result files: ${
-      benches.length === 0
-        ? "none"
-        : benches.map((b) =>
-          `${b} (${
-            RUNTIME_IDS.filter((r) => files.some((f) => f.bench === b && f.runtime === r)).map((
-              r,
-            ) =>
-              RUNTIME_LABELS[r]
-            ).join(", ")
-          })`
-        ).join("; ")
-    }.`,
+    `Result files: ${benches.map((b) => `${b} (${runtimesOf(b)})`).join("; ") || "none"}.`,
     "",
   ];
-  if (legacy.length > 0) {
-    out.push(
-      `Written before the result schema (their timings carry no tags and are not shown; rerun \`npm run bench\`): ${
-        legacy.map((f) => `${f.bench} (${RUNTIME_LABELS[f.runtime]})`).join(", ")
-      }.`,
-      "",
-    );
-  }
-  return out;
 }
 
 function summary(rendered: [Section, SectionOutput][]): string[] {

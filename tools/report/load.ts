@@ -19,10 +19,8 @@ import type { ReportContext, Section, SectionOutput, TargetCheck } from "./secti
 function readReports(resultsDir: string, prefix: string): Map<RuntimeId, LoadReport> {
   const reports = new Map<RuntimeId, LoadReport>();
   for (const runtime of RUNTIME_IDS) {
-    // Runs before the runtime ids named Node 24 "node".
-    const names = runtime === "node24" ? ["node24", "node"] : [runtime];
-    const file = names.map((name) => join(resultsDir, `${prefix}.${name}.json`)).find(existsSync);
-    if (file === undefined) continue;
+    const file = join(resultsDir, `${prefix}.${runtime}.json`);
+    if (!existsSync(file)) continue;
     try {
       const report = JSON.parse(readFileSync(file, "utf8")) as LoadReport;
       if (Array.isArray(report.routes)) reports.set(runtime, report);

@@ -16,7 +16,7 @@ import {
 } from "../../dev/schema_messaging.ts";
 import { table } from "./format.ts";
 import type { LeadCell } from "./lead.ts";
-import type { Section, SectionOutput, TargetCheck } from "./section.ts";
+import { type Section, type SectionOutput, type TargetCheck, valueCheck } from "./section.ts";
 
 type ByRuntime = Map<RuntimeId, MessagingResults>;
 
@@ -197,18 +197,11 @@ function checks(results: ByRuntime): TargetCheck[] {
     });
     const speed = pairs.map(({ ours }) => ours?.speedVsNaive ?? null);
     const alloc = pairs.map(({ ours, naive }) => allocRatio(ours, naive));
-    const add = (what: string, op: "≥" | "≤", bound: number, values: (number | null)[]) => {
-      const ok = (v: number) => (op === "≥" ? v >= bound : v <= bound);
-      out.push({
-        label: `${label}: ${what}`,
-        target: `${op} ${bound.toFixed(1)}×`,
-        cells: values.map((
-          v,
-        ) => (v === null ? "not measured" : `${ok(v) ? "✅" : "❌"} ${ratio(v)}`)),
-        met: values.filter((v) => v !== null && ok(v)).length,
-        missed: values.filter((v) => v !== null && !ok(v)).length,
-      });
-    };
+    const add = (what: string, op: "≥" | "≤", bound: number, values: (number | null)[]) =>
+      out.push(
+        valueCheck(`${label}: ${what}`, `${op} ${bound.toFixed(1)}×`, values, (v) =>
+          op === "≥" ? v >= bound : v <= bound, ratio),
+      );
     add("msgs/s vs naive", "≥", T.minSpeedRatio, speed);
     add("bytes/msg vs naive", "≤", T.maxAllocRatio, alloc);
     if (seedApplies(key)) {

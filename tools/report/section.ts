@@ -11,7 +11,7 @@ import type { ResultFile } from "./results.ts";
 
 /** The loaded results, shared by every section. */
 export interface ReportContext {
-  /** Every results file (legacy files carry extras only). */
+  /** Every results file (files in another format carry extras only). */
   readonly files: ResultFile[];
   /** Every tagged entry. */
   readonly entries: BenchEntry[];
@@ -55,4 +55,21 @@ export interface Section {
   readonly title: string;
   /** Renders it from the results. */
   readonly render: (context: ReportContext) => SectionOutput | Promise<SectionOutput>;
+}
+
+/** A target row from one value per runtime (RUNTIME_IDS order; null: not measured). */
+export function valueCheck(
+  label: string,
+  target: string,
+  values: readonly (number | null)[],
+  ok: (value: number) => boolean,
+  show: (value: number) => string,
+): TargetCheck {
+  return {
+    label,
+    target,
+    cells: values.map((v) => (v === null ? "not measured" : `${ok(v) ? "✅" : "❌"} ${show(v)}`)),
+    met: values.filter((v) => v !== null && ok(v)).length,
+    missed: values.filter((v) => v !== null && !ok(v)).length,
+  };
 }
