@@ -219,7 +219,7 @@ function smallMessages(count: number): unknown[] {
     id: 100000 + i,
     name: names[i % names.length],
     flag: i % 3 === 0,
-    tags: smallMessage.tags.slice(0, 1 + (i % 3)),
+    tags: (smallMessage.tags as string[]).slice(0, 1 + (i % 3)),
     position: { x: Math.round(random() * 1000) / 8, y: -(i % 17) },
     score: random(),
   }));
