@@ -2,7 +2,8 @@
  * `npm run test:chaos`: messages go outbox (Redis Cluster) → transport (NATS
  * JetStream cluster, a stream of 3 replicas) → inbox (Redis Cluster), while
  * consumer processes are SIGKILLed at random and one Redis master and one
- * NATS node are restarted mid-run. Ends with exactly
+ * NATS node are restarted mid-run. Its last line, printed once every server
+ * is stopped, is exactly
  *
  *     chaos: P published, H handled, L lost, D duplicates
  *
@@ -10,8 +11,9 @@
  * effect was applied, L = P - H, and D those whose effect was applied twice
  * (the effect is an HINCRBY committed with the inbox's done marker, so a
  * count above 1 is a duplicate that got past the inbox). L and D must be 0.
- * Then the closing `chaos: 1 passed, 0 failed` (or `0 passed, 1 failed`)
- * that tools/test.ts counts; the exit code says the same.
+ * Just before it comes
+ * `chaos: 1 passed, 0 failed` (or `0 passed, 1 failed`), which tools/test.ts
+ * counts; the exit code says the same.
  *
  * `--short` (the `chaos:short` step of `npm test`): 5,000 messages and one
  * chaos event of each kind. `--messages N` overrides the count.
@@ -283,9 +285,8 @@ async function main(): Promise<boolean> {
       info?.state.messages ?? "?"
     } (replicas ${info?.config.num_replicas ?? "?"}); dead letters ${dead?.state.messages ?? "?"}`,
   );
-  console.log(
-    `chaos: ${published} published, ${counted.handled} handled, ${lost} lost, ${counted.duplicates} duplicates`,
-  );
+  summary =
+    `chaos: ${published} published, ${counted.handled} handled, ${lost} lost, ${counted.duplicates} duplicates`;
   return published === TOTAL && lost === 0 && counted.duplicates === 0 && redisRestarted &&
     natsRestarted && kills > 0;
 }
@@ -300,6 +301,8 @@ if (!CLUSTER_INSTALLED || !existsSync(NATS_SERVER_PATH)) {
 }
 
 let ok = false;
+/** The run's last line, printed after every server is stopped. */
+let summary = "";
 try {
   ok = await main();
 } catch (error) {
@@ -312,5 +315,7 @@ try {
   await natsCluster?.close();
   await redisCluster?.close();
 }
+// The count tools/test.ts reads, then the summary: the run ends with exactly that line.
 console.log(`chaos: ${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);
+if (summary !== "") console.log(summary);
 process.exit(ok ? 0 : 1);
