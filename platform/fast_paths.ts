@@ -77,13 +77,6 @@ export interface FastPaths {
    */
   readonly utf8EncodeFreshNative: boolean;
   /**
-   * `JsonSerializer` "auto": messages at least this large (judged by the
-   * previous one) go through the direct JS writer instead of
-   * `JSON.stringify`. `Infinity` = never: under varied message shapes the
-   * direct writer measured 0.5-0.8x of `JSON.stringify` on every runtime.
-   */
-  readonly jsonDirectMinBytes: number;
-  /**
    * `JsonSerializer.serialize`: encode `JSON.stringify`'s text into the slab
    * (`true`) or return `TextEncoder.encode`'s own array (`false`, faster on
    * JavaScriptCore, whose `encodeInto` costs more than its `encode`).
@@ -289,7 +282,6 @@ const V8_DEFAULT_ROW: FastPaths = {
   utf8DecodeNodeBuffer: false,
   utf8EncodeNodeBuffer: false,
   utf8EncodeFreshNative: false,
-  jsonDirectMinBytes: Infinity,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
@@ -309,7 +301,6 @@ const NODE_ROW: Omit<FastPaths, "base64"> = {
   utf8DecodeNodeBuffer: true,
   utf8EncodeNodeBuffer: true,
   utf8EncodeFreshNative: false,
-  jsonDirectMinBytes: Infinity,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
@@ -337,7 +328,6 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeNodeBuffer: false,
     utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
-    jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
     utf8ShortDecodeByConcat: false,
@@ -355,7 +345,6 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeNodeBuffer: false,
     utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: true,
-    jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: false,
     msgpackDecodeJsMax: 12,
     utf8ShortDecodeByConcat: true,

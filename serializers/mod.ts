@@ -16,7 +16,7 @@
  * @module
  */
 export type { MessageSerializer, SerializerOptions } from "./types.ts";
-export { JsonSerializer, type JsonSerializerOptions, type JsonStrategy } from "./json.ts";
+export { JsonSerializer, type JsonSerializerOptions } from "./json.ts";
 export { MsgPackSerializer } from "./msgpack.ts";
 export { MsgPackExt } from "./msgpack_ext.ts";
 export { serializedResponse } from "./response.ts";
