@@ -7,7 +7,7 @@
  * @module
  */
 import { FAST_PATHS } from "../platform/fast_paths.ts";
-import { decodeUtf8Native } from "../encoding/_utf8_core.ts";
+import { decodeUtf8Native } from "../encoding/utf8_primitives.ts";
 
 /** Whether native decoding may use Node's Buffer (measured faster on Node). */
 const NATIVE_NODE_BUFFER: boolean = FAST_PATHS.utf8DecodeNodeBuffer;

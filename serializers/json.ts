@@ -7,7 +7,7 @@ import { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8ByteLength } from "../encod
 import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { findJsonSyntaxIssue } from "./_json_syntax.ts";
-import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/_utf8_core.ts";
+import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/utf8_primitives.ts";
 import type { MessageSerializer, SerializerOptions } from "./types.ts";
 
 /** Options for {@linkcode JsonSerializer}. */
