@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MemoryPool } from "./memory_pool.ts";
+import type { BytePool } from "./byte_pool.ts";
 import { checkLength } from "./_length.ts";
 import { leakTrackerOf } from "./_leak_tracker.ts";
 import { PooledBytes } from "./pooled_bytes.ts";
@@ -50,7 +50,7 @@ const EMPTY = new Uint8Array(0);
  * ```
  */
 export class BufferWriter implements Disposable {
-  #pool: MemoryPool;
+  #pool: BytePool;
   /** The whole rented buffer (its class size), or EMPTY when none is held. */
   #buffer: Uint8Array = EMPTY;
   #count = 0;
@@ -72,7 +72,7 @@ export class BufferWriter implements Disposable {
    * ```
    */
   constructor(
-    pool: MemoryPool,
+    pool: BytePool,
     initialCapacity = 256,
     options: BufferWriterOptions = {},
   ) {

@@ -15,6 +15,7 @@
  * @module
  */
 export { MemoryPool } from "./memory_pool.ts";
+export { type BytePool, UnpooledBytePool } from "./byte_pool.ts";
 export { PooledBytes } from "./pooled_bytes.ts";
 export {
   DEFAULT_SLAB_CHUNK_SIZE,

@@ -4,9 +4,11 @@
  *
  * 1. no module imports from a higher layer (type-only imports included: a
  *    lower layer must not even know the shapes of a higher one);
- * 2. no cycle of value imports (type-only imports are erased and may cycle);
+ * 2. no import cycle, type-only imports included (a doc link needs no import);
  * 3. no `export let` / `export var` (mutable module state shared by importers);
- * 4. no import from outside the library (it has no dependencies).
+ * 4. no import from outside the library (it has no dependencies);
+ * 5. no `_`-prefixed (private) module imported from another folder: folders
+ *    meet through named modules (e.g. encoding/utf8_primitives.ts).
  *
  * Ends with `layers: N passed, N failed` (one check per rule); exits non-zero
  * on failure. Run with Node 24: `node tools/check_layers.ts`.
@@ -14,7 +16,7 @@
  * @module
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, normalize, relative } from "node:path";
+import { basename, dirname, join, normalize, relative } from "node:path";
 import process from "node:process";
 import { ROOT } from "./_runtimes.ts";
 
@@ -78,10 +80,10 @@ function parseImports(file: string, source: string): { edges: Edge[]; external: 
   return { edges, external };
 }
 
-/** Strongly connected components (Tarjan) of the value-import graph with more than one module or a self-import. */
-function valueCycles(files: readonly string[], edges: readonly Edge[]): string[][] {
+/** Strongly connected components (Tarjan) of the import graph with more than one module or a self-import. */
+function importCycles(files: readonly string[], edges: readonly Edge[]): string[][] {
   const next = new Map<string, string[]>(files.map((file) => [file, []]));
-  for (const edge of edges) if (!edge.typeOnly) next.get(edge.from)?.push(edge.to);
+  for (const edge of edges) next.get(edge.from)?.push(edge.to);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -140,15 +142,17 @@ function main(): number {
     .map((edge) =>
       `${edge.from}:${edge.line}: imports ${relative(".", edge.to)}, outside the library`
     );
-  const cycles = valueCycles(files, edges).map((cycle) =>
-    `value-import cycle: ${cycle.join(" <-> ")}`
-  );
+  const cycles = importCycles(files, edges).map((cycle) => `import cycle: ${cycle.join(" <-> ")}`);
+  const privates = edges
+    .filter((edge) => basename(edge.to).startsWith("_") && dirname(edge.to) !== dirname(edge.from))
+    .map((edge) => `${edge.from}:${edge.line}: imports ${edge.to}, private to its folder`);
 
   const rules: [string, string[]][] = [
     [`no upward imports (${LAYERS.join(" <- ")})`, upward],
-    ["no value-import cycles", cycles],
+    ["no import cycles (type-only included)", cycles],
     ["no export let / export var", mutableExports],
     ["no imports from outside the library", [...external, ...outside]],
+    ["no private (_) module imported from another folder", privates],
   ];
   let passed = 0;
   let failed = 0;
