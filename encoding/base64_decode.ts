@@ -7,21 +7,9 @@
  */
 import { MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { decodeBase64Js } from "./_base64_js.ts";
-import {
-  BASE64_BUILTIN_FALLBACK,
-  BASE64_DECODE_INTO_JS_MAX,
-  BASE64_DECODE_JS_MAX,
-  BASE64_DECODER,
-  BASE64_INTO_DECODER,
-  BASE64_INTO_NATIVE_FIRST,
-  DECODE_OPTIONS,
-  NATIVE_DECODE_TO_SLAB,
-} from "./_native.ts";
-import { NATIVE_FROM_BASE64, NATIVE_SET_FROM_BASE64 } from "../platform/natives.ts";
-import { NODE_BUFFER, NODE_BUFFER_STATICS } from "../platform/runtime.ts";
+import { CODECS, type Codecs, DECODE_OPTIONS } from "./_codecs.ts";
 import { NON_LATIN1 } from "./_latin1.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
-import { NATIVE_PATHS } from "./_implementation.ts";
 import { checkAttached, checkBytes, checkString } from "./_checks.ts";
 import {
   type Base64DecodeOptions,
@@ -86,34 +74,49 @@ export function decodeBase64(
   options?: Base64DecodeOptions,
   slab: SlabAllocator | null = SlabAllocator.shared,
 ): Uint8Array {
+  return decodeBase64With(CODECS, text, options, slab);
+}
+
+/** {@linkcode decodeBase64} through a given codec set (tests and benches build any). */
+export function decodeBase64With(
+  c: Codecs,
+  text: string,
+  options: Base64DecodeOptions | undefined,
+  slab: SlabAllocator | null,
+): Uint8Array {
   checkString(text, WHAT);
   const flags = options === undefined ? DEFAULT_FLAGS : readDecodeOptions(options);
-  if (NATIVE_PATHS.allowed && text.length > BASE64_DECODE_JS_MAX) {
+  if (text.length > c.decodeJsMax) {
     // undefined: invalid, or not provably valid; the JS core decides alone.
     let bytes: Uint8Array | undefined;
-    if (BASE64_DECODER === "buffer") {
+    if (c.decoder === "buffer") {
       const size = decodedLengthBound(text);
-      if (nodeDecodable(text, size, flags)) bytes = nodeDecodeOwned(text, size, slab);
-      else if (BASE64_BUILTIN_FALLBACK) bytes = builtinDecode(text, flags, slab);
-    } else bytes = builtinDecode(text, flags, slab);
+      if (nodeDecodable(text, size, flags)) bytes = nodeDecodeOwned(c, text, size, slab);
+      else if (c.builtinFallback) bytes = builtinDecode(c, text, flags, slab);
+    } else bytes = builtinDecode(c, text, flags, slab);
     if (bytes !== undefined) return bytes;
   }
-  return decodeJs(text, flags, slab);
+  return decodeJs(c, text, flags, slab);
 }
 
 /** The JS core into an owned result. */
-function decodeJs(text: string, flags: number, slab: SlabAllocator | null): Uint8Array {
+function decodeJs(
+  c: Codecs,
+  text: string,
+  flags: number,
+  slab: SlabAllocator | null,
+): Uint8Array {
   const bound = decodedLengthBound(text);
   const tables = tablesOf(flags);
   const mode = modeOf(flags);
   if (slab !== null && bound <= slab.maxSlabLength) {
     const chunk = slab.reserve(bound);
     return slab.commit(
-      decodeBase64Js(text, chunk, slab.offset, UNBOUNDED, tables, mode, undefined),
+      decodeBase64Js(text, chunk, slab.offset, UNBOUNDED, tables, mode, undefined, c.latin1Write),
     );
   }
   const out = new Uint8Array(bound);
-  const written = decodeBase64Js(text, out, 0, UNBOUNDED, tables, mode, undefined);
+  const written = decodeBase64Js(text, out, 0, UNBOUNDED, tables, mode, undefined, c.latin1Write);
   return written === bound ? out : out.slice(0, written);
 }
 
@@ -125,22 +128,23 @@ function decodeJs(text: string, flags: number, slab: SlabAllocator | null): Uint
  * past a full destination) also goes to the JS core, which decides alone.
  */
 function builtinDecode(
+  c: Codecs,
   text: string,
   flags: number,
   slab: SlabAllocator | null,
 ): Uint8Array | undefined {
   const options = DECODE_OPTIONS[flags];
   try {
-    if (slab === null || !NATIVE_DECODE_TO_SLAB) {
-      return NATIVE_FROM_BASE64!.call(Uint8Array, text, options);
+    if (slab === null || !c.nativeDecodeToSlab) {
+      return c.natives.fromBase64!.call(Uint8Array, text, options);
     }
     const bound = decodedLengthBound(text);
     if (bound > slab.maxSlabLength) {
-      return NATIVE_FROM_BASE64!.call(Uint8Array, text, options);
+      return c.natives.fromBase64!.call(Uint8Array, text, options);
     }
     const chunk = slab.reserve(bound);
     const start = slab.offset;
-    const { read, written } = NATIVE_SET_FROM_BASE64!.call(
+    const { read, written } = c.natives.setFromBase64!.call(
       chunk.subarray(start, start + bound),
       text,
       options,
@@ -157,18 +161,20 @@ function builtinDecode(
  * {@link nodeDecodable}; undefined when the count disproves it.
  */
 function nodeDecodeOwned(
+  c: Codecs,
   text: string,
   size: number,
   slab: SlabAllocator | null,
 ): Uint8Array | undefined {
+  const buffer = c.natives.buffer!;
   if (slab !== null && size <= slab.maxSlabLength) {
     const chunk = slab.reserve(size);
     const start = slab.offset;
-    if (NODE_BUFFER!.base64Write.call(chunk, text, start, size) !== size) return undefined;
+    if (buffer.base64Write.call(chunk, text, start, size) !== size) return undefined;
     return slab.commit(size);
   }
-  const out = allocateForDecode(size);
-  return NODE_BUFFER!.base64Write.call(out, text, 0, size) === size ? out : undefined;
+  const out = allocateForDecode(c, size);
+  return buffer.base64Write.call(out, text, 0, size) === size ? out : undefined;
 }
 
 /** The proposal's ASCII whitespace: tab, LF, FF, CR, space. */
@@ -249,15 +255,14 @@ function canonicalTail(text: string, size: number, flags: number): boolean {
  * An array of exactly `size` bytes; on Node without the zero-fill for big
  * sizes, because the decoder overwrites every byte.
  */
-function allocateForDecode(size: number): Uint8Array {
-  if (size >= 4096 && NODE_ALLOC_UNSAFE_SLOW !== undefined) {
-    const buffer = NODE_ALLOC_UNSAFE_SLOW(size).buffer;
+function allocateForDecode(c: Codecs, size: number): Uint8Array {
+  const statics = c.natives.bufferStatics;
+  if (size >= 4096 && statics !== undefined) {
+    const buffer = statics.allocUnsafeSlow(size).buffer;
     if (buffer.byteLength === size) return new Uint8Array(buffer, 0, size);
   }
   return new Uint8Array(size);
 }
-
-const NODE_ALLOC_UNSAFE_SLOW = NODE_BUFFER_STATICS?.allocUnsafeSlow;
 
 /**
  * Decodes a base64 string into `dest`, exactly like
@@ -288,25 +293,44 @@ export function decodeBase64Into(
   dest: Uint8Array,
   options?: Base64DecodeOptions,
 ): Base64DecodeResult {
+  return decodeBase64IntoWith(CODECS, text, dest, options);
+}
+
+/** {@linkcode decodeBase64Into} through a given codec set (tests and benches build any). */
+export function decodeBase64IntoWith(
+  c: Codecs,
+  text: string,
+  dest: Uint8Array,
+  options: Base64DecodeOptions | undefined,
+): Base64DecodeResult {
   let flags = DEFAULT_FLAGS;
-  if (options === undefined && BASE64_INTO_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+  if (options === undefined && c.intoNativeFirst) {
     // The built-in checks the arguments; after a SyntaxError only the JS core runs.
-    const result = builtinDecodeInto(text, dest, flags);
+    const result = builtinDecodeInto(c, text, dest, flags);
     if (result !== undefined) return result;
   } else {
     checkBytes(dest, WHAT, "dest");
     checkString(text, WHAT);
     if (options !== undefined) flags = readDecodeOptions(options);
     checkAttached(dest, WHAT, "dest");
-    if (NATIVE_PATHS.allowed && text.length > BASE64_DECODE_INTO_JS_MAX) {
-      const result = BASE64_INTO_DECODER === "builtin"
-        ? builtinDecodeInto(text, dest, flags)
-        : nodeDecodeInto(text, dest, flags);
+    if (text.length > c.decodeIntoJsMax) {
+      const result = c.intoDecoder === "builtin"
+        ? builtinDecodeInto(c, text, dest, flags)
+        : nodeDecodeInto(c, text, dest, flags);
       if (result !== undefined) return result;
     }
   }
   const result: Base64DecodeResult = { read: 0, written: 0 };
-  decodeBase64Js(text, dest, 0, dest.length, tablesOf(flags), modeOf(flags), result);
+  decodeBase64Js(
+    text,
+    dest,
+    0,
+    dest.length,
+    tablesOf(flags),
+    modeOf(flags),
+    result,
+    c.latin1Write,
+  );
   return result;
 }
 
@@ -316,13 +340,14 @@ export function decodeBase64Into(
  * same prefix and reports the index).
  */
 function builtinDecodeInto(
+  c: Codecs,
   text: string,
   dest: Uint8Array,
   flags: number,
 ): Base64DecodeResult | undefined {
   let result: Base64DecodeResult;
   try {
-    result = NATIVE_SET_FROM_BASE64!.call(dest, text, DECODE_OPTIONS[flags]);
+    result = c.natives.setFromBase64!.call(dest, text, DECODE_OPTIONS[flags]);
   } catch (error) {
     if (error instanceof SyntaxError) return undefined;
     // The built-in rejected an argument; say so in the library's words.
@@ -361,6 +386,7 @@ function onlyWhitespaceFrom(text: string, start: number): boolean {
  * never sees bytes the proposal would not write.
  */
 function nodeDecodeInto(
+  c: Codecs,
   text: string,
   dest: Uint8Array,
   flags: number,
@@ -373,7 +399,7 @@ function nodeDecodeInto(
   if (!nodeDecodable(text, size, flags)) return undefined;
   const scratch = takeScratch(size);
   try {
-    if (NODE_BUFFER!.base64Write.call(scratch, text, 0, size) !== size) return undefined;
+    if (c.natives.buffer!.base64Write.call(scratch, text, 0, size) !== size) return undefined;
     dest.set(size === scratch.length ? scratch : scratch.subarray(0, size));
   } finally {
     releaseScratch(scratch);
@@ -404,18 +430,28 @@ export function decodeBase64Pooled(
   options?: Base64DecodeOptions,
   pool: MemoryPool = MemoryPool.shared,
 ): PooledBytes {
+  return decodeBase64PooledWith(CODECS, text, options, pool);
+}
+
+/** {@linkcode decodeBase64Pooled} through a given codec set (tests and benches build any). */
+export function decodeBase64PooledWith(
+  c: Codecs,
+  text: string,
+  options: Base64DecodeOptions | undefined,
+  pool: MemoryPool,
+): PooledBytes {
   checkString(text, WHAT);
   const flags = options === undefined ? DEFAULT_FLAGS : readDecodeOptions(options);
   const bound = decodedLengthBound(text);
   const buffer = pool.rent(bound);
   try {
-    if (NATIVE_PATHS.allowed && text.length > BASE64_DECODE_JS_MAX) {
-      const written = BASE64_DECODER === "builtin"
-        ? builtinDecodeFull(text, buffer, flags)
+    if (text.length > c.decodeJsMax) {
+      const written = c.decoder === "builtin"
+        ? builtinDecodeFull(c, text, buffer, flags)
         : nodeDecodable(text, bound, flags)
-        ? (NODE_BUFFER!.base64Write.call(buffer, text, 0, bound) === bound ? bound : -1)
-        : BASE64_BUILTIN_FALLBACK
-        ? builtinDecodeFull(text, buffer, flags)
+        ? (c.natives.buffer!.base64Write.call(buffer, text, 0, bound) === bound ? bound : -1)
+        : c.builtinFallback
+        ? builtinDecodeFull(c, text, buffer, flags)
         : -1;
       if (written >= 0) return new PooledBytes(pool, buffer.subarray(0, written));
     }
@@ -427,6 +463,7 @@ export function decodeBase64Pooled(
       tablesOf(flags),
       modeOf(flags),
       undefined,
+      c.latin1Write,
     );
     return new PooledBytes(pool, buffer.subarray(0, written));
   } catch (error) {
@@ -439,9 +476,9 @@ export function decodeBase64Pooled(
  * `setFromBase64` into room for the whole output: the bytes written when it
  * read everything (then it equals `fromBase64`), else -1 for the JS core.
  */
-function builtinDecodeFull(text: string, buffer: Uint8Array, flags: number): number {
+function builtinDecodeFull(c: Codecs, text: string, buffer: Uint8Array, flags: number): number {
   try {
-    const { read, written } = NATIVE_SET_FROM_BASE64!.call(buffer, text, DECODE_OPTIONS[flags]);
+    const { read, written } = c.natives.setFromBase64!.call(buffer, text, DECODE_OPTIONS[flags]);
     return read === text.length ? written : -1;
   } catch (error) {
     if (error instanceof SyntaxError) return -1;

@@ -6,18 +6,9 @@
  */
 import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
 import { encodeBase64Js } from "./_base64_js.ts";
-import {
-  BASE64_ENCODE_BUILTIN_MAX,
-  BASE64_ENCODE_BUILTIN_MIN,
-  BASE64_ENCODE_JS_MAX,
-  BASE64_ENCODE_NATIVE_FIRST,
-  BASE64_ENCODER,
-  ENCODE_OPTIONS,
-} from "./_native.ts";
-import { NATIVE_TO_BASE64 } from "../platform/natives.ts";
-import { NODE_BUFFER } from "../platform/runtime.ts";
+import { CODECS, type Codecs, ENCODE_OPTIONS } from "./_codecs.ts";
+import type { NodeBufferMethods } from "../platform/runtime.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
-import { NATIVE_PATHS } from "./_implementation.ts";
 import { checkAttached, checkBytes } from "./_checks.ts";
 import {
   type Base64EncodeOptions,
@@ -91,9 +82,18 @@ export function encodeBase64(
   bytes: Uint8Array,
   options?: Base64EncodeOptions,
 ): string {
-  if (options === undefined && BASE64_ENCODE_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+  return encodeBase64With(CODECS, bytes, options);
+}
+
+/** {@linkcode encodeBase64} through a given codec set (tests and benches build any). */
+export function encodeBase64With(
+  c: Codecs,
+  bytes: Uint8Array,
+  options: Base64EncodeOptions | undefined,
+): string {
+  if (options === undefined && c.encodeNativeFirst) {
     try {
-      return NATIVE_TO_BASE64!.call(bytes);
+      return c.natives.toBase64!.call(bytes);
     } catch (error) {
       // The built-in checked `bytes`; say so in the library's words.
       checkBytes(bytes, WHAT, "bytes");
@@ -105,11 +105,11 @@ export function encodeBase64(
   const flags = options === undefined ? DEFAULT_FLAGS : readEncodeOptions(options);
   checkAttached(bytes, WHAT, "bytes");
   const length = bytes.length;
-  if (NATIVE_PATHS.allowed && length > BASE64_ENCODE_JS_MAX) {
-    return BASE64_ENCODER === "builtin" ||
-        (length > BASE64_ENCODE_BUILTIN_MIN && length <= BASE64_ENCODE_BUILTIN_MAX)
-      ? NATIVE_TO_BASE64!.call(bytes, ENCODE_OPTIONS[flags])
-      : nodeEncode(bytes, flags);
+  if (length > c.encodeJsMax) {
+    return c.encoder === "builtin" ||
+        (length > c.encodeBuiltinMin && length <= c.encodeBuiltinMax)
+      ? c.natives.toBase64!.call(bytes, ENCODE_OPTIONS[flags])
+      : nodeEncode(c.natives.buffer!, bytes, flags);
   }
   const pad = padsOutput(flags);
   const size = lengthFor(length, pad);
@@ -123,16 +123,16 @@ export function encodeBase64(
 }
 
 /** Node's Buffer encoders, with padding fixed up to the proposal's rules. */
-function nodeEncode(bytes: Uint8Array, flags: number): string {
+function nodeEncode(buffer: NodeBufferMethods, bytes: Uint8Array, flags: number): string {
   const length = bytes.length;
   const pad = padsOutput(flags);
   if ((flags & URL_ALPHABET) === 0) {
-    const text = NODE_BUFFER!.base64Slice.call(bytes, 0, length);
+    const text = buffer.base64Slice.call(bytes, 0, length);
     if (pad || length % 3 === 0) return text;
     return text.slice(0, text.length - (length % 3 === 1 ? 2 : 1));
   }
   // Buffer's base64url never pads.
-  const text = NODE_BUFFER!.base64urlSlice.call(bytes, 0, length);
+  const text = buffer.base64urlSlice.call(bytes, 0, length);
   const rest = length % 3;
   if (!pad || rest === 0) return text;
   return text + (rest === 1 ? "==" : "=");
