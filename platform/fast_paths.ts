@@ -202,20 +202,21 @@ const BASE64_NODE24: Base64FastPaths = {
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
-// Node 26: fromBase64 is the slowest strict decoder at every size (64 B: 1.99x
-// the fastest; 1 KiB 1.88x; 1 MiB 3.75x); Buffer (verified) is fastest or tied
-// (1 MiB: 1.08 vs setFromBase64 2.59), with the built-in for input Buffer
-// cannot verify. Into caller memory setFromBase64 wins (JS core 1.8x at 64 B).
+// Node 26.10 (re-measured 2026-12-05, bench/seam_direct.bench.ts base64,
+// varied): the built-in now decodes fastest at every size: setFromBase64 into
+// a slab range 64 B-4 KiB, fromBase64 above (Buffer with the library's
+// strict checks was 0.04-0.76x of fromBase64 from 1 KiB to 1 MiB, the JS core
+// 0.13x at 1 KiB). Into caller memory setFromBase64 wins (JS core 1.8x at 64 B).
 // Encode: Buffer's base64Slice ties toBase64 at 64 B and wins at 1 MiB
 // (toBase64 5.2x slower); toBase64 wins from 1 KiB to 64 KiB (base64Slice
 // 2.1x and 1.1x its time: bench/encoding.bench.ts, varied, quiet machine),
 // hence the band above 64 B. Hex: toHex/fromHex lose to Buffer 1.25-56x at
 // every size (fromHex is 20x slower at 1 KiB).
 const BASE64_NODE26: Base64FastPaths = {
-  decoder: "buffer",
+  decoder: "builtin",
   nativeDecodeToSlab: true,
   intoDecoder: "builtin",
-  decodeJsMax: 63,
+  decodeJsMax: 0,
   decodeIntoJsMax: 0,
   encoder: "buffer",
   encodeJsMax: 0,
