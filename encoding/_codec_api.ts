@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { MemoryPool, type PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import type { PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import type { PoolOptions } from "../pool/pool_options.ts";
+import type { SlabOptions } from "../pool/slab_options.ts";
 import { CODECS, type Codecs, JS_CODECS } from "./_codecs.ts";
 import { encodeBase64With } from "./base64_encode.ts";
 import {
@@ -24,10 +26,10 @@ export interface EncodingApi {
   readonly codecs: Codecs;
   /** See `encodeBase64`. */
   encodeBase64(bytes: Uint8Array, options?: Base64EncodeOptions): string;
-  /** See `decodeBase64`. */
+  /** See `decodeBase64`; a defined `slab` argument is used instead of reading `options.slab`. */
   decodeBase64(
     text: string,
-    options?: Base64DecodeOptions,
+    options?: Base64DecodeOptions & SlabOptions,
     slab?: SlabAllocator | null,
   ): Uint8Array;
   /** See `decodeBase64Into`. */
@@ -37,39 +39,31 @@ export interface EncodingApi {
     options?: Base64DecodeOptions,
   ): Base64DecodeResult;
   /** See `decodeBase64Pooled`. */
-  decodeBase64Pooled(
-    text: string,
-    options?: Base64DecodeOptions,
-    pool?: MemoryPool,
-  ): PooledBytes;
+  decodeBase64Pooled(text: string, options?: Base64DecodeOptions & PoolOptions): PooledBytes;
   /** See `encodeHex`. */
   encodeHex(bytes: Uint8Array): string;
-  /** See `decodeHex`. */
-  decodeHex(text: string, slab?: SlabAllocator | null): Uint8Array;
+  /** See `decodeHex`; a defined `slab` argument is used instead of reading `options.slab`. */
+  decodeHex(text: string, options?: SlabOptions, slab?: SlabAllocator | null): Uint8Array;
   /** See `decodeHexInto`. */
   decodeHexInto(text: string, dest: Uint8Array): Base64DecodeResult;
   /** See `decodeHexPooled`. */
-  decodeHexPooled(text: string, pool?: MemoryPool): PooledBytes;
+  decodeHexPooled(text: string, options?: PoolOptions): PooledBytes;
 }
 
 /**
- * The functions bound to `codecs`; defaults (slab, pool) are read at each
- * call, as the package's functions do.
+ * The functions bound to `codecs`, with the package's option handling.
  */
 export function createEncodingApi(codecs: Codecs): EncodingApi {
   return {
     codecs,
     encodeBase64: (bytes, options) => encodeBase64With(codecs, bytes, options),
-    decodeBase64: (text, options, slab) =>
-      decodeBase64With(codecs, text, options, slab === undefined ? SlabAllocator.shared : slab),
+    decodeBase64: (text, options, slab) => decodeBase64With(codecs, text, options, slab),
     decodeBase64Into: (text, dest, options) => decodeBase64IntoWith(codecs, text, dest, options),
-    decodeBase64Pooled: (text, options, pool) =>
-      decodeBase64PooledWith(codecs, text, options, pool ?? MemoryPool.shared),
+    decodeBase64Pooled: (text, options) => decodeBase64PooledWith(codecs, text, options),
     encodeHex: (bytes) => encodeHexWith(codecs, bytes),
-    decodeHex: (text, slab) =>
-      decodeHexWith(codecs, text, slab === undefined ? SlabAllocator.shared : slab),
+    decodeHex: (text, options, slab) => decodeHexWith(codecs, text, options, slab),
     decodeHexInto: (text, dest) => decodeHexIntoWith(codecs, text, dest),
-    decodeHexPooled: (text, pool) => decodeHexPooledWith(codecs, text, pool ?? MemoryPool.shared),
+    decodeHexPooled: (text, options) => decodeHexPooledWith(codecs, text, options),
   };
 }
 

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import { PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
+import { slabOf, type SlabOptions } from "../pool/slab_options.ts";
 import { decodeBase64Js } from "./_base64_js.ts";
 import { CODECS, type Codecs, DECODE_OPTIONS } from "./_codecs.ts";
 import { NON_LATIN1 } from "./_latin1.ts";
@@ -51,9 +53,9 @@ const EQUALS = 0x3d;
  *
  * @param text The base64 string.
  * @param options `alphabet` and `lastChunkHandling` (`"loose"` default,
- *   `"strict"`, or `"stop-before-partial"`).
- * @param slab Where the result is carved from (default
- *   {@link SlabAllocator.shared}); `null` for an own `ArrayBuffer`.
+ *   `"strict"`, or `"stop-before-partial"`), read in that order as the
+ *   built-in does; then `slab`: where the result is carved from (default
+ *   {@link SlabAllocator.shared}), `null` for an own `ArrayBuffer`.
  * @returns The decoded bytes, which the caller owns.
  * @throws {TypeError} If `text` is not a string or an option is invalid
  *   (checked in that order, as the built-in does).
@@ -65,27 +67,35 @@ const EQUALS = 0x3d;
  * import { decodeBase64 } from "@catga/memory/encoding";
  *
  * assert.deepEqual(decodeBase64("aGVs bG8="), new Uint8Array([104, 101, 108, 108, 111]));
- * const own = decodeBase64("AQID", undefined, null);
+ * const own = decodeBase64("AQID", { slab: null });
  * assert.equal(own.buffer.byteLength, 3);
  * ```
  */
 export function decodeBase64(
   text: string,
-  options?: Base64DecodeOptions,
-  slab: SlabAllocator | null = SlabAllocator.shared,
+  options?: Base64DecodeOptions & SlabOptions,
 ): Uint8Array {
-  return decodeBase64With(CODECS, text, options, slab);
+  return decodeBase64With(CODECS, text, options, undefined);
 }
 
-/** {@linkcode decodeBase64} through a given codec set (tests and benches build any). */
+/**
+ * {@linkcode decodeBase64} through a given codec set (tests and benches build
+ * any). A defined `slabOverride` is used instead of reading `options.slab`
+ * (test262 shims: the built-in reads no such option).
+ */
 export function decodeBase64With(
   c: Codecs,
   text: string,
-  options: Base64DecodeOptions | undefined,
-  slab: SlabAllocator | null,
+  options: (Base64DecodeOptions & SlabOptions) | undefined,
+  slabOverride: SlabAllocator | null | undefined,
 ): Uint8Array {
   checkString(text, WHAT);
-  const flags = options === undefined ? DEFAULT_FLAGS : readDecodeOptions(options);
+  let flags = DEFAULT_FLAGS;
+  let slab = slabOverride === undefined ? SlabAllocator.shared : slabOverride;
+  if (options !== undefined) {
+    flags = readDecodeOptions(options);
+    if (slabOverride === undefined) slab = slabOf(options, WHAT);
+  }
   if (text.length > c.decodeJsMax) {
     // undefined: invalid, or not provably valid; the JS core decides alone.
     let bytes: Uint8Array | undefined;
@@ -411,8 +421,8 @@ function nodeDecodeInto(
  * Decodes a base64 string into memory rented from a pool.
  *
  * @param text The base64 string.
- * @param options `alphabet` and `lastChunkHandling`.
- * @param pool The pool to rent from (default {@link MemoryPool.shared}).
+ * @param options `alphabet` and `lastChunkHandling`, then `pool`: the pool
+ *   to rent from (default {@link MemoryPool.shared}).
  * @returns The decoded bytes; dispose them to give the memory back.
  * @throws {TypeError} If `text` is not a string or an option is invalid.
  * @throws {SyntaxError} If `text` is not valid base64 (nothing stays rented).
@@ -427,21 +437,20 @@ function nodeDecodeInto(
  */
 export function decodeBase64Pooled(
   text: string,
-  options?: Base64DecodeOptions,
-  pool: MemoryPool = MemoryPool.shared,
+  options?: Base64DecodeOptions & PoolOptions,
 ): PooledBytes {
-  return decodeBase64PooledWith(CODECS, text, options, pool);
+  return decodeBase64PooledWith(CODECS, text, options);
 }
 
 /** {@linkcode decodeBase64Pooled} through a given codec set (tests and benches build any). */
 export function decodeBase64PooledWith(
   c: Codecs,
   text: string,
-  options: Base64DecodeOptions | undefined,
-  pool: MemoryPool,
+  options: (Base64DecodeOptions & PoolOptions) | undefined,
 ): PooledBytes {
   checkString(text, WHAT);
   const flags = options === undefined ? DEFAULT_FLAGS : readDecodeOptions(options);
+  const pool = poolOf(options, WHAT);
   const bound = decodedLengthBound(text);
   const buffer = pool.rent(bound);
   try {

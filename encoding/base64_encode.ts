@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import { type BufferWriter, PooledBytes } from "../pool/mod.ts";
+import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
 import { encodeBase64Js } from "./_base64_js.ts";
 import { CODECS, type Codecs, ENCODE_OPTIONS } from "./_codecs.ts";
 import type { NodeBufferMethods } from "../platform/runtime.ts";
@@ -202,8 +203,8 @@ function encodeIntoUnchecked(
 /**
  * Appends the base64 encoding of `bytes` to a {@link BufferWriter}.
  *
- * @param writer The writer to append to.
  * @param bytes The bytes to encode.
+ * @param writer The writer to append to.
  * @param options `alphabet` and `omitPadding`.
  * @returns The number of bytes appended.
  * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid,
@@ -216,13 +217,13 @@ function encodeIntoUnchecked(
  * import { writeBase64 } from "@catga/memory/encoding";
  *
  * using writer = MemoryPool.shared.rentWriter();
- * writeBase64(writer, new Uint8Array([1, 2, 3]));
+ * writeBase64(new Uint8Array([1, 2, 3]), writer);
  * assert.equal(new TextDecoder().decode(writer.written), "AQID");
  * ```
  */
 export function writeBase64(
-  writer: BufferWriter,
   bytes: Uint8Array,
+  writer: BufferWriter,
   options?: Base64EncodeOptions,
 ): number {
   checkBytes(bytes, WHAT, "bytes");
@@ -240,8 +241,8 @@ export function writeBase64(
  * Encodes bytes as base64 ASCII into memory rented from a pool.
  *
  * @param bytes The bytes to encode.
- * @param options `alphabet` and `omitPadding`.
- * @param pool The pool to rent from (default {@link MemoryPool.shared}).
+ * @param options `alphabet` and `omitPadding`, then `pool`: the pool to
+ *   rent from (default {@link MemoryPool.shared}).
  * @returns The encoded bytes; dispose them to give the memory back.
  * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid,
  *   or the buffer of `bytes` is detached.
@@ -256,11 +257,11 @@ export function writeBase64(
  */
 export function encodeBase64Pooled(
   bytes: Uint8Array,
-  options?: Base64EncodeOptions,
-  pool: MemoryPool = MemoryPool.shared,
+  options?: Base64EncodeOptions & PoolOptions,
 ): PooledBytes {
   checkBytes(bytes, WHAT, "bytes");
   const flags = readEncodeOptions(options);
+  const pool = poolOf(options, WHAT);
   checkAttached(bytes, WHAT, "bytes");
   const buffer = pool.rentAtLeast(lengthFor(bytes.length, padsOutput(flags)));
   try {

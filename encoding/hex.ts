@@ -5,11 +5,13 @@
  *
  * @module
  */
-import { MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import { PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { quote } from "./_base64_js.ts";
 import { NON_LATIN1 } from "./_latin1.ts";
 import { checkAttached, checkBytes, checkString } from "./_checks.ts";
 import { CODECS, type Codecs } from "./_codecs.ts";
+import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
+import { slabOf, type SlabOptions } from "../pool/slab_options.ts";
 import type { Base64DecodeResult } from "./base64_decode.ts";
 
 const DIGITS = "0123456789abcdef";
@@ -97,10 +99,10 @@ export function encodeHexWith(c: Codecs, bytes: Uint8Array): string {
  * result that always has an `ArrayBuffer` of its own, exactly its length.
  *
  * @param text An even number of hex digits.
- * @param slab Where the result is carved from (default
+ * @param options `slab`: where the result is carved from (default
  *   {@link SlabAllocator.shared}); `null` for an own `ArrayBuffer`.
  * @returns The bytes, which the caller owns.
- * @throws {TypeError} If `text` is not a string.
+ * @throws {TypeError} If `text` is not a string or `slab` is not a SlabAllocator or null.
  * @throws {SyntaxError} On odd length or a non-hex character (the message names its index).
  * @example
  * ```ts
@@ -108,19 +110,26 @@ export function encodeHexWith(c: Codecs, bytes: Uint8Array): string {
  * import { decodeHex } from "@catga/memory/encoding";
  *
  * assert.deepEqual(decodeHex("00abFF"), new Uint8Array([0, 171, 255]));
- * assert.equal(decodeHex("0102", null).buffer.byteLength, 2);
+ * assert.equal(decodeHex("0102", { slab: null }).buffer.byteLength, 2);
  * ```
  */
-export function decodeHex(
-  text: string,
-  slab: SlabAllocator | null = SlabAllocator.shared,
-): Uint8Array {
-  return decodeHexWith(CODECS, text, slab);
+export function decodeHex(text: string, options?: SlabOptions): Uint8Array {
+  return decodeHexWith(CODECS, text, options, undefined);
 }
 
 /** {@linkcode decodeHex} through a given codec set (tests and benches build any). */
-export function decodeHexWith(c: Codecs, text: string, slab: SlabAllocator | null): Uint8Array {
+export function decodeHexWith(
+  c: Codecs,
+  text: string,
+  options: SlabOptions | undefined,
+  slabOverride: SlabAllocator | null | undefined,
+): Uint8Array {
   checkString(text, "decode hex");
+  const slab = slabOverride !== undefined
+    ? slabOverride
+    : options === undefined
+    ? SlabAllocator.shared
+    : slabOf(options, "decode hex");
   const size = evenLength(text) >>> 1;
   if (text.length > c.hexDecodeJsMax) {
     const bytes = nativeDecode(c, text, size, slab);
@@ -248,9 +257,9 @@ function decodeHexIntoJs(text: string, dest: Uint8Array): Base64DecodeResult {
  * Decodes hex into memory rented from a pool.
  *
  * @param text Hex digits, an even number of them.
- * @param pool The pool to rent from (default {@link MemoryPool.shared}).
+ * @param options `pool`: the pool to rent from (default {@link MemoryPool.shared}).
  * @returns The decoded bytes; dispose them to give the memory back.
- * @throws {TypeError} If `text` is not a string.
+ * @throws {TypeError} If `text` is not a string or `pool` is not a MemoryPool.
  * @throws {SyntaxError} On odd length or a non-hex character (nothing stays rented).
  * @example
  * ```ts
@@ -261,16 +270,18 @@ function decodeHexIntoJs(text: string, dest: Uint8Array): Base64DecodeResult {
  * assert.deepEqual(decoded.bytes, new Uint8Array([1, 2, 255]));
  * ```
  */
-export function decodeHexPooled(
-  text: string,
-  pool: MemoryPool = MemoryPool.shared,
-): PooledBytes {
-  return decodeHexPooledWith(CODECS, text, pool);
+export function decodeHexPooled(text: string, options?: PoolOptions): PooledBytes {
+  return decodeHexPooledWith(CODECS, text, options);
 }
 
 /** {@linkcode decodeHexPooled} through a given codec set (tests and benches build any). */
-export function decodeHexPooledWith(c: Codecs, text: string, pool: MemoryPool): PooledBytes {
+export function decodeHexPooledWith(
+  c: Codecs,
+  text: string,
+  options: PoolOptions | undefined,
+): PooledBytes {
   checkString(text, "decode hex");
+  const pool = poolOf(options, "decode hex");
   const size = evenLength(text) >>> 1;
   const buffer = pool.rent(size);
   try {

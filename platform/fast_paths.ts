@@ -48,7 +48,7 @@ export interface FastPaths {
    */
   readonly utf8EncodeWithRoomJsMax: number;
   /**
-   * `encodeUtf8(text, null)` and results above the slab limit (an own exact
+   * `encodeUtf8(text, { slab: null })` and results above the slab limit (an own exact
    * buffer): the JS core into a fresh array up to this many chars, then
    * `TextEncoder.encode` (bench/utf8_paths.bench.ts encode, "null" column).
    */

@@ -31,6 +31,8 @@ export interface JsonSerializerOptions extends SerializerOptions {
   slab?: SlabAllocator | null;
 }
 
+/** `encodeUtf8`'s options for a result with its own exact buffer (one object, no allocation per call). */
+const OWN_BUFFER = { slab: null } as const;
 /** Whether `serialize` encodes into the slab (else `TextEncoder.encode`'s own array). */
 const OWNED_FROM_SLAB = FAST_PATHS.jsonOwnedFromSlab;
 
@@ -139,7 +141,7 @@ export class JsonSerializer implements MessageSerializer {
       }
       if (written <= max) return slab.commit(written);
     }
-    return encodeUtf8(text, null);
+    return encodeUtf8(text, OWN_BUFFER);
   }
 
   /**

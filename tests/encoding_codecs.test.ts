@@ -83,18 +83,18 @@ function compare(api: EncodingApi, label: string): void {
           }`;
           for (const target of [slab, null]) {
             assert.deepEqual(
-              outcome(() => api.decodeBase64(input, options, target)),
-              outcome(() => JS_API.decodeBase64(input, options, target)),
+              outcome(() => api.decodeBase64(input, { ...options, slab: target })),
+              outcome(() => JS_API.decodeBase64(input, { ...options, slab: target })),
               `decodeBase64 ${where}`,
             );
           }
           assert.deepEqual(
             outcome(() => {
-              using pooled = api.decodeBase64Pooled(input, options, pool);
+              using pooled = api.decodeBase64Pooled(input, { ...options, pool });
               return pooled.bytes.slice();
             }),
             outcome(() => {
-              using pooled = JS_API.decodeBase64Pooled(input, options, pool);
+              using pooled = JS_API.decodeBase64Pooled(input, { ...options, pool });
               return pooled.bytes.slice();
             }),
             `decodeBase64Pooled ${where}`,
@@ -118,18 +118,18 @@ function compare(api: EncodingApi, label: string): void {
     for (const input of [hex, upper, bad, hex + "0", hex + "\u0130\u0130"]) {
       for (const target of [slab, null]) {
         assert.deepEqual(
-          outcome(() => api.decodeHex(input, target)),
-          outcome(() => JS_API.decodeHex(input, target)),
+          outcome(() => api.decodeHex(input, { slab: target })),
+          outcome(() => JS_API.decodeHex(input, { slab: target })),
           `${label} decodeHex ${size}`,
         );
       }
       assert.deepEqual(
         outcome(() => {
-          using pooled = api.decodeHexPooled(input, pool);
+          using pooled = api.decodeHexPooled(input, { pool });
           return pooled.bytes.slice();
         }),
         outcome(() => {
-          using pooled = JS_API.decodeHexPooled(input, pool);
+          using pooled = JS_API.decodeHexPooled(input, { pool });
           return pooled.bytes.slice();
         }),
         `${label} decodeHexPooled ${size}`,

@@ -57,7 +57,7 @@ for (const impl of ["js", "auto"] as const) {
           assert.equal(api.encodeHex(bytes), expected);
           const text = round % 2 ? expected.toUpperCase() : expected;
           assert.deepEqual(api.decodeHex(text), bytes);
-          const own = api.decodeHex(text, null);
+          const own = api.decodeHex(text, { slab: null });
           assert.deepEqual(own, bytes);
           assert.equal(own.buffer.byteLength, length);
         }
@@ -161,10 +161,10 @@ for (const impl of ["js", "auto"] as const) {
       withImpl(impl, () => {
         const pool = new MemoryPool();
         {
-          using decoded = api.decodeHexPooled("00ff10", pool);
+          using decoded = api.decodeHexPooled("00ff10", { pool });
           assert.deepEqual(decoded.bytes, new Uint8Array([0, 255, 16]));
         }
-        assert.throws(() => api.decodeHexPooled("00fg", pool), SyntaxError);
+        assert.throws(() => api.decodeHexPooled("00fg", { pool }), SyntaxError);
         assert.equal(pool.stats().outstanding, 0);
         // deno-lint-ignore no-explicit-any
         const any = (value: unknown) => value as any;

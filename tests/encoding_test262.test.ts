@@ -151,7 +151,7 @@ const OURS: Installs = [
     return api.decodeBase64(text, options, null);
   }],
   [Uint8Array, "fromHex", function fromHex(text: string) {
-    return api.decodeHex(text, null);
+    return api.decodeHex(text, undefined, null);
   }],
   [Uint8Array.prototype, "toBase64", function toBase64(this: Uint8Array, options?: object) {
     return api.encodeBase64(this, options);
