@@ -8,7 +8,7 @@ import { type BufferWriter, PooledBytes } from "../pool/mod.ts";
 import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
 import { encodeBase64Js } from "./_base64_js.ts";
 import { CODECS, type Codecs, ENCODE_OPTIONS } from "./_codecs.ts";
-import type { NodeBufferMethods } from "../platform/runtime.ts";
+import { nodeEncode } from "./_backend_buffer.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
 import { checkAttached, checkBytes } from "./_checks.ts";
 import {
@@ -17,7 +17,6 @@ import {
   padsOutput,
   readEncodeOptions,
   tablesOf,
-  URL_ALPHABET,
 } from "./base64_options.ts";
 
 const asciiDecoder = new TextDecoder();
@@ -121,22 +120,6 @@ export function encodeBase64With(
   } finally {
     releaseScratch(scratch);
   }
-}
-
-/** Node's Buffer encoders, with padding fixed up to the proposal's rules. */
-function nodeEncode(buffer: NodeBufferMethods, bytes: Uint8Array, flags: number): string {
-  const length = bytes.length;
-  const pad = padsOutput(flags);
-  if ((flags & URL_ALPHABET) === 0) {
-    const text = buffer.base64Slice.call(bytes, 0, length);
-    if (pad || length % 3 === 0) return text;
-    return text.slice(0, text.length - (length % 3 === 1 ? 2 : 1));
-  }
-  // Buffer's base64url never pads.
-  const text = buffer.base64urlSlice.call(bytes, 0, length);
-  const rest = length % 3;
-  if (!pad || rest === 0) return text;
-  return text + (rest === 1 ? "==" : "=");
 }
 
 /** ASCII bytes to a string: TextDecoder beats fromCharCode beyond ~16 chars. */

@@ -12,7 +12,7 @@ import { checkAttached, checkBytes, checkString } from "./_checks.ts";
 import { CODECS, type Codecs } from "./_codecs.ts";
 import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
 import { slabOf, type SlabOptions } from "../pool/slab_options.ts";
-import type { Base64DecodeResult } from "./base64_decode.ts";
+import type { Base64DecodeResult } from "./base64_options.ts";
 
 const DIGITS = "0123456789abcdef";
 /** Byte to its two lowercase hex chars packed little-endian. */
