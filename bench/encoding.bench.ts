@@ -353,6 +353,9 @@ if (only !== "base64") {
   const encode: Contender<string>[] = [
     ours(C.utf8Encode, "ours encodeUtf8", "encode", true, (t) => encodeUtf8(t)),
     peer(C.textEncoderEncode, "TextEncoder.encode", "encode", (t) => textEncoder.encode(t)),
+    ...(runtimeInfo.name === "node"
+      ? [peer(C.bufferFromString, "Buffer.from(string)", "encode", (t: string) => Buffer.from(t))]
+      : []),
   ];
   const encodeInto: Contender<string>[] = [
     ours(
@@ -390,6 +393,17 @@ if (only !== "base64") {
       ...peer(C.jsLoopDecode, "JS fromCharCode loop", "decode", (b) => jsDecodeAscii(b)),
       allocation: false,
     },
+    ...(runtimeInfo.name === "node"
+      ? [{
+        ...peer(
+          C.bufferToStringUtf8,
+          "Buffer#toString(utf8)",
+          "decode",
+          (b: Uint8Array) => bufferOf(b).toString("utf8"),
+        ),
+        allocation: false,
+      }]
+      : []),
   ];
   for (const length of UTF8_LENGTHS) {
     let text = "";
