@@ -24,7 +24,8 @@
  *
  * Run: node --expose-gc bench/seam_direct.bench.ts | deno run -A --v8-flags=--expose-gc
  * bench/seam_direct.bench.ts | bun bench/seam_direct.bench.ts. Arguments
- * `base64`, `hex`, `utf8`, `json` run one part; results go to
+ * `base64`, `hex`, `utf8`, `json`, `msgpack` run one part (`msgpack`: the
+ * MessagePack hot paths against msgpackr, whose ratios must not fall); results go to
  * bench/results/seam_direct[.part].<runtime>.json.
  *
  * @module
@@ -35,6 +36,7 @@ import * as afterEncoding from "../encoding/mod.ts";
 import * as afterPool from "../pool/mod.ts";
 import * as afterSerializers from "../serializers/mod.ts";
 import { do_not_optimize } from "mitata";
+import { Packr } from "msgpackr";
 import {
   type Contender,
   type Group,
@@ -61,7 +63,7 @@ const beforeEncoding = await import(`${beforeRoot}/encoding/mod.ts`) as Encoding
 const beforePool = await import(`${beforeRoot}/pool/mod.ts`) as Pool;
 const beforeSerializers = await import(`${beforeRoot}/serializers/mod.ts`) as Serializers;
 
-const PARTS = ["base64", "hex", "utf8", "json"] as const;
+const PARTS = ["base64", "hex", "utf8", "json", "msgpack"] as const;
 const only = PARTS.find((part) => process.argv.includes(part));
 
 // deno-lint-ignore no-explicit-any
@@ -476,7 +478,7 @@ function timeCpu(benchName: string, all: readonly Group<unknown>[]): BenchEntry[
   const out: BenchEntry[] = [];
   for (const [index, group] of all.entries()) {
     const fns = group.contenders.map((c) => () => c.fn(group.input));
-    const calls = fns.map((fn) => callsPerRound(fn, roundMs));
+    const calls = fns.map((fn) => callsPerRound(fn, roundMs / 4));
     const samples = fns.map(() => [] as number[]);
     for (let round = 0; round < roundCount; round++) {
       for (let k = 0; k < fns.length; k++) {
@@ -484,9 +486,17 @@ function timeCpu(benchName: string, all: readonly Group<unknown>[]): BenchEntry[
         const fn = fns[i];
         const n = calls[i];
         collect(); // each contender's round starts on a clean heap and pays for its own garbage
+        // Whole batches until the round has used its CPU time: a stalled probe cannot make it short.
+        const budget = roundMs * 1000;
+        let done = 0;
         const start = cpuNow();
-        for (let j = 0; j < n; j++) do_not_optimize(fn());
-        samples[i].push(((cpuNow() - start) * 1000) / n);
+        let used = 0;
+        do {
+          for (let j = 0; j < n; j++) do_not_optimize(fn());
+          done += n;
+          used = cpuNow() - start;
+        } while (used < budget);
+        samples[i].push((used * 1000) / done);
       }
     }
     const line: string[] = [];
@@ -519,6 +529,43 @@ function timeCpu(benchName: string, all: readonly Group<unknown>[]): BenchEntry[
     console.log(`[${index + 1}/${all.length}] ${group.subject} ${group.size}: ${line.join(", ")}`);
   }
   return out;
+}
+
+if (only === undefined || only === "msgpack") {
+  const encode: Contender<unknown>[] = [];
+  const decode: Contender<Uint8Array>[] = [];
+  for (const { version, pool: poolModule, serializers } of VERSIONS) {
+    const msgpack = new serializers.MsgPackSerializer({ pool: new poolModule.MemoryPool() });
+    encode.push(ours(version, "msgpack.serialize", "encode", (x) => msgpack.serialize(x)));
+    decode.push(ours(version, "msgpack.deserialize", "decode", (b) => msgpack.deserialize(b)));
+  }
+  const packr = new Packr({ useRecords: false });
+  encode.push(direct("msgpackr.pack", "encode", (x) => packr.pack(x)));
+  decode.push(direct("msgpackr.unpack", "decode", (b) => packr.unpack(b)));
+  for (const size of ["small", "medium", "large"] as const) {
+    const bytes = packr.pack(fixtures[size]);
+    const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length).slice();
+    add({
+      subject: "msgpack serialize",
+      size,
+      sizeBytes: input.length,
+      input: fixtures[size],
+      contenders: encode,
+    });
+    add({
+      subject: "msgpack deserialize",
+      size,
+      sizeBytes: input.length,
+      input,
+      contenders: decode,
+    });
+  }
+  const messages = variedMessages();
+  warmUps.push({ subject: "msgpack serialize", inputs: messages });
+  warmUps.push({
+    subject: "msgpack deserialize",
+    inputs: messages.map((m) => packr.pack(m).slice()),
+  });
 }
 
 // BENCH_GROUP=<text>: time only the groups whose "subject size" contains it.
