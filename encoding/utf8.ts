@@ -11,7 +11,7 @@ import { type BufferWriter, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
 import { slabOf, type SlabOptions } from "../pool/slab_options.ts";
 import { FAST_PATHS } from "../platform/fast_paths.ts";
-import { NODE_BUFFER, NODE_BUFFER_STATICS } from "../platform/runtime.ts";
+import { NODE_BUFFER_STATICS } from "../platform/runtime.ts";
 import {
   createCharTables,
   decodeShortUtf8,
@@ -52,13 +52,6 @@ const BYTE_LENGTH_NATIVE_MIN = FAST_PATHS.utf8ByteLengthNativeMin;
 const NATIVE_NODE_BUFFER = FAST_PATHS.utf8DecodeNodeBuffer;
 const ENCODE_FRESH_NATIVE = FAST_PATHS.utf8EncodeFreshNative;
 const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
-const nativeAllocUnsafeSlow = NODE_BUFFER_STATICS?.allocUnsafeSlow;
-const nativeUtf8Write = NODE_BUFFER?.utf8Write;
-/** Own results from this many chars use Node's Buffer (Infinity where there is none). */
-const ENCODE_OWN_NODE_MIN = nativeByteLength !== undefined && nativeAllocUnsafeSlow !== undefined &&
-    nativeUtf8Write !== undefined
-  ? FAST_PATHS.utf8EncodeOwnNodeMin
-  : Infinity;
 
 /** Scratch arrays of the short decoder: filled and read within one call, never shared out. */
 const charTables = createCharTables();
@@ -211,26 +204,9 @@ export function encodeUtf8(text: string, options?: SlabOptions): Uint8Array {
 /** A result with its own exactly sized buffer. */
 function encodeOwn(text: string): Uint8Array {
   const length = text.length;
-  if (length >= ENCODE_OWN_NODE_MIN) return encodeOwnNode(text);
   if (length > ENCODE_OWN_JS_MAX) return encodeFreshNative(text);
   const out = new Uint8Array(utf8ByteLengthJs(text, 0, length));
   encodeUtf8Unchecked(text, 0, length, out, 0);
-  return out;
-}
-
-/**
- * Node: the exact length, then `utf8Write` into a buffer of exactly that
- * size (not zero-filled from 4 KiB: every byte is written).
- */
-function encodeOwnNode(text: string): Uint8Array {
-  const size = nativeByteLength!(text, "utf8");
-  let out: Uint8Array | undefined;
-  if (size >= 4096) {
-    const buffer = nativeAllocUnsafeSlow!(size).buffer;
-    if (buffer.byteLength === size) out = new Uint8Array(buffer, 0, size);
-  }
-  out ??= new Uint8Array(size);
-  nativeUtf8Write!.call(out, text, 0, size);
   return out;
 }
 

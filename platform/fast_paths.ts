@@ -54,14 +54,6 @@ export interface FastPaths {
    */
   readonly utf8EncodeOwnJsMax: number;
   /**
-   * Results with their own exact buffer (`encodeUtf8` with `slab: null` or
-   * above the slab's limit; `JsonSerializer.serialize` of large messages):
-   * from this many chars, Node's `Buffer.byteLength` + `allocUnsafeSlow` +
-   * `utf8Write` instead of `TextEncoder.encode` (bench/seam_direct.bench.ts:
-   * 3.4x on Node 24 for 54 KB of JSON, even on Node 26). `Infinity`: never.
-   */
-  readonly utf8EncodeOwnNodeMin: number;
-  /**
    * `utf8ByteLength`: Node's `Buffer.byteLength` from this many chars;
    * `Infinity` = always the JS count (bench/utf8_paths.bench.ts length).
    */
@@ -287,7 +279,6 @@ const V8_DEFAULT_ROW: FastPaths = {
   utf8DecodeJsMax: 16,
   utf8EncodeWithRoomJsMax: 16,
   utf8EncodeOwnJsMax: 16,
-  utf8EncodeOwnNodeMin: Infinity,
   utf8ByteLengthNativeMin: Infinity,
   utf8DecodeNodeBuffer: false,
   utf8EncodeNodeBuffer: false,
@@ -307,7 +298,6 @@ const NODE_ROW: Omit<FastPaths, "base64"> = {
   utf8DecodeJsMax: 16,
   utf8EncodeWithRoomJsMax: 16,
   utf8EncodeOwnJsMax: 16,
-  utf8EncodeOwnNodeMin: 1024,
   utf8ByteLengthNativeMin: 16,
   utf8DecodeNodeBuffer: true,
   utf8EncodeNodeBuffer: true,
@@ -335,7 +325,6 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeJsMax: 24,
     utf8EncodeWithRoomJsMax: 16,
     utf8EncodeOwnJsMax: 0,
-    utf8EncodeOwnNodeMin: Infinity,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
     utf8EncodeNodeBuffer: false,
@@ -353,7 +342,6 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 8,
     utf8EncodeOwnJsMax: 0,
-    utf8EncodeOwnNodeMin: Infinity,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
     utf8EncodeNodeBuffer: false,
