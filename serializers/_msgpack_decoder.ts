@@ -10,7 +10,6 @@ import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { MsgPackExt, TIMESTAMP_EXT_TYPE } from "./msgpack_ext.ts";
 import { readUtf8Native } from "./_msgpack_utf8.ts";
 import { StringCache } from "./_msgpack_string_cache.ts";
-// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 
 const EMPTY = new Uint8Array(0);
 const TWO_32 = 0x100000000;

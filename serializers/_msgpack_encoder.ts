@@ -12,7 +12,6 @@ import { MsgPackExt } from "./msgpack_ext.ts";
 import { JS_ENCODE_MAX } from "./_msgpack_utf8.ts";
 import { encodeUtf8NativeUnchecked, encodeUtf8Unchecked } from "../encoding/utf8_primitives.ts";
 import { findCyclePath, findPath } from "./_msgpack_paths.ts";
-// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 
 /** Thrown (by identity) when a bounded target runs out of room. */
 export const OVERFLOW: object = Object.freeze({ overflow: true });

@@ -5,7 +5,6 @@
  */
 import type { SlabAllocator } from "../pool/mod.ts";
 import type { SerializerOptions } from "./types.ts";
-// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 
 /**
  * The default nesting limit, on both encode and decode.
