@@ -1,7 +1,7 @@
 /**
  * Shared bench plumbing: runtime detection, the varied warm-up, interleaved
  * mitata timing of tagged contenders, allocation per op, and the result files
- * in bench/results/ (format: bench/_schema.ts).
+ * in bench/results/ (format: dev/schema.ts).
  *
  * Settings come from the environment so tools/bench.ts can pass them to every
  * runtime alike: `--feedback=monomorphic` (argument) or `BENCH_FEEDBACK`
@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import process from "node:process";
 import v8 from "node:v8";
+import { median } from "../dev/stats.ts";
 import {
   type BenchEntry,
   type BenchResultFile,
@@ -78,7 +79,7 @@ const MITATA_OPTIONS = {
 
 /** One thing to time, tagged for the report. `fn` takes the group's input. */
 export interface Contender<T> {
-  /** Stable id the targets use (see `C` in bench/_schema.ts). */
+  /** Stable id the targets use (see `C` in dev/schema.ts). */
   readonly contender: string;
   /** Display name. */
   readonly name: string;
@@ -98,6 +99,25 @@ export interface Contender<T> {
   readonly exit?: () => void;
   /** Measure allocation per op (varied runs only). */
   readonly allocation?: boolean;
+}
+
+/** A contender from its tags, the usual fields in one call; `more` adds the optional ones. */
+export function contender<T>(
+  side: Side,
+  op: Op,
+  owned: boolean,
+  id: string,
+  name: string,
+  fn: (input: T) => unknown,
+  more: Partial<Contender<T>> = {},
+): Contender<T> {
+  return { contender: id, name, side, op, owned, fn, ...more };
+}
+
+/** A byte count as a group's size label: "64 B", "4 KiB", "1 MiB". */
+export function sizeLabel(bytes: number): string {
+  if (bytes >= 1 << 20) return `${bytes / (1 << 20)} MiB`;
+  return bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`;
 }
 
 /** Contenders compared on one input. */
@@ -143,12 +163,6 @@ export function warmUpVaried(groups: readonly Group<any>[], sets: readonly WarmU
       }
     }
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function formatNs(ns: number): string {
@@ -264,23 +278,21 @@ export function writeResults(
 
 // ---------------------------------------------------------------- memory
 
-/** A full GC where the runtime exposes one, else nothing (timing still works without). */
-function collectGarbage(): void {
-  const g = globalThis as { gc?: () => void };
-  if (runtimeInfo.name === "bun") Bun.gc(true);
-  else g.gc?.();
-}
-
-/** Collects garbage fully, as far as the runtime lets us. */
-export function fullGc(): void {
+/** A full GC where the runtime exposes one; `required` throws where it does not. */
+function collectGarbage(required = false): void {
   const g = globalThis as { gc?: () => void };
   if (runtimeInfo.name === "bun") Bun.gc(true);
   else if (g.gc) {
     g.gc();
-    g.gc();
-  } else {
+    if (required) g.gc();
+  } else if (required) {
     throw new Error("fullGc: run node with --expose-gc, deno with --v8-flags=--expose-gc");
   }
+}
+
+/** Collects garbage fully, as far as the runtime lets us. */
+export function fullGc(): void {
+  collectGarbage(true);
 }
 
 /**
@@ -292,8 +304,7 @@ export async function backingStoreBytes(): Promise<number> {
   fullGc();
   if (runtimeInfo.name === "node") return process.memoryUsage().arrayBuffers;
   if (runtimeInfo.name === "deno") return Deno.memoryUsage().external;
-  const { heapStats } = await import("bun:jsc" as string);
-  return heapStats().heapSize;
+  return await heapBytes();
 }
 
 /** Which counter {@linkcode backingStoreBytes} reads in this runtime. */

@@ -9,93 +9,62 @@
  * @module
  */
 import { MemoryPool } from "../mod.ts";
-import { type Contender, type Group, runtimeInfo, timeGroups, writeResults } from "./_harness.ts";
+import {
+  type Contender,
+  contender,
+  type Group,
+  runtimeInfo,
+  sizeLabel,
+  timeGroups,
+  writeResults,
+} from "./_harness.ts";
 import { C } from "./_schema.ts";
 
 const pool = new MemoryPool();
 const writer = pool.rentWriter();
 
+const kept = { allocation: true };
+const fresh = (n: number) => new Uint8Array(n);
 const rentContenders: Contender<number>[] = [
-  {
-    contender: C.newUint8Array,
-    name: "new Uint8Array(n)",
-    side: "peer",
-    op: "rent",
-    owned: true,
-    allocation: true,
-    fn: (n) => new Uint8Array(n),
-  },
-  {
-    contender: C.poolRentReturn,
-    name: "pool.rent+return(n)",
-    side: "ours",
-    op: "rent",
-    owned: false,
-    allocation: true,
-    fn: (n) => {
-      const bytes = pool.rent(n);
-      pool.return(bytes);
-      return bytes.length;
-    },
-  },
+  contender("peer", "rent", true, C.newUint8Array, "new Uint8Array(n)", fresh, kept),
+  contender("ours", "rent", false, C.poolRentReturn, "pool.rent+return(n)", (n) => {
+    const bytes = pool.rent(n);
+    pool.return(bytes);
+    return bytes.length;
+  }, kept),
 ];
 
 const writeContenders: Contender<Uint8Array>[] = [
-  {
-    contender: C.freshCopy,
-    name: "fresh Uint8Array + set",
-    side: "peer",
-    op: "write",
-    owned: true,
-    allocation: true,
-    fn: (payload) => {
-      const out = new Uint8Array(payload.length);
-      out.set(payload);
-      return out;
-    },
-  },
-  {
-    contender: C.writerWrite,
-    name: "pooled writer write+reset",
-    side: "ours",
-    op: "write",
-    owned: false,
-    allocation: true,
-    fn: (payload) => {
-      writer.write(payload);
-      const count = writer.writtenCount;
-      writer.reset();
-      return count;
-    },
-  },
+  contender("peer", "write", true, C.freshCopy, "fresh Uint8Array + set", (payload) => {
+    const out = new Uint8Array(payload.length);
+    out.set(payload);
+    return out;
+  }, kept),
+  contender("ours", "write", false, C.writerWrite, "pooled writer write+reset", (payload) => {
+    writer.write(payload);
+    const count = writer.writtenCount;
+    writer.reset();
+    return count;
+  }, kept),
 ];
 
 // deno-lint-ignore no-explicit-any
-const groups: Group<any>[] = [];
-for (
-  const [label, size] of [["256 B", 256], ["4 KiB", 4096], ["64 KiB", 65536], [
-    "1 MiB",
-    1 << 20,
-  ]] as const
-) {
-  groups.push({
+const groups: Group<any>[] = [
+  ...[256, 4096, 65536, 1 << 20].map((n) => ({
     subject: "rent+return",
-    size: label,
-    sizeBytes: size,
-    input: size,
+    size: sizeLabel(n),
+    sizeBytes: n,
+    input: n,
     contenders: rentContenders,
-  });
-}
-for (const [label, size] of [["200 B", 200], ["4 KiB", 4096], ["64 KiB", 65536]] as const) {
-  const payload = new Uint8Array(size).fill(size & 0xff);
-  groups.push({
+  })),
+  ...[200, 4096, 65536].map((n) => ({
     subject: "write message",
-    size: label,
-    sizeBytes: size,
-    input: payload,
+    size: sizeLabel(n),
+    sizeBytes: n,
+    input: fresh(n).fill(n & 0xff),
     contenders: writeContenders,
-  });
-}
+  })),
+];
 
 console.log(`pool: ${runtimeInfo.name} ${runtimeInfo.version} (${runtimeInfo.id})`);
 const entries = await timeGroups("pool", groups, "monomorphic");

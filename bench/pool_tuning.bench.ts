@@ -13,46 +13,39 @@
  * @module
  */
 import { DEFAULT_TUNING_INTERVAL, MemoryPool } from "../pool/mod.ts";
-import { type Contender, type Group, runtimeInfo, timeGroups, writeResults } from "./_harness.ts";
+import {
+  type Contender,
+  contender,
+  type Group,
+  runtimeInfo,
+  sizeLabel,
+  timeGroups,
+  writeResults,
+} from "./_harness.ts";
 
 // ---------------------------------------------------------------- hot path
 
 const autoPool = new MemoryPool();
 const fixedPool = new MemoryPool({ retention: "fixed" });
 
-const rentReturn = (pool: MemoryPool, id: string, name: string): Contender<number> => ({
-  contender: id,
-  name,
-  side: "ours",
-  op: "rent",
-  owned: false,
-  fn: (n) => {
+const rentReturn = (pool: MemoryPool, id: string, name: string): Contender<number> =>
+  contender("ours", "rent", false, id, name, (n) => {
     const bytes = pool.rent(n);
     pool.return(bytes);
     return bytes.length;
-  },
-});
+  });
 
 const hotContenders: Contender<number>[] = [
-  {
-    contender: "new Uint8Array",
-    name: "new Uint8Array(n)",
-    side: "peer",
-    op: "rent",
-    owned: true,
-    fn: (n) => new Uint8Array(n),
-  },
+  contender("peer", "rent", true, "new Uint8Array", "new Uint8Array(n)", (n) => new Uint8Array(n)),
   rentReturn(autoPool, "ours.pool.rent+return(auto)", "rent+return, auto"),
   rentReturn(fixedPool, "ours.pool.rent+return(fixed)", "rent+return, fixed"),
 ];
 
-const hotGroups: Group<number>[] = [["256 B", 256], ["4 KiB", 4096], ["64 KiB", 65536]].map((
-  [size, n],
-) => ({
+const hotGroups: Group<number>[] = [256, 4096, 65536].map((n) => ({
   subject: "pool rent+return",
-  size: size as string,
-  sizeBytes: n as number,
-  input: n as number,
+  size: sizeLabel(n),
+  sizeBytes: n,
+  input: n,
   contenders: hotContenders,
 }));
 

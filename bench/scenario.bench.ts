@@ -44,7 +44,7 @@ import {
   type ScenarioRoute,
   type ScenarioRow,
   type ScenarioSize,
-} from "./_schema_scenario.ts";
+} from "../dev/schema_scenario.ts";
 
 type Size = ScenarioSize;
 type Path = ScenarioRoute;
@@ -299,143 +299,6 @@ function stringifyFloor(size: Size): StringifyFloor {
   return { size, stringifyNs, naiveMeanNs, ceiling: naiveMeanNs / stringifyNs };
 }
 
-/** A route / naive for each metric, and whether each meets the seed's target. */
-interface ScenarioRatio {
-  size: Size;
-  route: Path;
-  /** The pooled JSON route's throughput / the ceiling route's (pooled only). */
-  ofCeiling: number | null;
-  ofCeilingMet: boolean | null;
-  throughput: number;
-  throughputMet: boolean;
-  gcEvents: number | null;
-  gcEventsMet: boolean | null;
-  p99: number;
-  p99Met: boolean;
-  backingStoreBytes: number | null;
-  backingStoreBytesMet: boolean | null;
-  jsHeapBytes: number | null;
-  heapBytes: number | null;
-}
-
-function ratio(pooledValue: number | null, naiveValue: number | null): number | null {
-  if (pooledValue === null || naiveValue === null) return null;
-  if (naiveValue === 0) return pooledValue === 0 ? 1 : null;
-  return pooledValue / naiveValue;
-}
-
-function ratios(rows: ScenarioRow[]): ScenarioRatio[] {
-  return SIZES.flatMap((size) => TARGETS.routes.map((route) => ({ size, route }))).map(
-    ({ size, route }) => {
-      const n = rows.find((r) => r.size === size && r.path === "naive")!;
-      const p = rows.find((r) => r.size === size && r.path === route)!;
-      const c = rows.find((r) => r.size === size && r.path === "ceiling")!;
-      const ofCeiling = route === "pooled" ? p.opsPerSec / c.opsPerSec : null;
-      const throughput = p.opsPerSec / n.opsPerSec;
-      const gcEvents = ratio(p.gcEventsPer100k, n.gcEventsPer100k);
-      const p99 = p.p99Ns / n.p99Ns;
-      const backingStoreBytes = ratio(p.backingStoreBytesPerOp, n.backingStoreBytesPerOp);
-      return {
-        size,
-        route,
-        ofCeiling,
-        ofCeilingMet: ofCeiling === null ? null : ofCeiling >= TARGETS.jsonOfCeilingMin,
-        throughput,
-        throughputMet: throughput >= TARGETS.throughputMin,
-        gcEvents,
-        gcEventsMet: gcEvents === null ? null : gcEvents <= TARGETS.gcEventsMax,
-        p99,
-        p99Met: p99 <= TARGETS.p99Max,
-        backingStoreBytes,
-        backingStoreBytesMet: backingStoreBytes === null
-          ? null
-          : backingStoreBytes <= TARGETS.bytesPerOpMax[size],
-        jsHeapBytes: ratio(p.jsHeapBytesPerOp, n.jsHeapBytesPerOp),
-        heapBytes: ratio(p.heapBytesPerOp, n.heapBytesPerOp),
-      };
-    },
-  );
-}
-
-// ---------------------------------------------------------------- output
-
-function fmtNs(ns: number): string {
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
-  return `${ns.toFixed(0)} ns`;
-}
-
-function fmtNum(value: number | null, digits = 1): string {
-  return value === null ? "n/a" : value.toFixed(digits);
-}
-
-function fmtRatio(value: number | null, met: boolean | null): string {
-  if (value === null) return "n/a";
-  return `${(value * 100).toFixed(1)}% ${met === null ? "" : met ? "met" : "MISSED"}`.trim();
-}
-
-function printRows(rows: ScenarioRow[]): void {
-  const header = [
-    "size",
-    "path",
-    "ops/s",
-    "p50",
-    "p99",
-    "GC minor/100k",
-    "GC major/100k",
-    "JS heap B/op",
-    "heap B/op (Bun)",
-    "backing B/op",
-    "peak RSS MB",
-  ];
-  const lines = rows.map((r) => [
-    r.size,
-    r.path,
-    Math.round(r.opsPerSec).toLocaleString("en-US"),
-    fmtNs(r.p50Ns),
-    fmtNs(r.p99Ns),
-    fmtNum(r.gcMinorPer100k),
-    fmtNum(r.gcMajorPer100k),
-    fmtNum(r.jsHeapBytesPerOp, 0),
-    fmtNum(r.heapBytesPerOp, 0),
-    fmtNum(r.backingStoreBytesPerOp, 0),
-    (r.peakRssBytes / 1048576).toFixed(1),
-  ]);
-  printTable(header, lines);
-}
-
-function printRatios(list: ScenarioRatio[]): void {
-  const header = [
-    "size",
-    "route",
-    "throughput (>=2.5x)",
-    "GC events (<=20%)",
-    "p99 (<=50%)",
-    "backing bytes/op",
-    "JSON route vs ceiling",
-  ];
-  const lines = list.map((r) => [
-    r.size,
-    r.route,
-    `${r.throughput.toFixed(2)}x ${r.throughputMet ? "met" : "MISSED"}`,
-    fmtRatio(r.gcEvents, r.gcEventsMet),
-    fmtRatio(r.p99, r.p99Met),
-    `${fmtRatio(r.backingStoreBytes, r.backingStoreBytesMet)} (<=${
-      TARGETS.bytesPerOpMax[r.size] * 100
-    }%)`,
-    r.ofCeiling === null ? "" : `${fmtRatio(r.ofCeiling, r.ofCeilingMet)} of ceiling (>=90%)`,
-  ]);
-  printTable(header, lines);
-}
-
-function printTable(header: string[], lines: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
-  console.log(format(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const line of lines) console.log(format(line));
-}
-
 // ---------------------------------------------------------------- main
 
 // Every route must produce the base64 of its payload, or the comparison means nothing.
@@ -488,23 +351,25 @@ for (const size of SIZES) {
   }
   floors.push(stringifyFloor(size));
 }
-const ratioRows = ratios(rows);
-console.log("");
-printRows(rows);
-console.log("");
+// The log's tables; the report (tools/report/scenario.ts) renders the same rows for people.
+console.table(rows, [
+  "size",
+  "path",
+  "opsPerSec",
+  "p50Ns",
+  "p99Ns",
+  "gcMinorPer100k",
+  "gcMajorPer100k",
+  "jsHeapBytesPerOp",
+  "heapBytesPerOp",
+  "backingStoreBytesPerOp",
+  "peakRssBytes",
+]);
 console.log(
-  "JSON.stringify alone: a path that still calls it cannot beat naive by more than naive / stringify.",
+  "JSON.stringify alone: a path that still calls it cannot beat naive by more than this.",
 );
-printTable(
-  ["size", "JSON.stringify", "naive mean", "ceiling"],
-  floors.map((
-    f,
-  ) => [f.size, fmtNs(f.stringifyNs), fmtNs(f.naiveMeanNs), `${f.ceiling.toFixed(2)}x`]),
-);
-console.log("");
-console.log("route / naive against the seed's targets:");
-printRatios(ratioRows);
-console.log("");
+console.table(floors);
+console.log("route / naive against the seed's targets: see `npm run bench:report`.");
 
 const stats = pool.stats();
 const scenario: ScenarioExtras & Record<string, unknown> = {
@@ -521,7 +386,6 @@ const scenario: ScenarioExtras & Record<string, unknown> = {
   rssMetric: "process.memoryUsage.rss(), sampled every 1024 ops; process-wide",
   targets: TARGETS,
   rows,
-  ratios: ratioRows,
   stringifyFloor: floors,
   pool: { hits: stats.hits, misses: stats.misses, outstanding: stats.outstanding },
   maxRssBytes: process.resourceUsage().maxRSS * 1024,

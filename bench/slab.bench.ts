@@ -16,8 +16,10 @@
 import { SlabAllocator } from "../pool/mod.ts";
 import {
   type Contender,
+  contender,
   type Group,
   runtimeInfo,
+  sizeLabel,
   timeGroups,
   warmUpVaried,
   writeResults,
@@ -50,64 +52,47 @@ function nextLength(input: SlabInput): number {
   return input.lengths[input.next++ & (ROTATION - 1)];
 }
 
+const kept = { allocation: true };
+const owned = (
+  id: string,
+  name: string,
+  fn: (input: SlabInput) => unknown,
+  more: Partial<Contender<SlabInput>> = kept,
+) =>
+  contender<SlabInput>(id.startsWith("ours") ? "ours" : "peer", "encode", true, id, name, fn, more);
+
 const contenders: Contender<SlabInput>[] = [
-  {
-    contender: "new Uint8Array",
-    name: "new Uint8Array(n)",
-    side: "peer",
-    op: "encode",
-    owned: true,
-    allocation: true,
-    fn: (input) => new Uint8Array(nextLength(input)),
-  },
-  {
-    contender: "new Uint8Array+set",
-    name: "new Uint8Array(n) + set",
-    side: "peer",
-    op: "encode",
-    owned: true,
-    fn: (input) => {
-      const length = nextLength(input);
-      const out = new Uint8Array(length);
-      out.set(input.source.subarray(0, length));
-      return out;
-    },
-  },
-  {
-    contender: "Uint8Array.slice",
-    name: "source.slice(0, n)",
-    side: "peer",
-    op: "encode",
-    owned: true,
-    allocation: true,
-    fn: (input) => input.source.slice(0, nextLength(input)),
-  },
-  {
-    contender: "ours.slab.allocate",
-    name: "slab.allocate(n) (defaults)",
-    side: "ours",
-    op: "encode",
-    owned: true,
-    allocation: true,
-    fn: (input) => SlabAllocator.shared.allocate(nextLength(input)),
-  },
-  ...CHUNKS.map((chunkSize): Contender<SlabInput> => {
+  owned("new Uint8Array", "new Uint8Array(n)", (input) => new Uint8Array(nextLength(input))),
+  owned("new Uint8Array+set", "new Uint8Array(n) + set", (input) => {
+    const length = nextLength(input);
+    const out = new Uint8Array(length);
+    out.set(input.source.subarray(0, length));
+    return out;
+  }, {}),
+  owned(
+    "Uint8Array.slice",
+    "source.slice(0, n)",
+    (input) => input.source.slice(0, nextLength(input)),
+  ),
+  owned(
+    "ours.slab.allocate",
+    "slab.allocate(n) (defaults)",
+    (input) => SlabAllocator.shared.allocate(nextLength(input)),
+  ),
+  ...CHUNKS.map((chunkSize) => {
     const slab = new SlabAllocator({ chunkSize, maxSlabLength: Math.min(8192, chunkSize) });
-    return {
-      contender: `ours.slab.copy(chunk ${chunkSize / 1024} KiB)`,
-      name: `slab.copy, ${chunkSize / 1024} KiB chunks`,
-      side: "ours",
-      op: "encode",
-      owned: true,
-      allocation: chunkSize === 8192,
-      fn: (input) => slab.copy(input.source, 0, nextLength(input)),
-    };
+    return owned(
+      `ours.slab.copy(chunk ${chunkSize / 1024} KiB)`,
+      `slab.copy, ${chunkSize / 1024} KiB chunks`,
+      (input) => slab.copy(input.source, 0, nextLength(input)),
+      { allocation: chunkSize === 8192 },
+    );
   }),
 ];
 
 const groups: Group<SlabInput>[] = SIZES.map((n) => ({
   subject: "owned bytes",
-  size: n >= 1024 ? `${n / 1024} KiB` : `${n} B`,
+  size: sizeLabel(n),
   sizeBytes: n,
   input: inputFor(n, n),
   contenders,

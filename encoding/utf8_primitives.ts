@@ -11,8 +11,11 @@ export {
   type CharTables,
   createCharTables,
   decodeShortUtf8,
+  decodeUtf8Fatal,
   decodeUtf8Native,
   encodeUtf8Native,
   encodeUtf8NativeUnchecked,
   encodeUtf8Unchecked,
+  findInvalidUtf8,
+  SHORT_DECODE_MAX,
 } from "./_utf8_core.ts";

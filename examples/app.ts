@@ -24,7 +24,7 @@ import {
   serializedResponse,
 } from "../serializers/mod.ts";
 import { PLATFORM_KEY, type PlatformKey } from "../platform/fast_paths.ts";
-import { fixtures } from "../bench/fixtures.ts";
+import { fixtures } from "../dev/fixtures.ts";
 import { dashboardHtml } from "./dashboard.ts";
 
 /** A web-standard request handler, as `Bun.serve`, `Deno.serve` and Deno Deploy take it. */

@@ -1,7 +1,7 @@
 /**
  * The one table of the fastest strict path per runtime and size: every
  * threshold and native-vs-JS choice of the library lives here, chosen by
- * measurement (bench/encoding_ratios.bench.ts, bench/serializers.bench.ts
+ * measurement (bench/encoding.bench.ts, bench/serializers.bench.ts
  * with varied warm-up), never by "native first". Each entry says which bench
  * measured it. Internal.
  *
@@ -268,7 +268,7 @@ const BASE64_BUN: Base64FastPaths = {
   jsBlockMin: 320,
 };
 // Browsers and workerd: not measured here; V8-like, so Deno's row. Where the
-// built-ins are missing, every path resolves to the JS core (encoding/_native.ts).
+// built-ins are missing, every path resolves to the JS core (encoding/_codecs.ts).
 const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
 
 /** Browsers and workerd: not measured here; V8-like defaults, no Node Buffer. */

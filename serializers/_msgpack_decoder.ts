@@ -8,8 +8,18 @@
  */
 import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { MsgPackExt, TIMESTAMP_EXT_TYPE } from "./msgpack_ext.ts";
-import { readUtf8Native } from "./_msgpack_utf8.ts";
+import {
+  type CharTables,
+  checkUtf8,
+  createCharTables,
+  decodeShortUtf8,
+  readUtf8Native,
+  readUtf8Strict,
+  SHORT_DECODE_MAX,
+} from "./_msgpack_utf8.ts";
 import { StringCache } from "./_msgpack_string_cache.ts";
+import { type ExtDispatch, UNCLAIMED } from "./_msgpack_ext_decode.ts";
+import { roundFloat32 } from "./_msgpack_float32.ts";
 
 const EMPTY = new Uint8Array(0);
 const TWO_32 = 0x100000000;
@@ -18,18 +28,58 @@ const KEY_CACHE_BITS = 9;
 /** Values up to 16 bytes (enum-like strings repeat) go through a 256-slot cache. */
 const VALUE_CACHE_BITS = 8;
 const VALUE_CACHE_MAX = 16;
+/**
+ * Longer values up to this many bytes (ISO dates, ids, emails) are decoded
+ * in JS, uncached: a native call per string cost more on Deno (1.2x -> 1.5x
+ * msgpackr on the large fixture) and the same on Node and Bun
+ * (bench/deserialize_options.bench.ts).
+ */
+const JS_DECODE_MAX = SHORT_DECODE_MAX;
 /** The largest |time value| a `Date` holds, in milliseconds. */
 const MAX_DATE_MILLIS = 8.64e15;
 const defineProperty = Object.defineProperty;
+
+/** int64/uint64 decode to a number when safe, else a bigint. */
+export const INT64_AUTO = 0;
+/** int64/uint64 decode to a number (rounded beyond 2^53). */
+export const INT64_NUMBER = 1;
+/** int64/uint64 decode to a bigint. */
+export const INT64_BIGINT = 2;
+/** int64/uint64 decode to a decimal string. */
+export const INT64_STRING = 3;
+/** What int64/uint64 values decode to (see `MsgPackSerializerOptions.int64`). */
+export type Int64Mode =
+  | typeof INT64_AUTO
+  | typeof INT64_NUMBER
+  | typeof INT64_BIGINT
+  | typeof INT64_STRING;
 
 /** Decoder settings. */
 export interface DecoderSettings {
   /** Maximum nesting depth. */
   maxDepth: number;
-  /** Decode int64/uint64 always as numbers. */
-  int64AsNumber: boolean;
+  /** What int64/uint64 values decode to. */
+  int64: Int64Mode;
   /** Decode maps as `Map`. */
   mapAsMap: boolean;
+  /** The longest str, in bytes. */
+  maxStrLength: number;
+  /** The longest bin, in bytes. */
+  maxBinLength: number;
+  /** The most array elements. */
+  maxArrayLength: number;
+  /** The most map entries. */
+  maxMapLength: number;
+  /** The longest ext payload, in bytes. */
+  maxExtLength: number;
+  /** Invalid UTF-8 in a str is a SyntaxError instead of U+FFFD. */
+  fatal: boolean;
+  /** bin values are copies (else views of the input). */
+  copyBinary: boolean;
+  /** Extensions and `moreTypes`, or null when the serializer has neither. */
+  ext: ExtDispatch | null;
+  /** Round float32 values to their decimal digits (`useFloat32` decimal modes). */
+  roundFloat32: boolean;
 }
 
 /** Reads MessagePack; one instance per serializer, never shared. */
@@ -41,19 +91,57 @@ export class MsgPackDecoder {
   /** Elements still allowed across all arrays of this message, so nested length prefixes can't force huge allocations. */
   arrayBudget = 0;
   readonly maxDepth: number;
-  readonly int64AsNumber: boolean;
+  readonly int64: Int64Mode;
   readonly mapAsMap: boolean;
-  readonly #keys = new StringCache(KEY_CACHE_BITS, 31);
-  readonly #values = new StringCache(VALUE_CACHE_BITS, VALUE_CACHE_MAX);
+  readonly maxStrLength: number;
+  readonly maxBinLength: number;
+  readonly maxArrayLength: number;
+  readonly maxMapLength: number;
+  readonly maxExtLength: number;
+  readonly fatal: boolean;
+  readonly copyBinary: boolean;
+  /** The longest fixstr map key read through the key cache: 31, or less under a smaller maxStrLength. */
+  readonly #maxCachedKey: number;
+  readonly #keys: StringCache;
+  readonly #charTables: CharTables = createCharTables();
+  readonly #values: StringCache;
+  readonly ext: ExtDispatch | null;
+  readonly roundFloat32: boolean;
   readonly #float64 = new Float64Array(1);
   readonly #float32 = new Float32Array(this.#float64.buffer, 0, 1);
   readonly #floatBytes = new Uint8Array(this.#float64.buffer);
+  readonly #settings: DecoderSettings;
 
   constructor(settings: DecoderSettings) {
+    this.#settings = settings;
     this.maxDepth = settings.maxDepth;
-    this.int64AsNumber = settings.int64AsNumber;
+    this.int64 = settings.int64;
     this.mapAsMap = settings.mapAsMap;
+    this.maxStrLength = settings.maxStrLength;
+    this.maxBinLength = settings.maxBinLength;
+    this.maxArrayLength = settings.maxArrayLength;
+    this.maxMapLength = settings.maxMapLength;
+    this.maxExtLength = settings.maxExtLength;
+    this.fatal = settings.fatal;
+    this.copyBinary = settings.copyBinary;
+    this.#maxCachedKey = Math.min(31, settings.maxStrLength);
+    // Strict caches check what they decode; a hit is bytes already checked.
+    this.#keys = new StringCache(KEY_CACHE_BITS, 31, {
+      fatal: settings.fatal,
+      propertyKeys: !settings.mapAsMap,
+    });
+    this.#values = new StringCache(VALUE_CACHE_BITS, VALUE_CACHE_MAX, {
+      fatal: settings.fatal,
+      propertyKeys: false,
+    });
+    this.ext = settings.ext;
+    this.roundFloat32 = settings.roundFloat32;
     this.depthLeft = settings.maxDepth;
+  }
+
+  /** A decoder with the same settings and its own state (a stream decoder's). */
+  fork(): MsgPackDecoder {
+    return new MsgPackDecoder(this.#settings);
   }
 
   /** Starts reading `bytes` from its first byte. */
@@ -170,11 +258,24 @@ export class MsgPackDecoder {
 
   readString(length: number): string {
     const start = this.pos;
-    if (this.end - start < length) throw this.#truncated(start, length);
+    // One test for both failures keeps this hot method small (the cold one tells them apart).
+    if (length > this.maxStrLength || this.end - start < length) {
+      throw this.#badLength("str", length, start, length);
+    }
     const end = start + length;
     this.pos = end;
-    if (length > VALUE_CACHE_MAX) return readUtf8Native(this.src, start, end);
+    if (length > VALUE_CACHE_MAX) return this.#longString(start, end);
     return length === 0 ? "" : this.#values.get(this.src, start, end);
+  }
+
+  /** A str of more than VALUE_CACHE_MAX bytes, uncached. */
+  #longString(start: number, end: number): string {
+    const src = this.src;
+    if (end - start <= JS_DECODE_MAX) {
+      if (this.fatal) checkUtf8(src, start, end);
+      return decodeShortUtf8(src, start, end, this.#charTables);
+    }
+    return this.fatal ? readUtf8Strict(src, start, end) : readUtf8Native(src, start, end);
   }
 
   /** A map key; fixstr keys go through the key cache. */
@@ -182,9 +283,9 @@ export class MsgPackDecoder {
     const pos = this.pos;
     if (pos >= this.end) throw this.#truncated(pos, 1);
     const src = this.src;
-    const token = src[pos];
-    if ((token & 0xe0) !== 0xa0) return this.#otherKey(pos);
-    const length = token & 0x1f;
+    // Any other key (and a fixstr over maxStrLength) takes the general path.
+    const length = src[pos] - 0xa0;
+    if (length >>> 0 > this.#maxCachedKey) return this.#otherKey(pos);
     const start = pos + 1;
     if (this.end - start < length) throw this.#truncated(start, length);
     const end = start + length;
@@ -207,7 +308,9 @@ export class MsgPackDecoder {
   readArray(length: number, at: number): unknown[] {
     const pos = this.pos;
     // Every element takes at least one byte: check before allocating.
-    if (length > this.end - pos) throw this.#truncated(pos, length);
+    if (length > this.maxArrayLength || length > this.end - pos) {
+      throw this.#badLength("array", length, pos, length);
+    }
     // Nor may nested arrays claim more elements in sum than the input has bytes.
     if (length > this.arrayBudget) throw this.#overBudget(at, length);
     this.arrayBudget -= length;
@@ -221,7 +324,9 @@ export class MsgPackDecoder {
   readMap(length: number): unknown {
     const pos = this.pos;
     // Every entry takes at least two bytes.
-    if (length > (this.end - pos) / 2) throw this.#truncated(pos, length * 2);
+    if (length > this.maxMapLength || length > (this.end - pos) / 2) {
+      throw this.#badLength("map", length, pos, length * 2);
+    }
     if (--this.depthLeft < 0) throw this.#tooDeep(pos);
     if (this.mapAsMap) {
       const map = new Map<unknown, unknown>();
@@ -254,17 +359,26 @@ export class MsgPackDecoder {
 
   readBinary(length: number): Uint8Array {
     const start = this.pos;
+    if (length > this.maxBinLength) throw this.#overLimit("bin", length, start);
     if (this.end - start < length) throw this.#truncated(start, length);
     this.pos = start + length;
-    return this.src.slice(start, start + length);
+    // A view shares the input's memory (copyBinary: false); a copy owns its own.
+    return this.copyBinary
+      ? this.src.slice(start, start + length)
+      : this.src.subarray(start, start + length);
   }
 
   readExt(length: number): unknown {
     const at = this.pos;
+    if (length > this.maxExtLength) throw this.#overLimit("ext", length, at);
     if (this.end - at < length + 1) throw this.#truncated(at, length + 1);
     const type = (this.src[at] << 24) >> 24;
     const start = at + 1;
     this.pos = start + length;
+    if (this.ext !== null) {
+      const value = this.ext.read(this, type, start, length);
+      if (value !== UNCLAIMED) return value;
+    }
     if (type === TIMESTAMP_EXT_TYPE) return this.#timestamp(start, length);
     return new MsgPackExt(type, this.src.slice(start, start + length));
   }
@@ -322,6 +436,7 @@ export class MsgPackDecoder {
       bytes.set(src.subarray(pos, pos + 4));
     }
     this.pos = pos + 4;
+    if (this.roundFloat32) return roundFloat32(this.#float32[0], src[pos], src[pos + 1]);
     return this.#float32[0];
   }
 
@@ -346,7 +461,7 @@ export class MsgPackDecoder {
     return this.#float64[0];
   }
 
-  readInt64(signed: boolean): number | bigint {
+  readInt64(signed: boolean): number | bigint | string {
     const pos = this.pos;
     if (this.end - pos < 8) throw this.#truncated(pos, 8);
     this.pos = pos + 8;
@@ -355,8 +470,17 @@ export class MsgPackDecoder {
     const high = signed ? readUint32(src, pos) | 0 : readUint32(src, pos);
     // Exact while |high| ≤ 2^21; beyond, the (rounded) number is outside the safe range anyway.
     const value = high * TWO_32 + low;
-    if (this.int64AsNumber || Number.isSafeInteger(value)) return value;
-    return (BigInt(high) << 32n) | BigInt(low);
+    if (this.int64 === INT64_AUTO && Number.isSafeInteger(value)) return value;
+    return this.#int64Other(high, low, value);
+  }
+
+  /** An int64 outside the safe range, or any int64 under `int64` other than "auto". */
+  #int64Other(high: number, low: number, value: number): number | bigint | string {
+    const mode = this.int64;
+    if (mode === INT64_NUMBER) return value;
+    if (mode === INT64_STRING && Number.isSafeInteger(value)) return String(value);
+    const big = (BigInt(high) << 32n) | BigInt(low);
+    return mode === INT64_STRING ? String(big) : big;
   }
 
   #truncated(at: number, needed: number): RangeError {
@@ -365,6 +489,65 @@ export class MsgPackDecoder {
         Math.max(this.end - at, 0)
       } left)`,
     );
+  }
+
+  /** A length over its limit, or past the end of the input (needing `needed` bytes). */
+  #badLength(
+    kind: "str" | "array" | "map",
+    length: number,
+    start: number,
+    needed: number,
+  ): RangeError {
+    const limit = kind === "str"
+      ? this.maxStrLength
+      : kind === "array"
+      ? this.maxArrayLength
+      : this.maxMapLength;
+    return length > limit ? this.#overLimit(kind, length, start) : this.#truncated(start, needed);
+  }
+
+  /**
+   * A length over its limit. `start` is where the value's header ended (the
+   * payload, or for ext the type byte); the message names where it began.
+   */
+  #overLimit(
+    kind: "str" | "bin" | "array" | "map" | "ext",
+    length: number,
+    start: number,
+  ): RangeError {
+    const [unit, limit] = kind === "str"
+      ? ["bytes", this.maxStrLength]
+      : kind === "bin"
+      ? ["bytes", this.maxBinLength]
+      : kind === "array"
+      ? ["elements", this.maxArrayLength]
+      : kind === "map"
+      ? ["entries", this.maxMapLength]
+      : ["bytes", this.maxExtLength];
+    const option = `max${kind === "str" ? "Str" : kind[0].toUpperCase() + kind.slice(1)}Length`;
+    return new RangeError(
+      `Cannot decode MessagePack: ${kind} of ${length} ${unit} exceeds ${option} ${limit} at offset ${
+        this.#headerStart(kind, length, start)
+      }`,
+    );
+  }
+
+  /** Where the header of a `kind` value of `length` whose header ends at `start` began. */
+  #headerStart(
+    kind: "str" | "bin" | "array" | "map" | "ext",
+    length: number,
+    start: number,
+  ): number {
+    const src = this.src;
+    const [fix, fixMax, token8, token16] = HEADERS[kind];
+    // fixext is a token and the type byte; ext 8/16/32 have a length between them.
+    if (kind === "ext" && src[start - 1] === FIXEXT_TOKENS[length]) return start - 1;
+    if (fix >= 0 && length <= fixMax && src[start - 1] === fix + length) return start - 1;
+    if (token8 >= 0 && src[start - 2] === token8 && src[start - 1] === length) return start - 2;
+    if (src[start - 3] === token16 && ((src[start - 2] << 8) | src[start - 1]) === length) {
+      return start - 3;
+    }
+    return start - 5;
   }
 
   #overBudget(at: number, length: number): RangeError {
@@ -381,6 +564,17 @@ export class MsgPackDecoder {
     );
   }
 }
+
+/** Per kind: fix token base (or -1), the largest fix length, 8- and 16-bit length tokens (or -1). */
+const HEADERS = {
+  str: [0xa0, 31, 0xd9, 0xda],
+  bin: [-1, 0, 0xc4, 0xc5],
+  array: [0x90, 15, -1, 0xdc],
+  map: [0x80, 15, -1, 0xde],
+  ext: [-1, 0, 0xc7, 0xc8],
+} as const;
+/** The fixext token of each payload length. */
+const FIXEXT_TOKENS: Record<number, number> = { 1: 0xd4, 2: 0xd5, 4: 0xd6, 8: 0xd7, 16: 0xd8 };
 
 function readUint32(src: Uint8Array, pos: number): number {
   return src[pos] * 0x1000000 + ((src[pos + 1] << 16) | (src[pos + 2] << 8) | src[pos + 3]);

@@ -18,6 +18,17 @@ function children(value: unknown): [string, unknown][] {
     value instanceof Uint8Array || value instanceof Date || value instanceof MsgPackExt ||
     ArrayBuffer.isView(value) || value instanceof ArrayBuffer
   ) return [];
+  if (value instanceof Set) return [...value].map((item, i) => [`<entry ${i}>`, item]);
+  if (value instanceof Error) {
+    const out: [string, unknown][] = [[".name", value.name], [".message", value.message], [
+      ".cause",
+      (value as { cause?: unknown }).cause,
+    ]];
+    if (typeof AggregateError === "function" && value instanceof AggregateError) {
+      out.push([".errors", value.errors]);
+    }
+    return out;
+  }
   if (value instanceof Map) {
     const out: [string, unknown][] = [];
     for (const [key, entry] of value) {

@@ -8,7 +8,19 @@ import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../po
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { findJsonSyntaxIssue } from "./_json_syntax.ts";
 import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/utf8_primitives.ts";
-import type { MessageSerializer, SerializerOptions } from "./types.ts";
+import type {
+  ByteStreamSource,
+  DeserializeStreamOptions,
+  MessageSerializer,
+  SerializerOptions,
+  SerializeStreamOptions,
+  StreamDecoder,
+} from "./types.ts";
+import { JsonStreamDecoder } from "./_json_stream_decoder.ts";
+import { decodedValues } from "./_decoded_values.ts";
+import { framedStream } from "./_framed_stream.ts";
+import { maxBufferedBytesOf } from "./_stream_chunk.ts";
+import { bytesOf } from "./_buffer_source.ts";
 
 /** Options for {@linkcode JsonSerializer}. */
 export interface JsonSerializerOptions extends SerializerOptions {
@@ -216,11 +228,14 @@ export class JsonSerializer implements MessageSerializer {
   }
 
   /**
-   * Parses UTF-8 JSON from any view (its offset and length are respected).
+   * Parses UTF-8 JSON from any `BufferSource`: an `ArrayBuffer`, a
+   * `SharedArrayBuffer`, or any typed array or `DataView`, of which exactly
+   * the bytes it views are read.
    *
    * @param bytes The JSON bytes.
    * @returns The parsed value.
    * @throws {SyntaxError} When the bytes are not valid UTF-8 or not valid JSON; the message names the position.
+   * @throws {TypeError} When `bytes` is not a `BufferSource`, or its buffer is detached.
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
@@ -228,12 +243,14 @@ export class JsonSerializer implements MessageSerializer {
    *
    * const bytes = new TextEncoder().encode('{"id":1}');
    * assert.deepEqual(new JsonSerializer().deserialize(bytes), { id: 1 });
+   * assert.deepEqual(new JsonSerializer().deserialize(bytes.buffer), { id: 1 });
    * ```
    */
-  deserialize<T = unknown>(bytes: Uint8Array): T {
+  deserialize<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T {
+    const view = bytesOf(bytes, "deserialize JSON");
     let text: string;
     try {
-      text = decodeUtf8(bytes, { fatal: true });
+      text = decodeUtf8(view, { fatal: true });
     } catch (error) {
       throw new SyntaxError(`Cannot deserialize JSON: ${(error as Error).message}`, {
         cause: error,
@@ -246,10 +263,148 @@ export class JsonSerializer implements MessageSerializer {
     }
   }
 
-  #stringify(value: unknown): string {
+  /**
+   * Decodes a sequence of JSON texts, one per line (NDJSON, JSON Lines):
+   * `"\n"` or `"\r\n"` line ends, blank lines skipped. The last line may go
+   * without its `"\n"` unless it is a bare number (see
+   * {@linkcode JsonSerializer.deserializeStream}).
+   *
+   * @param bytes Zero or more lines of UTF-8 JSON.
+   * @returns The parsed values, in order.
+   * @throws {SyntaxError} When a line is not valid JSON or not valid UTF-8; the message names the byte offset and line.
+   * @throws {TypeError} When `bytes` is not an `ArrayBuffer` or a view of one, or its buffer is detached.
+   *
+   * @example Parse NDJSON with a CRLF and a blank line
+   * ```ts
+   * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const bytes = new TextEncoder().encode('{"id":1}\r\n\n[2]\n"three"');
+   * assert.deepEqual(new JsonSerializer().deserializeSequence(bytes), [{ id: 1 }, [2], "three"]);
+   * ```
+   */
+  deserializeSequence<T = unknown>(bytes: ArrayBufferLike | ArrayBufferView): T[] {
+    const view = bytesOf(bytes, "decode NDJSON");
+    // One buffer: nothing waits for a next chunk, so no bound on the last line.
+    const decoder = new JsonStreamDecoder<T>(this.#reviver, Number.MAX_SAFE_INTEGER);
+    return decoder.end(decoder.push(view));
+  }
+
+  /**
+   * Decodes an NDJSON stream (one JSON text per line, as
+   * {@linkcode JsonSerializer.serializeStream} writes) as it arrives: each
+   * value is yielded as soon as its line ends, whatever the chunk
+   * boundaries. `"\r\n"` line ends and blank lines are accepted. The last
+   * line may go without its `"\n"`, unless it is a bare number: a stream cut
+   * inside `1234` would end in a valid `12`, so that is a `SyntaxError`.
+   * Leaving the loop early cancels the source. The reviver applies.
+   *
+   * @param source The chunks: a `ReadableStream` (a `fetch` body), an async iterable (a Node socket) or an iterable.
+   * @param options `maxBufferedBytes`, the longest unfinished line held across chunks (default 16 MiB).
+   * @returns An async iterator of the values, in order.
+   * @throws {TypeError} When `source` is not a stream or iterable; (from the iterator) when a chunk is not bytes.
+   * @throws {RangeError} When `maxBufferedBytes` is not a non-negative integer; (from the iterator) when an unfinished line grows past it.
+   * @throws {SyntaxError} (from the iterator) When a line is not valid JSON or UTF-8, or the stream ends inside a value; the message names the stream offset and line.
+   *
+   * @example Read an NDJSON body
+   * ```ts
+   * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const body = new Response('{"id":1}\n{"id"').body!; // a fetch body, cut short
+   * const values: unknown[] = [];
+   * await assert.rejects(async () => {
+   *   for await (const value of new JsonSerializer().deserializeStream(body)) values.push(value);
+   * }, /SyntaxError: Cannot decode NDJSON: expected ':' but found the end of the line at offset 14/);
+   * assert.deepEqual(values, [{ id: 1 }]);
+   * ```
+   */
+  deserializeStream<T = unknown>(
+    source: ByteStreamSource,
+    options?: DeserializeStreamOptions,
+  ): AsyncIterableIterator<T> {
+    return decodedValues(source, this.createStreamDecoder<T>(options), "NDJSON");
+  }
+
+  /**
+   * A synchronous incremental NDJSON decoder, for socket code that gets
+   * chunks in callbacks: push each chunk, get the values whose lines it
+   * completes. {@linkcode JsonSerializer.deserializeStream} is built on it.
+   *
+   * @param options `maxBufferedBytes`, the longest unfinished line held across chunks (default 16 MiB).
+   * @returns A new decoder at stream offset 0.
+   * @throws {RangeError} When `maxBufferedBytes` is not a non-negative integer.
+   *
+   * @example Lines split across chunks
+   * ```ts
+   * import { JsonSerializer } from "@catga/memory/serializers";
+   *
+   * const decoder = new JsonSerializer().createStreamDecoder();
+   * const encoder = new TextEncoder();
+   * console.log(decoder.push(encoder.encode('{"a":1}\n{"b"'))); // [ { a: 1 } ]
+   * console.log(decoder.push(encoder.encode(':2}\r\n'))); // [ { b: 2 } ]
+   * console.log(decoder.end()); // []
+   * ```
+   */
+  createStreamDecoder<T = unknown>(options?: DeserializeStreamOptions): StreamDecoder<T> {
+    return new JsonStreamDecoder<T>(this.#reviver, maxBufferedBytesOf(options, "NDJSON"));
+  }
+
+  /**
+   * A `TransformStream` that writes each value as NDJSON: one JSON text and
+   * `"\n"` per value (serve it as `application/x-ndjson`). Values are
+   * written on one line each even when `space` is set. They are encoded
+   * into one pooled buffer and emitted as chunks the reader owns: when
+   * `chunkSize` bytes are reached, or at the end of the task in which the
+   * last value was written, or on close. It respects backpressure: a slow
+   * reader stops the writer, with about two chunks held.
+   *
+   * @param options `chunkSize`, the size chunks are emitted at (default 16 KiB).
+   * @returns The stream: write values, read `Uint8Array` chunks.
+   * @throws {RangeError} When `chunkSize` is not an integer from 1 to 2^30.
+   *
+   * @example Stream values as NDJSON
+   * ```ts
+   * import { JsonSerializer } from "@catga/memory/serializers";
+   * import assert from "node:assert/strict";
+   *
+   * const json = new JsonSerializer({ space: 2 });
+   * const body = ReadableStream.from([{ id: 1 }, [2, 3]]).pipeThrough(json.serializeStream());
+   * assert.equal(await new Response(body).text(), '{"id":1}\n[2,3]\n');
+   * ```
+   */
+  serializeStream(options?: SerializeStreamOptions): TransformStream<unknown, Uint8Array> {
+    return framedStream(
+      (value, writer) => {
+        const start = writer.writtenCount;
+        this.#serializeLine(value, writer);
+        try {
+          writer.reserve(1)[writer.writtenCount] = 0x0a;
+        } catch (error) {
+          writer.truncate(start); // the value without its newline would run into the next
+          throw error;
+        }
+        writer.advance(1);
+      },
+      this.#pool,
+      options,
+      "NDJSON",
+    );
+  }
+
+  /** Appends the value's JSON on one line: without `space`, which would add newlines. */
+  #serializeLine(value: unknown, writer: BufferWriter): void {
+    if (this.#space === undefined) {
+      this.serializeTo(value, writer);
+    } else {
+      writeText(writer, this.#stringify(value, ""));
+    }
+  }
+
+  #stringify(value: unknown, space: string | number | undefined = this.#space): string {
     let text: string | undefined;
     try {
-      text = JSON.stringify(value, this.#replacer, this.#space);
+      text = JSON.stringify(value, this.#replacer, space);
     } catch (error) {
       throw error instanceof TypeError ? serializeError(error) : error;
     }

@@ -15,10 +15,19 @@
  *
  * @module
  */
-export type { MessageSerializer, SerializerOptions } from "./types.ts";
+export type {
+  ByteStreamSource,
+  DeserializeStreamOptions,
+  MessageSerializer,
+  SerializerOptions,
+  SerializeStreamOptions,
+  StreamDecoder,
+} from "./types.ts";
+export { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_STREAM_CHUNK_SIZE } from "./types.ts";
 export { JsonSerializer, type JsonSerializerOptions } from "./json.ts";
 export { MsgPackSerializer } from "./msgpack.ts";
 export { MsgPackExt } from "./msgpack_ext.ts";
+export type { MsgPackExtension } from "./msgpack_extension.ts";
 export { serializedResponse } from "./response.ts";
 export {
   DEFAULT_MAX_DEPTH,

@@ -20,7 +20,7 @@ import {
   ROUTE_PATHS,
   type RoutePaths,
 } from "../examples/app.ts";
-import { fixtures } from "../bench/fixtures.ts";
+import { fixtures } from "../dev/fixtures.ts";
 import { rng } from "./_random.ts";
 
 const BASE = "http://example.test";

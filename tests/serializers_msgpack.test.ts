@@ -250,13 +250,16 @@ describe("MsgPackSerializer: every format", () => {
     assert.equal(msgpack.deserialize(fromHex("d9026162")), "ab");
   });
 
-  test('64-bit ints: numbers in the safe range, bigints beyond, or numbers with int64: "number"', () => {
+  test('64-bit ints (int64: "auto"): numbers in the safe range, bigints beyond; or numbers', () => {
     assert.equal(msgpack.deserialize(fromHex("cf001fffffffffffff")), 2 ** 53 - 1);
     assert.equal(msgpack.deserialize(fromHex("cf0020000000000000")), 2n ** 53n);
     assert.equal(msgpack.deserialize(fromHex("d3ffe0000000000001")), -(2 ** 53 - 1));
     assert.equal(msgpack.deserialize(fromHex("d3ffe0000000000000")), -(2n ** 53n));
     assert.equal(msgpack.deserialize(fromHex("d3ffdfffffffffffff")), -(2n ** 53n) - 1n);
     assert.equal(msgpack.deserialize(fromHex("d38000000000000000")), -(2n ** 63n));
+    const auto = new MsgPackSerializer({ int64: "auto" });
+    assert.equal(auto.deserialize(fromHex("cf0020000000000000")), 2n ** 53n);
+    assert.equal(auto.deserialize(fromHex("cf001fffffffffffff")), 2 ** 53 - 1);
     const asNumber = new MsgPackSerializer({ int64: "number" });
     assert.equal(asNumber.deserialize(fromHex("cfffffffffffffffff")), 2 ** 64);
     assert.equal(asNumber.deserialize(fromHex("d38000000000000000")), -(2 ** 63));
@@ -831,7 +834,8 @@ describe("MsgPackSerializer: the MessageSerializer contract", () => {
 
   test("bad options are rejected", () => {
     assert.throws(() => new MsgPackSerializer({ maxDepth: -1 }), RangeError);
-    assert.throws(() => new MsgPackSerializer({ int64: "string" as "number" }), TypeError);
+    assert.throws(() => new MsgPackSerializer({ int64: "text" as "number" }), TypeError);
+    assert.throws(() => new MsgPackSerializer({ int64: "toString" as "number" }), TypeError);
     assert.throws(() => new MsgPackSerializer({ mapType: "dict" as "map" }), TypeError);
     assert.throws(() => new MsgPackExt(128, new Uint8Array(0)), RangeError);
   });

@@ -4,10 +4,10 @@
  * it, against the example service on the same runtimes), then regenerates
  * docs/PERFORMANCE-REPORT.md from bench/results/.
  *
- * Benches in `FEEDBACK_BENCHES` (bench/_schema.ts) run twice per runtime, each
+ * Benches in `FEEDBACK_BENCHES` (dev/schema.ts) run twice per runtime, each
  * in a fresh process: `--feedback=varied` (every contender first fed the same
  * varied inputs) and `--feedback=monomorphic`. Diagnostic benches
- * (encoding_core, encoding_ratios, utf8_paths) run only when `--filter` names them.
+ * (utf8_paths) run only when `--filter` names them.
  *
  * Usage: `node tools/bench.ts [--runtime=node24,node26,deno,bun] [--filter=<substring>]
  * [--quick] [--no-load] [--no-report] [--verbose]`. `--quick` is a smoke run:
@@ -22,39 +22,28 @@
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../bench/_schema.ts";
-import { run } from "./_spawn.ts";
+import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../dev/schema.ts";
+import { run } from "../dev/spawn.ts";
+import { RUNTIMES } from "../dev/runtimes.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = join(root, "bench");
 const resultsDir = join(benchDir, "results");
-const binDir = join(root, "node_modules", ".bin");
 
 /** A hung bench becomes a failed run: its whole process group is killed. */
 const JOB_TIMEOUT_MS = 30 * 60 * 1000;
 
-type Runtime = RuntimeId;
-const ALL_RUNTIMES: readonly Runtime[] = RUNTIME_IDS;
-
 /** Benches that only print diagnostics (no results file): run only when --filter names them. */
-const DIAGNOSTIC_BENCHES = ["encoding_core", "encoding_ratios", "utf8_paths"];
-
-function binary(runtime: Runtime): string {
-  return existsSync(join(binDir, runtime)) ? join(binDir, runtime) : runtime;
-}
+const DIAGNOSTIC_BENCHES = ["utf8_paths"];
 
 /** The command that runs a bench file with `gc()` exposed, per runtime. */
-function commandFor(runtime: Runtime, file: string, args: string[]): string[] {
-  switch (runtime) {
-    case "node24":
-      return [join(root, "node_modules", "node", "bin", "node"), "--expose-gc", file, ...args];
-    case "node26":
-      return [join(root, "node_modules", "node26", "bin", "node"), "--expose-gc", file, ...args];
-    case "deno":
-      return [binary("deno"), "run", "-A", "--v8-flags=--expose-gc", file, ...args];
-    case "bun":
-      return [binary("bun"), file, ...args];
-  }
+function commandFor(runtime: RuntimeId, file: string, args: string[]): string[] {
+  const exposeGc = runtime === "bun"
+    ? []
+    : runtime === "deno"
+    ? ["run", "-A", "--v8-flags=--expose-gc"]
+    : ["--expose-gc"];
+  return [RUNTIMES[runtime], ...exposeGc, file, ...args];
 }
 
 interface Job {
@@ -100,9 +89,9 @@ function tail(path: string, lines: number): string {
 }
 
 function plannedJobs(): Job[] {
-  const runtimes = (option("runtime")?.split(",") ?? [...ALL_RUNTIMES])
+  const runtimes = (option("runtime")?.split(",") ?? [...RUNTIME_IDS])
     .map((r) => (r === "node" ? "node24" : r))
-    .filter((r): r is Runtime => (ALL_RUNTIMES as readonly string[]).includes(r));
+    .filter((r): r is RuntimeId => (RUNTIME_IDS as readonly string[]).includes(r));
   const filter = option("filter");
   const jobs: Job[] = [];
   const files = readdirSync(benchDir)
@@ -112,21 +101,13 @@ function plannedJobs(): Job[] {
   for (const file of files) {
     const name = file.replace(/\.bench\.ts$/, "");
     for (const runtime of runtimes) {
-      if (FEEDBACK_BENCHES.includes(name)) {
-        // One process per feedback: type feedback, once varied, cannot be made monomorphic again.
-        for (const feedback of ["varied", "monomorphic"]) {
-          const suffix = feedback === "monomorphic" ? ".monomorphic" : "";
-          jobs.push({
-            label: `bench/${file} on ${runtime} (${feedback})`,
-            command: commandFor(runtime, `bench/${file}`, [`--feedback=${feedback}`]),
-            logName: `${name}${suffix}.${runtime}.log`,
-          });
-        }
-      } else {
+      // One process per feedback: type feedback, once varied, cannot be made monomorphic again.
+      const feedbacks = FEEDBACK_BENCHES.includes(name) ? ["varied", "monomorphic"] : [null];
+      for (const feedback of feedbacks) {
         jobs.push({
-          label: `bench/${file} on ${runtime}`,
-          command: commandFor(runtime, `bench/${file}`, []),
-          logName: `${name}.${runtime}.log`,
+          label: `bench/${file} on ${runtime}${feedback === null ? "" : ` (${feedback})`}`,
+          command: commandFor(runtime, `bench/${file}`, feedback ? [`--feedback=${feedback}`] : []),
+          logName: `${name}${feedback === "monomorphic" ? ".monomorphic" : ""}.${runtime}.log`,
         });
       }
     }

@@ -20,8 +20,8 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "./_chromium.ts";
-import { withTimeout } from "./_spawn.ts";
-import { type RunningServer, startExampleServer, stopServer } from "./example_servers.ts";
+import { withTimeout } from "../dev/spawn.ts";
+import { type RunningServer, startExampleServer, stopServer } from "../dev/example_servers.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEADLINE_MS = 180_000;

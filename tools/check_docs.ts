@@ -23,7 +23,6 @@
  */
 import {
   cpSync,
-  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -34,10 +33,11 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import process from "node:process";
-import { ROOT, RUNTIMES } from "./_runtimes.ts";
-import { run } from "./_spawn.ts";
+import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
+import { run } from "../dev/spawn.ts";
+import { readJunit } from "../dev/junit.ts";
 
-const LIBRARY = ["mod.ts", "platform", "pool", "encoding", "serializers"];
+const LIBRARY = ["mod.ts", "platform", "pool", "encoding", "serializers", "messaging"];
 const TIMEOUT_MS = 10 * 60 * 1000;
 
 /** `console.log(args); // expected` on a JSDoc line (` * ` prefix kept apart). */
@@ -104,28 +104,6 @@ function rewriteFile(
   }
   if (inExample) unchecked.push(`${shownAs}: an example fence is not closed`);
   if (changed) writeFileSync(path, lines.join("\n"));
-}
-
-/** One doc test from Deno's JUnit report. */
-interface DocTest {
-  readonly name: string;
-  readonly failure?: string;
-}
-
-function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-}
-
-function readJunit(path: string): DocTest[] {
-  if (!existsSync(path)) return [];
-  const xml = readFileSync(path, "utf8");
-  return [...xml.matchAll(/<testcase name="([^"]*)"[^>]*?(?:\/>|>([\s\S]*?)<\/testcase>)/g)].map(
-    (match) => {
-      const failure = /<failure[^>]*>([\s\S]*?)<\/failure>/.exec(match[2] ?? "")?.[1];
-      return { name: unescapeXml(match[1]), failure: failure && unescapeXml(failure) };
-    },
-  );
 }
 
 async function main(): Promise<number> {

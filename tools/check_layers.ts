@@ -1,27 +1,60 @@
 /**
  * Checks the library's layering (`platform/` ← `pool/` ← `encoding/` ←
- * `serializers/` ← `mod.ts`):
+ * `serializers/` ← `messaging/` ← `mod.ts`):
  *
  * 1. no module imports from a higher layer (type-only imports included: a
  *    lower layer must not even know the shapes of a higher one);
  * 2. no import cycle, type-only imports included (a doc link needs no import);
  * 3. no `export let` / `export var` (mutable module state shared by importers);
  * 4. no import from outside the library (it has no dependencies);
- * 5. no `_`-prefixed (private) module imported from another folder: folders
- *    meet through named modules (e.g. encoding/utf8_primitives.ts).
+ * 5. no `_`-prefixed (private) module imported from another library folder:
+ *    folders meet through named modules (e.g. encoding/utf8_primitives.ts).
+ * 6. support code (`bench/`, `tools/`, `examples/`, `tests/`, `dev/`) imports only `dev/`, its
+ *    own folder and the library's public entry points: no support folder imports another, so
+ *    none of them can form a cycle. Tests may also import what they test: `examples/` and
+ *    library internals (white-box tests). `dev/` imports no other support folder.
+ * 7. `messaging/` (the published `./messaging` subpath) reaches the rest of
+ *    the library only through the public entry points `pool/mod.ts`,
+ *    `encoding/mod.ts` and `serializers/mod.ts`, as an outside package would.
  *
  * Ends with `layers: N passed, N failed` (one check per rule); exits non-zero
  * on failure. Run with Node 24: `node tools/check_layers.ts`.
  *
  * @module
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, normalize, relative } from "node:path";
 import process from "node:process";
-import { ROOT } from "./_runtimes.ts";
+import { ROOT } from "../dev/runtimes.ts";
 
 /** Layers from the bottom up; a module may import only from its own layer or below. */
-const LAYERS = ["platform", "pool", "encoding", "serializers", "mod.ts"] as const;
+const LAYERS = ["platform", "pool", "encoding", "serializers", "messaging", "mod.ts"] as const;
+
+/** What `messaging/` may import from the other folders. */
+const MESSAGING_DOORS = new Set(["pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"]);
+
+/** The library's public entry points (deno.json exports); `messaging/mod.ts` once #17 adds it. */
+const ENTRY_POINTS = [
+  "mod.ts",
+  "pool/mod.ts",
+  "encoding/mod.ts",
+  "serializers/mod.ts",
+  "messaging/mod.ts",
+];
+const SUPPORT = ["bench", "tools", "examples", "tests", "dev"];
+
+/** Tests may import what they test: the examples and library internals (white-box tests). */
+const TESTS_MAY_IMPORT = (to: string): boolean => to.startsWith("examples/") || layerOf(to) >= 0;
+/**
+ * The only other exceptions, each an exact importer and target: benches that time what no public
+ * entry point exposes, and an example keyed by the platform. Anything else fails; a line whose
+ * importer stops needing its target is deleted.
+ */
+const SUPPORT_EXCEPTIONS: readonly (readonly [from: string, to: string])[] = [
+  ["bench/encoding.bench.ts", "encoding/_codec_api.ts"], // JS_API: the portable JS base64 core
+  ["bench/utf8_paths.bench.ts", "encoding/_utf8_core.ts"], // times the UTF-8 loops themselves
+  ["examples/app.ts", "platform/fast_paths.ts"], // the platform key its route table is keyed by
+];
 
 /** One import or re-export statement. */
 interface Edge {
@@ -31,17 +64,46 @@ interface Edge {
   readonly line: number;
 }
 
-function libraryFiles(): string[] {
-  const files = ["mod.ts"];
+function tsFiles(dirs: readonly string[]): string[] {
+  const files: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".ts")) files.push(path);
+      if (entry.isDirectory()) {
+        if (!["results", "test262", "node_modules"].includes(entry.name)) walk(path);
+      } else if (entry.name.endsWith(".ts")) files.push(path);
     }
   };
-  for (const layer of LAYERS) if (layer !== "mod.ts") walk(layer);
+  for (const dir of dirs) walk(dir);
   return files.sort();
+}
+
+function libraryFiles(): string[] {
+  return ["mod.ts", ...tsFiles(LAYERS.filter((layer) => layer !== "mod.ts"))];
+}
+
+/** Rule 5: every relative import of support code goes to dev/, its own folder or an entry point. */
+function supportProblems(): { files: number; problems: string[] } {
+  const files = tsFiles(SUPPORT.filter((dir) => existsSync(join(ROOT, dir))));
+  const problems: string[] = [];
+  const dynamic = /\bimport\(\s*["'](\.[^"']+)["']/g;
+  for (const file of files) {
+    const source = readFileSync(join(ROOT, file), "utf8");
+    const folder = file.split("/")[0];
+    const edges = parseImports(file, source).edges.map(({ to, line }) => ({ to, line }));
+    for (const match of source.matchAll(dynamic)) {
+      const line = source.slice(0, match.index).split("\n").length;
+      edges.push({ to: normalize(join(dirname(file), match[1])), line });
+    }
+    for (const { to, line } of edges) {
+      const target = to.split("/")[0];
+      const ok = target === folder || target === "dev" || ENTRY_POINTS.includes(to) ||
+        (folder === "tests" && TESTS_MAY_IMPORT(to)) ||
+        SUPPORT_EXCEPTIONS.some(([from, allowed]) => from === file && allowed === to);
+      if (!ok) problems.push(`${file}:${line}: ${folder}/ imports ${to}`);
+    }
+  }
+  return { files: files.length, problems };
 }
 
 function layerOf(file: string): number {
@@ -146,13 +208,29 @@ function main(): number {
   const privates = edges
     .filter((edge) => basename(edge.to).startsWith("_") && dirname(edge.to) !== dirname(edge.from))
     .map((edge) => `${edge.from}:${edge.line}: imports ${edge.to}, private to its folder`);
+  const messagingDoors = edges
+    .filter((edge) =>
+      edge.from.startsWith("messaging/") && !edge.to.startsWith("messaging/") &&
+      !MESSAGING_DOORS.has(edge.to)
+    )
+    .map((edge) =>
+      `${edge.from}:${edge.line}: imports ${edge.to}; messaging/ may import only ${
+        [...MESSAGING_DOORS].join(", ")
+      }`
+    );
 
+  const support = supportProblems();
   const rules: [string, string[]][] = [
     [`no upward imports (${LAYERS.join(" <- ")})`, upward],
     ["no import cycles (type-only included)", cycles],
     ["no export let / export var", mutableExports],
     ["no imports from outside the library", [...external, ...outside]],
     ["no private (_) module imported from another folder", privates],
+    [
+      `support code (${support.files} files) imports only dev/, its own folder and entry points`,
+      support.problems,
+    ],
+    ["messaging/ imports only public entry points", messagingDoors],
   ];
   let passed = 0;
   let failed = 0;

@@ -16,15 +16,22 @@
  *
  * @module
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { ROOT, RUNTIMES } from "./_runtimes.ts";
-import { run } from "./_spawn.ts";
+import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
+import { run } from "../dev/spawn.ts";
+import { readJunit } from "../dev/junit.ts";
 
 const MINUTE = 60_000;
-const ENTRY_POINTS = ["mod.ts", "pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"];
+const ENTRY_POINTS = [
+  "mod.ts",
+  "pool/mod.ts",
+  "encoding/mod.ts",
+  "serializers/mod.ts",
+  "messaging/mod.ts",
+];
 const CI = process.env.CI !== undefined && !["", "0", "false"].includes(process.env.CI);
 
 /** What one step counted. */
@@ -114,6 +121,8 @@ const STEPS: readonly Step[] = [
   tool("check:examples", "docs", [RUNTIMES.node24, "tools/check_docs.ts"], 15 * MINUTE),
   tool("check:layers", "layers", [RUNTIMES.node24, "tools/check_layers.ts"]),
   check("check:publish", [RUNTIMES.deno, "publish", "--dry-run", "--allow-dirty"]),
+  // Outbox (Redis Cluster) -> JetStream cluster -> inbox under SIGKILLs and restarts, short.
+  tool("chaos:short", "chaos", [RUNTIMES.node24, "tests/chaos.ts", "--short"], 5 * MINUTE),
   tool("e2e:servers", "e2e", [RUNTIMES.node24, "tools/e2e.ts"], 10 * MINUTE),
   tool("e2e:dashboard", "browser", [RUNTIMES.node24, "tools/browser.ts"]),
   tool("smoke:browser", "browser smoke", [RUNTIMES.node24, "tools/smoke/browser.ts"]),
@@ -125,37 +134,6 @@ const STEPS: readonly Step[] = [
   ]),
 ];
 
-function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'").replace(/&#10;/g, "\n").replace(/&amp;/g, "&");
-}
-
-/** One `<testcase>` of a JUnit report. */
-interface TestCase {
-  readonly name: string;
-  readonly failed: boolean;
-  readonly skipped: boolean;
-  readonly skipReason?: string;
-}
-
-function readTestCases(xml: string): TestCase[] {
-  // Attribute values may hold a raw ">" (Node escapes only "<"), so attributes are matched whole.
-  const pattern = /<testcase((?:\s+[\w:.-]+="[^"]*")*)\s*(\/>|>([\s\S]*?)<\/testcase>)/g;
-  return [...xml.matchAll(pattern)].map((match) => {
-    const attributes = match[1];
-    const body = match[3] ?? "";
-    const skip = /<skipped((?:\s+[\w:.-]+="[^"]*")*)\s*\/?>/.exec(body);
-    return {
-      name: unescapeXml(/\bname="([^"]*)"/.exec(attributes)?.[1] ?? ""),
-      failed: /<(failure|error)\b/.test(body) || /\bfailure="/.test(attributes),
-      skipped: skip !== null,
-      skipReason: skip === null
-        ? undefined
-        : unescapeXml(/\bmessage="([^"]*)"/.exec(skip[1])?.[1] ?? ""),
-    };
-  });
-}
-
 /**
  * Counts a JUnit report. Node and Bun report suites as `<testsuite>`, so every
  * `<testcase>` is a test; Deno reports `describe` blocks and tests with
@@ -163,8 +141,7 @@ function readTestCases(xml: string): TestCase[] {
  */
 function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
   const outcome: Outcome = { passed: 0, failed: 0, skipped: 0, skipReasons: new Map() };
-  if (!existsSync(path)) return outcome;
-  let cases = readTestCases(readFileSync(path, "utf8"));
+  let cases = readJunit(path);
   if (flavour === "deno") {
     const parents = new Set<string>();
     for (const { name } of cases) {
@@ -174,7 +151,7 @@ function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
     cases = cases.filter((test) => !parents.has(test.name));
   }
   for (const test of cases) {
-    if (test.failed) outcome.failed++;
+    if (test.failure !== undefined) outcome.failed++;
     else if (test.skipped) {
       outcome.skipped++;
       if (test.skipReason) {
@@ -190,13 +167,19 @@ function countJunit(path: string, flavour: "node" | "deno" | "bun"): Outcome {
 
 function countClosingLine(output: string, label: string): Outcome {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const pattern = new RegExp(`^${escaped}: (\\d+) passed, (\\d+) failed`, "gm");
+  const pattern = new RegExp(
+    `^${escaped}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?`,
+    "gm",
+  );
   const match = [...output.matchAll(pattern)].pop();
+  const skipped = match?.[3] ? Number(match[3]) : 0;
+  // A tool that skips names its reason on a `SKIPPED: <reason>` line.
+  const reason = /^SKIPPED: (.*)$/m.exec(output)?.[1];
   return {
     passed: match ? Number(match[1]) : 0,
     failed: match ? Number(match[2]) : 0,
-    skipped: 0,
-    skipReasons: new Map(),
+    skipped,
+    skipReasons: skipped > 0 && reason ? new Map([[reason, skipped]]) : new Map(),
   };
 }
 

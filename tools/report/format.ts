@@ -58,7 +58,8 @@ function isNumericColumn(rows: string[][], index: number): boolean {
   const cells = rows.map((r) => r[index] ?? "").filter((c) =>
     c !== "" && c !== "—" && c !== "n/a" && !c.startsWith("ours")
   );
-  const numeric = cells.filter((c) => /^(\*\*)?[-+]?[\d.,]+/.test(c) || /^(✅|❌) /.test(c)).length;
+  const numeric =
+    cells.filter((c) => /^(\*\*)?[-+]?[\d.,]+/.test(c) || /^(✅|❌|⚠️) /.test(c)).length;
   return cells.length > 0 && numeric * 2 >= cells.length;
 }
 

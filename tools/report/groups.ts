@@ -1,7 +1,7 @@
 /**
- * Sections built from tagged entries alone: a targets table from
- * bench/_schema.ts, then one comparison table per group (every contender,
- * every runtime, varied and monomorphic), and a bar chart.
+ * Sections built from tagged entries alone: the targets table from dev/schema.ts, then ONE
+ * table of every contender of every group (per runtime: the varied time, the monomorphic one,
+ * and a rival's ratio to our best comparable entry), then bytes per op.
  *
  * A bench whose entries follow the schema gets a section by adding
  * `entrySection({ id, title, select })` to the list in tools/report/index.ts.
@@ -13,17 +13,16 @@ import {
   type BenchEntry,
   RUNTIME_IDS,
   RUNTIME_LABELS,
-  type RuntimeId,
   TARGETS,
-} from "../../bench/_schema.ts";
-import { fmtBytes, fmtNs, fmtRate, fmtX, table } from "./format.ts";
-import type { Miss, ReportContext, Section, SectionOutput } from "./section.ts";
-import { barChart, type ChartGroup } from "./svg.ts";
+} from "../../dev/schema.ts";
+import { fmtBytes, fmtNs, fmtX, table } from "./format.ts";
+import { bestComparable } from "./lead.ts";
+import type { ReportContext, Section, SectionOutput } from "./section.ts";
 import { checkTargets, targetTable } from "./targets.ts";
 
 /** How to build a section from entries. */
 export interface EntrySectionSpec {
-  /** Section id; also the area of its targets in bench/_schema.ts and the chart's file name. */
+  /** Section id; also the area of its targets in dev/schema.ts. */
   readonly id: AreaId;
   /** The heading. */
   readonly title: string;
@@ -31,68 +30,52 @@ export interface EntrySectionSpec {
   readonly select: (entry: BenchEntry) => boolean;
   /** Markdown paragraphs before the tables. */
   readonly intro?: readonly string[];
-  /** Draw a chart (docs/img/<id>.svg). */
-  readonly chart?: boolean;
+  /** Render nothing at all (no heading) when no entry matches. */
+  readonly hideWhenEmpty?: boolean;
 }
 
-/**
- * Our best entry comparable to `peer`: same op and ownership, and strict when
- * the peer is strict (a lenient decoder is a reference, compared with nothing).
- */
-function bestComparable(entries: BenchEntry[], peer: BenchEntry): BenchEntry | undefined {
-  let best: BenchEntry | undefined;
-  for (const e of entries) {
-    if (e.side !== "ours" || e.op !== peer.op || e.owned !== peer.owned) continue;
-    if (peer.strict !== null && e.strict !== null && e.strict !== peer.strict) continue;
-    if (!best || e.nsPerOp < best.nsPerOp) best = e;
-  }
-  return best;
+/** Distinct values of `key`, in first-seen order. */
+function distinct<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
 }
 
-function groupTable(group: string, entries: BenchEntry[], misses: Miss[]): string[] {
-  const names: BenchEntry[] = [];
-  for (const e of entries) {
-    if (!names.some((n) => n.contender === e.contender)) names.push(e);
-  }
-  const at = (contender: string, runtime: RuntimeId, feedback: "varied" | "monomorphic") =>
-    entries.find((e) =>
-      e.contender === contender && e.runtime === runtime && e.feedback === feedback
-    );
-  const rows = names.map((first) => {
+const bold = (e: BenchEntry): string => (e.side === "ours" ? `**${e.name}**` : e.name);
+
+/** "1.23 µs · 0.91×": a time, and for a rival its time over our best comparable one. */
+function timeCell(e: BenchEntry, sameRun: BenchEntry[]): string {
+  if (e.side === "ours") return fmtNs(e.nsPerOp);
+  const ours = bestComparable(sameRun, e);
+  if (!ours) return fmtNs(e.nsPerOp);
+  const ratio = e.nsPerOp / ours.nsPerOp;
+  return `${fmtNs(e.nsPerOp)} · ${ratio < 1 ? `**${fmtX(ratio)}**` : fmtX(ratio)}`;
+}
+
+function measurements(entries: BenchEntry[]): string[] {
+  const rows = distinct(entries, (e) => `${e.group}\u0000${e.contender}`).map((first) => {
     const tags = [
       first.owned ? "owned" : "into/pooled",
       first.strict === true ? "strict" : first.strict === false ? "lenient" : "",
     ].filter((t) => t !== "").join(", ");
     const cells = RUNTIME_IDS.map((runtime) => {
-      const parts: string[] = [];
-      for (const feedback of ["varied", "monomorphic"] as const) {
-        const e = at(first.contender, runtime, feedback);
-        if (!e) continue;
-        const runtimeEntries = entries.filter((x) =>
-          x.runtime === runtime && x.feedback === feedback
+      const parts = (["varied", "monomorphic"] as const).flatMap((feedback) => {
+        const run = entries.filter((x) =>
+          x.group === first.group && x.runtime === runtime && x.feedback === feedback
         );
-        let text = fmtNs(e.nsPerOp);
-        if (e.side === "peer") {
-          const ours = bestComparable(runtimeEntries, e);
-          if (ours) {
-            const ratio = e.nsPerOp / ours.nsPerOp;
-            text += ratio < 1 ? ` · **${fmtX(ratio)}**` : ` · ${fmtX(ratio)}`;
-            if (ratio < 1 && feedback === "varied" && e.strict !== false) {
-              misses.push({ group, peer: e.name, runtime, ratio });
-            }
-          }
-        }
-        parts.push(feedback === "varied" ? text : `(mono ${text})`);
-      }
+        const e = run.find((x) => x.contender === first.contender);
+        if (!e) return [];
+        const text = timeCell(e, run);
+        return [feedback === "varied" ? text : `(mono ${text})`];
+      });
       return parts.length === 0 ? "—" : parts.join(" ");
     });
-    const label = first.side === "ours" ? `**${first.name}**` : first.name;
-    return [label, tags, ...cells];
+    return [first.group, bold(first), tags, ...cells];
   });
   return [
-    `##### ${group}`,
+    "#### Measurements",
     "",
-    ...table(["contender", "kind", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])], rows),
+    ...table(["group", "contender", "kind", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])], rows),
     "",
   ];
 }
@@ -103,13 +86,9 @@ function allocationTable(entries: BenchEntry[]): string[] {
     e.backingStoreBytesPerOp !== null || e.heapBytesPerOp !== null
   );
   if (measured.length === 0) return [];
-  const keys: BenchEntry[] = [];
-  for (const e of measured) {
-    if (!keys.some((k) => k.group === e.group && k.contender === e.contender)) keys.push(e);
-  }
-  const rows = keys.map((k) => [
+  const rows = distinct(measured, (e) => `${e.group}\u0000${e.contender}`).map((k) => [
     k.group,
-    k.side === "ours" ? `**${k.name}**` : k.name,
+    bold(k),
     ...RUNTIME_IDS.map((runtime) => {
       const e = measured.find((x) =>
         x.group === k.group && x.contender === k.contender && x.runtime === runtime
@@ -134,35 +113,6 @@ function allocationTable(entries: BenchEntry[]): string[] {
   ];
 }
 
-function chart(title: string, groups: Map<string, BenchEntry[]>): string {
-  const chartGroups: ChartGroup[] = [...groups].map(([group, entries]) => {
-    const varied = entries.filter((e) => e.feedback === "varied");
-    const contenders = [...new Set(varied.map((e) => e.contender))];
-    return {
-      title: group,
-      bars: contenders.flatMap((contender) =>
-        RUNTIME_IDS.flatMap((runtime) => {
-          const e = varied.find((x) => x.contender === contender && x.runtime === runtime);
-          return e
-            ? [{
-              label: e.name,
-              runtime,
-              value: e.opsPerSec,
-              text: `${fmtRate(e.opsPerSec)} (${fmtNs(e.nsPerOp)})`,
-              ours: e.side === "ours",
-            }]
-            : [];
-        })
-      ),
-    };
-  });
-  return barChart(
-    `@catga/memory: ${title}`,
-    "ops per second after the varied warm-up (longer is faster); each group scaled to its fastest entry",
-    chartGroups,
-  );
-}
-
 /** A section rendered from the entries `spec.select` picks. */
 export function entrySection(spec: EntrySectionSpec): Section {
   return {
@@ -171,31 +121,17 @@ export function entrySection(spec: EntrySectionSpec): Section {
     render(context: ReportContext): SectionOutput {
       const entries = context.entries.filter(spec.select);
       if (entries.length === 0) {
-        return {
-          lines: ["Not measured: no matching entries in bench/results/*.json.", ""],
-          checks: [],
-          misses: [],
-          charts: {},
-        };
-      }
-      const groups = new Map<string, BenchEntry[]>();
-      for (const e of entries) {
-        const list = groups.get(e.group) ?? [];
-        list.push(e);
-        groups.set(e.group, list);
+        const lines = spec.hideWhenEmpty ? [] : ["Not measured: no matching entries.", ""];
+        return { lines, checks: [], charts: {} };
       }
       const checks = checkTargets(TARGETS.filter((t) => t.area === spec.id), entries);
-      const misses: Miss[] = [];
-      const lines: string[] = [...(spec.intro ?? []), ...targetTable(checks)];
-      lines.push("#### Measurements", "");
-      for (const [group, list] of groups) lines.push(...groupTable(group, list, misses));
-      lines.push(...allocationTable(entries));
-      const charts: Record<string, string> = {};
-      if (spec.chart) {
-        lines.splice(0, 0, `![${spec.title}](img/${spec.id}.svg)`, "");
-        charts[`${spec.id}.svg`] = chart(spec.title, groups);
-      }
-      return { lines, checks, misses, charts };
+      const lines = [
+        ...(spec.intro ?? []),
+        ...targetTable(checks),
+        ...measurements(entries),
+        ...allocationTable(entries),
+      ];
+      return { lines, checks, charts: {} };
     },
   };
 }

@@ -1,11 +1,13 @@
 /**
  * Renders docs/PERFORMANCE-REPORT.md and docs/img/*.svg from
- * bench/results/*.json: an environment table, a summary of every section's
- * targets, then each section of {@linkcode SECTIONS} in order. Nothing
- * depends on the clock: the same JSON always gives the same report.
+ * bench/results/*.json: the lead (one heatmap, one table: lead.ts), the
+ * environment, a summary of every section's targets, the direct-call tables,
+ * then each section of {@linkcode SECTIONS} in order. Nothing depends on the
+ * clock: the same JSON always gives the same report.
  *
- * To add a section: entries written in the schema (bench/_schema.ts) need
- * only `entrySection({ id, title, select })` here (their targets go in
+ * Entries written in the schema (dev/schema.ts) need no code here: they reach
+ * the lead, and "Other benches" if no section selects them. A section of
+ * their own is `entrySection({ id, title, select })` (its targets go in
  * TARGETS with `area: id`); anything else exports a `Section` from its own
  * module (see scenario.ts, load.ts) and is listed here.
  *
@@ -13,15 +15,16 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schema.ts";
-import { fmtX, table } from "./format.ts";
+import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";
+import { table } from "./format.ts";
 import { entrySection } from "./groups.ts";
 import { loadSection } from "./load.ts";
 import { messagingSection } from "./messaging.ts";
 import { tuningSection } from "./tuning.ts";
 import { loadResults, type ResultFile } from "./results.ts";
 import { scenarioSection } from "./scenario.ts";
-import type { Miss, ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
+import { renderLead } from "./lead.ts";
+import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 
 const isEncoding = (prefix: string) => (e: BenchEntry): boolean =>
   e.bench.startsWith("encoding") && e.subject.startsWith(prefix);
@@ -32,23 +35,31 @@ const FEEDBACK_NOTE =
   "saw only the timed input. Next to a peer's time, `peer ÷ ours` compares it with our fastest comparable entry " +
   "(same op, same ownership, strict with strict): above 1× we are faster, below 1× (bold) the peer is.";
 
+/** Which entries the entry sections below show; anything else lands in "Other benches". */
+const SHOWN: ((e: BenchEntry) => boolean)[] = [
+  (e) => e.bench === "pool" || e.bench === "pool_tuning",
+  (e) => isEncoding("base64")(e) || isEncoding("hex")(e),
+  isEncoding("utf8"),
+  (e) => e.bench.startsWith("serializers") || e.bench === "stream",
+  (e) => e.bench === "slab",
+];
+
 /** The report's sections, in order. */
 export const SECTIONS: Section[] = [
   entrySection({
     id: "pool",
     title: "Pool: rent + return vs allocation",
-    select: (e) => e.bench === "pool" || e.bench === "pool_tuning",
+    select: SHOWN[0],
     intro: [
       "One input per group (entries tagged monomorphic); allocation per op is measured with each result kept alive.",
       "",
     ],
-    chart: true,
   }),
   tuningSection,
   entrySection({
     id: "base64",
     title: "Base64 and hex",
-    select: (e) => isEncoding("base64")(e) || isEncoding("hex")(e),
+    select: SHOWN[1],
     intro: [
       FEEDBACK_NOTE,
       "",
@@ -57,19 +68,17 @@ export const SECTIONS: Section[] = [
       "decoder of a runtime is the fastest of native, our forced JS core and `atob`.",
       "",
     ],
-    chart: true,
   }),
   entrySection({
     id: "utf8",
     title: "UTF-8",
-    select: isEncoding("utf8"),
+    select: SHOWN[2],
     intro: [FEEDBACK_NOTE, ""],
-    chart: true,
   }),
   entrySection({
     id: "serializers",
     title: "Serializers: JSON and MessagePack",
-    select: (e) => e.bench.startsWith("serializers"),
+    select: SHOWN[3],
     intro: [
       FEEDBACK_NOTE,
       "",
@@ -81,23 +90,29 @@ export const SECTIONS: Section[] = [
       "(`heapStats().heapSize` after `Bun.gc(true)`), results kept alive.",
       "",
     ],
-    chart: true,
   }),
   entrySection({
     id: "slab",
     title: "Slab: owned results vs a fresh ArrayBuffer",
-    select: (e) => e.bench === "slab",
+    select: SHOWN[4],
     intro: [
       "Owned exact-length results carved from a shared chunk (`SlabAllocator`) against `new Uint8Array(n)` " +
       "and `slice()`, lengths varied between n/2 and n (bench/slab.bench.ts). The defaults in " +
       "platform/fast_paths.ts come from this table.",
       "",
     ],
-    chart: true,
   }),
   scenarioSection,
   loadSection,
   messagingSection,
+  // A new bench in the schema shows here (and in the lead) with no code change.
+  entrySection({
+    id: "other",
+    title: "Other benches",
+    select: (e) => !SHOWN.some((shown) => shown(e)),
+    intro: [FEEDBACK_NOTE, ""],
+    hideWhenEmpty: true,
+  }),
 ];
 
 function environment(files: ResultFile[]): string[] {
@@ -116,47 +131,25 @@ function environment(files: ResultFile[]): string[] {
     return [RUNTIME_LABELS[runtime], versions, cpus, span];
   });
   const benches = [...new Set(files.map((f) => f.bench))].sort();
-  const legacy = files.filter((f) =>
-    // Load, scenario and messaging results have their own schemas and sections, not stale ones.
-    f.legacy && !f.bench.startsWith("load") && f.bench !== "scenario" && f.bench !== "messaging"
-  );
-  const out = [
+  const runtimesOf = (bench: string) =>
+    RUNTIME_IDS.filter((r) => files.some((f) => f.bench === bench && f.runtime === r))
+      .map((r) => RUNTIME_LABELS[r]).join(", ");
+  return [
     "## Environment",
     "",
     ...table(["runtime", "version", "CPU", "run date (UTC)"], rows),
     "",
-    `Result files: ${
-      benches.length === 0
-        ? "none"
-        : benches.map((b) =>
-          `${b} (${
-            RUNTIME_IDS.filter((r) => files.some((f) => f.bench === b && f.runtime === r)).map((
-              r,
-            ) =>
-              RUNTIME_LABELS[r]
-            ).join(", ")
-          })`
-        ).join("; ")
-    }.`,
+    `Result files: ${benches.map((b) => `${b} (${runtimesOf(b)})`).join("; ") || "none"}.`,
     "",
   ];
-  if (legacy.length > 0) {
-    out.push(
-      `Written before the result schema (their timings carry no tags and are not shown; rerun \`npm run bench\`): ${
-        legacy.map((f) => `${f.bench} (${RUNTIME_LABELS[f.runtime]})`).join(", ")
-      }.`,
-      "",
-    );
-  }
-  return out;
 }
 
-function summary(rendered: [Section, SectionOutput][], anyEntries: boolean): string[] {
-  const out = ["## Summary", ""];
+function summary(rendered: [Section, SectionOutput][]): string[] {
+  const out = ["## Targets", ""];
   const count = (checks: TargetCheck[], key: "met" | "missed"): number =>
     checks.reduce((n, c) => n + c[key], 0);
   out.push(
-    "Targets from the issues, counted per runtime:",
+    "Targets from the issues, counted per runtime (each section's table marks them ✅ / ❌):",
     "",
     ...table(
       ["section", "met", "missed"],
@@ -171,57 +164,20 @@ function summary(rendered: [Section, SectionOutput][], anyEntries: boolean): str
     ),
     "",
   );
-  const missedRows = rendered.flatMap(([section, output]) =>
-    output.checks.filter((c) => c.missed > 0).map((c) => [
-      section.title,
-      `${c.label} (${c.target})`,
-      RUNTIME_IDS.map((r, i) =>
-        c.cells[i]?.includes("❌") ? `${RUNTIME_LABELS[r]} ${c.cells[i].replace("❌ ", "")}` : ""
-      ).filter((x) => x !== "").join("; "),
-    ])
-  );
-  if (missedRows.length > 0) {
-    out.push("### Missed targets", "", ...table(["section", "target", "measured"], missedRows), "");
-  }
-  const misses: [Section, Miss][] = rendered.flatMap(([section, output]) =>
-    output.misses.map((m) => [section, m] as [Section, Miss])
-  );
-  if (misses.length === 0) {
-    out.push(
-      anyEntries
-        ? "No strict or like-for-like peer is faster than our best comparable entry after the varied warm-up."
-        : "No tagged timings yet: run `npm run bench`.",
-      "",
-    );
-  } else {
-    out.push(
-      "### Where a peer is faster than our best comparable entry (varied warm-up)",
-      "",
-      ...table(
-        ["section", "group", "peer", "runtime", "peer ÷ ours"],
-        misses.map(([section, m]) => [
-          section.title,
-          m.group,
-          m.peer,
-          RUNTIME_LABELS[m.runtime],
-          fmtX(m.ratio),
-        ]),
-      ),
-      "",
-    );
-  }
   return out;
 }
 
 /** Renders the report from `resultsDir` into `docsDir`; returns what it wrote. */
-export function writeReport(
+export async function writeReport(
   resultsDir: string,
   docsDir: string,
   sections: Section[] = SECTIONS,
-): { files: number; charts: string[] } {
+): Promise<{ files: number; charts: string[] }> {
   const { files, entries, problems } = loadResults(resultsDir);
   const context: ReportContext = { files, entries, resultsDir, docsDir };
-  const rendered: [Section, SectionOutput][] = sections.map((s) => [s, s.render(context)]);
+  const rendered: [Section, SectionOutput][] = [];
+  for (const section of sections) rendered.push([section, await section.render(context)]);
+  const lead = await renderLead(entries, rendered.flatMap(([, output]) => output.leadCells ?? []));
   const out: string[] = [
     "# @catga/memory performance report",
     "",
@@ -231,6 +187,7 @@ export function writeReport(
     "from the raw JSON with `npm run bench:report`. Our entries are in bold. The numbers come from whatever " +
     "machine ran the benchmarks; compare runtimes and ratios, not absolute times across machines.",
     "",
+    ...lead.lines,
     ...environment(files),
   ];
   if (problems.length > 0) {
@@ -241,12 +198,14 @@ export function writeReport(
       "",
     );
   }
-  out.push(...summary(rendered, entries.length > 0));
-  for (const [section, output] of rendered) out.push(`## ${section.title}`, "", ...output.lines);
+  out.push(...summary(rendered.filter(([, output]) => output.lines.length > 0)), ...lead.direct);
+  for (const [section, output] of rendered) {
+    if (output.lines.length > 0) out.push(`## ${section.title}`, "", ...output.lines);
+  }
   const imgDir = join(docsDir, "img");
   mkdirSync(imgDir, { recursive: true });
   const charts: string[] = [];
-  for (const [, output] of rendered) {
+  for (const output of [lead, ...rendered.map(([, output]) => output)]) {
     for (const [name, svg] of Object.entries(output.charts)) {
       writeFileSync(join(imgDir, name), svg);
       charts.push(name);

@@ -9,24 +9,18 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../bench/_schema.ts";
-import {
-  LOAD_TARGETS,
-  type LoadReport,
-  type LoadRouteResult,
-  type SoakResult,
-  type SoakSample,
-} from "../../bench/_schema_load.ts";
+import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
+import { LOAD_TARGETS, type LoadReport, type LoadRouteResult } from "../../dev/schema_load.ts";
 import { fmtBytes, fmtX, table } from "./format.ts";
+import type { LeadCell } from "./lead.ts";
+import { soakChart } from "./soak_chart.ts";
 import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
 
 function readReports(resultsDir: string, prefix: string): Map<RuntimeId, LoadReport> {
   const reports = new Map<RuntimeId, LoadReport>();
   for (const runtime of RUNTIME_IDS) {
-    // Runs before the runtime ids named Node 24 "node".
-    const names = runtime === "node24" ? ["node24", "node"] : [runtime];
-    const file = names.map((name) => join(resultsDir, `${prefix}.${name}.json`)).find(existsSync);
-    if (file === undefined) continue;
+    const file = join(resultsDir, `${prefix}.${runtime}.json`);
+    if (!existsSync(file)) continue;
     try {
       const report = JSON.parse(readFileSync(file, "utf8")) as LoadReport;
       if (Array.isArray(report.routes)) reports.set(runtime, report);
@@ -70,7 +64,7 @@ export const loadSection: Section = {
   render: (context: ReportContext) => renderLoad(context.resultsDir),
 };
 
-function renderLoad(resultsDir: string): SectionOutput {
+async function renderLoad(resultsDir: string): Promise<SectionOutput> {
   const reports = readReports(resultsDir, "load");
   const explored = readReports(resultsDir, "load_paths");
   const lines: string[] = [];
@@ -78,7 +72,7 @@ function renderLoad(resultsDir: string): SectionOutput {
   const charts: Record<string, string> = {};
   if (reports.size === 0) {
     lines.push("Not measured: no bench/results/load.*.json (run `node bench/load.ts`).", "");
-    return { lines, checks, misses: [], charts };
+    return { lines, checks, charts };
   }
   const measured = RUNTIME_IDS.filter((r) => reports.has(r));
   const generators = [...new Set(measured.map((r) => reports.get(r)!.generator ?? "autocannon"))];
@@ -348,7 +342,7 @@ function renderLoad(resultsDir: string): SectionOutput {
   }
 
   if (soak !== undefined && soakRuntime !== undefined) {
-    charts["load_soak.svg"] = soakChart(soak, reports.get(soakRuntime)!.runtime);
+    charts["load_soak.svg"] = await soakChart(soak, reports.get(soakRuntime)!.runtime);
     const caps = soak.samples.some((s) => s.tunedCaps !== undefined);
     lines.push(
       `#### Soak (${reports.get(soakRuntime)!.runtime})`,
@@ -368,117 +362,18 @@ function renderLoad(resultsDir: string): SectionOutput {
       "",
     );
   }
-  return { lines, checks, misses: [], charts };
+  return { lines, checks, charts, leadCells: loadCells(reports) };
 }
 
-/** The soak as a line chart: retained bytes per tier, hit rate per interval, phases shaded. */
-function soakChart(soak: SoakResult, runtime: string): string {
-  const width = 860;
-  const height = 320;
-  const left = 70;
-  const right = 60;
-  const top = 56;
-  const bottom = 48;
-  const samples = soak.samples;
-  const end = Math.max(1, ...samples.map((s) => s.t));
-  const maxBytes = Math.max(1024, ...samples.map((s) => s.retainedBytes));
-  const x = (t: number) => left + (width - left - right) * (t / end);
-  const yBytes = (v: number) => top + (height - top - bottom) * (1 - v / maxBytes);
-  const yRate = (v: number) => top + (height - top - bottom) * (1 - v);
-  const parts: string[] = [];
-  // Phase bands.
-  const phases: [SoakSample["phase"], string][] = [["load", "#fff4e5"], ["idle", "#f2f4f7"], [
-    "burst",
-    "#fff4e5",
-  ]];
-  for (const [phase, fill] of phases) {
-    const inPhase = samples.filter((s) => s.phase === phase);
-    if (inPhase.length === 0) continue;
-    const x0 = x(inPhase[0].t);
-    const x1 = x(inPhase[inPhase.length - 1].t);
-    parts.push(
-      `<rect x="${x0.toFixed(1)}" y="${top}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${
-        height - top - bottom
-      }" fill="${fill}"/>`,
-      `<text x="${((x0 + x1) / 2).toFixed(1)}" y="${
-        top + 14
-      }" text-anchor="middle" fill="#555">${phase}</text>`,
-    );
-  }
-  // Axes and grid.
-  for (const f of [0, 0.5, 1]) {
-    const y = yBytes(maxBytes * f).toFixed(1);
-    parts.push(
-      `<line x1="${left}" x2="${width - right}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
-      `<text x="${left - 6}" y="${y}" dy="4" text-anchor="end" fill="#555">${
-        fmtBytes(maxBytes * f)
-      }</text>`,
-      `<text x="${width - right + 6}" y="${yRate(f).toFixed(1)}" dy="4" fill="#555">${
-        (f * 100).toFixed(0)
-      }%</text>`,
-    );
-  }
-  for (let s = 0; s <= end / 1000; s += 10) {
-    parts.push(
-      `<text x="${x(s * 1000).toFixed(1)}" y="${
-        height - bottom + 16
-      }" text-anchor="middle" fill="#555">${s} s</text>`,
-    );
-  }
-  // Retained bytes: total and per tier.
-  const colors = ["#1a7f37", "#9a6700", "#8250df", "#bf3989"];
-  const polyline = (points: string, color: string, extra = ' stroke-width="2"') =>
-    `<polyline fill="none" stroke="${color}"${extra} points="${points}"/>`;
-  parts.push(
-    polyline(
-      samples.map((s) => `${x(s.t).toFixed(1)},${yBytes(s.retainedBytes).toFixed(1)}`).join(" "),
-      "#222",
-      ' stroke-width="2" stroke-opacity="0.6"',
-    ),
+/** The lead's rows: each `/messages/*` route's requests/s over `/naive/*`'s, paired per slice. */
+function loadCells(reports: Map<RuntimeId, LoadReport>): LeadCell[] {
+  return [...reports].flatMap(([runtime, report]) =>
+    report.routes.filter((r) => r.requestsRatio !== undefined).map((r) => ({
+      operation: `HTTP: ${/format=(\w+)/.exec(r.route)?.[1] ?? ""} route`,
+      size: sizeOf(r.route),
+      runtime,
+      ratio: r.requestsRatio!,
+      rival: "/naive (Response.json)",
+    }))
   );
-  soak.tiers.forEach((_, i) => {
-    parts.push(
-      polyline(
-        samples.map((s) => `${x(s.t).toFixed(1)},${yBytes(s.tierRetainedBytes[i] ?? 0).toFixed(1)}`)
-          .join(" "),
-        colors[i % colors.length],
-      ),
-    );
-  });
-  // Hit rate per sampling interval, broken where an interval had no rents (idle).
-  const segments: string[][] = [[]];
-  for (let i = 1; i < samples.length; i++) {
-    const hits = samples[i].hits - samples[i - 1].hits;
-    const misses = samples[i].misses - samples[i - 1].misses;
-    if (hits + misses === 0) {
-      if (segments[segments.length - 1].length > 0) segments.push([]);
-      continue;
-    }
-    segments[segments.length - 1].push(
-      `${x(samples[i].t).toFixed(1)},${yRate(hits / (hits + misses)).toFixed(1)}`,
-    );
-  }
-  for (const segment of segments.filter((points) => points.length > 0)) {
-    parts.push(
-      polyline(segment.join(" "), "#0969da", ' stroke-dasharray="4 3" stroke-width="1.5"'),
-    );
-  }
-  const legend = [
-    ["#222", "retained, total"],
-    ...soak.tiers.map((name, i) => [colors[i % colors.length], `retained, ${name} tier`]),
-    ["#0969da", "hit rate per 250 ms (right axis)"],
-  ].map(([color, label], i) =>
-    `<rect x="${12 + i * 150}" y="${height - 18}" width="12" height="12" fill="${color}"/>` +
-    `<text x="${30 + i * 150}" y="${height - 8}">${label}</text>`
-  ).join("");
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="12" y="22" font-size="16" font-weight="bold">@catga/memory: HTTP soak on ${runtime}</text>`,
-    `<text x="12" y="40" fill="#555">the pool's retained bytes (left) and hit rate (right) under load, idle, and a renewed burst</text>`,
-    ...parts,
-    legend,
-    `</svg>`,
-    "",
-  ].join("\n");
 }

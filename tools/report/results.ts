@@ -1,20 +1,14 @@
 /**
- * Loads bench/results/*.json. Files in the schema format (bench/_schema.ts,
- * `schema: 2`) give tagged entries. Older files (the harness before the
- * schema, and bench/load.ts) keep only their extras: their timings carried
- * no tags, so the report does not guess who is who; they render again after
- * `npm run bench`.
+ * Loads bench/results/*.json. Files in the schema format (dev/schema.ts,
+ * `schema: 2`) give tagged entries. Files in their own format (bench/load.ts,
+ * bench/messaging.bench.ts) keep only their data, as extras, and the
+ * environment table's runtime and date.
  *
  * @module
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type BenchEntry,
-  type Feedback,
-  RUNTIME_IDS,
-  type RuntimeId,
-} from "../../bench/_schema.ts";
+import { type BenchEntry, type Feedback, RUNTIME_IDS, type RuntimeId } from "../../dev/schema.ts";
 
 /** One results file, normalized. */
 export interface ResultFile {
@@ -30,12 +24,10 @@ export interface ResultFile {
   readonly date: string;
   /** The feedback of its entries, if it has the distinction. */
   readonly feedback: Feedback | null;
-  /** Tagged entries (none for legacy files). */
+  /** Tagged entries (none for files in another format). */
   readonly entries: BenchEntry[];
   /** Everything else the bench recorded (top-level data of files not written by the harness). */
   readonly extras: Record<string, unknown>;
-  /** Written before the schema: extras only. */
-  readonly legacy: boolean;
 }
 
 /** What {@linkcode loadResults} found. */
@@ -48,12 +40,6 @@ export interface LoadedResults {
   readonly problems: string[];
 }
 
-/** Old file names used "node" for Node 24. */
-function runtimeIdOf(name: string): RuntimeId | undefined {
-  if (name === "node") return "node24";
-  return (RUNTIME_IDS as readonly string[]).includes(name) ? name as RuntimeId : undefined;
-}
-
 /** Reads every `<bench>.<runtime>.json` in `dir`. */
 export function loadResults(dir: string): LoadedResults {
   const files: ResultFile[] = [];
@@ -61,20 +47,18 @@ export function loadResults(dir: string): LoadedResults {
   if (!existsSync(dir)) return { files, entries: [], problems };
   for (const name of readdirSync(dir).sort()) {
     const match = /^(.+)\.([a-z0-9]+)\.json$/.exec(name);
-    const runtime = match && runtimeIdOf(match[2]);
+    const runtime = match && RUNTIME_IDS.find((id) => id === match[2]);
     if (!match || !runtime) continue;
     try {
       const raw = JSON.parse(readFileSync(join(dir, name), "utf8")) as Record<string, unknown>;
-      files.push(raw.schema === 2 ? fromSchema(raw, runtime) : fromLegacy(raw, match[1], runtime));
+      files.push(
+        raw.schema === 2 ? fromSchema(raw, runtime) : fromOtherFormat(raw, match[1], runtime),
+      );
     } catch (error) {
       problems.push(`bench/results/${name}: ${(error as Error).message}`);
     }
   }
-  // A legacy file is superseded by a schema file of the same bench and runtime.
-  const current = files.filter((f) =>
-    !f.legacy || !files.some((g) => !g.legacy && g.bench === f.bench && g.runtime === f.runtime)
-  );
-  return { files: current, entries: current.flatMap((f) => f.entries), problems };
+  return { files, entries: files.flatMap((f) => f.entries), problems };
 }
 
 function fromSchema(raw: Record<string, unknown>, runtime: RuntimeId): ResultFile {
@@ -90,13 +74,16 @@ function fromSchema(raw: Record<string, unknown>, runtime: RuntimeId): ResultFil
     feedback: (raw.feedback as Feedback | null) ?? null,
     entries,
     extras: (raw.extras as Record<string, unknown>) ?? {},
-    legacy: false,
   };
 }
 
-function fromLegacy(raw: Record<string, unknown>, bench: string, runtime: RuntimeId): ResultFile {
+function fromOtherFormat(
+  raw: Record<string, unknown>,
+  bench: string,
+  runtime: RuntimeId,
+): ResultFile {
   const runtimeField = raw.runtime as Record<string, unknown> | string | undefined;
-  // The old harness wrote { name, version, cpu }; bench/load.ts writes "bun 1.4.5".
+  // A { name, version, cpu } object, or a string: bench/load.ts writes "bun 1.4.5".
   const info: Record<string, unknown> = typeof runtimeField === "object" && runtimeField !== null
     ? runtimeField
     : { version: /(\d+\.\d+\.\d+\S*)/.exec(String(runtimeField ?? ""))?.[1] };
@@ -120,6 +107,5 @@ function fromLegacy(raw: Record<string, unknown>, bench: string, runtime: Runtim
         ? raw.extras as Record<string, unknown>
         : {}),
     },
-    legacy: true,
   };
 }

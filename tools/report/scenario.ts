@@ -5,17 +5,17 @@
  *
  * @module
  */
-import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../bench/_schema.ts";
+import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 import {
   SCENARIO_SIZES,
   SCENARIO_TARGETS,
   type ScenarioExtras,
   type ScenarioRoute,
   type ScenarioRow,
-} from "../../bench/_schema_scenario.ts";
-import { fmtBytes, fmtNs, fmtRate, fmtX, pct, ratioOf, table } from "./format.ts";
+} from "../../dev/schema_scenario.ts";
+import { fmtBytes, fmtNs, fmtX, pct, ratioOf, table } from "./format.ts";
+import type { LeadCell } from "./lead.ts";
 import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
-import { barChart, type ChartGroup } from "./svg.ts";
 import { targetTable } from "./targets.ts";
 
 const ROUTES: readonly ScenarioRoute[] = ["naive", "pooled", "msgpack", "ceiling"];
@@ -192,14 +192,11 @@ function render(context: ReportContext): SectionOutput {
     return {
       lines: ["Not measured: no bench/results/scenario.*.json.", ""],
       checks: [],
-      misses: [],
       charts: {},
     };
   }
   const checks = checksOf(byRuntime);
   const lines = [
-    "![The seed scenario](img/scenario.svg)",
-    "",
     ...INTRO,
     ...targetTable(checks, "#### Targets (route / naive, and the JSON route / its ceiling)"),
   ];
@@ -220,30 +217,22 @@ function render(context: ReportContext): SectionOutput {
     if (notes.length > 0) lines.push(notes.join("; ") + ".", "");
     lines.push(...runtimeTable(runtime, s), "");
   }
-  const chartGroups: ChartGroup[] = SCENARIO_SIZES.map((size) => ({
-    title: `${size} message: ops/s`,
-    bars: ROUTES.flatMap((route) =>
-      RUNTIME_IDS.flatMap((runtime) => {
-        const s = byRuntime.get(runtime);
-        const r = s && rowOf(s, size, route);
-        return r
-          ? [{
-            label: ROUTE_LABEL[route],
-            runtime,
-            value: r.opsPerSec,
-            text: `${fmtRate(r.opsPerSec)}, p99 ${fmtNs(r.p99Ns)}`,
-            ours: route === "pooled" || route === "msgpack",
-          }]
-          : [];
+  // The lead's rows: each pooled route's throughput over naive's.
+  const leadCells: LeadCell[] = [...byRuntime].flatMap(([runtime, s]) =>
+    SCENARIO_SIZES.flatMap((size) =>
+      SCENARIO_TARGETS.routes.flatMap((route) => {
+        const ratio = ratioOf(rowOf(s, size, route)?.opsPerSec, rowOf(s, size, "naive")?.opsPerSec);
+        return ratio === null ? [] : [{
+          operation: `scenario: ${ROUTE_LABEL[route]}`,
+          size,
+          runtime,
+          ratio,
+          rival: ROUTE_LABEL.naive,
+        }];
       })
-    ),
-  }));
-  const svg = barChart(
-    "@catga/memory: the seed scenario (serialize + base64)",
-    "messages per second (longer is faster); target: pooled routes ≥ 2.5× naive",
-    chartGroups,
+    )
   );
-  return { lines, checks, misses: [], charts: { "scenario.svg": svg } };
+  return { lines, checks, charts: {}, leadCells };
 }
 
 /** The seed scenario section. */

@@ -5,12 +5,13 @@
  *
  * @module
  */
-import type { BenchEntry, RuntimeId } from "../../bench/_schema.ts";
+import type { BenchEntry } from "../../dev/schema.ts";
+import type { LeadCell } from "./lead.ts";
 import type { ResultFile } from "./results.ts";
 
 /** The loaded results, shared by every section. */
 export interface ReportContext {
-  /** Every results file (legacy files carry extras only). */
+  /** Every results file (files in another format carry extras only). */
   readonly files: ResultFile[];
   /** Every tagged entry. */
   readonly entries: BenchEntry[];
@@ -34,28 +35,16 @@ export interface TargetCheck {
   readonly missed: number;
 }
 
-/** A place where a peer beats our best like-for-like entry. */
-export interface Miss {
-  /** The group. */
-  readonly group: string;
-  /** The faster peer. */
-  readonly peer: string;
-  /** Where. */
-  readonly runtime: RuntimeId;
-  /** Peer time / our time (below 1). */
-  readonly ratio: number;
-}
-
 /** What a section renders. */
 export interface SectionOutput {
   /** Markdown lines under the section's heading. */
   readonly lines: string[];
   /** Its targets, counted in the summary. */
   readonly checks: TargetCheck[];
-  /** Where a peer is faster, listed in the summary. */
-  readonly misses: Miss[];
   /** SVG charts to write to docs/img/ (file name → SVG). */
   readonly charts: Record<string, string>;
+  /** Route / naive ratios for the lead (sections whose results are not schema entries). */
+  readonly leadCells?: LeadCell[];
 }
 
 /** A report section. */
@@ -65,5 +54,22 @@ export interface Section {
   /** The `##` heading. */
   readonly title: string;
   /** Renders it from the results. */
-  readonly render: (context: ReportContext) => SectionOutput;
+  readonly render: (context: ReportContext) => SectionOutput | Promise<SectionOutput>;
+}
+
+/** A target row from one value per runtime (RUNTIME_IDS order; null: not measured). */
+export function valueCheck(
+  label: string,
+  target: string,
+  values: readonly (number | null)[],
+  ok: (value: number) => boolean,
+  show: (value: number) => string,
+): TargetCheck {
+  return {
+    label,
+    target,
+    cells: values.map((v) => (v === null ? "not measured" : `${ok(v) ? "✅" : "❌"} ${show(v)}`)),
+    met: values.filter((v) => v !== null && ok(v)).length,
+    missed: values.filter((v) => v !== null && !ok(v)).length,
+  };
 }

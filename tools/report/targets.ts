@@ -1,5 +1,5 @@
 /**
- * Checks the targets of bench/_schema.ts against tagged entries: no names are
+ * Checks the targets of dev/schema.ts against tagged entries: no names are
  * parsed, each target lists the contender ids it compares.
  *
  * - speedup: the fastest listed peer's median / the fastest listed ours'.
@@ -19,7 +19,7 @@ import {
   RUNTIME_LABELS,
   type RuntimeId,
   type TargetSpec,
-} from "../../bench/_schema.ts";
+} from "../../dev/schema.ts";
 import { fmtBytes, fmtX, table } from "./format.ts";
 import type { TargetCheck } from "./section.ts";
 

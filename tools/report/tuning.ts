@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { RUNTIME_IDS, RUNTIME_LABELS } from "../../bench/_schema.ts";
+import { RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";
 import { table } from "./format.ts";
-import type { ReportContext, Section, SectionOutput, TargetCheck } from "./section.ts";
+import { type ReportContext, type Section, type SectionOutput, valueCheck } from "./section.ts";
 
 interface TuningExtras {
   readonly retainedAtLoadEnd: number;
@@ -59,20 +59,6 @@ export const tuningSection: Section = {
         ],
       );
     }
-    const check = (
-      label: string,
-      target: string,
-      values: (number | null)[],
-      ok: (v: number) => boolean,
-    ): TargetCheck => ({
-      label,
-      target,
-      cells: values.map((v) =>
-        v === null ? "not measured" : `${ok(v) ? "✅" : "❌"} ${percent(v)}`
-      ),
-      met: values.filter((v) => v !== null && ok(v)).length,
-      missed: values.filter((v) => v !== null && !ok(v)).length,
-    });
     const lines = [
       sample === undefined
         ? "No results yet: run `npm run bench -- --filter=pool_tuning`."
@@ -97,20 +83,21 @@ export const tuningSection: Section = {
     return {
       lines,
       checks: [
-        check(
+        valueCheck(
           "retained bytes fall within 20 s idle",
           `≥ ${percent(IDLE_FALL_MIN)}`,
           fall,
           (v) => v >= IDLE_FALL_MIN,
+          percent,
         ),
-        check(
+        valueCheck(
           "hit rate in the first second of a renewed burst",
           `> ${percent(BURST_HIT_RATE_MIN)}`,
           burst,
           (v) => v > BURST_HIT_RATE_MIN,
+          percent,
         ),
       ],
-      misses: [],
       charts: {},
     };
   },

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { RUNTIMES } from "../_runtimes.ts";
-import { run } from "../_spawn.ts";
+import { RUNTIMES } from "../../dev/runtimes.ts";
+import { run } from "../../dev/spawn.ts";
 
 /** The built files. */
 export interface SmokeBundle {

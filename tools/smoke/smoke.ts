@@ -245,6 +245,23 @@ export async function runSmoke(
     const value = new Map<unknown, unknown>([[1, 2n ** 60n], ["bin", sample.subarray(0, 5)]]);
     return expectEqual(show(msgpack.deserialize(msgpack.serialize(value))), show(value));
   });
+  await check("MessagePack and NDJSON streams (web streams only)", async () => {
+    // serializeStream out, then deserializeStream back over 1-byte chunks.
+    for (const serializer of [new lib.MsgPackSerializer(), new lib.JsonSerializer()]) {
+      const chunks = await collect(
+        streamOf([MESSAGE, 1, "two"]).pipeThrough(serializer.serializeStream()),
+      );
+      const bytes: Uint8Array[] = [];
+      for (const chunk of chunks) {
+        for (let i = 0; i < chunk.length; i++) bytes.push(chunk.subarray(i, i + 1));
+      }
+      const values: unknown[] = [];
+      for await (const value of serializer.deserializeStream(streamOf(bytes))) values.push(value);
+      const problem = expectEqual(show(values), show([MESSAGE, 1, "two"]));
+      if (problem !== undefined) return `${serializer.contentType}: ${problem}`;
+    }
+    return undefined;
+  });
 
   await check("hostile: truncated MessagePack (RangeError)", () => {
     // A 4-billion-element array header with no elements must not allocate or hang.

@@ -16,9 +16,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { RUNTIMES } from "../_runtimes.ts";
-import { run, start, type StartedProcess } from "../_spawn.ts";
-import { freePort } from "../example_servers.ts";
+import { RUNTIMES } from "../../dev/runtimes.ts";
+import { run, start, type StartedProcess } from "../../dev/spawn.ts";
+import getPort from "get-port";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
 
@@ -100,7 +100,7 @@ async function smokeIn(
   configuration: Configuration,
   date: string,
 ): Promise<SmokeReply> {
-  const port = await freePort();
+  const port = await getPort({ host: "127.0.0.1" });
   const config = join(bundle.dir, "config.capnp");
   writeFileSync(join(bundle.dir, "worker.js"), WORKER);
   writeFileSync(config, capnpConfig(configuration, date, port));

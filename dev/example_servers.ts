@@ -1,0 +1,107 @@
+/**
+ * Starting and stopping the example services (examples/bun.ts, deno.ts, node.ts)
+ * on free loopback ports, for the e2e test, the browser test and the load bench.
+ *
+ * @module
+ */
+import type { ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import getPort from "get-port";
+import { start, type StartedProcess } from "./spawn.ts";
+import { ROOT, RUNTIMES } from "./runtimes.ts";
+
+export { ROOT };
+
+/** A runtime with an example service. */
+export type ServerRuntime = "bun" | "deno" | "node" | "node26";
+
+/** How to start one runtime's example service. */
+export interface ServerSpec {
+  /** The runtime. */
+  readonly name: ServerRuntime;
+  /** The runtime's executable. */
+  readonly command: string;
+  /** Arguments that start the service. */
+  readonly args: readonly string[];
+}
+
+/** The three example services. */
+export const EXAMPLE_SERVERS: readonly ServerSpec[] = [
+  { name: "bun", command: RUNTIMES.bun, args: ["examples/bun.ts"] },
+  { name: "deno", command: RUNTIMES.deno, args: ["run", "-A", "--quiet", "examples/deno.ts"] },
+  { name: "node", command: RUNTIMES.node24, args: [join("examples", "node.ts")] },
+  { name: "node26", command: RUNTIMES.node26, args: [join("examples", "node.ts")] },
+];
+
+/** A started service, with its output so far (shown when something fails). */
+export interface RunningServer {
+  /** The runtime. */
+  readonly name: ServerRuntime;
+  /** The process (leader of its own process group). */
+  readonly child: ChildProcess;
+  /** e.g. http://127.0.0.1:40123 */
+  readonly base: string;
+  /** Everything it printed. */
+  readonly output: string;
+  /** Whether it has exited. */
+  readonly exited: boolean;
+  /** The process handle that stops it. */
+  readonly process: StartedProcess;
+}
+
+/**
+ * Starts a runtime's example service and waits until `/stats` answers. On any
+ * failure the service is stopped before this rejects.
+ */
+export async function startExampleServer(
+  name: ServerRuntime,
+  env: Record<string, string> = {},
+  readyTimeoutMs = 30_000,
+  /** A command the server runs under, e.g. `["taskset", "-c", "0"]`. */
+  wrapper: readonly string[] = [],
+): Promise<RunningServer> {
+  const spec = EXAMPLE_SERVERS.find((server) => server.name === name)!;
+  const port = await getPort({ host: "127.0.0.1" });
+  const handle = start([...wrapper, spec.command, ...spec.args], {
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+  });
+  const running: RunningServer = {
+    name,
+    child: handle.child,
+    base: `http://127.0.0.1:${port}`,
+    get output() {
+      return handle.output();
+    },
+    get exited() {
+      return handle.exited();
+    },
+    process: handle,
+  };
+  try {
+    const deadline = Date.now() + readyTimeoutMs;
+    while (Date.now() < deadline) {
+      if (handle.exited()) {
+        throw new Error(`${name} exited before it was ready:\n${handle.output()}`);
+      }
+      try {
+        const response = await fetch(`${running.base}/stats`, {
+          signal: AbortSignal.timeout(1000),
+        });
+        await response.arrayBuffer();
+        if (response.ok) return running;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${name} was not ready within ${readyTimeoutMs} ms:\n${handle.output()}`);
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  }
+}
+
+/** Stops a service and everything it started: SIGTERM, then SIGKILL after 3 s. */
+export async function stopServer(running: RunningServer): Promise<void> {
+  await running.process.stop(3000);
+}

@@ -1,0 +1,140 @@
+/**
+ * Connects each Redis client the current runtime can run, single node or
+ * cluster, and wraps it in its `RedisPort`: Bun's `RedisClient` on Bun only
+ * (single node: it has no cluster mode); ioredis and node-redis on Node, Deno
+ * and Bun; nats.js everywhere. The clients are devDependencies, loaded on
+ * demand. A test helper, not part of the published module.
+ *
+ * @module
+ */
+import {
+  BunRedisPort,
+  type IoRedisLike,
+  IoRedisPort,
+  type NodeRedisClusterLike,
+  type NodeRedisLike,
+  NodeRedisPort,
+  type RedisPort,
+} from "../messaging/mod.ts";
+import type { NatsConnectionLike } from "../messaging/mod.ts";
+
+/** The Redis clients. */
+export type RedisClientName = RedisPort["client"];
+
+const IS_BUN = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+
+/** The Redis clients that run on this runtime. */
+export const REDIS_CLIENTS: readonly RedisClientName[] = IS_BUN
+  ? ["bun", "ioredis", "node-redis"]
+  : ["ioredis", "node-redis"];
+
+/** The Redis clients with a cluster mode. */
+export const CLUSTER_CLIENTS: readonly RedisClientName[] = ["ioredis", "node-redis"];
+
+/** Options for {@linkcode connectRedis}. */
+export interface ConnectRedisOptions {
+  /** Reconnect after a lost connection (default true). */
+  reconnect?: boolean;
+}
+
+/** Opens a connection with `client` and wraps it in its `RedisPort`. */
+export async function connectRedis(
+  client: RedisClientName,
+  url: string,
+  options: ConnectRedisOptions = {},
+): Promise<RedisPort> {
+  const reconnect = options.reconnect ?? true;
+  if (client === "bun") {
+    const specifier = "bun";
+    const { RedisClient } = await import(specifier);
+    const redis = new RedisClient(url, {
+      autoReconnect: reconnect,
+      maxRetries: reconnect ? 200 : 0,
+      enableOfflineQueue: true,
+    });
+    await redis.connect();
+    return new BunRedisPort(redis);
+  }
+  if (client === "ioredis") {
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: reconnect ? 50 : 0,
+      retryStrategy: reconnect ? (times: number) => Math.min(times * 20, 200) : () => null,
+    });
+    redis.on("error", () => {}); // reconnects are expected; commands reject on their own
+    await redis.connect();
+    return new IoRedisPort(redis as unknown as IoRedisLike);
+  }
+  const { createClient, RESP_TYPES } = await import("redis");
+  const redis = createClient({
+    url,
+    socket: {
+      reconnectStrategy: reconnect ? (retries: number) => Math.min(retries * 20, 200) : false,
+    },
+  });
+  redis.on("error", () => {}); // reconnects are expected; commands reject on their own
+  await redis.connect();
+  // deno-lint-ignore no-explicit-any
+  const bytes = redis.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: (globalThis as any).Buffer });
+  return new NodeRedisPort(redis as unknown as NodeRedisLike, bytes as unknown as NodeRedisLike);
+}
+
+/**
+ * Connects to a Redis Cluster through its seed nodes (`redis://host:port`
+ * each) with ioredis `Cluster` or node-redis `createCluster`.
+ */
+export async function connectRedisCluster(
+  client: RedisClientName,
+  seeds: readonly string[],
+): Promise<RedisPort> {
+  if (client === "bun") {
+    throw new TypeError("Cannot connect Bun's RedisClient to a cluster: it has no cluster mode");
+  }
+  const nodes = seeds.map((seed) => {
+    const url = new URL(seed);
+    return { host: url.hostname, port: Number(url.port) };
+  });
+  if (client === "ioredis") {
+    const { Cluster } = await import("ioredis");
+    const cluster = new Cluster(nodes, {
+      lazyConnect: true,
+      clusterRetryStrategy: (times: number) => Math.min(times * 50, 500),
+      retryDelayOnClusterDown: 200,
+      retryDelayOnTryAgain: 100,
+      retryDelayOnFailover: 100,
+      maxRedirections: 64,
+      redisOptions: { maxRetriesPerRequest: 100 },
+    });
+    cluster.on("error", () => {}); // a restarted master is expected; commands retry
+    await cluster.connect();
+    return new IoRedisPort(cluster as unknown as IoRedisLike);
+  }
+  const { createCluster, RESP_TYPES } = await import("redis");
+  const cluster = createCluster({
+    rootNodes: seeds.map((url) => ({ url })),
+    defaults: { socket: { reconnectStrategy: (retries: number) => Math.min(retries * 50, 500) } },
+  });
+  cluster.on("error", () => {});
+  await cluster.connect();
+  // deno-lint-ignore no-explicit-any
+  const bytes = cluster.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: (globalThis as any).Buffer });
+  return NodeRedisPort.cluster(
+    cluster as unknown as NodeRedisClusterLike,
+    bytes as unknown as NodeRedisClusterLike,
+  );
+}
+
+/** A nats.js connection with what the examples use. */
+export interface NatsConnection extends NatsConnectionLike {
+  /** Closes it. */
+  close(): Promise<void>;
+}
+
+/** Connects nats.js (`@nats-io/transport-node`). */
+export async function connectNats(url: string): Promise<NatsConnection> {
+  const { connect } = await import("@nats-io/transport-node");
+  return (await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 50 })) as
+    & NatsConnection
+    & object;
+}
