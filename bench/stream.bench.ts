@@ -214,12 +214,13 @@ function chunked(whole: Uint8Array, size: number): Uint8Array[] {
 function smallMessages(count: number): unknown[] {
   const random = rng(16);
   const names = ["order.created", "order.paid", "order.shipped", "user.signed-in"];
+  const tags = smallMessage.tags as string[];
   return Array.from({ length: count }, (_, i) => ({
     ...smallMessage,
     id: 100000 + i,
     name: names[i % names.length],
     flag: i % 3 === 0,
-    tags: smallMessage.tags.slice(0, 1 + (i % 3)),
+    tags: tags.slice(0, 1 + (i % 3)),
     position: { x: Math.round(random() * 1000) / 8, y: -(i % 17) },
     score: random(),
   }));
