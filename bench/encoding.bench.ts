@@ -23,7 +23,7 @@ import process from "node:process";
 import base64js from "base64-js";
 import { Base64 as jsBase64 } from "js-base64";
 import * as encoding from "../encoding/mod.ts";
-import { setBase64Implementation } from "../encoding/_implementation.ts";
+import { JS_API } from "../encoding/_codec_api.ts";
 import {
   type Contender,
   feedback,
@@ -66,13 +66,11 @@ const only = process.argv.includes("base64")
   : "";
 
 /**
- * Forces our pure-JS core while a contender runs, through the library's
- * internal switch (not public API; benches and tests may import internals).
+ * Marks the contenders that run our pure-JS core: they call the functions
+ * bound to the portable codec set (encoding/_codec_api.ts; not public API,
+ * benches and tests may import internals).
  */
-const jsCore = {
-  enter: () => setBase64Implementation("js"),
-  exit: () => setBase64Implementation("auto"),
-};
+const jsCore = {};
 
 function bufferOf(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -99,7 +97,7 @@ function base64Contenders(withLibraries: boolean) {
     ...(jsCore
       ? [{
         ...ours(C.base64EncodeJs, "ours encodeBase64 (JS core)", "encode", true, (b: Uint8Array) =>
-          encodeBase64(b)),
+          JS_API.encodeBase64(b)),
         ...jsCore,
       }]
       : []),
@@ -152,7 +150,7 @@ function base64Contenders(withLibraries: boolean) {
     ...(jsCore
       ? [{
         ...ours(C.base64DecodeJs, "ours decodeBase64 (JS core)", "decode", true, (t: string) =>
-          decodeBase64(t)),
+          JS_API.decodeBase64(t)),
         strict: true,
         ...jsCore,
       }]
@@ -207,7 +205,7 @@ function base64Contenders(withLibraries: boolean) {
           "ours decodeBase64Into (JS core)",
           "decodeInto",
           false,
-          (t: string) => decodeBase64Into(t, bytesOut),
+          (t: string) => JS_API.decodeBase64Into(t, bytesOut),
         ),
         strict: true,
         ...jsCore,
@@ -355,6 +353,9 @@ if (only !== "base64") {
   const encode: Contender<string>[] = [
     ours(C.utf8Encode, "ours encodeUtf8", "encode", true, (t) => encodeUtf8(t)),
     peer(C.textEncoderEncode, "TextEncoder.encode", "encode", (t) => textEncoder.encode(t)),
+    ...(runtimeInfo.name === "node"
+      ? [peer(C.bufferFromString, "Buffer.from(string)", "encode", (t: string) => Buffer.from(t))]
+      : []),
   ];
   const encodeInto: Contender<string>[] = [
     ours(
@@ -392,6 +393,17 @@ if (only !== "base64") {
       ...peer(C.jsLoopDecode, "JS fromCharCode loop", "decode", (b) => jsDecodeAscii(b)),
       allocation: false,
     },
+    ...(runtimeInfo.name === "node"
+      ? [{
+        ...peer(
+          C.bufferToStringUtf8,
+          "Buffer#toString(utf8)",
+          "decode",
+          (b: Uint8Array) => bufferOf(b).toString("utf8"),
+        ),
+        allocation: false,
+      }]
+      : []),
   ];
   for (const length of UTF8_LENGTHS) {
     let text = "";
@@ -433,7 +445,7 @@ if (only !== "base64") {
 
 const benchName = `encoding${only ? "-" + only : ""}`;
 console.log(
-  `${benchName}: ${runtimeInfo.name} ${runtimeInfo.version} (${runtimeInfo.id}), feedback ${feedback}, JS core ${"forced via the internal setBase64Implementation"}`,
+  `${benchName}: ${runtimeInfo.name} ${runtimeInfo.version} (${runtimeInfo.id}), feedback ${feedback}, JS core ${"through the portable codec set (JS_API)"}`,
 );
 if (feedback === "varied") {
   const arrays = variedByteArrays();

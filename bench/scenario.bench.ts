@@ -90,7 +90,7 @@ function pooled(message: unknown): number {
   base64Writer.reset();
   serializer.serializeTo(message, payloadWriter);
   // A real sender would now write base64Writer.written to a socket, before the next reset.
-  return writeBase64(base64Writer, payloadWriter.written, base64Options);
+  return writeBase64(payloadWriter.written, base64Writer, base64Options);
 }
 
 /** The seed's MemoryPack move: MessagePack into pooled memory, then base64 like pooled. */
@@ -98,7 +98,7 @@ function msgpackRoute(message: unknown): number {
   payloadWriter.reset();
   base64Writer.reset();
   msgpackSerializer.serializeTo(message, payloadWriter);
-  return writeBase64(base64Writer, payloadWriter.written, base64Options);
+  return writeBase64(payloadWriter.written, base64Writer, base64Options);
 }
 
 // Room for the largest message at 3 bytes per UTF-16 unit, and for the varied warm-up's.
@@ -108,7 +108,7 @@ const ceilingBuffer = new Uint8Array(3 * JSON.stringify(fixtures.large).length +
 function ceiling(message: unknown): number {
   base64Writer.reset();
   const { written } = textEncoder.encodeInto(JSON.stringify(message), ceilingBuffer);
-  return writeBase64(base64Writer, ceilingBuffer.subarray(0, written), base64Options);
+  return writeBase64(ceilingBuffer.subarray(0, written), base64Writer, base64Options);
 }
 
 /** One route, by a switch: every route's call site stays monomorphic. */

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { Packr } from "msgpackr";
 import { Decoder, Encoder } from "@msgpack/msgpack";
 import { MemoryPool } from "../pool/mod.ts";
@@ -67,6 +68,17 @@ const jsonEncode: Contender<unknown>[] = [
     allocation: true,
     fn: (x) => textEncoder.encode(JSON.stringify(x)),
   },
+  ...(runtimeInfo.name === "node"
+    ? [{
+      contender: C.jsonBufferFrom,
+      name: "Buffer.from(JSON.stringify(x))",
+      side: "peer" as const,
+      op: "encode" as const,
+      owned: true,
+      allocation: true,
+      fn: (x: unknown) => Buffer.from(JSON.stringify(x)),
+    }]
+    : []),
   {
     contender: C.jsonCeiling,
     name: "JSON.stringify + encodeInto(preallocated)",
@@ -122,7 +134,17 @@ const jsonEncode: Contender<unknown>[] = [
   },
 ];
 
+const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
 const jsonDecode: Contender<Uint8Array>[] = [
+  {
+    contender: C.jsonParseStrict,
+    name: "JSON.parse(fatal TextDecoder.decode(b))",
+    side: "peer",
+    op: "decode",
+    owned: true,
+    strict: true,
+    fn: (b) => JSON.parse(fatalDecoder.decode(b)),
+  },
   {
     contender: C.jsonParse,
     name: "JSON.parse(TextDecoder.decode(b))",

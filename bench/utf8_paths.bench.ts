@@ -158,7 +158,7 @@ for (const mixed of [false, true]) {
       contenders = [
         ["TextEncoder.encode", () => encoder.encode(text).length],
         ["encodeUtf8", () => encodeUtf8(text).length],
-        ["encodeUtf8 null", () => encodeUtf8(text, null).length],
+        ["encodeUtf8 null", () => encodeUtf8(text, { slab: null }).length],
       ];
       if (size * 3 <= slab.maxSlabLength) {
         const intoSlab = (path: "js" | "encodeInto" | "utf8Write") => () => {
@@ -182,7 +182,7 @@ for (const mixed of [false, true]) {
           for (const v of varied) {
             encoder.encode(v);
             encodeUtf8(v);
-            encodeUtf8(v, null);
+            encodeUtf8(v, { slab: null });
           }
         }
       };
@@ -246,7 +246,7 @@ for (const mixed of [false, true]) {
       contenders = [
         ["writeUtf8", () => {
           writer.reset();
-          return writeUtf8(writer, text);
+          return writeUtf8(text, writer);
         }],
         ["encodeUtf8Pooled", () => {
           const pooled = encodeUtf8Pooled(text);

@@ -230,6 +230,8 @@ export const C = {
   jsonNaive: "TextEncoder.encode(JSON.stringify)",
   jsonCeiling: "JSON.stringify+encodeInto(prealloc)",
   jsonParse: "JSON.parse(TextDecoder.decode)",
+  jsonParseStrict: "JSON.parse(fatal TextDecoder.decode)",
+  jsonBufferFrom: "Buffer.from(JSON.stringify)",
   // streams (bench/stream.bench.ts)
   msgpackDeserializeStream: "ours.msgpack.deserializeStream",
   msgpackDeserializeSequence: "ours.msgpack.deserializeSequence",
@@ -241,6 +243,8 @@ export const C = {
   textEncoderEncode: "TextEncoder.encode",
   textEncoderEncodeInto: "TextEncoder.encodeInto",
   textDecoderDecode: "TextDecoder.decode",
+  bufferFromString: "Buffer.from(string)",
+  bufferToStringUtf8: "Buffer#toString(utf8)",
   jsLoopEncode: "JS charCodeAt loop",
   jsLoopDecode: "JS fromCharCode loop",
   // base64 / hex
@@ -275,16 +279,23 @@ export const C = {
 } as const;
 
 /**
- * Contenders that are direct calls (built-ins a user could call instead), for results written
- * before `side: "direct"` existed; new entries say `side: "direct"` themselves.
+ * Contenders that are direct calls (built-ins a user could call instead on the same runtime
+ * for the same result: owned with owned, strict with strict), for results written before
+ * `side: "direct"` existed; new entries say `side: "direct"` themselves. Node 24 has no strict
+ * base64/hex decoder: there `Buffer` is a lenient reference (`strict: false`), not a direct
+ * call, so `Buffer.from(base64)` and `Buffer.from(hex)` are not listed.
  */
 export const DIRECT_CALLS: ReadonlySet<string> = new Set([
   C.jsonNaive,
+  C.jsonBufferFrom,
   C.jsonCeiling,
   C.jsonParse,
+  C.jsonParseStrict,
   C.textEncoderEncode,
+  C.bufferFromString,
   C.textEncoderEncodeInto,
   C.textDecoderDecode,
+  C.bufferToStringUtf8,
   C.nativeToBase64,
   C.nativeFromBase64,
   C.nativeSetFromBase64,

@@ -6,7 +6,7 @@
  * @module
  */
 import { FAST_PATHS } from "../platform/fast_paths.ts";
-import { LITTLE_ENDIAN, NODE_BUFFER } from "../platform/runtime.ts";
+import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import { NON_LATIN1 } from "./_latin1.ts";
 import {
   type Base64Tables,
@@ -15,7 +15,6 @@ import {
   URL_TABLES,
 } from "./_base64_tables.ts";
 import { STOP_BEFORE_PARTIAL, STRICT } from "./base64_options.ts";
-import { NATIVE_PATHS } from "./_implementation.ts";
 
 /** Where {@link decodeBase64Js} stopped: chars consumed and bytes written. */
 export interface DecodeProgress {
@@ -166,15 +165,21 @@ function copyBlock(
   return asciiEncoder.encodeInto(part, scratch).written;
 }
 
-type NodeLatin1Write = (this: Uint8Array, text: string, offset: number, length: number) => number;
-const NODE_LATIN1_WRITE: NodeLatin1Write | undefined = NODE_BUFFER?.latin1Write;
+/** Node's `Buffer#latin1Write`, which the caller passes where its codec set may use Node. */
+export type NodeLatin1Write = (
+  this: Uint8Array,
+  text: string,
+  offset: number,
+  length: number,
+) => number;
 
 /**
  * Decodes `text` into `out[offset, offset + maxLength)` exactly as the
  * proposal's FromBase64 does and returns the number of bytes written; when
  * `progress` is given, also fills in `read` and `written`. On invalid input
  * throws a SyntaxError after having written every complete chunk before the
- * error (the setFromBase64 contract).
+ * error (the setFromBase64 contract). `latin1Write` (Node's, or undefined)
+ * speeds up the block copies of long input.
  */
 export function decodeBase64Js(
   text: string,
@@ -184,6 +189,7 @@ export function decodeBase64Js(
   tables: Base64Tables,
   mode: number,
   progress: DecodeProgress | undefined,
+  latin1Write: NodeLatin1Write | undefined,
 ): number {
   if (maxLength === 0) return finish(progress, 0, 0);
   const length = text.length;
@@ -194,10 +200,9 @@ export function decodeBase64Js(
   const d1 = tables.d1;
   const d2 = tables.d2;
   const d3 = tables.d3;
-  // Node's latin1Write copies faster than encodeInto, but only where native
-  // calls are allowed (the forced portable core runs what browsers run), and
-  // it needs proof that no char exceeds 0xff.
-  const latin1Write = NATIVE_PATHS.allowed ? NODE_LATIN1_WRITE : undefined;
+  // Node's latin1Write (when the codec set passes it: the portable set runs
+  // what browsers run) copies faster than encodeInto, but it needs proof
+  // that no char exceeds 0xff.
   let latin1 = latin1Write === undefined || length < BLOCK_MIN;
   let latin1Checked = latin1;
   let blockChars = BLOCK_CHARS;

@@ -13,8 +13,7 @@
  * - {@linkcode encodeUtf8Unchecked} (room guaranteed, returns the new
  *   offset): `encodeUtf8`, `encodeUtf8Pooled`, `writeUtf8` (encoding/utf8.ts);
  *   the MessagePack encoder's non-ASCII string tail
- *   (serializers/_msgpack_encoder.ts); the JSON writer's unescaped runs
- *   (serializers/_json_writer.ts).
+ *   (serializers/_msgpack_encoder.ts).
  * - {@linkcode encodeUtf8Bounded} (the `encodeInto` contract, fills a
  *   {@linkcode Utf8Progress}): `encodeUtf8Into`, after
  *   {@linkcode encodeAsciiPrefix} (inlinable ASCII copy; also the

@@ -4,20 +4,12 @@
  *
  * @module
  */
-import { type BufferWriter, MemoryPool, PooledBytes } from "../pool/mod.ts";
+import { type BufferWriter, PooledBytes } from "../pool/mod.ts";
+import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
 import { encodeBase64Js } from "./_base64_js.ts";
-import {
-  BASE64_ENCODE_BUILTIN_MAX,
-  BASE64_ENCODE_BUILTIN_MIN,
-  BASE64_ENCODE_JS_MAX,
-  BASE64_ENCODE_NATIVE_FIRST,
-  BASE64_ENCODER,
-  ENCODE_OPTIONS,
-} from "./_native.ts";
-import { NATIVE_TO_BASE64 } from "../platform/natives.ts";
-import { NODE_BUFFER } from "../platform/runtime.ts";
+import { CODECS, type Codecs, ENCODE_OPTIONS } from "./_codecs.ts";
+import { nodeEncode } from "./_backend_buffer.ts";
 import { releaseScratch, takeScratch } from "./_scratch.ts";
-import { NATIVE_PATHS } from "./_implementation.ts";
 import { checkAttached, checkBytes } from "./_checks.ts";
 import {
   type Base64EncodeOptions,
@@ -25,7 +17,6 @@ import {
   padsOutput,
   readEncodeOptions,
   tablesOf,
-  URL_ALPHABET,
 } from "./base64_options.ts";
 
 const asciiDecoder = new TextDecoder();
@@ -91,9 +82,18 @@ export function encodeBase64(
   bytes: Uint8Array,
   options?: Base64EncodeOptions,
 ): string {
-  if (options === undefined && BASE64_ENCODE_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+  return encodeBase64With(CODECS, bytes, options);
+}
+
+/** {@linkcode encodeBase64} through a given codec set (tests and benches build any). */
+export function encodeBase64With(
+  c: Codecs,
+  bytes: Uint8Array,
+  options: Base64EncodeOptions | undefined,
+): string {
+  if (options === undefined && c.encodeNativeFirst) {
     try {
-      return NATIVE_TO_BASE64!.call(bytes);
+      return c.natives.toBase64!.call(bytes);
     } catch (error) {
       // The built-in checked `bytes`; say so in the library's words.
       checkBytes(bytes, WHAT, "bytes");
@@ -105,11 +105,11 @@ export function encodeBase64(
   const flags = options === undefined ? DEFAULT_FLAGS : readEncodeOptions(options);
   checkAttached(bytes, WHAT, "bytes");
   const length = bytes.length;
-  if (NATIVE_PATHS.allowed && length > BASE64_ENCODE_JS_MAX) {
-    return BASE64_ENCODER === "builtin" ||
-        (length > BASE64_ENCODE_BUILTIN_MIN && length <= BASE64_ENCODE_BUILTIN_MAX)
-      ? NATIVE_TO_BASE64!.call(bytes, ENCODE_OPTIONS[flags])
-      : nodeEncode(bytes, flags);
+  if (length > c.encodeJsMax) {
+    return c.encoder === "builtin" ||
+        (length > c.encodeBuiltinMin && length <= c.encodeBuiltinMax)
+      ? c.natives.toBase64!.call(bytes, ENCODE_OPTIONS[flags])
+      : nodeEncode(c.natives.buffer!, bytes, flags);
   }
   const pad = padsOutput(flags);
   const size = lengthFor(length, pad);
@@ -120,22 +120,6 @@ export function encodeBase64(
   } finally {
     releaseScratch(scratch);
   }
-}
-
-/** Node's Buffer encoders, with padding fixed up to the proposal's rules. */
-function nodeEncode(bytes: Uint8Array, flags: number): string {
-  const length = bytes.length;
-  const pad = padsOutput(flags);
-  if ((flags & URL_ALPHABET) === 0) {
-    const text = NODE_BUFFER!.base64Slice.call(bytes, 0, length);
-    if (pad || length % 3 === 0) return text;
-    return text.slice(0, text.length - (length % 3 === 1 ? 2 : 1));
-  }
-  // Buffer's base64url never pads.
-  const text = NODE_BUFFER!.base64urlSlice.call(bytes, 0, length);
-  const rest = length % 3;
-  if (!pad || rest === 0) return text;
-  return text + (rest === 1 ? "==" : "=");
 }
 
 /** ASCII bytes to a string: TextDecoder beats fromCharCode beyond ~16 chars. */
@@ -202,8 +186,8 @@ function encodeIntoUnchecked(
 /**
  * Appends the base64 encoding of `bytes` to a {@link BufferWriter}.
  *
- * @param writer The writer to append to.
  * @param bytes The bytes to encode.
+ * @param writer The writer to append to.
  * @param options `alphabet` and `omitPadding`.
  * @returns The number of bytes appended.
  * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid,
@@ -216,13 +200,13 @@ function encodeIntoUnchecked(
  * import { writeBase64 } from "@catga/memory/encoding";
  *
  * using writer = MemoryPool.shared.rentWriter();
- * writeBase64(writer, new Uint8Array([1, 2, 3]));
+ * writeBase64(new Uint8Array([1, 2, 3]), writer);
  * assert.equal(new TextDecoder().decode(writer.written), "AQID");
  * ```
  */
 export function writeBase64(
-  writer: BufferWriter,
   bytes: Uint8Array,
+  writer: BufferWriter,
   options?: Base64EncodeOptions,
 ): number {
   checkBytes(bytes, WHAT, "bytes");
@@ -240,8 +224,8 @@ export function writeBase64(
  * Encodes bytes as base64 ASCII into memory rented from a pool.
  *
  * @param bytes The bytes to encode.
- * @param options `alphabet` and `omitPadding`.
- * @param pool The pool to rent from (default {@link MemoryPool.shared}).
+ * @param options `alphabet` and `omitPadding`, then `pool`: the pool to
+ *   rent from (default {@link MemoryPool.shared}).
  * @returns The encoded bytes; dispose them to give the memory back.
  * @throws {TypeError} If `bytes` is not a Uint8Array, an option is invalid,
  *   or the buffer of `bytes` is detached.
@@ -256,11 +240,11 @@ export function writeBase64(
  */
 export function encodeBase64Pooled(
   bytes: Uint8Array,
-  options?: Base64EncodeOptions,
-  pool: MemoryPool = MemoryPool.shared,
+  options?: Base64EncodeOptions & PoolOptions,
 ): PooledBytes {
   checkBytes(bytes, WHAT, "bytes");
   const flags = readEncodeOptions(options);
+  const pool = poolOf(options, WHAT);
   checkAttached(bytes, WHAT, "bytes");
   const buffer = pool.rentAtLeast(lengthFor(bytes.length, padsOutput(flags)));
   try {

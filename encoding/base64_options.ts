@@ -132,3 +132,11 @@ export function lastChunkHandlingOf(flags: number): LastChunkHandling {
   const mode = modeOf(flags);
   return mode === LOOSE ? "loose" : mode === STRICT ? "strict" : "stop-before-partial";
 }
+
+/** What `decodeBase64Into` consumed and produced. */
+export interface Base64DecodeResult {
+  /** Characters of the input consumed (up to the end of the last chunk decoded). */
+  read: number;
+  /** Bytes written into the destination. */
+  written: number;
+}

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MemoryPool } from "../pool/mod.ts";
+import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
 import { encodeBase64 } from "./base64_encode.ts";
 import { decodeBase64, decodeBase64Into } from "./base64_decode.ts";
 import { checkBytes, checkString } from "./_checks.ts";
@@ -106,16 +106,14 @@ export class Base64DecoderStream extends TransformStream<string, Uint8Array> {
   /**
    * Creates a decoder stream.
    *
-   * @param options `alphabet` and `lastChunkHandling`, as for `decodeBase64`.
-   * @param pool The pool for scratch memory (default {@link MemoryPool.shared}).
+   * @param options `alphabet` and `lastChunkHandling`, as for `decodeBase64`,
+   *   then `pool`: the pool for scratch memory (default {@link MemoryPool.shared}).
    * @throws {TypeError} If an option is invalid; a non-string chunk errors the
    *   stream with a TypeError.
    */
-  constructor(
-    options?: Base64DecodeOptions,
-    pool: MemoryPool = MemoryPool.shared,
-  ) {
+  constructor(options?: Base64DecodeOptions & PoolOptions) {
     const flags = readDecodeOptions(options);
+    const pool = poolOf(options, "decode base64");
     const finalOptions: Base64DecodeOptions = {
       alphabet: alphabetOf(flags),
       lastChunkHandling: lastChunkHandlingOf(flags),

@@ -5,23 +5,14 @@
  *
  * @module
  */
-import { MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import { PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { quote } from "./_base64_js.ts";
-import { NATIVE_FROM_HEX, NATIVE_SET_FROM_HEX, NATIVE_TO_HEX } from "../platform/natives.ts";
-import { NODE_BUFFER } from "../platform/runtime.ts";
 import { NON_LATIN1 } from "./_latin1.ts";
-import { NATIVE_PATHS } from "./_implementation.ts";
 import { checkAttached, checkBytes, checkString } from "./_checks.ts";
-import {
-  HEX_DECODE_JS_MAX,
-  HEX_DECODER,
-  HEX_ENCODE_JS_MAX,
-  HEX_ENCODE_NATIVE_FIRST,
-  HEX_ENCODER,
-  HEX_INTO_NATIVE_FIRST,
-  NATIVE_DECODE_TO_SLAB,
-} from "./_native.ts";
-import type { Base64DecodeResult } from "./base64_decode.ts";
+import { CODECS, type Codecs } from "./_codecs.ts";
+import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
+import { slabOf, type SlabOptions } from "../pool/slab_options.ts";
+import type { Base64DecodeResult } from "./base64_options.ts";
 
 const DIGITS = "0123456789abcdef";
 /** Byte to its two lowercase hex chars packed little-endian. */
@@ -57,9 +48,14 @@ const CONCAT_MAX = 64;
  * ```
  */
 export function encodeHex(bytes: Uint8Array): string {
-  if (HEX_ENCODE_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+  return encodeHexWith(CODECS, bytes);
+}
+
+/** {@linkcode encodeHex} through a given codec set (tests and benches build any). */
+export function encodeHexWith(c: Codecs, bytes: Uint8Array): string {
+  if (c.hexEncodeNativeFirst) {
     try {
-      return NATIVE_TO_HEX!.call(bytes);
+      return c.natives.toHex!.call(bytes);
     } catch (error) {
       // The built-in checked `bytes`; say so in the library's words.
       checkBytes(bytes, "encode hex", "bytes");
@@ -70,10 +66,10 @@ export function encodeHex(bytes: Uint8Array): string {
   checkBytes(bytes, "encode hex", "bytes");
   checkAttached(bytes, "encode hex", "bytes");
   const length = bytes.length;
-  if (NATIVE_PATHS.allowed && length > HEX_ENCODE_JS_MAX) {
-    return HEX_ENCODER === "builtin"
-      ? NATIVE_TO_HEX!.call(bytes)
-      : NODE_BUFFER!.hexSlice.call(bytes, 0, length);
+  if (length > c.hexEncodeJsMax) {
+    return c.hexEncoder === "builtin"
+      ? c.natives.toHex!.call(bytes)
+      : c.natives.buffer!.hexSlice.call(bytes, 0, length);
   }
   if (length <= CONCAT_MAX) {
     let text = "";
@@ -103,10 +99,10 @@ export function encodeHex(bytes: Uint8Array): string {
  * result that always has an `ArrayBuffer` of its own, exactly its length.
  *
  * @param text An even number of hex digits.
- * @param slab Where the result is carved from (default
+ * @param options `slab`: where the result is carved from (default
  *   {@link SlabAllocator.shared}); `null` for an own `ArrayBuffer`.
  * @returns The bytes, which the caller owns.
- * @throws {TypeError} If `text` is not a string.
+ * @throws {TypeError} If `text` is not a string or `slab` is not a SlabAllocator or null.
  * @throws {SyntaxError} On odd length or a non-hex character (the message names its index).
  * @example
  * ```ts
@@ -114,17 +110,29 @@ export function encodeHex(bytes: Uint8Array): string {
  * import { decodeHex } from "@catga/memory/encoding";
  *
  * assert.deepEqual(decodeHex("00abFF"), new Uint8Array([0, 171, 255]));
- * assert.equal(decodeHex("0102", null).buffer.byteLength, 2);
+ * assert.equal(decodeHex("0102", { slab: null }).buffer.byteLength, 2);
  * ```
  */
-export function decodeHex(
+export function decodeHex(text: string, options?: SlabOptions): Uint8Array {
+  return decodeHexWith(CODECS, text, options, undefined);
+}
+
+/** {@linkcode decodeHex} through a given codec set (tests and benches build any). */
+export function decodeHexWith(
+  c: Codecs,
   text: string,
-  slab: SlabAllocator | null = SlabAllocator.shared,
+  options: SlabOptions | undefined,
+  slabOverride: SlabAllocator | null | undefined,
 ): Uint8Array {
   checkString(text, "decode hex");
+  const slab = slabOverride !== undefined
+    ? slabOverride
+    : options === undefined
+    ? SlabAllocator.shared
+    : slabOf(options, "decode hex");
   const size = evenLength(text) >>> 1;
-  if (NATIVE_PATHS.allowed && text.length > HEX_DECODE_JS_MAX) {
-    const bytes = nativeDecode(text, size, slab);
+  if (text.length > c.hexDecodeJsMax) {
+    const bytes = nativeDecode(c, text, size, slab);
     if (bytes !== undefined) return bytes;
   }
   if (slab !== null && size <= slab.maxSlabLength) {
@@ -142,17 +150,18 @@ export function decodeHex(
  * the JS loop runs, to report the index.
  */
 function nativeDecode(
+  c: Codecs,
   text: string,
   size: number,
   slab: SlabAllocator | null,
 ): Uint8Array | undefined {
   const inSlab = slab !== null && size <= slab.maxSlabLength;
-  if (HEX_DECODER === "builtin") {
+  if (c.hexDecoder === "builtin") {
     try {
-      if (!inSlab || !NATIVE_DECODE_TO_SLAB) return NATIVE_FROM_HEX!.call(Uint8Array, text);
+      if (!inSlab || !c.nativeDecodeToSlab) return c.natives.fromHex!.call(Uint8Array, text);
       const chunk = slab!.reserve(size);
       const start = slab!.offset;
-      NATIVE_SET_FROM_HEX!.call(chunk.subarray(start, start + size), text);
+      c.natives.setFromHex!.call(chunk.subarray(start, start + size), text);
       return slab!.commit(size);
     } catch (error) {
       if (error instanceof SyntaxError) return undefined;
@@ -162,13 +171,14 @@ function nativeDecode(
   // Buffer stops at the first invalid pair, so a full write proves validity;
   // but it keeps only the low byte of chars above 0xff, hence the check.
   if (NON_LATIN1.test(text)) return undefined;
+  const buffer = c.natives.buffer!;
   if (inSlab) {
     const chunk = slab!.reserve(size);
-    const written = NODE_BUFFER!.hexWrite.call(chunk, text, slab!.offset, size);
+    const written = buffer.hexWrite.call(chunk, text, slab!.offset, size);
     return written === size ? slab!.commit(size) : undefined;
   }
   const out = new Uint8Array(size);
-  return NODE_BUFFER!.hexWrite.call(out, text, 0, size) === size ? out : undefined;
+  return buffer.hexWrite.call(out, text, 0, size) === size ? out : undefined;
 }
 
 /**
@@ -193,9 +203,14 @@ function nativeDecode(
  * ```
  */
 export function decodeHexInto(text: string, dest: Uint8Array): Base64DecodeResult {
-  if (HEX_INTO_NATIVE_FIRST && NATIVE_PATHS.allowed) {
+  return decodeHexIntoWith(CODECS, text, dest);
+}
+
+/** {@linkcode decodeHexInto} through a given codec set (tests and benches build any). */
+export function decodeHexIntoWith(c: Codecs, text: string, dest: Uint8Array): Base64DecodeResult {
+  if (c.hexIntoNativeFirst) {
     try {
-      return NATIVE_SET_FROM_HEX!.call(dest, text);
+      return c.natives.setFromHex!.call(dest, text);
     } catch (error) {
       // Bad input: the JS loop below rewrites the prefix and names the index;
       // a bad argument: the checks below say so in the library's words.
@@ -212,17 +227,17 @@ export function decodeHexInto(text: string, dest: Uint8Array): Base64DecodeResul
   checkString(text, "decode hex");
   checkAttached(dest, "decode hex", "dest");
   const count = Math.min(evenLength(text) >>> 1, dest.length);
-  if (NATIVE_PATHS.allowed && text.length > HEX_DECODE_JS_MAX) {
-    if (HEX_DECODER === "builtin") {
+  if (text.length > c.hexDecodeJsMax) {
+    if (c.hexDecoder === "builtin") {
       try {
-        return NATIVE_SET_FROM_HEX!.call(dest, text);
+        return c.natives.setFromHex!.call(dest, text);
       } catch (error) {
         if (!(error instanceof SyntaxError)) throw error;
         // The JS loop rewrites the same prefix and throws with the index.
       }
     } else if (!NON_LATIN1.test(text)) {
       // Buffer writes the pairs before the first invalid one, as the spec does.
-      if (NODE_BUFFER!.hexWrite.call(dest, text, 0, count) === count) {
+      if (c.natives.buffer!.hexWrite.call(dest, text, 0, count) === count) {
         return { read: count * 2, written: count };
       }
     }
@@ -242,9 +257,9 @@ function decodeHexIntoJs(text: string, dest: Uint8Array): Base64DecodeResult {
  * Decodes hex into memory rented from a pool.
  *
  * @param text Hex digits, an even number of them.
- * @param pool The pool to rent from (default {@link MemoryPool.shared}).
+ * @param options `pool`: the pool to rent from (default {@link MemoryPool.shared}).
  * @returns The decoded bytes; dispose them to give the memory back.
- * @throws {TypeError} If `text` is not a string.
+ * @throws {TypeError} If `text` is not a string or `pool` is not a MemoryPool.
  * @throws {SyntaxError} On odd length or a non-hex character (nothing stays rented).
  * @example
  * ```ts
@@ -255,15 +270,22 @@ function decodeHexIntoJs(text: string, dest: Uint8Array): Base64DecodeResult {
  * assert.deepEqual(decoded.bytes, new Uint8Array([1, 2, 255]));
  * ```
  */
-export function decodeHexPooled(
+export function decodeHexPooled(text: string, options?: PoolOptions): PooledBytes {
+  return decodeHexPooledWith(CODECS, text, options);
+}
+
+/** {@linkcode decodeHexPooled} through a given codec set (tests and benches build any). */
+export function decodeHexPooledWith(
+  c: Codecs,
   text: string,
-  pool: MemoryPool = MemoryPool.shared,
+  options: PoolOptions | undefined,
 ): PooledBytes {
   checkString(text, "decode hex");
+  const pool = poolOf(options, "decode hex");
   const size = evenLength(text) >>> 1;
   const buffer = pool.rent(size);
   try {
-    decodeHexInto(text, buffer);
+    decodeHexIntoWith(c, text, buffer);
     return new PooledBytes(pool, buffer.subarray(0, size));
   } catch (error) {
     pool.return(buffer);

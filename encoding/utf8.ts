@@ -7,7 +7,9 @@
  *
  * @module
  */
-import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import { type BufferWriter, PooledBytes, SlabAllocator } from "../pool/mod.ts";
+import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
+import { slabOf, type SlabOptions } from "../pool/slab_options.ts";
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { NODE_BUFFER_STATICS } from "../platform/runtime.ts";
 import {
@@ -160,25 +162,23 @@ function encodeWithRoom(text: string, dest: Uint8Array, offset: number): number 
  * `TextEncoder.encode` beats a slab view, every result has its own buffer.
  *
  * @param text The string to encode.
- * @param slab Where short results are carved from (default
+ * @param options `slab`: where short results are carved from (default
  *   {@linkcode SlabAllocator.shared}); `null` = an own, exact `ArrayBuffer`.
  * @returns The UTF-8 bytes.
- * @throws {TypeError} If `text` is not a string.
+ * @throws {TypeError} If `text` is not a string or `slab` is not a SlabAllocator or null.
  * @example
  * ```ts
  * import { encodeUtf8 } from "@catga/memory/encoding";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual([...encodeUtf8("hé")], [104, 195, 169]);
- * const own = encodeUtf8("hé", null);
+ * const own = encodeUtf8("hé", { slab: null });
  * assert.equal(own.buffer.byteLength, 3); // its own exact buffer
  * ```
  */
-export function encodeUtf8(
-  text: string,
-  slab: SlabAllocator | null = SlabAllocator.shared,
-): Uint8Array {
+export function encodeUtf8(text: string, options?: SlabOptions): Uint8Array {
   checkText(text);
+  const slab = options === undefined ? SlabAllocator.shared : slabOf(options, "encode UTF-8");
   if (ENCODE_FRESH_NATIVE) return encodeFreshNative(text);
   if (slab !== null) {
     const length = text.length;
@@ -225,9 +225,9 @@ function roomFor(text: string): number {
  * Encodes `text` as UTF-8 into memory rented from a pool.
  *
  * @param text The string to encode.
- * @param pool The pool to rent from (default {@link MemoryPool.shared}).
+ * @param options `pool`: the pool to rent from (default {@link MemoryPool.shared}).
  * @returns The bytes; dispose them to give the memory back.
- * @throws {TypeError} If `text` is not a string.
+ * @throws {TypeError} If `text` is not a string or `pool` is not a MemoryPool.
  * @example
  * ```ts
  * import { encodeUtf8Pooled } from "@catga/memory/encoding";
@@ -237,11 +237,9 @@ function roomFor(text: string): number {
  * assert.equal(encoded.length, 6);
  * ```
  */
-export function encodeUtf8Pooled(
-  text: string,
-  pool: MemoryPool = MemoryPool.shared,
-): PooledBytes {
+export function encodeUtf8Pooled(text: string, options?: PoolOptions): PooledBytes {
   checkText(text);
+  const pool = poolOf(options, "encode UTF-8");
   const buffer = pool.rentAtLeast(roomFor(text));
   return new PooledBytes(pool, buffer.subarray(0, encodeWithRoom(text, buffer, 0)));
 }
@@ -252,8 +250,8 @@ export function encodeUtf8Pooled(
  * that has room for the real output never throws; one that has not throws
  * and is left unchanged.
  *
- * @param writer The writer to append to.
  * @param text The string to encode.
+ * @param writer The writer to append to.
  * @returns The number of bytes appended.
  * @throws {TypeError} If `text` is not a string or the writer is disposed.
  * @throws {RangeError} If the writer cannot grow to hold the encoded bytes.
@@ -264,11 +262,11 @@ export function encodeUtf8Pooled(
  * import assert from "node:assert/strict";
  *
  * using writer = MemoryPool.shared.rentWriter();
- * assert.equal(writeUtf8(writer, "hé"), 3);
+ * assert.equal(writeUtf8("hé", writer), 3);
  * assert.deepEqual([...writer.written], [104, 195, 169]);
  * ```
  */
-export function writeUtf8(writer: BufferWriter, text: string): number {
+export function writeUtf8(text: string, writer: BufferWriter): number {
   checkText(text);
   const length = text.length;
   if (length === 0) return 0;

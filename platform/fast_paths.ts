@@ -1,7 +1,7 @@
 /**
  * The one table of the fastest strict path per runtime and size: every
  * threshold and native-vs-JS choice of the library lives here, chosen by
- * measurement (bench/encoding_ratios.bench.ts, bench/serializers.bench.ts
+ * measurement (bench/encoding.bench.ts, bench/serializers.bench.ts
  * with varied warm-up), never by "native first". Each entry says which bench
  * measured it. Internal.
  *
@@ -48,7 +48,7 @@ export interface FastPaths {
    */
   readonly utf8EncodeWithRoomJsMax: number;
   /**
-   * `encodeUtf8(text, null)` and results above the slab limit (an own exact
+   * `encodeUtf8(text, { slab: null })` and results above the slab limit (an own exact
    * buffer): the JS core into a fresh array up to this many chars, then
    * `TextEncoder.encode` (bench/utf8_paths.bench.ts encode, "null" column).
    */
@@ -76,13 +76,6 @@ export interface FastPaths {
    * bench/utf8_paths.bench.ts encode).
    */
   readonly utf8EncodeFreshNative: boolean;
-  /**
-   * `JsonSerializer` "auto": messages at least this large (judged by the
-   * previous one) go through the direct JS writer instead of
-   * `JSON.stringify`. `Infinity` = never: under varied message shapes the
-   * direct writer measured 0.5-0.8x of `JSON.stringify` on every runtime.
-   */
-  readonly jsonDirectMinBytes: number;
   /**
    * `JsonSerializer.serialize`: encode `JSON.stringify`'s text into the slab
    * (`true`) or return `TextEncoder.encode`'s own array (`false`, faster on
@@ -209,20 +202,21 @@ const BASE64_NODE24: Base64FastPaths = {
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
-// Node 26: fromBase64 is the slowest strict decoder at every size (64 B: 1.99x
-// the fastest; 1 KiB 1.88x; 1 MiB 3.75x); Buffer (verified) is fastest or tied
-// (1 MiB: 1.08 vs setFromBase64 2.59), with the built-in for input Buffer
-// cannot verify. Into caller memory setFromBase64 wins (JS core 1.8x at 64 B).
+// Node 26.10 (re-measured 2026-12-05, bench/seam_direct.bench.ts base64,
+// varied): the built-in now decodes fastest at every size: setFromBase64 into
+// a slab range 64 B-4 KiB, fromBase64 above (Buffer with the library's
+// strict checks was 0.04-0.76x of fromBase64 from 1 KiB to 1 MiB, the JS core
+// 0.13x at 1 KiB). Into caller memory setFromBase64 wins (JS core 1.8x at 64 B).
 // Encode: Buffer's base64Slice ties toBase64 at 64 B and wins at 1 MiB
 // (toBase64 5.2x slower); toBase64 wins from 1 KiB to 64 KiB (base64Slice
 // 2.1x and 1.1x its time: bench/encoding.bench.ts, varied, quiet machine),
 // hence the band above 64 B. Hex: toHex/fromHex lose to Buffer 1.25-56x at
 // every size (fromHex is 20x slower at 1 KiB).
 const BASE64_NODE26: Base64FastPaths = {
-  decoder: "buffer",
+  decoder: "builtin",
   nativeDecodeToSlab: true,
   intoDecoder: "builtin",
-  decodeJsMax: 63,
+  decodeJsMax: 0,
   decodeIntoJsMax: 0,
   encoder: "buffer",
   encodeJsMax: 0,
@@ -274,7 +268,7 @@ const BASE64_BUN: Base64FastPaths = {
   jsBlockMin: 320,
 };
 // Browsers and workerd: not measured here; V8-like, so Deno's row. Where the
-// built-ins are missing, every path resolves to the JS core (encoding/_native.ts).
+// built-ins are missing, every path resolves to the JS core (encoding/_codecs.ts).
 const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
 
 /** Browsers and workerd: not measured here; V8-like defaults, no Node Buffer. */
@@ -289,7 +283,6 @@ const V8_DEFAULT_ROW: FastPaths = {
   utf8DecodeNodeBuffer: false,
   utf8EncodeNodeBuffer: false,
   utf8EncodeFreshNative: false,
-  jsonDirectMinBytes: Infinity,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
@@ -309,7 +302,6 @@ const NODE_ROW: Omit<FastPaths, "base64"> = {
   utf8DecodeNodeBuffer: true,
   utf8EncodeNodeBuffer: true,
   utf8EncodeFreshNative: false,
-  jsonDirectMinBytes: Infinity,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
@@ -337,7 +329,6 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeNodeBuffer: false,
     utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
-    jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
     utf8ShortDecodeByConcat: false,
@@ -355,7 +346,6 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeNodeBuffer: false,
     utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: true,
-    jsonDirectMinBytes: Infinity,
     jsonOwnedFromSlab: false,
     msgpackDecodeJsMax: 12,
     utf8ShortDecodeByConcat: true,

@@ -3,11 +3,12 @@
  *
  * @module
  */
-import type { MemoryPool } from "./memory_pool.ts";
+import type { BytePool } from "./byte_pool.ts";
 import { checkLength } from "./_length.ts";
 import { leakTrackerOf } from "./_leak_tracker.ts";
 import { PooledBytes } from "./pooled_bytes.ts";
 import { SlabAllocator } from "./slab.ts";
+import { slabOf, type SlabOptions } from "./slab_options.ts";
 
 /** Options for {@linkcode BufferWriter}. */
 export interface BufferWriterOptions {
@@ -50,7 +51,7 @@ const EMPTY = new Uint8Array(0);
  * ```
  */
 export class BufferWriter implements Disposable {
-  #pool: MemoryPool;
+  #pool: BytePool;
   /** The whole rented buffer (its class size), or EMPTY when none is held. */
   #buffer: Uint8Array = EMPTY;
   #count = 0;
@@ -72,7 +73,7 @@ export class BufferWriter implements Disposable {
    * ```
    */
   constructor(
-    pool: MemoryPool,
+    pool: BytePool,
     initialCapacity = 256,
     options: BufferWriterOptions = {},
   ) {
@@ -295,11 +296,11 @@ export class BufferWriter implements Disposable {
    * An exact-size copy of the written bytes that the caller owns. By default
    * the copy is carved from a shared slab chunk (see {@linkcode SlabAllocator}:
    * its `.buffer` is shared and its `byteOffset` is usually not 0); pass
-   * `null` for a copy with its own exactly-sized `ArrayBuffer`.
+   * `{ slab: null }` for a copy with its own exactly-sized `ArrayBuffer`.
    *
-   * @param slab Where the copy is carved from, or `null` for its own buffer. Default {@linkcode SlabAllocator.shared}.
+   * @param options `slab`: where the copy is carved from, or `null` for its own buffer. Default {@linkcode SlabAllocator.shared}.
    * @returns The copy.
-   * @throws {TypeError} After dispose.
+   * @throws {TypeError} After dispose, or when `slab` is not a SlabAllocator or null.
    * @example
    * ```ts
    * import { MemoryPool } from "@catga/memory/pool";
@@ -308,14 +309,17 @@ export class BufferWriter implements Disposable {
    * using writer = MemoryPool.shared.rentWriter();
    * writer.write(new Uint8Array([1, 2]));
    * const copy = writer.toBytes();
-   * const own = writer.toBytes(null);
+   * const own = writer.toBytes({ slab: null });
    * writer.reset();
    * assert.deepEqual([...copy], [1, 2]);
    * assert.equal(own.buffer.byteLength, 2); // its own exact ArrayBuffer
    * ```
    */
-  toBytes(slab: SlabAllocator | null = SlabAllocator.shared): Uint8Array {
+  toBytes(options?: SlabOptions): Uint8Array {
     if (this.#disposed) throw disposedError();
+    const slab = options === undefined
+      ? SlabAllocator.shared
+      : slabOf(options, "copy written bytes");
     if (slab === null) return this.#buffer.slice(0, this.#count);
     return slab.copy(this.#buffer, 0, this.#count);
   }

@@ -17,6 +17,7 @@ import {
 import { PooledBytes } from "./pooled_bytes.ts";
 import { checkLength } from "./_length.ts";
 import type { PoolStats, SizeClassStats, TierStats } from "./stats.ts";
+import type { BytePool } from "./byte_pool.ts";
 import { HAS_TRANSFER, setUnrefTimeout } from "../platform/runtime.ts";
 
 /** log2(MIN_CLASS_SIZE): class index 0 holds MIN_CLASS_SIZE-byte buffers. */
@@ -103,7 +104,7 @@ type SlottedBuffer = ArrayBuffer & { [SLOT]?: BufferSlot };
  * assert.equal(pool.stats().outstanding, 0);
  * ```
  */
-export class MemoryPool {
+export class MemoryPool implements BytePool {
   /** Whether debug checks are on (see {@linkcode MemoryPoolOptions.debug}). */
   readonly debug: boolean;
   /** Whether pooling is on (see {@linkcode MemoryPoolOptions.enabled}). */

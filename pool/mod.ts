@@ -15,6 +15,9 @@
  * @module
  */
 export { MemoryPool } from "./memory_pool.ts";
+export { type BytePool, UnpooledBytePool } from "./byte_pool.ts";
+export type { PoolOptions } from "./pool_options.ts";
+export type { SlabOptions } from "./slab_options.ts";
 export { PooledBytes } from "./pooled_bytes.ts";
 export {
   DEFAULT_SLAB_CHUNK_SIZE,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MemoryPool } from "./memory_pool.ts";
+import type { BytePool } from "./byte_pool.ts";
 import { leakTrackerOf } from "./_leak_tracker.ts";
 
 const EMPTY = new Uint8Array(0);
@@ -28,7 +28,7 @@ const EMPTY = new Uint8Array(0);
  * ```
  */
 export class PooledBytes implements Disposable {
-  #pool: MemoryPool | null;
+  #pool: BytePool | null;
   #bytes: Uint8Array;
 
   /**
@@ -50,7 +50,7 @@ export class PooledBytes implements Disposable {
    * assert.equal(owned.length, 2);
    * ```
    */
-  constructor(pool: MemoryPool, bytes: Uint8Array) {
+  constructor(pool: BytePool, bytes: Uint8Array) {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError("Cannot own pooled bytes: expected a Uint8Array");
     }

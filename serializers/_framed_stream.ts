@@ -53,7 +53,7 @@ export function framedStream(
   };
   const emit = (): void => {
     if (writer === null || writer.writtenCount === 0) return;
-    controller.enqueue(writer.toBytes(null));
+    controller.enqueue(writer.toBytes({ slab: null }));
     if (writer.capacity > chunkSize * MAX_RETAINED_CHUNKS) {
       writer.dispose();
       writer = null;

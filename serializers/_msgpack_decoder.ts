@@ -20,8 +20,6 @@ import {
 import { StringCache } from "./_msgpack_string_cache.ts";
 import { type ExtDispatch, UNCLAIMED } from "./_msgpack_ext_decode.ts";
 import { roundFloat32 } from "./_msgpack_float32.ts";
-// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
-import type { MsgPackSerializer } from "./msgpack.ts";
 
 const EMPTY = new Uint8Array(0);
 const TWO_32 = 0x100000000;

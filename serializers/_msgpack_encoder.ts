@@ -10,7 +10,7 @@ import { LITTLE_ENDIAN } from "../platform/runtime.ts";
 import type { SlabAllocator } from "../pool/mod.ts";
 import { MsgPackExt } from "./msgpack_ext.ts";
 import { JS_ENCODE_MAX } from "./_msgpack_utf8.ts";
-import { encodeUtf8NativeUnchecked, encodeUtf8Unchecked } from "../encoding/_utf8_core.ts";
+import { encodeUtf8NativeUnchecked, encodeUtf8Unchecked } from "../encoding/utf8_primitives.ts";
 import { findCyclePath, findPath } from "./_msgpack_paths.ts";
 import type { MsgPackExtension } from "./msgpack_extension.ts";
 import {
@@ -39,8 +39,6 @@ import {
   TYPED_ARRAY_CODE_DATA_VIEW,
   TYPED_ARRAY_CODES,
 } from "./_msgpack_more_types.ts";
-// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
-import type { MsgPackSerializer } from "./msgpack.ts";
 
 /** Thrown (by identity) when a bounded target runs out of room. */
 export const OVERFLOW: object = Object.freeze({ overflow: true });

@@ -7,7 +7,6 @@
  * @module
  */
 import type { MsgPackExtension } from "./msgpack_extension.ts";
-import type { MsgPackDecoder } from "./_msgpack_decoder.ts";
 import {
   AGGREGATE_ERROR,
   ERROR_CONSTRUCTORS,
@@ -24,6 +23,23 @@ import {
 
 /** A copying slice even for a Node `Buffer` input, whose own `slice` is a view. */
 const copySlice = Uint8Array.prototype.slice;
+
+/**
+ * What the dispatch reads from the decoder (the `MsgPackDecoder` in
+ * _msgpack_decoder.ts, which imports this module): its input and position,
+ * and the next value. Declared here so the two modules import each other in
+ * one direction only.
+ */
+export interface ExtSource {
+  /** The input. */
+  readonly src: Uint8Array;
+  /** The offset of the next unread byte. */
+  readonly pos: number;
+  /** The end of the input. */
+  readonly end: number;
+  /** Reads the value at `pos` and moves past it. */
+  readValue(): unknown;
+}
 
 /** Returned by {@linkcode ExtDispatch.read} for an ext type it leaves to the decoder. */
 export const UNCLAIMED: unique symbol = Symbol("unclaimed");
@@ -60,7 +76,7 @@ export class ExtDispatch {
    * The value of the ext at `start` (`length` payload bytes, already
    * consumed: `decoder.pos` is past it), or {@linkcode UNCLAIMED}.
    */
-  read(decoder: MsgPackDecoder, type: number, start: number, length: number): unknown {
+  read(decoder: ExtSource, type: number, start: number, length: number): unknown {
     const extension = this.#byType[type + 128];
     if (extension !== undefined) {
       return extension.decode(
@@ -89,7 +105,7 @@ export class ExtDispatch {
   }
 
   /** The array a tag ext (Set, Error, RegExp) is followed by; anything else is malformed. */
-  #nextArray(decoder: MsgPackDecoder, what: string, start: number): unknown[] {
+  #nextArray(decoder: ExtSource, what: string, start: number): unknown[] {
     const at = decoder.pos;
     const token = at < decoder.end ? decoder.src[at] : -1;
     // An array header: each nested tag then costs a depth level, so a chain of tags can't recurse unbounded.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type CharTables, createCharTables, decodeShortUtf8 } from "../encoding/_utf8_core.ts";
+import { type CharTables, createCharTables, decodeShortUtf8 } from "../encoding/utf8_primitives.ts";
 import { checkUtf8, readUtf8Native, SHORT_STRING_MAX } from "./_msgpack_utf8.ts";
 
 /** Direct-mapped: a slot per hash; a collision simply replaces the entry. */

@@ -9,8 +9,6 @@
  */
 import type { MsgPackExtension } from "./msgpack_extension.ts";
 import type { MsgPackSerializerOptions } from "./msgpack_options.ts";
-// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
-import type { MsgPackSerializer } from "./msgpack.ts";
 import {
   FLOAT32_ALWAYS,
   FLOAT32_DECIMAL_FIT,

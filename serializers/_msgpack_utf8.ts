@@ -7,7 +7,7 @@
  * @module
  */
 import { FAST_PATHS } from "../platform/fast_paths.ts";
-import { decodeUtf8Fatal, decodeUtf8Native, findInvalidUtf8 } from "../encoding/_utf8_core.ts";
+import { decodeUtf8Fatal, decodeUtf8Native, findInvalidUtf8 } from "../encoding/utf8_primitives.ts";
 
 // The core's short-string decoder, for the decoder's uncached strings: one
 // door into encoding/ for the MessagePack code.
@@ -16,7 +16,7 @@ export {
   createCharTables,
   decodeShortUtf8,
   SHORT_DECODE_MAX,
-} from "../encoding/_utf8_core.ts";
+} from "../encoding/utf8_primitives.ts";
 
 /** Whether native decoding may use Node's Buffer (measured faster on Node). */
 const NATIVE_NODE_BUFFER: boolean = FAST_PATHS.utf8DecodeNodeBuffer;

@@ -7,8 +7,7 @@ import { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8ByteLength } from "../encod
 import { type BufferWriter, MemoryPool, PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import { FAST_PATHS } from "../platform/fast_paths.ts";
 import { findJsonSyntaxIssue } from "./_json_syntax.ts";
-import { JsonByteWriter } from "./_json_writer.ts";
-import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/_utf8_core.ts";
+import { encodeUtf8Native, encodeUtf8NativeUnchecked } from "../encoding/utf8_primitives.ts";
 import type {
   ByteStreamSource,
   DeserializeStreamOptions,
@@ -32,16 +31,6 @@ export interface JsonSerializerOptions extends SerializerOptions {
   /** Indentation passed to `JSON.stringify`. Default: none. */
   space?: string | number;
   /**
-   * How JSON is produced; every strategy gives the same bytes.
-   * - "direct": a byte writer that walks the value and writes UTF-8, with no intermediate string;
-   * - "stringify": `JSON.stringify`, then UTF-8 into pooled memory;
-   * - "auto" (default): whichever measured fastest on this runtime for messages of the size of
-   *   the previous one, under realistic (varied) message shapes. Today that is "stringify" on
-   *   every supported runtime: the direct writer only wins on a single repeated message shape.
-   *   A replacer or space always uses "stringify".
-   */
-  strategy?: JsonStrategy;
-  /**
    * Where {@linkcode JsonSerializer.serialize} puts its results: a
    * {@linkcode SlabAllocator} (default `SlabAllocator.shared`), so that small
    * results share one chunk instead of costing an `ArrayBuffer` each, or
@@ -54,16 +43,8 @@ export interface JsonSerializerOptions extends SerializerOptions {
   slab?: SlabAllocator | null;
 }
 
-/** See {@linkcode JsonSerializerOptions.strategy}. */
-export type JsonStrategy = "auto" | "direct" | "stringify";
-
-/** Scratch writers allocate once and keep their buffer; they are not counted in any user pool. */
-const SCRATCH_POOL = new MemoryPool({ enabled: false });
-/** A scratch buffer grown past this by one huge message is dropped after use, not kept. */
-const MAX_RETAINED_SCRATCH = 4 * 1024 * 1024;
-
-/** With "auto", messages at least this large (judged by the previous one) go direct. */
-const DIRECT_MIN_BYTES = FAST_PATHS.jsonDirectMinBytes;
+/** `encodeUtf8`'s options for a result with its own exact buffer (one object, no allocation per call). */
+const OWN_BUFFER = { slab: null } as const;
 /** Whether `serialize` encodes into the slab (else `TextEncoder.encode`'s own array). */
 const OWNED_FROM_SLAB = FAST_PATHS.jsonOwnedFromSlab;
 
@@ -102,21 +83,12 @@ export class JsonSerializer implements MessageSerializer {
   #replacer: JsonSerializerOptions["replacer"];
   #reviver: JsonSerializerOptions["reviver"];
   #space: string | number | undefined;
-  /** The direct writer, or null when this instance uses JSON.stringify. */
-  #direct: JsonByteWriter | null;
-  /** Where serialize/serializePooled/trySerialize write on the direct path (its own buffer, reused). */
-  #scratch: BufferWriter | null = null;
-  /** The last output size, so the scratch writer reserves enough up front. */
-  #lastSize = 256;
-  #scratchBusy = false;
-  /** "auto" switches by size; "direct" always uses the direct writer when it exists. */
-  #adaptive: boolean;
 
   /**
    * Creates a serializer.
    *
-   * @param options The pool (default `MemoryPool.shared`), the slab for `serialize` results, the strategy, and `JSON` replacer, reviver and space.
-   * @throws {TypeError} When the strategy is unknown or `slab` is not a `SlabAllocator` or `null`.
+   * @param options The pool (default `MemoryPool.shared`), the slab for `serialize` results, and `JSON` replacer, reviver and space.
+   * @throws {TypeError} When `slab` is not a `SlabAllocator` or `null`.
    * @example
    * ```ts
    * import { JsonSerializer } from "@catga/memory/serializers";
@@ -142,15 +114,6 @@ export class JsonSerializer implements MessageSerializer {
     this.#replacer = options.replacer;
     this.#reviver = options.reviver;
     this.#space = options.space;
-    const strategy = options.strategy ?? "auto";
-    if (strategy !== "auto" && strategy !== "direct" && strategy !== "stringify") {
-      throw new TypeError(`Cannot create JsonSerializer: unknown strategy "${String(strategy)}"`);
-    }
-    this.#adaptive = strategy === "auto";
-    const direct = strategy === "direct" || (strategy === "auto" && DIRECT_MIN_BYTES !== Infinity);
-    this.#direct = direct && this.#replacer === undefined && this.#space === undefined
-      ? new JsonByteWriter()
-      : null;
   }
 
   /**
@@ -172,18 +135,6 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serialize(value: unknown): Uint8Array {
-    if (this.#goDirect()) {
-      const scratch = this.#fillScratch(value);
-      try {
-        const slab = this.#slab;
-        const length = scratch.writtenCount;
-        return slab !== null && length <= slab.maxSlabLength
-          ? slab.copy(scratch.written)
-          : scratch.toBytes(null);
-      } finally {
-        this.#releaseScratch(scratch);
-      }
-    }
     const text = this.#stringify(value);
     const slab = this.#slab;
     if (OWNED_FROM_SLAB && slab !== null && text.length <= slab.maxSlabLength) {
@@ -200,14 +151,9 @@ export class JsonSerializer implements MessageSerializer {
         const progress = encodeUtf8Native(text, chunk, start);
         written = progress.read === text.length ? progress.written : max + 1;
       }
-      if (written <= max) {
-        this.#lastSize = written;
-        return slab.commit(written);
-      }
+      if (written <= max) return slab.commit(written);
     }
-    const bytes = encodeUtf8(text, null);
-    this.#lastSize = bytes.length;
-    return bytes;
+    return encodeUtf8(text, OWN_BUFFER);
   }
 
   /**
@@ -230,11 +176,7 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serializeTo(value: unknown, writer: BufferWriter): number {
-    const written = this.#goDirect()
-      ? this.#writeDirect(value, writer)
-      : writeText(writer, this.#stringify(value));
-    this.#lastSize = written;
-    return written;
+    return writeText(writer, this.#stringify(value));
   }
 
   /**
@@ -253,22 +195,11 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serializePooled(value: unknown): PooledBytes {
-    if (this.#goDirect()) {
-      const scratch = this.#fillScratch(value);
-      try {
-        const bytes = this.#pool.rent(scratch.writtenCount);
-        bytes.set(scratch.written);
-        return new PooledBytes(this.#pool, bytes);
-      } finally {
-        this.#releaseScratch(scratch);
-      }
-    }
     const text = this.#stringify(value);
     const pool = this.#pool;
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rentAtLeast(capacity);
     const written = encodeUtf8NativeUnchecked(text, buffer, 0);
-    this.#lastSize = written;
     return new PooledBytes(pool, buffer.subarray(0, written));
   }
 
@@ -290,23 +221,10 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
-    if (this.#goDirect()) {
-      const scratch = this.#fillScratch(value);
-      try {
-        if (scratch.writtenCount > dest.length) return -1;
-        dest.set(scratch.written);
-        return scratch.writtenCount;
-      } finally {
-        this.#releaseScratch(scratch);
-      }
-    }
     const text = this.#stringify(value);
-    this.#lastSize = text.length; // a lower bound of the size, also when it does not fit
     if (text.length > dest.length) return -1; // every UTF-16 unit needs at least one byte
     const { read, written } = encodeUtf8Into(text, dest);
-    if (read !== text.length) return -1;
-    this.#lastSize = written;
-    return written;
+    return read === text.length ? written : -1;
   }
 
   /**
@@ -479,65 +397,8 @@ export class JsonSerializer implements MessageSerializer {
     if (this.#space === undefined) {
       this.serializeTo(value, writer);
     } else {
-      this.#lastSize = writeText(writer, this.#stringify(value, ""));
+      writeText(writer, this.#stringify(value, ""));
     }
-  }
-
-  /** Whether the next message goes through the direct writer. */
-  #goDirect(): boolean {
-    return this.#direct !== null && (!this.#adaptive || this.#lastSize >= DIRECT_MIN_BYTES);
-  }
-
-  /**
-   * Appends with the direct writer, or with JSON.stringify when it declines (too deep,
-   * re-entered) or when a capped writer refuses its worst-case reservations: the
-   * stringify path then asks for the exact size, so output that fits is written.
-   */
-  #writeDirect(value: unknown, writer: BufferWriter): number {
-    let written: number;
-    try {
-      written = this.#direct!.write(value, writer);
-    } catch (error) {
-      if (error instanceof RangeError) return writeText(writer, this.#stringify(value));
-      throw error instanceof TypeError ? serializeError(error) : error;
-    }
-    return written >= 0 ? written : writeText(writer, this.#stringify(value));
-  }
-
-  /**
-   * Direct path: writes `value` alone into the scratch writer and returns it;
-   * the caller must pass it to `#releaseScratch`. A nested call (a toJSON that
-   * serializes with this serializer) gets a pooled writer of its own.
-   */
-  #fillScratch(value: unknown): BufferWriter {
-    // The scratch comes from a private non-pooling pool: it is allocated once and kept, so it
-    // never shows as outstanding in the caller's pool.
-    const scratch = this.#scratchBusy
-      ? this.#pool.rentWriter()
-      : (this.#scratch ??= SCRATCH_POOL.rentWriter(Math.min(this.#lastSize, MAX_RETAINED_SCRATCH)));
-    this.#scratchBusy = true;
-    try {
-      scratch.reserve(1, this.#lastSize);
-      this.#lastSize = this.#writeDirect(value, scratch);
-      return scratch;
-    } catch (error) {
-      this.#releaseScratch(scratch);
-      throw error;
-    }
-  }
-
-  #releaseScratch(scratch: BufferWriter): void {
-    if (scratch !== this.#scratch) {
-      scratch.dispose(); // a nested call's own writer
-      return;
-    }
-    if (scratch.capacity > MAX_RETAINED_SCRATCH) {
-      scratch.dispose(); // one huge message must not pin its buffer for the serializer's lifetime
-      this.#scratch = null;
-    } else {
-      scratch.reset();
-    }
-    this.#scratchBusy = false;
   }
 
   #stringify(value: unknown, space: string | number | undefined = this.#space): string {

@@ -24,7 +24,7 @@ export type {
   StreamDecoder,
 } from "./types.ts";
 export { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_STREAM_CHUNK_SIZE } from "./types.ts";
-export { JsonSerializer, type JsonSerializerOptions, type JsonStrategy } from "./json.ts";
+export { JsonSerializer, type JsonSerializerOptions } from "./json.ts";
 export { MsgPackSerializer } from "./msgpack.ts";
 export { MsgPackExt } from "./msgpack_ext.ts";
 export type { MsgPackExtension } from "./msgpack_extension.ts";

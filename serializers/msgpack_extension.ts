@@ -4,8 +4,6 @@
  *
  * @module
  */
-// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
-import type { MsgPackSerializer } from "./msgpack.ts";
 
 /**
  * One ext type of a {@linkcode MsgPackSerializer}, given in its `extensions`

@@ -8,8 +8,6 @@ import type { SerializerOptions } from "./types.ts";
 import type { MsgPackExtension } from "./msgpack_extension.ts";
 // deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
 import type { MsgPackExt } from "./msgpack_ext.ts";
-// deno-lint-ignore no-unused-vars -- referenced by {@linkcode} in the docs
-import type { MsgPackSerializer } from "./msgpack.ts";
 
 /**
  * The default nesting limit, on both encode and decode.

@@ -2,8 +2,11 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { MemoryPool } from "../pool/mod.ts";
-import { decodeHex, decodeHexInto, decodeHexPooled, encodeHex } from "../encoding/mod.ts";
-import { type Base64Implementation, setBase64Implementation } from "../encoding/_implementation.ts";
+
+import { DEFAULT_API, type EncodingApi, JS_API } from "../encoding/_codec_api.ts";
+
+/** Which functions a test runs: the package's routes ("auto") or the portable JS core ("js"). */
+type Base64Implementation = "auto" | "js";
 import { randomBytes, randomInt, rng } from "./_random.ts";
 
 const nativeFromHex = (Uint8Array as unknown as {
@@ -30,12 +33,15 @@ function referenceSetFromHex(
   return { read, bytes, error: false };
 }
 
+/** The functions of the implementation under test: the package's routes, or the portable JS core. */
+let api: EncodingApi = DEFAULT_API;
+
 function withImpl(impl: Base64Implementation, fn: () => void): void {
-  setBase64Implementation(impl);
+  api = impl === "js" ? JS_API : DEFAULT_API;
   try {
     fn();
   } finally {
-    setBase64Implementation("auto");
+    api = DEFAULT_API;
   }
 }
 
@@ -48,16 +54,16 @@ for (const impl of ["js", "auto"] as const) {
           const length = round < 80 ? round : randomInt(random, 0, 4096);
           const bytes = randomBytes(random, length);
           const expected = Buffer.from(bytes).toString("hex");
-          assert.equal(encodeHex(bytes), expected);
+          assert.equal(api.encodeHex(bytes), expected);
           const text = round % 2 ? expected.toUpperCase() : expected;
-          assert.deepEqual(decodeHex(text), bytes);
-          const own = decodeHex(text, null);
+          assert.deepEqual(api.decodeHex(text), bytes);
+          const own = api.decodeHex(text, { slab: null });
           assert.deepEqual(own, bytes);
           assert.equal(own.buffer.byteLength, length);
         }
         const big = randomBytes(random, 1 << 20);
-        assert.equal(encodeHex(big), Buffer.from(big).toString("hex"));
-        assert.deepEqual(decodeHex(Buffer.from(big).toString("hex")), big);
+        assert.equal(api.encodeHex(big), Buffer.from(big).toString("hex"));
+        assert.deepEqual(api.decodeHex(Buffer.from(big).toString("hex")), big);
       });
     });
 
@@ -79,7 +85,7 @@ for (const impl of ["js", "auto"] as const) {
         ];
         for (const [text, message] of cases) {
           assert.throws(
-            () => decodeHex(text),
+            () => api.decodeHex(text),
             (error: unknown) =>
               error instanceof SyntaxError &&
               error.message.startsWith("Cannot decode hex: ") &&
@@ -89,11 +95,11 @@ for (const impl of ["js", "auto"] as const) {
           if (nativeFromHex) assert.throws(() => nativeFromHex(text), SyntaxError);
         }
         // deno-lint-ignore no-explicit-any
-        assert.throws(() => decodeHex(1 as any), TypeError);
+        assert.throws(() => api.decodeHex(1 as any), TypeError);
         // deno-lint-ignore no-explicit-any
-        assert.throws(() => encodeHex("00" as any), TypeError);
-        assert.deepEqual(decodeHex(""), new Uint8Array(0));
-        assert.equal(encodeHex(new Uint8Array(0)), "");
+        assert.throws(() => api.encodeHex("00" as any), TypeError);
+        assert.deepEqual(api.decodeHex(""), new Uint8Array(0));
+        assert.equal(api.encodeHex(new Uint8Array(0)), "");
       });
     });
 
@@ -115,7 +121,7 @@ for (const impl of ["js", "auto"] as const) {
             const ours = new Uint8Array(size + 2).fill(0xee);
             let result = "";
             try {
-              const { read, written } = decodeHexInto(text, ours.subarray(1, size + 1));
+              const { read, written } = api.decodeHexInto(text, ours.subarray(1, size + 1));
               result = `ok:${read}/${written}`;
             } catch (error) {
               result = `error:${(error as Error).name}`;
@@ -146,7 +152,7 @@ for (const impl of ["js", "auto"] as const) {
           }
         }
         const dest = new Uint8Array(4);
-        assert.deepEqual(decodeHexInto("0102030405", dest), { read: 8, written: 4 });
+        assert.deepEqual(api.decodeHexInto("0102030405", dest), { read: 8, written: 4 });
         assert.deepEqual([...dest], [1, 2, 3, 4]);
       });
     });
@@ -155,24 +161,24 @@ for (const impl of ["js", "auto"] as const) {
       withImpl(impl, () => {
         const pool = new MemoryPool();
         {
-          using decoded = decodeHexPooled("00ff10", pool);
+          using decoded = api.decodeHexPooled("00ff10", { pool });
           assert.deepEqual(decoded.bytes, new Uint8Array([0, 255, 16]));
         }
-        assert.throws(() => decodeHexPooled("00fg", pool), SyntaxError);
+        assert.throws(() => api.decodeHexPooled("00fg", { pool }), SyntaxError);
         assert.equal(pool.stats().outstanding, 0);
         // deno-lint-ignore no-explicit-any
         const any = (value: unknown) => value as any;
         // dest first, then text, as setFromHex checks them.
-        assert.throws(() => decodeHexInto(any(1), any([])), /dest must be a Uint8Array/);
-        assert.throws(() => decodeHexInto(any(1), new Uint8Array(1)), TypeError);
-        assert.throws(() => encodeHex(any(new Uint16Array(2))), TypeError);
-        assert.throws(() => encodeHex(any(Object.create(Uint8Array.prototype))), TypeError);
+        assert.throws(() => api.decodeHexInto(any(1), any([])), /dest must be a Uint8Array/);
+        assert.throws(() => api.decodeHexInto(any(1), new Uint8Array(1)), TypeError);
+        assert.throws(() => api.encodeHex(any(new Uint16Array(2))), TypeError);
+        assert.throws(() => api.encodeHex(any(Object.create(Uint8Array.prototype))), TypeError);
         const detached = new Uint8Array(4);
         structuredClone(detached.buffer, { transfer: [detached.buffer as ArrayBuffer] });
-        assert.throws(() => encodeHex(detached), TypeError);
-        assert.throws(() => decodeHexInto("aa", detached), TypeError);
-        assert.equal(encodeHex(new Uint8Array(0)), "");
-        assert.deepEqual(decodeHexInto("aa", new Uint8Array(0)), { read: 0, written: 0 });
+        assert.throws(() => api.encodeHex(detached), TypeError);
+        assert.throws(() => api.decodeHexInto("aa", detached), TypeError);
+        assert.equal(api.encodeHex(new Uint8Array(0)), "");
+        assert.deepEqual(api.decodeHexInto("aa", new Uint8Array(0)), { read: 0, written: 0 });
       });
     });
   });

@@ -154,7 +154,7 @@ describe("UTF-8 encode", () => {
         const expected = encoder.encode(text);
         const got = encodeUtf8(text);
         assert.deepEqual(got, expected);
-        const own = encodeUtf8(text, null);
+        const own = encodeUtf8(text, { slab: null });
         assert.deepEqual(own, expected);
         assert.equal(own.buffer.byteLength, own.length);
         assert.equal(utf8ByteLength(text), expected.length);
@@ -216,13 +216,13 @@ describe("UTF-8 encode", () => {
       const text = randomText(random, length);
       const expected = encoder.encode(text);
       {
-        using owned = encodeUtf8Pooled(text, pool);
+        using owned = encodeUtf8Pooled(text, { pool });
         assert.deepEqual(owned.bytes, expected);
       }
       using writer = pool.rentWriter(8);
       writer.write(new Uint8Array([1]));
-      assert.equal(writeUtf8(writer, text), expected.length);
-      assert.equal(writeUtf8(writer, text), expected.length);
+      assert.equal(writeUtf8(text, writer), expected.length);
+      assert.equal(writeUtf8(text, writer), expected.length);
       assert.equal(writer.writtenCount, 1 + 2 * expected.length);
       assert.deepEqual(writer.written.subarray(1, 1 + expected.length), expected);
       assert.deepEqual(writer.written.subarray(1 + expected.length), expected);
@@ -241,19 +241,19 @@ describe("UTF-8 encode", () => {
     for (let i = 0; i < 400; i++) {
       const text = randomText(random, randomInt(random, 0, i % 10 === 0 ? 400 : 90));
       const expected = referenceEncode(text);
-      const bytes = encodeUtf8(text, slab);
+      const bytes = encodeUtf8(text, { slab });
       assert.deepEqual(bytes, expected);
       kept.push([bytes, expected]);
       if (expected.length > 256) assert.equal(bytes.buffer.byteLength, bytes.length);
-      const own = encodeUtf8(text, null);
+      const own = encodeUtf8(text, { slab: null });
       assert.deepEqual(own, expected);
       assert.equal(own.byteOffset, 0);
       assert.equal(own.buffer.byteLength, own.length);
     }
     // No later result overwrote an earlier one.
     for (const [bytes, expected] of kept) assert.deepEqual(bytes, expected);
-    const a = encodeUtf8("ab", slab);
-    const b = encodeUtf8("cd", slab);
+    const a = encodeUtf8("ab", { slab });
+    const b = encodeUtf8("cd", { slab });
     if (isBun) {
       // Bun's TextEncoder.encode beats a slab view: every result owns its buffer.
       assert.equal(a.buffer.byteLength, 2);
@@ -266,11 +266,11 @@ describe("UTF-8 encode", () => {
     assert.equal(encodeUtf8("").length, 0);
     // Text that might fit (<= maxSlabLength chars) but does not: its own buffer, exact.
     const wide = "€".repeat(120); // 360 bytes > 256
-    const wideBytes = encodeUtf8(wide, slab);
+    const wideBytes = encodeUtf8(wide, { slab });
     assert.deepEqual(wideBytes, referenceEncode(wide));
     assert.equal(wideBytes.buffer.byteLength, 360);
     const narrow = "a".repeat(120) + "é"; // 122 bytes: fits
-    assert.deepEqual(encodeUtf8(narrow, slab), referenceEncode(narrow));
+    assert.deepEqual(encodeUtf8(narrow, { slab }), referenceEncode(narrow));
   });
 
   test("writeUtf8 needs only the exact length; a failed write leaves the writer unchanged", () => {
@@ -283,7 +283,7 @@ describe("UTF-8 encode", () => {
       {
         using writer = pool.rentWriter(16, { maxCapacity: exact + 1 });
         writer.write(new Uint8Array([7]));
-        assert.equal(writeUtf8(writer, long), exact);
+        assert.equal(writeUtf8(long, writer), exact);
         assert.deepEqual(writer.written.subarray(1), referenceEncode(long));
       }
       {
@@ -291,21 +291,21 @@ describe("UTF-8 encode", () => {
         writer.write(new Uint8Array([7]));
         const before = writer.written.slice();
         const capacity = writer.capacity;
-        assert.throws(() => writeUtf8(writer, long), RangeError);
+        assert.throws(() => writeUtf8(long, writer), RangeError);
         assert.equal(writer.writtenCount, 1);
         assert.deepEqual(writer.written, before);
         assert.equal(writer.capacity, capacity);
         // Still usable after the failure.
-        assert.equal(writeUtf8(writer, "ok"), 2);
+        assert.equal(writeUtf8("ok", writer), 2);
         assert.deepEqual([...writer.written], [7, 0x6f, 0x6b]);
       }
     }
     {
       using writer = pool.rentWriter(16, { maxCapacity: 1000 });
-      assert.equal(writeUtf8(writer, "x".repeat(400)), 400);
-      assert.equal(writeUtf8(writer, "y".repeat(600)), 600);
+      assert.equal(writeUtf8("x".repeat(400), writer), 400);
+      assert.equal(writeUtf8("y".repeat(600), writer), 600);
       assert.equal(writer.writtenCount, 1000);
-      assert.throws(() => writeUtf8(writer, "z"), RangeError);
+      assert.throws(() => writeUtf8("z", writer), RangeError);
       assert.equal(writer.writtenCount, 1000);
     }
     assert.equal(pool.stats().outstanding, 0);

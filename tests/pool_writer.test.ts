@@ -193,10 +193,10 @@ describe("BufferWriter", () => {
     assert.equal(writer.writtenCount, 0);
   });
 
-  test("toBytes(null) is an exact-size copy with its own buffer the caller owns", () => {
+  test("toBytes({ slab: null }) is an exact-size copy with its own buffer the caller owns", () => {
     using writer = new MemoryPool().rentWriter();
     writer.write(new Uint8Array([1, 2]));
-    const copy = writer.toBytes(null);
+    const copy = writer.toBytes({ slab: null });
     assert.equal(copy.buffer.byteLength, 2);
     writer.reset();
     writer.write(new Uint8Array([3]));

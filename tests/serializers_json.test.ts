@@ -40,8 +40,6 @@ function randomJsonValue(random: Random, depth: number): unknown {
   }
 }
 
-const STRATEGIES = ["auto", "direct", "stringify"] as const;
-
 function tricky(): unknown[] {
   // deno-lint-ignore no-sparse-arrays
   const sparse = [1, , 3];
@@ -118,11 +116,11 @@ function tricky(): unknown[] {
   ];
 }
 
-describe("JsonSerializer strategies match JSON.stringify byte for byte", () => {
-  for (const strategy of STRATEGIES) {
-    test(`strategy ${strategy}: tricky values`, () => {
+describe("JsonSerializer matches JSON.stringify byte for byte", () => {
+  {
+    test("tricky values", () => {
       const pool = new MemoryPool();
-      const json = new JsonSerializer({ pool, strategy });
+      const json = new JsonSerializer({ pool });
       const encoder = new TextEncoder();
       using writer = pool.rentWriter(8);
       for (const value of tricky()) {
@@ -141,9 +139,9 @@ describe("JsonSerializer strategies match JSON.stringify byte for byte", () => {
       }
     });
 
-    test(`strategy ${strategy}: random values, failures leave nothing behind`, () => {
+    test("random values, failures leave nothing behind", () => {
       const pool = new MemoryPool();
-      const json = new JsonSerializer({ pool, strategy });
+      const json = new JsonSerializer({ pool });
       const random = rng(77);
       const encoder = new TextEncoder();
       for (let i = 0; i < 300; i++) {
@@ -167,14 +165,10 @@ describe("JsonSerializer strategies match JSON.stringify byte for byte", () => {
   }
 
   test("a toJSON that serializes with the same serializer gets correct bytes", () => {
-    const json = new JsonSerializer({ strategy: "direct" });
+    const json = new JsonSerializer();
     const inner = { toJSON: () => new TextDecoder().decode(json.serialize({ inner: [1, 2] })) };
     const value = { outer: inner, after: "x" };
     assert.deepEqual(json.serialize(value), new TextEncoder().encode(JSON.stringify(value)));
-  });
-
-  test("an unknown strategy is a TypeError", () => {
-    assert.throws(() => new JsonSerializer({ strategy: "fast" as "auto" }), TypeError);
   });
 });
 
@@ -209,9 +203,9 @@ describe("JsonSerializer", () => {
   test("serialize returns exact-length owned bytes that later calls never overwrite", () => {
     const random = rng(31);
     const encoder = new TextEncoder();
-    for (const strategy of STRATEGIES) {
+    {
       for (const slab of [undefined, new SlabAllocator({ chunkSize: 1024, maxSlabLength: 512 })]) {
-        const json = new JsonSerializer({ strategy, slab });
+        const json = new JsonSerializer({ slab });
         const kept: [Uint8Array, Uint8Array][] = [];
         for (let i = 0; i < 300; i++) {
           // Past the slab's worst-case room but within maxSlabLength, then past it.
@@ -223,14 +217,14 @@ describe("JsonSerializer", () => {
           kept.push([bytes, expected]);
           (slab ?? SlabAllocator.shared).allocate(randomInt(random, 1, 40)).fill(0xee);
         }
-        for (const [bytes, expected] of kept) assert.deepEqual(bytes, expected, strategy);
+        for (const [bytes, expected] of kept) assert.deepEqual(bytes, expected);
       }
     }
   });
 
   test("slab: null gives results with their own exact ArrayBuffer", () => {
-    for (const strategy of STRATEGIES) {
-      const json = new JsonSerializer({ strategy, slab: null });
+    {
+      const json = new JsonSerializer({ slab: null });
       for (const value of [{ a: 1 }, "é".repeat(5000)]) {
         const bytes = json.serialize(value);
         assert.equal(bytes.byteOffset, 0);
@@ -241,9 +235,9 @@ describe("JsonSerializer", () => {
   });
 
   test("writer targets: a capped writer that holds the output never throws, even after a huge message", () => {
-    for (const strategy of STRATEGIES) {
+    {
       const pool = new MemoryPool();
-      const json = new JsonSerializer({ pool, strategy });
+      const json = new JsonSerializer({ pool });
       {
         using huge = pool.rentWriter();
         json.serializeTo({ text: "x".repeat(1 << 20) }, huge);
@@ -255,7 +249,7 @@ describe("JsonSerializer", () => {
         for (const prefix of [0, 5]) {
           using exact = pool.rentWriter(1, { maxCapacity: prefix + expected.length });
           exact.write(new Uint8Array(prefix));
-          assert.equal(json.serializeTo(value, exact), expected.length, strategy);
+          assert.equal(json.serializeTo(value, exact), expected.length);
           assert.deepEqual(exact.written.subarray(prefix), expected);
           using tight = pool.rentWriter(1, { maxCapacity: prefix + expected.length - 1 });
           tight.write(new Uint8Array(prefix).fill(9));

@@ -190,7 +190,7 @@ describe("BufferWriter.toBytes", () => {
       SlabAllocator.shared.maxSlabLength >= 3 ? SlabAllocator.shared.chunkSize : 3,
     );
     const slab = new SlabAllocator({ chunkSize: 64, maxSlabLength: 64 });
-    const mine = writer.toBytes(slab);
+    const mine = writer.toBytes({ slab });
     assert.equal(mine.buffer, slab.allocate(1).buffer);
     writer.reset();
     writer.write(new Uint8Array([9, 9, 9]));
@@ -202,13 +202,13 @@ describe("BufferWriter.toBytes", () => {
     const pool = new MemoryPool();
     using writer = pool.rentWriter();
     writer.write(new Uint8Array([1, 2, 3]));
-    const own = writer.toBytes(null);
+    const own = writer.toBytes({ slab: null });
     assert.equal(own.byteOffset, 0);
     assert.equal(own.buffer.byteLength, 3);
     assert.notEqual(own.buffer, writer.written.buffer);
     assert.deepEqual([...own], [1, 2, 3]);
     writer.dispose();
-    assert.throws(() => writer.toBytes(null), TypeError);
+    assert.throws(() => writer.toBytes({ slab: null }), TypeError);
     assert.throws(() => writer.toBytes(), TypeError);
   });
 });

@@ -123,7 +123,7 @@ export async function runSmoke(
     const pool = new lib.MemoryPool();
     const writer = pool.rentWriter();
     writer.write(new Uint8Array([1, 2]));
-    lib.writeUtf8(writer, TEXT);
+    lib.writeUtf8(TEXT, writer);
     const bytes = writer.toBytes();
     writer.dispose();
     return expectEqual(

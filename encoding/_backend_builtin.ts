@@ -1,0 +1,113 @@
+/**
+ * The TC39 built-in backend for base64 decoding (`fromBase64`,
+ * `setFromBase64`, through a codec set's natives): one primitive per
+ * destination (an owned result, caller memory, a pooled buffer). Each
+ * returns `undefined` (or -1) after a SyntaxError or an early stop, and the
+ * JS core then decides alone, naming the index. Internal.
+ *
+ * @module
+ */
+import type { SlabAllocator } from "../pool/mod.ts";
+import { type Codecs, DECODE_OPTIONS } from "./_codecs.ts";
+import { decodedLengthBound, EQUALS, isWhitespaceAt, onlyWhitespaceFrom } from "./_base64_text.ts";
+import { checkAttached, checkBytes, checkString } from "./_checks.ts";
+import type { Base64DecodeResult } from "./base64_options.ts";
+
+const WHAT = "decode base64";
+
+/**
+ * The TC39 built-in. A SyntaxError gives `undefined`, and only the JS core
+ * runs after it, to report the error with its index. Into the slab it runs
+ * as `setFromBase64` with exactly the room the output can need; a `read`
+ * short of the end (a partial last chunk under stop-before-partial, or text
+ * past a full destination) also goes to the JS core, which decides alone.
+ */
+export function builtinDecode(
+  c: Codecs,
+  text: string,
+  flags: number,
+  slab: SlabAllocator | null,
+): Uint8Array | undefined {
+  const options = DECODE_OPTIONS[flags];
+  try {
+    if (slab === null || !c.nativeDecodeToSlab) {
+      return c.natives.fromBase64!.call(Uint8Array, text, options);
+    }
+    const bound = decodedLengthBound(text);
+    if (bound > slab.maxSlabLength) {
+      return c.natives.fromBase64!.call(Uint8Array, text, options);
+    }
+    const chunk = slab.reserve(bound);
+    const start = slab.offset;
+    const { read, written } = c.natives.setFromBase64!.call(
+      chunk.subarray(start, start + bound),
+      text,
+      options,
+    );
+    return read === text.length ? slab.commit(written) : undefined;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The TC39 built-in, with its `read` corrected to the spec's where V8 and
+ * JSC differ; `undefined` after a SyntaxError (the JS core then rewrites the
+ * same prefix and reports the index).
+ */
+export function builtinDecodeInto(
+  c: Codecs,
+  text: string,
+  dest: Uint8Array,
+  flags: number,
+): Base64DecodeResult | undefined {
+  let result: Base64DecodeResult;
+  try {
+    result = c.natives.setFromBase64!.call(dest, text, DECODE_OPTIONS[flags]);
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    // The built-in rejected an argument; say so in the library's words.
+    checkBytes(dest, WHAT, "dest");
+    checkString(text, WHAT);
+    checkAttached(dest, WHAT, "dest");
+    throw error;
+  }
+  const { read, written } = result;
+  const length = text.length;
+  if (written === dest.length) {
+    // A last full chunk filled `dest`: the spec stops right after it, but V8
+    // and JSC also consume the whitespace that follows.
+    if (
+      written % 3 === 0 && written !== 0 && read === length && isWhitespaceAt(text, read - 1)
+    ) {
+      let end = read - 1;
+      while (isWhitespaceAt(text, end - 1)) end--;
+      if (text.charCodeAt(end - 1) !== EQUALS) result.read = end;
+    }
+  } else if (read < length && onlyWhitespaceFrom(text, read)) {
+    // Room left and nothing but whitespace after the last chunk: the spec
+    // reads to the end; Deno's and Bun's built-ins stop after the chunk.
+    result.read = length;
+  }
+  return result;
+}
+
+/**
+ * `setFromBase64` into room for the whole output: the bytes written when it
+ * read everything (then it equals `fromBase64`), else -1 for the JS core.
+ */
+export function builtinDecodeFull(
+  c: Codecs,
+  text: string,
+  buffer: Uint8Array,
+  flags: number,
+): number {
+  try {
+    const { read, written } = c.natives.setFromBase64!.call(buffer, text, DECODE_OPTIONS[flags]);
+    return read === text.length ? written : -1;
+  } catch (error) {
+    if (error instanceof SyntaxError) return -1;
+    throw error;
+  }
+}
