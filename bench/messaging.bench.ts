@@ -547,7 +547,7 @@ async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
       },
       {
         contender: "ours",
-        route: "OutboxRelay.runOnce: rented arrays, payloads forwarded as fetched",
+        route: "OutboxRelay.runOnce: rented arrays, payloads as fetched, XADDs in one script",
         run: () => relay.runOnce(BATCH),
         prepare: fill(oursOutbox),
         reset: () => port.command(oursRelayStream, ["DEL", oursRelayStream]),

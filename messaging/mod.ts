@@ -59,7 +59,8 @@
  *   if (command === "MGET") return a.map((key) => strings.get(key) ?? null);
  *   if (command === "ZREM") return pending.splice(0, a.length - 1).length;
  *   if (command === "DEL") return a.filter((key) => strings.delete(key)).length;
- *   if (command === "XADD") return `${stream.push(a[a.length - 1])}-0`;
+ *   // The relay's XADDs come as one script call: EVALSHA sha 1 stream field "0" ...payloads.
+ *   if (command === "EVALSHA") return a.slice(5).map((payload) => `${stream.push(payload)}-0`);
  * };
  * let queued: [string, string[]][] | null = null;
  * const port = new BunRedisPort({

@@ -40,6 +40,11 @@ import {
   type RedisClusterHandle,
   startRedisCluster,
 } from "../dev/redis_cluster.ts";
+import {
+  MAX_XADDS_PER_SCRIPT,
+  XADD_BATCH_SCRIPT,
+  XADD_BATCH_SCRIPT_SHA,
+} from "../messaging/_xadd_script.ts";
 
 const skip: string | false = SERVERS_INSTALLED ? false : MISSING_SERVERS_REASON;
 const clusterSkip: string | false = CLUSTER_INSTALLED ? false : MISSING_CLUSTER_REASON;
@@ -277,6 +282,40 @@ for (const client of REDIS_CLIENTS) {
         RangeError,
       );
     });
+
+    test(
+      "publishBytes: scripted XADDs in order, trimmed, again after SCRIPT FLUSH",
+      options,
+      async () => {
+        const writer = await port(client);
+        // The server is the oracle for the script's SHA-1.
+        assert.equal(
+          replyText(await writer.command("", ["SCRIPT", "LOAD", XADD_BATCH_SCRIPT])),
+          XADD_BATCH_SCRIPT_SHA,
+        );
+        const stream = name("scripted");
+        const transport = new RedisStreamTransport(writer, {
+          stream,
+          serializer: new JsonSerializer(),
+          trim: { maxLen: 100_000 },
+        });
+        // More than one script call's worth, text and bytes mixed.
+        const count = MAX_XADDS_PER_SCRIPT * 2 + 5;
+        const payloads = Array.from(
+          { length: count },
+          (_, i) => i % 2 === 0 ? `{"i":${i}}` : new TextEncoder().encode(`{"i":${i}}`),
+        );
+        await transport.publishBytes(payloads, count - 1);
+        await writer.command("", ["SCRIPT", "FLUSH"]);
+        await transport.publishBytes([payloads[count - 1]], 1); // NOSCRIPT → EVAL
+        const entries = (await writer.commandText(stream, ["XRANGE", stream, "-", "+"])) as [
+          string,
+          string[],
+        ][];
+        assert.equal(entries.length, count);
+        entries.forEach(([, fields], i) => assert.deepEqual(fields, ["d", `{"i":${i}}`]));
+      },
+    );
 
     test(
       "a server restart under a running consumer: retried, nothing lost, nothing acked unhandled",
