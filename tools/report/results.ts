@@ -63,8 +63,11 @@ export function loadResults(dir: string): LoadedResults {
 
 function fromSchema(raw: Record<string, unknown>, runtime: RuntimeId): ResultFile {
   const info = raw.runtime as { version?: string; cpu?: string };
+  // A before/after bench's `ours.before.*` entries time an earlier copy of the library: they stay
+  // in the raw JSON and its log, never in the report, so no figure of old code stands for ours.
   const entries = (Array.isArray(raw.entries) ? raw.entries as BenchEntry[] : [])
-    .filter((e) => typeof e?.nsPerOp === "number" && Number.isFinite(e.nsPerOp));
+    .filter((e) => typeof e?.nsPerOp === "number" && Number.isFinite(e.nsPerOp))
+    .filter((e) => !String(e.contender).startsWith("ours.before."));
   return {
     bench: String(raw.bench),
     runtime,
