@@ -18,7 +18,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { freePort, REDIS_SERVER_PATH, trackChild } from "./services.ts";
+import { freePort, MISSING_SERVERS_REASON, REDIS_SERVER_PATH, trackChild } from "./services.ts";
 
 /** Where Debian installs redis-cli (package redis-tools). */
 export const REDIS_CLI_PATH = "/usr/bin/redis-cli";
@@ -27,9 +27,8 @@ export const REDIS_CLI_PATH = "/usr/bin/redis-cli";
 export const CLUSTER_INSTALLED: boolean = existsSync(REDIS_SERVER_PATH) &&
   existsSync(REDIS_CLI_PATH);
 
-/** The skip reason when they do not. */
-export const MISSING_CLUSTER_REASON =
-  "cluster tests need redis-server and redis-cli (apt-get install redis-server redis-tools)";
+/** The skip reason when they do not: the messaging tests' one reason. */
+export const MISSING_CLUSTER_REASON: string = MISSING_SERVERS_REASON;
 
 const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 10_000;

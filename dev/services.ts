@@ -22,13 +22,15 @@ export const REDIS_SERVER_PATH: string = process.env.CATGA_REDIS_SERVER || "/usr
 /** See {@linkcode REDIS_SERVER_PATH}. */
 export const NATS_SERVER_PATH: string = process.env.CATGA_NATS_SERVER || "/usr/sbin/nats-server";
 
-/** The skip reason every messaging test gives when a server binary is missing. */
+/**
+ * The skip reason every messaging test (single servers, clusters, the chaos run) gives when a
+ * server binary is missing: one reason, so `npm test` prints one SKIPPED line with one apt command.
+ */
 export const MISSING_SERVERS_REASON =
-  "messaging tests need redis-server and nats-server (apt-get install redis-server nats-server)";
+  "messaging tests need redis-server, redis-cli and nats-server (apt-get install redis-server redis-tools nats-server)";
 
 /** The skip reason of the tests that need only `nats-server` (JetStream included). */
-export const MISSING_NATS_REASON =
-  "NATS JetStream tests need nats-server (apt-get install nats-server)";
+export const MISSING_NATS_REASON: string = MISSING_SERVERS_REASON;
 
 /** Whether the `nats-server` binary exists. */
 export const NATS_INSTALLED: boolean = existsSync(NATS_SERVER_PATH);

@@ -43,7 +43,13 @@ import {
   startRedisCluster,
 } from "../dev/redis_cluster.ts";
 import { type NatsCluster, startNatsCluster } from "../dev/nats_cluster.ts";
-import { killChild, NATS_SERVER_PATH, spawnScript, waitForLine } from "./_services.ts";
+import {
+  killChild,
+  MISSING_SERVERS_REASON,
+  NATS_SERVER_PATH,
+  spawnScript,
+  waitForLine,
+} from "./_services.ts";
 
 const args = process.argv.slice(2);
 const SHORT = args.includes("--short");
@@ -293,9 +299,7 @@ async function main(): Promise<boolean> {
 
 if (!CLUSTER_INSTALLED || !existsSync(NATS_SERVER_PATH)) {
   // One line naming the apt command; tools/test.ts counts it as a skip (a failure under CI=true).
-  console.log(
-    "SKIPPED: the chaos run needs redis-server, redis-cli and nats-server (apt-get install redis-server redis-tools nats-server)",
-  );
+  console.log(`SKIPPED: ${MISSING_SERVERS_REASON}`);
   console.log("chaos: 0 passed, 0 failed, 1 skipped");
   process.exit(0);
 }
