@@ -1,8 +1,8 @@
 /**
  * Every call of issue 18 against the best direct call a user could make on
  * the same runtime for the same result, before and after a change, in one
- * process: `before` is the library at `BENCH_BEFORE_ROOT` (default: the main
- * checkout next to the worktrees, `/work/main`), `after` is this checkout.
+ * process: `before` is the library at `BENCH_BEFORE_ROOT` (another checkout;
+ * left out when unset), `after` is this checkout.
  * Both are fed the same varied warm-up, then timed in interleaved rounds.
  *
  * Like with like: owned results against owned results (a fresh string, a
@@ -58,10 +58,14 @@ type Encoding = typeof afterEncoding;
 type Pool = typeof afterPool;
 type Serializers = typeof afterSerializers;
 
-const beforeRoot = process.env.BENCH_BEFORE_ROOT ?? "/work/main";
-const beforeEncoding = await import(`${beforeRoot}/encoding/mod.ts`) as Encoding;
-const beforePool = await import(`${beforeRoot}/pool/mod.ts`) as Pool;
-const beforeSerializers = await import(`${beforeRoot}/serializers/mod.ts`) as Serializers;
+/** An earlier checkout to time beside this one (its `encoding/`, `pool/`, `serializers/`), if any. */
+const beforeRoot = process.env.BENCH_BEFORE_ROOT;
+const before = beforeRoot === undefined ? null : {
+  version: "before",
+  encoding: await import(`${beforeRoot}/encoding/mod.ts`) as Encoding,
+  pool: await import(`${beforeRoot}/pool/mod.ts`) as Pool,
+  serializers: await import(`${beforeRoot}/serializers/mod.ts`) as Serializers,
+} as const;
 
 const PARTS = ["base64", "hex", "utf8", "json", "msgpack"] as const;
 const only = PARTS.find((part) => process.argv.includes(part));
@@ -106,7 +110,7 @@ function ours<T>(
 }
 
 const VERSIONS = [
-  { version: "before", encoding: beforeEncoding, pool: beforePool, serializers: beforeSerializers },
+  ...(before === null ? [] : [before]),
   { version: "after", encoding: afterEncoding, pool: afterPool, serializers: afterSerializers },
 ] as const;
 
