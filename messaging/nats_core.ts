@@ -1,6 +1,6 @@
 /**
  * {@linkcode NatsTransport}: NATS core publish and subscribe on pooled bytes.
- * A batch is serialized into one pooled {@linkcode PayloadBatch}, which goes
+ * A batch is serialized into one pooled `PayloadBatch`, which goes
  * back to the pool only after `await nc.flush()` settles (nats.js keeps
  * references to published bytes until it writes them out). The subscriber
  * deserializes straight from `msg.data`, without a copy.
@@ -15,11 +15,8 @@
  */
 import { MemoryPool } from "../pool/mod.ts";
 import type { MessageSerializer } from "../serializers/mod.ts";
+import { BatchFreeList } from "./_batch_free_list.ts";
 import { toPlainBytes } from "./handoff.ts";
-import { PayloadBatch } from "./payload_batch.ts";
-
-/** Settled batches kept for reuse by one transport. */
-const MAX_FREE_BATCHES = 4;
 
 /**
  * The part of a nats.js connection (`@nats-io/transport-node`, `wsconnect`,
@@ -83,8 +80,7 @@ export class NatsTransport {
   #nc: NatsConnectionLike;
   #subject: string;
   #serializer: MessageSerializer;
-  #pool: MemoryPool;
-  #freeBatches: PayloadBatch[] = [];
+  readonly #batches: BatchFreeList;
   /**
    * nats.js allocates `options || {}` per publish and only sets `reply` on it:
    * one reused object saves that allocation.
@@ -101,7 +97,7 @@ export class NatsTransport {
     this.#nc = nc;
     this.#subject = options.subject;
     this.#serializer = options.serializer;
-    this.#pool = options.pool ?? MemoryPool.shared;
+    this.#batches = new BatchFreeList(options.pool ?? MemoryPool.shared);
   }
 
   /**
@@ -130,7 +126,7 @@ export class NatsTransport {
    * ```
    */
   async publishBatch(messages: readonly unknown[]): Promise<void> {
-    const batch = this.#freeBatches.pop() ?? new PayloadBatch(this.#pool);
+    const batch = this.#batches.take();
     try {
       for (let i = 0; i < messages.length; i++) batch.add(messages[i], this.#serializer);
       for (let i = 0; i < batch.count; i++) {
@@ -143,7 +139,7 @@ export class NatsTransport {
       batch.abandon();
       throw error;
     }
-    this.#recycle(batch);
+    this.#batches.recycle(batch);
   }
 
   /**
@@ -228,19 +224,6 @@ export class NatsTransport {
   }
 
   /**
-   * Keeps a settled batch for the next publish; beyond a few (publishes that
-   * ran at once) its buffer goes back to the pool instead of being held.
-   */
-  #recycle(batch: PayloadBatch): void {
-    if (this.#freeBatches.length < MAX_FREE_BATCHES) {
-      batch.reset();
-      this.#freeBatches.push(batch);
-    } else {
-      batch.dispose();
-    }
-  }
-
-  /**
    * Returns the pooled batch buffers. Call it once no publish is pending.
    *
    * @example
@@ -259,7 +242,6 @@ export class NatsTransport {
    * ```
    */
   dispose(): void {
-    for (const batch of this.#freeBatches) batch.dispose();
-    this.#freeBatches.length = 0;
+    this.#batches.dispose();
   }
 }

@@ -18,8 +18,8 @@
  */
 import { MemoryPool } from "../pool/mod.ts";
 import type { MessageSerializer } from "../serializers/mod.ts";
+import { BatchFreeList } from "./_batch_free_list.ts";
 import { toPlainBytes } from "./handoff.ts";
-import { PayloadBatch } from "./payload_batch.ts";
 
 /** The part of nats.js `MsgHdrs` the JetStream transport reads and writes. */
 export interface NatsHeadersLike {
@@ -96,8 +96,6 @@ export interface JetStreamPublisherOptions {
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 1024;
-/** Settled batches kept for reuse by one publisher. */
-const MAX_FREE_BATCHES = 4;
 
 /**
  * Publishes to a JetStream stream with acks and message-id de-duplication.
@@ -137,11 +135,10 @@ export class JetStreamPublisher {
   #js: JetStreamClientLike;
   #subject: string;
   #serializer: MessageSerializer;
-  #pool: MemoryPool;
   #messageId: ((message: unknown, index: number) => string) | undefined;
   #maxInFlight: number;
   #timeout: number | undefined;
-  #freeBatches: PayloadBatch[] = [];
+  readonly #batches: BatchFreeList;
   /** Shared by publishes without a message id (nats.js copies its options). */
   #plainOptions: JetStreamPublishOptionsLike;
 
@@ -160,7 +157,7 @@ export class JetStreamPublisher {
     this.#js = js;
     this.#subject = options.subject;
     this.#serializer = options.serializer;
-    this.#pool = options.pool ?? MemoryPool.shared;
+    this.#batches = new BatchFreeList(options.pool ?? MemoryPool.shared);
     this.#messageId = options.messageId;
     this.#maxInFlight = maxInFlight;
     this.#timeout = options.timeout;
@@ -188,7 +185,7 @@ export class JetStreamPublisher {
    * ```
    */
   async publish(message: unknown, msgID?: string): Promise<PubAckLike> {
-    const batch = this.#freeBatches.pop() ?? new PayloadBatch(this.#pool);
+    const batch = this.#batches.take();
     let ack: PubAckLike;
     try {
       batch.add(message, this.#serializer);
@@ -202,7 +199,7 @@ export class JetStreamPublisher {
       batch.abandon();
       throw error;
     }
-    this.#recycle(batch);
+    this.#batches.recycle(batch);
     return ack;
   }
 
@@ -240,7 +237,7 @@ export class JetStreamPublisher {
    * ```
    */
   async publishBatch(messages: readonly unknown[]): Promise<JetStreamBatchAck> {
-    const batch = this.#freeBatches.pop() ?? new PayloadBatch(this.#pool);
+    const batch = this.#batches.take();
     let ack: JetStreamBatchAck;
     try {
       for (let i = 0; i < messages.length; i++) batch.add(messages[i], this.#serializer);
@@ -254,7 +251,7 @@ export class JetStreamPublisher {
       batch.abandon();
       throw error;
     }
-    this.#recycle(batch);
+    this.#batches.recycle(batch);
     return ack;
   }
 
@@ -363,19 +360,6 @@ export class JetStreamPublisher {
   }
 
   /**
-   * Keeps a settled batch for the next publish; beyond a few (publishes that
-   * ran at once) its buffer goes back to the pool instead of being held.
-   */
-  #recycle(batch: PayloadBatch): void {
-    if (this.#freeBatches.length < MAX_FREE_BATCHES) {
-      batch.reset();
-      this.#freeBatches.push(batch);
-    } else {
-      batch.dispose();
-    }
-  }
-
-  /**
    * Returns the pooled batch buffers. Call it once no publish is pending.
    *
    * @example
@@ -394,7 +378,6 @@ export class JetStreamPublisher {
    * ```
    */
   dispose(): void {
-    for (const batch of this.#freeBatches) batch.dispose();
-    this.#freeBatches.length = 0;
+    this.#batches.dispose();
   }
 }

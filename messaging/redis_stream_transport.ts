@@ -13,9 +13,10 @@
  */
 import { MemoryPool, rentArray } from "../pool/mod.ts";
 import type { MessageSerializer } from "../serializers/mod.ts";
+import { BatchFreeList } from "./_batch_free_list.ts";
 import { xaddScripted } from "./_xadd_script.ts";
 import { HAND_OFF_RULES } from "./handoff.ts";
-import { PayloadBatch } from "./payload_batch.ts";
+import type { PayloadBatch } from "./payload_batch.ts";
 import type { BytesPublisher } from "./publisher.ts";
 import type { RedisPort } from "./redis_port.ts";
 
@@ -85,9 +86,8 @@ export class RedisStreamTransport implements BytesPublisher {
   #stream: string;
   #field: string;
   #serializer: MessageSerializer;
-  #pool: MemoryPool;
   #maxPipelineBytes: number;
-  #freeBatches: PayloadBatch[] = [];
+  readonly #batches: BatchFreeList;
   #trim: StreamTrim | undefined;
   #fixedTrim: readonly string[];
 
@@ -102,7 +102,7 @@ export class RedisStreamTransport implements BytesPublisher {
     this.#stream = options.stream;
     this.#field = options.field ?? "d";
     this.#serializer = options.serializer;
-    this.#pool = options.pool ?? MemoryPool.shared;
+    this.#batches = new BatchFreeList(options.pool ?? MemoryPool.shared);
     this.#maxPipelineBytes = options.maxPipelineBytes ?? 512 * 1024;
     const isJson = options.serializer.contentType === "application/json";
     this.route = options.route ??
@@ -141,7 +141,7 @@ export class RedisStreamTransport implements BytesPublisher {
   async publishBatch(messages: readonly unknown[]): Promise<string[]> {
     if (this.route === "json-strings") return await this.#publishStrings(messages);
     const ids: string[] = [];
-    const batch = this.#freeBatches.pop() ?? new PayloadBatch(this.#pool);
+    const batch = this.#batches.take();
     try {
       for (let i = 0; i < messages.length; i++) {
         batch.add(messages[i], this.#serializer);
@@ -156,7 +156,7 @@ export class RedisStreamTransport implements BytesPublisher {
       batch.dispose();
       throw error;
     }
-    this.#freeBatches.push(batch);
+    this.#batches.recycle(batch);
     return ids;
   }
 
@@ -200,7 +200,6 @@ export class RedisStreamTransport implements BytesPublisher {
 
   /** Returns the pooled batch buffers. */
   dispose(): void {
-    for (const batch of this.#freeBatches) batch.dispose();
-    this.#freeBatches.length = 0;
+    this.#batches.dispose();
   }
 }
