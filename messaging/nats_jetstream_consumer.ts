@@ -98,7 +98,24 @@ export interface DeadLetterOptions {
   headers: () => NatsHeadersLike;
 }
 
-/** The headers a dead letter carries besides the original ones. */
+/**
+ * The headers a dead letter carries besides the original ones.
+ *
+ * @example Read why a message was dead-lettered
+ * ```ts
+ * import { DEAD_LETTER_HEADERS } from "@catga/memory/messaging";
+ * import assert from "node:assert/strict";
+ *
+ * // A dead letter's headers, as a consumer of the dead-letter stream sees them.
+ * const headers = new Map([
+ *   [DEAD_LETTER_HEADERS.reason, "max-deliveries"],
+ *   [DEAD_LETTER_HEADERS.error, "Error: payment declined"],
+ *   [DEAD_LETTER_HEADERS.reservedPrefix + "Nats-Msg-Id", "order-42"],
+ * ]);
+ * assert.equal(headers.get("Catga-Dead-Letter-Reason"), "max-deliveries");
+ * assert.equal(headers.get("Catga-Original-Nats-Msg-Id"), "order-42");
+ * ```
+ */
 export const DEAD_LETTER_HEADERS: {
   readonly error: "Catga-Dead-Letter-Error";
   readonly errorName: "Catga-Dead-Letter-Error-Name";

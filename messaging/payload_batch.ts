@@ -15,6 +15,25 @@ import type { MessageSerializer } from "../serializers/mod.ts";
  * then take views: the writer may move its bytes while it grows, so views are
  * only handed out once the batch is sealed (the first {@linkcode view} seals
  * it; {@linkcode reset} unseals it for the next batch).
+ *
+ * @example Three messages in one pooled buffer
+ * ```ts
+ * import { PayloadBatch } from "@catga/memory/messaging";
+ * import { JsonSerializer } from "@catga/memory/serializers";
+ * import { MemoryPool } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * const pool = new MemoryPool();
+ * const json = new JsonSerializer();
+ * {
+ *   using batch = new PayloadBatch(pool);
+ *   for (const id of [1, 2, 3]) batch.add({ id }, json);
+ *   assert.equal(batch.count, 3);
+ *   assert.equal(new TextDecoder().decode(batch.view(1)), '{"id":2}');
+ *   assert.equal(pool.stats().outstanding, 1); // one buffer for the whole batch
+ * }
+ * assert.equal(pool.stats().outstanding, 0);
+ * ```
  */
 export class PayloadBatch implements Disposable {
   #writer: BufferWriter;
