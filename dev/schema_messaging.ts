@@ -1,6 +1,6 @@
 /**
  * The result file of bench/messaging.bench.ts (bench/results/messaging.<runtime id>.json) and
- * issue 10's targets, shared by the bench and the report (tools/report/messaging.ts).
+ * issue 10's targets.
  *
  * @module
  */
@@ -10,21 +10,19 @@ export type MessagingRuntimeId = "node24" | "node26" | "deno" | "bun";
 
 /** One contender in one scenario, for one client. */
 export interface MessagingRow {
-  /** "bun", "ioredis", "node-redis", "nats", "jetstream" or "jetstream cluster" (and "… cluster" Redis rows). */
+  /** "bun", "ioredis", "node-redis", "nats", "jetstream" or "jetstream cluster" (… cluster). */
   readonly client: string;
-  /** "batch publish", "outbox fetch", "outbox relay" or "consume" (pull, decode, ack). */
+  /** "consume" is pull, decode, ack. */
   readonly scenario: "batch publish" | "outbox fetch" | "consume" | "outbox relay";
-  /** "naive", "ours" or "pooled-bytes" (ours forced to pooled bytes). */
+  /** "pooled-bytes" is ours forced to pooled bytes. */
   readonly contender: "naive" | "ours" | "pooled-bytes";
-  /** What the contender does, in a few words. */
-  readonly route: string;
-  /** Median messages per second over the interleaved rounds. */
-  readonly msgsPerSec: number;
+  readonly route: string; // what the contender does, in a few words
+  readonly msgsPerSec: number; // median messages per second over the interleaved rounds
   /** Median over rounds of (this contender's msgs/s ÷ naive's in the same round). */
   readonly speedVsNaive: number;
   /** Median bytes allocated per message (JS heap + external); null where not measurable (Bun). */
   readonly bytesPerMsg: number | null;
-  /** Mean V8 GC events per 1,000 messages in the timed batches; null where not measurable (Bun). */
+  /** Mean V8 GC events per 1,000 messages in the timed batches; null where not measurable. */
   readonly gcPer1000: number | null;
   /** The contender's pool `stats().dropped` after the run; null without a pool. */
   readonly dropped: number | null;
@@ -38,18 +36,13 @@ export interface MessagingResults {
   readonly messageBytes: number;
   readonly rounds: number;
   readonly rows: MessagingRow[];
-  /**
-   * Holding 1,000 payloads rented one by one from a default `MemoryPool` until
-   * the batch settles, versus one `PayloadBatch`: the returns dropped.
-   */
+  /** 1,000 payloads rented one by one until the batch settles vs one `PayloadBatch`: drops. */
   readonly dropDemo: { perMessageRentDropped: number; payloadBatchDropped: number };
 }
 
-/** The targets the report checks (issue 10). */
+/** The targets the report checks (issue 10): ours / naive, every client × runtime. */
 export const MESSAGING_TARGETS = {
-  /** ours/naive msgs/s, every client × runtime. */
   minSpeedRatio: 1.0,
-  /** ours/naive bytes/msg, every client × runtime. */
   maxAllocRatio: 1.0,
   /** Where the library can make a difference (Bun RedisClient, NATS): batch publish. */
   seedSpeedRatio: 1.3,

@@ -1,7 +1,6 @@
 /**
- * The result types and targets of the seed scenario (bench/scenario.bench.ts),
- * shared by the bench and the report (tools/report/scenario.ts). Part of the
- * bench schema (dev/schema.ts holds the common entry types and targets).
+ * The result of the seed scenario (bench/scenario.bench.ts), stored under `extras.scenario`, and
+ * its targets.
  *
  * @module
  */
@@ -13,11 +12,10 @@ export const SCENARIO_SIZES: readonly ["small", "medium", "large"] = ["small", "
 export type ScenarioSize = "small" | "medium" | "large";
 
 /**
- * The scenario's routes. `naive`: JSON.stringify + TextEncoder.encode + base64
- * to a fresh string. `pooled`: JsonSerializer#serializeTo into a pooled
- * writer, then writeBase64 into a second. `msgpack`: MsgPackSerializer into
- * pooled memory, then writeBase64. `ceiling`: JSON.stringify + encodeInto into
- * a preallocated buffer + writeBase64, the most a JSON route can do.
+ * The scenario's routes. `naive`: JSON.stringify + TextEncoder.encode + base64 to a fresh
+ * string. `pooled`: JsonSerializer#serializeTo into a pooled writer, then writeBase64 into a
+ * second. `msgpack`: MsgPackSerializer into pooled memory, then writeBase64. `ceiling`:
+ * JSON.stringify + encodeInto into a preallocated buffer + writeBase64.
  */
 export type ScenarioRoute = "naive" | "pooled" | "msgpack" | "ceiling";
 
@@ -27,82 +25,53 @@ export const SCENARIO_TARGETS: {
   readonly gcEventsMax: number;
   readonly p99Max: number;
   readonly bytesPerOpMax: Readonly<Record<ScenarioSize, number>>;
-  readonly jsonOfCeilingMin: number;
+  readonly jsonOfCeilingMin: number; // the pooled JSON route's throughput / the ceiling route's
+  /** The routes checked against naive with the throughput, GC, p99 and bytes targets. */
   readonly routes: readonly ScenarioRoute[];
 } = {
   throughputMin: 2.5,
   gcEventsMax: 0.2,
   p99Max: 0.5,
   bytesPerOpMax: { small: 0.05, medium: 0.05, large: 0.1 },
-  /** The pooled JSON route's throughput / the ceiling route's. */
   jsonOfCeilingMin: 0.9,
-  /** The routes checked against naive with the throughput, GC, p99 and bytes targets. */
   routes: ["pooled", "msgpack"],
 };
 
-/** One size × route measurement of the scenario, as recorded in its extras. */
+/** One size × route measurement; `…Per100k` are per 100k ops; GC fields are null off V8. */
 export interface ScenarioRow {
-  /** Message size. */
   readonly size: ScenarioSize;
-  /** The route (the field keeps its old name). */
-  readonly path: ScenarioRoute;
-  /** Payload bytes of this route (JSON or MessagePack). */
+  readonly path: ScenarioRoute; // the route (the field keeps its old name)
   readonly payloadBytes: number;
-  /** Base64 characters produced. */
   readonly base64Chars: number;
-  /** Ops timed. */
   readonly ops: number;
-  /** Ops per second (inverse of the mean). */
+  /** Ops per second (inverse of the mean); mean, median and 99th percentile ns per op. */
   readonly opsPerSec: number;
-  /** Mean ns per op. */
   readonly meanNs: number;
-  /** Median ns per op. */
   readonly p50Ns: number;
-  /** 99th percentile ns per op. */
   readonly p99Ns: number;
-  /** Minor GCs during the timed run (V8), else null. */
   readonly gcMinor: number | null;
-  /** Major GCs during the timed run (V8), else null. */
   readonly gcMajor: number | null;
-  /** Minor GCs per 100k ops. */
   readonly gcMinorPer100k: number | null;
-  /** Major GCs per 100k ops. */
   readonly gcMajorPer100k: number | null;
-  /** All GCs per 100k ops. */
   readonly gcEventsPer100k: number | null;
-  /** GC pause per 100k ops, ms. */
   readonly gcPauseMsPer100k: number | null;
-  /** V8: bytes freed by GCs plus net heap growth, per op. */
-  readonly jsHeapBytesPerOp: number | null;
-  /** Bun: heapSize growth per op with results kept alive. */
-  readonly heapBytesPerOp: number | null;
-  /** Backing-store bytes per op, results kept alive. */
-  readonly backingStoreBytesPerOp: number;
-  /** Peak RSS during the run. */
+  readonly jsHeapBytesPerOp: number | null; // V8: bytes freed by GCs plus net heap growth, per op
+  readonly heapBytesPerOp: number | null; // bun: heapSize growth per op with results kept alive
+  readonly backingStoreBytesPerOp: number; // backing-store bytes per op, results kept alive
   readonly peakRssBytes: number;
-  /** RSS when the run started. */
   readonly rssAtStartBytes: number;
 }
 
-/** What the scenario bench stores under `extras.scenario`. */
+/** What the scenario bench stores under `extras.scenario`: how it measured, and its rows. */
 export interface ScenarioExtras {
-  /** Measured seconds per size and route. */
-  readonly seconds: number;
-  /** The naive route's base64 API. */
-  readonly naiveBase64: string;
-  /** How GC events were counted, or null where not observable. */
+  readonly seconds: number; // measured seconds per size and route
+  readonly naiveBase64: string; // the naive route's base64 API
   readonly gcMetric: string | null;
-  /** How heap bytes were measured on Bun, else null. */
   readonly heapMetric: string | null;
-  /** How JS heap bytes were measured on V8, else null. */
   readonly jsHeapMetric: string | null;
-  /** The backing-store counter. */
   readonly backingStoreMetric: string;
-  /** How RSS was sampled. */
   readonly rssMetric: string;
-  /** The targets the run was checked against. */
   readonly targets: typeof SCENARIO_TARGETS;
-  /** Every size × route. */
   readonly rows: ScenarioRow[];
   /** JSON.stringify alone vs naive, per size. */
   readonly stringifyFloor: {

@@ -1,13 +1,12 @@
 /**
- * Charts as standalone SVG: a Vega-Lite spec, compiled to Vega and rendered headless
- * (`view.toSVG()`, no canvas, no browser). One look for every chart of the report.
+ * Charts as standalone SVG: a Vega-Lite spec compiled to Vega and rendered headless
+ * (`view.toSVG()`: no canvas, no browser), with one look for every chart of the report.
  *
  * @module
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
-/** The report's font and background, for every chart. */
 const CONFIG = {
   background: "#ffffff",
   font: "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif",
@@ -18,8 +17,12 @@ const CONFIG = {
 
 /** Renders a Vega-Lite spec to an SVG document. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const compiled = compile({ config: CONFIG, ...spec } as TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  const view = new vega.View(
+    vega.parse(compile({ config: CONFIG, ...spec } as TopLevelSpec).spec),
+    {
+      renderer: "none",
+    },
+  );
   const svg = await view.toSVG();
   view.finalize();
   return `${svg}\n`;
