@@ -67,9 +67,16 @@ export function bestComparable(entries: BenchEntry[], rival: BenchEntry): BenchE
   return best;
 }
 
-/** Where seam_direct (issue 18's bench) measured a family and op on a runtime, its cells stand. */
-const seamKey = (c: EntryCell): string =>
-  `${c.runtime} ${c.operation.split(" ")[0]} ${c.against.op}`;
+/**
+ * Where seam_direct (issue 18's bench) measured a family and op on a runtime (at a size, when
+ * `bySize`), its cells stand for the other benches' cells there.
+ */
+export function preferSeam(cells: EntryCell[], bySize: boolean): EntryCell[] {
+  const key = (c: EntryCell) =>
+    `${c.runtime} ${c.operation.split(" ")[0]} ${c.against.op} ${bySize ? c.size : ""}`;
+  const seam = new Set(cells.filter((c) => c.ours.bench === "seam_direct").map(key));
+  return cells.filter((c) => c.ours.bench === "seam_direct" || !seam.has(key(c)));
+}
 
 /**
  * Per group and runtime (varied feedback where the group has it), our best against the best
@@ -98,8 +105,7 @@ export function entryCells(
     }
     if (worst) cells.push(worst);
   }
-  const seam = new Set(cells.filter((c) => c.ours.bench === "seam_direct").map(seamKey));
-  return cells.filter((c) => c.ours.bench === "seam_direct" || !seam.has(seamKey(c)));
+  return cells;
 }
 
 const bytesOf = (e: BenchEntry): number | null => e.backingStoreBytesPerOp ?? e.heapBytesPerOp;

@@ -8,7 +8,7 @@
  */
 import { type BenchEntry, isDirectCall, RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";
 import { renderSvg } from "./chart.ts";
-import { entryCells, type LeadCell } from "./compare.ts";
+import { entryCells, type LeadCell, preferSeam } from "./compare.ts";
 import { distinct, fmtNs, fmtX, mark, table } from "./format.ts";
 
 /** Issue 18: every call reaches at least this share of the best direct call. */
@@ -101,7 +101,7 @@ function others(ours: BenchEntry, entries: BenchEntry[], best?: BenchEntry): str
 
 /** Per runtime, our best against the best direct call of every group that has one. */
 function directTables(entries: BenchEntry[]): string[] {
-  const cells = entryCells(entries, isDirectCall);
+  const cells = preferSeam(entryCells(entries, isDirectCall), false);
   return RUNTIME_IDS.flatMap((runtime) => {
     const mine = cells.filter((c) => c.runtime === runtime);
     const met = mine.filter((c) => c.ratio >= DIRECT_TARGET).length;
@@ -141,7 +141,7 @@ export async function renderLead(
   entries: BenchEntry[],
   extraCells: LeadCell[],
 ): Promise<{ lead: string[]; direct: string[]; charts: Record<string, string> }> {
-  const cells = [...entryCells(entries), ...extraCells];
+  const cells = [...preferSeam(entryCells(entries), true), ...extraCells];
   if (cells.length === 0) {
     return { lead: ["No timings yet: run `npm run bench`.", ""], direct: [], charts: {} };
   }

@@ -14,7 +14,7 @@ import {
   TARGETS,
 } from "../../dev/schema.ts";
 import { bestComparable, checkTargets, type LeadCell, type TargetCheck } from "./compare.ts";
-import { distinct, fmtBytes, fmtNs, fmtX, table } from "./format.ts";
+import { distinct, fmtBytes, fmtNs, fmtX, mark, table } from "./format.ts";
 import type { ResultFile } from "./results.ts";
 
 /** The loaded results every section reads. */
@@ -113,12 +113,30 @@ function measurements(entries: BenchEntry[]): string[] {
   return table(["group", "contender", "kind", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])], rows);
 }
 
-/** One value per runtime (RUNTIME_IDS order), null where the section has no data. */
-export function perRuntime<T>(
+/** A cell of a target: its verdicts (one or more bounds) and its text, marks included. */
+export type Verdict = readonly [oks: readonly boolean[], text: string];
+
+/** The verdict on one value against one bound, or null when it was not measured. */
+export function judge(
+  value: number | null | undefined,
+  ok: (value: number) => boolean,
+  show: (value: number) => string,
+): Verdict | null {
+  return value == null ? null : [[ok(value)], mark(ok(value), show(value))];
+}
+
+/** A target row: per runtime, the verdict on its data (null or no data: not measured). */
+export function check<T>(
+  label: string,
+  target: string,
   runs: Runs<T>,
-  value: (data: T) => number | null | undefined,
-): (number | null)[] {
-  return RUNTIME_IDS.map((r) => (runs.has(r) ? value(runs.get(r)!.data) ?? null : null));
+  verdict: (data: T, runtime: RuntimeId) => Verdict | null,
+): TargetCheck {
+  const cells = RUNTIME_IDS.map((r) => (runs.has(r) ? verdict(runs.get(r)!.data, r) : null));
+  const oks = cells.flatMap((c) => c?.[0] ?? []);
+  const met = oks.filter(Boolean).length;
+  const texts = cells.map((c) => c?.[1] ?? "not measured");
+  return { label, target, cells: texts, met, missed: oks.length - met };
 }
 
 /** The runs as rows, in runtime order, for `columns`. */

@@ -11,9 +11,8 @@ import {
   type MessagingResults,
   type MessagingRow,
 } from "../../dev/schema_messaging.ts";
-import { type TargetCheck, valueCheck } from "./compare.ts";
-import { columns, thousands } from "./format.ts";
-import { runRows, type Runs, type Section, section } from "./render.ts";
+import { columns, distinct, thousands } from "./format.ts";
+import { check, judge, runRows, type Runs, type Section, section } from "./render.ts";
 
 const x = (n: number): string => `${n.toFixed(2)}×`;
 const verdict = (ok: boolean | null): string => (ok === null ? "n/a" : ok ? "met" : "**missed**");
@@ -62,31 +61,24 @@ const seedApplies = (row: MessagingRow): boolean =>
   row.scenario === "batch publish" && T.seedClients.includes(row.client);
 
 /** Issue 10's targets: per client × scenario, speed and bytes, and the seed's where it applies. */
-function checks(runs: Runs<MessagingResults>): TargetCheck[] {
-  const all = pairs(runs);
-  const keys = [...new Set(all.map((p) => `${p.ours.client} ${p.ours.scenario}`))];
-  return keys.flatMap((key) => {
-    const here = RUNTIME_IDS.map((r) =>
-      all.find((p) => p.runtime === r && `${p.ours.client} ${p.ours.scenario}` === key)
-    );
-    const speed = here.map((p) => p?.ours.speedVsNaive ?? null);
-    const bytes = here.map((p) => (p ? alloc(p.ours, p.naive) : null));
-    const check = (what: string, min: boolean, bound: number, values: (number | null)[]) =>
-      valueCheck(
-        `${key}: ${what}`,
-        `${min ? "≥" : "≤"} ${bound.toFixed(1)}×`,
-        values,
-        (v) => (min ? v >= bound : v <= bound),
-        x,
-      );
-    const seed = seedApplies(here.find((p) => p)!.ours);
+function checks(runs: Runs<MessagingResults>) {
+  const keyOf = (p: Pair) => `${p.ours.client} ${p.ours.scenario}`;
+  return distinct(pairs(runs), keyOf).flatMap((first) => {
+    const pairOf = (runtime: RuntimeId) =>
+      pairs(runs).find((p) => p.runtime === runtime && keyOf(p) === keyOf(first));
+    const row = (what: string, min: boolean, bound: number, value: (p: Pair) => number | null) =>
+      check(`${keyOf(first)}: ${what}`, `${min ? "≥" : "≤"} ${bound.toFixed(1)}×`, runs, (_, r) => {
+        const p = pairOf(r);
+        return judge(p && value(p), (v) => (min ? v >= bound : v <= bound), x);
+      });
+    const [speed, bytes] = [(p: Pair) => p.ours.speedVsNaive, (p: Pair) => alloc(p.ours, p.naive)];
     return [
-      check("msgs/s vs naive", true, T.minSpeedRatio, speed),
-      check("bytes/msg vs naive", false, T.maxAllocRatio, bytes),
-      ...(seed
+      row("msgs/s vs naive", true, T.minSpeedRatio, speed),
+      row("bytes/msg vs naive", false, T.maxAllocRatio, bytes),
+      ...(seedApplies(first.ours)
         ? [
-          check("seed throughput", true, T.seedSpeedRatio, speed),
-          check("seed allocation", false, T.seedAllocRatio, bytes),
+          row("seed throughput", true, T.seedSpeedRatio, speed),
+          row("seed allocation", false, T.seedAllocRatio, bytes),
         ]
         : []),
     ];

@@ -6,12 +6,11 @@
  * @module
  */
 import { type BenchEntry, RUNTIME_LABELS } from "../../dev/schema.ts";
-import { type TargetCheck, valueCheck } from "./compare.ts";
 import { columns, pct, thousands } from "./format.ts";
 import { loadSection } from "./section_load.ts";
 import { messagingSection } from "./section_messaging.ts";
 import { scenarioSection } from "./section_scenario.ts";
-import { perRuntime, runRows, type Runs, type Section, section } from "./render.ts";
+import { check, judge, runRows, type Runs, type Section, section } from "./render.ts";
 
 const encoding = (...families: string[]) => (e: BenchEntry): boolean =>
   e.bench.startsWith("encoding") && families.includes(e.subject.split(" ")[0]);
@@ -51,20 +50,18 @@ const tuningSection = section<Tuning>({
       "(bench/pool_tuning.bench.ts; deterministic, so runtimes agree unless their pools differ).";
   },
   // Issue 12: retained bytes fall ≥ 75% within 20 s idle; a renewed burst hits > 95% within 1 s.
-  checks: (runs: Runs<Tuning>): TargetCheck[] => [
-    valueCheck(
+  checks: (runs: Runs<Tuning>) => [
+    check(
       "retained bytes fall within 20 s idle",
       "≥ 75.0%",
-      perRuntime(runs, (t) => t.idleFall),
-      (v) => v >= 0.75,
-      pct,
+      runs,
+      (t) => judge(t.idleFall, (v) => v >= 0.75, pct),
     ),
-    valueCheck(
+    check(
       "hit rate in the first second of a renewed burst",
       "> 95.0%",
-      perRuntime(runs, (t) => t.renewedBurstFirstSecondHitRate),
-      (v) => v > 0.95,
-      pct,
+      runs,
+      (t) => judge(t.renewedBurstFirstSecondHitRate, (v) => v > 0.95, pct),
     ),
   ],
   tables: (runs: Runs<Tuning>) =>
