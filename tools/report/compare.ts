@@ -1,6 +1,6 @@
 /**
- * Comparisons of tagged entries, by tags alone (no names parsed): our best against a rival like
- * with like (same op, same ownership, strict with strict), and the targets of dev/schema.ts.
+ * Comparisons of tagged entries by their tags alone: our best against a rival like with like
+ * (same op and ownership, strict with strict), and the targets of dev/schema.ts.
  *
  * @module
  */
@@ -11,16 +11,15 @@ import {
   type RuntimeId,
   type TargetSpec,
 } from "../../dev/schema.ts";
-import { fmtBytes, fmtX, mark } from "./format.ts";
+import { fmtBytes, fmtX, mark, table } from "./format.ts";
 
-/** One operation at one size on one runtime: our best over the best rival (above 1: we win). */
+/** One operation at one size on one runtime: rival time / ours (or our rate / the rival's). */
 export interface LeadCell {
-  /** The operation, e.g. "msgpack encode" or "HTTP json route". */
   readonly operation: string;
   /** The size label ("small", "64 KiB"), or "". */
   readonly size: string;
   readonly runtime: RuntimeId;
-  /** Rival time / our time (or our rate / the rival's rate). */
+  /** Above 1: we win. */
   readonly ratio: number;
   readonly rival: string;
 }
@@ -28,43 +27,44 @@ export interface LeadCell {
 /** A lead cell of entries, with the two entries it compares. */
 export type EntryCell = LeadCell & { readonly ours: BenchEntry; readonly against: BenchEntry };
 
-/** A checked target: a row of a targets table, with a cell per runtime. */
+/** A checked target: a row of a targets table, with a cell per runtime (RUNTIME_IDS order). */
 export interface TargetCheck {
   readonly label: string;
   /** The bound, in words: "≥ 1.2×". */
   readonly target: string;
-  /** One cell per runtime, in RUNTIME_IDS order: "✅ 1.31× vs msgpackr pack", "not measured". */
   readonly cells: string[];
   readonly met: number;
   readonly missed: number;
 }
 
-/** A target row from one value per runtime (RUNTIME_IDS order; null: not measured). */
-export function valueCheck(
-  label: string,
-  target: string,
-  values: readonly (number | null)[],
-  ok: (value: number) => boolean,
-  show: (value: number) => string,
-): TargetCheck {
-  return {
-    label,
-    target,
-    cells: values.map((v) => (v === null ? "not measured" : mark(ok(v), show(v)))),
-    met: values.filter((v) => v !== null && ok(v)).length,
-    missed: values.filter((v) => v !== null && !ok(v)).length,
-  };
-}
-
 /** Our fastest entry comparable to `rival`: same op and ownership, strict when it is strict. */
 export function bestComparable(entries: BenchEntry[], rival: BenchEntry): BenchEntry | undefined {
-  let best: BenchEntry | undefined;
-  for (const e of entries) {
-    if (e.side !== "ours" || e.op !== rival.op || e.owned !== rival.owned) continue;
-    if (rival.strict !== null && e.strict !== null && e.strict !== rival.strict) continue;
-    if (!best || e.nsPerOp < best.nsPerOp) best = e;
-  }
-  return best;
+  return entries.filter((e) =>
+    e.side === "ours" && e.op === rival.op && e.owned === rival.owned &&
+    (rival.strict === null || e.strict === null || e.strict === rival.strict)
+  ).reduce<BenchEntry | undefined>((a, b) => (a && a.nsPerOp <= b.nsPerOp ? a : b), undefined);
+}
+
+/**
+ * Per group and runtime (varied feedback where the group has it), our best against the best
+ * comparable rival that `accept` admits; lenient rivals are references only.
+ */
+export function entryCells(entries: BenchEntry[], accept = (_: BenchEntry) => true): EntryCell[] {
+  const groups = Map.groupBy(entries, (e) => `${e.bench.split(".")[0]} ${e.group} ${e.runtime}`);
+  return [...groups.values()].flatMap((group) => {
+    const varied = group.filter((e) => e.feedback === "varied");
+    const here = varied.length > 0 ? varied : group;
+    const cells = here.filter((r) => r.side !== "ours" && r.strict !== false && accept(r))
+      .flatMap((rival): EntryCell[] => {
+        // Without a like-for-like entry (a pooled rent against a fresh allocation), same op does.
+        const ours = bestComparable(here, rival) ??
+          bestComparable(here.map((e) => ({ ...e, owned: rival.owned })), rival);
+        const { subject: operation, size, runtime, name } = rival;
+        const ratio = ours ? rival.nsPerOp / ours.nsPerOp : 0;
+        return ours ? [{ operation, size, runtime, ratio, rival: name, ours, against: rival }] : [];
+      });
+    return cells.length === 0 ? [] : [cells.reduce((a, b) => (b.ratio < a.ratio ? b : a))];
+  });
 }
 
 /**
@@ -78,117 +78,118 @@ export function preferSeam(cells: EntryCell[], bySize: boolean): EntryCell[] {
   return cells.filter((c) => c.ours.bench === "seam_direct" || !seam.has(key(c)));
 }
 
-/**
- * Per group and runtime (varied feedback where the group has it), our best against the best
- * comparable rival that `accept` admits; lenient rivals are references only.
- */
-export function entryCells(
-  entries: BenchEntry[],
-  accept: (rival: BenchEntry) => boolean = () => true,
-): EntryCell[] {
-  const groups = Map.groupBy(entries, (e) => `${e.bench.split(".")[0]} ${e.group} ${e.runtime}`);
-  const cells: EntryCell[] = [];
-  for (const group of groups.values()) {
-    const varied = group.filter((e) => e.feedback === "varied");
-    const here = varied.length > 0 ? varied : group;
-    let worst: EntryCell | undefined;
-    for (const rival of here) {
-      if (rival.side === "ours" || rival.strict === false || !accept(rival)) continue;
-      // Without a like-for-like entry (a pooled rent against a fresh allocation), same op will do.
-      const ours = bestComparable(here, rival) ??
-        bestComparable(here.map((e) => ({ ...e, owned: rival.owned })), rival);
-      if (!ours) continue;
-      const ratio = rival.nsPerOp / ours.nsPerOp;
-      if (worst && ratio >= worst.ratio) continue;
-      const { subject: operation, size, runtime, name } = rival;
-      worst = { operation, size, runtime, ratio, rival: name, ours, against: rival };
-    }
-    if (worst) cells.push(worst);
-  }
-  return cells;
-}
-
-const bytesOf = (e: BenchEntry): number | null => e.backingStoreBytesPerOp ?? e.heapBytesPerOp;
-
-function fastest(entries: BenchEntry[], ids: readonly string[]): BenchEntry | undefined {
-  return entries.filter((e) => ids.includes(e.contender))
+const fastest = (entries: BenchEntry[], ids: readonly string[]) =>
+  entries.filter((e) => ids.includes(e.contender))
     .reduce<BenchEntry | undefined>((a, b) => (a && a.nsPerOp <= b.nsPerOp ? a : b), undefined);
-}
+
+/** The least bytes per op of `ids` (backing store on Node and Deno, heap on Bun), or Infinity. */
+const leanest = (entries: BenchEntry[], ids: readonly string[]) =>
+  Math.min(
+    ...entries.filter((e) => ids.includes(e.contender))
+      .map((e) => e.backingStoreBytesPerOp ?? e.heapBytesPerOp ?? Infinity),
+  );
 
 /** The figure of one target in one group's entries, or null where it cannot be measured. */
 function figure(spec: TargetSpec, entries: BenchEntry[]): { value: number; text: string } | null {
   const [, kind, , , ourIds, peerIds] = spec;
   const ours = fastest(entries, ourIds);
+  const peer = fastest(entries, peerIds);
   if (!ours) return null;
   if (kind === "gbps") {
-    const value = ours.sizeBytes ? ours.sizeBytes / ours.nsPerOp : null;
-    return value === null ? null : { value, text: `${value.toFixed(2)} GB/s` };
+    const value = (ours.sizeBytes ?? 0) / ours.nsPerOp;
+    return value ? { value, text: `${value.toFixed(2)} GB/s` } : null;
   }
   if (kind === "speedup") {
-    const peer = fastest(entries, peerIds);
-    const value = peer && peer.nsPerOp / ours.nsPerOp;
-    return peer && value ? { value, text: `${fmtX(value)} vs ${peer.name}` } : null;
+    const value = peer ? peer.nsPerOp / ours.nsPerOp : 0;
+    return peer ? { value, text: `${fmtX(value)} vs ${peer.name}` } : null;
   }
-  // Allocation: the leanest of each side, from the same kind of counter.
-  const leanest = (ids: readonly string[]) =>
-    Math.min(
-      ...entries.filter((e) => ids.includes(e.contender)).map(bytesOf)
-        .filter((b): b is number => b !== null),
-    );
-  const [mine, theirs] = [leanest(ourIds), leanest(peerIds)];
+  const [mine, theirs] = [leanest(entries, ourIds), leanest(entries, peerIds)];
   if (!Number.isFinite(mine) || !Number.isFinite(theirs) || theirs === 0) return null;
   const text = `${(mine / theirs * 100).toFixed(0)}% (${fmtBytes(mine)} vs ${fmtBytes(theirs)})`;
   return { value: mine / theirs, text };
 }
 
+/** "≥ 10× (Node 24, Node 26, Deno), ≥ 5× (Bun)": the bounds, runtimes sharing one grouped. */
 function boundText([, kind, , , , , bound]: TargetSpec): string {
   const show = (v: number): string =>
     kind === "gbps" ? `${v} GB/s` : kind === "allocation" ? `${Math.round(v * 100)}%` : `${v}×`;
-  const op = kind === "allocation" ? "≤" : "≥";
-  const bounded = RUNTIME_IDS.filter((r) => bound[r] !== undefined);
-  if (bounded.every((r) => bound[r] === bound[bounded[0]])) {
-    const where = bounded.length === RUNTIME_IDS.length
-      ? ""
-      : ` (${bounded.map((r) => RUNTIME_LABELS[r]).join(", ")})`;
-    return `${op} ${show(bound[bounded[0]]!)}${where}`;
-  }
-  return bounded.map((r) => `${RUNTIME_LABELS[r]} ${op} ${show(bound[r]!)}`).join(", ");
+  const byBound = Map.groupBy(RUNTIME_IDS.filter((r) => bound[r] !== undefined), (r) => bound[r]!);
+  return [...byBound].map(([v, ids]) =>
+    `${kind === "allocation" ? "≤" : "≥"} ${show(v)}` +
+    (ids.length === RUNTIME_IDS.length ? "" : ` (${ids.map((r) => RUNTIME_LABELS[r]).join(", ")})`)
+  ).join(", ");
 }
 
-/** Checks every target on every group it applies to; cells add the monomorphic figure. */
+/** Checks every target on every group it applies to; cells add the other feedback's figure. */
 export function checkTargets(specs: readonly TargetSpec[], entries: BenchEntry[]): TargetCheck[] {
   return specs.flatMap((spec) => {
     const [, kind, subject, what, ourIds, , bound, sizes, feedback = "varied"] = spec;
-    const groups = new Set(
-      entries.filter((e) => e.subject === subject && (!sizes?.length || sizes.includes(e.size)))
-        .map((e) => e.group),
+    const other = feedback === "varied" ? "monomorphic" : "varied";
+    const matching = entries.filter((e) =>
+      e.subject === subject && (sizes ?? [e.size]).includes(e.size)
     );
-    return [...groups].flatMap((group) => {
+    return [...new Set(matching.map((e) => e.group))].flatMap((group) => {
       const of = (runtime: RuntimeId, fb: string) =>
         entries.filter((e) => e.group === group && e.runtime === runtime && e.feedback === fb);
-      let [met, missed] = [0, 0];
+      const oks: boolean[] = [];
       const cells = RUNTIME_IDS.map((runtime) => {
-        if (bound[runtime] === undefined) return "no target";
         const measured = figure(spec, of(runtime, feedback));
-        if (!measured) {
-          // Ours ran but no listed peer exists on this runtime (no native fromHex on Node 24).
-          const ran = of(runtime, feedback).some((e) => ourIds.includes(e.contender));
-          return ran ? "no peer here" : "not measured";
-        }
-        const other = feedback === "varied" ? "monomorphic" : "varied";
+        if (bound[runtime] === undefined) return "no target";
+        // Ours ran but no listed peer exists on this runtime (no native fromHex on Node 24).
+        const ran = of(runtime, feedback).some((e) => ourIds.includes(e.contender));
+        if (!measured) return ran ? "no peer here" : "not measured";
         const second = kind === "allocation" ? null : figure(spec, of(runtime, other));
-        const secondText = second
-          ? ` (${other === "monomorphic" ? "mono" : "varied"} ${second.text.split(" vs ")[0]})`
-          : "";
         const pass = kind === "allocation"
-          ? measured.value <= bound[runtime]!
-          : measured.value >= bound[runtime]!;
-        if (pass) met++;
-        else missed++;
-        return mark(pass, measured.text + secondText);
+          ? measured.value <= bound[runtime]
+          : measured.value >= bound[runtime];
+        oks.push(pass);
+        const mono = second
+          ? ` (${other === "monomorphic" ? "mono" : other} ${second.text.split(" vs ")[0]})`
+          : "";
+        return mark(pass, measured.text + mono);
       });
-      const label = `${what}: ${group}`;
-      return met + missed === 0 ? [] : [{ label, target: boundText(spec), cells, met, missed }];
+      const met = oks.filter(Boolean).length;
+      const row = {
+        label: `${what}: ${group}`,
+        target: boundText(spec),
+        cells,
+        met,
+        missed: oks.length - met,
+      };
+      return oks.length === 0 ? [] : [row];
     });
   });
+}
+
+/** A cell of a target: its verdicts (one or more bounds) and its text, marks included. */
+export type Verdict = readonly [oks: readonly boolean[], text: string];
+
+/** The verdict on one value against one bound, or null when it was not measured. */
+export function judge(
+  value: number | null | undefined,
+  ok: (value: number) => boolean,
+  show: (value: number) => string,
+): Verdict | null {
+  return value == null ? null : [[ok(value)], mark(ok(value), show(value))];
+}
+
+/** A target row: per runtime, the verdict on its data (null or no data: not measured). */
+export function check<T>(
+  label: string,
+  target: string,
+  runs: ReadonlyMap<RuntimeId, T>,
+  verdict: (data: T, runtime: RuntimeId) => Verdict | null,
+): TargetCheck {
+  const cells = RUNTIME_IDS.map((r) => (runs.has(r) ? verdict(runs.get(r)!, r) : null));
+  const oks = cells.flatMap((c) => c?.[0] ?? []);
+  const met = oks.filter(Boolean).length;
+  const texts = cells.map((c) => c?.[1] ?? "not measured");
+  return { label, target, cells: texts, met, missed: oks.length - met };
+}
+
+/** A `#### Targets` table, or nothing. */
+export function targetTable(checks: TargetCheck[], heading = "#### Targets"): string[] {
+  if (checks.length === 0) return [];
+  const header = ["target", "bound", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])];
+  return [heading, "", ...table(header, checks.map((c) => [c.label, c.target, ...c.cells]))];
 }

@@ -13,8 +13,14 @@ import {
   type RuntimeId,
   TARGETS,
 } from "../../dev/schema.ts";
-import { bestComparable, checkTargets, type LeadCell, type TargetCheck } from "./compare.ts";
-import { distinct, fmtBytes, fmtNs, fmtX, mark, table } from "./format.ts";
+import {
+  bestComparable,
+  checkTargets,
+  type LeadCell,
+  type TargetCheck,
+  targetTable,
+} from "./compare.ts";
+import { distinct, fmtBytes, fmtNs, fmtX, table } from "./format.ts";
 import type { ResultFile } from "./results.ts";
 
 /** The loaded results every section reads. */
@@ -23,8 +29,8 @@ export interface ReportContext {
   readonly entries: BenchEntry[];
 }
 
-/** Per runtime, one bench's file and what the section took from it. */
-export type Runs<T> = Map<RuntimeId, { readonly file: ResultFile; readonly data: T }>;
+/** Per runtime (in RUNTIME_IDS order), what a section took from its bench's file. */
+export type Runs<T> = Map<RuntimeId, T>;
 
 /** A report section, described. */
 export interface Section<T = unknown> {
@@ -62,13 +68,6 @@ export interface SectionOutput {
 
 /** Types a section's description (its data type stays inside it). */
 export const section = <T>(spec: Section<T>): Section => spec as unknown as Section;
-
-/** A `#### Targets` table, or nothing. */
-export function targetTable(checks: TargetCheck[], heading = "#### Targets"): string[] {
-  if (checks.length === 0) return [];
-  const header = ["target", "bound", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])];
-  return [heading, "", ...table(header, checks.map((c) => [c.label, c.target, ...c.cells]))];
-}
 
 /** A rival's time with its ratio to our best comparable entry (bold when we lose). */
 function timeText(e: BenchEntry, sameRun: BenchEntry[]): string {
@@ -113,36 +112,6 @@ function measurements(entries: BenchEntry[]): string[] {
   return table(["group", "contender", "kind", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])], rows);
 }
 
-/** A cell of a target: its verdicts (one or more bounds) and its text, marks included. */
-export type Verdict = readonly [oks: readonly boolean[], text: string];
-
-/** The verdict on one value against one bound, or null when it was not measured. */
-export function judge(
-  value: number | null | undefined,
-  ok: (value: number) => boolean,
-  show: (value: number) => string,
-): Verdict | null {
-  return value == null ? null : [[ok(value)], mark(ok(value), show(value))];
-}
-
-/** A target row: per runtime, the verdict on its data (null or no data: not measured). */
-export function check<T>(
-  label: string,
-  target: string,
-  runs: Runs<T>,
-  verdict: (data: T, runtime: RuntimeId) => Verdict | null,
-): TargetCheck {
-  const cells = RUNTIME_IDS.map((r) => (runs.has(r) ? verdict(runs.get(r)!.data, r) : null));
-  const oks = cells.flatMap((c) => c?.[0] ?? []);
-  const met = oks.filter(Boolean).length;
-  const texts = cells.map((c) => c?.[1] ?? "not measured");
-  return { label, target, cells: texts, met, missed: oks.length - met };
-}
-
-/** The runs as rows, in runtime order, for `columns`. */
-export const runRows = <T>(runs: Runs<T>): [RuntimeId, T][] =>
-  RUNTIME_IDS.filter((r) => runs.has(r)).map((r) => [r, runs.get(r)!.data]);
-
 /** Renders one section from the results. */
 export async function renderSection(spec: Section, context: ReportContext): Promise<SectionOutput> {
   const empty = (why: string): SectionOutput => ({
@@ -160,9 +129,10 @@ export async function renderSection(spec: Section, context: ReportContext): Prom
     return { lines, checks, charts: {}, leadCells: [] };
   }
   const runs: Runs<unknown> = new Map();
-  for (const file of context.files.filter((f) => f.bench === spec.bench)) {
-    const data = spec.pick?.(file) ?? file.data;
-    if (data !== undefined) runs.set(file.runtime, { file, data });
+  for (const runtime of RUNTIME_IDS) {
+    const file = context.files.find((f) => f.bench === spec.bench && f.runtime === runtime);
+    const data = file && (spec.pick ? spec.pick(file) : file.data);
+    if (data !== undefined) runs.set(runtime, data);
   }
   if (runs.size === 0) return empty(`Not measured: no bench/results/${spec.bench}.*.json.`);
   const checks = spec.checks?.(runs) ?? [];

@@ -7,16 +7,9 @@
  */
 import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 import { LOAD_TARGETS as T, type LoadReport, type LoadRouteResult } from "../../dev/schema_load.ts";
+import { check, judge } from "./compare.ts";
 import { columns, fmtBytes, fmtX, mark, pct, table, thousands } from "./format.ts";
-import {
-  check,
-  judge,
-  type ReportContext,
-  runRows,
-  type Runs,
-  type Section,
-  section,
-} from "./render.ts";
+import { type ReportContext, type Runs, type Section, section } from "./render.ts";
 import { soakChart } from "./soak_chart.ts";
 
 const sizeOf = (route: string): string => /\/(small|medium|large)\b/.exec(route)?.[1] ?? "";
@@ -33,11 +26,11 @@ function speed(r: LoadRouteResult): string {
 
 /** The runtime that ran the soak, its report and the soak. */
 const soakOf = (runs: Runs<LoadReport>) =>
-  runRows(runs).map(([runtime, report]) => ({ runtime, report, soak: report.soak! }))
+  [...runs].map(([runtime, report]) => ({ runtime, report, soak: report.soak! }))
     .find((x) => x.soak !== undefined);
 
 function checks(runs: Runs<LoadReport>) {
-  const routes = new Set(runRows(runs).flatMap(([, r]) => r.routes.map((x) => x.route)));
+  const routes = new Set([...runs].flatMap(([, r]) => r.routes.map((x) => x.route)));
   const messages = [...routes].filter((route) => route.startsWith("/messages/"));
   const soak = soakOf(runs);
   const s = soak?.soak;
@@ -91,7 +84,7 @@ function checks(runs: Runs<LoadReport>) {
 }
 
 function intro(runs: Runs<LoadReport>): string {
-  const rows = runRows(runs);
+  const rows = [...runs];
   const generators = new Set(rows.map(([, r]) => r.generator ?? "autocannon"));
   const quick = rows.filter(([, r]) => r.quick).map(([id]) => RUNTIME_LABELS[id]);
   const floor = rows.flatMap(([id, r]) =>
@@ -124,7 +117,7 @@ function explored(runs: Runs<LoadReport>, context: ReportContext): string[] {
   const cell = (route: string, runtime: RuntimeId) => {
     const mine = paths.get(runtime)!.routes.filter((r) => r.route.startsWith(`${route}&via=`));
     if (mine.length === 0) return "not measured";
-    const taken = (runs.get(runtime)?.data.paths as Record<string, Record<string, string>>)
+    const taken = (runs.get(runtime)?.paths as Record<string, Record<string, string>>)
       ?.[/format=(\w+)/.exec(route)?.[1] ?? ""]?.[sizeOf(route)];
     const best = mine.find((r) => r.bodyPath === taken) ??
       mine.reduce((a, b) => (b.cpuUsPerRequest < a.cpuUsPerRequest ? b : a));
@@ -162,7 +155,7 @@ export const loadSection: Section = section<LoadReport>({
     const soak = soakOf(runs);
     const s = soak?.soak;
     return [
-      ...runRows(runs).map(([id, r]) =>
+      ...[...runs].map(([id, r]) =>
         `- ${RUNTIME_LABELS[id]} (${r.runtime}${r.quick ? ", --quick" : ""}): ${
           r.generator ?? "autocannon"
         }` +
@@ -174,7 +167,7 @@ export const loadSection: Section = section<LoadReport>({
       ),
       "",
       ...columns(
-        runRows(runs).flatMap(([id, r]) => r.routes.map((x) => ({ id, x, naive: !x.baseline }))),
+        [...runs].flatMap(([id, r]) => r.routes.map((x) => ({ id, x, naive: !x.baseline }))),
         {
           runtime: ({ id }) => RUNTIME_LABELS[id],
           route: ({ x, naive }) => (naive ? x.route : `**${x.route}**`),
@@ -212,7 +205,7 @@ export const loadSection: Section = section<LoadReport>({
 
   // The lead's rows: each `/messages/*` route's requests/s over `/naive/*`'s, paired per slice.
   lead: (runs: Runs<LoadReport>) =>
-    runRows(runs).flatMap(([runtime, report]) =>
+    [...runs].flatMap(([runtime, report]) =>
       report.routes.filter((r) => r.requestsRatio !== undefined).map((r) => ({
         operation: `HTTP: ${/format=(\w+)/.exec(r.route)?.[1] ?? ""} route`,
         size: sizeOf(r.route),

@@ -5,14 +5,15 @@
  *
  * @module
  */
-import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
+import { RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 import {
   MESSAGING_TARGETS as T,
   type MessagingResults,
   type MessagingRow,
 } from "../../dev/schema_messaging.ts";
+import { check, judge } from "./compare.ts";
 import { columns, distinct, thousands } from "./format.ts";
-import { check, judge, runRows, type Runs, type Section, section } from "./render.ts";
+import { type Runs, type Section, section } from "./render.ts";
 
 const x = (n: number): string => `${n.toFixed(2)}×`;
 const verdict = (ok: boolean | null): string => (ok === null ? "n/a" : ok ? "met" : "**missed**");
@@ -39,7 +40,7 @@ interface Pair {
 }
 
 function pairs(runs: Runs<MessagingResults>): Pair[] {
-  return runRows(runs).flatMap(([runtime, { rows }]) => {
+  return [...runs].flatMap(([runtime, { rows }]) => {
     const partner = (row: MessagingRow, contender: MessagingRow["contender"]) =>
       rows.find((r) =>
         r.client === row.client && r.scenario === row.scenario && r.contender === contender
@@ -92,7 +93,7 @@ export const messagingSection: Section = section<MessagingResults>({
   bench: "messaging",
   pick: (f) => (Array.isArray(f.data.rows) ? f.data as unknown as MessagingResults : undefined),
   intro: (runs: Runs<MessagingResults>) => {
-    const m = runRows(runs)[0][1];
+    const m = [...runs][0][1];
     return `Real \`redis-server\` and \`nats-server\` on loopback (bench/messaging.bench.ts). Batch ` +
       `publish: ${
         thousands(m.batchSize)
@@ -130,7 +131,7 @@ export const messagingSection: Section = section<MessagingResults>({
       p.ours.scenario === "batch publish" && p.ours.route.startsWith("JSON.stringify")
     )
       .map((p) => p.ours.speedVsNaive);
-    const first = runRows(runs)[0][1];
+    const first = [...runs][0][1];
     return [
       ...columns(all, {
         runtime: (p) => RUNTIME_LABELS[p.runtime],

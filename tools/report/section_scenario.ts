@@ -12,8 +12,9 @@ import {
   type ScenarioRoute,
   type ScenarioRow,
 } from "../../dev/schema_scenario.ts";
+import { check, judge } from "./compare.ts";
 import { columns, fmtBytes, fmtNs, fmtX, pct, ratioOf, thousands } from "./format.ts";
-import { check, judge, runRows, type Runs, type Section, section } from "./render.ts";
+import { type Runs, type Section, section } from "./render.ts";
 
 const LABEL: Record<ScenarioRoute, string> = {
   naive: "naive JSON",
@@ -85,7 +86,7 @@ export const scenarioSection: Section = section<ScenarioExtras>({
   checks,
   tables: (runs: Runs<ScenarioExtras>) => [
     ...columns(
-      runRows(runs).flatMap(([runtime, s]) =>
+      [...runs].flatMap(([runtime, s]) =>
         SIZES.flatMap((size) =>
           ROUTES.map((route) => ({ runtime, size, route, r: rowOf(s, size, route)! }))
         )
@@ -106,7 +107,7 @@ export const scenarioSection: Section = section<ScenarioExtras>({
       },
     ),
     // Both JSON routes call JSON.stringify: naive ÷ stringify bounds what any such route can gain.
-    ...runRows(runs).map(([runtime, s]) => {
+    ...[...runs].map(([runtime, s]) => {
       const floor = (s.stringifyFloor ?? []).map((f) => `${f.size} ${fmtX(f.ceiling)}`);
       return `- ${RUNTIME_LABELS[runtime]}: naive ÷ \`JSON.stringify\` alone (the most a JSON ` +
         `route can gain) ${floor.join(", ")}; naive base64 \`${s.naiveBase64}\`; GC: ` +
@@ -117,7 +118,7 @@ export const scenarioSection: Section = section<ScenarioExtras>({
   ],
   // The lead's rows: each pooled route's throughput over naive's.
   lead: (runs: Runs<ScenarioExtras>) =>
-    runRows(runs).flatMap(([runtime, s]) =>
+    [...runs].flatMap(([runtime, s]) =>
       SIZES.flatMap((size) =>
         T.routes.map((route) => ({
           operation: `scenario: ${LABEL[route]}`,

@@ -6,11 +6,12 @@
  * @module
  */
 import { type BenchEntry, RUNTIME_LABELS } from "../../dev/schema.ts";
+import { check, judge } from "./compare.ts";
 import { columns, pct, thousands } from "./format.ts";
 import { loadSection } from "./section_load.ts";
 import { messagingSection } from "./section_messaging.ts";
 import { scenarioSection } from "./section_scenario.ts";
-import { check, judge, runRows, type Runs, type Section, section } from "./render.ts";
+import { type Runs, type Section, section } from "./render.ts";
 
 const encoding = (...families: string[]) => (e: BenchEntry): boolean =>
   e.bench.startsWith("encoding") && families.includes(e.subject.split(" ")[0]);
@@ -43,7 +44,7 @@ const tuningSection = section<Tuning>({
   bench: "pool_tuning",
   pick: (f) => (typeof f.data.idleFall === "number" ? f.data as unknown as Tuning : undefined),
   intro: (runs: Runs<Tuning>) => {
-    const t = runRows(runs)[0][1];
+    const t = [...runs][0][1];
     return `A default \`MemoryPool\` (\`retention: "auto"\`, tuning window ${t.tuningIntervalMs} ms) ` +
       `replayed on a virtual clock: 60 s of bursty mixed-size load (${t.rentsPerSecond} rents a ` +
       `second, up to ${t.concurrency} at once), 20 s idle, then a renewed burst ` +
@@ -65,7 +66,7 @@ const tuningSection = section<Tuning>({
     ),
   ],
   tables: (runs: Runs<Tuning>) =>
-    columns(runRows(runs), {
+    columns([...runs], {
       runtime: ([r]) => RUNTIME_LABELS[r],
       "retained at load end": ([, t]) => `${thousands(t.retainedAtLoadEnd)} B`,
       "after 20 s idle": ([, t]) => `${thousands(t.retainedAfter20sIdle)} B`,
