@@ -8,36 +8,33 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";
-import { table } from "./format.ts";
+import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
+import { columns, table } from "./format.ts";
 import { renderLead } from "./lead.ts";
 import { renderSection, type Section, type SectionOutput } from "./render.ts";
 import { loadResults, type ResultFile } from "./results.ts";
 import { SECTIONS } from "./sections.ts";
 
+/** Per runtime: versions, CPUs and run dates; then which bench ran where. */
 function environment(files: ResultFile[]): string[] {
-  const rows = RUNTIME_IDS.map((runtime) => {
-    const mine = files.filter((f) => f.runtime === runtime);
-    const of = (key: "version" | "cpu") =>
-      [...new Set(mine.map((f) => f[key]))].filter((v) => v !== "unknown").join(", ");
-    const dates = mine.map((f) => f.date).filter((d) => d !== "").sort();
-    const span = dates.length === 0 ? "" : [...new Set([dates[0], dates.at(-1)])].join(" … ");
-    return mine.length === 0
-      ? [RUNTIME_LABELS[runtime], "not measured", "", ""]
-      : [RUNTIME_LABELS[runtime], of("version"), of("cpu") || "unknown", span];
-  });
-  const benches = [...new Set(files.map((f) => f.bench))].sort().map((b) =>
-    `${b} (${
-      RUNTIME_IDS.filter((r) => files.some((f) => f.bench === b && f.runtime === r)).map((r) =>
-        RUNTIME_LABELS[r]
-      ).join(", ")
-    })`
-  );
+  const of = (runtime: RuntimeId, key: "version" | "cpu" | "date") =>
+    [...new Set(files.filter((f) => f.runtime === runtime).map((f) => f[key]))]
+      .filter((v) => v !== "unknown" && v !== "").sort();
+  const where = (bench: string) =>
+    RUNTIME_IDS.filter((r) => files.some((f) => f.bench === bench && f.runtime === r));
+  const benches = [...new Set(files.map((f) => f.bench))].sort();
   return [
     "## Environment",
     "",
-    ...table(["runtime", "version", "CPU", "run date (UTC)"], rows),
-    `Result files: ${benches.join("; ") || "none"}.`,
+    ...columns(RUNTIME_IDS.filter((r) => of(r, "version").length > 0), {
+      runtime: (r) => RUNTIME_LABELS[r],
+      version: (r) => of(r, "version").join(", "),
+      CPU: (r) => of(r, "cpu").join(", ") || "unknown",
+      "run date (UTC)": (r) => [...new Set([of(r, "date")[0], of(r, "date").at(-1)])].join(" … "),
+    }),
+    `Result files: ${
+      benches.map((b) => `${b} (${where(b).map((r) => RUNTIME_LABELS[r]).join(", ")})`).join("; ")
+    }.`,
     "",
   ];
 }

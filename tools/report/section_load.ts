@@ -7,7 +7,7 @@
  */
 import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 import { LOAD_TARGETS as T, type LoadReport, type LoadRouteResult } from "../../dev/schema_load.ts";
-import { check, judge } from "./compare.ts";
+import { check, judge, type Verdict } from "./compare.ts";
 import { columns, fmtBytes, fmtX, mark, pct, table, thousands } from "./format.ts";
 import { type ReportContext, type Runs, type Section, section } from "./render.ts";
 import { soakChart } from "./soak_chart.ts";
@@ -31,78 +31,56 @@ const soakOf = (runs: Runs<LoadReport>) =>
 
 function checks(runs: Runs<LoadReport>) {
   const routes = new Set([...runs].flatMap(([, r]) => r.routes.map((x) => x.route)));
-  const messages = [...routes].filter((route) => route.startsWith("/messages/"));
+  const target = `req/s ≥ ${T.minRequestsRatio.toFixed(1)}×, RSS ≤ ${percent(T.maxRssRatio)}`;
+  const out = [...routes].filter((route) => route.startsWith("/messages/")).map((route) =>
+    check(`${route} vs /naive/${sizeOf(route)}`, target, runs, (report) => {
+      const r = report.routes.find((x) => x.route === route);
+      if (r?.requestsRatio === undefined || r.rssRatio === undefined) return null;
+      const oks = [r.requestsRatio >= T.minRequestsRatio, r.rssRatio <= T.maxRssRatio];
+      const rss = mark(oks[1], `RSS ${percent(r.rssRatio)}`);
+      return [oks, `${mark(oks[0], speed(r))}, ${rss} (${r.bodyPath})`];
+    })
+  );
   const soak = soakOf(runs);
-  const s = soak?.soak;
-  const onSoak = (runtime: RuntimeId, value: number) => (runtime === soak?.runtime ? value : null);
+  if (!soak) return out;
+  const s = soak.soak;
+  const onSoak = (label: string, bound: string, verdict: Verdict | null) =>
+    check(label, bound, runs, (_, runtime) => (runtime === soak.runtime ? verdict : null));
+  const fall = `(${fmtBytes(s.retainedAtLoadEnd)} → ${fmtBytes(s.retainedAfterIdle)})`;
+  const recovery = s.burstRecoveryMs >= 0 ? `, > 95% after ${s.burstRecoveryMs} ms` : "";
   return [
-    ...messages.map((route) =>
-      check(
-        `${route} vs /naive/${sizeOf(route)}`,
-        `req/s ≥ ${T.minRequestsRatio.toFixed(1)}×, RSS ≤ ${percent(T.maxRssRatio)}`,
-        runs,
-        (report) => {
-          const r = report.routes.find((x) => x.route === route);
-          if (r?.requestsRatio === undefined || r.rssRatio === undefined) return null;
-          const oks = [r.requestsRatio >= T.minRequestsRatio, r.rssRatio <= T.maxRssRatio];
-          return [
-            oks,
-            `${mark(oks[0], speed(r))}, ${
-              mark(oks[1], `RSS ${percent(r.rssRatio)}`)
-            } (${r.bodyPath})`,
-          ];
-        },
-      )
+    ...out,
+    onSoak(
+      `soak: retained bytes after ${s.idleSeconds} s idle`,
+      `fall ≥ ${percent(T.minRetainedFall)}`,
+      judge(s.retainedFall, (v) => v >= T.minRetainedFall, (v) => `${percent(v)} ${fall}`),
     ),
-    ...(s === undefined ? [] : [
-      check(
-        `soak: retained bytes after ${s.idleSeconds} s idle`,
-        `fall ≥ ${percent(T.minRetainedFall)}`,
-        runs,
-        (_, runtime) =>
-          judge(
-            onSoak(runtime, s.retainedFall),
-            (v) => v >= T.minRetainedFall,
-            (v) =>
-              `${percent(v)} (${fmtBytes(s.retainedAtLoadEnd)} → ${fmtBytes(s.retainedAfterIdle)})`,
-          ),
-      ),
-      check(
-        "soak: hit rate of the renewed burst's first second",
-        `> ${percent(T.minBurstHitRate)}`,
-        runs,
-        (_, runtime) =>
-          judge(
-            onSoak(runtime, s.burstFirstSecondHitRate),
-            (v) => v > T.minBurstHitRate,
-            (v) =>
-              pct(v, 2) + (s.burstRecoveryMs >= 0 ? `, > 95% after ${s.burstRecoveryMs} ms` : ""),
-          ),
-      ),
-    ]),
+    onSoak(
+      "soak: hit rate of the renewed burst's first second",
+      `> ${percent(T.minBurstHitRate)}`,
+      judge(s.burstFirstSecondHitRate, (v) => v > T.minBurstHitRate, (v) => pct(v, 2) + recovery),
+    ),
   ];
 }
 
 function intro(runs: Runs<LoadReport>): string {
   const rows = [...runs];
-  const generators = new Set(rows.map(([, r]) => r.generator ?? "autocannon"));
-  const quick = rows.filter(([, r]) => r.quick).map(([id]) => RUNTIME_LABELS[id]);
+  const generators = [...new Set(rows.map(([, r]) => r.generator ?? "autocannon"))].join(" and ");
+  const pinned = rows.every(([, r]) => r.pinned) ? " (server and wrk pinned to a core each)" : "";
+  const quick = rows.filter(([, r]) => r.quick).map(([id]) => RUNTIME_LABELS[id]).join(", ");
   const floor = rows.flatMap(([id, r]) =>
     r.routes.filter((x) => x.bodyPath === "native" && x.requestsRatio !== undefined)
       .map((x) => `${RUNTIME_LABELS[id]} ${sizeOf(x.route)} ${speed(x)}`)
-  );
-  return `${[...generators].join(" and ")} against the example service on 127.0.0.1` +
-    (rows.every(([, r]) => r.pinned) ? " (server and wrk pinned to a core each)" : "") +
-    ": fresh servers per route, warmed up with varied requests, then short slices in turn. A " +
-    "route's ratio to `/naive/*` (`Response.json`) is the median of per-slice ratios against the " +
-    "naive slice next to it in time, quartiles in brackets (a bracket spanning 1× is a tie); RSS " +
-    "ratios are medians over sets. Each `/messages/*` route takes the body path measured fastest " +
+  ).join(", ");
+  return `${generators} against the example service on 127.0.0.1${pinned}: fresh servers per ` +
+    "route, warmed up with varied requests, then short slices in turn. A route's ratio to " +
+    "`/naive/*` (`Response.json`) is the median of per-slice ratios against the naive slice " +
+    "next to it in time, quartiles in brackets (a bracket spanning 1× is a tie); RSS ratios are " +
+    "medians over sets. Each `/messages/*` route takes the body path measured fastest " +
     "(`ROUTE_PATHS` in examples/app.ts, from `--explore`); on `native` it runs the very code of " +
-    `\`/naive/*\`, so its ratio is this run's noise: ${
-      floor.join(", ") || "none"
-    }. Extra peak RSS ` +
-    "on a library route is the runtime's, not the pool's (*pool retained*)." +
-    (quick.length ? ` **${quick.join(", ")}: a \`--quick\` smoke run**, indicative only.` : "");
+    `\`/naive/*\`, so its ratio is this run's noise: ${floor || "none"}. Extra peak RSS on a ` +
+    "library route is the runtime's, not the pool's (*pool retained*)." +
+    (quick ? ` **${quick}: a \`--quick\` smoke run**, indicative only.` : "");
 }
 
 /** `--explore`: per route and runtime, each path's req/s and CPU ratios to native JSON; bold: taken. */
@@ -143,6 +121,16 @@ function explored(runs: Runs<LoadReport>, context: ReportContext): string[] {
   ];
 }
 
+/** "wrk (pinned), 64 connections, 3 set(s) × 2 slice(s) of 5 s per route, <date>". */
+function settings(r: LoadReport): string {
+  const slices = r.sets === undefined
+    ? `${r.rounds} round(s)`
+    : `${r.sets} set(s) × ${r.rounds / r.sets} slice(s)`;
+  const generator = `${r.generator ?? "autocannon"}${r.pinned ? " (pinned)" : ""}`;
+  return `${r.quick ? "--quick, " : ""}${generator}, ${r.connections} connections, ${slices} of ` +
+    `${r.durationSeconds} s per route, ${r.date}`;
+}
+
 /** The HTTP load section. */
 export const loadSection: Section = section<LoadReport>({
   id: "load",
@@ -155,16 +143,7 @@ export const loadSection: Section = section<LoadReport>({
     const soak = soakOf(runs);
     const s = soak?.soak;
     return [
-      ...[...runs].map(([id, r]) =>
-        `- ${RUNTIME_LABELS[id]} (${r.runtime}${r.quick ? ", --quick" : ""}): ${
-          r.generator ?? "autocannon"
-        }` +
-        `${r.pinned ? " (pinned)" : ""}, ${r.connections} connections, ` +
-        (r.sets === undefined
-          ? `${r.rounds} round(s)`
-          : `${r.sets} set(s) × ${r.rounds / r.sets} slice(s)`) +
-        ` of ${r.durationSeconds} s per route, ${r.date}.`
-      ),
+      ...[...runs].map(([id, r]) => `- ${RUNTIME_LABELS[id]} (${r.runtime}): ${settings(r)}.`),
       "",
       ...columns(
         [...runs].flatMap(([id, r]) => r.routes.map((x) => ({ id, x, naive: !x.baseline }))),
