@@ -125,38 +125,36 @@ export function checkTargets(specs: readonly TargetSpec[], entries: BenchEntry[]
   return specs.flatMap((spec) => {
     const [, kind, subject, what, ourIds, , bound, sizes, feedback = "varied"] = spec;
     const other = feedback === "varied" ? "monomorphic" : "varied";
-    const matching = entries.filter((e) =>
+    const groups = entries.filter((e) =>
       e.subject === subject && (sizes ?? [e.size]).includes(e.size)
-    );
-    return [...new Set(matching.map((e) => e.group))].flatMap((group) => {
-      const of = (runtime: RuntimeId, fb: string) =>
-        entries.filter((e) => e.group === group && e.runtime === runtime && e.feedback === fb);
-      const oks: boolean[] = [];
-      const cells = RUNTIME_IDS.map((runtime) => {
-        const measured = figure(spec, of(runtime, feedback));
-        if (bound[runtime] === undefined) return "no target";
-        // Ours ran but no listed peer exists on this runtime (no native fromHex on Node 24).
-        const ran = of(runtime, feedback).some((e) => ourIds.includes(e.contender));
-        if (!measured) return ran ? "no peer here" : "not measured";
-        const second = kind === "allocation" ? null : figure(spec, of(runtime, other));
-        const pass = kind === "allocation"
-          ? measured.value <= bound[runtime]
-          : measured.value >= bound[runtime];
-        oks.push(pass);
-        const mono = second
-          ? ` (${other === "monomorphic" ? "mono" : other} ${second.text.split(" vs ")[0]})`
-          : "";
-        return mark(pass, measured.text + mono);
-      });
-      const met = oks.filter(Boolean).length;
-      const row = {
-        label: `${what}: ${group}`,
-        target: boundText(spec),
-        cells,
-        met,
-        missed: oks.length - met,
-      };
-      return oks.length === 0 ? [] : [row];
+    )
+      .map((e) => e.group);
+    return [...new Set(groups)].flatMap((group) => {
+      const runs = new Map(
+        RUNTIME_IDS.map((r) => [r, entries.filter((e) => e.group === group && e.runtime === r)]),
+      );
+      const row = check(
+        `${what}: ${group}`,
+        boundText(spec),
+        runs,
+        (here, runtime): Verdict | null => {
+          const [main, second] = [feedback, other].map((fb) =>
+            figure(spec, here.filter((e) => e.feedback === fb))
+          );
+          const limit = bound[runtime];
+          if (limit === undefined) return [[], "no target"];
+          // Ours ran but no listed peer exists on this runtime (no native fromHex on Node 24).
+          const ran = here.some((e) => e.feedback === feedback && ourIds.includes(e.contender));
+          if (!main) return ran ? [[], "no peer here"] : null;
+          const pass = kind === "allocation" ? main.value <= limit : main.value >= limit;
+          const label = other === "monomorphic" ? "mono" : other;
+          const also = second && kind !== "allocation"
+            ? ` (${label} ${second.text.split(" vs ")[0]})`
+            : "";
+          return [[pass], mark(pass, main.text + also)];
+        },
+      );
+      return row.met + row.missed === 0 ? [] : [row];
     });
   });
 }
