@@ -51,7 +51,10 @@ export async function writeReport(
     rendered.push({ title: s.title, ...(await renderSection(s, { files, entries })) });
   }
   const shown = rendered.filter((r) => r.lines.length > 0);
-  const { lead, direct, charts } = await renderLead(entries, rendered.flatMap((r) => r.leadCells));
+  const { lead, direct, met, missed, charts } = await renderLead(
+    entries,
+    rendered.flatMap((r) => r.leadCells),
+  );
   const count = (r: (typeof rendered)[number], key: "met" | "missed") =>
     String(r.checks.reduce((n, c) => n + c[key], 0));
   const out = [
@@ -83,7 +86,7 @@ export async function writeReport(
         r.checks.length === 0
           ? [r.title, "no targets (figures only)", "—"]
           : [r.title, count(r, "met"), count(r, "missed")]
-      ),
+      ).concat([["Against the direct call (≥ 0.90×, issue 18)", String(met), String(missed)]]),
     ),
     ...direct,
     ...shown.flatMap((r) => [`## ${r.title}`, "", ...r.lines]),

@@ -8,7 +8,7 @@
  */
 import { type BenchEntry, isDirectCall, RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";
 import { renderSvg } from "./chart.ts";
-import { entryCells, type LeadCell, preferSeam } from "./compare.ts";
+import { type EntryCell, entryCells, type LeadCell, preferSeam } from "./compare.ts";
 import { distinct, fmtNs, fmtX, mark, table } from "./format.ts";
 
 /** Issue 18: every call reaches at least this share of the best direct call. */
@@ -100,8 +100,7 @@ function others(ours: BenchEntry, entries: BenchEntry[], best?: BenchEntry): str
 }
 
 /** Per runtime, our best against the best direct call of every group that has one. */
-function directTables(entries: BenchEntry[]): string[] {
-  const cells = preferSeam(entryCells(entries, isDirectCall), false);
+function directTables(cells: EntryCell[], entries: BenchEntry[]): string[] {
   return RUNTIME_IDS.flatMap((runtime) => {
     const mine = cells.filter((c) => c.runtime === runtime);
     const met = mine.filter((c) => c.ratio >= DIRECT_TARGET).length;
@@ -140,10 +139,21 @@ function directTables(entries: BenchEntry[]): string[] {
 export async function renderLead(
   entries: BenchEntry[],
   extraCells: LeadCell[],
-): Promise<{ lead: string[]; direct: string[]; charts: Record<string, string> }> {
-  const cells = [...preferSeam(entryCells(entries), true), ...extraCells];
+): Promise<
+  { lead: string[]; direct: string[]; met: number; missed: number; charts: Record<string, string> }
+> {
+  const byName = (a: LeadCell, b: LeadCell) => a.operation.localeCompare(b.operation);
+  const cells = [...preferSeam(entryCells(entries), true).sort(byName), ...extraCells];
+  const direct = preferSeam(entryCells(entries, isDirectCall), false);
+  const met = direct.filter((c) => c.ratio >= DIRECT_TARGET).length;
   if (cells.length === 0) {
-    return { lead: ["No timings yet: run `npm run bench`.", ""], direct: [], charts: {} };
+    return {
+      lead: ["No timings yet: run `npm run bench`.", ""],
+      direct: [],
+      met,
+      missed: 0,
+      charts: {},
+    };
   }
   return {
     lead: [
@@ -166,8 +176,10 @@ export async function renderLead(
       "measured a group it supplies the row (ours after the change against every `direct:` call; " +
       "lenient `Buffer` decoders are listed, never the best).",
       "",
-      ...directTables(entries),
+      ...directTables(direct, entries),
     ],
+    met,
+    missed: direct.length - met,
     charts: { "overview.svg": await heatmap(cells) },
   };
 }
