@@ -53,8 +53,8 @@ export type Op = "encode" | "decode" | "encodeInto" | "decodeInto" | "rent" | "w
  */
 export type Feedback = "varied" | "monomorphic";
 
-/** What a field of an entry holds: a JSON type (`|null` when it may be null) or its values. */
-type FieldKind =
+/** What a field holds: a JSON type (`|null` when it may be null), or its allowed values. */
+export type FieldKind =
   | "string"
   | "number"
   | "boolean"

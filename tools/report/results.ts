@@ -8,7 +8,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BenchEntry, parseResultFile, RUNTIME_IDS, type RuntimeId } from "../../dev/schema.ts";
+import {
+  type BenchEntry,
+  checkFields,
+  type FieldKind,
+  parseResultFile,
+  RUNTIME_IDS,
+  type RuntimeId,
+} from "../../dev/schema.ts";
 
 /** One results file, normalized: `data` is the extras, or a foreign file's top level. */
 export interface ResultFile {
@@ -20,6 +27,27 @@ export interface ResultFile {
   readonly date: string;
   readonly entries: BenchEntry[];
   readonly data: Record<string, unknown>;
+}
+
+const ROUTE = { route: "string", requestsPerSec: "number", cpuUsPerRequest: "number" } as const;
+
+/** The rows the sections read from each bench's data, and the fields they need in every row. */
+const ROWS: Record<string, [key: string, fields: Record<string, FieldKind>]> = {
+  load: ["routes", ROUTE],
+  load_paths: ["routes", ROUTE],
+  messaging: ["rows", { client: "string", msgsPerSec: "number", speedVsNaive: "number" }],
+  scenario: ["scenario", { size: "string", path: "string", opsPerSec: "number" }],
+};
+
+/** Throws where a bench's rows are missing or a row lacks a field its section reads. */
+function checkRows(file: ResultFile, name: string): ResultFile {
+  const [key, fields] = ROWS[file.bench] ?? [];
+  if (!key || !fields) return file;
+  const data = file.data[key] as Record<string, unknown> | unknown[] | undefined;
+  const rows = Array.isArray(data) ? data : data?.rows;
+  if (!Array.isArray(rows)) throw new TypeError(`Cannot read ${name}: no rows at ${key}`);
+  rows.forEach((row, i) => checkFields(row, fields, `${name}.${key}[${i}]`));
+  return file;
 }
 
 /** Every readable file in `dir`, their entries, and the files that could not be read, with why. */
@@ -36,7 +64,9 @@ export function loadResults(dir: string): {
     if (!runtime) continue;
     try {
       const raw = JSON.parse(readFileSync(join(dir, name), "utf8"));
-      files.push(raw?.schema === 2 ? fromSchema(raw, name) : foreign(raw, bench, runtime));
+      files.push(
+        checkRows(raw?.schema === 2 ? fromSchema(raw, name) : foreign(raw, bench, runtime), name),
+      );
     } catch (error) {
       problems.push(`bench/results/${name}: ${(error as Error).message}`);
     }
