@@ -289,7 +289,7 @@ export const allocationMetric: string = runtimeInfo.name === "node"
   ? "process.memoryUsage().arrayBuffers"
   : runtimeInfo.name === "deno"
   ? "Deno.memoryUsage().external"
-  : "bun:jsc heapSize() growth per op after Bun.gc(true)";
+  : "bun:jsc heapStats().heapSize after Bun.gc(true)";
 
 /**
  * ArrayBuffer backing stores after a full GC (null on Bun, whose heap holds them) and the heap:
