@@ -70,27 +70,23 @@ const MITATA_OPTIONS = {
   min_samples: 12,
 };
 
-/** One thing to time, tagged for the report. `fn` takes the group's input. */
+/**
+ * One thing to time, tagged for the report (fields as in dev/schema.ts BenchEntry; `contender`
+ * is the stable id the targets use). `fn` takes the group's input, may be async (then awaited)
+ * and must accept every input of its warm-up set; `enter`/`exit` run around every use of it
+ * (e.g. to force an implementation); `allocation` measures allocation per op (varied runs only).
+ */
 export interface Contender<T> {
-  /** Stable id the targets use (see `C` in dev/schema.ts). */
   readonly contender: string;
-  /** Display name. */
   readonly name: string;
-  /** Ours or a peer. */
   readonly side: Side;
-  /** What the call does. */
   readonly op: Op;
-  /** Whether the result is caller-owned. */
   readonly owned: boolean;
   /** For decoders: whether malformed input is rejected. */
   readonly strict?: boolean;
-  /** The call (sync, or async: then awaited); must accept every input of its warm-up set. */
   readonly fn: (input: T) => unknown;
-  /** Called before the contender runs (warm-up, timing, allocation), e.g. to force an implementation. */
   readonly enter?: () => void;
-  /** Called after it ran. */
   readonly exit?: () => void;
-  /** Measure allocation per op (varied runs only). */
   readonly allocation?: boolean;
 }
 
@@ -113,25 +109,19 @@ export function sizeLabel(bytes: number): string {
   return bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`;
 }
 
-/** Contenders compared on one input. */
+/** Contenders compared on one input: `subject` "msgpack encode", `size` "small" or "64 B". */
 export interface Group<T> {
-  /** What is compared: "msgpack encode". */
   readonly subject: string;
-  /** The size label: "small", "64 B". */
   readonly size: string;
   /** Input size for GB/s, or null. */
   readonly sizeBytes: number | null;
-  /** The timed input. */
   readonly input: T;
-  /** Who runs. */
   readonly contenders: readonly Contender<T>[];
 }
 
-/** A warm-up set for the contenders of one subject. */
+/** Varied inputs for the contenders of one subject, fed in order, interleaved. */
 export interface WarmUp<T> {
-  /** The subject whose contenders it feeds. */
   readonly subject: string;
-  /** Varied inputs, fed in order, every contender per input (interleaved). */
   readonly inputs: readonly T[];
 }
 
@@ -157,8 +147,7 @@ export function warmUpVaried(groups: readonly Group<any>[], sets: readonly WarmU
 
 function formatNs(ns: number): string {
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
-  return `${ns.toFixed(1)} ns`;
+  return ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`;
 }
 
 /**
@@ -234,9 +223,11 @@ export async function timeGroups(
       line.push(`${c.name} ${formatNs(nsPerOp)}${bytes}`);
     }
     const elapsed = ((performance.now() - started) / 1000).toFixed(0);
-    console.log(`[${index + 1}/${groups.length} ${elapsed}s] ${group.subject} ${group.size}: ${
-      line.join(", ")
-    }`);
+    console.log(
+      `[${index + 1}/${groups.length} ${elapsed}s] ${group.subject} ${group.size}: ${
+        line.join(", ")
+      }`,
+    );
   }
   return entries;
 }
@@ -291,10 +282,7 @@ export const allocationMetric: string = runtimeInfo.name === "node"
   ? "Deno.memoryUsage().external"
   : "bun:jsc heapStats().heapSize after Bun.gc(true)";
 
-/**
- * ArrayBuffer backing stores after a full GC (null on Bun, whose heap holds them) and the heap:
- * V8's used heap, or bun:jsc heapSize.
- */
+/** After a full GC: ArrayBuffer backing stores and the heap (V8 used heap, bun:jsc heapSize). */
 async function memoryNow(): Promise<{ backingStore: number | null; heap: number }> {
   fullGc();
   if (runtimeInfo.name === "bun") {
@@ -307,11 +295,9 @@ async function memoryNow(): Promise<{ backingStore: number | null; heap: number 
   return { backingStore, heap: v8.getHeapStatistics().used_heap_size };
 }
 
-/** Bytes per op by counter: backing store (null on Bun) and heap. */
+/** Bytes per op: ArrayBuffer backing stores (null on Bun, whose heap holds them) and heap. */
 export interface AllocationPerOp {
-  /** ArrayBuffer backing stores per op (Node, Deno); null on Bun, whose heap holds them. */
   readonly backingStore: number | null;
-  /** Heap bytes per op: V8 used_heap_size growth (Node, Deno), bun:jsc heapSize growth (Bun). */
   readonly heap: number;
 }
 

@@ -70,26 +70,17 @@ export interface Contender {
   pool?: MemoryPool;
 }
 
-export const naive = (
-  route: string,
-  run: Contender["run"],
-  more: Partial<Contender> = {},
-): Contender => ({
-  contender: "naive",
+/** A contender of one side, from its route and run (`more`: the optional fields). */
+type Side = (route: string, run: Contender["run"], more?: Partial<Contender>) => Contender;
+const side = (contender: Contender["contender"]): Side => (route, run, more = {}) => ({
+  contender,
   route,
   run,
   ...more,
 });
-export const ours = (
-  route: string,
-  run: Contender["run"],
-  more: Partial<Contender> = {},
-): Contender => ({
-  contender: "ours",
-  route,
-  run,
-  ...more,
-});
+export const naive: Side = side("naive");
+export const ours: Side = side("ours");
+export const pooledBytes: Side = side("pooled-bytes");
 
 export async function compare(
   client: string,

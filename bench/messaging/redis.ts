@@ -26,6 +26,7 @@ import {
   messages,
   naive,
   ours,
+  pooledBytes,
   ROUNDS,
   WARMUP_BATCHES,
 } from "./compare.ts";
@@ -33,17 +34,16 @@ import {
 // deno-lint-ignore no-explicit-any
 type Raw = any;
 
-/** Where a Redis bench runs: one server, or a Redis Cluster. */
+/**
+ * Where a Redis bench runs (one server or a cluster), with three connections of the client:
+ * `raw` as a user holds it, the module's `port`, and a `consumerPort` (the consumer blocks).
+ */
 export interface RedisTarget {
-  /** The row's client label, e.g. "ioredis" or "ioredis cluster". */
   readonly label: string;
   readonly client: RedisClientName;
   readonly cluster: boolean;
-  /** What a user holds: the client itself, on a connection of its own. */
   readonly raw: Raw;
-  /** The module's port over another connection of the same client. */
   readonly port: RedisPort;
-  /** A connection of its own for the module's consumer (it blocks). */
   readonly consumerPort: RedisPort;
 }
 
@@ -112,16 +112,13 @@ function naivePublish({ client, raw, cluster }: RedisTarget, stream: string) {
 
 /** What a user writes to consume: XREADGROUP of 1,000, JSON.parse each, one XACK. */
 function naiveConsume({ client, raw }: RedisTarget, stream: string, sink: (m: unknown) => void) {
-  const args = ["GROUP", "naive", "c", "COUNT", String(BATCH), "STREAMS", stream, ">"];
+  const args = () => ["GROUP", "naive", "c", "COUNT", String(BATCH), "STREAMS", stream, ">"];
   if (client === "bun") {
     return async () => {
-      const reply = await raw.send("XREADGROUP", args);
-      const entries = (Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0]) as [
-        string,
-        string[],
-      ][];
+      const reply = await raw.send("XREADGROUP", args());
+      const entries = Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0];
       const ids: string[] = [];
-      for (const [id, fields] of entries) {
+      for (const [id, fields] of entries as [string, string[]][]) {
         sink(JSON.parse(fields[1]));
         ids.push(id);
       }
@@ -130,16 +127,7 @@ function naiveConsume({ client, raw }: RedisTarget, stream: string, sink: (m: un
   }
   if (client === "ioredis") {
     return async () => {
-      const reply = await raw.xreadgroup(
-        "GROUP",
-        "naive",
-        "c",
-        "COUNT",
-        BATCH,
-        "STREAMS",
-        stream,
-        ">",
-      );
+      const reply = await raw.xreadgroup(...args());
       const ids: string[] = [];
       for (const [id, fields] of reply[0][1] as [string, string[]][]) {
         sink(JSON.parse(fields[1]));
@@ -223,14 +211,14 @@ export async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
   let forced: RedisStreamTransport | undefined;
   if (transport.route === "json-strings") {
     const forcedPool = new MemoryPool();
-    const pooledBytes = forced = publisher(forcedPool, "pooled-bytes");
-    publish.push({
-      contender: "pooled-bytes",
-      route: "one pooled PayloadBatch as Buffer views",
-      run: () => pooledBytes.publishBatch(messages),
-      reset: del(),
-      pool: forcedPool,
-    });
+    const forcedTransport = forced = publisher(forcedPool, "pooled-bytes");
+    publish.push(
+      pooledBytes(
+        "one pooled PayloadBatch as Buffer views",
+        () => forcedTransport.publishBatch(messages),
+        { reset: del(), pool: forcedPool },
+      ),
+    );
   }
   const rows = await compare(label, "batch publish", publish);
 
