@@ -72,92 +72,78 @@ const counted =
     return count;
   };
 
-const decoder = (
-  id: string,
-  name: string,
-  side: "ours" | "peer",
-  fn: (i: StreamInput) => unknown,
-) => contender(side, "decode", true, id, name, fn);
+type Decode = (input: StreamInput) => unknown;
+const peer = (id: string, name: string, fn: Decode) =>
+  contender("peer", "decode", true, id, name, fn);
+const own = (id: string, name: string, fn: Decode) =>
+  contender("ours", "decode", true, id, name, fn);
+
+/** The synchronous decoder under `deserializeStream`, fed chunk by chunk. */
+function pushDecode(input: StreamInput): number {
+  const streamDecoder = msgpack.createStreamDecoder();
+  const values: unknown[] = [];
+  let count = 0;
+  for (const chunk of input.chunks) {
+    streamDecoder.push(chunk, values);
+    count += values.length;
+    values.length = 0;
+  }
+  streamDecoder.end();
+  return count;
+}
+
+/** NDJSON as a user parses it by hand: the whole buffer, split into lines. */
+function splitParse(input: StreamInput): number {
+  let count = 0;
+  for (const line of textDecoder.decode(input.whole).split("\n")) {
+    if (line !== "") {
+      JSON.parse(line);
+      count++;
+    }
+  }
+  return count;
+}
 
 const msgpackContenders = [
-  decoder(
+  peer(
     C.msgpackDecodeMultiStream,
     "@msgpack/msgpack decodeMultiStream",
-    "peer",
-    counted(
-      (chunks) => decodeMultiStream(chunks),
-    ),
+    counted(decodeMultiStream),
   ),
-  decoder(
+  peer(
     "msgpackr.unpackMultiple",
     "msgpackr unpackMultiple (whole buffer)",
-    "peer",
     (input) => (packr.unpackMultiple(input.whole) as unknown[]).length,
   ),
-  decoder(
-    C.msgpackDeserializeSequence,
-    "MsgPackSerializer.deserializeSequence (whole buffer)",
-    "ours",
-    (input) => msgpack.deserializeSequence(input.whole).length,
-  ),
-  decoder(
+  own(C.msgpackDeserializeSequence, "MsgPackSerializer.deserializeSequence (whole buffer)", (
+    input,
+  ) => msgpack.deserializeSequence(input.whole).length),
+  own(
     C.msgpackDeserializeStream,
     "MsgPackSerializer.deserializeStream",
-    "ours",
-    counted(
-      (chunks) => msgpack.deserializeStream(chunks),
-    ),
+    counted((chunks) => msgpack.deserializeStream(chunks)),
   ),
-  decoder(
+  own(
     "ours.msgpack.createStreamDecoder.push",
     "MsgPackSerializer.createStreamDecoder().push",
-    "ours",
-    (input) => {
-      const streamDecoder = msgpack.createStreamDecoder();
-      const values: unknown[] = [];
-      let count = 0;
-      for (const chunk of input.chunks) {
-        streamDecoder.push(chunk, values);
-        count += values.length;
-        values.length = 0;
-      }
-      streamDecoder.end();
-      return count;
-    },
+    pushDecode,
   ),
 ];
-
 const ndjsonContenders = [
-  decoder(
+  peer(
     "TextDecoder+split+JSON.parse",
     "TextDecoder.decode + split + JSON.parse (whole buffer)",
-    "peer",
-    (input) => {
-      let count = 0;
-      for (const line of textDecoder.decode(input.whole).split("\n")) {
-        if (line !== "") {
-          JSON.parse(line);
-          count++;
-        }
-      }
-      return count;
-    },
+    splitParse,
   ),
-  decoder(
+  own(
     "ours.json.deserializeSequence",
     "JsonSerializer.deserializeSequence (whole buffer)",
-    "ours",
-    (
-      input,
-    ) => json.deserializeSequence(input.whole).length,
+    (input) => json.deserializeSequence(input.whole).length,
   ),
-  decoder(
+  own(
     "ours.json.deserializeStream",
     "JsonSerializer.deserializeStream",
-    "ours",
-    counted(
-      (chunks) => json.deserializeStream(chunks),
-    ),
+    counted((chunks) => json.deserializeStream(chunks)),
   ),
 ];
 
