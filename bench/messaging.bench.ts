@@ -1,17 +1,9 @@
 /**
- * The messaging examples against real servers (started here on free loopback ports), per client
- * the current runtime runs: batch publish (1,000 × ~220 B JSON messages, XADD in one pipeline or
- * 1,000 NATS publishes + one flush), outbox fetch (MGET of 1,000 values), consume and outbox relay.
- *
- * `naive` is what a user writes without the library (JSON.stringify strings, fresh arrays);
- * `ours` the examples' route (the transport's choice per client, rented arrays, one pooled batch
- * buffer). For ioredis and node-redis, `pooled-bytes` forces pooled bytes to show why the
- * transport sends JSON to them as strings.
- *
- * Not mitata: one op is a network round trip of a whole batch, so the bench runs its own
- * interleaved rounds (rotating the order) and reports medians. Allocation per message on V8:
- * used heap + external memory around one batch plus what every GC inside it freed
- * (v8.GCProfiler); GC events per 1,000 messages likewise. Neither is measurable on Bun.
+ * The messaging examples against real servers on free loopback ports, per client the runtime
+ * runs: batch publish, outbox fetch, consume and outbox relay of 1,000 ~220 B JSON messages.
+ * `naive` is what a user writes without the library (JSON.stringify strings, fresh arrays),
+ * `ours` the examples' route, and for ioredis and node-redis `pooled-bytes` forces pooled bytes
+ * to show why the transport sends them JSON strings. Timing: messaging/compare.ts.
  * `--only <prefix>` runs only the clients whose names start with it, and writes no results.
  *
  * @module

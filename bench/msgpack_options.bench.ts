@@ -37,14 +37,11 @@ import { fixtures, variedMessages } from "./fixtures.ts";
 const packr = new Packr({ useRecords: false });
 const encoder = new Encoder();
 const plain = new MsgPackSerializer();
-const LIMIT = 1 << 30;
+// Every limit set (and not hit), and the other decode options spelled out.
+const limits = ["Str", "Bin", "Array", "Map", "Ext"].map((kind) => [`max${kind}Length`, 1 << 30]);
 const withOptions = new MsgPackSerializer(
   {
-    maxStrLength: LIMIT,
-    maxBinLength: LIMIT,
-    maxArrayLength: LIMIT,
-    maxMapLength: LIMIT,
-    maxExtLength: LIMIT,
+    ...Object.fromEntries(limits),
     fatal: true,
     copyBinary: false,
     int64: "auto",

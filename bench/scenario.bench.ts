@@ -1,19 +1,12 @@
 /**
- * The seed's scenario end to end: serialize a message and base64 its payload, four routes side
- * by side, after every route was fed the same 400 varied messages.
- *
- * - naive: `JSON.stringify` + `TextEncoder.encode`, then base64 into a fresh string (native
- *   `toBase64` where the runtime has it, else `Buffer`, as a user would write).
- * - pooled: `JsonSerializer#serializeTo` a pooled `BufferWriter`, then `writeBase64` into a
- *   second one; both kept for the run and reset per message, as a service worker would.
- * - msgpack: the seed's MemoryPack move: `MsgPackSerializer#serializeTo`, then like pooled.
- * - ceiling: `JSON.stringify` + `encodeInto` a preallocated buffer, then like pooled: the most a
- *   route that calls `JSON.stringify` can do.
- *
- * Per size and route: ops/s and p50/p99 per op (its own timing loop), GC events per 100k ops
- * (`v8.GCProfiler`; not observable on Bun), heap and backing-store bytes per op, peak RSS; and
- * `JSON.stringify` alone next to naive. `SCENARIO_SECONDS` (default 1.5) sets the time per size
- * and route.
+ * The seed's scenario end to end: serialize a message and base64 its payload, four routes after
+ * the same 400 varied messages: naive (`JSON.stringify` + `TextEncoder.encode`, base64 into a
+ * fresh string as a user would write it), pooled (`serializeTo` a pooled writer, `writeBase64`
+ * into a second; both kept and reset per message, as a service worker would), msgpack (the
+ * seed's MemoryPack move) and ceiling (`JSON.stringify` + `encodeInto` a preallocated buffer:
+ * the most a route that calls `JSON.stringify` can do). Its own timing loop gives p50/p99 per
+ * op; GC events come from `v8.GCProfiler` (not observable on Bun). `SCENARIO_SECONDS` (default
+ * 1.5) sets the time per size and route.
  *
  * @module
  */

@@ -1,6 +1,9 @@
 /**
- * The messaging bench's measurement: interleaved rounds of whole batches, rotating the order,
- * with paired per-round ratios, allocation per message and GC events (V8 only).
+ * The messaging bench's measurement. Not mitata: one op is a network round trip of a whole
+ * batch, so it runs its own interleaved rounds (rotating the order) and reports medians of
+ * paired per-round ratios; allocation per message is V8's used heap + external memory around
+ * one batch plus what every GC inside it freed (v8.GCProfiler), and GC events likewise. Neither
+ * is measurable on Bun.
  *
  * @module
  */
