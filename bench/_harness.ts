@@ -1,13 +1,11 @@
 /**
- * Shared bench plumbing: runtime detection, the varied warm-up, interleaved
- * mitata timing of tagged contenders, allocation per op, and the result files
- * in bench/results/ (format: dev/schema.ts).
+ * Shared bench plumbing: the varied warm-up, interleaved mitata timing of tagged contenders,
+ * allocation per op and the result files in bench/results/ (format: dev/schema.ts).
  *
- * Settings come from the environment so tools/bench.ts can pass them to every
- * runtime alike: `--feedback=monomorphic` (argument) or `BENCH_FEEDBACK`
- * (`varied`, the default, or `monomorphic`),
- * `BENCH_ROUND_MS` (mitata's minimum CPU time per contender and round,
- * default 50) and `BENCH_ROUNDS` (interleaved rounds, default 3).
+ * Settings come from the environment so tools/bench.ts passes them to every runtime alike:
+ * `--feedback=monomorphic` or `BENCH_FEEDBACK` (`varied`, the default, or `monomorphic`),
+ * `BENCH_ROUND_MS` (mitata's minimum CPU time per contender and round, default 50) and
+ * `BENCH_ROUNDS` (interleaved rounds, default 3).
  *
  * @module
  */
@@ -60,14 +58,11 @@ export const roundMs: number = envNumber("BENCH_ROUND_MS", 50);
 export const rounds: number = Math.round(envNumber("BENCH_ROUNDS", 3));
 
 /**
- * mitata's sampling: batch (time many calls per sample) only below 5 µs per
- * call, 512 calls per batch. Its defaults (4096 calls below 65 µs, 12 samples
- * at least) spend seconds on a 50 µs call, which would put a full run over
- * the time budget.
+ * mitata batches only below 5 µs per call, 512 calls per batch: its defaults (4096 calls below
+ * 65 µs) spend seconds on a 50 µs call. No GC per measure: one full GC per group (timeGroups)
+ * costs less than a full GC of a heap holding the warm-up sets before every short round.
  */
 const MITATA_OPTIONS = {
-  // One full GC per group (in timeGroups) instead of one per measure: a full GC of
-  // a heap holding the warm-up sets costs more than a short round.
   gc: false,
   min_cpu_time: roundMs * 1e6,
   batch_threshold: 5_000,
@@ -75,29 +70,23 @@ const MITATA_OPTIONS = {
   min_samples: 12,
 };
 
-// ---------------------------------------------------------------- contenders
-
-/** One thing to time, tagged for the report. `fn` takes the group's input. */
+/**
+ * One thing to time, tagged for the report (fields as in dev/schema.ts BenchEntry; `contender`
+ * is the stable id the targets use). `fn` takes the group's input, may be async (then awaited)
+ * and must accept every input of its warm-up set; `enter`/`exit` run around every use of it
+ * (e.g. to force an implementation); `allocation` measures allocation per op (varied runs only).
+ */
 export interface Contender<T> {
-  /** Stable id the targets use (see `C` in dev/schema.ts). */
   readonly contender: string;
-  /** Display name. */
   readonly name: string;
-  /** Ours or a peer. */
   readonly side: Side;
-  /** What the call does. */
   readonly op: Op;
-  /** Whether the result is caller-owned. */
   readonly owned: boolean;
   /** For decoders: whether malformed input is rejected. */
   readonly strict?: boolean;
-  /** The call; must accept every input of its subject's warm-up set. */
   readonly fn: (input: T) => unknown;
-  /** Called before the contender runs (warm-up, timing, allocation), e.g. to force an implementation. */
   readonly enter?: () => void;
-  /** Called after it ran. */
   readonly exit?: () => void;
-  /** Measure allocation per op (varied runs only). */
   readonly allocation?: boolean;
 }
 
@@ -120,41 +109,32 @@ export function sizeLabel(bytes: number): string {
   return bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`;
 }
 
-/** Contenders compared on one input. */
+/** Contenders compared on one input: `subject` "msgpack encode", `size` "small" or "64 B". */
 export interface Group<T> {
-  /** What is compared: "msgpack encode". */
   readonly subject: string;
-  /** The size label: "small", "64 B". */
   readonly size: string;
   /** Input size for GB/s, or null. */
   readonly sizeBytes: number | null;
-  /** The timed input. */
   readonly input: T;
-  /** Who runs. */
   readonly contenders: readonly Contender<T>[];
 }
 
-/** A warm-up set for the contenders of one subject. */
+/** Varied inputs for the contenders of one subject, fed in order, interleaved. */
 export interface WarmUp<T> {
-  /** The subject whose contenders it feeds. */
   readonly subject: string;
-  /** Varied inputs, fed in order, every contender per input (interleaved). */
   readonly inputs: readonly T[];
 }
 
 /**
- * The realistic-feedback warm-up: every contender of each subject is fed the
- * same varied inputs, interleaved (input by input), so none of them is timed
- * with type feedback from one message only.
+ * The realistic-feedback warm-up: every contender of each subject is fed the same varied
+ * inputs, interleaved (input by input), so none is timed with feedback from one message only.
  */
 // deno-lint-ignore no-explicit-any
 export function warmUpVaried(groups: readonly Group<any>[], sets: readonly WarmUp<any>[]): void {
   for (const set of sets) {
-    // deno-lint-ignore no-explicit-any
-    const contenders = new Set<Contender<any>>();
-    for (const group of groups) {
-      if (group.subject === set.subject) { for (const c of group.contenders) contenders.add(c); }
-    }
+    const contenders = new Set(
+      groups.filter((group) => group.subject === set.subject).flatMap((group) => group.contenders),
+    );
     for (const input of set.inputs) {
       for (const c of contenders) {
         c.enter?.();
@@ -167,20 +147,20 @@ export function warmUpVaried(groups: readonly Group<any>[], sets: readonly WarmU
 
 function formatNs(ns: number): string {
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
-  return `${ns.toFixed(1)} ns`;
+  return ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`;
 }
 
 /**
- * Times every group: per group, `rounds` interleaved rounds of each
- * contender (mitata `measure`, `roundMs` of CPU time each), then the median
- * of the round medians. Prints one progress line per group.
+ * Times every group: `rounds` interleaved rounds of each contender (mitata `measure`, `roundMs`
+ * of CPU time each), then the median of the round medians; one progress line per group.
+ * `onRounds` receives each contender's round medians (for paired per-round ratios).
  */
 export async function timeGroups(
   bench: string,
   // deno-lint-ignore no-explicit-any
   groups: readonly Group<any>[],
   feedbackOfRun: Feedback = feedback,
+  onRounds?: (contender: string, roundNs: number[]) => void,
 ): Promise<BenchEntry[]> {
   const entries: BenchEntry[] = [];
   const started = performance.now();
@@ -194,7 +174,13 @@ export async function timeGroups(
         const input = group.input;
         const fn = c.fn;
         c.enter?.();
-        const stats = await measure(() => do_not_optimize(fn(input)), MITATA_OPTIONS);
+        // mitata awaits a returned promise: async contenders are timed to their settling.
+        const probe = fn(input);
+        await probe;
+        const stats = await measure(
+          probe instanceof Promise ? () => fn(input) : () => do_not_optimize(fn(input)),
+          MITATA_OPTIONS,
+        );
         c.exit?.();
         p50s[i].push(stats.p50);
         avgs[i].push(stats.avg);
@@ -208,6 +194,7 @@ export async function timeGroups(
         ? await measureAllocation(c, group.input)
         : null;
       const nsPerOp = median(p50s[i]);
+      onRounds?.(c.contender, p50s[i]);
       entries.push({
         bench,
         group: `${group.subject} ${group.size}`,
@@ -230,13 +217,10 @@ export async function timeGroups(
         backingStoreBytesPerOp: allocation?.backingStore ?? null,
         heapBytesPerOp: allocation?.heap ?? null,
       });
-      line.push(
-        `${c.name} ${formatNs(nsPerOp)}${
-          allocation === null
-            ? ""
-            : ` ${Math.round(allocation.backingStore ?? allocation.heap)} B/op`
-        }`,
-      );
+      const bytes = allocation === null
+        ? ""
+        : ` ${Math.round(allocation.backingStore ?? allocation.heap)} B/op`;
+      line.push(`${c.name} ${formatNs(nsPerOp)}${bytes}`);
     }
     const elapsed = ((performance.now() - started) / 1000).toFixed(0);
     console.log(
@@ -247,8 +231,6 @@ export async function timeGroups(
   }
   return entries;
 }
-
-// ---------------------------------------------------------------- results
 
 /** Writes bench/results/<bench>[.monomorphic].<runtime>.json and returns what it wrote. */
 export function writeResults(
@@ -276,8 +258,6 @@ export function writeResults(
   return file;
 }
 
-// ---------------------------------------------------------------- memory
-
 /** A full GC where the runtime exposes one; `required` throws where it does not. */
 function collectGarbage(required = false): void {
   const g = globalThis as { gc?: () => void };
@@ -295,85 +275,69 @@ export function fullGc(): void {
   collectGarbage(true);
 }
 
-/**
- * The memory figure that grows with what an op allocates, after a full GC:
- * ArrayBuffer backing stores on Node and Deno, the whole heap on Bun (JSC's
- * heap size includes ArrayBuffer contents).
- */
-export async function backingStoreBytes(): Promise<number> {
-  fullGc();
-  if (runtimeInfo.name === "node") return process.memoryUsage().arrayBuffers;
-  if (runtimeInfo.name === "deno") return Deno.memoryUsage().external;
-  return await heapBytes();
-}
-
-/** Which counter {@linkcode backingStoreBytes} reads in this runtime. */
+/** Which counter the backing-store figures read in this runtime. */
 export const allocationMetric: string = runtimeInfo.name === "node"
   ? "process.memoryUsage().arrayBuffers"
   : runtimeInfo.name === "deno"
   ? "Deno.memoryUsage().external"
   : "bun:jsc heapStats().heapSize after Bun.gc(true)";
 
-/**
- * Bytes an op allocates: runs it `ops` times keeping every result alive, so
- * nothing it allocated can be collected, and reads the runtime's counter
- * before and after a full GC.
- */
-export async function bytesPerOp(ops: number, fn: (i: number) => unknown): Promise<number> {
-  const keep = new Array<unknown>(ops);
-  for (let i = 0; i < Math.min(ops, 100); i++) fn(i); // warm up: pools fill, slabs open
-  const before = await backingStoreBytes();
-  for (let i = 0; i < ops; i++) keep[i] = fn(i);
-  const after = await backingStoreBytes();
-  keep.length = 0;
-  return Math.max(0, (after - before) / ops);
+/** After a full GC: ArrayBuffer backing stores and the heap (V8 used heap, bun:jsc heapSize). */
+async function memoryNow(): Promise<{ backingStore: number | null; heap: number }> {
+  fullGc();
+  if (runtimeInfo.name === "bun") {
+    const { heapStats } = await import("bun:jsc" as string);
+    return { backingStore: null, heap: heapStats().heapSize };
+  }
+  const backingStore = runtimeInfo.name === "node"
+    ? process.memoryUsage().arrayBuffers
+    : Deno.memoryUsage().external;
+  return { backingStore, heap: v8.getHeapStatistics().used_heap_size };
 }
 
-/** Bytes per op by counter: backing store (null on Bun) and heap (V8 used heap, or JSC heapSize). */
+/** Bytes per op: ArrayBuffer backing stores (null on Bun, whose heap holds them) and heap. */
 export interface AllocationPerOp {
-  /** ArrayBuffer backing stores per op (Node, Deno); null on Bun, whose heap holds them. */
   readonly backingStore: number | null;
-  /** Heap bytes per op: V8 used_heap_size growth (Node, Deno), bun:jsc heapSize growth (Bun). */
   readonly heap: number;
 }
 
-async function heapBytes(): Promise<number> {
-  if (runtimeInfo.name === "bun") {
-    const { heapStats } = await import("bun:jsc" as string);
-    return heapStats().heapSize;
-  }
-  return v8.getHeapStatistics().used_heap_size;
-}
-
-/** Both counters of {@linkcode AllocationPerOp} in one run of `ops` ops, results kept alive. */
+/**
+ * What an op allocates: runs it `ops` times keeping every result alive, so nothing it allocated
+ * can be collected, and reads the counters before and after a full GC.
+ */
 async function allocationPerOp(ops: number, fn: (i: number) => unknown): Promise<AllocationPerOp> {
   const keep = new Array<unknown>(ops);
-  for (let i = 0; i < Math.min(ops, 100); i++) fn(i);
-  const backingBefore = runtimeInfo.name === "bun" ? 0 : await backingStoreBytes();
-  const heapBefore = await heapBytes();
+  for (let i = 0; i < Math.min(ops, 100); i++) fn(i); // warm up: pools fill, slabs open
+  const before = await memoryNow();
   for (let i = 0; i < ops; i++) keep[i] = fn(i);
-  const backingAfter = runtimeInfo.name === "bun" ? 0 : await backingStoreBytes();
-  const heapAfter = await heapBytes();
+  const after = await memoryNow();
   keep.length = 0;
   return {
-    backingStore: runtimeInfo.name === "bun"
+    backingStore: before.backingStore === null
       ? null
-      : Math.max(0, (backingAfter - backingBefore) / ops),
-    // The keep array itself holds one pointer per op: not the op's allocation.
-    heap: Math.max(0, (heapAfter - heapBefore) / ops - 8),
+      : Math.max(0, (after.backingStore! - before.backingStore) / ops),
+    heap: (after.heap - before.heap) / ops,
   };
+}
+
+/** Backing-store bytes an op allocates (heap bytes on Bun), results kept alive. */
+export async function bytesPerOp(ops: number, fn: (i: number) => unknown): Promise<number> {
+  const { backingStore, heap } = await allocationPerOp(ops, fn);
+  return backingStore ?? Math.max(0, heap);
 }
 
 // deno-lint-ignore no-explicit-any
 async function measureAllocation(c: Contender<any>, input: unknown): Promise<AllocationPerOp> {
-  // Keep at most ~8 MiB of results alive: enough ops to amortize shared chunks
-  // (64 KiB or less), few enough that the GCs around it stay short.
+  // At most ~8 MiB of results kept alive: enough ops to amortize shared chunks (64 KiB or
+  // less), few enough that the GCs around it stay short.
   const probe = c.fn(input) as { byteLength?: number; length?: number } | null;
   const size = Math.max(64, probe?.byteLength ?? probe?.length ?? 64);
   const ops = Math.max(50, Math.min(2000, Math.floor((8 << 20) / size)));
   c.enter?.();
   try {
-    return await allocationPerOp(ops, () => c.fn(input));
+    const { backingStore, heap } = await allocationPerOp(ops, () => c.fn(input));
+    // The keep array itself holds one pointer per op: not the op's allocation.
+    return { backingStore, heap: Math.max(0, heap - 8) };
   } finally {
     c.exit?.();
   }

@@ -1,14 +1,9 @@
 /**
- * Auto-tuned retention: (1) the rent+return hot path with `retention: "auto"`
- * against `"fixed"` and plain allocation, interleaved; (2) a simulated load
- * timeline on a virtual clock: 60 s of bursty mixed-size load, 20 s idle,
- * then a renewed burst, with `tune()` called every `tuningInterval` of
- * virtual time (what the pool's timer does in real time). It records the
- * retained bytes and the hit rate per virtual second, and checks the
- * issue-12 targets: retained bytes fall ≥75% within 20 s of idleness, and
- * the renewed burst's hit rate is above 95% within 1 s.
- *
- * Run: node bench/pool_tuning.bench.ts | deno run -A bench/pool_tuning.bench.ts | bun bench/pool_tuning.bench.ts
+ * Auto-tuned retention: (1) rent+return with `retention: "auto"` against `"fixed"` and plain
+ * allocation; (2) a load timeline on a virtual clock: 60 s of bursty mixed-size load, 20 s idle,
+ * a renewed burst, `tune()` every `tuningInterval` of virtual time (the pool's timer in real
+ * time), recording retained bytes and hit rate per second. Targets (issue 12): retained bytes
+ * fall ≥75% within 20 s of idleness; the renewed burst's hit rate is above 95% within 1 s.
  *
  * @module
  */
@@ -17,13 +12,10 @@ import {
   type Contender,
   contender,
   type Group,
-  runtimeInfo,
   sizeLabel,
   timeGroups,
   writeResults,
 } from "./_harness.ts";
-
-// ---------------------------------------------------------------- hot path
 
 const autoPool = new MemoryPool();
 const fixedPool = new MemoryPool({ retention: "fixed" });
@@ -50,8 +42,6 @@ const hotGroups: Group<number>[] = [256, 4096, 65536].map((n) => ({
 }));
 
 const entries = await timeGroups("pool_tuning", hotGroups, "monomorphic");
-
-// ---------------------------------------------------------------- timeline
 
 /** One virtual second of the timeline. */
 interface Second {
@@ -126,36 +116,19 @@ writeResults("pool_tuning", entries, {
   steadyHitRate,
 }, null);
 
-const ns = (size: string, contender: string) =>
-  entries.find((e) => e.size === size && e.contender === contender)!.nsPerOp;
-console.log(`\nrent+return (${runtimeInfo.id} ${runtimeInfo.version}): auto vs fixed`);
-for (const group of hotGroups) {
-  const auto = ns(group.size, "ours.pool.rent+return(auto)");
-  const fixed = ns(group.size, "ours.pool.rent+return(fixed)");
+const ns = (size: string, id: string) =>
+  entries.find((e) => e.size === size && e.contender === id)!.nsPerOp;
+for (const { size } of hotGroups) {
+  const [auto, fixed] = ["auto", "fixed"].map((r) => ns(size, `ours.pool.rent+return(${r})`));
+  console.log(`rent+return ${size}: auto ${auto.toFixed(1)} ns, fixed ${fixed.toFixed(1)} ns`);
+}
+const percent = (rate: number | null) => rate === null ? "-" : `${(100 * rate).toFixed(1)}%`;
+for (const s of timeline.filter((s) => s.second % 5 === 4 || s.second === 80 || s.second === 60)) {
   console.log(
-    `  ${group.size.padEnd(7)} auto ${auto.toFixed(1)} ns, fixed ${fixed.toFixed(1)} ns, ` +
-      `fixed/auto ${(fixed / auto).toFixed(2)}x`,
+    `${s.second} s ${s.phase}: retained ${s.retainedBytes} B, hit rate ${percent(s.hitRate)}`,
   );
 }
 console.log(
-  `\nTimeline (virtual seconds, tune() every ${DEFAULT_TUNING_INTERVAL / 1000} s):`,
-);
-for (const s of timeline) {
-  if (s.second % 5 === 4 || s.second === 80 || s.second === 60) {
-    console.log(
-      `  ${String(s.second).padStart(2)} s ${s.phase.padEnd(5)} retained ${
-        String(s.retainedBytes).padStart(9)
-      } B, hit rate ${s.hitRate === null ? "-" : (100 * s.hitRate).toFixed(1) + "%"}`,
-    );
-  }
-}
-console.log(
-  `\nRetained at load end ${atLoadEnd} B, after 20 s idle ${afterIdle} B: fell ${
-    (100 * idleFall).toFixed(0)
-  }% (target ≥75%).`,
-);
-console.log(
-  `Renewed burst, first second: hit rate ${
-    (100 * firstBurstSecond).toFixed(1)
-  }% (target >95%). Steady load: ${(100 * steadyHitRate).toFixed(1)}%.`,
+  `Retained fell ${percent(idleFall)} in 20 s idle (target ≥75%); renewed burst's first ` +
+    `second hit rate ${percent(firstBurstSecond)} (target >95%), steady ${percent(steadyHitRate)}.`,
 );

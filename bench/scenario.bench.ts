@@ -1,31 +1,12 @@
 /**
- * The seed's scenario end to end: serialize a message and base64 its payload,
- * four routes side by side in one run, after every route was fed the same
- * 400 varied messages (realistic type feedback).
- *
- * - naive: `JSON.stringify` + `TextEncoder.encode` (a fresh buffer per
- *   message), then base64 of the payload into a fresh string (native
- *   `toBase64` where the runtime has it, else `Buffer`, as a user would write).
- * - pooled: `JsonSerializer#serializeTo` into a pooled `BufferWriter`, then
- *   `writeBase64` into a second pooled writer; both writers are kept for the
- *   run and reset per message, as a service worker would hold them.
- * - msgpack: the seed's MemoryPack move: `MsgPackSerializer#serializeTo` into
- *   pooled memory, then `writeBase64` like pooled.
- * - ceiling: `JSON.stringify` + `encodeInto` into a preallocated buffer, then
- *   `writeBase64` like pooled: the most a route that calls `JSON.stringify` can
- *   do; the JSON route is checked against it.
- *
- * Per size and path it reports ops/s, p50/p99 latency per op (its own timing
- * loop over a preallocated Float64Array), GC events per 100k ops split into
- * minor/major (`v8.GCProfiler`, Node and Deno), heap bytes per op (Bun, where
- * GC events are not observable), JS heap and backing-store bytes per op, and
- * peak RSS; then the pooled/naive ratios against the seed's targets. mitata
- * times the same two paths as a cross-check.
- *
- * Run: `node --expose-gc bench/scenario.bench.ts`,
- * `deno run -A --v8-flags=--expose-gc bench/scenario.bench.ts`,
- * `bun bench/scenario.bench.ts`. `SCENARIO_SECONDS` (default 1.5) sets the
- * measured time per size and path.
+ * The seed's scenario end to end: serialize a message and base64 its payload, four routes after
+ * the same 400 varied messages: naive (`JSON.stringify` + `TextEncoder.encode`, base64 into a
+ * fresh string as a user would write it), pooled (`serializeTo` a pooled writer, `writeBase64`
+ * into a second; both kept and reset per message, as a service worker would), msgpack (the
+ * seed's MemoryPack move) and ceiling (`JSON.stringify` + `encodeInto` a preallocated buffer:
+ * the most a route that calls `JSON.stringify` can do). Its own timing loop gives p50/p99 per
+ * op; GC events come from `v8.GCProfiler` (not observable on Bun). `SCENARIO_SECONDS` (default
+ * 1.5) sets the time per size and route.
  *
  * @module
  */
@@ -46,23 +27,14 @@ import {
   type ScenarioSize,
 } from "../dev/schema_scenario.ts";
 
-type Size = ScenarioSize;
-type Path = ScenarioRoute;
-
-const SIZES: readonly Size[] = SCENARIO_SIZES;
-const ROUTES: readonly Path[] = ["naive", "pooled", "msgpack", "ceiling"];
+const ROUTES: readonly ScenarioRoute[] = ["naive", "pooled", "msgpack", "ceiling"];
 const SECONDS = Number(process.env.SCENARIO_SECONDS ?? "1.5") || 1.5;
 const WARMUP_MS = Math.min(500, SECONDS * 250);
 const MAX_SAMPLES = 2_000_000;
 const RSS_EVERY = 1024; // sampling RSS costs microseconds: only every 1024 ops, outside the timed span
 
-const TARGETS = SCENARIO_TARGETS;
-
-// ---------------------------------------------------------------- the two paths
-
 const textEncoder = new TextEncoder();
 const nativeToBase64 = (Uint8Array.prototype as { toBase64?: () => string }).toBase64;
-
 /** Base64 of `bytes` into a fresh string, the way a user of this runtime would write it. */
 const freshBase64: (bytes: Uint8Array) => string = nativeToBase64
   ? (bytes) => (bytes as unknown as { toBase64(): string }).toBase64()
@@ -72,28 +44,25 @@ const naiveBase64Api = nativeToBase64
   : "Buffer#toString('base64')";
 
 function naive(message: unknown): string {
-  const payload = textEncoder.encode(JSON.stringify(message));
-  return freshBase64(payload);
+  return freshBase64(textEncoder.encode(JSON.stringify(message)));
 }
 
 const pool = new MemoryPool();
 const serializer = new JsonSerializer({ pool });
 const msgpackSerializer = new MsgPackSerializer({ pool });
-// One writer per stage, kept for the whole run and reset per message, as a service worker would hold them.
 const payloadWriter = pool.rentWriter(256);
 const base64Writer = pool.rentWriter(512);
 const base64Options = {};
 
-/** Serializes and base64s into pooled writers; returns the base64 length (what a sender would write out). */
+/** Serializes into pooled writers; returns the base64 length (what a sender would write out). */
 function pooled(message: unknown): number {
   payloadWriter.reset();
   base64Writer.reset();
   serializer.serializeTo(message, payloadWriter);
-  // A real sender would now write base64Writer.written to a socket, before the next reset.
   return writeBase64(payloadWriter.written, base64Writer, base64Options);
 }
 
-/** The seed's MemoryPack move: MessagePack into pooled memory, then base64 like pooled. */
+/** Like pooled, with MessagePack: a function of its own keeps each call site monomorphic. */
 function msgpackRoute(message: unknown): number {
   payloadWriter.reset();
   base64Writer.reset();
@@ -104,7 +73,6 @@ function msgpackRoute(message: unknown): number {
 // Room for the largest message at 3 bytes per UTF-16 unit, and for the varied warm-up's.
 const ceilingBuffer = new Uint8Array(3 * JSON.stringify(fixtures.large).length + (1 << 20));
 
-/** The JSON route's ceiling: JSON.stringify + encodeInto a preallocated buffer, then base64 like pooled. */
 function ceiling(message: unknown): number {
   base64Writer.reset();
   const { written } = textEncoder.encodeInto(JSON.stringify(message), ceilingBuffer);
@@ -112,7 +80,7 @@ function ceiling(message: unknown): number {
 }
 
 /** One route, by a switch: every route's call site stays monomorphic. */
-function runRoute(route: Path, message: unknown): number {
+function runRoute(route: ScenarioRoute, message: unknown): number {
   switch (route) {
     case "naive":
       return naive(message).length;
@@ -125,20 +93,15 @@ function runRoute(route: Path, message: unknown): number {
   }
 }
 
-// ---------------------------------------------------------------- measurement
-
 const samples = new Float64Array(MAX_SAMPLES);
 let sink = 0;
 let peakRss = 0;
 
 /** One loop for every route. */
-function timedLoop(route: Path, message: unknown, count: number): void {
+function timedLoop(route: ScenarioRoute, message: unknown, count: number): void {
   let acc = 0;
   for (let i = 0; i < count; i++) {
-    if ((i & (RSS_EVERY - 1)) === 0) {
-      const rss = process.memoryUsage.rss();
-      if (rss > peakRss) peakRss = rss;
-    }
+    if ((i & (RSS_EVERY - 1)) === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const start = performance.now();
     acc += runRoute(route, message);
     samples[i] = performance.now() - start;
@@ -146,43 +109,34 @@ function timedLoop(route: Path, message: unknown, count: number): void {
   sink += acc;
 }
 
-interface GcCounts {
-  minor: number;
-  major: number;
-  other: number;
-  pauseMs: number;
-  freedBytes: number;
-}
-
-type GcProfilerLike = { start(): void; stop(): { statistics: GcEvent[] } | undefined };
 interface GcEvent {
   gcType: string;
   cost: number;
   beforeGC: { heapStatistics: { usedHeapSize: number } };
   afterGC: { heapStatistics: { usedHeapSize: number } };
 }
-
 const MINOR_GC = new Set(["Scavenge", "MinorMarkSweep", "MinorMarkCompact"]);
-const MAJOR_GC = new Set(["MarkSweepCompact"]);
 // Bun's node:v8 has a GCProfiler that does not report JSC's collections: count only on V8.
 const gcProfilerAvailable = runtimeInfo.name !== "bun" &&
   typeof (v8 as { GCProfiler?: unknown }).GCProfiler === "function";
 
-function countGc(events: GcEvent[]): GcCounts {
-  const counts: GcCounts = { minor: 0, major: 0, other: 0, pauseMs: 0, freedBytes: 0 };
+/** Minor and major collections, their pause and the bytes they freed. */
+function countGc(events: GcEvent[]) {
+  const counts = { minor: 0, major: 0, pauseMs: 0, freedBytes: 0 };
   for (const event of events) {
-    const isMinor = MINOR_GC.has(event.gcType);
-    const isMajor = MAJOR_GC.has(event.gcType);
-    if (isMinor) counts.minor++;
-    else if (isMajor) counts.major++;
-    else counts.other++;
+    const kind = MINOR_GC.has(event.gcType)
+      ? "minor"
+      : event.gcType === "MarkSweepCompact"
+      ? "major"
+      : null;
     counts.pauseMs += event.cost / 1000; // GCProfiler reports microseconds
-    if (isMinor || isMajor) {
-      counts.freedBytes += Math.max(
-        0,
-        event.beforeGC.heapStatistics.usedHeapSize - event.afterGC.heapStatistics.usedHeapSize,
-      );
-    }
+    if (kind === null) continue;
+    counts[kind]++;
+    const { beforeGC, afterGC } = event;
+    counts.freedBytes += Math.max(
+      0,
+      beforeGC.heapStatistics.usedHeapSize - afterGC.heapStatistics.usedHeapSize,
+    );
   }
   return counts;
 }
@@ -191,9 +145,8 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
 }
 
-async function measure(size: Size, path: Path): Promise<ScenarioRow> {
+async function measure(size: ScenarioSize, path: ScenarioRoute): Promise<ScenarioRow> {
   const message = fixtures[size];
-
   // Warm up until the code is optimized and the pool holds its buffers; the rate sizes the run.
   let warmOps = 0;
   const warmStart = performance.now();
@@ -207,38 +160,32 @@ async function measure(size: Size, path: Path): Promise<ScenarioRow> {
   fullGc();
   const rssAtStart = process.memoryUsage.rss();
   peakRss = rssAtStart;
-  const profiler = gcProfilerAvailable
-    ? new (v8 as unknown as { GCProfiler: new () => GcProfilerLike }).GCProfiler()
-    : undefined;
+  const profiler = gcProfilerAvailable ? new v8.GCProfiler() : undefined;
   const heapBefore = gcProfilerAvailable ? v8.getHeapStatistics().used_heap_size : 0;
   profiler?.start();
   timedLoop(path, message, ops);
   const heapAfter = gcProfilerAvailable ? v8.getHeapStatistics().used_heap_size : 0;
-  const gc = profiler ? countGc(profiler.stop()?.statistics ?? []) : undefined;
+  const events = (profiler?.stop() as { statistics: GcEvent[] } | undefined)?.statistics;
+  const gc = profiler ? countGc(events ?? []) : undefined;
 
   const timings = samples.subarray(0, ops);
-  let totalMs = 0;
-  for (let i = 0; i < ops; i++) totalMs += timings[i];
+  const totalMs = timings.reduce((a, b) => a + b, 0);
   timings.sort();
   const per100k = (n: number): number => (n * 100_000) / ops;
 
-  // The harness keeps every result alive until it has measured: cap that at ~16 MiB, so the
-  // naive large run does not inflate the RSS of the phases after it.
-  const keptPerOp = 3 * textEncoder.encode(JSON.stringify(message)).length;
-  const allocationOps = Math.max(20, Math.min(ops, 2000, Math.floor((16 << 20) / keptPerOp)));
+  // Every result stays alive until measured: at most ~16 MiB, so that the naive large run does
+  // not inflate the RSS of the phases after it.
+  const jsonBytes = textEncoder.encode(JSON.stringify(message)).length;
+  const allocationOps = Math.max(20, Math.min(ops, 2000, Math.floor((16 << 20) / (3 * jsonBytes))));
   const allocation = await bytesPerOp(allocationOps, () => {
-    // Keep what the op leaves behind alive, so the harness sees what it allocated.
     if (path !== "naive") return runRoute(path, message);
     const payload = textEncoder.encode(JSON.stringify(message));
     return [payload, freshBase64(payload)];
   });
-
   return {
     size,
     path,
-    payloadBytes: path === "msgpack"
-      ? msgpackSerializer.serialize(message).length
-      : textEncoder.encode(JSON.stringify(message)).length,
+    payloadBytes: path === "msgpack" ? msgpackSerializer.serialize(message).length : jsonBytes,
     base64Chars: runRoute(path, message),
     ops,
     opsPerSec: ops / (totalMs / 1000),
@@ -253,8 +200,8 @@ async function measure(size: Size, path: Path): Promise<ScenarioRow> {
     gcPauseMsPer100k: gc ? per100k(gc.pauseMs) : null,
     // Bytes the JS heap allocated = what GCs freed + what is still live since the start.
     jsHeapBytesPerOp: gc ? (gc.freedBytes + heapAfter - heapBefore) / ops : null,
-    // Bun exposes neither GC events nor an allocation counter: its figure is bun:jsc heapSize growth
-    // with each op's result kept alive (the harness's measurement), i.e. what an op leaves allocated.
+    // Bun exposes neither GC events nor an allocation counter: bun:jsc heapSize growth with
+    // each op's result kept alive, i.e. what an op leaves allocated.
     heapBytesPerOp: runtimeInfo.name === "bun" ? allocation : null,
     backingStoreBytesPerOp: allocation,
     peakRssBytes: peakRss,
@@ -262,22 +209,9 @@ async function measure(size: Size, path: Path): Promise<ScenarioRow> {
   };
 }
 
-/** `JSON.stringify` of the message alone, timed next to the naive path. */
-interface StringifyFloor {
-  size: Size;
-  stringifyNs: number;
-  naiveMeanNs: number;
-  /** naive / stringify: the most any path that still calls JSON.stringify can gain. */
-  ceiling: number;
-}
-
-/**
- * Times `JSON.stringify(message)` alone against the naive path, in alternating
- * blocks of 100 ops so that both see the same machine load.
- */
-function stringifyFloor(size: Size): StringifyFloor {
+/** `JSON.stringify` alone against naive, in alternating blocks of 100 ops (the same load). */
+function stringifyFloor(size: ScenarioSize): ScenarioExtras["stringifyFloor"][number] {
   const message = fixtures[size];
-  const BLOCK = 100;
   let acc = 0;
   let stringifyMs = 0;
   let naiveMs = 0;
@@ -285,91 +219,61 @@ function stringifyFloor(size: Size): StringifyFloor {
   const start = performance.now();
   while (performance.now() - start < SECONDS * 500 || blocks < 5) {
     let t = performance.now();
-    for (let i = 0; i < BLOCK; i++) acc += JSON.stringify(message).length;
+    for (let i = 0; i < 100; i++) acc += JSON.stringify(message).length;
     stringifyMs += performance.now() - t;
     t = performance.now();
-    for (let i = 0; i < BLOCK; i++) acc += naive(message).length;
+    for (let i = 0; i < 100; i++) acc += naive(message).length;
     naiveMs += performance.now() - t;
     blocks++;
   }
   sink += acc;
-  const ops = blocks * BLOCK;
-  const stringifyNs = (stringifyMs * 1e6) / ops;
-  const naiveMeanNs = (naiveMs * 1e6) / ops;
+  const stringifyNs = (stringifyMs * 1e6) / (blocks * 100);
+  const naiveMeanNs = (naiveMs * 1e6) / (blocks * 100);
   return { size, stringifyNs, naiveMeanNs, ceiling: naiveMeanNs / stringifyNs };
 }
 
-// ---------------------------------------------------------------- main
-
 // Every route must produce the base64 of its payload, or the comparison means nothing.
-function base64Written(): string {
-  let text = "";
-  for (const byte of base64Writer.written) text += String.fromCharCode(byte);
-  return text;
-}
-for (const size of SIZES) {
+for (const size of SCENARIO_SIZES) {
   const message = fixtures[size];
-  const expected = naive(message);
-  for (const route of ["pooled", "ceiling"] as const) {
+  for (const route of ["pooled", "ceiling", "msgpack"] as const) {
     runRoute(route, message);
-    if (base64Written() !== expected) {
-      throw new Error(
-        `Scenario ${size}: the ${route} route's base64 differs from the naive route's`,
-      );
+    const expected = route === "msgpack"
+      ? freshBase64(msgpackSerializer.serialize(message))
+      : naive(message);
+    if (new TextDecoder().decode(base64Writer.written) !== expected) {
+      throw new Error(`Scenario ${size}: the ${route} route's base64 differs from its payload's`);
     }
   }
-  msgpackRoute(message);
-  if (base64Written() !== freshBase64(msgpackSerializer.serialize(message))) {
-    throw new Error(`Scenario ${size}: the msgpack route's base64 differs from its payload's`);
-  }
 }
 
 console.log(
-  `scenario: ${runtimeInfo.name} ${runtimeInfo.version}, ${SECONDS}s per size and path; naive base64 via ${naiveBase64Api}`,
+  `scenario: ${runtimeInfo.name} ${runtimeInfo.version}, ${SECONDS}s per size and path; ` +
+    `naive base64 via ${naiveBase64Api}; GC events ${
+      gcProfilerAvailable ? "from v8.GCProfiler" : "not observable (Bun)"
+    }`,
 );
-console.log(
-  gcProfilerAvailable
-    ? "GC events: v8.GCProfiler (minor = Scavenge/MinorMarkSweep, major = MarkSweepCompact)"
-    : "GC events: not observable on Bun; heap bytes per op (bun:jsc heapSize, results kept alive) instead",
-);
-
 // Realistic feedback: every route sees the same varied messages before any is timed.
 for (const message of variedMessages()) {
   for (const route of ROUTES) runRoute(route, message);
 }
 
 const rows: ScenarioRow[] = [];
-const floors: StringifyFloor[] = [];
-for (const size of SIZES) {
+const floors: ScenarioExtras["stringifyFloor"] = [];
+for (const size of SCENARIO_SIZES) {
   for (const path of ROUTES) {
-    rows.push(await measure(size, path));
+    const row = await measure(size, path);
+    rows.push(row);
     console.log(
-      `[${rows.length}/${SIZES.length * ROUTES.length}] ${size} ${path}: ${
-        Math.round(rows[rows.length - 1].opsPerSec)
-      } ops/s`,
+      `[${rows.length}/${SCENARIO_SIZES.length * ROUTES.length}] ${size} ${path}: ` +
+        `${Math.round(row.opsPerSec)} ops/s, p99 ${Math.round(row.p99Ns)} ns, ` +
+        `${row.gcEventsPer100k?.toFixed(1)} GCs/100k, ${
+          Math.round(row.backingStoreBytesPerOp)
+        } B/op`,
     );
   }
   floors.push(stringifyFloor(size));
 }
-// The log's tables; the report (tools/report/scenario.ts) renders the same rows for people.
-console.table(rows, [
-  "size",
-  "path",
-  "opsPerSec",
-  "p50Ns",
-  "p99Ns",
-  "gcMinorPer100k",
-  "gcMajorPer100k",
-  "jsHeapBytesPerOp",
-  "heapBytesPerOp",
-  "backingStoreBytesPerOp",
-  "peakRssBytes",
-]);
-console.log(
-  "JSON.stringify alone: a path that still calls it cannot beat naive by more than this.",
-);
 console.table(floors);
-console.log("route / naive against the seed's targets: see `npm run bench:report`.");
 
 const stats = pool.stats();
 const scenario: ScenarioExtras & Record<string, unknown> = {
@@ -384,7 +288,7 @@ const scenario: ScenarioExtras & Record<string, unknown> = {
     : null,
   backingStoreMetric: allocationMetric,
   rssMetric: "process.memoryUsage.rss(), sampled every 1024 ops; process-wide",
-  targets: TARGETS,
+  targets: SCENARIO_TARGETS,
   rows,
   stringifyFloor: floors,
   pool: { hits: stats.hits, misses: stats.misses, outstanding: stats.outstanding },

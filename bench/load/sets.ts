@@ -1,7 +1,6 @@
 /**
- * The measured part of the load bench: per runtime, sets of fresh servers, one per route, each
- * warmed up with varied requests and then its own route; short slices route after route, the
- * order rotating; then the paired per-slice ratios against the route's baseline.
+ * The measured part of the load bench: sets of fresh servers, one per route, warmed up; slices
+ * route after route, the order rotating; then paired per-slice ratios against the baseline.
  *
  * @module
  */
@@ -21,13 +20,10 @@ import {
   WARMUP_SECONDS,
 } from "./settings.ts";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A route to measure: what to request and how to label it. */
+/** A route to measure, and the route it is compared with (none for a baseline). */
 export interface RouteCase {
   route: string;
   bodyPath: string;
-  /** The route it is compared with (`/naive/{size}`; in --explore the native JSON path); none for a baseline. */
   baseline?: string;
 }
 
@@ -38,7 +34,7 @@ interface SliceResult {
   errors: number;
 }
 
-/** One route's results in one set: a slice each, then the server's peak RSS and the pool's retained bytes. */
+/** One route's results in one set: its slices, then the server's RSS and retained bytes. */
 export interface RouteInSet {
   slices: SliceResult[];
   rssBytes: number;
@@ -58,11 +54,7 @@ async function measureSlice(server: RunningServer, route: string): Promise<Slice
   };
 }
 
-/**
- * One set: a fresh server per route, all started at once; a warm-up each;
- * then SLICES slices of every route, the order rotated each slice so that no
- * route always runs first; then each server's peak RSS and retained bytes.
- */
+/** One set: a fresh server per route, a warm-up each, SLICES slices of every route. */
 export async function measureSet(
   runtime: LoadRuntime,
   cases: RouteCase[],
@@ -79,12 +71,11 @@ export async function measureSet(
       await runLoad(base + route, WARMUP_SECONDS);
     }
     // Let the servers finish the JIT compiling and GC the warm-up left behind: they share a core.
-    await sleep(SETTLE_MS);
-    const results = new Map<string, RouteInSet>(
-      cases.map((
-        { route },
-      ) => [route, { slices: [], rssBytes: 0, rssEndBytes: 0, retainedBytes: 0 }]),
-    );
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const results = new Map<string, RouteInSet>();
+    for (const { route } of cases) {
+      results.set(route, { slices: [], rssBytes: 0, rssEndBytes: 0, retainedBytes: 0 });
+    }
     for (let slice = 0; slice < SLICES; slice++) {
       const shift = (slice + set) % cases.length;
       for (const { route } of [...cases.slice(shift), ...cases.slice(0, shift)]) {
@@ -119,8 +110,8 @@ export function summarize(routeCase: RouteCase, sets: Map<string, RouteInSet>[])
     route: routeCase.route,
     bodyPath: routeCase.bodyPath,
     requestsPerSec: median(slices.map((r) => r.requestsPerSec)),
-    p99Ms: Math.round(median(slices.map((r) => r.p99Ms)) * 100) / 100,
-    cpuUsPerRequest: round1(median(slices.map((r) => r.cpuUsPerRequest))),
+    p99Ms: round(median(slices.map((r) => r.p99Ms)), 100),
+    cpuUsPerRequest: round(median(slices.map((r) => r.cpuUsPerRequest)), 10),
     rssBytes: median(mine.map((entry) => entry.rssBytes)),
     rssEndBytes: median(mine.map((entry) => entry.rssEndBytes)),
     retainedBytes: median(mine.map((entry) => entry.retainedBytes)),
@@ -129,33 +120,29 @@ export function summarize(routeCase: RouteCase, sets: Map<string, RouteInSet>[])
   };
   if (routeCase.baseline !== undefined) {
     const baseline = sets.map((set) => set.get(routeCase.baseline!)!);
-    /** One ratio per slice, against the baseline's slice of the same set and index. */
+    // Per slice against the baseline's slice of the same set and index; per set likewise.
     const perSlice = (ratio: (mine: SliceResult, base: SliceResult) => number) =>
       mine.flatMap((entry, set) =>
         entry.slices.map((slice, i) => ratio(slice, baseline[set].slices[i]))
       );
-    /** One ratio per set, against the baseline's server of the same set. */
     const perSet = (ratio: (mine: RouteInSet, base: RouteInSet) => number) =>
       mine.map((entry, set) => ratio(entry, baseline[set]));
     const speed = perSlice((m, b) => m.requestsPerSec / b.requestsPerSec);
     result.baseline = routeCase.baseline;
-    result.requestsRatio = round3(median(speed));
-    result.requestsRatioQuartiles = [round3(quantile(speed, 0.25)), round3(quantile(speed, 0.75))];
-    result.cpuRatio = round3(median(perSlice((m, b) => b.cpuUsPerRequest / m.cpuUsPerRequest)));
-    result.rssRatio = round3(median(perSet((m, b) => m.rssBytes / b.rssBytes)));
-    result.rssEndRatio = round3(median(perSet((m, b) => m.rssEndBytes / b.rssEndBytes)));
+    result.requestsRatio = round(median(speed));
+    result.requestsRatioQuartiles = [round(quantile(speed, 0.25)), round(quantile(speed, 0.75))];
+    result.cpuRatio = round(median(perSlice((m, b) => b.cpuUsPerRequest / m.cpuUsPerRequest)));
+    result.rssRatio = round(median(perSet((m, b) => m.rssBytes / b.rssBytes)));
+    result.rssEndRatio = round(median(perSet((m, b) => m.rssEndBytes / b.rssEndBytes)));
   }
   return result;
 }
 
-function round1(value: number): number {
-  return Math.round(value * 10) / 10;
+function round(value: number, scale = 1000): number {
+  return Math.round(value * scale) / scale;
 }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
-
+/** Per size: the JSON route, the naive baseline between its two routes, the MessagePack route. */
 export function casesFor(paths: Record<string, Record<string, string>>): RouteCase[] {
   return SIZES.flatMap((size): RouteCase[] => {
     const route = (format: string, baseline: string, bodyPath: string, via = "") => ({
@@ -172,10 +159,8 @@ export function casesFor(paths: Record<string, Record<string, string>>): RouteCa
         ),
       ];
     }
-    // The same query as the JSON route: the request lines then differ by a word of the path,
-    // and the server parses the same query for both, so only the body differs.
+    // The same query as the JSON route's, so only the body differs.
     const naive = `/naive/${size}?format=json`;
-    // The baseline between its two routes, so each pairs with a slice next to it in time.
     return [
       route("json", naive, paths.json[size]),
       { route: naive, bodyPath: "naive" },

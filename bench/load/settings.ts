@@ -22,6 +22,13 @@ export const SOAK_RUNTIME: LoadRuntime =
 export const RUNTIMES: LoadRuntime[] = args.filter((a) => !a.startsWith("--"))
   .map((a) => (a === "node" ? "node24" : a) as LoadRuntime);
 if (RUNTIMES.length === 0) RUNTIMES.push("bun", "deno", "node24", "node26");
+for (const runtime of RUNTIMES) {
+  if (!["bun", "deno", "node24", "node26"].includes(runtime)) {
+    throw new TypeError(
+      `Unknown runtime '${runtime}': expected bun, deno, node24 (or node) or node26`,
+    );
+  }
+}
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 /** Seconds per measured slice (whole seconds: wrk's `-d` takes no fractions). */

@@ -72,19 +72,13 @@ export async function soak(runtime: LoadRuntime): Promise<SoakResult> {
     const burst = samples.filter((s) => s.t >= burstStart);
     const base = lastIdle ?? burst[0];
     const firstSecond = burst.filter((s) => s.t <= burstStart + 1000).at(-1);
-    let recovery = -1;
-    let previous = base;
-    for (const sample of burst) {
-      const hits = sample.hits - (previous?.hits ?? 0);
-      const misses = sample.misses - (previous?.misses ?? 0);
-      if (hits + misses > 0 && hits / (hits + misses) > 0.95) {
-        recovery = sample.t - burstStart;
-        break;
-      }
-      previous = sample;
-    }
-    const firstHits = (firstSecond?.hits ?? 0) - (base?.hits ?? 0);
-    const firstMisses = (firstSecond?.misses ?? 0) - (base?.misses ?? 0);
+    /** The hit rate between two samples (0 without rents). */
+    const hitRate = (from?: SoakSample, to?: SoakSample) => {
+      const hits = (to?.hits ?? 0) - (from?.hits ?? 0);
+      const misses = (to?.misses ?? 0) - (from?.misses ?? 0);
+      return hits + misses === 0 ? 0 : hits / (hits + misses);
+    };
+    const recovered = burst.find((s, i) => hitRate(i === 0 ? base : burst[i - 1], s) > 0.95);
     return {
       loadSeconds: SOAK.load,
       idleSeconds: SOAK.idle,
@@ -95,10 +89,8 @@ export async function soak(runtime: LoadRuntime): Promise<SoakResult> {
       retainedAtLoadEnd: atLoadEnd,
       retainedAfterIdle: afterIdle,
       retainedFall: atLoadEnd === 0 ? 0 : 1 - afterIdle / atLoadEnd,
-      burstFirstSecondHitRate: firstHits + firstMisses === 0
-        ? 0
-        : firstHits / (firstHits + firstMisses),
-      burstRecoveryMs: recovery,
+      burstFirstSecondHitRate: hitRate(base, firstSecond),
+      burstRecoveryMs: recovered === undefined ? -1 : recovered.t - burstStart,
       samples,
     };
   } finally {

@@ -1,0 +1,176 @@
+/**
+ * MessagePack options and before/after of the codec, against msgpackr (a reused
+ * `Packr({ useRecords: false })`; the first line says whether its native string extractor is on):
+ *
+ * - decode: `deserialize` with default options, with every limit set (and not hit) plus `fatal`,
+ *   `copyBinary: false`, `int64: "auto"`, and from an `ArrayBuffer`;
+ * - encode: `serialize`, and with an extension registered that claims nothing, on the fixtures
+ *   and on a message of class instances (the encoder's non-plain-object branch).
+ *
+ * `BENCH_BEFORE=<checkout>/serializers/mod.ts` adds that checkout's default serializer ("before")
+ * to both, in the same process. Prints ratios to msgpackr (above 1: faster); writes no result
+ * file. Before/after on a 2-core machine: `BENCH_ROUNDS=11 BENCH_ROUND_MS=100
+ * BENCH_BEFORE=/tmp/before/serializers/mod.ts node bench/msgpack_options.bench.ts`.
+ *
+ * @module
+ */
+import { isNativeAccelerationEnabled, Packr } from "msgpackr";
+import { Encoder } from "@msgpack/msgpack";
+import process from "node:process";
+import { pathToFileURL } from "node:url";
+import {
+  type MsgPackExtension,
+  MsgPackSerializer,
+  type MsgPackSerializerOptions,
+} from "../serializers/mod.ts";
+import {
+  type Contender,
+  contender,
+  feedback,
+  type Group,
+  runtimeInfo,
+  timeGroups,
+  warmUpVaried,
+} from "./_harness.ts";
+import { fixtures, variedMessages } from "./fixtures.ts";
+
+const packr = new Packr({ useRecords: false });
+const encoder = new Encoder();
+const plain = new MsgPackSerializer();
+// Every limit set (and not hit), and the other decode options spelled out.
+const limits = ["Str", "Bin", "Array", "Map", "Ext"].map((kind) => [`max${kind}Length`, 1 << 30]);
+const withOptions = new MsgPackSerializer(
+  {
+    ...Object.fromEntries(limits),
+    fatal: true,
+    copyBinary: false,
+    int64: "auto",
+  } as MsgPackSerializerOptions,
+);
+class Unused {}
+const unclaimed: MsgPackExtension = {
+  type: 1,
+  encode: (value) => value instanceof Unused ? new Uint8Array(0) : null,
+  decode: () => new Unused(),
+};
+const withExtension = new MsgPackSerializer({ extensions: [unclaimed] });
+const beforePath = process.env.BENCH_BEFORE;
+const before: MsgPackSerializer | null = beforePath
+  ? new (await import(pathToFileURL(beforePath).href)).MsgPackSerializer()
+  : null;
+
+const decoders: Contender<Uint8Array>[] = [
+  contender("peer", "decode", true, "msgpackr.unpack", "msgpackr unpack", (b) => packr.unpack(b)),
+  ...(before === null ? [] : [
+    contender("ours", "decode", true, "before.deserialize", "before deserialize", (
+      b: Uint8Array,
+    ) => before.deserialize(b)),
+  ]),
+  contender(
+    "ours",
+    "decode",
+    true,
+    "ours.msgpack.deserialize",
+    "deserialize",
+    (b) => plain.deserialize(b),
+  ),
+  // The inputs are exact copies, so their buffer holds just the message.
+  contender(
+    "ours",
+    "decode",
+    true,
+    "ours.msgpack.deserialize.arrayBuffer",
+    "deserialize(ArrayBuffer)",
+    (
+      b,
+    ) => plain.deserialize(b.buffer),
+  ),
+  contender("ours", "decode", true, "ours.msgpack.deserialize.options", "deserialize, options", (
+    b,
+  ) => withOptions.deserialize(b)),
+];
+const encoders: Contender<unknown>[] = [
+  contender("peer", "encode", true, "msgpackrPack", "msgpackr pack", (x) => packr.pack(x)),
+  ...(before === null
+    ? []
+    : [contender("ours", "encode", true, "before", "before", (x) => before.serialize(x))]),
+  contender("ours", "encode", true, "after", "after", (x) => plain.serialize(x)),
+  contender(
+    "ours",
+    "encode",
+    true,
+    "afterUnclaimedExtension",
+    "after, extension unclaimed",
+    (x) => withExtension.serialize(x),
+  ),
+];
+
+/** Class instances: 60 orders of two lines, each with a price. */
+class Money {
+  amount: number;
+  currency = "EUR";
+  constructor(amount: number) {
+    this.amount = amount;
+  }
+}
+class Line {
+  sku: string;
+  price: Money;
+  constructor(i: number) {
+    this.sku = `sku-${i}`;
+    this.price = new Money(i * 1.5);
+  }
+}
+class Order {
+  id: number;
+  lines: Line[];
+  constructor(id: number) {
+    this.id = id;
+    this.lines = [new Line(id), new Line(id + 1)];
+  }
+}
+const inputs: Record<string, unknown> = {
+  ...fixtures,
+  classes: Array.from({ length: 60 }, (_, i) => new Order(i)),
+};
+
+/** Times one subject's groups and prints each contender's ratio to `reference`'s time. */
+async function compare<T>(bench: string, groups: Group<T>[], reference: string, fb = feedback) {
+  const entries = await timeGroups(bench, groups, fb);
+  for (const { size, contenders } of groups) {
+    const ns = (id: string) => entries.find((e) => e.size === size && e.contender === id)!.nsPerOp;
+    const cells = contenders.filter((c) => c.contender !== reference)
+      .map((c) => `${c.name} ${(ns(reference) / ns(c.contender)).toFixed(2)}x`);
+    console.log(
+      `${runtimeInfo.id} ${groups[0].subject} ${size}: ${cells.join(", ")} (vs msgpackr)`,
+    );
+  }
+}
+
+console.log(
+  `msgpack_options: ${runtimeInfo.name} ${runtimeInfo.version}, feedback ${feedback}, ` +
+    `msgpackr native extractor ${isNativeAccelerationEnabled ? "on" : "off"}` +
+    (beforePath ? `, before = ${beforePath}` : ""),
+);
+const decodeGroups = (["small", "medium", "large"] as const).map((size) => {
+  const bytes = encoder.encode(fixtures[size]).slice();
+  const subject = "msgpack decode";
+  return { subject, size, sizeBytes: bytes.length, input: bytes, contenders: decoders };
+});
+const encodeGroups = ["small", "medium", "large", "classes"].map((size) => ({
+  subject: "msgpack encode",
+  size,
+  sizeBytes: packr.pack(inputs[size]).length,
+  input: inputs[size],
+  contenders: encoders,
+}));
+if (feedback === "varied") {
+  const messages = variedMessages();
+  warmUpVaried(decodeGroups, [
+    { subject: "msgpack decode", inputs: messages.map((m) => encoder.encode(m).slice()) },
+  ]);
+}
+await compare("deserialize_options", decodeGroups, "msgpackr.unpack");
+// The encoder always saw varied messages (as before the merge).
+warmUpVaried(encodeGroups, [{ subject: "msgpack encode", inputs: variedMessages() }]);
+await compare("serializers_options", encodeGroups, "msgpackrPack", "varied");
