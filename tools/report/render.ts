@@ -1,8 +1,7 @@
 /**
- * The one section renderer. A section is a description (sections.ts): either the tagged entries
- * it selects, rendered as their targets (dev/schema.ts TARGETS with the section's id) and ONE
- * measurements table; or the result files of one bench, rendered by its column descriptions and
- * checks. Either may add charts and rows of the lead.
+ * The one section renderer. An entry section (sections.ts) selects tagged entries and shows their
+ * targets (dev/schema.ts TARGETS of its id) and ONE measurements table; a section of a bench with
+ * its own format renders that bench's runs (`runsOf`) through the same checks and tables.
  *
  * @module
  */
@@ -32,42 +31,32 @@ export interface ReportContext {
 /** Per runtime (in RUNTIME_IDS order), what a section took from its bench's file. */
 export type Runs<T> = Map<RuntimeId, T>;
 
-/** A report section, described. */
-export interface Section<T = unknown> {
-  /** Stable id; entry sections check the TARGETS of this area. */
-  readonly id: string;
-  /** The `##` heading. */
-  readonly title: string;
-  /** The tagged entries it shows (an entry section). */
-  readonly entries?: (entry: BenchEntry) => boolean;
-  /** The bench whose files it reads, and what it takes from a file (undefined: nothing). */
-  readonly bench?: string;
-  readonly pick?: (file: ResultFile) => T | undefined;
-  /** A paragraph under the heading. */
-  readonly intro?: string | ((runs: Runs<T>) => string);
-  /** Its targets, counted in the summary and shown as a table unless `showChecks` is false. */
-  readonly checks?: (runs: Runs<T>) => TargetCheck[];
-  readonly showChecks?: boolean;
-  /** Markdown after the targets (tables from `columns`). */
-  readonly tables?: (runs: Runs<T>, context: ReportContext) => string[];
-  /** SVG charts for docs/img/, by file name. */
-  readonly charts?: (runs: Runs<T>) => Promise<Record<string, string>>;
-  /** Route / naive ratios for the lead. */
-  readonly lead?: (runs: Runs<T>) => LeadCell[];
-  /** Nothing at all (no heading) when nothing matches. */
-  readonly hideWhenEmpty?: boolean;
-}
-
-/** What a section rendered. */
+/** What a section rendered: no lines, no heading. Charts are SVG by file name. */
 export interface SectionOutput {
   readonly lines: string[];
   readonly checks: TargetCheck[];
-  readonly charts: Record<string, string>;
-  readonly leadCells: LeadCell[];
+  readonly charts?: Record<string, string>;
+  readonly leadCells?: LeadCell[];
 }
 
-/** Types a section's description (its data type stays inside it). */
-export const section = <T>(spec: Section<T>): Section => spec as unknown as Section;
+/** A report section: the tagged entries it shows, or how it renders a bench of its own format. */
+export interface Section {
+  readonly id: string;
+  readonly title: string;
+  readonly entries?: (entry: BenchEntry) => boolean;
+  readonly intro?: string;
+  readonly render?: (context: ReportContext) => SectionOutput | Promise<SectionOutput>;
+}
+
+/** Per runtime, `bench`'s data (or its `key`), as results.ts checked it. */
+export function runsOf<T>(files: ResultFile[], bench: string, key?: string): Runs<T> {
+  const runs: Runs<T> = new Map();
+  for (const runtime of RUNTIME_IDS) {
+    const file = files.find((f) => f.bench === bench && f.runtime === runtime);
+    if (file) runs.set(runtime, (key ? file.data[key] : file.data) as T);
+  }
+  return runs;
+}
 
 /** A rival's time with its ratio to our best comparable entry (bold when we lose). */
 function timeText(e: BenchEntry, sameRun: BenchEntry[]): string {
@@ -114,37 +103,10 @@ function measurements(entries: BenchEntry[]): string[] {
 
 /** Renders one section from the results. */
 export async function renderSection(spec: Section, context: ReportContext): Promise<SectionOutput> {
-  const empty = (why: string): SectionOutput => ({
-    lines: spec.hideWhenEmpty ? [] : [why, ""],
-    checks: [],
-    charts: {},
-    leadCells: [],
-  });
-  if (spec.entries) {
-    const entries = context.entries.filter(spec.entries);
-    if (entries.length === 0) return empty("Not measured: no matching entries.");
-    const checks = checkTargets(TARGETS.filter((t) => t[0] === spec.id), entries);
-    const intro = typeof spec.intro === "string" ? [spec.intro, ""] : [];
-    const lines = [...intro, ...targetTable(checks), ...measurements(entries)];
-    return { lines, checks, charts: {}, leadCells: [] };
-  }
-  const runs: Runs<unknown> = new Map();
-  for (const runtime of RUNTIME_IDS) {
-    const file = context.files.find((f) => f.bench === spec.bench && f.runtime === runtime);
-    const data = file && (spec.pick ? spec.pick(file) : file.data);
-    if (data !== undefined) runs.set(runtime, data);
-  }
-  if (runs.size === 0) return empty(`Not measured: no bench/results/${spec.bench}.*.json.`);
-  const checks = spec.checks?.(runs) ?? [];
-  const intro = typeof spec.intro === "function" ? spec.intro(runs) : spec.intro;
-  return {
-    lines: [
-      ...(intro ? [intro, ""] : []),
-      ...(spec.showChecks === false ? [] : targetTable(checks)),
-      ...(spec.tables?.(runs, context) ?? []),
-    ],
-    checks,
-    charts: (await spec.charts?.(runs)) ?? {},
-    leadCells: spec.lead?.(runs) ?? [],
-  };
+  if (spec.render) return await spec.render(context);
+  const entries = context.entries.filter(spec.entries ?? (() => false));
+  const checks = checkTargets(TARGETS.filter((t) => t[0] === spec.id), entries);
+  const intro = spec.intro ? [spec.intro, ""] : [];
+  const lines = [...intro, ...targetTable(checks), ...measurements(entries)];
+  return { lines: entries.length === 0 ? [] : lines, checks };
 }

@@ -1,17 +1,16 @@
 /**
- * The report's sections, in order, as descriptions for the one renderer (render.ts). A bench
- * whose entries follow dev/schema.ts needs no code here: its entries reach the lead, and "Other
- * benches" unless a section selects them; a section of its own is one more entry of this list.
+ * The report's sections, in order. A bench whose entries follow dev/schema.ts needs no code here:
+ * its entries reach the lead, and "Other benches" unless a section selects them.
  *
  * @module
  */
 import { type BenchEntry, RUNTIME_LABELS } from "../../dev/schema.ts";
-import { check, judge } from "./compare.ts";
+import { check, judge, targetTable } from "./compare.ts";
 import { columns, pct, thousands } from "./format.ts";
 import { loadSection } from "./section_load.ts";
 import { messagingSection } from "./section_messaging.ts";
 import { scenarioSection } from "./section_scenario.ts";
-import { type Runs, type Section, section } from "./render.ts";
+import { type ReportContext, runsOf, type Section } from "./render.ts";
 
 const encoding = (...families: string[]) => (e: BenchEntry): boolean =>
   e.bench.startsWith("encoding") && families.includes(e.subject.split(" ")[0]);
@@ -26,32 +25,13 @@ const SHOWN = {
   seam: (e: BenchEntry) => e.bench === "seam_direct",
 };
 
-/** pool_tuning's extras (bench/pool_tuning.bench.ts). */
-interface Tuning {
-  readonly retainedAtLoadEnd: number;
-  readonly retainedAfter20sIdle: number;
-  readonly idleFall: number;
-  readonly renewedBurstFirstSecondHitRate: number;
-  readonly steadyHitRate: number;
-  readonly tuningIntervalMs: number;
-  readonly rentsPerSecond: number;
-  readonly concurrency: number;
-}
+/** pool_tuning's extras (bench/pool_tuning.bench.ts): numbers, checked in results.ts. */
+type Tuning = Record<string, number>;
 
-const tuningSection = section<Tuning>({
-  id: "tuning",
-  title: "Auto-tuned retention: burst, idle, burst",
-  bench: "pool_tuning",
-  pick: (f) => (typeof f.data.idleFall === "number" ? f.data as unknown as Tuning : undefined),
-  intro: (runs: Runs<Tuning>) => {
-    const t = [...runs][0][1];
-    return `A default \`MemoryPool\` (\`retention: "auto"\`, tuning window ${t.tuningIntervalMs} ms) ` +
-      `replayed on a virtual clock: 60 s of bursty mixed-size load (${t.rentsPerSecond} rents a ` +
-      `second, up to ${t.concurrency} at once), 20 s idle, then a renewed burst ` +
-      "(bench/pool_tuning.bench.ts; deterministic, so runtimes agree unless their pools differ).";
-  },
-  // Issue 12: retained bytes fall ≥ 75% within 20 s idle; a renewed burst hits > 95% within 1 s.
-  checks: (runs: Runs<Tuning>) => [
+/** Issue 12: retained bytes fall ≥ 75% within 20 s idle; a renewed burst hits > 95% within 1 s. */
+function tuning({ files }: ReportContext) {
+  const runs = runsOf<Tuning>(files, "pool_tuning");
+  const checks = [
     check(
       "retained bytes fall within 20 s idle",
       "≥ 75.0%",
@@ -64,9 +44,16 @@ const tuningSection = section<Tuning>({
       runs,
       (t) => judge(t.renewedBurstFirstSecondHitRate, (v) => v > 0.95, pct),
     ),
-  ],
-  tables: (runs: Runs<Tuning>) =>
-    columns([...runs], {
+  ];
+  const t = [...runs.values()][0];
+  const lines = !t ? [] : [
+    `A default \`MemoryPool\` (\`retention: "auto"\`, tuning window ${t.tuningIntervalMs} ms) ` +
+    `replayed on a virtual clock: 60 s of bursty mixed-size load (${t.rentsPerSecond} rents a ` +
+    `second, up to ${t.concurrency} at once), 20 s idle, then a renewed burst ` +
+    "(bench/pool_tuning.bench.ts; deterministic, so runtimes agree unless their pools differ).",
+    "",
+    ...targetTable(checks),
+    ...columns([...runs], {
       runtime: ([r]) => RUNTIME_LABELS[r],
       "retained at load end": ([, t]) => `${thousands(t.retainedAtLoadEnd)} B`,
       "after 20 s idle": ([, t]) => `${thousands(t.retainedAfter20sIdle)} B`,
@@ -74,7 +61,9 @@ const tuningSection = section<Tuning>({
       "hits, 1st s of new burst": ([, t]) => pct(t.renewedBurstFirstSecondHitRate, 1),
       "hits, steady load": ([, t]) => pct(t.steadyHitRate, 1),
     }),
-});
+  ];
+  return { lines, checks };
+}
 
 /** The report's sections, in order. */
 export const SECTIONS: Section[] = [
@@ -84,7 +73,7 @@ export const SECTIONS: Section[] = [
     entries: SHOWN.pool,
     intro: "One input per group (entries tagged monomorphic).",
   },
-  tuningSection,
+  { id: "tuning", title: "Auto-tuned retention: burst, idle, burst", render: tuning },
   {
     id: "base64",
     title: "Base64 and hex",
@@ -118,6 +107,5 @@ export const SECTIONS: Section[] = [
     id: "other",
     title: "Other benches",
     entries: (e) => !Object.values(SHOWN).some((shown) => shown(e)),
-    hideWhenEmpty: true,
   },
 ];
