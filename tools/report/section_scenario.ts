@@ -13,7 +13,7 @@ import {
   type ScenarioRow,
 } from "../../dev/schema_scenario.ts";
 import { check, judge, targetTable } from "./compare.ts";
-import { columns, fmtBytes, fmtNs, fmtX, pct, ratioOf, thousands } from "./format.ts";
+import { columns, fmtBytes, fmtNs, fmtX, pct, thousands } from "./format.ts";
 import { type ReportContext, runsOf, type Section } from "./render.ts";
 
 const LABEL: Record<ScenarioRoute, string> = {
@@ -23,13 +23,12 @@ const LABEL: Record<ScenarioRoute, string> = {
   ceiling: "JSON ceiling",
 };
 
-/** A metric of `route` over the same metric of `base`, at one size. */
+/** A metric of `route` over the same metric of `base`, at one size; null where not measured. */
 function over(s: ScenarioExtras, size: string, [route, base]: ScenarioRoute[], metric: string) {
-  const [a, b] = [route, base].map((p) => s.rows.find((r) => r.size === size && r.path === p));
-  return ratioOf(
-    a?.[metric as keyof ScenarioRow] as number,
-    b?.[metric as keyof ScenarioRow] as number,
+  const [a, b] = [route, base].map((p) =>
+    s.rows.find((r) => r.size === size && r.path === p)?.[metric as keyof ScenarioRow] as number
   );
+  return a == null || b == null || b === 0 ? (a === 0 && b === 0 ? 0 : null) : a / b;
 }
 
 /** Per route / naive: what, the metric, its bound at a size (throughput: the least, else the most). */
