@@ -67,14 +67,12 @@ function intro(runs: Runs<LoadReport>): string {
     r.routes.filter((x) => x.bodyPath === "native" && x.requestsRatio !== undefined)
       .map((x) => `${RUNTIME_LABELS[id]} ${sizeOf(x.route)} ${speed(x)}`)
   ).join(", ");
-  return `${generators} against the example service on 127.0.0.1${pinned}: fresh servers per ` +
-    "route, warmed up with varied requests, then short slices in turn. A route's ratio to " +
-    "`/naive/*` (`Response.json`) is the median of per-slice ratios against the naive slice " +
-    "next to it in time, quartiles in brackets (a bracket spanning 1× is a tie); RSS ratios are " +
-    "medians over sets. Each `/messages/*` route takes the body path measured fastest " +
-    "(`ROUTE_PATHS` in examples/app.ts, from `--explore`); on `native` it runs the very code of " +
-    `\`/naive/*\`, so its ratio is this run's noise: ${floor || "none"}. Extra peak RSS on a ` +
-    "library route is the runtime's, not the pool's (*pool retained*).";
+  return `${generators} against the example service on 127.0.0.1${pinned}, fresh warmed-up ` +
+    "servers, short slices in turn. Ratio to `/naive/*` (`Response.json`): median of per-slice " +
+    "ratios to the adjacent naive slice, quartiles in brackets (spanning 1×: a tie); RSS: median " +
+    "over sets. Each `/messages/*` route takes its fastest body path (`ROUTE_PATHS`, examples/" +
+    `app.ts); \`native\` runs naive's own code, so its ratio is noise: ${floor}. Extra peak RSS ` +
+    "is the runtime's, not the pool's (*pool retained*).";
 }
 
 /** `--explore`: per route and runtime, each path's req/s and CPU ratios to native JSON; bold: taken. */
@@ -100,10 +98,9 @@ function explored(runs: Runs<LoadReport>, paths: Runs<LoadReport>): string[] {
   return ids.length === 0 ? [] : [
     "#### How each route's path was chosen (`--explore`)",
     "",
-    "Each body path on its own fresh server: *req/s ratio / CPU ratio* against native JSON of the " +
-    "same size (above 1× is better). Bold: the path taken (the fastest; ties go to the simpler " +
-    "path). **native** = `Response.json`; **pooled** = `serializedResponse`; **owned** = " +
-    "`new Response(serializer.serialize(value))`.",
+    "Each body path on a fresh server: *req/s ratio / CPU ratio* to native JSON (above 1× is " +
+    "better); bold: taken (ties go to the simpler). **native** `Response.json`, **pooled** " +
+    "`serializedResponse`, **owned** `new Response(serializer.serialize(value))`.",
     "",
     ...table(
       ["route", ...ids.map((r) => `${RUNTIME_LABELS[r]} ${paths.get(r)!.runtime}`)],

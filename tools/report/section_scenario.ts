@@ -40,14 +40,11 @@ const METRICS = [
 ] as const satisfies readonly (readonly [string, string, (size: "small") => number])[];
 
 const INTRO =
-  "Each message serialized, its payload base64-encoded, after every route was fed the " +
-  "same 400 varied messages. **naive**: `JSON.stringify` + `TextEncoder.encode`, base64 to a " +
-  "fresh string; **pooled JSON**: `JsonSerializer#serializeTo` into a pooled writer, " +
-  "`writeBase64` into a second; **pooled MessagePack**: `MsgPackSerializer#serializeTo`, then " +
-  "`writeBase64`; **JSON ceiling**: `JSON.stringify` + `encodeInto` into a preallocated " +
-  "buffer, then `writeBase64`. Latency per op; ops/s the inverse of the mean; GC from " +
-  "`v8.GCProfiler` (minor / major); bytes per op with results kept alive (JS heap counts " +
-  "strings too); peak RSS process-wide, sampled every 1024 ops.";
+  "Serialize, then base64 the payload, after the same 400 varied messages. **naive**: " +
+  "`JSON.stringify` + `TextEncoder.encode`, base64 to a string; **pooled JSON**: `serializeTo` " +
+  "a pooled writer, `writeBase64` into another; **pooled MessagePack**: the same with msgpack; " +
+  "**JSON ceiling**: `JSON.stringify` + `encodeInto` a preallocated buffer. ops/s: 1 / mean; GC: " +
+  "`v8.GCProfiler`; bytes per op with results kept; peak RSS sampled every 1024 ops.";
 
 function render({ files }: ReportContext) {
   const runs = runsOf<ScenarioExtras>(files, "scenario", "scenario");
