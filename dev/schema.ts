@@ -1,11 +1,7 @@
 /**
- * The one description of what a bench writes to bench/results/ and of the targets the report
- * checks. Benches build their entries with these types; tools/report/ reads them back through
- * {@linkcode parseResultFile}, which rejects a malformed file with the field at fault. Every entry
- * says who it is (`side`, `op`, `contender`); every target names the contenders it compares.
- *
- * Result files are `bench/results/<bench>.<runtime id>.json`; `<bench>` gains `.monomorphic` for
- * the monomorphic run of a bench that has one ({@linkcode resultFileName}).
+ * The one description of what a bench writes to bench/results/<bench>.<runtime id>.json (a
+ * monomorphic run adds `.monomorphic` to `<bench>`) and of the targets the report checks.
+ * tools/report/ reads files back through {@linkcode parseResultFile}, which names the bad field.
  *
  * @module
  */
@@ -37,29 +33,12 @@ export function nodeRuntimeId(major: number): RuntimeId {
   return major >= 26 ? "node26" : "node24";
 }
 
-/**
- * Whose code an entry times: the library's (`ours`), another library's (`peer`), or the direct
- * call a user could make instead (`direct`: a built-in such as Buffer or TextEncoder).
- */
-export type Side = "ours" | "peer" | "direct";
-
-/** What an entry does: `encode`/`decode` give a fresh result; `Into` forms write into held memory. */
-export type Op = "encode" | "decode" | "encodeInto" | "decodeInto" | "rent" | "write" | "scenario";
-
-/**
- * The type feedback the contenders saw before timing: `varied` (every contender first fed the
- * same messages of different shapes and sizes, the realistic case) or `monomorphic` (only the
- * timed input, in a fresh process).
- */
-export type Feedback = "varied" | "monomorphic";
-
 /** What a field holds: a JSON type (`|null` when it may be null), or its allowed values. */
 export type FieldKind =
   | "string"
   | "number"
   | "boolean"
-  | "number|null"
-  | "boolean|null"
+  | `${"number" | "boolean"}|null`
   | readonly string[];
 
 /**
@@ -99,10 +78,17 @@ type FieldType<K> = K extends "string" ? string
   : K extends readonly (infer V)[] ? V
   : never;
 
-/** One timed contender in one group, on one runtime (fields: `ENTRY_FIELDS` in dev/schema.ts). */
+/** One timed contender in one group, on one runtime (fields: `ENTRY_FIELDS`). */
 export type BenchEntry = {
   readonly [F in keyof typeof ENTRY_FIELDS]: FieldType<typeof ENTRY_FIELDS[F]>;
 };
+
+/** Whose code an entry times: ours, another library's, or the built-in a user could call. */
+export type Side = BenchEntry["side"];
+/** What an entry does: `encode`/`decode` give a fresh result; `Into` forms write into held memory. */
+export type Op = BenchEntry["op"];
+/** The type feedback before timing: the same varied messages, or only the timed input. */
+export type Feedback = BenchEntry["feedback"];
 
 /** What a bench writes to bench/results/. */
 export interface BenchResultFile {
@@ -156,13 +142,8 @@ export function parseResultFile(raw: unknown, where: string): BenchResultFile {
 }
 
 /** The file a bench writes for a runtime and feedback. */
-export function resultFileName(
-  bench: string,
-  runtime: RuntimeId,
-  feedback: Feedback | null,
-): string {
-  return `${bench}${feedback === "monomorphic" ? ".monomorphic" : ""}.${runtime}.json`;
-}
+export const resultFileName = (bench: string, id: RuntimeId, feedback: Feedback | null): string =>
+  `${bench}${feedback === "monomorphic" ? ".monomorphic" : ""}.${id}.json`;
 
 /** Benches that run twice, once per {@linkcode Feedback}, each time in a fresh process. */
 export const FEEDBACK_BENCHES: readonly string[] = ["serializers", "encoding"];
@@ -263,25 +244,15 @@ export type TargetSpec = readonly [
   what: string,
   ours: readonly string[],
   peers: readonly string[],
-  bound: Partial<Record<RuntimeId, number>>,
+  bound: Bound,
   sizes?: readonly string[],
   feedback?: Feedback,
 ];
 
-const ALL = (value: number): Partial<Record<RuntimeId, number>> => ({
-  node24: value,
-  node26: value,
-  deno: value,
-  bun: value,
-});
-const V8 = (value: number): Partial<Record<RuntimeId, number>> => ({
-  ...ALL(value),
-  bun: undefined,
-});
-const NODE = (value: number): Partial<Record<RuntimeId, number>> => ({
-  node24: value,
-  node26: value,
-});
+type Bound = Partial<Record<RuntimeId, number>>;
+const ALL = (v: number): Bound => ({ node24: v, node26: v, deno: v, bun: v });
+const V8 = (v: number): Bound => ({ node24: v, node26: v, deno: v });
+const NODE = (v: number): Bound => ({ node24: v, node26: v });
 const B64 = ["64 B", "1 KiB", "64 KiB", "1 MiB"];
 const POOLED_JSON = [C.jsonSerializePooled, C.jsonSerializeTo];
 const POOLED_MSGPACK = [C.msgpackSerializePooled, C.msgpackSerializeTo];
