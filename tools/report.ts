@@ -16,9 +16,9 @@ import { fileURLToPath } from "node:url";
 import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../dev/schema.ts";
 import { columns, table } from "./report/format.ts";
 import { renderLead } from "./report/lead.ts";
-import { renderSection, type SectionOutput } from "./report/render.ts";
 import { loadResults, type ResultFile } from "./report/results.ts";
-import { SECTIONS } from "./report/sections.ts";
+import type { SectionOutput } from "./report/compare.ts";
+import { renderSection, SECTIONS } from "./report/sections.ts";
 
 /** Per runtime: versions, CPUs and run dates; then which bench ran where. */
 function environment(files: ResultFile[]): string[] {

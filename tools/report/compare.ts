@@ -34,6 +34,14 @@ export interface TargetCheck {
   readonly missed: number;
 }
 
+/** What a section rendered: no lines, no heading. Charts are SVG by file name. */
+export interface SectionOutput {
+  readonly lines: string[];
+  readonly checks: TargetCheck[];
+  readonly charts?: Record<string, string>;
+  readonly leadCells?: LeadCell[];
+}
+
 /** A cell of a target: its verdicts (one or more bounds) and its text, marks included. */
 export type Verdict = readonly [oks: readonly boolean[], text: string];
 

@@ -42,12 +42,27 @@ const ROWS: Record<string, [key: string, fields: Record<string, FieldKind>]> = {
   pool_tuning: ["", Object.fromEntries(TUNING.map((field) => [field, "number"]))],
 };
 
+/** The loaded results every section reads. */
+export interface ReportContext {
+  readonly files: ResultFile[];
+  readonly entries: BenchEntry[];
+}
+
+/** Per runtime (in RUNTIME_IDS order), what a section took from its bench's file. */
+export type Runs<T> = Map<RuntimeId, T>;
+
+/** Per runtime, `bench`'s data (or its `key`), as results.ts checked it. */
+export function runsOf<T>(files: ResultFile[], bench: string, key?: string): Runs<T> {
+  const runs: Runs<T> = new Map();
+  for (const runtime of RUNTIME_IDS) {
+    const file = files.find((f) => f.bench === bench && f.runtime === runtime);
+    if (file) runs.set(runtime, (key ? file.data[key] : file.data) as T);
+  }
+  return runs;
+}
+
 /** Every readable file in `dir`, their entries, and the files that could not be read, with why. */
-export function loadResults(dir: string): {
-  files: ResultFile[];
-  entries: BenchEntry[];
-  problems: string[];
-} {
+export function loadResults(dir: string): ReportContext & { problems: string[] } {
   const files: ResultFile[] = [];
   const problems: string[] = [];
   for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {

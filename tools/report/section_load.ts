@@ -8,9 +8,9 @@
 import { RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 import { LOAD_TARGETS as T, type LoadReport, type LoadRouteResult } from "../../dev/schema_load.ts";
 import { soakChart } from "./chart.ts";
-import { check, judge, type LeadCell, targetTable } from "./compare.ts";
+import { check, judge, type LeadCell, type SectionOutput, targetTable } from "./compare.ts";
 import { columns, fmtBytes, fmtX, mark, pct, table, thousands } from "./format.ts";
-import { type ReportContext, type Runs, runsOf, type Section } from "./render.ts";
+import { type ReportContext, type Runs, runsOf } from "./results.ts";
 
 const sizeOf = (route: string): string => /\/(small|medium|large)\b/.exec(route)?.[1] ?? "";
 const percent = (r: number): string => pct(r, 0);
@@ -109,7 +109,7 @@ function explored(runs: Runs<LoadReport>, paths: Runs<LoadReport>): string[] {
   ];
 }
 
-async function render({ files }: ReportContext) {
+export async function renderLoad({ files }: ReportContext): Promise<SectionOutput> {
   const runs = runsOf<LoadReport>(files, "load");
   const soakOn = [...runs.keys()].find((id) => runs.get(id)!.soak);
   const [s, soakRuntime] = [soakOn && runs.get(soakOn)!.soak, soakOn && runs.get(soakOn)!.runtime];
@@ -172,6 +172,3 @@ async function render({ files }: ReportContext) {
     : {};
   return { lines: runs.size === 0 ? [] : lines, checks: checked, charts, leadCells };
 }
-
-/** The HTTP load section. */
-export const loadSection: Section = { id: "load", title: "HTTP load", render };

@@ -10,9 +10,9 @@ import {
   type MessagingResults,
   type MessagingRow as Row,
 } from "../../dev/schema_messaging.ts";
-import { check, judge, targetTable } from "./compare.ts";
+import { check, judge, type SectionOutput, targetTable } from "./compare.ts";
 import { columns, distinct, thousands as n } from "./format.ts";
-import { type ReportContext, runsOf, type Section } from "./render.ts";
+import { type ReportContext, runsOf } from "./results.ts";
 
 const x = (v: number): string => `${v.toFixed(2)}×`;
 const na = (v: number | null, show: (v: number) => string) => (v === null ? "n/a" : show(v));
@@ -64,7 +64,7 @@ function intro({ batchSize, messageBytes, rounds }: MessagingResults): string {
     `+${more}% throughput, −${less}% allocation, batch publish on ${T.seedClients.join(", ")}.`;
 }
 
-function render({ files }: ReportContext) {
+export function renderMessaging({ files }: ReportContext): SectionOutput {
   const runs = runsOf<MessagingResults>(files, "messaging");
   const all: Pair[] = [...runs].flatMap(([runtime, { rows }]) =>
     rows.filter((r) => r.contender === "ours").flatMap((ours) => {
@@ -143,6 +143,3 @@ function render({ files }: ReportContext) {
   }));
   return { lines, checks, leadCells };
 }
-
-/** The messaging section. */
-export const messagingSection: Section = { id: "messaging", title: "Messaging", render };

@@ -12,9 +12,9 @@ import {
   type ScenarioRoute,
   type ScenarioRow,
 } from "../../dev/schema_scenario.ts";
-import { check, judge, targetTable } from "./compare.ts";
+import { check, judge, type SectionOutput, targetTable } from "./compare.ts";
 import { columns, fmtBytes, fmtNs, fmtX, pct, thousands } from "./format.ts";
-import { type ReportContext, runsOf, type Section } from "./render.ts";
+import { type ReportContext, runsOf } from "./results.ts";
 
 const LABEL: Record<ScenarioRoute, string> = {
   naive: "naive JSON",
@@ -46,7 +46,7 @@ const INTRO =
   "**JSON ceiling**: `JSON.stringify` + `encodeInto` a preallocated buffer. ops/s: 1 / mean; GC: " +
   "`v8.GCProfiler`; bytes per op with results kept; peak RSS sampled every 1024 ops.";
 
-function render({ files }: ReportContext) {
+export function renderScenario({ files }: ReportContext): SectionOutput {
   const runs = runsOf<ScenarioExtras>(files, "scenario", "scenario");
   const checks = SIZES.flatMap((size) => [
     ...T.routes.flatMap((route) =>
@@ -112,10 +112,3 @@ function render({ files }: ReportContext) {
   );
   return { lines: runs.size === 0 ? [] : lines, checks, leadCells };
 }
-
-/** The seed scenario section. */
-export const scenarioSection: Section = {
-  id: "scenario",
-  title: "The seed scenario: naive vs pooled JSON vs pooled MessagePack, end to end",
-  render,
-};

@@ -1,16 +1,88 @@
 /**
- * The report's sections, in order. A bench whose entries follow dev/schema.ts needs no code here:
- * its entries reach the lead, and "Other benches" unless a section selects them.
+ * The report's sections, in order, and the one renderer of entry sections: their targets
+ * (dev/schema.ts TARGETS of the section's id) and ONE measurements table. A bench of its own
+ * format renders its runs (`runsOf`) through the same checks and tables (section_*.ts); a bench
+ * whose entries follow dev/schema.ts needs no code: its entries reach the lead, and "Other
+ * benches" unless a section selects them.
  *
  * @module
  */
-import { type BenchEntry, RUNTIME_LABELS } from "../../dev/schema.ts";
-import { check, judge, targetTable } from "./compare.ts";
-import { columns, pct, thousands } from "./format.ts";
-import { loadSection } from "./section_load.ts";
-import { messagingSection } from "./section_messaging.ts";
-import { scenarioSection } from "./section_scenario.ts";
-import { type ReportContext, runsOf, type Section } from "./render.ts";
+import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS, TARGETS } from "../../dev/schema.ts";
+import {
+  bestComparable,
+  check,
+  checkTargets,
+  judge,
+  type SectionOutput,
+  targetTable,
+} from "./compare.ts";
+import { columns, distinct, fmtBytes, fmtNs, fmtX, pct, table, thousands } from "./format.ts";
+import { type ReportContext, runsOf } from "./results.ts";
+import { renderLoad } from "./section_load.ts";
+import { renderMessaging } from "./section_messaging.ts";
+import { renderScenario } from "./section_scenario.ts";
+
+/** A report section: the tagged entries it shows, or how it renders a bench of its own format. */
+export interface Section {
+  readonly id: string;
+  readonly title: string;
+  readonly entries?: (entry: BenchEntry) => boolean;
+  readonly intro?: string;
+  readonly render?: (context: ReportContext) => SectionOutput | Promise<SectionOutput>;
+}
+
+/** A rival's time with its ratio to our best comparable entry (bold when we lose). */
+function timeText(e: BenchEntry, sameRun: BenchEntry[]): string {
+  const ours = e.side === "ours" ? undefined : bestComparable(sameRun, e);
+  if (!ours) return fmtNs(e.nsPerOp);
+  const ratio = e.nsPerOp / ours.nsPerOp;
+  return `${fmtNs(e.nsPerOp)} · ${ratio < 1 ? `**${fmtX(ratio)}**` : fmtX(ratio)}`;
+}
+
+/** Backing-store bytes per op (Node, Deno) and heap bytes per op, or "". */
+function bytesText(e: BenchEntry | undefined): string {
+  const heap = e?.heapBytesPerOp == null ? "" : `heap ${fmtBytes(e.heapBytesPerOp)}`;
+  if (e?.backingStoreBytesPerOp == null) return heap;
+  return `${fmtBytes(e.backingStoreBytesPerOp)}${heap ? ` (${heap})` : ""}`;
+}
+
+/** ONE table: a row per group and contender; per runtime, varied and mono times, then bytes. */
+function measurements(entries: BenchEntry[]): string[] {
+  const rows = distinct(entries, (e) => `${e.group}\0${e.contender}`).map((first) => [
+    first.group,
+    first.side === "ours" ? `**${first.name}**` : first.name,
+    [
+      first.owned ? "owned" : "into/pooled",
+      first.strict === null ? "" : first.strict ? "strict" : "lenient",
+    ]
+      .filter(Boolean).join(", "),
+    ...RUNTIME_IDS.map((runtime) => {
+      const run = (feedback: string) =>
+        entries.filter((x) =>
+          x.group === first.group && x.runtime === runtime && x.feedback === feedback
+        );
+      const find = (feedback: string) => run(feedback).find((x) => x.contender === first.contender);
+      const [varied, mono] = [find("varied"), find("monomorphic")];
+      const parts = [
+        varied && timeText(varied, run("varied")),
+        mono && `(mono ${timeText(mono, run("monomorphic"))})`,
+        bytesText(varied ?? mono),
+      ].filter(Boolean);
+      return parts.length === 0 ? "—" : parts.join(" ");
+    }),
+  ]);
+  return table(["group", "contender", "kind", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])], rows);
+}
+
+/** Renders one section from the results. */
+export async function renderSection(spec: Section, context: ReportContext): Promise<SectionOutput> {
+  if (spec.render) return await spec.render(context);
+  const entries = context.entries.filter(spec.entries ?? (() => false));
+  const checks = checkTargets(TARGETS.filter((t) => t[0] === spec.id), entries);
+  const intro = spec.intro ? [spec.intro, ""] : [];
+  const lines = [...intro, ...targetTable(checks), ...measurements(entries)];
+  return { lines: entries.length === 0 ? [] : lines, checks };
+}
 
 const encoding = (...families: string[]) => (e: BenchEntry): boolean =>
   e.bench.startsWith("encoding") && families.includes(e.subject.split(" ")[0]);
@@ -100,9 +172,13 @@ export const SECTIONS: Section[] = [
       "`new Uint8Array(n)` and `slice()`, lengths varied between n/2 and n (bench/slab.bench.ts); " +
       "the defaults in platform/fast_paths.ts come from this table.",
   },
-  scenarioSection,
-  loadSection,
-  messagingSection,
+  {
+    id: "scenario",
+    title: "The seed scenario: naive vs pooled JSON vs pooled MessagePack, end to end",
+    render: renderScenario,
+  },
+  { id: "load", title: "HTTP load", render: renderLoad },
+  { id: "messaging", title: "Messaging", render: renderMessaging },
   {
     id: "other",
     title: "Other benches",
