@@ -132,8 +132,9 @@ function verdict(spec: TargetSpec, here: BenchEntry[], runtime: RuntimeId): Verd
   const ran = here.some((e) => e.feedback === feedback && ourIds.includes(e.contender));
   if (!main) return ran ? [[], "no peer here"] : null;
   const pass = kind === "allocation" ? main.value <= limit : main.value >= limit;
-  const label = other === "monomorphic" ? "mono" : other;
-  const also = second && kind !== "allocation" ? ` (${label} ${second.text.split(" vs ")[0]})` : "";
+  const also = second && kind !== "allocation"
+    ? ` (${other === "varied" ? other : "mono"} ${second.text.split(" vs ")[0]})`
+    : "";
   return [[pass], mark(pass, main.text + also)];
 }
 

@@ -39,7 +39,7 @@ function timeText(e: BenchEntry, sameRun: BenchEntry[]): string {
   return `${fmtNs(e.nsPerOp)} · ${ratio < 1 ? `**${fmtX(ratio)}**` : fmtX(ratio)}`;
 }
 
-/** Backing-store bytes per op (Node, Deno) and heap bytes per op, or "". */
+/** Backing-store bytes per op (Node, Deno) and heap bytes per op (Bun), or "". */
 function bytesText(e: BenchEntry | undefined): string {
   const heap = e?.heapBytesPerOp == null ? "" : `heap ${fmtBytes(e.heapBytesPerOp)}`;
   if (e?.backingStoreBytesPerOp == null) return heap;
@@ -51,11 +51,8 @@ function measurements(entries: BenchEntry[]): string[] {
   const rows = distinct(entries, (e) => `${e.group}\0${e.contender}`).map((first) => [
     first.group,
     first.side === "ours" ? `**${first.name}**` : first.name,
-    [
-      first.owned ? "owned" : "into/pooled",
-      first.strict === null ? "" : first.strict ? "strict" : "lenient",
-    ]
-      .filter(Boolean).join(", "),
+    (first.owned ? "owned" : "into/pooled") +
+    (first.strict === null ? "" : first.strict ? ", strict" : ", lenient"),
     ...RUNTIME_IDS.map((runtime) => {
       const run = (feedback: string) =>
         entries.filter((x) =>
@@ -87,34 +84,23 @@ export async function renderSection(spec: Section, context: ReportContext): Prom
 const encoding = (...families: string[]) => (e: BenchEntry): boolean =>
   e.bench.startsWith("encoding") && families.includes(e.subject.split(" ")[0]);
 
-/** What the entry sections show; anything else, apart from seam_direct (its own table), is "Other". */
-const SHOWN = {
-  pool: (e: BenchEntry) => e.bench === "pool" || e.bench === "pool_tuning",
-  base64: encoding("base64", "hex"),
-  utf8: encoding("utf8"),
-  serializers: (e: BenchEntry) => e.bench.startsWith("serializers") || e.bench === "stream",
-  slab: (e: BenchEntry) => e.bench === "slab",
-  seam: (e: BenchEntry) => e.bench === "seam_direct",
-};
-
-/** pool_tuning's extras (bench/pool_tuning.bench.ts): numbers, checked in results.ts. */
-type Tuning = Record<string, number>;
-
 /** Issue 12: retained bytes fall ≥ 75% within 20 s idle; a renewed burst hits > 95% within 1 s. */
-function tuning({ files }: ReportContext) {
-  const runs = runsOf<Tuning>(files, "pool_tuning");
+function tuning({ files }: ReportContext): SectionOutput {
+  // pool_tuning's extras (bench/pool_tuning.bench.ts): numbers, checked in results.ts.
+  const runs = runsOf<Record<string, number>>(files, "pool_tuning");
+  const [fall, burst] = ["idleFall", "renewedBurstFirstSecondHitRate"];
   const checks = [
     check(
       "retained bytes fall within 20 s idle",
       "≥ 75.0%",
       runs,
-      (t) => judge(t.idleFall, (v) => v >= 0.75, pct),
+      (t) => judge(t[fall], (v) => v >= 0.75, pct),
     ),
     check(
       "hit rate in the first second of a renewed burst",
       "> 95.0%",
       runs,
-      (t) => judge(t.renewedBurstFirstSecondHitRate, (v) => v > 0.95, pct),
+      (t) => judge(t[burst], (v) => v > 0.95, pct),
     ),
   ];
   const t = [...runs.values()][0];
@@ -129,48 +115,46 @@ function tuning({ files }: ReportContext) {
       runtime: ([r]) => RUNTIME_LABELS[r],
       "retained at load end": ([, t]) => `${thousands(t.retainedAtLoadEnd)} B`,
       "after 20 s idle": ([, t]) => `${thousands(t.retainedAfter20sIdle)} B`,
-      "fall": ([, t]) => pct(t.idleFall, 1),
-      "hits, 1st s of new burst": ([, t]) => pct(t.renewedBurstFirstSecondHitRate, 1),
+      "fall": ([, t]) => pct(t[fall], 1),
+      "hits, 1st s of new burst": ([, t]) => pct(t[burst], 1),
       "hits, steady load": ([, t]) => pct(t.steadyHitRate, 1),
     }),
   ];
   return { lines, checks };
 }
 
-/** The report's sections, in order. */
+/** The report's sections, in order; seam_direct's entries feed the direct-call tables only. */
 export const SECTIONS: Section[] = [
   {
     id: "pool",
     title: "Pool: rent + return vs allocation",
-    entries: SHOWN.pool,
+    entries: (e) => e.bench === "pool" || e.bench === "pool_tuning",
     intro: "One input per group (entries tagged monomorphic).",
   },
   { id: "tuning", title: "Auto-tuned retention: burst, idle, burst", render: tuning },
   {
     id: "base64",
     title: "Base64 and hex",
-    entries: SHOWN.base64,
+    entries: encoding("base64", "hex"),
     intro: "Strict decoders (ours, native `fromBase64`/`setFromBase64`/`fromHex`, `atob`) reject " +
-      "malformed input; `Buffer` and base64-js decode leniently and are references only. The best " +
-      "strict decoder of a runtime is the fastest of native, our forced JS core and `atob`.",
+      "malformed input; `Buffer` and base64-js decode leniently, references only. The best strict " +
+      "decoder of a runtime is the fastest of native, our forced JS core and `atob`.",
   },
-  { id: "utf8", title: "UTF-8", entries: SHOWN.utf8 },
+  { id: "utf8", title: "UTF-8", entries: encoding("utf8") },
   {
     id: "serializers",
     title: "Serializers: JSON and MessagePack",
-    entries: SHOWN.serializers,
-    intro: "The pooled JSON paths are checked against their ceiling, `JSON.stringify` + " +
-      "`TextEncoder#encodeInto` into a preallocated buffer. `serialize (slab: null)` is the " +
-      "own-buffer result (one fresh ArrayBuffer per call): the allocation targets compare " +
-      "`serialize()` with it.",
+    entries: (e) => e.bench.startsWith("serializers") || e.bench === "stream",
+    intro: "Pooled JSON is checked against its ceiling, `JSON.stringify` + `encodeInto` into a " +
+      "preallocated buffer. `serialize (slab: null)` is the own-buffer result (a fresh " +
+      "ArrayBuffer per call): the allocation targets compare `serialize()` with it.",
   },
   {
     id: "slab",
     title: "Slab: owned results vs a fresh ArrayBuffer",
-    entries: SHOWN.slab,
+    entries: (e) => e.bench === "slab",
     intro: "Exact-length results carved from a shared chunk (`SlabAllocator`) against " +
-      "`new Uint8Array(n)` and `slice()`, lengths varied between n/2 and n (bench/slab.bench.ts); " +
-      "the defaults in platform/fast_paths.ts come from this table.",
+      "`new Uint8Array(n)` and `slice()`, lengths n/2 to n; platform/fast_paths.ts' defaults.",
   },
   {
     id: "scenario",
@@ -179,9 +163,4 @@ export const SECTIONS: Section[] = [
   },
   { id: "load", title: "HTTP load", render: renderLoad },
   { id: "messaging", title: "Messaging", render: renderMessaging },
-  {
-    id: "other",
-    title: "Other benches",
-    entries: (e) => !Object.values(SHOWN).some((shown) => shown(e)),
-  },
 ];
