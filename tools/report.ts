@@ -1,12 +1,7 @@
 /**
- * Writes docs/PERFORMANCE-REPORT.md and its charts (docs/img/*.svg) from bench/results/*.json,
- * without rerunning anything: the lead (one chart, one table), the environment, the targets, the
- * direct-call tables, then every section of tools/report/sections.ts. The same JSON always gives
- * the same report. A result file that cannot be read or fails its schema (dev/schema.ts) is
- * listed in the report and makes this exit with 1.
- *
+ * Writes docs/PERFORMANCE-REPORT.md and docs/img/*.svg from bench/results/*.json, rerunning
+ * nothing: the same JSON gives the same report. Exits 1 when a result file is unreadable.
  * Usage: `node tools/report.ts` (`npm run bench:report`).
- *
  * @module
  */
 import { mkdirSync, writeFileSync } from "node:fs";

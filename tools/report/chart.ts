@@ -1,7 +1,5 @@
 /**
- * The report's charts as standalone SVG: a Vega-Lite spec compiled to Vega and rendered headless
- * (`view.toSVG()`: no canvas, no browser), with one look for every chart; the soak's spec here.
- *
+ * The report's charts as SVG: Vega-Lite specs rendered headless (`view.toSVG()`, no browser).
  * @module
  */
 import * as vega from "vega";

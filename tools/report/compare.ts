@@ -1,7 +1,5 @@
 /**
- * Comparisons of tagged entries by their tags alone: our best against a rival like with like
- * (same op and ownership, strict with strict), and the targets of dev/schema.ts.
- *
+ * Comparisons of tagged entries: our best against a rival like with like, and the targets.
  * @module
  */
 import {
@@ -19,7 +17,6 @@ export interface LeadCell {
   readonly size: string;
   readonly runtime: RuntimeId;
   readonly ratio: number;
-  readonly rival: string;
 }
 
 /** A lead cell of entries, with the two entries it compares. */
@@ -70,9 +67,9 @@ export function entryCells(entries: BenchEntry[], accept = (_: BenchEntry) => tr
         // Without a like-for-like entry (a pooled rent against a fresh allocation), same op does.
         const ours = bestComparable(here, rival) ??
           bestComparable(here.map((e) => ({ ...e, owned: rival.owned })), rival);
-        const { subject: operation, size, runtime, name } = rival;
+        const { subject: operation, size, runtime } = rival;
         const ratio = ours ? rival.nsPerOp / ours.nsPerOp : 0;
-        return ours ? [{ operation, size, runtime, ratio, rival: name, ours, against: rival }] : [];
+        return ours ? [{ operation, size, runtime, ratio, ours, against: rival }] : [];
       });
     return cells.length === 0 ? [] : [cells.reduce((a, b) => (b.ratio < a.ratio ? b : a))];
   });
@@ -132,9 +129,8 @@ function verdict(spec: TargetSpec, here: BenchEntry[], runtime: RuntimeId): Verd
   const ran = here.some((e) => e.feedback === feedback && ourIds.includes(e.contender));
   if (!main) return ran ? [[], "no peer here"] : null;
   const pass = kind === "allocation" ? main.value <= limit : main.value >= limit;
-  const also = second && kind !== "allocation"
-    ? ` (${other === "varied" ? other : "mono"} ${second.text.split(" vs ")[0]})`
-    : "";
+  const label = other === "varied" ? other : "mono";
+  const also = second && kind !== "allocation" ? ` (${label} ${second.text.split(" vs ")[0]})` : "";
   return [[pass], mark(pass, main.text + also)];
 }
 

@@ -1,6 +1,5 @@
 /**
  * Number formats and Markdown tables for the performance report.
- *
  * @module
  */
 

@@ -1,9 +1,6 @@
 /**
- * The report's lead: ONE heatmap (docs/img/overview.svg) and ONE table, for every operation and
- * runtime, of our best against the best rival (a peer library or the direct call a user could
- * make instead); then, per runtime, the table against the direct call alone (issue 18's target:
- * ≥ 0.90×), from bench/results/seam_direct.*.json where it measured the group.
- *
+ * The lead: ONE heatmap (docs/img/overview.svg) and ONE table of our best against the best
+ * rival per operation and runtime; then per runtime the direct-call tables (issue 18: ≥ 0.90×).
  * @module
  */
 import { type BenchEntry, isDirectCall, RUNTIME_IDS, RUNTIME_LABELS } from "../../dev/schema.ts";

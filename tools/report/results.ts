@@ -1,10 +1,6 @@
 /**
- * Reads bench/results/<bench>.<runtime id>.json. A file in the schema (`schema: 2`) is checked
- * entry by entry (dev/schema.ts) and gives tagged entries; a file in its own format
- * (bench/load.ts, bench/messaging.bench.ts) keeps its top level as `data`. Either way the rows a
- * section reads are checked too. A file that cannot be read or fails a check is a problem: the
- * report lists it and tools/report.ts exits non-zero.
- *
+ * Reads bench/results/*.json and checks every entry (dev/schema.ts) and every row a section
+ * reads: a file that fails is listed in the report and makes tools/report.ts exit with 1.
  * @module
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";

@@ -1,8 +1,5 @@
 /**
- * The HTTP load section, from bench/load.ts: load.<runtime id>.json (the routes; the soak on the
- * runtime that ran it, charted as load_soak.svg) and load_paths.<runtime id>.json (`--explore`:
- * every body path of every route, which chose each route's path).
- *
+ * The HTTP load section: bench/load.ts's routes, its soak (load_soak.svg) and `--explore` paths.
  * @module
  */
 import { RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
@@ -164,7 +161,6 @@ export async function renderLoad({ files }: ReportContext): Promise<SectionOutpu
       size: sizeOf(r.route),
       runtime,
       ratio: r.requestsRatio!,
-      rival: "/naive (Response.json)",
     }))
   );
   const charts: Record<string, string> = s

@@ -1,7 +1,5 @@
 /**
- * The messaging section, from bench/results/messaging.<runtime>.json (bench/messaging.bench.ts):
- * per runtime × client × scenario, the naive route against ours, with issue 10's targets.
- *
+ * The messaging section (bench/messaging.bench.ts): ours against naive per client and scenario.
  * @module
  */
 import { RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
@@ -139,7 +137,6 @@ export function renderMessaging({ files }: ReportContext): SectionOutput {
     size: "",
     runtime,
     ratio: ours.speedVsNaive,
-    rival: "naive",
   }));
   return { lines, checks, leadCells };
 }

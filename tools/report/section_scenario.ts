@@ -1,7 +1,5 @@
 /**
- * The seed scenario (bench/scenario.bench.ts, `extras.scenario`): four routes per message size,
- * their ratios to the naive route against SCENARIO_TARGETS, the JSON route against its ceiling.
- *
+ * The seed scenario (bench/scenario.bench.ts): four routes per size against SCENARIO_TARGETS.
  * @module
  */
 import { RUNTIME_LABELS } from "../../dev/schema.ts";
@@ -106,7 +104,6 @@ export function renderScenario({ files }: ReportContext): SectionOutput {
         size,
         runtime,
         ratio: over(s, size, [route, "naive"], "opsPerSec")!,
-        rival: LABEL.naive,
       }))
     ).filter((c) => c.ratio !== null)
   );

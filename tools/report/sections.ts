@@ -1,10 +1,6 @@
 /**
- * The report's sections, in order, and the one renderer of entry sections: their targets
- * (dev/schema.ts TARGETS of the section's id) and ONE measurements table. A bench of its own
- * format renders its runs (`runsOf`) through the same checks and tables (section_*.ts); a bench
- * whose entries follow dev/schema.ts needs no code: its entries reach the lead, and "Other
- * benches" unless a section selects them.
- *
+ * The report's sections and the renderer of entry sections: their targets (TARGETS of the
+ * section's id) and ONE measurements table. A bench in dev/schema.ts's format needs no code here.
  * @module
  */
 import { type BenchEntry, RUNTIME_IDS, RUNTIME_LABELS, TARGETS } from "../../dev/schema.ts";
