@@ -108,12 +108,9 @@ function explored(runs: Runs<LoadReport>, paths: Runs<LoadReport>): string[] {
 
 export async function renderLoad({ files }: ReportContext): Promise<SectionOutput> {
   const runs = runsOf<LoadReport>(files, "load");
-  const soakOn = [...runs.keys()].find((id) => runs.get(id)!.soak);
-  const [s, soakRuntime] = [soakOn && runs.get(soakOn)!.soak, soakOn && runs.get(soakOn)!.runtime];
+  const [soakOn, soaked] = [...runs].find(([, r]) => r.soak) ?? [];
+  const s = soaked?.soak;
   const checked = checks(runs, soakOn);
-  const routeRows = [...runs].flatMap(([id, r]) =>
-    r.routes.map((x) => ({ id, x, naive: !x.baseline }))
-  );
   const lines = [
     intro(runs),
     "",
@@ -125,25 +122,28 @@ export async function renderLoad({ files }: ReportContext): Promise<SectionOutpu
       `${r.durationSeconds} s per route, ${r.date}.`
     ),
     "",
-    ...columns(routeRows, {
-      runtime: ({ id }) => RUNTIME_LABELS[id],
-      route: ({ x, naive }) => (naive ? x.route : `**${x.route}**`),
-      path: ({ x }) => x.bodyPath ?? "—",
-      "requests/s": ({ x }) => thousands(x.requestsPerSec),
-      "vs naive": ({ x, naive }) => (naive ? "—" : speed(x)),
-      "CPU / request": ({ x }) => `${x.cpuUsPerRequest} µs`,
-      "CPU vs naive": ({ x }) => orDash(x.cpuRatio, fmtX),
-      p99: ({ x }) => `${x.p99Ms} ms`,
-      "peak RSS": ({ x }) => fmtBytes(x.rssBytes),
-      "RSS vs naive": ({ x }) => orDash(x.rssRatio, percent),
-      "RSS at end vs naive": ({ x }) => orDash(x.rssEndRatio, percent),
-      "pool retained": ({ x }) => fmtBytes(x.retainedBytes),
-      errors: ({ x }) => String(x.errors),
-    }),
+    ...columns(
+      [...runs].flatMap(([id, r]) => r.routes.map((x) => ({ id, x, naive: !x.baseline }))),
+      {
+        runtime: ({ id }) => RUNTIME_LABELS[id],
+        route: ({ x, naive }) => (naive ? x.route : `**${x.route}**`),
+        path: ({ x }) => x.bodyPath ?? "—",
+        "requests/s": ({ x }) => thousands(x.requestsPerSec),
+        "vs naive": ({ x, naive }) => (naive ? "—" : speed(x)),
+        "CPU / request": ({ x }) => `${x.cpuUsPerRequest} µs`,
+        "CPU vs naive": ({ x }) => orDash(x.cpuRatio, fmtX),
+        p99: ({ x }) => `${x.p99Ms} ms`,
+        "peak RSS": ({ x }) => fmtBytes(x.rssBytes),
+        "RSS vs naive": ({ x }) => orDash(x.rssRatio, percent),
+        "RSS at end vs naive": ({ x }) => orDash(x.rssEndRatio, percent),
+        "pool retained": ({ x }) => fmtBytes(x.retainedBytes),
+        errors: ({ x }) => String(x.errors),
+      },
+    ),
     ...explored(runs, runsOf<LoadReport>(files, "load_paths")),
     ...(s
       ? [
-        `#### Soak (${soakRuntime})`,
+        `#### Soak (${soaked!.runtime})`,
         "",
         "![Soak: retained bytes per tier and hit rate](img/load_soak.svg)",
         "",
@@ -163,8 +163,6 @@ export async function renderLoad({ files }: ReportContext): Promise<SectionOutpu
       ratio: r.requestsRatio!,
     }))
   );
-  const charts: Record<string, string> = s
-    ? { "load_soak.svg": await soakChart(s, soakRuntime!) }
-    : {};
+  const charts = s ? { "load_soak.svg": await soakChart(s, soaked!.runtime) } : {};
   return { lines: runs.size === 0 ? [] : lines, checks: checked, charts, leadCells };
 }

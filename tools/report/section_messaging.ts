@@ -17,15 +17,14 @@ const na = (v: number | null, show: (v: number) => string) => (v === null ? "n/a
 
 /** Where pooled bytes cannot help: the client's own per-command allocations dominate. */
 const CLIENT_NOTES = [
-  "**ioredis** copies every argument and allocates ~3 KB per command itself, and **node-redis** " +
-  "encodes every command at write time: JSON goes to them as strings",
-  "**nats** allocates a protocol string, rest arrays and a 32 KiB pack buffer per flush " +
-  "(~1.2 KB/msg on V8)",
-  "**jetstream**: each publish is a request with headers, inbox, timer and ack parse (~10 KB/msg " +
-  "on Node, ~14.5 KB on Deno), each consumed message a `JsMsg` (~6 KB/msg): the pooled payload " +
-  'saves ~4% of a publish ("jetstream cluster": 3 nodes, streams of 3 replicas)',
-  "**bun**: RedisClient copies arguments synchronously, but each XADD's promise, encoding and " +
-  "reply parse dominate",
+  "**ioredis** copies every argument (~3 KB per command), **node-redis** encodes each command " +
+  "at write time: JSON goes to them as strings",
+  "**nats**: a protocol string, rest arrays and a 32 KiB pack buffer per flush (~1.2 KB/msg on V8)",
+  "**jetstream**: a publish is a request with headers, inbox, timer and ack parse (~10 KB/msg on " +
+  "Node, ~14.5 KB on Deno), a consumed message a `JsMsg` (~6 KB/msg); the pooled payload saves " +
+  '~4% of a publish ("jetstream cluster": 3 nodes, streams of 3 replicas)',
+  "**bun**: RedisClient copies arguments at once, but each XADD's promise, encoding and reply " +
+  "parse dominate",
 ];
 
 /** Ours with its naive partner (and ours forced to pooled bytes) for a client and scenario. */
@@ -46,10 +45,8 @@ const BOUNDS = [
   ["seed allocation", false, T.seedAllocRatio, true],
 ] as const;
 
-const figure = (
-  p: Pair,
-  atLeast: boolean,
-) => (atLeast ? p.ours.speedVsNaive : alloc(p.ours, p.naive));
+const figure = (p: Pair, atLeast: boolean) =>
+  atLeast ? p.ours.speedVsNaive : alloc(p.ours, p.naive);
 
 function intro({ batchSize, messageBytes, rounds }: MessagingResults): string {
   const [more, less] = [(T.seedSpeedRatio - 1) * 100, (1 - T.seedAllocRatio) * 100].map(Math.round);
