@@ -163,6 +163,6 @@ export async function renderLoad({ files }: ReportContext): Promise<SectionOutpu
       ratio: r.requestsRatio!,
     }))
   );
-  const charts = s ? { "load_soak.svg": await soakChart(s, soaked!.runtime) } : {};
+  const charts = s ? { "load_soak.svg": await soakChart(s, soaked!.runtime) } : undefined;
   return { lines: runs.size === 0 ? [] : lines, checks: checked, charts, leadCells };
 }
