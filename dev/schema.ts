@@ -34,17 +34,10 @@ export function nodeRuntimeId(major: number): RuntimeId {
 }
 
 /** What a field holds: a JSON type (`|null` when it may be null), or its allowed values. */
-export type FieldKind =
-  | "string"
-  | "number"
-  | "boolean"
-  | `${"number" | "boolean"}|null`
-  | readonly string[];
+export type FieldKind = JsonType | `${"number" | "boolean"}|null` | readonly string[];
+type JsonType = "string" | "number" | "boolean";
 
-/**
- * The fields of {@linkcode BenchEntry}, the one source of its type and of its check when a result
- * file is read.
- */
+/** The fields of {@linkcode BenchEntry}: the one source of its type and of its check. */
 const ENTRY_FIELDS = {
   bench: "string", // the bench file that measured it, without `.bench.ts`
   group: "string", // `${subject} ${size}`: the contenders of one group are compared
@@ -93,30 +86,19 @@ export type Feedback = BenchEntry["feedback"];
 /** What a bench writes to bench/results/. */
 export interface BenchResultFile {
   readonly schema: 2; // format version: 2
-  /** The bench name as in the file name, e.g. "serializers" or "serializers.monomorphic". */
-  readonly bench: string;
+  readonly bench: string; // as in the file name: "serializers", "serializers.monomorphic"
   readonly runtime: RuntimeInfo;
   readonly date: string; // ISO date of the run
-  /** The feedback of the timed entries, or null for benches without the distinction. */
-  readonly feedback: Feedback | null;
-  /** Per-round mitata minimum CPU time and rounds per contender. */
-  readonly settings: { readonly roundMs: number; readonly rounds: number };
+  readonly feedback: Feedback | null; // of the timed entries; null: no such distinction
+  readonly settings: { readonly roundMs: number; readonly rounds: number }; // per contender
   readonly entries: BenchEntry[];
-  /** Anything else the bench measured (scenario rows, pool stats). */
-  readonly extras: Record<string, unknown>;
-}
-
-/** Whether `value` is of `kind`. */
-function isKind(value: unknown, kind: FieldKind): boolean {
-  if (typeof kind !== "string") return kind.includes(value as string);
-  const type = value === null ? "null" : typeof value;
-  return kind.split("|").includes(type);
+  readonly extras: Record<string, unknown>; // anything else measured (scenario rows, pool stats)
 }
 
 /** Throws a TypeError naming the first field of `value` that is not of its kind in `fields`. */
 export function checkFields(
   value: unknown,
-  fields: Readonly<Record<string, FieldKind>>,
+  fields: Record<string, FieldKind>,
   where: string,
 ): void {
   if (typeof value !== "object" || value === null) {
@@ -124,7 +106,10 @@ export function checkFields(
   }
   for (const [field, kind] of Object.entries(fields)) {
     const got = (value as Record<string, unknown>)[field];
-    if (!isKind(got, kind)) {
+    const type = got === null ? "null" : typeof got;
+    if (
+      typeof kind === "string" ? !kind.split("|").includes(type) : !kind.includes(got as string)
+    ) {
       const want = typeof kind === "string" ? kind : kind.join(" | ");
       throw new TypeError(`Cannot read ${where}.${field}: ${JSON.stringify(got)} is not ${want}`);
     }
@@ -230,12 +215,10 @@ export function isDirectCall(entry: BenchEntry): boolean {
 }
 
 /**
- * A target from the issues, checked in every group of `subject` (at `sizes`, or every size) on
- * every runtime `bound` names, from `feedback` entries (varied when absent):
- * - `speedup`: the fastest listed peer's time / the fastest listed ours' ≥ bound;
- * - `gbps`: input bytes per ns of the fastest listed ours ≥ bound (no peers);
- * - `allocation`: the leanest ours' bytes per op / the leanest peer's ≤ bound (backing store on
- *   Node and Deno, heap on Bun).
+ * A target from the issues, checked in every group of `subject` (at `sizes`) on every runtime
+ * `bound` names, from `feedback` entries (default varied): `speedup`: the fastest peer's time /
+ * the fastest ours' ≥ bound; `gbps`: input bytes per ns of our fastest ≥ bound; `allocation`:
+ * our leanest bytes per op / the leanest peer's ≤ bound (backing store; heap on Bun).
  */
 export type TargetSpec = readonly [
   area: string,

@@ -28,9 +28,7 @@ export const SCENARIO_TARGETS = {
   throughputMin: 2.5,
   gcEventsMax: 0.2,
   p99Max: 0.5,
-  bytesPerOpMax: { small: 0.05, medium: 0.05, large: 0.1 } as Readonly<
-    Record<ScenarioSize, number>
-  >,
+  bytesPerOpMax: { small: 0.05, medium: 0.05, large: 0.1 } as Record<ScenarioSize, number>,
   jsonOfCeilingMin: 0.9,
   routes: ["pooled", "msgpack"] as readonly ScenarioRoute[],
 } as const;
