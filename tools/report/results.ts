@@ -72,7 +72,7 @@ export function loadResults(dir: string): ReportContext & { problems: string[] }
       const data = key ? file.data[key] as { rows?: unknown } | unknown[] | undefined : file.data;
       const rows = (key === "" ? [data] : Array.isArray(data) ? data : data?.rows) as unknown[];
       if (fields && !Array.isArray(rows)) throw new TypeError(`Cannot read ${name}: no ${key}`);
-      rows?.forEach((row, i) => checkFields(row, fields!, `${name}.${key}[${i}]`));
+      rows?.forEach((row, i) => checkFields(row, fields!, key ? `${name}.${key}[${i}]` : name));
       files.push(file);
     } catch (error) {
       problems.push(`bench/results/${name}: ${(error as Error).message}`);
