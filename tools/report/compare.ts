@@ -88,14 +88,9 @@ function figure([, kind, , , ourIds, peerIds]: TargetSpec, entries: BenchEntry[]
   const of = (ids: readonly string[]) => entries.filter((e) => ids.includes(e.contender));
   const [ours, peer] = [fastest(of(ourIds)), fastest(of(peerIds))];
   if (!ours) return null;
-  if (kind === "gbps") {
-    const value = (ours.sizeBytes ?? 0) / ours.nsPerOp;
-    return value ? { value, text: `${value.toFixed(2)} GB/s` } : null;
-  }
-  if (kind === "speedup") {
-    const value = peer ? peer.nsPerOp / ours.nsPerOp : 0;
-    return peer ? { value, text: `${fmtX(value)} vs ${peer.name}` } : null;
-  }
+  const [gbps, x] = [(ours.sizeBytes ?? 0) / ours.nsPerOp, peer ? peer.nsPerOp / ours.nsPerOp : 0];
+  if (kind === "gbps") return gbps ? { value: gbps, text: `${gbps.toFixed(2)} GB/s` } : null;
+  if (kind === "speedup") return peer ? { value: x, text: `${fmtX(x)} vs ${peer.name}` } : null;
   // Backing store on Node and Deno, heap on Bun: the leanest of each side.
   const [mine, theirs] = [ourIds, peerIds].map((ids) =>
     Math.min(...of(ids).map((e) => e.backingStoreBytesPerOp ?? e.heapBytesPerOp ?? Infinity))

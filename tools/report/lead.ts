@@ -40,12 +40,7 @@ function heatmap(cells: LeadCell[]): Promise<string> {
   }));
   const white = { condition: { test: "datum.ratio > 2.5 || datum.ratio < 0.4", value: "white" } };
   const scale = { type: "log", domain: [0.25, 4], domainMid: 1, scheme: "redyellowgreen" };
-  const nominal = (field: string, sort: string[]) => ({
-    field,
-    type: "nominal",
-    sort,
-    title: null,
-  });
+  const axis = (field: string, sort: string[]) => ({ field, type: "nominal", sort, title: null });
   const legend = { title: "ours ÷ best rival (log, 0.25–4×)", legend: { titleLimit: 400 } };
   return renderSvg({
     title: {
@@ -56,9 +51,9 @@ function heatmap(cells: LeadCell[]): Promise<string> {
     width: 4 * 80,
     height: { step: 15 },
     encoding: {
-      x: { ...nominal("runtime", LABELS), axis: { orient: "top", labelAngle: 0 } },
+      x: { ...axis("runtime", LABELS), axis: { orient: "top", labelAngle: 0 } },
       // Rows grouped by operation in the table's order, sizes in the order measured.
-      y: { ...nominal("row", [...new Set(cells.map(rowOf))]), axis: { labelLimit: 300 } },
+      y: { ...axis("row", [...new Set(cells.map(rowOf))]), axis: { labelLimit: 300 } },
     },
     layer: [{
       mark: { type: "rect", stroke: "#fff" },
