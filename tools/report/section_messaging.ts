@@ -71,19 +71,14 @@ export function renderMessaging({ files }: ReportContext): SectionOutput {
     })
   );
   // Issue 10's targets per client × scenario: speed and bytes, and the seed's where it applies.
-  const checks = distinct(all, (p) => p.key).flatMap((first) =>
-    BOUNDS.filter((b) => !b[3] || seed(first)).map(([what, atLeast, bound]) =>
-      check(
-        `${first.key}: ${what}`,
-        `${atLeast ? "≥" : "≤"} ${bound.toFixed(1)}×`,
-        runs,
-        (_, rt) => {
-          const p = all.find((p) => p.runtime === rt && p.key === first.key);
-          return judge(p && figure(p, atLeast), (v) => (atLeast ? v >= bound : v <= bound), x);
-        },
-      )
-    )
-  );
+  const checks = distinct(all, (p) => p.key).flatMap((first) => {
+    const pairs = new Map(all.filter((p) => p.key === first.key).map((p) => [p.runtime, p]));
+    return BOUNDS.filter((b) => !b[3] || seed(first)).map(([what, atLeast, bound]) => {
+      const ok = (v: number) => (atLeast ? v >= bound : v <= bound);
+      const target = `${atLeast ? "≥" : "≤"} ${bound.toFixed(1)}×`;
+      return check(`${first.key}: ${what}`, target, pairs, (p) => judge(figure(p, atLeast), ok, x));
+    });
+  });
   // For these clients ours' batch publish differs from naive only by rented arrays: noise.
   const same = all.filter((p) =>
     p.ours.scenario === "batch publish" && p.ours.route.startsWith("JSON.stringify")
