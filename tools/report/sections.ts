@@ -85,19 +85,11 @@ function tuning({ files }: ReportContext): SectionOutput {
   // pool_tuning's extras (bench/pool_tuning.bench.ts): numbers, checked in results.ts.
   const runs = runsOf<Record<string, number>>(files, "pool_tuning");
   const [fall, burst] = ["idleFall", "renewedBurstFirstSecondHitRate"];
+  const target = (label: string, bound: string, field: string, ok: (v: number) => boolean) =>
+    check(label, bound, runs, (t) => judge(t[field], ok, pct));
   const checks = [
-    check(
-      "retained bytes fall within 20 s idle",
-      "≥ 75.0%",
-      runs,
-      (t) => judge(t[fall], (v) => v >= 0.75, pct),
-    ),
-    check(
-      "hit rate in the first second of a renewed burst",
-      "> 95.0%",
-      runs,
-      (t) => judge(t[burst], (v) => v > 0.95, pct),
-    ),
+    target("retained bytes fall within 20 s idle", "≥ 75.0%", fall, (v) => v >= 0.75),
+    target("hit rate in the first second of a renewed burst", "> 95.0%", burst, (v) => v > 0.95),
   ];
   const t = [...runs.values()][0];
   const lines = !t ? [] : [
