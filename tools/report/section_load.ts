@@ -5,7 +5,14 @@
 import { RUNTIME_LABELS, type RuntimeId } from "../../dev/schema.ts";
 import { LOAD_TARGETS as T, type LoadReport, type LoadRouteResult } from "../../dev/schema_load.ts";
 import { soakChart } from "./chart.ts";
-import { check, judge, type LeadCell, type SectionOutput, targetTable } from "./compare.ts";
+import {
+  check,
+  judge,
+  type LeadCell,
+  type SectionOutput,
+  targetTable,
+  type Verdict,
+} from "./compare.ts";
 import { columns, fmtBytes, fmtX, mark, pct, table, thousands } from "./format.ts";
 import { type ReportContext, type Runs, runsOf } from "./results.ts";
 
@@ -35,24 +42,17 @@ function checks(runs: Runs<LoadReport>, soakOn?: RuntimeId) {
   );
   const s = soakOn && runs.get(soakOn)!.soak!;
   if (!s) return out;
-  const only = new Map([[soakOn, s]]);
-  const fall = `(${fmtBytes(s.retainedAtLoadEnd)} → ${fmtBytes(s.retainedAfterIdle)})`;
+  const only = (label: string, bound: string, verdict: Verdict | null) =>
+    check(label, bound, new Map([[soakOn, s]]), () => verdict);
+  const [fall, hit] = [T.minRetainedFall, T.minBurstHitRate];
+  const from = `(${fmtBytes(s.retainedAtLoadEnd)} → ${fmtBytes(s.retainedAfterIdle)})`;
   const recovery = s.burstRecoveryMs >= 0 ? `, > 95% after ${s.burstRecoveryMs} ms` : "";
+  const falls = judge(s.retainedFall, (v) => v >= fall, (v) => `${percent(v)} ${from}`);
+  const hits = judge(s.burstFirstSecondHitRate, (v) => v > hit, (v) => pct(v, 2) + recovery);
   return [
     ...out,
-    check(
-      `soak: retained bytes after ${s.idleSeconds} s idle`,
-      `fall ≥ ${percent(T.minRetainedFall)}`,
-      only,
-      () => judge(s.retainedFall, (v) => v >= T.minRetainedFall, (v) => `${percent(v)} ${fall}`),
-    ),
-    check(
-      "soak: hit rate of the renewed burst's first second",
-      `> ${percent(T.minBurstHitRate)}`,
-      only,
-      () =>
-        judge(s.burstFirstSecondHitRate, (v) => v > T.minBurstHitRate, (v) => pct(v, 2) + recovery),
-    ),
+    only(`soak: retained bytes after ${s.idleSeconds} s idle`, `fall ≥ ${percent(fall)}`, falls),
+    only("soak: hit rate of the renewed burst's first second", `> ${percent(hit)}`, hits),
   ];
 }
 
