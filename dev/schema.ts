@@ -35,7 +35,7 @@ export function nodeRuntimeId(major: number): RuntimeId {
 
 /** What a field holds: a JSON type (`|null` when it may be null), or its allowed values. */
 export type FieldKind = JsonType | `${"number" | "boolean"}|null` | readonly string[];
-type JsonType = "string" | "number" | "boolean";
+type JsonType = keyof Kinds;
 
 /** The fields of {@linkcode BenchEntry}: the one source of its type and of its check. */
 const ENTRY_FIELDS = {
@@ -63,11 +63,9 @@ const ENTRY_FIELDS = {
   heapBytesPerOp: "number|null",
 } as const;
 
-type FieldType<K> = K extends "string" ? string
-  : K extends "number" ? number
-  : K extends "boolean" ? boolean
-  : K extends "number|null" ? number | null
-  : K extends "boolean|null" ? boolean | null
+type Kinds = { string: string; number: number; boolean: boolean };
+type FieldType<K> = K extends JsonType ? Kinds[K]
+  : K extends `${infer T extends JsonType}|null` ? Kinds[T] | null
   : K extends readonly (infer V)[] ? V
   : never;
 
