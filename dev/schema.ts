@@ -1,11 +1,7 @@
 /**
- * The one description of what a bench writes to bench/results/ and of the targets the report
- * checks. Benches build their entries with these types; tools/report/ reads them back through
- * {@linkcode parseResultFile}, which rejects a malformed file with the field at fault. Every entry
- * says who it is (`side`, `op`, `contender`); every target names the contenders it compares.
- *
- * Result files are `bench/results/<bench>.<runtime id>.json`; `<bench>` gains `.monomorphic` for
- * the monomorphic run of a bench that has one ({@linkcode resultFileName}).
+ * The one description of what a bench writes to bench/results/<bench>.<runtime id>.json (a
+ * monomorphic run adds `.monomorphic` to `<bench>`) and of the targets the report checks.
+ * tools/report/ reads files back through {@linkcode parseResultFile}, which names the bad field.
  *
  * @module
  */
@@ -37,35 +33,11 @@ export function nodeRuntimeId(major: number): RuntimeId {
   return major >= 26 ? "node26" : "node24";
 }
 
-/**
- * Whose code an entry times: the library's (`ours`), another library's (`peer`), or the direct
- * call a user could make instead (`direct`: a built-in such as Buffer or TextEncoder).
- */
-export type Side = "ours" | "peer" | "direct";
-
-/** What an entry does: `encode`/`decode` give a fresh result; `Into` forms write into held memory. */
-export type Op = "encode" | "decode" | "encodeInto" | "decodeInto" | "rent" | "write" | "scenario";
-
-/**
- * The type feedback the contenders saw before timing: `varied` (every contender first fed the
- * same messages of different shapes and sizes, the realistic case) or `monomorphic` (only the
- * timed input, in a fresh process).
- */
-export type Feedback = "varied" | "monomorphic";
-
 /** What a field holds: a JSON type (`|null` when it may be null), or its allowed values. */
-export type FieldKind =
-  | "string"
-  | "number"
-  | "boolean"
-  | "number|null"
-  | "boolean|null"
-  | readonly string[];
+export type FieldKind = JsonType | `${"number" | "boolean"}|null` | readonly string[];
+type JsonType = keyof Kinds;
 
-/**
- * The fields of {@linkcode BenchEntry}, the one source of its type and of its check when a result
- * file is read.
- */
+/** The fields of {@linkcode BenchEntry}: the one source of its type and of its check. */
 const ENTRY_FIELDS = {
   bench: "string", // the bench file that measured it, without `.bench.ts`
   group: "string", // `${subject} ${size}`: the contenders of one group are compared
@@ -91,46 +63,40 @@ const ENTRY_FIELDS = {
   heapBytesPerOp: "number|null",
 } as const;
 
-type FieldType<K> = K extends "string" ? string
-  : K extends "number" ? number
-  : K extends "boolean" ? boolean
-  : K extends "number|null" ? number | null
-  : K extends "boolean|null" ? boolean | null
+type Kinds = { string: string; number: number; boolean: boolean };
+type FieldType<K> = K extends JsonType ? Kinds[K]
+  : K extends `${infer T extends JsonType}|null` ? Kinds[T] | null
   : K extends readonly (infer V)[] ? V
   : never;
 
-/** One timed contender in one group, on one runtime (fields: `ENTRY_FIELDS` in dev/schema.ts). */
+/** One timed contender in one group, on one runtime (fields: `ENTRY_FIELDS`). */
 export type BenchEntry = {
   readonly [F in keyof typeof ENTRY_FIELDS]: FieldType<typeof ENTRY_FIELDS[F]>;
 };
 
+/** Whose code an entry times: ours, another library's, or the built-in a user could call. */
+export type Side = BenchEntry["side"];
+/** What an entry does: `encode`/`decode` give a fresh result; `Into` forms write into held memory. */
+export type Op = BenchEntry["op"];
+/** The type feedback before timing: the same varied messages, or only the timed input. */
+export type Feedback = BenchEntry["feedback"];
+
 /** What a bench writes to bench/results/. */
 export interface BenchResultFile {
   readonly schema: 2; // format version: 2
-  /** The bench name as in the file name, e.g. "serializers" or "serializers.monomorphic". */
-  readonly bench: string;
+  readonly bench: string; // as in the file name: "serializers", "serializers.monomorphic"
   readonly runtime: RuntimeInfo;
   readonly date: string; // ISO date of the run
-  /** The feedback of the timed entries, or null for benches without the distinction. */
-  readonly feedback: Feedback | null;
-  /** Per-round mitata minimum CPU time and rounds per contender. */
-  readonly settings: { readonly roundMs: number; readonly rounds: number };
+  readonly feedback: Feedback | null; // of the timed entries; null: no such distinction
+  readonly settings: { readonly roundMs: number; readonly rounds: number }; // per contender
   readonly entries: BenchEntry[];
-  /** Anything else the bench measured (scenario rows, pool stats). */
-  readonly extras: Record<string, unknown>;
-}
-
-/** Whether `value` is of `kind`. */
-function isKind(value: unknown, kind: FieldKind): boolean {
-  if (typeof kind !== "string") return kind.includes(value as string);
-  const type = value === null ? "null" : typeof value;
-  return kind.split("|").includes(type);
+  readonly extras: Record<string, unknown>; // anything else measured (scenario rows, pool stats)
 }
 
 /** Throws a TypeError naming the first field of `value` that is not of its kind in `fields`. */
 export function checkFields(
   value: unknown,
-  fields: Readonly<Record<string, FieldKind>>,
+  fields: Record<string, FieldKind>,
   where: string,
 ): void {
   if (typeof value !== "object" || value === null) {
@@ -138,7 +104,10 @@ export function checkFields(
   }
   for (const [field, kind] of Object.entries(fields)) {
     const got = (value as Record<string, unknown>)[field];
-    if (!isKind(got, kind)) {
+    const type = got === null ? "null" : typeof got;
+    if (
+      typeof kind === "string" ? !kind.split("|").includes(type) : !kind.includes(got as string)
+    ) {
       const want = typeof kind === "string" ? kind : kind.join(" | ");
       throw new TypeError(`Cannot read ${where}.${field}: ${JSON.stringify(got)} is not ${want}`);
     }
@@ -156,13 +125,8 @@ export function parseResultFile(raw: unknown, where: string): BenchResultFile {
 }
 
 /** The file a bench writes for a runtime and feedback. */
-export function resultFileName(
-  bench: string,
-  runtime: RuntimeId,
-  feedback: Feedback | null,
-): string {
-  return `${bench}${feedback === "monomorphic" ? ".monomorphic" : ""}.${runtime}.json`;
-}
+export const resultFileName = (bench: string, id: RuntimeId, feedback: Feedback | null): string =>
+  `${bench}${feedback === "monomorphic" ? ".monomorphic" : ""}.${id}.json`;
 
 /** Benches that run twice, once per {@linkcode Feedback}, each time in a fresh process. */
 export const FEEDBACK_BENCHES: readonly string[] = ["serializers", "encoding"];
@@ -249,12 +213,10 @@ export function isDirectCall(entry: BenchEntry): boolean {
 }
 
 /**
- * A target from the issues, checked in every group of `subject` (at `sizes`, or every size) on
- * every runtime `bound` names, from `feedback` entries (varied when absent):
- * - `speedup`: the fastest listed peer's time / the fastest listed ours' ≥ bound;
- * - `gbps`: input bytes per ns of the fastest listed ours ≥ bound (no peers);
- * - `allocation`: the leanest ours' bytes per op / the leanest peer's ≤ bound (backing store on
- *   Node and Deno, heap on Bun).
+ * A target from the issues, checked in every group of `subject` (at `sizes`) on every runtime
+ * `bound` names, from `feedback` entries (default varied): `speedup`: the fastest peer's time /
+ * the fastest ours' ≥ bound; `gbps`: input bytes per ns of our fastest ≥ bound; `allocation`:
+ * our leanest bytes per op / the leanest peer's ≤ bound (backing store; heap on Bun).
  */
 export type TargetSpec = readonly [
   area: string,
@@ -263,25 +225,15 @@ export type TargetSpec = readonly [
   what: string,
   ours: readonly string[],
   peers: readonly string[],
-  bound: Partial<Record<RuntimeId, number>>,
+  bound: Bound,
   sizes?: readonly string[],
   feedback?: Feedback,
 ];
 
-const ALL = (value: number): Partial<Record<RuntimeId, number>> => ({
-  node24: value,
-  node26: value,
-  deno: value,
-  bun: value,
-});
-const V8 = (value: number): Partial<Record<RuntimeId, number>> => ({
-  ...ALL(value),
-  bun: undefined,
-});
-const NODE = (value: number): Partial<Record<RuntimeId, number>> => ({
-  node24: value,
-  node26: value,
-});
+type Bound = Partial<Record<RuntimeId, number>>;
+const ALL = (v: number): Bound => ({ node24: v, node26: v, deno: v, bun: v });
+const V8 = (v: number): Bound => ({ node24: v, node26: v, deno: v });
+const NODE = (v: number): Bound => ({ node24: v, node26: v });
 const B64 = ["64 B", "1 KiB", "64 KiB", "1 MiB"];
 const POOLED_JSON = [C.jsonSerializePooled, C.jsonSerializeTo];
 const POOLED_MSGPACK = [C.msgpackSerializePooled, C.msgpackSerializeTo];

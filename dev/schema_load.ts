@@ -6,17 +6,17 @@
  * @module
  */
 
-/** The targets of issue 12 for the HTTP load bench. */
-export const LOAD_TARGETS: {
-  /** A `/messages/*` route's requests/s over its size's `/naive/*` route: at least this. */
-  readonly minRequestsRatio: number;
-  /** A `/messages/*` route's peak RSS over the naive route's: at most this. */
-  readonly maxRssRatio: number;
-  /** The fall of the pool's retained bytes after the soak's idle phase: at least this. */
-  readonly minRetainedFall: number;
-  /** The hit rate of the soak's renewed burst within its first second: above this. */
-  readonly minBurstHitRate: number;
-} = { minRequestsRatio: 1.0, maxRssRatio: 1.05, minRetainedFall: 0.75, minBurstHitRate: 0.95 };
+/**
+ * Issue 12's targets: a `/messages/*` route's requests/s (at least) and peak RSS (at most) over
+ * its size's `/naive/*` route's; after the soak's idle phase the pool's retained bytes fall by at
+ * least `minRetainedFall`, and the renewed burst's first second hits above `minBurstHitRate`.
+ */
+export const LOAD_TARGETS = {
+  minRequestsRatio: 1.0,
+  maxRssRatio: 1.05,
+  minRetainedFall: 0.75,
+  minBurstHitRate: 0.95,
+} as const;
 
 /** One measured route (medians over the slices). */
 export interface LoadRouteResult {
@@ -24,8 +24,7 @@ export interface LoadRouteResult {
   bodyPath: string; // `native`, `pooled`, `owned`; `naive` for the baseline
   requestsPerSec: number;
   p99Ms: number;
-  /** Server CPU (user + system, all threads) per request, µs: steadier than requests/s. */
-  cpuUsPerRequest: number;
+  cpuUsPerRequest: number; // server CPU (user + system, all threads), µs: steadier than req/s
   rssBytes: number; // peak resident set size (VmHWM) and at the load's end (VmRSS), bytes
   rssEndBytes?: number;
   retainedBytes: number; // the pool's retained bytes after the run (`/stats`)
@@ -35,8 +34,7 @@ export interface LoadRouteResult {
   /** Median over slices of requests/s ÷ the baseline's; its 25th and 75th percentiles. */
   requestsRatio?: number;
   requestsRatioQuartiles?: [number, number];
-  /** Median over slices of the baseline's CPU per request ÷ this route's (above 1 is cheaper). */
-  cpuRatio?: number;
+  cpuRatio?: number; // median over slices of the baseline's CPU per request ÷ this route's
   /** Median over sets of peak RSS, and of RSS at the load's end, ÷ the baseline server's. */
   rssRatio?: number;
   rssEndRatio?: number;
@@ -52,8 +50,7 @@ export interface SoakSample {
   misses: number;
   outstanding: number;
   rssBytes: number;
-  /** Per size class, the tuned cap, when the pool reports one (`stats().classes[i].cap`). */
-  tunedCaps?: number[];
+  tunedCaps?: number[]; // per size class, when the pool reports one (`stats().classes[i].cap`)
 }
 
 /** The soak: load, idle, then a renewed burst, with its time series (every 250 ms). */
@@ -68,8 +65,7 @@ export interface SoakResult {
   retainedAfterIdle: number;
   retainedFall: number; // 1 − after/at-end (0 when nothing was retained)
   burstFirstSecondHitRate: number; // hit rate of the burst's first second (hits / (hits + misses))
-  /** Ms from the burst's start to the first 250 ms interval with a hit rate > 95%, or -1. */
-  burstRecoveryMs: number;
+  burstRecoveryMs: number; // ms to the first 250 ms interval hitting > 95% (-1: none)
   samples: SoakSample[];
 }
 
@@ -79,9 +75,8 @@ export interface LoadReport {
   date: string;
   quick: boolean; // A `--quick` smoke run; an `--explore` run (every body path of every route)
   explore: boolean;
-  /** `wrk` (on its own core when `pinned`: the server on core 0, via taskset) or autocannon. */
   generator?: "wrk" | "autocannon";
-  pinned?: boolean;
+  pinned?: boolean; // wrk on its own core, the server on core 0 (taskset)
   connections: number;
   durationSeconds: number; // measured seconds per slice (after a warm-up per server)
   sets?: number; // sets of fresh servers (absent in runs before sets), and slices per route in all

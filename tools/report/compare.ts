@@ -1,7 +1,5 @@
 /**
- * Comparisons of tagged entries by their tags alone: our best against a rival like with like
- * (same op and ownership, strict with strict), and the targets of dev/schema.ts.
- *
+ * Comparisons of tagged entries: our best against a rival like with like, and the targets.
  * @module
  */
 import {
@@ -13,36 +11,46 @@ import {
 } from "../../dev/schema.ts";
 import { fmtBytes, fmtX, mark, table } from "./format.ts";
 
-/** One operation at one size on one runtime: rival time / ours (or our rate / the rival's). */
+/** One operation at one size ("" for none) on one runtime: rival / ours, above 1 we win. */
 export interface LeadCell {
   readonly operation: string;
-  /** The size label ("small", "64 KiB"), or "". */
   readonly size: string;
   readonly runtime: RuntimeId;
-  /** Above 1: we win. */
   readonly ratio: number;
-  readonly rival: string;
 }
 
 /** A lead cell of entries, with the two entries it compares. */
 export type EntryCell = LeadCell & { readonly ours: BenchEntry; readonly against: BenchEntry };
 
-/** A checked target: a row of a targets table, with a cell per runtime (RUNTIME_IDS order). */
+/** A row of a targets table ("≥ 1.2×"), a cell per runtime (RUNTIME_IDS order). */
 export interface TargetCheck {
   readonly label: string;
-  /** The bound, in words: "≥ 1.2×". */
   readonly target: string;
   readonly cells: string[];
   readonly met: number;
   readonly missed: number;
 }
 
+/** What a section rendered: no lines, no heading. Charts are SVG by file name. */
+export interface SectionOutput {
+  readonly lines: string[];
+  readonly checks: TargetCheck[];
+  readonly charts?: Record<string, string>;
+  readonly leadCells?: LeadCell[];
+}
+
+/** A cell of a target: its verdicts (one or more bounds) and its text, marks included. */
+export type Verdict = readonly [oks: readonly boolean[], text: string];
+
+const fastest = (all: BenchEntry[]) => all.toSorted((a, b) => a.nsPerOp - b.nsPerOp).at(0);
+
 /** Our fastest entry comparable to `rival`: same op and ownership, strict when it is strict. */
 export function bestComparable(entries: BenchEntry[], rival: BenchEntry): BenchEntry | undefined {
-  return entries.filter((e) =>
+  const like = entries.filter((e) =>
     e.side === "ours" && e.op === rival.op && e.owned === rival.owned &&
     (rival.strict === null || e.strict === null || e.strict === rival.strict)
-  ).reduce<BenchEntry | undefined>((a, b) => (a && a.nsPerOp <= b.nsPerOp ? a : b), undefined);
+  );
+  return fastest(like);
 }
 
 /**
@@ -59,18 +67,15 @@ export function entryCells(entries: BenchEntry[], accept = (_: BenchEntry) => tr
         // Without a like-for-like entry (a pooled rent against a fresh allocation), same op does.
         const ours = bestComparable(here, rival) ??
           bestComparable(here.map((e) => ({ ...e, owned: rival.owned })), rival);
-        const { subject: operation, size, runtime, name } = rival;
+        const { subject: operation, size, runtime } = rival;
         const ratio = ours ? rival.nsPerOp / ours.nsPerOp : 0;
-        return ours ? [{ operation, size, runtime, ratio, rival: name, ours, against: rival }] : [];
+        return ours ? [{ operation, size, runtime, ratio, ours, against: rival }] : [];
       });
     return cells.length === 0 ? [] : [cells.reduce((a, b) => (b.ratio < a.ratio ? b : a))];
   });
 }
 
-/**
- * Where seam_direct (issue 18's bench) measured a family and op on a runtime (at a size, when
- * `bySize`), its cells stand for the other benches' cells there.
- */
+/** Where seam_direct (issue 18) measured a family and op on a runtime (and size), it stands. */
 export function preferSeam(cells: EntryCell[], bySize: boolean): EntryCell[] {
   const key = (c: EntryCell) =>
     `${c.runtime} ${c.operation.split(" ")[0]} ${c.against.op} ${bySize ? c.size : ""}`;
@@ -78,32 +83,18 @@ export function preferSeam(cells: EntryCell[], bySize: boolean): EntryCell[] {
   return cells.filter((c) => c.ours.bench === "seam_direct" || !seam.has(key(c)));
 }
 
-const fastest = (entries: BenchEntry[], ids: readonly string[]) =>
-  entries.filter((e) => ids.includes(e.contender))
-    .reduce<BenchEntry | undefined>((a, b) => (a && a.nsPerOp <= b.nsPerOp ? a : b), undefined);
-
-/** The least bytes per op of `ids` (backing store on Node and Deno, heap on Bun), or Infinity. */
-const leanest = (entries: BenchEntry[], ids: readonly string[]) =>
-  Math.min(
-    ...entries.filter((e) => ids.includes(e.contender))
-      .map((e) => e.backingStoreBytesPerOp ?? e.heapBytesPerOp ?? Infinity),
-  );
-
 /** The figure of one target in one group's entries, or null where it cannot be measured. */
-function figure(spec: TargetSpec, entries: BenchEntry[]): { value: number; text: string } | null {
-  const [, kind, , , ourIds, peerIds] = spec;
-  const ours = fastest(entries, ourIds);
-  const peer = fastest(entries, peerIds);
+function figure([, kind, , , ourIds, peerIds]: TargetSpec, entries: BenchEntry[]) {
+  const of = (ids: readonly string[]) => entries.filter((e) => ids.includes(e.contender));
+  const [ours, peer] = [fastest(of(ourIds)), fastest(of(peerIds))];
   if (!ours) return null;
-  if (kind === "gbps") {
-    const value = (ours.sizeBytes ?? 0) / ours.nsPerOp;
-    return value ? { value, text: `${value.toFixed(2)} GB/s` } : null;
-  }
-  if (kind === "speedup") {
-    const value = peer ? peer.nsPerOp / ours.nsPerOp : 0;
-    return peer ? { value, text: `${fmtX(value)} vs ${peer.name}` } : null;
-  }
-  const [mine, theirs] = [leanest(entries, ourIds), leanest(entries, peerIds)];
+  const [gbps, x] = [(ours.sizeBytes ?? 0) / ours.nsPerOp, peer ? peer.nsPerOp / ours.nsPerOp : 0];
+  if (kind === "gbps") return gbps ? { value: gbps, text: `${gbps.toFixed(2)} GB/s` } : null;
+  if (kind === "speedup") return peer ? { value: x, text: `${fmtX(x)} vs ${peer.name}` } : null;
+  // Backing store on Node and Deno, heap on Bun: the leanest of each side.
+  const [mine, theirs] = [ourIds, peerIds].map((ids) =>
+    Math.min(...of(ids).map((e) => e.backingStoreBytesPerOp ?? e.heapBytesPerOp ?? Infinity))
+  );
   if (!Number.isFinite(mine) || !Number.isFinite(theirs) || theirs === 0) return null;
   const text = `${(mine / theirs * 100).toFixed(0)}% (${fmtBytes(mine)} vs ${fmtBytes(theirs)})`;
   return { value: mine / theirs, text };
@@ -120,47 +111,39 @@ function boundText([, kind, , , , , bound]: TargetSpec): string {
   ).join(", ");
 }
 
-/** Checks every target on every group it applies to; cells add the other feedback's figure. */
+/** A target's verdict on one group and runtime; the cell adds the other feedback's figure. */
+function verdict(spec: TargetSpec, here: BenchEntry[], runtime: RuntimeId): Verdict | null {
+  const [, kind, , , ourIds, , bound, , feedback = "varied"] = spec;
+  const other = feedback === "varied" ? "monomorphic" : "varied";
+  const [main, second] = [feedback, other].map((fb) =>
+    figure(spec, here.filter((e) => e.feedback === fb))
+  );
+  const limit = bound[runtime];
+  if (limit === undefined) return [[], "no target"];
+  // Ours ran but no listed peer exists on this runtime (no native fromHex on Node 24).
+  const ran = here.some((e) => e.feedback === feedback && ourIds.includes(e.contender));
+  if (!main) return ran ? [[], "no peer here"] : null;
+  const pass = kind === "allocation" ? main.value <= limit : main.value >= limit;
+  const label = other === "varied" ? other : "mono";
+  const also = second && kind !== "allocation" ? ` (${label} ${second.text.split(" vs ")[0]})` : "";
+  return [[pass], mark(pass, main.text + also)];
+}
+
+/** Checks every target on every group it applies to. */
 export function checkTargets(specs: readonly TargetSpec[], entries: BenchEntry[]): TargetCheck[] {
   return specs.flatMap((spec) => {
-    const [, kind, subject, what, ourIds, , bound, sizes, feedback = "varied"] = spec;
-    const other = feedback === "varied" ? "monomorphic" : "varied";
-    const groups = entries.filter((e) =>
+    const [, , subject, what, , , , sizes] = spec;
+    const hit = entries.filter((e) =>
       e.subject === subject && (sizes ?? [e.size]).includes(e.size)
-    )
-      .map((e) => e.group);
-    return [...new Set(groups)].flatMap((group) => {
-      const runs = new Map(
-        RUNTIME_IDS.map((r) => [r, entries.filter((e) => e.group === group && e.runtime === r)]),
-      );
-      const row = check(
-        `${what}: ${group}`,
-        boundText(spec),
-        runs,
-        (here, runtime): Verdict | null => {
-          const [main, second] = [feedback, other].map((fb) =>
-            figure(spec, here.filter((e) => e.feedback === fb))
-          );
-          const limit = bound[runtime];
-          if (limit === undefined) return [[], "no target"];
-          // Ours ran but no listed peer exists on this runtime (no native fromHex on Node 24).
-          const ran = here.some((e) => e.feedback === feedback && ourIds.includes(e.contender));
-          if (!main) return ran ? [[], "no peer here"] : null;
-          const pass = kind === "allocation" ? main.value <= limit : main.value >= limit;
-          const label = other === "monomorphic" ? "mono" : other;
-          const also = second && kind !== "allocation"
-            ? ` (${label} ${second.text.split(" vs ")[0]})`
-            : "";
-          return [[pass], mark(pass, main.text + also)];
-        },
-      );
+    );
+    return [...new Set(hit.map((e) => e.group))].flatMap((group) => {
+      const here = entries.filter((e) => e.group === group);
+      const runs = new Map(RUNTIME_IDS.map((r) => [r, here.filter((e) => e.runtime === r)]));
+      const row = check(`${what}: ${group}`, boundText(spec), runs, (x, r) => verdict(spec, x, r));
       return row.met + row.missed === 0 ? [] : [row];
     });
   });
 }
-
-/** A cell of a target: its verdicts (one or more bounds) and its text, marks included. */
-export type Verdict = readonly [oks: readonly boolean[], text: string];
 
 /** The verdict on one value against one bound, or null when it was not measured. */
 export function judge(
@@ -186,8 +169,8 @@ export function check<T>(
 }
 
 /** A `#### Targets` table, or nothing. */
-export function targetTable(checks: TargetCheck[], heading = "#### Targets"): string[] {
+export function targetTable(checks: TargetCheck[]): string[] {
   if (checks.length === 0) return [];
   const header = ["target", "bound", ...RUNTIME_IDS.map((r) => RUNTIME_LABELS[r])];
-  return [heading, "", ...table(header, checks.map((c) => [c.label, c.target, ...c.cells]))];
+  return ["#### Targets", "", ...table(header, checks.map((c) => [c.label, c.target, ...c.cells]))];
 }

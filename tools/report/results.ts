@@ -1,9 +1,6 @@
 /**
- * Reads bench/results/<bench>.<runtime id>.json. A file in the schema (`schema: 2`) is checked
- * entry by entry (dev/schema.ts) and gives tagged entries; a file in its own format
- * (bench/load.ts, bench/messaging.bench.ts) keeps its top-level data. A file that cannot be read
- * or fails the check is a problem: the report lists it and tools/report.ts exits non-zero.
- *
+ * Reads bench/results/*.json and checks every entry (dev/schema.ts) and every row a section
+ * reads: a file that fails is listed in the report and makes tools/report.ts exit with 1.
  * @module
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -17,10 +14,9 @@ import {
   type RuntimeId,
 } from "../../dev/schema.ts";
 
-/** One results file, normalized: `data` is the extras, or a foreign file's top level. */
+/** One results file: `data` is the extras, or a foreign file's top level. */
 export interface ResultFile {
-  /** The bench name from the file name ("serializers.monomorphic", "load"). */
-  readonly bench: string;
+  readonly bench: string; // from the file name: "serializers.monomorphic", "load"
   readonly runtime: RuntimeId;
   readonly version: string;
   readonly cpu: string;
@@ -30,32 +26,39 @@ export interface ResultFile {
 }
 
 const ROUTE = { route: "string", requestsPerSec: "number", cpuUsPerRequest: "number" } as const;
+const TUNING = ["retainedAtLoadEnd", "retainedAfter20sIdle", "idleFall", "steadyHitRate"]
+  .concat(["renewedBurstFirstSecondHitRate", "tuningIntervalMs", "rentsPerSecond", "concurrency"]);
 
-/** The rows the sections read from each bench's data, and the fields they need in every row. */
+/** Where each bench's rows are in its data ("": the data itself), and the fields sections read. */
 const ROWS: Record<string, [key: string, fields: Record<string, FieldKind>]> = {
   load: ["routes", ROUTE],
   load_paths: ["routes", ROUTE],
   messaging: ["rows", { client: "string", msgsPerSec: "number", speedVsNaive: "number" }],
   scenario: ["scenario", { size: "string", path: "string", opsPerSec: "number" }],
+  pool_tuning: ["", Object.fromEntries(TUNING.map((field) => [field, "number"]))],
 };
 
-/** Throws where a bench's rows are missing or a row lacks a field its section reads. */
-function checkRows(file: ResultFile, name: string): ResultFile {
-  const [key, fields] = ROWS[file.bench] ?? [];
-  if (!key || !fields) return file;
-  const data = file.data[key] as Record<string, unknown> | unknown[] | undefined;
-  const rows = Array.isArray(data) ? data : data?.rows;
-  if (!Array.isArray(rows)) throw new TypeError(`Cannot read ${name}: no rows at ${key}`);
-  rows.forEach((row, i) => checkFields(row, fields, `${name}.${key}[${i}]`));
-  return file;
+/** The loaded results every section reads. */
+export interface ReportContext {
+  readonly files: ResultFile[];
+  readonly entries: BenchEntry[];
+}
+
+/** Per runtime (in RUNTIME_IDS order), what a section took from its bench's file. */
+export type Runs<T> = Map<RuntimeId, T>;
+
+/** Per runtime, `bench`'s data (or its `key`), as results.ts checked it. */
+export function runsOf<T>(files: ResultFile[], bench: string, key?: string): Runs<T> {
+  const runs: Runs<T> = new Map();
+  for (const runtime of RUNTIME_IDS) {
+    const file = files.find((f) => f.bench === bench && f.runtime === runtime);
+    if (file) runs.set(runtime, (key ? file.data[key] : file.data) as T);
+  }
+  return runs;
 }
 
 /** Every readable file in `dir`, their entries, and the files that could not be read, with why. */
-export function loadResults(dir: string): {
-  files: ResultFile[];
-  entries: BenchEntry[];
-  problems: string[];
-} {
+export function loadResults(dir: string): ReportContext & { problems: string[] } {
   const files: ResultFile[] = [];
   const problems: string[] = [];
   for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
@@ -64,9 +67,13 @@ export function loadResults(dir: string): {
     if (!runtime) continue;
     try {
       const raw = JSON.parse(readFileSync(join(dir, name), "utf8"));
-      files.push(
-        checkRows(raw?.schema === 2 ? fromSchema(raw, name) : foreign(raw, bench, runtime), name),
-      );
+      const file = raw?.schema === 2 ? fromSchema(raw, name) : foreign(raw, bench, runtime);
+      const [key, fields] = ROWS[file.bench] ?? [];
+      const data = key ? file.data[key] as { rows?: unknown } | unknown[] | undefined : file.data;
+      const rows = (key === "" ? [data] : Array.isArray(data) ? data : data?.rows) as unknown[];
+      if (fields && !Array.isArray(rows)) throw new TypeError(`Cannot read ${name}: no ${key}`);
+      rows?.forEach((row, i) => checkFields(row, fields!, key ? `${name}.${key}[${i}]` : name));
+      files.push(file);
     } catch (error) {
       problems.push(`bench/results/${name}: ${(error as Error).message}`);
     }
@@ -76,31 +83,17 @@ export function loadResults(dir: string): {
 
 function fromSchema(raw: unknown, name: string): ResultFile {
   const { bench, runtime, date, entries, extras } = parseResultFile(raw, name);
-  return {
-    bench,
-    runtime: runtime.id,
-    version: runtime.version,
-    cpu: runtime.cpu ?? "unknown",
-    date,
-    // A before/after bench's `ours.before.*` entries time an earlier copy of the library: they
-    // stay in the raw JSON and its log, never in the report, so no figure of old code is ours.
-    entries: entries.filter((e) => !e.contender.startsWith("ours.before.")),
-    data: extras ?? {},
-  };
+  // A before/after bench's `ours.before.*` entries time an earlier copy of the library: they
+  // stay in the raw JSON and its log, never in the report, so no figure of old code is ours.
+  const current = entries.filter((e) => !e.contender.startsWith("ours.before."));
+  const { version, cpu = "unknown" } = runtime;
+  return { bench, runtime: runtime.id, version, cpu, date, entries: current, data: extras ?? {} };
 }
 
+/** bench/load.ts writes `runtime: "bun 1.4.5"`; bench/messaging.bench.ts a { version, cpu }. */
 function foreign(raw: Record<string, unknown>, bench: string, runtime: RuntimeId): ResultFile {
-  // A { version, cpu } object, or a string: bench/load.ts writes "bun 1.4.5".
   const info = (typeof raw.runtime === "object" ? raw.runtime : {}) as Record<string, unknown>;
-  const version = info.version ?? /(\d+\.\d+\.\d+\S*)/.exec(String(raw.runtime))?.[1];
+  const version = String(info.version ?? /(\d+\.\d+\.\d+\S*)/.exec(String(raw.runtime))?.[1]);
   const [cpu, date] = [info.cpu ?? "unknown", raw.date ?? ""].map(String);
-  return {
-    bench,
-    runtime,
-    version: String(version ?? "unknown"),
-    cpu,
-    date,
-    entries: [],
-    data: raw,
-  };
+  return { bench, runtime, version, cpu, date, entries: [], data: raw };
 }
