@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import process from "node:process";
 import { type Browser, chromium } from "playwright-core";
-import { withTimeout } from "../dev/spawn.ts";
+import { withTimeout } from "../dev/services.ts";
 
 const SYSTEM_CANDIDATES = [
   "/usr/bin/chromium",

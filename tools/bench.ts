@@ -23,7 +23,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } f
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../dev/schema.ts";
-import { run } from "../dev/spawn.ts";
+import { run } from "../dev/services.ts";
 import { RUNTIMES } from "../dev/runtimes.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -20,7 +20,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "./_chromium.ts";
-import { withTimeout } from "../dev/spawn.ts";
+import { withTimeout } from "../dev/services.ts";
 import { type RunningServer, startExampleServer, stopServer } from "../dev/example_servers.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
-import { run } from "../dev/spawn.ts";
+import { run } from "../dev/services.ts";
 import { readJunit } from "../dev/junit.ts";
 
 const MINUTE = 60_000;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { RUNTIMES } from "../../dev/runtimes.ts";
-import { run } from "../../dev/spawn.ts";
+import { run } from "../../dev/services.ts";
 
 /** The built files. */
 export interface SmokeBundle {

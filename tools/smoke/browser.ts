@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../_chromium.ts";
-import { withTimeout } from "../../dev/spawn.ts";
+import { withTimeout } from "../../dev/services.ts";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
 

@@ -17,7 +17,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { RUNTIMES } from "../../dev/runtimes.ts";
-import { run, start, type StartedProcess } from "../../dev/spawn.ts";
+import { run, start, type StartedProcess } from "../../dev/services.ts";
 import getPort from "get-port";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
