@@ -1,14 +1,9 @@
 /**
- * Real-browser test of the live pool dashboard: starts the Bun example
- * service on a free loopback port, opens `GET /` in headless Chromium through
- * playwright-core (see tools/_chromium.ts for which Chromium), drives traffic at the server, and checks that the numbers
- * on the page change and agree with `/stats`. Saves docs/img/dashboard.png.
- * Ends with `browser: N passed, N failed`; exits non-zero on failure.
- *
- * The browser and the server are stopped on every exit path, and the whole
- * run has a deadline, so a browser that cannot start is a failure, not a hang.
- *
- * Run with Node 24: `node tools/browser.ts`.
+ * Real-browser test of the live pool dashboard: starts the Bun example service, opens `GET /` in
+ * headless Chromium (tools/_chromium.ts), drives traffic, and checks that the page's numbers move
+ * and agree with `/stats`; saves a screenshot (docs/img/dashboard.png with `--update-docs`).
+ * Browser and server are stopped on every exit path, under a deadline. Ends with
+ * `browser: N passed, N failed`. Run with Node 24: `node tools/browser.ts`.
  *
  * @module
  */
@@ -17,46 +12,25 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "./_chromium.ts";
 import { withTimeout } from "../dev/services.ts";
-import { type RunningServer, startExampleServer, stopServer } from "../dev/example_servers.ts";
+import {
+  ROOT,
+  type RunningServer,
+  startExampleServer,
+  stopServer,
+} from "../dev/example_servers.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEADLINE_MS = 180_000;
-// `npm test` checks the page without touching tracked files; `npm run docs:screenshot` refreshes the README's image.
 const SCREENSHOT = process.argv.includes("--update-docs")
   ? join(ROOT, "docs", "img", "dashboard.png")
   : join(tmpdir(), "catga-memory-dashboard.png");
-const COUNTERS = [
-  "outstanding",
-  "rented",
-  "returned",
-  "hits",
-  "misses",
-  "unpooled",
-  "dropped",
-] as const;
+const COUNTERS = ["outstanding", "rented", "returned", "hits", "misses", "unpooled", "dropped"];
 
 /** The `/stats` fields the page shows. */
-interface Stats {
-  rented: number;
-  returned: number;
-  outstanding: number;
-  hits: number;
-  misses: number;
-  unpooled: number;
-  dropped: number;
-  retainedBytes: number;
-  tiers: {
-    name: string;
-    hits: number;
-    misses: number;
-    retainedBuffers: number;
-    retainedBytes: number;
-  }[];
-}
+type Counts = Record<string, number>;
+type Stats = Counts & { tiers: (Counts & { name: string })[] };
 
 let passed = 0;
 let failed = 0;
@@ -76,13 +50,10 @@ const WAVES: readonly { inFlight: number; ms: number }[] = [
 ];
 
 async function traffic(base: string): Promise<number> {
-  const paths: string[] = [];
   // The pooled path on purpose: the dashboard must move whatever path ROUTE_PATHS gives a route.
-  for (const size of ["small", "medium", "large"]) {
-    for (const format of ["json", "msgpack"]) {
-      paths.push(`/messages/${size}?format=${format}&via=pooled`);
-    }
-  }
+  const paths = ["small", "medium", "large"].flatMap((size) =>
+    ["json", "msgpack"].map((format) => `/messages/${size}?format=${format}&via=pooled`)
+  );
   let sent = 0;
   for (const wave of WAVES) {
     const end = Date.now() + wave.ms;
@@ -94,10 +65,6 @@ async function traffic(base: string): Promise<number> {
     }));
   }
   return sent;
-}
-
-async function fetchStats(base: string): Promise<Stats> {
-  return await (await fetch(`${base}/stats`)).json() as Stats;
 }
 
 async function main(): Promise<number> {
@@ -177,7 +144,7 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
   check("the chart has points", points >= 3, `${points} points`);
 
   // The server is idle now: the next poll must show exactly what /stats says.
-  const stats = await fetchStats(server.base);
+  const stats = await (await fetch(`${server.base}/stats`)).json() as Stats;
   await page.waitForFunction(
     (rented) =>
       Number(document.querySelector<HTMLElement>('[data-stat="rented"]')?.dataset.value) ===
