@@ -1,12 +1,7 @@
 /**
- * Launching headless Chromium for the browser tests, with nothing but npm:
- *
- * 1. `$CHROMIUM`, when set (a failure to launch it is an error);
- * 2. else a system Chromium, only if it actually launches;
- * 3. else the Chromium inside the npm package `@sparticuz/chromium`.
- *
- * Playwright kills the browser it launched when this process exits; callers
- * still `close()` it in a `finally`.
+ * Headless Chromium for the browser tests, from npm alone: `$CHROMIUM` when set; else a system
+ * Chromium, if it launches; else the one inside `@sparticuz/chromium`. Playwright kills the
+ * browser when this process exits; callers still `close()` it in a `finally`.
  *
  * @module
  */
@@ -22,14 +17,8 @@ const SYSTEM_CANDIDATES = [
 ];
 const LAUNCH_TIMEOUT_MS = 60_000;
 const COMMON_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
+  ...["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+  ...["--disable-background-networking", "--disable-component-update", "--disable-sync"],
 ];
 
 /** A launched browser and where it came from. */
@@ -39,17 +28,14 @@ export interface LaunchedBrowser {
   readonly source: string;
 }
 
-async function launch(executablePath: string, args: readonly string[]): Promise<Browser> {
-  return await withTimeout(
-    chromium.launch({
-      executablePath,
-      headless: true,
-      args: [...args],
-      timeout: LAUNCH_TIMEOUT_MS,
-    }),
-    LAUNCH_TIMEOUT_MS + 5000,
-    `Cannot launch ${executablePath}`,
-  );
+function launch(executablePath: string, args: readonly string[]): Promise<Browser> {
+  const launching = chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...args],
+    timeout: LAUNCH_TIMEOUT_MS,
+  });
+  return withTimeout(launching, LAUNCH_TIMEOUT_MS + 5000, `Cannot launch ${executablePath}`);
 }
 
 /** Launches headless Chromium; `log` hears about candidates that did not launch. */
@@ -65,7 +51,8 @@ export async function launchChromium(
     try {
       return { browser: await launch(path, COMMON_ARGS), source: `system (${path})` };
     } catch (error) {
-      log(`${path} exists but does not launch (${firstLine(error)}); trying the next browser`);
+      const why = String((error as Error)?.message ?? error).split("\n")[0];
+      log(`${path} exists but does not launch (${why}); trying the next browser`);
     }
   }
   // Decompresses its bundled Chromium into the temp dir on first use.
@@ -75,8 +62,4 @@ export async function launchChromium(
     browser: await launch(path, [...packaged.args, "--disable-quic", "--no-first-run"]),
     source: `@sparticuz/chromium (${path})`,
   };
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split("\n")[0];
 }

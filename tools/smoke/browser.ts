@@ -1,11 +1,7 @@
 /**
- * Browser smoke: bundles the library for browsers, reports its minified and
- * gzipped size, loads it in headless Chromium (tools/_chromium.ts picks
- * which) and runs the shared smoke (tools/smoke/smoke.ts) in the page.
- * The page is served from memory through Playwright's request routing: no
- * server process, no network. Ends with `browser smoke: N passed, N failed`;
- * exits non-zero on failure.
- *
+ * Browser smoke: loads the library bundle in headless Chromium (tools/_chromium.ts) and runs the
+ * shared smoke in the page, served from memory through Playwright's request routing (no server,
+ * no network). Ends with `browser smoke: N passed, N failed`.
  * Run with Node 24: `node tools/smoke/browser.ts`.
  *
  * @module
