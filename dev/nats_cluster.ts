@@ -9,7 +9,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, NATS_SERVER_PATH, type ServerHandle, startServer, waitFor } from "./services.ts";
+import {
+  freePort,
+  NATS_SERVER_PATH,
+  type ServerHandle,
+  startAll,
+  startServer,
+  waitFor,
+} from "./services.ts";
 
 /** Every node is ready within this; the meta leader is elected within it too. */
 const START_TIMEOUT_MS = 20_000;
@@ -88,7 +95,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
   }
   const route = (i: number) => `nats://127.0.0.1:${ports[size + i]}`;
   const monitorPort = (i: number) => ports[2 * size + i];
-  const servers: ServerHandle[] = [];
+  let servers: ServerHandle[] = [];
   const waitForMetaLeader = (timeoutMs = START_TIMEOUT_MS) =>
     waitFor(
       async () => {
@@ -108,26 +115,26 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const starting = ports.slice(0, size).map((port, i) =>
-      startServer({
-        name: `NATS node n${i + 1}`,
-        scheme: "nats",
-        binary: NATS_SERVER_PATH,
-        port,
-        dir: join(dir, `n${i + 1}`),
-        args: (_, store) => [
-          ...["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort(i))],
-          ...["-js", "-sd", store, "--name", `n${i + 1}`, "--cluster_name", "catga"],
-          ...["--cluster", route(i), "--routes"],
-          ports.slice(0, size).map((_, j) => route(j)).filter((_, j) => j !== i).join(","),
-          ...(options.extraArgs ?? []),
-        ],
-        ready: /Server is ready/,
-        timeoutMs: START_TIMEOUT_MS,
-      }).then((server) => servers[i] = server)
+    servers = await startAll(
+      ports.slice(0, size).map((port, i) =>
+        startServer({
+          name: `NATS node n${i + 1}`,
+          scheme: "nats",
+          binary: NATS_SERVER_PATH,
+          port,
+          dir: join(dir, `n${i + 1}`),
+          args: (_, store) => [
+            ...["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort(i))],
+            ...["-js", "-sd", store, "--name", `n${i + 1}`, "--cluster_name", "catga"],
+            ...["--cluster", route(i), "--routes"],
+            ports.slice(0, size).map((_, j) => route(j)).filter((_, j) => j !== i).join(","),
+            ...(options.extraArgs ?? []),
+          ],
+          ready: /Server is ready/,
+          timeoutMs: START_TIMEOUT_MS,
+        })
+      ),
     );
-    const failure = (await Promise.allSettled(starting)).find((r) => r.status === "rejected");
-    if (failure !== undefined) throw failure.reason;
     await waitForMetaLeader();
   } catch (error) {
     await close();

@@ -18,7 +18,7 @@ import {
   REDIS_SERVER_PATH,
   redisArgs,
   run,
-  type ServerHandle,
+  startAll,
   startServer,
   waitFor,
 } from "./services.ts";
@@ -74,7 +74,6 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
   const root = mkdtempSync(join(tmpdir(), "catga-redis-cluster-"));
   const ports: number[] = [];
   while (ports.length < masters) ports.push(await freeClusterPort(ports));
-  const nodes: ServerHandle[] = [];
   const clusterOk = async (port: number) => {
     const info = await cli(["-p", String(port), "cluster", "info"]).catch(() => "");
     return info.includes("cluster_state:ok") && info.includes("cluster_slots_ok:16384") &&
@@ -86,29 +85,30 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
       20_000,
       () => `Cannot see cluster_state:ok on ${ports.join(", ")}`,
     );
+  const nodes = await startAll(ports.map((port) => {
+    const dir = join(root, String(port));
+    return startServer({
+      name: "cluster node",
+      scheme: "redis",
+      binary: REDIS_SERVER_PATH,
+      port,
+      dir,
+      args: () => [
+        ...redisArgs(port, dir),
+        ...["--cluster-enabled", "yes", "--cluster-config-file", join(dir, "nodes.conf")],
+        ...["--cluster-node-timeout", "3000", "--cluster-require-full-coverage", "no"],
+      ],
+      ready: /Ready to accept connections/,
+    });
+  })).catch((error) => {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  });
   const close = async () => {
     await Promise.all(nodes.map((node) => node.close()));
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    const starting = ports.map((port) => {
-      const dir = join(root, String(port));
-      return startServer({
-        name: "cluster node",
-        scheme: "redis",
-        binary: REDIS_SERVER_PATH,
-        port,
-        dir,
-        args: () => [
-          ...redisArgs(port, dir),
-          ...["--cluster-enabled", "yes", "--cluster-config-file", join(dir, "nodes.conf")],
-          ...["--cluster-node-timeout", "3000", "--cluster-require-full-coverage", "no"],
-        ],
-        ready: /Ready to accept connections/,
-      }).then((node) => nodes.push(node));
-    });
-    const failure = (await Promise.allSettled(starting)).find((r) => r.status === "rejected");
-    if (failure !== undefined) throw failure.reason;
     const addresses = ports.map((port) => `127.0.0.1:${port}`);
     await cli(
       ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"],
@@ -119,7 +119,6 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
     await close();
     throw error;
   }
-  nodes.sort((a, b) => ports.indexOf(a.port) - ports.indexOf(b.port));
   return {
     urls: nodes.map((node) => node.url),
     ports,

@@ -38,21 +38,19 @@ const HOST = "127.0.0.1";
 /** After SIGTERM, a child gets this long to stop what it started before SIGKILL. */
 const GRACE_MS = 3000;
 
-/** How to start a child. */
+/**
+ * How to start a child: working directory (the repository root by default), extra environment,
+ * a listener for its output, and whether it runs in its own process group (Node only).
+ */
 export interface SpawnOptions {
-  /** Working directory; the repository root by default. */
   readonly cwd?: string;
-  /** Extra environment variables. */
   readonly env?: Readonly<Record<string, string>>;
-  /** Called with each chunk of output as it arrives. */
   readonly onOutput?: (chunk: Buffer, stream: "stdout" | "stderr") => void;
-  /** Run it in its own process group, stopped as a whole (Node only; default false). */
   readonly group?: boolean;
 }
 
 /** A started child; the caller `stop()`s it on every path. */
 export interface StartedProcess {
-  /** The process (with `group`, its pid is also its process group id). */
   readonly child: ChildProcess;
   /** Everything it printed so far, and why it could not start. */
   readonly output: () => string;
@@ -150,17 +148,14 @@ export function start(command: readonly string[], options: SpawnOptions = {}): S
   return { child, output: () => output, exited: () => exited, exit, stop };
 }
 
-/** How to run a child to completion. */
+/** A run's name in messages, and how long before it (its group by default) is stopped. */
 export interface RunOptions extends SpawnOptions {
-  /** A name for messages, e.g. the step name. */
   readonly label: string;
-  /** After this long the child (its whole group by default) is stopped and the run fails. */
   readonly timeoutMs: number;
 }
 
-/** What a finished run did. */
+/** A finished run: `code` is `null` after a signal, a timeout or a failed start. */
 export interface RunResult {
-  /** The exit code; `null` when killed by a signal, timed out or never started. */
   readonly code: number | null;
   readonly timedOut: boolean;
   /** Everything it printed (stdout and stderr interleaved), plus our notes. */
@@ -220,9 +215,8 @@ export function spawnScript(script: string, args: readonly string[]): ChildProce
   return start([...runtime, script, ...args], { cwd: process.cwd() }).child;
 }
 
-/** How a script run by {@linkcode runScript} ended. */
+/** How a script run by {@linkcode runScript} ended (`code` is `null` after a signal). */
 export interface ScriptResult {
-  /** The exit code (`null` when a signal ended it). */
   code: number | null;
   stdout: string;
   stderr: string;
@@ -282,40 +276,37 @@ export function freePort(): Promise<number> {
   return getPort({ host: HOST });
 }
 
-/** A server process started by {@linkcode startServer}. */
+/**
+ * A server started by {@linkcode startServer}. `stop` (SIGTERM, or `signal`, then SIGKILL after
+ * 5 s) keeps its data dir for `start` (when stopped) and `restart` on the same port; `close`
+ * also removes the dir, and is safe to call twice.
+ */
 export interface ServerHandle {
   /** `redis://127.0.0.1:port` or `nats://127.0.0.1:port`. */
   readonly url: string;
   readonly port: number;
-  /** Whether its process is running. */
   readonly running: boolean;
-  /** Its output so far (the tail is kept). */
+  /** The tail of its output. */
   readonly log: () => string;
-  /** Stops it (`signal`, default SIGTERM, then SIGKILL after 5 s); keeps its data dir. */
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts it again, when stopped, on the same port and data dir. */
   start(): Promise<void>;
-  /** Stops it and starts it again. */
   restart(): Promise<void>;
-  /** Stops it and removes its data dir. Safe to call twice. */
   close(): Promise<void>;
 }
 
-/** How to start a server. */
+/**
+ * How to start a server: its name in messages ("redis", "NATS node n1"), port (default: a free
+ * one), data dir (default: a new temp dir), and its own ready line, which no other listener on
+ * the port can fake, due within `timeoutMs` (default 10 s).
+ */
 export interface ServerSpec {
-  /** Its name in messages, e.g. "redis" or "NATS node n1". */
   readonly name: string;
-  /** The URL scheme. */
   readonly scheme: "redis" | "nats";
   readonly binary: string;
-  /** The port (default: a free one). */
   readonly port?: number;
-  /** Its data dir (default: a new temp dir). */
   readonly dir?: string;
   readonly args: (port: number, dir: string) => string[];
-  /** The server's own ready line, which no other listener on the port can fake. */
   readonly ready: RegExp;
-  /** How long it may take to print it (default 10 s). */
   readonly timeoutMs?: number;
 }
 
@@ -402,11 +393,9 @@ export async function startAll<T extends readonly Promise<ServerHandle>[]>(
   throw failure.reason;
 }
 
-/** What {@linkcode startRedis} and {@linkcode startNats} take. */
+/** The executable (default {@linkcode REDIS_SERVER_PATH} / {@linkcode NATS_SERVER_PATH}) and port. */
 export interface ServerOptions {
-  /** The executable (default {@linkcode REDIS_SERVER_PATH} / {@linkcode NATS_SERVER_PATH}). */
   readonly binary?: string;
-  /** The port (default: a free one). */
   readonly port?: number;
 }
 
