@@ -16,11 +16,8 @@ export type ServerRuntime = "bun" | "deno" | "node" | "node26";
 
 /** How to start one runtime's example service. */
 export interface ServerSpec {
-  /** The runtime. */
   readonly name: ServerRuntime;
-  /** The runtime's executable. */
   readonly command: string;
-  /** Arguments that start the service. */
   readonly args: readonly string[];
 }
 
@@ -34,17 +31,13 @@ export const EXAMPLE_SERVERS: readonly ServerSpec[] = [
 
 /** A started service, with its output so far (shown when something fails). */
 export interface RunningServer {
-  /** The runtime. */
   readonly name: ServerRuntime;
   /** The process (leader of its own process group). */
   readonly child: ChildProcess;
   /** e.g. http://127.0.0.1:40123 */
   readonly base: string;
-  /** Everything it printed. */
   readonly output: string;
-  /** Whether it has exited. */
   readonly exited: boolean;
-  /** The process handle that stops it. */
   readonly process: StartedProcess;
 }
 

@@ -20,44 +20,35 @@ import {
 
 /** Every node is ready within this; the meta leader is elected within it too. */
 const START_TIMEOUT_MS = 20_000;
-/** One node of a {@linkcode NatsCluster}. */
+/** One node of a {@linkcode NatsCluster}: client URL and port, monitoring port (`/jsz`). */
 export interface NatsClusterNode {
   readonly name: string;
-  /** `nats://127.0.0.1:port`. */
   readonly url: string;
   readonly port: number;
-  /** The monitoring port (`/jsz`, `/varz`). */
   readonly monitorPort: number;
-  /** Whether its process is running. */
   readonly running: boolean;
 }
 
-/** A running cluster started by {@linkcode startNatsCluster}. */
+/**
+ * A running cluster. `stopNode` keeps the node's store: "SIGTERM" (default) is a clean shutdown,
+ * "SIGKILL" a crash; `startNode` starts it again on the same ports and store; `restartNode` does
+ * both, then waits for a meta leader; `close` (safe twice) stops all and removes the temp dir.
+ */
 export interface NatsCluster {
-  /** The nodes, in start order. */
   readonly nodes: readonly NatsClusterNode[];
   /** Every node's client URL: give them all to `connect({ servers })`. */
   readonly urls: readonly string[];
-  /**
-   * Stops node `index` and keeps its store. `signal` "SIGTERM" (default) is a
-   * clean shutdown; "SIGKILL" is a crash.
-   */
   stopNode(index: number, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
-  /** Starts a stopped node again on the same ports and store; resolves once it listens. */
   startNode(index: number): Promise<void>;
-  /** Stops then starts node `index`, then waits for a meta leader again. */
   restartNode(index: number, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
-  /** Resolves once a node reports a JetStream meta leader and every peer. */
+  /** Resolves once a node reports a JetStream meta leader with every peer. */
   waitForMetaLeader(timeoutMs?: number): Promise<string>;
-  /** Stops every node and removes the temp dir. Safe to call twice. */
   close(): Promise<void>;
 }
 
-/** Options for {@linkcode startNatsCluster}. */
+/** Nodes (default 3), and more `nats-server` arguments for every node. */
 export interface NatsClusterOptions {
-  /** Nodes (default 3). */
   size?: number;
-  /** More `nats-server` arguments for every node. */
   extraArgs?: readonly string[];
 }
 
