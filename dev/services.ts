@@ -194,7 +194,7 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
 
 /** Polls `check` every `everyMs` until it gives a value; rejects with `why()` after `timeoutMs`. */
 export async function waitFor<T>(
-  check: () => Promise<T | undefined>,
+  check: () => T | undefined | Promise<T | undefined>,
   timeoutMs: number,
   why: () => string,
   everyMs = 100,
@@ -250,7 +250,7 @@ export function waitForLine(
   const onData = (chunk: Uint8Array) => out += chunk;
   child.stdout?.on("data", onData);
   const seen = waitFor(
-    async () => {
+    () => {
       if (pattern.test(out)) return out;
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`Cannot see ${pattern}: child exited with ${child.exitCode}: ${out}`);
