@@ -21,10 +21,9 @@ const COMMON_ARGS = [
   ...["--disable-background-networking", "--disable-component-update", "--disable-sync"],
 ];
 
-/** A launched browser and where it came from. */
-export interface LaunchedBrowser {
+/** A launched browser and where it came from, e.g. "system (/usr/bin/chromium)". */
+interface LaunchedBrowser {
   readonly browser: Browser;
-  /** e.g. "$CHROMIUM (/opt/chrome)" or "@sparticuz/chromium (/tmp/chromium)". */
   readonly source: string;
 }
 
@@ -39,9 +38,7 @@ function launch(executablePath: string, args: readonly string[]): Promise<Browse
 }
 
 /** Launches headless Chromium; `log` hears about candidates that did not launch. */
-export async function launchChromium(
-  log: (line: string) => void = console.log,
-): Promise<LaunchedBrowser> {
+async function launchChromium(log: (line: string) => void): Promise<LaunchedBrowser> {
   const chosen = process.env.CHROMIUM;
   if (chosen !== undefined && chosen !== "") {
     return { browser: await launch(chosen, COMMON_ARGS), source: `$CHROMIUM (${chosen})` };
@@ -62,4 +59,22 @@ export async function launchChromium(
     browser: await launch(path, [...packaged.args, "--disable-quic", "--no-first-run"]),
     source: `@sparticuz/chromium (${path})`,
   };
+}
+
+/**
+ * Runs `use` with a headless Chromium, under `deadlineMs`, and closes the browser on every path
+ * (Playwright also kills it when this process exits, should `close()` itself hang).
+ */
+export async function withChromium<T>(
+  label: string,
+  deadlineMs: number,
+  use: (browser: Browser) => Promise<T>,
+): Promise<T> {
+  const { browser, source } = await launchChromium((line) => console.log(`${label}: ${line}`));
+  try {
+    console.log(`${label}: Chromium ${browser.version()} from ${source}`);
+    return await withTimeout(use(browser), deadlineMs, `the ${label} checks hung`);
+  } finally {
+    await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
+  }
 }

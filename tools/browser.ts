@@ -13,8 +13,7 @@ import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import process from "node:process";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "./_chromium.ts";
-import { withTimeout } from "../dev/services.ts";
+import { withChromium } from "./_chromium.ts";
 import {
   ROOT,
   type RunningServer,
@@ -68,18 +67,11 @@ async function traffic(base: string): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  let browser: Browser | undefined;
-  let server: RunningServer | undefined;
+  const server = await startExampleServer("bun");
   try {
-    const launched = await launchChromium((line) => console.log(`browser: ${line}`));
-    browser = launched.browser;
-    console.log(`browser: Chromium ${browser.version()} from ${launched.source}`);
-    server = await startExampleServer("bun");
-    await withTimeout(checkDashboard(browser, server), DEADLINE_MS, "the dashboard checks hung");
+    await withChromium("browser", DEADLINE_MS, (browser) => checkDashboard(browser, server));
   } finally {
-    // Playwright also kills it when this process exits, should close() itself hang.
-    if (browser) await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
-    if (server !== undefined) await stopServer(server);
+    await stopServer(server);
   }
   console.log(`browser: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
@@ -105,11 +97,7 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
       (element) => Number((element as HTMLElement).dataset.value),
     );
   const rentedBefore = await read("rented");
-  check(
-    "it shows figures before any traffic",
-    Number.isFinite(rentedBefore),
-    `rented ${rentedBefore}`,
-  );
+  check("it shows figures before any traffic", Number.isFinite(rentedBefore), `${rentedBefore}`);
 
   // Drive traffic for a few seconds so the rents/s figure and chart move.
   const updatesBefore = await page.$eval("body", (body) => Number(body.dataset.updates));
@@ -125,21 +113,11 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
   console.log(`browser: drove ${sent} requests in ${WAVES.length} waves`);
   await page.waitForTimeout(1200); // at least two more polls
   const updatesAfter = await page.$eval("body", (body) => Number(body.dataset.updates));
-  check(
-    "it updates at least once a second",
-    updatesAfter - updatesBefore >= 2,
-    `${updatesAfter - updatesBefore} updates`,
-  );
-  check(
-    "rents per second rose under load",
-    peakRentsPerSecond > 0,
-    `peak ${peakRentsPerSecond}/s`,
-  );
-  check(
-    "rented grew",
-    (await read("rented")) > rentedBefore,
-    `${rentedBefore} -> ${await read("rented")}`,
-  );
+  const updates = updatesAfter - updatesBefore;
+  check("it updates at least once a second", updates >= 2, `${updates} updates`);
+  check("rents per second rose under load", peakRentsPerSecond > 0, `peak ${peakRentsPerSecond}/s`);
+  const rentedAfter = await read("rented");
+  check("rented grew", rentedAfter > rentedBefore, `${rentedBefore} -> ${rentedAfter}`);
   const points = await page.$eval("#chart", (svg) => Number((svg as SVGElement).dataset.points));
   check("the chart has points", points >= 3, `${points} points`);
 
@@ -154,17 +132,10 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
   ).catch(() => undefined);
   for (const key of COUNTERS) {
     const shown = await read(key);
-    check(
-      `${key} agrees with /stats`,
-      shown === stats[key],
-      `page ${shown}, /stats ${stats[key]}`,
-    );
+    check(`${key} agrees with /stats`, shown === stats[key], `page ${shown}, /stats ${stats[key]}`);
   }
-  check(
-    "retained bytes agree with /stats",
-    (await read("retainedBytes")) === stats.retainedBytes,
-    `${stats.retainedBytes} B`,
-  );
+  const retained = await read("retainedBytes");
+  check("retained bytes agree with /stats", retained === stats.retainedBytes, `${retained} B`);
   const tiers = await page.$$eval("#tiers tr", (rows) =>
     rows.map((row) => ({
       name: (row as HTMLElement).dataset.tier,
@@ -181,11 +152,7 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
       `page [${shown?.values.join(", ")}], /stats [${want.join(", ")}]`,
     );
   }
-  check(
-    "nothing is outstanding once idle",
-    stats.outstanding === 0,
-    `outstanding ${stats.outstanding}`,
-  );
+  check("nothing is outstanding once idle", stats.outstanding === 0, `${stats.outstanding}`);
   check("no script errors", pageErrors.length === 0, pageErrors.join("; "));
   check("no external requests", externalRequests.length === 0, externalRequests.join(", "));
 
