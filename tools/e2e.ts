@@ -23,12 +23,7 @@ import {
 const REQUESTS_PER_SERVER = 2000;
 const READY_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
-/**
- * All requests are in flight at once, over at most this many keep-alive
- * connections: Bun and Deno have no listen-backlog option, and 2,000
- * simultaneous connects overflow their accept queue (the kernel drops or
- * resets some), which would test the kernel rather than the servers.
- */
+/** Keep-alive connections: 2,000 simultaneous connects overflow Bun's and Deno's accept queue. */
 const MAX_CONNECTIONS = 256;
 
 /** One kind of request and its response: the exact body, or a check of the text body. */
@@ -173,7 +168,7 @@ async function fire(base: string, cases: readonly Case[]) {
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
-  // Node 26 serves the load bench; the e2e run keeps to one Node, as before.
+  // Node 26 serves the load bench; the e2e run keeps to one Node.
   const servers = EXAMPLE_SERVERS.filter((spec) =>
     wanted.length === 0 ? spec.name !== "node26" : wanted.includes(spec.name)
   );
