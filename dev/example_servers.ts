@@ -1,13 +1,12 @@
 /**
- * Starting and stopping the example services (examples/bun.ts, deno.ts, node.ts)
- * on free loopback ports, for the e2e test, the browser test and the load bench.
+ * The example services (examples/bun.ts, deno.ts, node.ts) on free loopback ports, for the e2e
+ * test, the browser test and the load bench.
  *
  * @module
  */
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import getPort from "get-port";
-import { start, type StartedProcess } from "./spawn.ts";
+import { freePort, start, type StartedProcess, waitFor } from "./services.ts";
 import { ROOT, RUNTIMES } from "./runtimes.ts";
 
 export { ROOT };
@@ -17,11 +16,8 @@ export type ServerRuntime = "bun" | "deno" | "node" | "node26";
 
 /** How to start one runtime's example service. */
 export interface ServerSpec {
-  /** The runtime. */
   readonly name: ServerRuntime;
-  /** The runtime's executable. */
   readonly command: string;
-  /** Arguments that start the service. */
   readonly args: readonly string[];
 }
 
@@ -35,17 +31,13 @@ export const EXAMPLE_SERVERS: readonly ServerSpec[] = [
 
 /** A started service, with its output so far (shown when something fails). */
 export interface RunningServer {
-  /** The runtime. */
   readonly name: ServerRuntime;
   /** The process (leader of its own process group). */
   readonly child: ChildProcess;
   /** e.g. http://127.0.0.1:40123 */
   readonly base: string;
-  /** Everything it printed. */
   readonly output: string;
-  /** Whether it has exited. */
   readonly exited: boolean;
-  /** The process handle that stops it. */
   readonly process: StartedProcess;
 }
 
@@ -61,9 +53,10 @@ export async function startExampleServer(
   wrapper: readonly string[] = [],
 ): Promise<RunningServer> {
   const spec = EXAMPLE_SERVERS.find((server) => server.name === name)!;
-  const port = await getPort({ host: "127.0.0.1" });
+  const port = await freePort();
   const handle = start([...wrapper, spec.command, ...spec.args], {
     env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+    group: true,
   });
   const running: RunningServer = {
     name,
@@ -78,23 +71,20 @@ export async function startExampleServer(
     process: handle,
   };
   try {
-    const deadline = Date.now() + readyTimeoutMs;
-    while (Date.now() < deadline) {
-      if (handle.exited()) {
-        throw new Error(`${name} exited before it was ready:\n${handle.output()}`);
-      }
-      try {
-        const response = await fetch(`${running.base}/stats`, {
-          signal: AbortSignal.timeout(1000),
-        });
-        await response.arrayBuffer();
-        if (response.ok) return running;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${name} was not ready within ${readyTimeoutMs} ms:\n${handle.output()}`);
+    await waitFor(
+      async () => {
+        if (handle.exited()) {
+          throw new Error(`${name} exited before it was ready:\n${handle.output()}`);
+        }
+        const response = await fetch(`${running.base}/stats`, { signal: AbortSignal.timeout(1000) })
+          .catch(() => undefined); // not listening yet
+        await response?.arrayBuffer();
+        return response?.ok ? running : undefined;
+      },
+      readyTimeoutMs,
+      () => `${name} was not ready:\n${handle.output()}`,
+    );
+    return running;
   } catch (error) {
     await handle.stop();
     throw error;

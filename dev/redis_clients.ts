@@ -1,9 +1,7 @@
 /**
- * Connects each Redis client the current runtime can run, single node or
- * cluster, and wraps it in its `RedisPort`: Bun's `RedisClient` on Bun only
- * (single node: it has no cluster mode); ioredis and node-redis on Node, Deno
- * and Bun; nats.js everywhere. The clients are devDependencies, loaded on
- * demand. A test helper, not part of the published module.
+ * Connects each Redis client this runtime can run, single node or cluster, in its `RedisPort`:
+ * Bun's `RedisClient` on Bun only (no cluster mode); ioredis and node-redis everywhere; and
+ * nats.js. The clients are devDependencies, loaded on demand.
  *
  * @module
  */
@@ -11,12 +9,12 @@ import {
   BunRedisPort,
   type IoRedisLike,
   IoRedisPort,
+  type NatsConnectionLike,
   type NodeRedisClusterLike,
   type NodeRedisLike,
   NodeRedisPort,
   type RedisPort,
 } from "../messaging/mod.ts";
-import type { NatsConnectionLike } from "../messaging/mod.ts";
 
 /** The Redis clients. */
 export type RedisClientName = RedisPort["client"];
@@ -31,9 +29,8 @@ export const REDIS_CLIENTS: readonly RedisClientName[] = IS_BUN
 /** The Redis clients with a cluster mode. */
 export const CLUSTER_CLIENTS: readonly RedisClientName[] = ["ioredis", "node-redis"];
 
-/** Options for {@linkcode connectRedis}. */
+/** `reconnect`: after a lost connection (default true). */
 export interface ConnectRedisOptions {
-  /** Reconnect after a lost connection (default true). */
   reconnect?: boolean;
 }
 
@@ -91,11 +88,11 @@ export async function connectRedisCluster(
   if (client === "bun") {
     throw new TypeError("Cannot connect Bun's RedisClient to a cluster: it has no cluster mode");
   }
-  const nodes = seeds.map((seed) => {
-    const url = new URL(seed);
-    return { host: url.hostname, port: Number(url.port) };
-  });
   if (client === "ioredis") {
+    const nodes = seeds.map((seed) => new URL(seed)).map((url) => ({
+      host: url.hostname,
+      port: Number(url.port),
+    }));
     const { Cluster } = await import("ioredis");
     const cluster = new Cluster(nodes, {
       lazyConnect: true,
@@ -127,7 +124,6 @@ export async function connectRedisCluster(
 
 /** A nats.js connection with what the examples use. */
 export interface NatsConnection extends NatsConnectionLike {
-  /** Closes it. */
   close(): Promise<void>;
 }
 

@@ -1,10 +1,7 @@
 /**
- * The one table of runtime binaries the tools run, all pinned npm
- * devDependencies (never whatever is on the machine's PATH).
- *
- * `node_modules/.bin/node` is NOT Node 24: the `node`, `node22` and `node26`
- * packages all declare a `node` bin and the last one installed wins, so each
- * Node is named by its own package directory.
+ * The runtime binaries the tools run, all pinned npm devDependencies. Each Node is named by its
+ * package directory: `node`, `node22` and `node26` all declare a `node` bin, and the last one
+ * installed wins `node_modules/.bin/node`.
  *
  * @module
  */
@@ -21,14 +18,11 @@ export type RuntimeName = "node24" | "node26" | "node22" | "deno" | "bun" | "wor
 
 /** Every runtime binary the tools start, by name. */
 export const RUNTIMES: Readonly<Record<RuntimeName, string>> = {
-  /** Node 24, the runtime that runs the tools themselves. */
+  /** Node 24 runs the tools themselves; Node 22 only the syntax smoke. */
   node24: join(MODULES, "node", "bin", "node"),
-  /** Node 26, the active LTS. */
   node26: join(MODULES, "node26", "bin", "node"),
-  /** Node 22, only for the syntax smoke. */
   node22: join(MODULES, "node22", "bin", "node"),
   deno: join(MODULES, ".bin", "deno"),
   bun: join(MODULES, ".bin", "bun"),
-  /** Cloudflare's workerd (the npm package replaces its JS shim with the binary). */
   workerd: join(MODULES, ".bin", "workerd"),
 };

@@ -1,19 +1,14 @@
 /**
- * Launching headless Chromium for the browser tests, with nothing but npm:
- *
- * 1. `$CHROMIUM`, when set (a failure to launch it is an error);
- * 2. else a system Chromium, only if it actually launches;
- * 3. else the Chromium inside the npm package `@sparticuz/chromium`.
- *
- * Playwright kills the browser it launched when this process exits; callers
- * still `close()` it in a `finally`.
+ * Headless Chromium for the browser tests, from npm alone: `$CHROMIUM` when set; else a system
+ * Chromium, if it launches; else the one inside `@sparticuz/chromium`. Playwright kills the
+ * browser when this process exits; callers still `close()` it in a `finally`.
  *
  * @module
  */
 import { existsSync } from "node:fs";
 import process from "node:process";
 import { type Browser, chromium } from "playwright-core";
-import { withTimeout } from "../dev/spawn.ts";
+import { withTimeout } from "../dev/services.ts";
 
 const SYSTEM_CANDIDATES = [
   "/usr/bin/chromium",
@@ -22,40 +17,28 @@ const SYSTEM_CANDIDATES = [
 ];
 const LAUNCH_TIMEOUT_MS = 60_000;
 const COMMON_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
+  ...["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+  ...["--disable-background-networking", "--disable-component-update", "--disable-sync"],
 ];
 
-/** A launched browser and where it came from. */
-export interface LaunchedBrowser {
+/** A launched browser and where it came from, e.g. "system (/usr/bin/chromium)". */
+interface LaunchedBrowser {
   readonly browser: Browser;
-  /** e.g. "$CHROMIUM (/opt/chrome)" or "@sparticuz/chromium (/tmp/chromium)". */
   readonly source: string;
 }
 
-async function launch(executablePath: string, args: readonly string[]): Promise<Browser> {
-  return await withTimeout(
-    chromium.launch({
-      executablePath,
-      headless: true,
-      args: [...args],
-      timeout: LAUNCH_TIMEOUT_MS,
-    }),
-    LAUNCH_TIMEOUT_MS + 5000,
-    `Cannot launch ${executablePath}`,
-  );
+function launch(executablePath: string, args: readonly string[]): Promise<Browser> {
+  const launching = chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...args],
+    timeout: LAUNCH_TIMEOUT_MS,
+  });
+  return withTimeout(launching, LAUNCH_TIMEOUT_MS + 5000, `Cannot launch ${executablePath}`);
 }
 
 /** Launches headless Chromium; `log` hears about candidates that did not launch. */
-export async function launchChromium(
-  log: (line: string) => void = console.log,
-): Promise<LaunchedBrowser> {
+async function launchChromium(log: (line: string) => void): Promise<LaunchedBrowser> {
   const chosen = process.env.CHROMIUM;
   if (chosen !== undefined && chosen !== "") {
     return { browser: await launch(chosen, COMMON_ARGS), source: `$CHROMIUM (${chosen})` };
@@ -65,7 +48,8 @@ export async function launchChromium(
     try {
       return { browser: await launch(path, COMMON_ARGS), source: `system (${path})` };
     } catch (error) {
-      log(`${path} exists but does not launch (${firstLine(error)}); trying the next browser`);
+      const why = String((error as Error)?.message ?? error).split("\n")[0];
+      log(`${path} exists but does not launch (${why}); trying the next browser`);
     }
   }
   // Decompresses its bundled Chromium into the temp dir on first use.
@@ -77,6 +61,20 @@ export async function launchChromium(
   };
 }
 
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split("\n")[0];
+/**
+ * Runs `use` with a headless Chromium, under `deadlineMs`, and closes the browser on every path
+ * (Playwright also kills it when this process exits, should `close()` itself hang).
+ */
+export async function withChromium<T>(
+  label: string,
+  deadlineMs: number,
+  use: (browser: Browser) => Promise<T>,
+): Promise<T> {
+  const { browser, source } = await launchChromium((line) => console.log(`${label}: ${line}`));
+  try {
+    console.log(`${label}: Chromium ${browser.version()} from ${source}`);
+    return await withTimeout(use(browser), deadlineMs, `the ${label} checks hung`);
+  } finally {
+    await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
+  }
 }

@@ -1,49 +1,33 @@
 /**
- * Runs every bench/*.bench.ts under Node 24, Node 26, Deno and Bun, one at a
- * time, then the HTTP load bench (bench/load.ts: wrk, or autocannon without
- * it, against the example service on the same runtimes), then regenerates
- * docs/PERFORMANCE-REPORT.md from bench/results/.
- *
- * Benches in `FEEDBACK_BENCHES` (dev/schema.ts) run twice per runtime, each
- * in a fresh process: `--feedback=varied` (every contender first fed the same
- * varied inputs) and `--feedback=monomorphic`. Diagnostic benches
- * (utf8_paths) run only when `--filter` names them.
+ * `npm run bench`: every bench/*.bench.ts under Node 24, Node 26, Deno and Bun, one at a time
+ * (benches in `FEEDBACK_BENCHES` twice, each in a fresh process: `--feedback=varied` and
+ * `--feedback=monomorphic`; diagnostic benches only when `--filter` names them), then the HTTP
+ * load bench, then docs/PERFORMANCE-REPORT.md. Each run's output goes to
+ * bench/results/<bench>[.monomorphic].<runtime>.log; exits 1 if any run failed.
  *
  * Usage: `node tools/bench.ts [--runtime=node24,node26,deno,bun] [--filter=<substring>]
- * [--quick] [--no-load] [--no-report] [--verbose]`. `--quick` is a smoke run:
- * a few ms per contender (`BENCH_ROUND_MS=5 BENCH_ROUNDS=1 SCENARIO_SECONDS=0.2`),
- * figures not fit for the report.
- * Each run's output goes to bench/results/<bench>[.monomorphic].<runtime>.log
- * (and to the terminal with --verbose); one progress line is printed per run.
- * Exits 1 if any run failed, after writing the report from whatever exists.
+ * [--quick] [--no-load] [--no-report] [--verbose]`; `--quick` is a smoke run, figures not fit
+ * for the report.
  *
  * @module
  */
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../dev/schema.ts";
-import { run } from "../dev/spawn.ts";
-import { RUNTIMES } from "../dev/runtimes.ts";
+import { run } from "../dev/services.ts";
+import { ROOT as root, RUNTIMES } from "../dev/runtimes.ts";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = join(root, "bench");
 const resultsDir = join(benchDir, "results");
 
-/** A hung bench becomes a failed run: its whole process group is killed. */
 const JOB_TIMEOUT_MS = 30 * 60 * 1000;
 
-/** Benches that only print diagnostics (no results file): run only when --filter names them. */
 const DIAGNOSTIC_BENCHES = ["utf8_paths"];
 
 /** The command that runs a bench file with `gc()` exposed, per runtime. */
 function commandFor(runtime: RuntimeId, file: string, args: string[]): string[] {
-  const exposeGc = runtime === "bun"
-    ? []
-    : runtime === "deno"
-    ? ["run", "-A", "--v8-flags=--expose-gc"]
-    : ["--expose-gc"];
-  return [RUNTIMES[runtime], ...exposeGc, file, ...args];
+  const gc = { bun: [], deno: ["run", "-A", "--v8-flags=--expose-gc"] }[runtime as "bun"];
+  return [RUNTIMES[runtime], ...(gc ?? ["--expose-gc"]), file, ...args];
 }
 
 interface Job {
@@ -52,10 +36,8 @@ interface Job {
   logName: string;
 }
 
-function option(name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
-}
+const option = (name: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
 function formatSeconds(ms: number): string {
   return ms >= 60_000
@@ -66,7 +48,6 @@ function formatSeconds(ms: number): string {
 /** Runs one job with its output in a log file; resolves with the exit code (null: killed). */
 async function runJob(job: Job, verbose: boolean): Promise<number | null> {
   const log = createWriteStream(join(resultsDir, job.logName));
-  // No colors in logs: run() sets NO_COLOR (Deno, Bun) and FORCE_COLOR=0 (Node).
   const result = await run(job.command, {
     label: job.label,
     timeoutMs: JOB_TIMEOUT_MS,
@@ -80,12 +61,8 @@ async function runJob(job: Job, verbose: boolean): Promise<number | null> {
 }
 
 function tail(path: string, lines: number): string {
-  try {
-    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).map((l) => `    ${l}`)
-      .join("\n");
-  } catch {
-    return "    (no output)";
-  }
+  const text = existsSync(path) ? readFileSync(path, "utf8").trimEnd() : "(no output)";
+  return text.split("\n").slice(-lines).map((l) => `    ${l}`).join("\n");
 }
 
 function plannedJobs(): Job[] {
@@ -112,8 +89,6 @@ function plannedJobs(): Job[] {
       }
     }
   }
-  // The load bench is a Node script that starts the example service on each server runtime
-  // (fresh servers per route) and drives it with wrk, or autocannon where wrk is missing.
   const loadWanted = !process.argv.includes("--no-load") &&
     (!filter || "load.ts".includes(filter));
   if (loadWanted && runtimes.length > 0 && existsSync(join(benchDir, "load.ts"))) {
@@ -126,20 +101,17 @@ function plannedJobs(): Job[] {
   return jobs;
 }
 
+/** In a child, so a crash in the report is reported rather than fatal. */
 async function generateReport(): Promise<number | null> {
-  // In a child, so a crash in the report is reported rather than fatal.
-  const result = await run([process.execPath, join(root, "tools", "report.ts")], {
-    label: "tools/report.ts",
-    timeoutMs: JOB_TIMEOUT_MS,
-    onOutput: (chunk) => process.stdout.write(chunk),
-  });
-  return result.code;
+  const onOutput = (chunk: Buffer) => process.stdout.write(chunk);
+  const command = [process.execPath, join(root, "tools", "report.ts")];
+  return (await run(command, { label: "tools/report.ts", timeoutMs: JOB_TIMEOUT_MS, onOutput }))
+    .code;
 }
 
 async function main(): Promise<void> {
   const verbose = process.argv.includes("--verbose");
   if (process.argv.includes("--quick")) {
-    // Children inherit the environment: the bench harness and the scenario read these.
     Object.assign(process.env, { BENCH_ROUND_MS: "5", BENCH_ROUNDS: "1", SCENARIO_SECONDS: "0.2" });
   }
   const jobs = plannedJobs();

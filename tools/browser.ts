@@ -1,14 +1,9 @@
 /**
- * Real-browser test of the live pool dashboard: starts the Bun example
- * service on a free loopback port, opens `GET /` in headless Chromium through
- * playwright-core (see tools/_chromium.ts for which Chromium), drives traffic at the server, and checks that the numbers
- * on the page change and agree with `/stats`. Saves docs/img/dashboard.png.
- * Ends with `browser: N passed, N failed`; exits non-zero on failure.
- *
- * The browser and the server are stopped on every exit path, and the whole
- * run has a deadline, so a browser that cannot start is a failure, not a hang.
- *
- * Run with Node 24: `node tools/browser.ts`.
+ * Real-browser test of the live pool dashboard: starts the Bun example service, opens `GET /` in
+ * headless Chromium (tools/_chromium.ts), drives traffic, and checks that the page's numbers move
+ * and agree with `/stats`; saves a screenshot (docs/img/dashboard.png with `--update-docs`).
+ * Browser and server are stopped on every exit path, under a deadline. Ends with
+ * `browser: N passed, N failed`. Run with Node 24: `node tools/browser.ts`.
  *
  * @module
  */
@@ -17,46 +12,24 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "./_chromium.ts";
-import { withTimeout } from "../dev/spawn.ts";
-import { type RunningServer, startExampleServer, stopServer } from "../dev/example_servers.ts";
+import { withChromium } from "./_chromium.ts";
+import {
+  ROOT,
+  type RunningServer,
+  startExampleServer,
+  stopServer,
+} from "../dev/example_servers.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEADLINE_MS = 180_000;
-// `npm test` checks the page without touching tracked files; `npm run docs:screenshot` refreshes the README's image.
 const SCREENSHOT = process.argv.includes("--update-docs")
   ? join(ROOT, "docs", "img", "dashboard.png")
   : join(tmpdir(), "catga-memory-dashboard.png");
-const COUNTERS = [
-  "outstanding",
-  "rented",
-  "returned",
-  "hits",
-  "misses",
-  "unpooled",
-  "dropped",
-] as const;
+const COUNTERS = ["outstanding", "rented", "returned", "hits", "misses", "unpooled", "dropped"];
 
 /** The `/stats` fields the page shows. */
-interface Stats {
-  rented: number;
-  returned: number;
-  outstanding: number;
-  hits: number;
-  misses: number;
-  unpooled: number;
-  dropped: number;
-  retainedBytes: number;
-  tiers: {
-    name: string;
-    hits: number;
-    misses: number;
-    retainedBuffers: number;
-    retainedBytes: number;
-  }[];
-}
+type Counts = Record<string, number>;
+type Stats = Counts & { tiers: (Counts & { name: string })[] };
 
 let passed = 0;
 let failed = 0;
@@ -76,13 +49,10 @@ const WAVES: readonly { inFlight: number; ms: number }[] = [
 ];
 
 async function traffic(base: string): Promise<number> {
-  const paths: string[] = [];
   // The pooled path on purpose: the dashboard must move whatever path ROUTE_PATHS gives a route.
-  for (const size of ["small", "medium", "large"]) {
-    for (const format of ["json", "msgpack"]) {
-      paths.push(`/messages/${size}?format=${format}&via=pooled`);
-    }
-  }
+  const paths = ["small", "medium", "large"].flatMap((size) =>
+    ["json", "msgpack"].map((format) => `/messages/${size}?format=${format}&via=pooled`)
+  );
   let sent = 0;
   for (const wave of WAVES) {
     const end = Date.now() + wave.ms;
@@ -96,23 +66,12 @@ async function traffic(base: string): Promise<number> {
   return sent;
 }
 
-async function fetchStats(base: string): Promise<Stats> {
-  return await (await fetch(`${base}/stats`)).json() as Stats;
-}
-
 async function main(): Promise<number> {
-  let browser: Browser | undefined;
-  let server: RunningServer | undefined;
+  const server = await startExampleServer("bun");
   try {
-    const launched = await launchChromium((line) => console.log(`browser: ${line}`));
-    browser = launched.browser;
-    console.log(`browser: Chromium ${browser.version()} from ${launched.source}`);
-    server = await startExampleServer("bun");
-    await withTimeout(checkDashboard(browser, server), DEADLINE_MS, "the dashboard checks hung");
+    await withChromium("browser", DEADLINE_MS, (browser) => checkDashboard(browser, server));
   } finally {
-    // Playwright also kills it when this process exits, should close() itself hang.
-    if (browser) await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
-    if (server !== undefined) await stopServer(server);
+    await stopServer(server);
   }
   console.log(`browser: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
@@ -138,11 +97,7 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
       (element) => Number((element as HTMLElement).dataset.value),
     );
   const rentedBefore = await read("rented");
-  check(
-    "it shows figures before any traffic",
-    Number.isFinite(rentedBefore),
-    `rented ${rentedBefore}`,
-  );
+  check("it shows figures before any traffic", Number.isFinite(rentedBefore), `${rentedBefore}`);
 
   // Drive traffic for a few seconds so the rents/s figure and chart move.
   const updatesBefore = await page.$eval("body", (body) => Number(body.dataset.updates));
@@ -158,26 +113,16 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
   console.log(`browser: drove ${sent} requests in ${WAVES.length} waves`);
   await page.waitForTimeout(1200); // at least two more polls
   const updatesAfter = await page.$eval("body", (body) => Number(body.dataset.updates));
-  check(
-    "it updates at least once a second",
-    updatesAfter - updatesBefore >= 2,
-    `${updatesAfter - updatesBefore} updates`,
-  );
-  check(
-    "rents per second rose under load",
-    peakRentsPerSecond > 0,
-    `peak ${peakRentsPerSecond}/s`,
-  );
-  check(
-    "rented grew",
-    (await read("rented")) > rentedBefore,
-    `${rentedBefore} -> ${await read("rented")}`,
-  );
+  const updates = updatesAfter - updatesBefore;
+  check("it updates at least once a second", updates >= 2, `${updates} updates`);
+  check("rents per second rose under load", peakRentsPerSecond > 0, `peak ${peakRentsPerSecond}/s`);
+  const rentedAfter = await read("rented");
+  check("rented grew", rentedAfter > rentedBefore, `${rentedBefore} -> ${rentedAfter}`);
   const points = await page.$eval("#chart", (svg) => Number((svg as SVGElement).dataset.points));
   check("the chart has points", points >= 3, `${points} points`);
 
   // The server is idle now: the next poll must show exactly what /stats says.
-  const stats = await fetchStats(server.base);
+  const stats = await (await fetch(`${server.base}/stats`)).json() as Stats;
   await page.waitForFunction(
     (rented) =>
       Number(document.querySelector<HTMLElement>('[data-stat="rented"]')?.dataset.value) ===
@@ -187,17 +132,10 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
   ).catch(() => undefined);
   for (const key of COUNTERS) {
     const shown = await read(key);
-    check(
-      `${key} agrees with /stats`,
-      shown === stats[key],
-      `page ${shown}, /stats ${stats[key]}`,
-    );
+    check(`${key} agrees with /stats`, shown === stats[key], `page ${shown}, /stats ${stats[key]}`);
   }
-  check(
-    "retained bytes agree with /stats",
-    (await read("retainedBytes")) === stats.retainedBytes,
-    `${stats.retainedBytes} B`,
-  );
+  const retained = await read("retainedBytes");
+  check("retained bytes agree with /stats", retained === stats.retainedBytes, `${retained} B`);
   const tiers = await page.$$eval("#tiers tr", (rows) =>
     rows.map((row) => ({
       name: (row as HTMLElement).dataset.tier,
@@ -214,11 +152,7 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
       `page [${shown?.values.join(", ")}], /stats [${want.join(", ")}]`,
     );
   }
-  check(
-    "nothing is outstanding once idle",
-    stats.outstanding === 0,
-    `outstanding ${stats.outstanding}`,
-  );
+  check("nothing is outstanding once idle", stats.outstanding === 0, `${stats.outstanding}`);
   check("no script errors", pageErrors.length === 0, pageErrors.join("; "));
   check("no external requests", externalRequests.length === 0, externalRequests.join(", "));
 

@@ -1,24 +1,11 @@
 /**
- * Checks the library's layering (`platform/` ← `pool/` ← `encoding/` ←
- * `serializers/` ← `messaging/` ← `mod.ts`):
- *
- * 1. no module imports from a higher layer (type-only imports included: a
- *    lower layer must not even know the shapes of a higher one);
- * 2. no import cycle, type-only imports included (a doc link needs no import);
- * 3. no `export let` / `export var` (mutable module state shared by importers);
- * 4. no import from outside the library (it has no dependencies);
- * 5. no `_`-prefixed (private) module imported from another library folder:
- *    folders meet through named modules (e.g. encoding/utf8_primitives.ts).
- * 6. support code (`bench/`, `tools/`, `examples/`, `tests/`, `dev/`) imports only `dev/`, its
- *    own folder and the library's public entry points: no support folder imports another, so
- *    none of them can form a cycle. Tests may also import what they test: `examples/` and
- *    library internals (white-box tests). `dev/` imports no other support folder.
- * 7. `messaging/` (the published `./messaging` subpath) reaches the rest of
- *    the library only through the public entry points `pool/mod.ts`,
- *    `encoding/mod.ts` and `serializers/mod.ts`, as an outside package would.
- *
- * Ends with `layers: N passed, N failed` (one check per rule); exits non-zero
- * on failure. Run with Node 24: `node tools/check_layers.ts`.
+ * Checks the layering (platform <- pool <- encoding <- serializers <- messaging <- mod.ts): no
+ * upward import (type-only included), no import cycle, no `export let`/`var`, no import from
+ * outside the library, no `_` module imported from another folder, `messaging/` reaching the rest
+ * only through public entry points; and support code (`bench/`, `tools/`, `examples/`, `tests/`,
+ * `dev/`) importing only `dev/`, its own folder and the entry points (tests may also import
+ * `examples/` and library internals), so no support folder imports another.
+ * Ends with `layers: N passed, N failed`. Run with Node 24: `node tools/check_layers.ts`.
  *
  * @module
  */
@@ -33,7 +20,7 @@ const LAYERS = ["platform", "pool", "encoding", "serializers", "messaging", "mod
 /** What `messaging/` may import from the other folders. */
 const MESSAGING_DOORS = new Set(["pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"]);
 
-/** The library's public entry points (deno.json exports); `messaging/mod.ts` once #17 adds it. */
+/** The library's public entry points. */
 const ENTRY_POINTS = [
   "mod.ts",
   "pool/mod.ts",
@@ -142,38 +129,20 @@ function parseImports(file: string, source: string): { edges: Edge[]; external: 
   return { edges, external };
 }
 
-/** Strongly connected components (Tarjan) of the import graph with more than one module or a self-import. */
+/** Import cycles (type-only imports included), each found by a depth-first walk. */
 function importCycles(files: readonly string[], edges: readonly Edge[]): string[][] {
   const next = new Map<string, string[]>(files.map((file) => [file, []]));
   for (const edge of edges) next.get(edge.from)?.push(edge.to);
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
+  const done = new Set<string>();
   const cycles: string[][] = [];
-  let counter = 0;
-  const visit = (file: string): void => {
-    index.set(file, counter);
-    low.set(file, counter++);
-    stack.push(file);
-    onStack.add(file);
-    for (const to of next.get(file) ?? []) {
-      if (!index.has(to)) {
-        visit(to);
-        low.set(file, Math.min(low.get(file)!, low.get(to)!));
-      } else if (onStack.has(to)) low.set(file, Math.min(low.get(file)!, index.get(to)!));
-    }
-    if (low.get(file) !== index.get(file)) return;
-    const component: string[] = [];
-    let member: string;
-    do {
-      member = stack.pop()!;
-      onStack.delete(member);
-      component.push(member);
-    } while (member !== file);
-    if (component.length > 1 || next.get(file)!.includes(file)) cycles.push(component.sort());
+  const visit = (file: string, path: string[]): void => {
+    const at = path.indexOf(file);
+    if (at >= 0) return void cycles.push(path.slice(at));
+    if (done.has(file)) return;
+    for (const to of next.get(file) ?? []) visit(to, [...path, file]);
+    done.add(file);
   };
-  for (const file of files) if (!index.has(file)) visit(file);
+  for (const file of files) visit(file, []);
   return cycles;
 }
 

@@ -1,14 +1,10 @@
 /**
- * End-to-end check of the example services: starts the real Bun, Deno and
- * Node servers one after another on free loopback ports, fires 2,000
- * concurrent requests at each across every route and format, checks every
- * body byte-exact against independent oracles (`JSON.stringify` +
- * `TextEncoder`, `@msgpack/msgpack`), then checks that `/stats` shows nothing
- * outstanding. Each server runs twice: on the normal shared pool, and with
- * `POOL_DEBUG=1` (a debug pool detaches every returned buffer, so a response
- * body that still aliased pooled memory when the runtime wrote it would go
- * out empty). Ends with `e2e: N passed, N failed`; exits non-zero on failure.
- *
+ * End-to-end check of the example services: starts the Bun, Deno and Node servers in turn, fires
+ * 2,000 concurrent requests at each across every route and format, checks every body byte-exact
+ * against independent oracles (`JSON.stringify` + `TextEncoder`, `@msgpack/msgpack`), then that
+ * `/stats` shows nothing outstanding. Each server runs twice: on the shared pool, and with
+ * `POOL_DEBUG=1` (a debug pool detaches every returned buffer, so a body that still aliased pooled
+ * memory would go out empty). Ends with `e2e: N passed, N failed`.
  * Run with Node 24: `node tools/e2e.ts [bun|deno|node ...]`.
  *
  * @module
@@ -27,15 +23,10 @@ import {
 const REQUESTS_PER_SERVER = 2000;
 const READY_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
-/**
- * All requests are in flight at once, over at most this many keep-alive
- * connections: Bun and Deno have no listen-backlog option, and 2,000
- * simultaneous connects overflow their accept queue (the kernel drops or
- * resets some), which would test the kernel rather than the servers.
- */
+/** Keep-alive connections: 2,000 simultaneous connects overflow Bun's and Deno's accept queue. */
 const MAX_CONNECTIONS = 256;
 
-/** One kind of request and what its response must be. */
+/** One kind of request and its response: the exact body, or a check of the text body. */
 interface Case {
   readonly label: string;
   readonly method: string;
@@ -43,10 +34,7 @@ interface Case {
   readonly body?: Uint8Array;
   readonly status: number;
   readonly contentType: RegExp;
-  /** The exact body, when the route's output is fixed. */
-  readonly bytes?: Uint8Array;
-  /** Otherwise a check of the text body. */
-  readonly text?: (body: string) => boolean;
+  readonly expect: Uint8Array | ((body: string) => boolean);
 }
 
 const utf8 = new TextEncoder();
@@ -61,23 +49,14 @@ function buildCases(): Case[] {
   const json = /^application\/json/;
   const msgpack = /^application\/msgpack$/;
   const hasError = (pattern: RegExp) => (body: string) => pattern.test(JSON.parse(body).error);
-  /** A case; `expect` is the exact body, or a check of the text body. */
   const c = (
     method: string,
     path: string,
     status: number,
     contentType: RegExp,
-    expect: Uint8Array | ((body: string) => boolean),
+    expect: Case["expect"],
     more: Partial<Case> = {},
-  ): Case => ({
-    label: `${method} ${path}`,
-    method,
-    path,
-    status,
-    contentType,
-    ...(expect instanceof Uint8Array ? { bytes: expect } : { text: expect }),
-    ...more,
-  });
+  ): Case => ({ label: `${method} ${path}`, method, path, status, contentType, expect, ...more });
   return [
     ...SIZES.flatMap((size) => [
       ...(["json", "msgpack"] as const).flatMap((format) => {
@@ -114,43 +93,22 @@ function buildCases(): Case[] {
   ];
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Why a response is wrong, or `undefined` when it is right. */
-function verify(
-  spec: Case,
-  status: number,
-  contentType: string,
-  body: Uint8Array,
-): string | undefined {
+function verify(spec: Case, { status, contentType, body }: Reply): string | undefined {
   if (status !== spec.status) return `status ${status}, expected ${spec.status}`;
   if (!spec.contentType.test(contentType)) return `content-type '${contentType}'`;
-  if (spec.bytes !== undefined && !sameBytes(body, spec.bytes)) {
-    return `body of ${body.length} bytes differs from the expected ${spec.bytes.length}`;
+  if (spec.expect instanceof Uint8Array) {
+    return Buffer.compare(body, spec.expect) === 0
+      ? undefined
+      : `body of ${body.length} bytes differs from the expected ${spec.expect.length}`;
   }
-  if (spec.text !== undefined) {
-    try {
-      if (!spec.text(decoder.decode(body))) return "unexpected body";
-    } catch (error) {
-      return `unreadable body: ${(error as Error).message}`;
-    }
+  try {
+    return spec.expect(decoder.decode(body)) ? undefined : "unexpected body";
+  } catch (error) {
+    return `unreadable body: ${(error as Error).message}`;
   }
-  return undefined;
 }
 
-/** Counts for one server. */
-interface Outcome {
-  passed: number;
-  corrupt: number;
-  errors: number;
-  failures: string[];
-}
-
-/** One finished exchange. */
 interface Reply {
   status: number;
   contentType: string;
@@ -184,8 +142,8 @@ function send(agent: Agent, base: string, spec: Case): Promise<Reply> {
   });
 }
 
-async function fire(base: string, cases: readonly Case[]): Promise<Outcome> {
-  const outcome: Outcome = { passed: 0, corrupt: 0, errors: 0, failures: [] };
+async function fire(base: string, cases: readonly Case[]) {
+  const outcome = { passed: 0, corrupt: 0, errors: 0, failures: [] as string[] };
   const note = (message: string) => {
     if (outcome.failures.length < 10) outcome.failures.push(message);
   };
@@ -193,11 +151,9 @@ async function fire(base: string, cases: readonly Case[]): Promise<Outcome> {
   await Promise.all(Array.from({ length: REQUESTS_PER_SERVER }, async (_, i) => {
     const spec = cases[i % cases.length];
     try {
-      const reply = await send(agent, base, spec);
-      const problem = verify(spec, reply.status, reply.contentType, reply.body);
-      if (problem === undefined) {
-        outcome.passed++;
-      } else {
+      const problem = verify(spec, await send(agent, base, spec));
+      if (problem === undefined) outcome.passed++;
+      else {
         outcome.corrupt++;
         note(`${spec.label}: ${problem}`);
       }
@@ -212,31 +168,27 @@ async function fire(base: string, cases: readonly Case[]): Promise<Outcome> {
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
-  // Node 26 serves the load bench; the e2e run keeps to one Node, as before.
+  // Node 26 serves the load bench; the e2e run keeps to one Node.
   const servers = EXAMPLE_SERVERS.filter((spec) =>
     wanted.length === 0 ? spec.name !== "node26" : wanted.includes(spec.name)
   );
   const cases = buildCases();
   let passed = 0;
   let failed = 0;
+  const count = (ok: boolean) => ok ? passed++ : failed++;
   for (const spec of servers) {
     for (const poolDebug of [false, true]) {
       const name = `${spec.name}${poolDebug ? " (debug pool)" : ""}`;
       let running: RunningServer | undefined;
       try {
-        running = await startExampleServer(
-          spec.name,
-          { POOL_DEBUG: poolDebug ? "1" : "0" },
-          READY_TIMEOUT_MS,
-        );
+        const env = { POOL_DEBUG: poolDebug ? "1" : "0" };
+        running = await startExampleServer(spec.name, env, READY_TIMEOUT_MS);
         passed++; // started and ready
         const started = performance.now();
         const outcome = await fire(running.base, cases);
         const seconds = (performance.now() - started) / 1000;
         // One check per server and mode: every body byte-exact, no errors.
-        if (outcome.passed === REQUESTS_PER_SERVER && outcome.corrupt + outcome.errors === 0) {
-          passed++;
-        } else failed++;
+        count(outcome.passed === REQUESTS_PER_SERVER && outcome.corrupt + outcome.errors === 0);
         console.log(
           `e2e ${name}: ${REQUESTS_PER_SERVER} concurrent requests (${MAX_CONNECTIONS} connections) over ${cases.length} routes in ${
             seconds.toFixed(2)
@@ -244,16 +196,11 @@ async function main(): Promise<number> {
         );
         for (const failure of outcome.failures) console.log(`  ${failure}`);
 
-        const response = await fetch(`${running.base}/stats`);
-        const stats = await response.json() as {
-          rented: number;
-          returned: number;
-          outstanding: number;
-        };
+        type Stats = { rented: number; returned: number; outstanding: number };
+        const stats = await (await fetch(`${running.base}/stats`)).json() as Stats;
         const drained = stats.outstanding === 0 && stats.rented === stats.returned &&
           stats.rented > 0;
-        if (drained) passed++;
-        else failed++;
+        count(drained);
         console.log(
           `e2e ${name}: /stats rented ${stats.rented}, returned ${stats.returned}, outstanding ${stats.outstanding}${
             drained ? "" : "  <-- FAILED: expected outstanding 0 and rented == returned"

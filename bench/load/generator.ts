@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { run } from "../../dev/spawn.ts";
+import { run } from "../../dev/services.ts";
 import { CONNECTIONS, GENERATOR, GENERATOR_CORE, PINNED } from "./settings.ts";
 
 /** The parts of autocannon's result used here. */

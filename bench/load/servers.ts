@@ -11,7 +11,7 @@ import {
   stopServer,
 } from "../../dev/example_servers.ts";
 import { RUNTIMES as BINARIES } from "../../dev/runtimes.ts";
-import { run } from "../../dev/spawn.ts";
+import { run } from "../../dev/services.ts";
 import { type LoadRuntime, PINNED, SERVER_CORES } from "./settings.ts";
 
 export type { RunningServer };

@@ -1,6 +1,6 @@
 /**
- * Bundles the library (mod.ts, minified, for browsers) and the shared smoke
- * into a fresh temp dir with `bun build`, for the browser and workerd smokes.
+ * Bundles the library (mod.ts, minified, for browsers) and the shared smoke into a fresh temp dir
+ * with `bun build`, for the browser and workerd smokes.
  *
  * @module
  */
@@ -9,29 +9,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { RUNTIMES } from "../../dev/runtimes.ts";
-import { run } from "../../dev/spawn.ts";
+import { run } from "../../dev/services.ts";
 
-/** The built files. */
+/** The built files, in `dir`; `remove()` deletes it. */
 export interface SmokeBundle {
-  /** The temp dir holding them; `remove()` deletes it. */
   readonly dir: string;
   /** The minified library, an ES module exporting everything mod.ts exports. */
   readonly library: string;
   /** The smoke, an ES module exporting `runSmoke(lib, options)`. */
   readonly smoke: string;
-  /** The library bundle's size in bytes, minified and minified + gzipped. */
-  readonly minifiedBytes: number;
-  readonly gzippedBytes: number;
   /** e.g. "library bundle: 54.1 KB minified, 18.0 KB gzipped". */
   readonly sizeLine: string;
   readonly remove: () => void;
 }
 
-async function bunBuild(args: readonly string[]): Promise<void> {
-  const result = await run([RUNTIMES.bun, "build", ...args], {
-    label: "bun build",
-    timeoutMs: 120_000,
-  });
+async function bunBuild(...args: string[]): Promise<void> {
+  const command = [RUNTIMES.bun, "build", "--target=browser", "--format=esm", ...args];
+  const result = await run(command, { label: "bun build", timeoutMs: 120_000 });
   if (result.code !== 0) throw new Error(`bun build ${args.join(" ")} failed:\n${result.output}`);
 }
 
@@ -42,34 +36,15 @@ export async function buildSmokeBundle(): Promise<SmokeBundle> {
   try {
     const library = join(dir, "library.js");
     const smoke = join(dir, "smoke.js");
-    await bunBuild([
-      "mod.ts",
-      "--target=browser",
-      "--format=esm",
-      "--minify",
-      `--outfile=${library}`,
-    ]);
-    await bunBuild([
-      "tools/smoke/smoke.ts",
-      "--target=browser",
-      "--format=esm",
-      `--outfile=${smoke}`,
-    ]);
+    await bunBuild("mod.ts", "--minify", `--outfile=${library}`);
+    await bunBuild("tools/smoke/smoke.ts", `--outfile=${smoke}`);
     const code = readFileSync(library);
-    const minifiedBytes = code.length;
-    const gzippedBytes = gzipSync(code, { level: 9 }).length;
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-    return {
-      dir,
-      library,
-      smoke,
-      minifiedBytes,
-      gzippedBytes,
-      sizeLine: `library bundle (bun build --minify): ${kb(minifiedBytes)} minified, ${
-        kb(gzippedBytes)
-      } gzipped`,
-      remove,
-    };
+    const gzipped = kb(gzipSync(code, { level: 9 }).length);
+    const sizeLine = `library bundle (bun build --minify): ${
+      kb(code.length)
+    } minified, ${gzipped} gzipped`;
+    return { dir, library, smoke, sizeLine, remove };
   } catch (error) {
     remove();
     throw error;

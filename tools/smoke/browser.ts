@@ -1,11 +1,7 @@
 /**
- * Browser smoke: bundles the library for browsers, reports its minified and
- * gzipped size, loads it in headless Chromium (tools/_chromium.ts picks
- * which) and runs the shared smoke (tools/smoke/smoke.ts) in the page.
- * The page is served from memory through Playwright's request routing: no
- * server process, no network. Ends with `browser smoke: N passed, N failed`;
- * exits non-zero on failure.
- *
+ * Browser smoke: loads the library bundle in headless Chromium (tools/_chromium.ts) and runs the
+ * shared smoke in the page, served from memory through Playwright's request routing (no server,
+ * no network). Ends with `browser smoke: N passed, N failed`.
  * Run with Node 24: `node tools/smoke/browser.ts`.
  *
  * @module
@@ -13,8 +9,7 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../_chromium.ts";
-import { withTimeout } from "../../dev/spawn.ts";
+import { withChromium } from "../_chromium.ts";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
 
@@ -58,26 +53,19 @@ async function smokeInBrowser(browser: Browser, bundle: SmokeBundle): Promise<Sm
 }
 
 async function main(): Promise<number> {
-  let bundle: SmokeBundle | undefined;
-  let browser: Browser | undefined;
+  const bundle = await buildSmokeBundle();
   try {
-    bundle = await buildSmokeBundle();
     console.log(`${LABEL}: ${bundle.sizeLine}`);
-    const launched = await launchChromium((line) => console.log(`${LABEL}: ${line}`));
-    browser = launched.browser;
-    console.log(`${LABEL}: Chromium ${browser.version()} from ${launched.source}`);
-    const result = await withTimeout(
-      smokeInBrowser(browser, bundle),
+    const result = await withChromium(
+      LABEL,
       DEADLINE_MS,
-      "the browser smoke hung",
+      (browser) => smokeInBrowser(browser, bundle),
     );
     for (const line of result.lines) console.log(line);
     console.log(`${LABEL}: ${result.passed} passed, ${result.failed} failed`);
     return result.failed === 0 && result.passed > 0 ? 0 : 1;
   } finally {
-    // Playwright also kills it when this process exits, should close() itself hang.
-    if (browser) await withTimeout(browser.close(), 15_000, "close").catch(() => undefined);
-    bundle?.remove();
+    bundle.remove();
   }
 }
 

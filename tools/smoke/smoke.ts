@@ -1,13 +1,8 @@
 /**
- * The runtime smoke: one quick check of every public layer (pool, writer,
- * slab, UTF-8, base64/hex and their streams, JSON and MessagePack round
- * trips, hostile input), shared by the browser, workerd and Node 22 runs.
- *
- * It imports nothing at run time: the library comes in as a parameter (the
- * bundle in a browser or workerd, the sources under Node 22), and only
- * standard globals are used, so it runs anywhere. Expected values are
- * constants computed once under Node 24 from the same inputs, so a runtime
- * that takes a different internal path must still produce the same bytes.
+ * The runtime smoke: one quick check of every public layer, shared by the browser, workerd and
+ * Node 22 runs. It imports nothing at run time (the library comes in as a parameter) and uses
+ * only standard globals. Expected values are constants computed under Node 24 from the same
+ * inputs, so a runtime that takes another internal path must still produce the same bytes.
  *
  * @module
  */
@@ -16,9 +11,8 @@ import type * as Library from "../../mod.ts";
 /** The library's public API (mod.ts). */
 export type SmokeLibrary = typeof Library;
 
-/** What to include beyond the common checks. */
+/** `debugPool`: also rent and return through a `debug: true` pool. */
 export interface SmokeOptions {
-  /** Also rent and return through a `debug: true` pool. */
   readonly debugPool?: boolean;
 }
 
@@ -62,20 +56,13 @@ export async function runSmoke(
 ): Promise<SmokeResult> {
   const result: SmokeResult = { passed: 0, failed: 0, lines: [] };
   const check = async (name: string, body: () => unknown): Promise<void> => {
-    try {
-      const problem = await body();
-      if (problem === undefined || problem === true) {
-        result.passed++;
-        result.lines.push(`ok   ${name}`);
-        return;
-      }
-      result.failed++;
-      result.lines.push(`FAIL ${name}: ${problem === false ? "false" : String(problem)}`);
-    } catch (error) {
-      result.failed++;
-      const e = error as Error;
-      result.lines.push(`FAIL ${name}: threw ${e?.name}: ${e?.message}`);
-    }
+    const problem = await Promise.resolve().then(body).catch((e) =>
+      `threw ${e?.name}: ${e?.message}`
+    );
+    const ok = problem === undefined || problem === true;
+    if (ok) result.passed++;
+    else result.failed++;
+    result.lines.push(ok ? `ok   ${name}` : `FAIL ${name}: ${String(problem)}`);
   };
 
   await check("MemoryPool rent/return", () => {

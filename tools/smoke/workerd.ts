@@ -1,15 +1,9 @@
 /**
- * workerd smoke: serves the bundled library and the shared smoke
- * (tools/smoke/smoke.ts) from Cloudflare's workerd (the npm `workerd`
- * binary) on a free 127.0.0.1 port, fetches the result over HTTP, and does
- * so under several configurations: a current compatibility date with and
- * without Node.js compatibility, and an old date (2025-05-01) where
- * `FinalizationRegistry` is missing. Every run includes a
- * `new MemoryPool({ debug: true })` rent/return. workerd is stopped on every
- * exit path. Ends with `workerd smoke: N passed, N failed`; exits non-zero
- * on failure.
- *
- * Run with Node 24: `node tools/smoke/workerd.ts`.
+ * workerd smoke: serves the bundled library and the shared smoke (tools/smoke/smoke.ts) from the
+ * pinned npm `workerd` on a free loopback port and fetches the result, under several
+ * configurations: the current compatibility date with and without Node.js compatibility, and an
+ * old date (2025-05-01) without `FinalizationRegistry`. Ends with `workerd smoke: N passed, N
+ * failed`. Run with Node 24: `node tools/smoke/workerd.ts`.
  *
  * @module
  */
@@ -17,8 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { RUNTIMES } from "../../dev/runtimes.ts";
-import { run, start, type StartedProcess } from "../../dev/spawn.ts";
-import getPort from "get-port";
+import { freePort, run, start, waitFor } from "../../dev/services.ts";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
 
@@ -26,10 +19,9 @@ const LABEL = "workerd smoke";
 const READY_TIMEOUT_MS = 30_000;
 const SMOKE_TIMEOUT_MS = 60_000;
 
-/** One way to configure the worker. */
+/** One way to configure the worker; no date: the newest this workerd supports. */
 interface Configuration {
   readonly name: string;
-  /** `undefined`: the newest date this workerd supports. */
   readonly compatibilityDate?: string;
   readonly compatibilityFlags: readonly string[];
 }
@@ -95,35 +87,33 @@ interface SmokeReply extends SmokeResult {
   nodeProcess: string;
 }
 
-async function smokeIn(
-  bundle: SmokeBundle,
-  configuration: Configuration,
-  date: string,
-): Promise<SmokeReply> {
-  const port = await getPort({ host: "127.0.0.1" });
+async function smokeIn(bundle: SmokeBundle, configuration: Configuration, date: string) {
+  const port = await freePort();
   const config = join(bundle.dir, "config.capnp");
   writeFileSync(join(bundle.dir, "worker.js"), WORKER);
   writeFileSync(config, capnpConfig(configuration, date, port));
-  let workerd: StartedProcess | undefined;
+  const workerd = start([RUNTIMES.workerd, "serve", config], { cwd: bundle.dir, group: true });
   try {
-    workerd = start([RUNTIMES.workerd, "serve", config], { cwd: bundle.dir });
-    const url = `http://127.0.0.1:${port}/`;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      if (workerd.exited()) throw new Error(`workerd exited:\n${workerd.output()}`);
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(SMOKE_TIMEOUT_MS) });
-        const text = await response.text();
-        if (!response.ok) throw new Error(`HTTP ${response.status}: ${text}\n${workerd.output()}`);
-        return JSON.parse(text) as SmokeReply;
-      } catch (error) {
-        const refused = (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED";
-        if (!refused || Date.now() > deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    return await waitFor(
+      async () => {
+        if (workerd.exited()) throw new Error(`workerd exited:\n${workerd.output()}`);
+        const response = await fetch(`http://127.0.0.1:${port}/`, {
+          signal: AbortSignal.timeout(SMOKE_TIMEOUT_MS),
+        }).catch((error) => {
+          if (error.cause?.code === "ECONNREFUSED") return undefined; // not listening yet
+          throw error;
+        });
+        const text = await response?.text();
+        if (response?.ok === false) {
+          throw new Error(`HTTP ${response.status}: ${text}\n${workerd.output()}`);
+        }
+        return text === undefined ? undefined : JSON.parse(text) as SmokeReply;
+      },
+      READY_TIMEOUT_MS,
+      () => `workerd did not listen:\n${workerd.output()}`,
+    );
   } finally {
-    await workerd?.stop();
+    await workerd.stop();
   }
 }
 
@@ -142,7 +132,6 @@ async function main(): Promise<number> {
         console.log(
           `${LABEL}: ${name}: ${reply.passed} passed, ${reply.failed} failed (FinalizationRegistry: ${reply.finalizationRegistry}, process: ${reply.nodeProcess})`,
         );
-        // The checks' names are printed by the browser smoke; here only what failed.
         for (const line of reply.lines) if (!line.startsWith("ok")) console.log(`  ${line}`);
         passed += reply.passed;
         failed += reply.failed;
