@@ -101,6 +101,11 @@ export interface Codecs {
   readonly encoder: NativeCodec;
   /** `encodeBase64`: JS core up to this many bytes. */
   readonly encodeJsMax: number;
+  /**
+   * `encodeBase64Into` and the other into-memory encoders: JS core up to this
+   * many bytes, above it {@linkcode Codecs.encoder}'s string, copied in.
+   */
+  readonly encodeIntoJsMax: number;
   /** Above this many bytes (and up to {@linkcode Codecs.encodeBuiltinMax}) `toBase64` encodes. */
   readonly encodeBuiltinMin: number;
   /** See {@linkcode Codecs.encodeBuiltinMin}. */
@@ -184,6 +189,7 @@ export function createCodecs(
     nativeDecodeToSlab: row.nativeDecodeToSlab,
     encoder,
     encodeJsMax,
+    encodeIntoJsMax: jsMax(encoder, row.encodeIntoJsMax),
     encodeBuiltinMin: band[0],
     encodeBuiltinMax: band[1],
     hexDecoder,

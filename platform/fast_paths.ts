@@ -112,9 +112,6 @@ export type NativeCodec = "builtin" | "buffer" | "none";
 /**
  * The base64/hex rows. A `*JsMax` is in input units (chars to decode, bytes
  * to encode): up to it the JS core runs, above it the `native` call does.
- * Encoding into memory (`encodeBase64Into`, `writeBase64`, the pooled
- * variants) is always the JS core: every native encoder returns a string,
- * which is the allocation those functions exist to avoid.
  */
 export interface Base64FastPaths {
   /**
@@ -141,6 +138,14 @@ export interface Base64FastPaths {
   readonly encoder: NativeCodec;
   /** `encodeBase64` (to a string): JS core up to this many bytes. */
   readonly encodeJsMax: number;
+  /**
+   * `encodeBase64Into`, `writeBase64`, `encodeBase64Pooled` (into memory): the
+   * JS core up to this many bytes; above it the string encoder of
+   * `encodeBase64` (same route, same band) and one copy of its ASCII into the
+   * destination (Node's `latin1Write`, else `TextEncoder.encodeInto`), which
+   * beats the JS core from a few hundred bytes up on every runtime measured.
+   */
+  readonly encodeIntoJsMax: number;
   /**
    * A band of sizes, in bytes (`min < length <= max`), where the built-in
    * `toBase64` beats `encoder` (Node 26: `toBase64` wins between a few KiB
@@ -186,6 +191,9 @@ const NO_BAND = [0, 0] as const;
 // core at 64 B and 7-27x above; into caller memory it pays a scratch copy, so
 // the JS core wins at 64 B (1.0 vs 1.06) and loses 4.4x at 1 KiB. Buffer
 // encodes 3.9-56x faster than the JS core; hex: Buffer 2.2-22x faster.
+// Into memory (2026-12-05, /tmp probe of createCodecs rows, JS core time /
+// base64Slice + latin1Write time, medians of 9): 0.84 at 64 B, 1.00 at 96 B,
+// 1.09 at 128 B, 2.1 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto.
 const BASE64_NODE24: Base64FastPaths = {
   decoder: "buffer",
   nativeDecodeToSlab: true,
@@ -194,6 +202,7 @@ const BASE64_NODE24: Base64FastPaths = {
   decodeIntoJsMax: 127,
   encoder: "buffer",
   encodeJsMax: 0,
+  encodeIntoJsMax: 96,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -220,6 +229,7 @@ const BASE64_NODE26: Base64FastPaths = {
   decodeIntoJsMax: 0,
   encoder: "buffer",
   encodeJsMax: 0,
+  encodeIntoJsMax: 256,
   encodeBuiltinBand: [64, 393216],
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -239,6 +249,7 @@ const BASE64_DENO: Base64FastPaths = {
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
+  encodeIntoJsMax: 384,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,
@@ -259,6 +270,7 @@ const BASE64_BUN: Base64FastPaths = {
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
+  encodeIntoJsMax: 192,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,
