@@ -28,21 +28,22 @@ export function builtinDecode(
   flags: number,
   slab: SlabAllocator | null,
 ): Uint8Array | undefined {
-  const options = DECODE_OPTIONS[flags];
+  const fromBase64 = c.natives.fromBase64!;
   try {
     if (slab === null || !c.nativeDecodeToSlab) {
-      return c.natives.fromBase64!.call(Uint8Array, text, options);
+      // No options argument by default: JSC pays for an explicit `undefined` (about 5%).
+      return flags === 0
+        ? fromBase64.call(Uint8Array, text)
+        : fromBase64.call(Uint8Array, text, DECODE_OPTIONS[flags]);
     }
     const bound = decodedLengthBound(text);
-    if (bound > slab.maxSlabLength) {
-      return c.natives.fromBase64!.call(Uint8Array, text, options);
-    }
+    if (bound > slab.maxSlabLength) return fromBase64.call(Uint8Array, text, DECODE_OPTIONS[flags]);
     const chunk = slab.reserve(bound);
     const start = slab.offset;
     const { read, written } = c.natives.setFromBase64!.call(
       chunk.subarray(start, start + bound),
       text,
-      options,
+      DECODE_OPTIONS[flags],
     );
     return read === text.length ? slab.commit(written) : undefined;
   } catch (error) {
@@ -64,7 +65,11 @@ export function builtinDecodeInto(
 ): Base64DecodeResult | undefined {
   let result: Base64DecodeResult;
   try {
-    result = c.natives.setFromBase64!.call(dest, text, DECODE_OPTIONS[flags]);
+    const setFromBase64 = c.natives.setFromBase64!;
+    // No options argument by default: JSC pays for an explicit `undefined` (about 5%).
+    result = flags === 0
+      ? setFromBase64.call(dest, text)
+      : setFromBase64.call(dest, text, DECODE_OPTIONS[flags]);
   } catch (error) {
     if (error instanceof SyntaxError) return undefined;
     // The built-in rejected an argument; say so in the library's words.

@@ -122,7 +122,9 @@ export function encodeBase64With(
 function nativeEncode(c: Codecs, bytes: Uint8Array, flags: number): string {
   const length = bytes.length;
   return c.encoder === "builtin" || (length > c.encodeBuiltinMin && length <= c.encodeBuiltinMax)
-    ? c.natives.toBase64!.call(bytes, ENCODE_OPTIONS[flags])
+    ? (flags === 0
+      ? c.natives.toBase64!.call(bytes)
+      : c.natives.toBase64!.call(bytes, ENCODE_OPTIONS[flags]))
     : nodeEncode(c.natives.buffer!, bytes, flags);
 }
 

@@ -191,9 +191,11 @@ const NO_BAND = [0, 0] as const;
 // core at 64 B and 7-27x above; into caller memory it pays a scratch copy, so
 // the JS core wins at 64 B (1.0 vs 1.06) and loses 4.4x at 1 KiB. Buffer
 // encodes 3.9-56x faster than the JS core; hex: Buffer 2.2-22x faster.
-// Into memory (2026-12-05, /tmp probe of createCodecs rows, JS core time /
-// base64Slice + latin1Write time, medians of 9): 0.84 at 64 B, 1.00 at 96 B,
-// 1.09 at 128 B, 2.1 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto.
+// Into memory (encodeIntoJsMax; measured 2026-12-05, two createCodecs rows
+// timed side by side, JS core time / (base64Slice + latin1Write) time, medians
+// of 9 interleaved CPU-time rounds, varied warm-up): 0.84 at 64 B, 1.00 at
+// 96 B, 1.09 at 128 B, 1.30 at 256 B, 2.1 at 1 KiB; confirmed by
+// bench/seam_direct.bench.ts base64 (encodeInto, before/after).
 const BASE64_NODE24: Base64FastPaths = {
   decoder: "buffer",
   nativeDecodeToSlab: true,
@@ -220,7 +222,10 @@ const BASE64_NODE24: Base64FastPaths = {
 // (toBase64 5.2x slower); toBase64 wins from 1 KiB to 64 KiB (base64Slice
 // 2.1x and 1.1x its time: bench/encoding.bench.ts, varied, quiet machine),
 // hence the band above 64 B. Hex: toHex/fromHex lose to Buffer 1.25-56x at
-// every size (fromHex is 20x slower at 1 KiB).
+// every size (fromHex is 20x slower at 1 KiB). Into memory: the JS core up to
+// 256 B, then the string encoder + latin1Write (JS core / native time, same
+// probe as Node 24: 0.86 at 64 B, 0.98 at 192 B, 1.04 at 256 B, 1.24 at 512 B,
+// 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto).
 const BASE64_NODE26: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: true,
@@ -240,7 +245,10 @@ const BASE64_NODE26: Base64FastPaths = {
 };
 // Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
 // (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
-// win everything else (JS core 2.3-56x slower).
+// win everything else (JS core 2.3-56x slower). Into memory: JS core up to
+// 384 B, then toBase64 + TextEncoder.encodeInto (JS core / native time, same
+// probe as Node 24: 0.84 at 256 B, 1.02 at 384 B, 1.17 at 512 B, 1.59 at 1 KiB;
+// bench/seam_direct.bench.ts base64 encodeInto).
 const BASE64_DENO: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: true,
@@ -261,7 +269,9 @@ const BASE64_DENO: Base64FastPaths = {
 // Bun: a view of a slab range is dear on JSC: setFromBase64 into the slab is
 // 2.3-2.5x fromBase64 at 64 B and 1.4-1.9x at 1 KiB, so owned results take
 // fromBase64's/fromHex's own buffer. The built-ins win everything (JS core
-// 2.8-86x slower).
+// 2.8-86x slower). Into memory: JS core up to 192 B, then toBase64 +
+// encodeInto (JS core / native time, same probe as Node 24: 0.39 at 192 B,
+// 1.24 at 256 B, 1.51 at 512 B; bench/seam_direct.bench.ts base64 encodeInto).
 const BASE64_BUN: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: false,
