@@ -116,3 +116,31 @@ export function builtinDecodeFull(
     throw error;
   }
 }
+
+/**
+ * `atob` and one Latin-1 copy, for default options (loose, standard alphabet), which
+ * forgiving-base64 matches exactly: the bytes into the slab (or an own array), or `undefined`
+ * after any error (a DOMException here), and the JS core then reports the index.
+ */
+export function atobDecode(
+  c: Codecs,
+  text: string,
+  slab: SlabAllocator | null,
+): Uint8Array | undefined {
+  let bytes: string;
+  try {
+    bytes = c.atob!(text);
+  } catch {
+    return undefined;
+  }
+  const length = bytes.length;
+  const latin1Write = c.natives.buffer!.latin1Write;
+  if (slab !== null && length <= slab.maxSlabLength) {
+    const chunk = slab.reserve(length);
+    latin1Write.call(chunk, bytes, slab.offset, length);
+    return slab.commit(length);
+  }
+  const out = new Uint8Array(length);
+  latin1Write.call(out, bytes, 0, length);
+  return out;
+}

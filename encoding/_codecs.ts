@@ -15,12 +15,14 @@
  */
 import { type Base64FastPaths, FAST_PATHS, type NativeCodec } from "../platform/fast_paths.ts";
 import {
+  NATIVE_ATOB,
   NATIVE_FROM_BASE64,
   NATIVE_FROM_HEX,
   NATIVE_SET_FROM_BASE64,
   NATIVE_SET_FROM_HEX,
   NATIVE_TO_BASE64,
   NATIVE_TO_HEX,
+  type NativeAtob,
   type NativeFromBase64,
   type NativeFromHex,
   type NativeSetFromBase64,
@@ -49,6 +51,8 @@ export interface CodecNatives {
   readonly fromHex: NativeFromHex | undefined;
   /** `Uint8Array.prototype.setFromHex`. */
   readonly setFromHex: NativeSetFromHex | undefined;
+  /** The web's `atob`. */
+  readonly atob: NativeAtob | undefined;
   /** Node's `Buffer` methods. */
   readonly buffer: NodeBufferMethods | undefined;
   /** Node's `Buffer` statics. */
@@ -63,6 +67,7 @@ export const RUNTIME_NATIVES: CodecNatives = {
   toHex: NATIVE_TO_HEX,
   fromHex: NATIVE_FROM_HEX,
   setFromHex: NATIVE_SET_FROM_HEX,
+  atob: NATIVE_ATOB,
   buffer: NODE_BUFFER,
   bufferStatics: NODE_BUFFER_STATICS,
 };
@@ -75,6 +80,7 @@ export const NO_NATIVES: CodecNatives = {
   toHex: undefined,
   fromHex: undefined,
   setFromHex: undefined,
+  atob: undefined,
   buffer: undefined,
   bufferStatics: undefined,
 };
@@ -91,6 +97,10 @@ export interface Codecs {
   readonly builtinFallback: boolean;
   /** `decodeBase64`: JS core up to this many chars. */
   readonly decodeJsMax: number;
+  /** `decodeBase64` with default options: `atob` + `latin1Write` up to this many chars. */
+  readonly decodeAtobMax: number;
+  /** `atob`, for {@linkcode Codecs.decodeAtobMax}. */
+  readonly atob: NativeAtob | undefined;
   /** The native decoder of `decodeBase64Into`. */
   readonly intoDecoder: NativeCodec;
   /** `decodeBase64Into`: JS core up to this many chars. */
@@ -184,6 +194,10 @@ export function createCodecs(
     decoder,
     builtinFallback: decoder === "buffer" && hasBase64Decode,
     decodeJsMax: jsMax(decoder, row.decodeJsMax),
+    decodeAtobMax: natives.atob !== undefined && natives.buffer !== undefined
+      ? row.decodeAtobMax
+      : 0,
+    atob: natives.atob,
     intoDecoder,
     decodeIntoJsMax,
     nativeDecodeToSlab: row.nativeDecodeToSlab,

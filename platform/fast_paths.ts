@@ -132,6 +132,13 @@ export interface Base64FastPaths {
   readonly intoDecoder: NativeCodec;
   /** `decodeBase64`/`decodeBase64Pooled` (to owned or pooled bytes): JS core up to this many chars. */
   readonly decodeJsMax: number;
+  /**
+   * `decodeBase64` with default options (loose, standard alphabet): up to
+   * this many chars, `atob` and one Latin-1 copy into the result (Node's
+   * `latin1Write`; 0 elsewhere). The web's forgiving-base64 accepts exactly
+   * what TC39's loose mode does; its errors go to the JS core for the index.
+   */
+  readonly decodeAtobMax: number;
   /** `decodeBase64Into` (into caller memory): JS core up to this many chars. */
   readonly decodeIntoJsMax: number;
   /** The native encoder for `encodeBase64` (to a string). */
@@ -201,6 +208,7 @@ const BASE64_NODE24: Base64FastPaths = {
   nativeDecodeToSlab: true,
   intoDecoder: "buffer",
   decodeJsMax: 63,
+  decodeAtobMax: 0,
   decodeIntoJsMax: 127,
   encoder: "buffer",
   encodeJsMax: 0,
@@ -225,12 +233,18 @@ const BASE64_NODE24: Base64FastPaths = {
 // every size (fromHex is 20x slower at 1 KiB). Into memory: the JS core up to
 // 256 B, then the string encoder + latin1Write (JS core / native time, same
 // probe as Node 24: 0.86 at 64 B, 0.98 at 192 B, 1.04 at 256 B, 1.24 at 512 B,
-// 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto).
+// 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto). Default-option
+// decodes up to 344 chars (256 B) take atob + latin1Write into the slab (the
+// "atob + latin1 copy" direct call beat setFromBase64 into the slab 1.7x at 64 B,
+// bench/encoding.bench.ts; two createCodecs rows side by side, setFromBase64
+// route time / atob route time: 1.25 at 88 chars, 1.13 at 344, 1.02 at 512,
+// 0.85 at 1368; on Node 24 atob never won: 0.75-1.02).
 const BASE64_NODE26: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: true,
   intoDecoder: "builtin",
   decodeJsMax: 0,
+  decodeAtobMax: 344,
   decodeIntoJsMax: 0,
   encoder: "buffer",
   encodeJsMax: 0,
@@ -254,6 +268,7 @@ const BASE64_DENO: Base64FastPaths = {
   nativeDecodeToSlab: true,
   intoDecoder: "builtin",
   decodeJsMax: 0,
+  decodeAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
@@ -277,6 +292,7 @@ const BASE64_BUN: Base64FastPaths = {
   nativeDecodeToSlab: false,
   intoDecoder: "builtin",
   decodeJsMax: 0,
+  decodeAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
