@@ -97,7 +97,7 @@ export interface Codecs {
   readonly builtinFallback: boolean;
   /** `decodeBase64`: JS core up to this many chars. */
   readonly decodeJsMax: number;
-  /** `decodeBase64` with default options: `atob` + `latin1Write` up to this many chars. */
+  /** `decodeBase64` with default options: `atob` + `latin1Write` up to this many chars; -1: never. */
   readonly decodeAtobMax: number;
   /** `atob`, for {@linkcode Codecs.decodeAtobMax}. */
   readonly atob: NativeAtob | undefined;
@@ -194,9 +194,11 @@ export function createCodecs(
     decoder,
     builtinFallback: decoder === "buffer" && hasBase64Decode,
     decodeJsMax: jsMax(decoder, row.decodeJsMax),
-    decodeAtobMax: natives.atob !== undefined && natives.buffer !== undefined
+    // -1, not 0, when off: the empty string must not take this route.
+    decodeAtobMax: natives.atob !== undefined && natives.buffer !== undefined &&
+        row.decodeAtobMax > 0
       ? row.decodeAtobMax
-      : 0,
+      : -1,
     atob: natives.atob,
     intoDecoder,
     decodeIntoJsMax,
