@@ -142,6 +142,7 @@ if (runs("base64")) {
     ours: [["decodeBase64Into", (v) => (t) => v.encoding.decodeBase64Into(t, intoDest)]],
     direct: [
       ["Uint8Array#setFromBase64", setFromBase64 && ((t) => setFromBase64.call(intoDest, t))],
+      ["atob+write(latin1)", (t) => intoBuffer.write(atob(t), "latin1")],
       ["Buffer#write(base64)", (t) => intoBuffer.write(t, "base64"), "lenient"],
     ],
   });
