@@ -116,6 +116,8 @@ export interface Codecs {
    * many bytes, above it {@linkcode Codecs.encoder}'s string, copied in.
    */
   readonly encodeIntoJsMax: number;
+  /** Above this many bytes the into-memory encoders go back to the JS core. */
+  readonly encodeIntoNativeMax: number;
   /** Above this many bytes (and up to {@linkcode Codecs.encodeBuiltinMax}) `toBase64` encodes. */
   readonly encodeBuiltinMin: number;
   /** See {@linkcode Codecs.encodeBuiltinMin}. */
@@ -206,6 +208,7 @@ export function createCodecs(
     encoder,
     encodeJsMax,
     encodeIntoJsMax: jsMax(encoder, row.encodeIntoJsMax),
+    encodeIntoNativeMax: row.encodeIntoNativeMax,
     encodeBuiltinMin: band[0],
     encodeBuiltinMax: band[1],
     hexDecoder,

@@ -197,7 +197,8 @@ function encodeIntoUnchecked(
   offset: number,
   flags: number,
 ): number {
-  if (bytes.length <= c.encodeIntoJsMax) {
+  const length = bytes.length;
+  if (length <= c.encodeIntoJsMax || length > c.encodeIntoNativeMax) {
     return encodeBase64Js(bytes, dest, offset, tablesOf(flags), padsOutput(flags));
   }
   const text = nativeEncode(c, bytes, flags);

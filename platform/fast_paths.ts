@@ -154,6 +154,12 @@ export interface Base64FastPaths {
    */
   readonly encodeIntoJsMax: number;
   /**
+   * Above this many bytes the into-memory encoders go back to the JS core: a
+   * string of megabytes costs more to make and collect than the JS core's
+   * direct writes (`Infinity`: never).
+   */
+  readonly encodeIntoNativeMax: number;
+  /**
    * A band of sizes, in bytes (`min < length <= max`), where the built-in
    * `toBase64` beats `encoder` (Node 26: `toBase64` wins between a few KiB
    * and a few hundred KiB, Buffer below and above). `[0, 0]`: no band.
@@ -213,6 +219,7 @@ const BASE64_NODE24: Base64FastPaths = {
   encoder: "buffer",
   encodeJsMax: 0,
   encodeIntoJsMax: 96,
+  encodeIntoNativeMax: Infinity,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -249,6 +256,7 @@ const BASE64_NODE26: Base64FastPaths = {
   encoder: "buffer",
   encodeJsMax: 0,
   encodeIntoJsMax: 256,
+  encodeIntoNativeMax: Infinity,
   encodeBuiltinBand: [64, 393216],
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -273,6 +281,7 @@ const BASE64_DENO: Base64FastPaths = {
   encoder: "builtin",
   encodeJsMax: 0,
   encodeIntoJsMax: 384,
+  encodeIntoNativeMax: Infinity,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,
@@ -284,9 +293,13 @@ const BASE64_DENO: Base64FastPaths = {
 // Bun: a view of a slab range is dear on JSC: setFromBase64 into the slab is
 // 2.3-2.5x fromBase64 at 64 B and 1.4-1.9x at 1 KiB, so owned results take
 // fromBase64's/fromHex's own buffer. The built-ins win everything (JS core
-// 2.8-86x slower). Into memory: JS core up to 192 B, then toBase64 +
-// encodeInto (JS core / native time, same probe as Node 24: 0.39 at 192 B,
-// 1.24 at 256 B, 1.51 at 512 B; bench/seam_direct.bench.ts base64 encodeInto).
+// 2.8-86x slower). Into memory: always the JS core. A native string copied in
+// (toBase64 + encodeInto, or Buffer's toString + write) took 6.7-7.2x the JS
+// core's time at every size from 64 B to 1 MiB in bench/seam_direct.bench.ts
+// base64 (2026-12-05, CPU time, a full GC per round: the strings' cost shows);
+// a short probe without those GCs had the native route 1.2-1.5x faster from
+// 256 B, and bench/encoding.bench.ts (mitata) 3-6x faster: JSC's cost for
+// the string depends on the heap, the JS core's does not.
 const BASE64_BUN: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: false,
@@ -296,7 +309,8 @@ const BASE64_BUN: Base64FastPaths = {
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
-  encodeIntoJsMax: 192,
+  encodeIntoJsMax: Infinity,
+  encodeIntoNativeMax: Infinity,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,
