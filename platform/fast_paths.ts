@@ -208,7 +208,10 @@ const NO_BAND = [0, 0] as const;
 // timed side by side, JS core time / (base64Slice + latin1Write) time, medians
 // of 9 interleaved CPU-time rounds, varied warm-up): 0.84 at 64 B, 1.00 at
 // 96 B, 1.09 at 128 B, 1.30 at 256 B, 2.1 at 1 KiB; confirmed by
-// bench/seam_direct.bench.ts base64 (encodeInto, before/after).
+// bench/seam_direct.bench.ts base64 (encodeInto, before/after). At 1 MiB the
+// JS core won again in two seam_direct runs (5.5-5.7x the direct call, the
+// native route 1.2-1.4x; a string that big goes to V8's large-object space),
+// so the native route stops at 96 KiB (64 KiB: native 0.72-0.77x, JS 0.35x).
 const BASE64_NODE24: Base64FastPaths = {
   decoder: "buffer",
   nativeDecodeToSlab: true,
@@ -219,7 +222,7 @@ const BASE64_NODE24: Base64FastPaths = {
   encoder: "buffer",
   encodeJsMax: 0,
   encodeIntoJsMax: 96,
-  encodeIntoNativeMax: Infinity,
+  encodeIntoNativeMax: 96 * 1024,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -240,7 +243,9 @@ const BASE64_NODE24: Base64FastPaths = {
 // every size (fromHex is 20x slower at 1 KiB). Into memory: the JS core up to
 // 256 B, then the string encoder + latin1Write (JS core / native time, same
 // probe as Node 24: 0.86 at 64 B, 0.98 at 192 B, 1.04 at 256 B, 1.24 at 512 B,
-// 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto). Default-option
+// 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto), up to 96 KiB
+// as on Node 24 (1 MiB, seam_direct: JS core 0.97x of the direct call, the
+// native route 0.22x). Default-option
 // decodes up to 344 chars (256 B) take atob + latin1Write into the slab (the
 // "atob + latin1 copy" direct call beat setFromBase64 into the slab 1.7x at 64 B,
 // bench/encoding.bench.ts; two createCodecs rows side by side, setFromBase64
@@ -256,7 +261,7 @@ const BASE64_NODE26: Base64FastPaths = {
   encoder: "buffer",
   encodeJsMax: 0,
   encodeIntoJsMax: 256,
-  encodeIntoNativeMax: Infinity,
+  encodeIntoNativeMax: 96 * 1024,
   encodeBuiltinBand: [64, 393216],
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
