@@ -144,3 +144,25 @@ export function atobDecode(
   latin1Write.call(out, bytes, 0, length);
   return out;
 }
+
+/**
+ * `atob` and one Latin-1 copy into caller memory, for default options: the result when the bytes
+ * fit with room to spare (then the whole text is read, as `setFromBase64` reads it), else
+ * `undefined` (also after any error), and another route decides.
+ */
+export function atobDecodeInto(
+  c: Codecs,
+  text: string,
+  dest: Uint8Array,
+): Base64DecodeResult | undefined {
+  let bytes: string;
+  try {
+    bytes = c.atob!(text);
+  } catch {
+    return undefined;
+  }
+  const length = bytes.length;
+  if (length >= dest.length) return undefined;
+  c.natives.buffer!.latin1Write.call(dest, bytes, 0, length);
+  return { read: text.length, written: length };
+}

@@ -99,6 +99,8 @@ export interface Codecs {
   readonly decodeJsMax: number;
   /** `decodeBase64` with default options: `atob` + `latin1Write` up to this many chars; -1: never. */
   readonly decodeAtobMax: number;
+  /** `decodeBase64Into` with default options: `atob` + `latin1Write` up to this many chars. */
+  readonly decodeIntoAtobMax: number;
   /** `atob`, for {@linkcode Codecs.decodeAtobMax}. */
   readonly atob: NativeAtob | undefined;
   /** The native decoder of `decodeBase64Into`. */
@@ -200,6 +202,10 @@ export function createCodecs(
     decodeAtobMax: natives.atob !== undefined && natives.buffer !== undefined &&
         row.decodeAtobMax > 0
       ? row.decodeAtobMax
+      : -1,
+    decodeIntoAtobMax: natives.atob !== undefined && natives.buffer !== undefined &&
+        row.decodeIntoAtobMax > 0
+      ? row.decodeIntoAtobMax
       : -1,
     atob: natives.atob,
     intoDecoder,

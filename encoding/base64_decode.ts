@@ -12,6 +12,7 @@ import { decodeBase64Js } from "./_base64_js.ts";
 import { CODECS, type Codecs } from "./_codecs.ts";
 import {
   atobDecode,
+  atobDecodeInto,
   builtinDecode,
   builtinDecodeFull,
   builtinDecodeInto,
@@ -179,6 +180,10 @@ export function decodeBase64IntoWith(
     checkString(text, WHAT);
     if (options !== undefined) flags = readDecodeOptions(options);
     checkAttached(dest, WHAT, "dest");
+    if (flags === DEFAULT_FLAGS && text.length <= c.decodeIntoAtobMax) {
+      const result = atobDecodeInto(c, text, dest);
+      if (result !== undefined) return result;
+    }
     if (text.length > c.decodeIntoJsMax) {
       const result = c.intoDecoder === "builtin"
         ? builtinDecodeInto(c, text, dest, flags)

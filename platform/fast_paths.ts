@@ -139,6 +139,12 @@ export interface Base64FastPaths {
    * what TC39's loose mode does; its errors go to the JS core for the index.
    */
   readonly decodeAtobMax: number;
+  /**
+   * `decodeBase64Into` with default options: up to this many chars, `atob`
+   * and one Latin-1 copy into `dest` when the bytes fit with room to spare
+   * (Node's `latin1Write`; 0 elsewhere).
+   */
+  readonly decodeIntoAtobMax: number;
   /** `decodeBase64Into` (into caller memory): JS core up to this many chars. */
   readonly decodeIntoJsMax: number;
   /** The native encoder for `encodeBase64` (to a string). */
@@ -212,12 +218,17 @@ const NO_BAND = [0, 0] as const;
 // JS core won again in two seam_direct runs (5.5-5.7x the direct call, the
 // native route 1.2-1.4x; a string that big goes to V8's large-object space),
 // so the native route stops at 96 KiB (64 KiB: native 0.72-0.77x, JS 0.35x).
+// decodeBase64Into with default options: atob + latin1Write up to 684 chars
+// (512 B): "atob + write(latin1)" was the best strict direct call in seam_direct
+// at 64 B and 1 KiB; two createCodecs rows side by side, current route time /
+// atob route time: 1.34 at 88 chars, 1.50 at 172, 1.22 at 684, 0.82 at 1368.
 const BASE64_NODE24: Base64FastPaths = {
   decoder: "buffer",
   nativeDecodeToSlab: true,
   intoDecoder: "buffer",
   decodeJsMax: 63,
   decodeAtobMax: 0,
+  decodeIntoAtobMax: 684,
   decodeIntoJsMax: 127,
   encoder: "buffer",
   encodeJsMax: 0,
@@ -257,6 +268,7 @@ const BASE64_NODE26: Base64FastPaths = {
   intoDecoder: "builtin",
   decodeJsMax: 0,
   decodeAtobMax: 344,
+  decodeIntoAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "buffer",
   encodeJsMax: 0,
@@ -282,6 +294,7 @@ const BASE64_DENO: Base64FastPaths = {
   intoDecoder: "builtin",
   decodeJsMax: 0,
   decodeAtobMax: 0,
+  decodeIntoAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
@@ -311,6 +324,7 @@ const BASE64_BUN: Base64FastPaths = {
   intoDecoder: "builtin",
   decodeJsMax: 0,
   decodeAtobMax: 0,
+  decodeIntoAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
