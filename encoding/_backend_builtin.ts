@@ -11,6 +11,7 @@ import type { SlabAllocator } from "../pool/mod.ts";
 import { type Codecs, DECODE_OPTIONS } from "./_codecs.ts";
 import { decodedLengthBound, EQUALS, isWhitespaceAt, onlyWhitespaceFrom } from "./_base64_text.ts";
 import { checkAttached, checkBytes, checkString } from "./_checks.ts";
+import { allocateForDecode } from "./_backend_buffer.ts";
 import type { Base64DecodeResult } from "./base64_options.ts";
 
 const WHAT = "decode base64";
@@ -140,7 +141,7 @@ export function atobDecode(
     latin1Write.call(chunk, bytes, slab.offset, length);
     return slab.commit(length);
   }
-  const out = new Uint8Array(length);
+  const out = allocateForDecode(c, length);
   latin1Write.call(out, bytes, 0, length);
   return out;
 }

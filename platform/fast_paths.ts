@@ -257,17 +257,24 @@ const BASE64_NODE24: Base64FastPaths = {
 // 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto), up to 96 KiB
 // as on Node 24 (1 MiB, seam_direct: JS core 0.97x of the direct call, the
 // native route 0.22x). Default-option
-// decodes up to 344 chars (256 B) take atob + latin1Write into the slab (the
+// decodes take atob + latin1Write into the slab (the
 // "atob + latin1 copy" direct call beat setFromBase64 into the slab 1.7x at 64 B,
 // bench/encoding.bench.ts; two createCodecs rows side by side, setFromBase64
 // route time / atob route time: 1.25 at 88 chars, 1.13 at 344, 1.02 at 512,
-// 0.85 at 1368; on Node 24 atob never won: 0.75-1.02).
+// 0.85 at 1368; on Node 24 atob never won: 0.75-1.02). In seam_direct, though
+// (CPU time, a full GC before each round), "atob + latin1 copy" was the best
+// strict direct call at every size and beat the fromBase64 route 1.3-2.6x from
+// 1 KiB to 1 MiB in two runs; the same two rows timed with a full GC before
+// each measurement: native route time / atob route time 1.2 at 64 B, 0.75 at
+// 1 KiB, 2.6 at 4 KiB, 3.9 at 64 KiB, 9.3 at 1 MiB. So every default-option
+// decode takes atob (results above the slab in an unzeroed buffer, as
+// Buffer.from does): V8's fromBase64 pays more than atob for a fresh heap.
 const BASE64_NODE26: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: true,
   intoDecoder: "builtin",
   decodeJsMax: 0,
-  decodeAtobMax: 344,
+  decodeAtobMax: Infinity,
   decodeIntoAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "buffer",
