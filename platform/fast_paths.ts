@@ -222,12 +222,17 @@ const NO_BAND = [0, 0] as const;
 // (512 B): "atob + write(latin1)" was the best strict direct call in seam_direct
 // at 64 B and 1 KiB; two createCodecs rows side by side, current route time /
 // atob route time: 1.34 at 88 chars, 1.50 at 172, 1.22 at 684, 0.82 at 1368.
+// decodeBase64 with default options: atob + latin1Write up to 128 Ki chars.
+// seam_direct had "atob + latin1 copy" 1.4x ours (Buffer with the strict
+// checks) at 64 KiB; two createCodecs rows timed after a full GC each: Buffer
+// route time / atob route time 0.93 at 64 B, 2.1 at 1 KiB, 2.5 at 4 KiB, 8.2 at
+// 64 KiB, 0.65 at 1 MiB (Node 24's atob is slow that big).
 const BASE64_NODE24: Base64FastPaths = {
   decoder: "buffer",
   nativeDecodeToSlab: true,
   intoDecoder: "buffer",
   decodeJsMax: 63,
-  decodeAtobMax: 0,
+  decodeAtobMax: 128 * 1024,
   decodeIntoAtobMax: 684,
   decodeIntoJsMax: 127,
   encoder: "buffer",
