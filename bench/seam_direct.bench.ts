@@ -1,32 +1,19 @@
 /**
- * Every call of issue 18 against the best direct call a user could make on
- * the same runtime for the same result, before and after a change, in one
- * process: `before` is the library at `BENCH_BEFORE_ROOT` (another checkout;
- * left out when unset), `after` is this checkout.
- * Both are fed the same varied warm-up, then timed in interleaved rounds.
+ * Every call of issue 18 against the best direct call a user could make on the same runtime for
+ * the same result, before and after a change, in one process: `before` is the library at
+ * `BENCH_BEFORE_ROOT` (left out when unset), `after` is this checkout. Like with like: owned with
+ * owned, strict decoders with strict ones (lenient `Buffer` decoders are references, `strict:
+ * false`), into-memory encoders with a native string copied in, a strict `deserialize` with
+ * `JSON.parse` behind a fatal `TextDecoder`, pooled JSON with `JSON.stringify` + `encodeInto` into
+ * a buffer that exists. `Buffer` (node:buffer) is a base64/hex direct call wherever it exists.
+ * Direct calls are `side: "peer"`, id `direct:*`; ours are `ours.before.*` and `ours.after.*`.
  *
- * Like with like: owned results against owned results (a fresh string, a
- * fresh or pooled-chunk `Uint8Array`), strict decoders against strict
- * decoders (`fromBase64`/`fromHex`; Node 24 has no strict native decoder, so
- * there the lenient `Buffer` is shown as a reference, tagged `strict: false`),
- * `JSON.parse` behind a fatal `TextDecoder` for the strict `deserialize`, and
- * the pooled JSON paths against their ceiling (`JSON.stringify` +
- * `encodeInto` into a buffer that already exists).
- *
- * Direct calls are tagged `side: "peer"` with a contender id starting with
- * `direct:`; ours are `ours.before.*` and `ours.after.*`.
- *
- * Timing is CPU time (`process.cpuUsage`), not wall time: the machine these
- * run on is shared, and preemption would otherwise dominate. Per group,
- * `BENCH_ROUNDS` (default 9) interleaved rounds of about `BENCH_ROUND_MS`
- * (default 20) ms of CPU per contender, the order rotating each round; the
- * figure is the median round.
- *
- * Run: node --expose-gc bench/seam_direct.bench.ts | deno run -A --v8-flags=--expose-gc
- * bench/seam_direct.bench.ts | bun bench/seam_direct.bench.ts. Arguments
- * `base64`, `hex`, `utf8`, `json`, `msgpack` run one part (`msgpack`: the
- * MessagePack hot paths against msgpackr, whose ratios must not fall); results go to
- * bench/results/seam_direct[.part].<runtime>.json.
+ * All get the same varied warm-up, then per group `BENCH_ROUNDS` (default 9) interleaved rounds of
+ * about `BENCH_ROUND_MS` (default 20) ms of CPU time (`process.cpuUsage`: the machine is shared)
+ * per contender; the figure is the median round. `BENCH_GROUP=<text>` times only the groups whose
+ * "subject size" contains it. Run: node --expose-gc | deno run -A --v8-flags=--expose-gc | bun
+ * bench/seam_direct.bench.ts [base64|hex|utf8|json|msgpack] (one part; `msgpack`: MessagePack
+ * hot paths against msgpackr, whose ratios must not fall) → results/seam_direct[.part].*.json.
  *
  * @module
  */
@@ -37,416 +24,272 @@ import * as afterPool from "../pool/mod.ts";
 import * as afterSerializers from "../serializers/mod.ts";
 import { do_not_optimize } from "mitata";
 import { Packr } from "msgpackr";
-import {
-  type Contender,
-  type Group,
-  runtimeInfo,
-  type WarmUp,
-  warmUpVaried,
-  writeResults,
-} from "./_harness.ts";
-import type { BenchEntry, Op } from "./_schema.ts";
-import {
-  fixtures,
-  randomBytes,
-  variedByteArrays,
-  variedMessages,
-  variedStrings,
-} from "./fixtures.ts";
+import type { Contender, Group, WarmUp } from "./_harness.ts";
+import { fullGc, runtimeInfo, warmUpVaried, writeResults } from "./_harness.ts";
+import type { BenchEntry, Op, Side } from "./_schema.ts";
+import { median } from "../dev/stats.ts";
+import * as inputs from "./fixtures.ts";
 
-type Encoding = typeof afterEncoding;
-type Pool = typeof afterPool;
-type Serializers = typeof afterSerializers;
-
-/** An earlier checkout to time beside this one (its `encoding/`, `pool/`, `serializers/`), if any. */
+const after = { encoding: afterEncoding, pool: afterPool, serializers: afterSerializers };
+type Version = typeof after & { readonly version: "before" | "after" };
+/** An earlier checkout to time beside this one (its `encoding/`, `pool/`, `serializers/`). */
 const beforeRoot = process.env.BENCH_BEFORE_ROOT;
-const before = beforeRoot === undefined ? null : {
-  version: "before",
-  encoding: await import(`${beforeRoot}/encoding/mod.ts`) as Encoding,
-  pool: await import(`${beforeRoot}/pool/mod.ts`) as Pool,
-  serializers: await import(`${beforeRoot}/serializers/mod.ts`) as Serializers,
-} as const;
+const VERSIONS: readonly Version[] = [
+  ...(beforeRoot === undefined ? [] : [{
+    version: "before" as const,
+    encoding: await import(`${beforeRoot}/encoding/mod.ts`),
+    pool: await import(`${beforeRoot}/pool/mod.ts`),
+    serializers: await import(`${beforeRoot}/serializers/mod.ts`),
+  }]),
+  { version: "after", ...after },
+];
 
 const PARTS = ["base64", "hex", "utf8", "json", "msgpack"] as const;
 const only = PARTS.find((part) => process.argv.includes(part));
+const runs = (part: typeof PARTS[number]) => only === undefined || only === part;
 
-// deno-lint-ignore no-explicit-any
-type AnyFn = (...args: any[]) => any;
-type Proto = Record<string, AnyFn | undefined>;
-const proto = Uint8Array.prototype as unknown as Proto;
-const statics = Uint8Array as unknown as Proto;
-const hasBuffer = runtimeInfo.name === "node";
+/** The TC39 built-ins, where the runtime has them. */
+type Natives = Record<string, ((this: unknown, ...args: unknown[]) => unknown) | undefined>;
+const isNode = runtimeInfo.name === "node";
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
+const bufferOf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
-function direct<T>(
-  id: string,
-  op: Op,
-  fn: (input: T) => unknown,
-  strict: boolean | undefined = undefined,
-  owned = true,
-): Contender<T> {
-  return { contender: `direct:${id}`, name: id, side: "peer", op, owned, strict, fn };
-}
+/** Tags of a contender: the op, then strict (decoders) and owned (default true). */
+type Tags = readonly [op: Op, strict?: boolean, owned?: boolean];
+const ENCODE: Tags = ["encode"];
+const INTO: Tags = ["encodeInto", undefined, false];
+const DECODE: Tags = ["decode"];
+const STRICT_DECODE: Tags = ["decode", true];
+const STRICT_INTO: Tags = ["decodeInto", true, false];
 
-function ours<T>(
-  version: "before" | "after",
-  id: string,
-  op: Op,
-  fn: (input: T) => unknown,
-  strict: boolean | undefined = undefined,
-  owned = true,
-): Contender<T> {
-  return {
-    contender: `ours.${version}.${id}`,
-    name: `${version} ${id}`,
-    side: "ours",
-    op,
-    owned,
-    strict,
-    fn,
-  };
-}
-
-const VERSIONS = [
-  ...(before === null ? [] : [before]),
-  { version: "after", encoding: afterEncoding, pool: afterPool, serializers: afterSerializers },
-] as const;
+/** Our call: its id, and the call made from one version's modules. */
+type Ours<T> = readonly [id: string, make: (v: Version) => (x: T) => unknown];
+/** A direct call: its id, the call (falsy where the runtime lacks it), "lenient" if not strict. */
+type Direct<T> = readonly [id: string, fn: ((x: T) => unknown) | false | undefined, "lenient"?];
 
 const groups: Group<unknown>[] = [];
 const warmUps: WarmUp<unknown>[] = [];
-function add<T>(group: Group<T>): void {
-  // deno-lint-ignore no-explicit-any
-  groups.push(group as Group<any>);
+
+/** One subject: ours (once per version) and the direct calls, timed on each sized input. */
+function subject<T>(
+  name: string,
+  [op, strict, owned = true]: Tags,
+  sizes: readonly (readonly [size: string, sizeBytes: number, input: T])[],
+  warm: readonly T[],
+  calls: { ours: readonly Ours<T>[]; direct: readonly Direct<T>[] },
+): void {
+  const tagged = (contender: string, name: string, side: Side, fn: (x: T) => unknown) =>
+    ({ contender, name, side, op, owned, strict, fn }) as Contender<T>;
+  const contenders = [
+    ...calls.ours.flatMap(([id, make]) =>
+      VERSIONS.map((v) => tagged(`ours.${v.version}.${id}`, `${v.version} ${id}`, "ours", make(v)))
+    ),
+    ...calls.direct.flatMap(([id, fn, lenient]) =>
+      fn ? [{ ...tagged(`direct:${id}`, id, "peer", fn), strict: lenient ? false : strict }] : []
+    ),
+  ];
+  for (const [size, sizeBytes, input] of sizes) {
+    groups.push({ subject: name, size, sizeBytes, input, contenders } as Group<unknown>);
+  }
+  warmUps.push({ subject: name, inputs: warm });
 }
 
 const BYTE_SIZES = [["64 B", 64], ["1 KiB", 1024], ["64 KiB", 65536], ["1 MiB", 1 << 20]] as const;
-const bytesSet = variedByteArrays();
+const bytesSet = inputs.variedByteArrays();
+/** Caller memory for the into-calls: room for 1 MiB as base64 or UTF-8. */
+const intoDest = new Uint8Array(3 << 20);
+const intoBuffer = bufferOf(intoDest);
 
-if (only === undefined || only === "base64") {
-  const encode: Contender<Uint8Array>[] = [];
-  const decode: Contender<string>[] = [];
-  const decodeInto: Contender<string>[] = [];
-  const intoDest = new Uint8Array((1 << 20) + 16);
-  for (const { version, encoding } of VERSIONS) {
-    encode.push(ours(version, "encodeBase64", "encode", (b) => encoding.encodeBase64(b)));
-    decode.push(ours(version, "decodeBase64", "decode", (t) => encoding.decodeBase64(t), true));
-    decodeInto.push(
-      ours(
-        version,
-        "decodeBase64Into",
-        "decodeInto",
-        (t) => encoding.decodeBase64Into(t, intoDest),
-        true,
-        false,
-      ),
-    );
-  }
-  if (proto.toBase64) {
-    const toBase64 = proto.toBase64;
-    encode.push(direct("Uint8Array#toBase64", "encode", (b) => toBase64.call(b)));
-  }
-  if (hasBuffer) {
-    encode.push(
-      direct(
-        "Buffer#toString(base64)",
-        "encode",
-        (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64"),
-      ),
-    );
-  }
-  if (statics.fromBase64) {
-    const fromBase64 = statics.fromBase64;
-    decode.push(
-      direct("Uint8Array.fromBase64", "decode", (t) => fromBase64.call(Uint8Array, t), true),
-    );
-  } else if (hasBuffer) {
-    decode.push(direct("Buffer.from(base64)", "decode", (t) => Buffer.from(t, "base64"), false));
-  }
-  if (proto.setFromBase64) {
-    const setFromBase64 = proto.setFromBase64;
-    decodeInto.push(
-      direct(
-        "Uint8Array#setFromBase64",
-        "decodeInto",
-        (t) => setFromBase64.call(intoDest, t),
-        true,
-        false,
-      ),
-    );
-  } else if (hasBuffer) {
-    const buffer = Buffer.from(intoDest.buffer, intoDest.byteOffset, intoDest.length);
-    decodeInto.push(
-      direct("Buffer#write(base64)", "decodeInto", (t) => buffer.write(t, "base64"), false, false),
-    );
-  }
-  for (const [size, n] of BYTE_SIZES) {
-    const bytes = randomBytes(n, n);
-    const text = Buffer.from(bytes).toString("base64");
-    add({ subject: "base64 encode", size, sizeBytes: n, input: bytes, contenders: encode });
-    add({ subject: "base64 decode", size, sizeBytes: n, input: text, contenders: decode });
-    add({ subject: "base64 decodeInto", size, sizeBytes: n, input: text, contenders: decodeInto });
-  }
-  const texts = bytesSet.map((b) => Buffer.from(b).toString("base64"));
-  warmUps.push({ subject: "base64 encode", inputs: bytesSet });
-  warmUps.push({ subject: "base64 decode", inputs: texts });
-  warmUps.push({ subject: "base64 decodeInto", inputs: texts });
+/** Random bytes per size (seeded `n + seed`), their text in `encoding`, the warm-up texts. */
+function byteInputs(seed: number, encoding: "base64" | "hex") {
+  const bytes = BYTE_SIZES.map(([size, n]) => [size, n, inputs.randomBytes(n, n + seed)] as const);
+  const texts = bytes.map(([size, n, b]) => [size, n, Buffer.from(b).toString(encoding)] as const);
+  return { bytes, texts, warmTexts: bytesSet.map((b) => Buffer.from(b).toString(encoding)) };
 }
 
-if (only === undefined || only === "hex") {
-  const encode: Contender<Uint8Array>[] = [];
-  const decode: Contender<string>[] = [];
-  const decodeInto: Contender<string>[] = [];
-  const intoDest = new Uint8Array((1 << 20) + 16);
-  for (const { version, encoding } of VERSIONS) {
-    encode.push(ours(version, "encodeHex", "encode", (b) => encoding.encodeHex(b)));
-    decode.push(ours(version, "decodeHex", "decode", (t) => encoding.decodeHex(t), true));
-    decodeInto.push(
-      ours(
-        version,
-        "decodeHexInto",
-        "decodeInto",
-        (t) => encoding.decodeHexInto(t, intoDest),
-        true,
-        false,
-      ),
-    );
-  }
-  if (proto.toHex) {
-    const toHex = proto.toHex;
-    encode.push(direct("Uint8Array#toHex", "encode", (b) => toHex.call(b)));
-  }
-  if (hasBuffer) {
-    encode.push(
-      direct(
-        "Buffer#toString(hex)",
-        "encode",
-        (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex"),
-      ),
-    );
-  }
-  if (statics.fromHex) {
-    const fromHex = statics.fromHex;
-    decode.push(direct("Uint8Array.fromHex", "decode", (t) => fromHex.call(Uint8Array, t), true));
-  } else if (hasBuffer) {
-    decode.push(direct("Buffer.from(hex)", "decode", (t) => Buffer.from(t, "hex"), false));
-  }
-  if (proto.setFromHex) {
-    const setFromHex = proto.setFromHex;
-    decodeInto.push(
-      direct(
-        "Uint8Array#setFromHex",
-        "decodeInto",
-        (t) => setFromHex.call(intoDest, t),
-        true,
-        false,
-      ),
-    );
-  } else if (hasBuffer) {
-    const buffer = Buffer.from(intoDest.buffer, intoDest.byteOffset, intoDest.length);
-    decodeInto.push(
-      direct("Buffer#write(hex)", "decodeInto", (t) => buffer.write(t, "hex"), false, false),
-    );
-  }
-  for (const [size, n] of BYTE_SIZES) {
-    const bytes = randomBytes(n, n + 1);
-    const text = Buffer.from(bytes).toString("hex");
-    add({ subject: "hex encode", size, sizeBytes: n, input: bytes, contenders: encode });
-    add({ subject: "hex decode", size, sizeBytes: n, input: text, contenders: decode });
-    add({ subject: "hex decodeInto", size, sizeBytes: n, input: text, contenders: decodeInto });
-  }
-  const texts = bytesSet.map((b) => Buffer.from(b).toString("hex"));
-  warmUps.push({ subject: "hex encode", inputs: bytesSet });
-  warmUps.push({ subject: "hex decode", inputs: texts });
-  warmUps.push({ subject: "hex decodeInto", inputs: texts });
-}
-
-if (only === undefined || only === "utf8") {
-  const encode: Contender<string>[] = [];
-  const encodeInto: Contender<string>[] = [];
-  const decode: Contender<Uint8Array>[] = [];
-  const intoDest = new Uint8Array(3 * 4096 + 16);
-  for (const { version, encoding } of VERSIONS) {
-    encode.push(ours(version, "encodeUtf8", "encode", (s) => encoding.encodeUtf8(s)));
-    encodeInto.push(
-      ours(
-        version,
-        "encodeUtf8Into",
-        "encodeInto",
-        (s) => encoding.encodeUtf8Into(s, intoDest),
-        undefined,
-        false,
-      ),
-    );
-    decode.push(ours(version, "decodeUtf8", "decode", (b) => encoding.decodeUtf8(b)));
-  }
-  encode.push(direct("TextEncoder.encode", "encode", (s) => textEncoder.encode(s)));
-  encodeInto.push(
-    direct(
-      "TextEncoder.encodeInto",
-      "encodeInto",
-      (s) => textEncoder.encodeInto(s, intoDest),
-      undefined,
-      false,
-    ),
-  );
-  decode.push(direct("TextDecoder.decode", "decode", (b) => textDecoder.decode(b)));
-  if (hasBuffer) {
-    encode.push(direct("Buffer.from(string)", "encode", (s) => Buffer.from(s)));
-    decode.push(
-      direct(
-        "Buffer#toString(utf8)",
-        "decode",
-        (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"),
-      ),
-    );
-  }
-  const mixed = "héllo wörld, 张伟 👋 ";
-  for (const chars of [8, 64, 512, 4096]) {
-    for (const [kind, alphabet] of [["ascii", "abcdefghij klmnopqrstuvwxyz"], ["mixed", mixed]]) {
-      const text = alphabet.repeat(Math.ceil(chars / alphabet.length)).slice(0, chars);
-      const size = `${chars} chars ${kind}`;
-      const bytes = textEncoder.encode(text);
-      add({ subject: "utf8 encode", size, sizeBytes: chars, input: text, contenders: encode });
-      add({
-        subject: "utf8 encodeInto",
-        size,
-        sizeBytes: chars,
-        input: text,
-        contenders: encodeInto,
-      });
-      add({
-        subject: "utf8 decode",
-        size,
-        sizeBytes: bytes.length,
-        input: bytes,
-        contenders: decode,
-      });
-    }
-  }
-  const strings = variedStrings();
-  warmUps.push({ subject: "utf8 encode", inputs: strings });
-  warmUps.push({ subject: "utf8 encodeInto", inputs: strings });
-  warmUps.push({ subject: "utf8 decode", inputs: strings.map((s) => textEncoder.encode(s)) });
-}
-
-if (only === undefined || only === "json") {
-  const serialize: Contender<unknown>[] = [];
-  const pooled: Contender<unknown>[] = [];
-  const deserialize: Contender<Uint8Array>[] = [];
-  const ceiling = new Uint8Array(3 * JSON.stringify(fixtures.large).length + (1 << 20));
-  for (const { version, pool: poolModule, serializers } of VERSIONS) {
-    const pool = new poolModule.MemoryPool();
-    const json = new serializers.JsonSerializer({ pool });
-    const writer = pool.rentWriter(64 * 1024);
-    const dest = new Uint8Array(ceiling.length);
-    serialize.push(ours(version, "json.serialize", "encode", (x) => json.serialize(x)));
-    pooled.push(
-      ours(
-        version,
-        "json.serializeTo",
-        "encodeInto",
-        (x) => {
-          const n = json.serializeTo(x, writer);
-          writer.reset();
-          return n;
-        },
-        undefined,
-        false,
-      ),
-      ours(
-        version,
-        "json.serializePooled",
-        "encodeInto",
-        (x) => {
-          const owned = json.serializePooled(x);
-          const n = owned.length;
-          owned.dispose();
-          return n;
-        },
-        undefined,
-        false,
-      ),
-      ours(
-        version,
-        "json.trySerialize",
-        "encodeInto",
-        (x) => json.trySerialize(x, dest),
-        undefined,
-        false,
-      ),
-    );
-    deserialize.push(ours(version, "json.deserialize", "decode", (b) => json.deserialize(b), true));
-  }
-  serialize.push(
-    direct(
-      "TextEncoder.encode(JSON.stringify)",
-      "encode",
-      (x) => textEncoder.encode(JSON.stringify(x)),
-    ),
-  );
-  if (hasBuffer) {
-    serialize.push(
-      direct("Buffer.from(JSON.stringify)", "encode", (x) => Buffer.from(JSON.stringify(x))),
-    );
-  }
-  pooled.push(
-    direct(
-      "JSON.stringify+encodeInto(prealloc)",
-      "encodeInto",
-      (x) => textEncoder.encodeInto(JSON.stringify(x), ceiling).written,
-      undefined,
-      false,
-    ),
-  );
-  deserialize.push(
-    direct(
-      "JSON.parse(fatal TextDecoder)",
-      "decode",
-      (b) => JSON.parse(fatalDecoder.decode(b)),
-      true,
-    ),
-  );
-  for (const size of ["small", "medium", "large"] as const) {
-    const value = fixtures[size];
-    const bytes = textEncoder.encode(JSON.stringify(value));
-    add({
-      subject: "json serialize",
-      size,
-      sizeBytes: bytes.length,
-      input: value,
-      contenders: serialize,
-    });
-    add({
-      subject: "json pooled",
-      size,
-      sizeBytes: bytes.length,
-      input: value,
-      contenders: pooled,
-    });
-    add({
-      subject: "json deserialize",
-      size,
-      sizeBytes: bytes.length,
-      input: bytes,
-      contenders: deserialize,
-    });
-  }
-  const messages = variedMessages();
-  warmUps.push({ subject: "json serialize", inputs: messages });
-  warmUps.push({ subject: "json pooled", inputs: messages });
-  warmUps.push({
-    subject: "json deserialize",
-    inputs: messages.map((m) => textEncoder.encode(JSON.stringify(m))),
+const { toBase64, setFromBase64, toHex, setFromHex } = Uint8Array.prototype as unknown as Natives;
+const { fromBase64, fromHex } = Uint8Array as unknown as Natives;
+if (runs("base64")) {
+  const { bytes, texts, warmTexts } = byteInputs(0, "base64");
+  subject("base64 encode", ENCODE, bytes, bytesSet, {
+    ours: [["encodeBase64", (v) => (b) => v.encoding.encodeBase64(b)]],
+    direct: [
+      ["Uint8Array#toBase64", toBase64 && ((b) => toBase64.call(b))],
+      ["Buffer#toString(base64)", (b) => bufferOf(b).toString("base64")],
+    ],
+  });
+  subject("base64 encodeInto", INTO, bytes, bytesSet, {
+    ours: [["encodeBase64Into", (v) => (b) => v.encoding.encodeBase64Into(b, intoDest)]],
+    direct: [
+      [
+        "toBase64+encodeInto",
+        toBase64 && ((b) => textEncoder.encodeInto(toBase64.call(b) as string, intoDest)),
+      ],
+      ["Buffer#toString+write", (b) => intoBuffer.write(bufferOf(b).toString("base64"), "latin1")],
+    ],
+  });
+  subject("base64 decode", STRICT_DECODE, texts, warmTexts, {
+    ours: [["decodeBase64", (v) => (t) => v.encoding.decodeBase64(t)]],
+    direct: [
+      ["Uint8Array.fromBase64", fromBase64 && ((t) => fromBase64.call(Uint8Array, t))],
+      ["atob+latin1 copy", (t) => Buffer.from(atob(t), "latin1")],
+      ["Buffer.from(base64)", (t) => Buffer.from(t, "base64"), "lenient"],
+    ],
+  });
+  subject("base64 decodeInto", STRICT_INTO, texts, warmTexts, {
+    ours: [["decodeBase64Into", (v) => (t) => v.encoding.decodeBase64Into(t, intoDest)]],
+    direct: [
+      ["Uint8Array#setFromBase64", setFromBase64 && ((t) => setFromBase64.call(intoDest, t))],
+      ["atob+write(latin1)", (t) => intoBuffer.write(atob(t), "latin1")],
+      ["Buffer#write(base64)", (t) => intoBuffer.write(t, "base64"), "lenient"],
+    ],
   });
 }
 
-/** A full collection where the runtime exposes one (untimed). */
-function collect(): void {
-  const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
-  if (g.Bun) g.Bun.gc(true);
-  else g.gc?.();
+if (runs("hex")) {
+  const { bytes, texts, warmTexts } = byteInputs(1, "hex");
+  subject("hex encode", ENCODE, bytes, bytesSet, {
+    ours: [["encodeHex", (v) => (b) => v.encoding.encodeHex(b)]],
+    direct: [
+      ["Uint8Array#toHex", toHex && ((b) => toHex.call(b))],
+      ["Buffer#toString(hex)", (b) => bufferOf(b).toString("hex")],
+    ],
+  });
+  subject("hex decode", STRICT_DECODE, texts, warmTexts, {
+    ours: [["decodeHex", (v) => (t) => v.encoding.decodeHex(t)]],
+    direct: [
+      ["Uint8Array.fromHex", fromHex && ((t) => fromHex.call(Uint8Array, t))],
+      ["Buffer.from(hex)", (t) => Buffer.from(t, "hex"), "lenient"],
+    ],
+  });
+  subject("hex decodeInto", STRICT_INTO, texts, warmTexts, {
+    ours: [["decodeHexInto", (v) => (t) => v.encoding.decodeHexInto(t, intoDest)]],
+    direct: [
+      ["Uint8Array#setFromHex", setFromHex && ((t) => setFromHex.call(intoDest, t))],
+      ["Buffer#write(hex)", (t) => intoBuffer.write(t, "hex"), "lenient"],
+    ],
+  });
+}
+
+if (runs("utf8")) {
+  const mixed = "héllo wörld, 张伟 👋 ";
+  const cases = [8, 64, 512, 4096].flatMap((chars) =>
+    [["ascii", "abcdefghij klmnopqrstuvwxyz"], ["mixed", mixed]].map(([kind, alphabet]) => {
+      const text = alphabet.repeat(Math.ceil(chars / alphabet.length)).slice(0, chars);
+      return { size: `${chars} chars ${kind}`, chars, text, bytes: textEncoder.encode(text) };
+    })
+  );
+  const texts = cases.map(({ size, chars, text }) => [size, chars, text] as const);
+  const bytes = cases.map(({ size, bytes }) => [size, bytes.length, bytes] as const);
+  const strings = inputs.variedStrings();
+  subject("utf8 encode", ENCODE, texts, strings, {
+    ours: [["encodeUtf8", (v) => (s) => v.encoding.encodeUtf8(s)]],
+    direct: [
+      ["TextEncoder.encode", (s) => textEncoder.encode(s)],
+      ["Buffer.from(string)", isNode && ((s) => Buffer.from(s))],
+    ],
+  });
+  subject("utf8 encodeInto", INTO, texts, strings, {
+    ours: [["encodeUtf8Into", (v) => (s) => v.encoding.encodeUtf8Into(s, intoDest)]],
+    direct: [["TextEncoder.encodeInto", (s) => textEncoder.encodeInto(s, intoDest)]],
+  });
+  subject("utf8 decode", DECODE, bytes, strings.map((s) => textEncoder.encode(s)), {
+    ours: [["decodeUtf8", (v) => (b) => v.encoding.decodeUtf8(b)]],
+    direct: [
+      ["TextDecoder.decode", (b) => textDecoder.decode(b)],
+      ["Buffer#toString(utf8)", isNode && ((b) => bufferOf(b).toString("utf8"))],
+    ],
+  });
+}
+
+/** Inputs for the serializers: the three fixtures as values and as `encode`d bytes. */
+function fixtureInputs(encode: (value: unknown) => Uint8Array) {
+  const sizes = (["small", "medium", "large"] as const).map((size) => {
+    const bytes = encode(inputs.fixtures[size]);
+    return { size, n: bytes.length, value: inputs.fixtures[size] as unknown, bytes };
+  });
+  const messages = inputs.variedMessages();
+  return {
+    values: sizes.map(({ size, n, value }) => [size, n, value] as const),
+    bytes: sizes.map(({ size, n, bytes }) => [size, n, bytes] as const),
+    messages,
+    encoded: messages.map(encode),
+  };
+}
+
+if (runs("json")) {
+  const ceiling = new Uint8Array(3 * JSON.stringify(inputs.fixtures.large).length + (1 << 20));
+  /** Our calls per version, on one pool, writer and destination. */
+  const jsonCalls = new Map(VERSIONS.map((v) => {
+    const pool = new v.pool.MemoryPool();
+    const json = new v.serializers.JsonSerializer({ pool });
+    const writer = pool.rentWriter(64 * 1024);
+    const dest = new Uint8Array(ceiling.length);
+    return [v.version, {
+      serialize: (x: unknown) => json.serialize(x),
+      serializeTo: (x: unknown) => {
+        const n = json.serializeTo(x, writer);
+        writer.reset();
+        return n;
+      },
+      serializePooled: (x: unknown) => {
+        const owned = json.serializePooled(x);
+        const n = owned.length;
+        owned.dispose();
+        return n;
+      },
+      trySerialize: (x: unknown) => json.trySerialize(x, dest),
+      deserialize: (b: Uint8Array) => json.deserialize(b),
+    }];
+  }));
+  const { values, bytes, messages, encoded } = fixtureInputs((value) =>
+    textEncoder.encode(JSON.stringify(value))
+  );
+  subject("json serialize", ENCODE, values, messages, {
+    ours: [["json.serialize", (v) => jsonCalls.get(v.version)!.serialize]],
+    direct: [
+      ["TextEncoder.encode(JSON.stringify)", (x) => textEncoder.encode(JSON.stringify(x))],
+      ["Buffer.from(JSON.stringify)", isNode && ((x) => Buffer.from(JSON.stringify(x)))],
+    ],
+  });
+  subject("json pooled", INTO, values, messages, {
+    ours: [
+      ["json.serializeTo", (v) => jsonCalls.get(v.version)!.serializeTo],
+      ["json.serializePooled", (v) => jsonCalls.get(v.version)!.serializePooled],
+      ["json.trySerialize", (v) => jsonCalls.get(v.version)!.trySerialize],
+    ],
+    direct: [[
+      "JSON.stringify+encodeInto(prealloc)",
+      (x) => textEncoder.encodeInto(JSON.stringify(x), ceiling).written,
+    ]],
+  });
+  subject("json deserialize", STRICT_DECODE, bytes, encoded, {
+    ours: [["json.deserialize", (v) => jsonCalls.get(v.version)!.deserialize]],
+    direct: [["JSON.parse(fatal TextDecoder)", (b) => JSON.parse(fatalDecoder.decode(b))]],
+  });
+}
+
+if (runs("msgpack")) {
+  const packr = new Packr({ useRecords: false });
+  const { values, bytes, messages, encoded } = fixtureInputs((value) => {
+    const packed = packr.pack(value);
+    return new Uint8Array(packed.buffer, packed.byteOffset, packed.length).slice();
+  });
+  const msgpackCalls = new Map(VERSIONS.map((v) => {
+    const msgpack = new v.serializers.MsgPackSerializer({ pool: new v.pool.MemoryPool() });
+    const serialize = (x: unknown) => msgpack.serialize(x);
+    return [v.version, { serialize, deserialize: (b: Uint8Array) => msgpack.deserialize(b) }];
+  }));
+  subject("msgpack serialize", ENCODE, values, messages, {
+    ours: [["msgpack.serialize", (v) => msgpackCalls.get(v.version)!.serialize]],
+    direct: [["msgpackr.pack", (x) => packr.pack(x)]],
+  });
+  subject("msgpack deserialize", DECODE, bytes, encoded, {
+    ours: [["msgpack.deserialize", (v) => msgpackCalls.get(v.version)!.deserialize]],
+    direct: [["msgpackr.unpack", (b) => packr.unpack(b)]],
+  });
 }
 
 /** CPU microseconds of `process.cpuUsage()`. */
@@ -455,151 +298,74 @@ function cpuNow(): number {
   return user + system;
 }
 
-/** Calls per round for about `roundMs` of CPU, from a short probe. */
-function callsPerRound(fn: () => unknown, roundMs: number): number {
-  let calls = 1;
-  for (;;) {
-    const start = cpuNow();
-    for (let i = 0; i < calls; i++) do_not_optimize(fn());
-    const used = cpuNow() - start;
-    if (used >= 2000 || calls >= 1 << 24) {
-      return Math.max(1, Math.round((calls * roundMs * 1000) / Math.max(used, 1)));
-    }
-    calls *= 4;
+/** ns per call over whole batches of `calls` until `roundMs` of CPU are used (one at least). */
+function round(fn: () => unknown, calls: number, roundMs: number): number {
+  const start = cpuNow();
+  let done = 0;
+  do {
+    for (let j = 0; j < calls; j++) do_not_optimize(fn());
+    done += calls;
+  } while (cpuNow() - start < roundMs * 1000); // a stalled probe cannot make the round short
+  return (Math.max(cpuNow() - start, 1) * 1000) / done;
+}
+
+/** Calls per batch for about `batchMs` of CPU, from probes of growing batches. */
+function callsPerBatch(fn: () => unknown, batchMs: number): number {
+  for (let calls = 1;; calls *= 4) {
+    const ns = round(fn, calls, 0);
+    if (ns * calls >= 2e6 || calls >= 1 << 24) return Math.max(1, Math.round((batchMs * 1e6) / ns));
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/** Interleaved CPU-time rounds per group; entries in the shared result schema. */
-function timeCpu(benchName: string, all: readonly Group<unknown>[]): BenchEntry[] {
+/** Interleaved CPU-time rounds per group, the order rotating; entries in the shared schema. */
+function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
   const roundMs = Number(process.env.BENCH_ROUND_MS) || 20;
   const roundCount = Number(process.env.BENCH_ROUNDS) || 9;
-  const out: BenchEntry[] = [];
-  for (const [index, group] of all.entries()) {
-    const fns = group.contenders.map((c) => () => c.fn(group.input));
-    const calls = fns.map((fn) => callsPerRound(fn, roundMs / 4));
+  const runtime = { runtime: runtimeInfo.id, runtimeVersion: runtimeInfo.version };
+  return all.flatMap(({ subject, size, sizeBytes, input, contenders }, index) => {
+    const fns = contenders.map((c) => () => c.fn(input));
+    const calls = fns.map((fn) => callsPerBatch(fn, roundMs / 4));
     const samples = fns.map(() => [] as number[]);
-    for (let round = 0; round < roundCount; round++) {
+    for (let r = 0; r < roundCount; r++) {
       for (let k = 0; k < fns.length; k++) {
-        const i = (k + round) % fns.length;
-        const fn = fns[i];
-        const n = calls[i];
-        collect(); // each contender's round starts on a clean heap and pays for its own garbage
-        // Whole batches until the round has used its CPU time: a stalled probe cannot make it short.
-        const budget = roundMs * 1000;
-        let done = 0;
-        const start = cpuNow();
-        let used = 0;
-        do {
-          for (let j = 0; j < n; j++) do_not_optimize(fn());
-          done += n;
-          used = cpuNow() - start;
-        } while (used < budget);
-        samples[i].push((used * 1000) / done);
+        const i = (k + r) % fns.length;
+        fullGc(); // each contender's round starts on a clean heap and pays for its own garbage
+        samples[i].push(round(fns[i], calls[i], roundMs));
       }
     }
-    const line: string[] = [];
-    for (const [i, c] of group.contenders.entries()) {
+    const group = `${subject} ${size}`;
+    const entries = contenders.map(({ name, contender, side, op, owned, strict }, i) => {
       const nsPerOp = median(samples[i]);
-      out.push({
-        bench: benchName,
-        group: `${group.subject} ${group.size}`,
-        subject: group.subject,
-        size: group.size,
-        sizeBytes: group.sizeBytes,
-        name: c.name,
-        contender: c.contender,
-        runtime: runtimeInfo.id,
-        runtimeVersion: runtimeInfo.version,
-        side: c.side,
-        op: c.op,
-        feedback: "varied",
-        owned: c.owned,
-        strict: c.strict ?? null,
-        nsPerOp,
-        opsPerSec: 1e9 / nsPerOp,
-        avgNs: samples[i].reduce((a, b) => a + b, 0) / samples[i].length,
-        p99Ns: Math.max(...samples[i]),
-        backingStoreBytesPerOp: null,
-        heapBytesPerOp: null,
-      });
-      line.push(`${c.name} ${nsPerOp.toFixed(0)} ns`);
-    }
-    console.log(`[${index + 1}/${all.length}] ${group.subject} ${group.size}: ${line.join(", ")}`);
-  }
-  return out;
-}
-
-if (only === undefined || only === "msgpack") {
-  const encode: Contender<unknown>[] = [];
-  const decode: Contender<Uint8Array>[] = [];
-  for (const { version, pool: poolModule, serializers } of VERSIONS) {
-    const msgpack = new serializers.MsgPackSerializer({ pool: new poolModule.MemoryPool() });
-    encode.push(ours(version, "msgpack.serialize", "encode", (x) => msgpack.serialize(x)));
-    decode.push(ours(version, "msgpack.deserialize", "decode", (b) => msgpack.deserialize(b)));
-  }
-  const packr = new Packr({ useRecords: false });
-  encode.push(direct("msgpackr.pack", "encode", (x) => packr.pack(x)));
-  decode.push(direct("msgpackr.unpack", "decode", (b) => packr.unpack(b)));
-  for (const size of ["small", "medium", "large"] as const) {
-    const bytes = packr.pack(fixtures[size]);
-    const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length).slice();
-    add({
-      subject: "msgpack serialize",
-      size,
-      sizeBytes: input.length,
-      input: fixtures[size],
-      contenders: encode,
+      const avgNs = samples[i].reduce((a, b) => a + b, 0) / samples[i].length;
+      const figures = { nsPerOp, opsPerSec: 1e9 / nsPerOp, avgNs, p99Ns: Math.max(...samples[i]) };
+      const where = { bench, group, subject, size, sizeBytes, ...runtime, feedback: "varied" };
+      const who = { name, contender, side, op, owned, strict: strict ?? null };
+      const memory = { backingStoreBytesPerOp: null, heapBytesPerOp: null };
+      return { ...where, ...who, ...figures, ...memory } as BenchEntry;
     });
-    add({
-      subject: "msgpack deserialize",
-      size,
-      sizeBytes: input.length,
-      input,
-      contenders: decode,
-    });
-  }
-  const messages = variedMessages();
-  warmUps.push({ subject: "msgpack serialize", inputs: messages });
-  warmUps.push({
-    subject: "msgpack deserialize",
-    inputs: messages.map((m) => packr.pack(m).slice()),
+    const line = entries.map((e) => `${e.name} ${e.nsPerOp.toFixed(0)} ns`).join(", ");
+    console.log(`[${index + 1}/${all.length}] ${group}: ${line}`);
+    return entries;
   });
 }
 
-// BENCH_GROUP=<text>: time only the groups whose "subject size" contains it.
 const pick = process.env.BENCH_GROUP;
-if (pick !== undefined) {
-  const kept = groups.filter((g) => `${g.subject} ${g.size}`.includes(pick));
-  groups.length = 0;
-  groups.push(...kept);
-}
+const timed = groups.filter((g) => pick === undefined || `${g.subject} ${g.size}`.includes(pick));
 console.log(`seam_direct on ${runtimeInfo.id} ${runtimeInfo.version}; before = ${beforeRoot}`);
-warmUpVaried(groups, warmUps);
+warmUpVaried(timed, warmUps);
 const bench = only === undefined ? "seam_direct" : `seam_direct.${only}`;
-const entries = timeCpu(bench, groups);
+const entries = timeCpu(bench, timed);
 
-// The table: per group, best direct / each version (>= 1 means at least as fast as the direct call).
+// Per group, best direct (strict ones where any) / each version: >= 1 is at least as fast.
 console.log("\ngroup | best direct | before | after");
-for (const group of groups) {
-  const key = `${group.subject} ${group.size}`;
-  const rows = entries.filter((e) => e.group === key);
-  const directs = rows.filter((e) => e.contender.startsWith("direct:") && e.strict !== false);
-  const pool = directs.length > 0 ? directs : rows.filter((e) => e.contender.startsWith("direct:"));
-  const best = Math.min(...pool.map((e) => e.nsPerOp));
-  const bestName = pool.find((e) => e.nsPerOp === best)?.name ?? "?";
-  const ratios = ["before", "after"].map((version) =>
+for (const group of new Set(entries.map((e) => e.group))) {
+  const rows = entries.filter((e) => e.group === group);
+  const directs = rows.filter((e) => e.side === "peer" && e.strict !== false);
+  const best = (directs.length > 0 ? directs : rows.filter((e) => e.side === "peer"))
+    .reduce((a, b) => (b.nsPerOp < a.nsPerOp ? b : a));
+  const ratio = (version: string) =>
     rows.filter((e) => e.contender.startsWith(`ours.${version}.`))
-      .map((e) =>
-        `${e.contender.slice(`ours.${version}.`.length)} ${(best / e.nsPerOp).toFixed(2)}x`
-      )
-      .join(", ")
-  );
-  console.log(`${key} | ${bestName} | ${ratios[0]} | ${ratios[1]}`);
+      .map((e) => `${e.name.slice(version.length + 1)} ${(best.nsPerOp / e.nsPerOp).toFixed(2)}x`);
+  console.log(`${group} | ${best.name} | ${ratio("before")} | ${ratio("after")}`);
 }
 writeResults(bench, entries, { beforeRoot }, "varied");

@@ -11,6 +11,7 @@ import type { SlabAllocator } from "../pool/mod.ts";
 import { type Codecs, DECODE_OPTIONS } from "./_codecs.ts";
 import { decodedLengthBound, EQUALS, isWhitespaceAt, onlyWhitespaceFrom } from "./_base64_text.ts";
 import { checkAttached, checkBytes, checkString } from "./_checks.ts";
+import { allocateForDecode } from "./_backend_buffer.ts";
 import type { Base64DecodeResult } from "./base64_options.ts";
 
 const WHAT = "decode base64";
@@ -28,21 +29,22 @@ export function builtinDecode(
   flags: number,
   slab: SlabAllocator | null,
 ): Uint8Array | undefined {
-  const options = DECODE_OPTIONS[flags];
+  const fromBase64 = c.natives.fromBase64!;
   try {
     if (slab === null || !c.nativeDecodeToSlab) {
-      return c.natives.fromBase64!.call(Uint8Array, text, options);
+      // No options argument by default: JSC pays for an explicit `undefined` (about 5%).
+      return flags === 0
+        ? fromBase64.call(Uint8Array, text)
+        : fromBase64.call(Uint8Array, text, DECODE_OPTIONS[flags]);
     }
     const bound = decodedLengthBound(text);
-    if (bound > slab.maxSlabLength) {
-      return c.natives.fromBase64!.call(Uint8Array, text, options);
-    }
+    if (bound > slab.maxSlabLength) return fromBase64.call(Uint8Array, text, DECODE_OPTIONS[flags]);
     const chunk = slab.reserve(bound);
     const start = slab.offset;
     const { read, written } = c.natives.setFromBase64!.call(
       chunk.subarray(start, start + bound),
       text,
-      options,
+      DECODE_OPTIONS[flags],
     );
     return read === text.length ? slab.commit(written) : undefined;
   } catch (error) {
@@ -64,7 +66,11 @@ export function builtinDecodeInto(
 ): Base64DecodeResult | undefined {
   let result: Base64DecodeResult;
   try {
-    result = c.natives.setFromBase64!.call(dest, text, DECODE_OPTIONS[flags]);
+    const setFromBase64 = c.natives.setFromBase64!;
+    // No options argument by default: JSC pays for an explicit `undefined` (about 5%).
+    result = flags === 0
+      ? setFromBase64.call(dest, text)
+      : setFromBase64.call(dest, text, DECODE_OPTIONS[flags]);
   } catch (error) {
     if (error instanceof SyntaxError) return undefined;
     // The built-in rejected an argument; say so in the library's words.
@@ -110,4 +116,54 @@ export function builtinDecodeFull(
     if (error instanceof SyntaxError) return -1;
     throw error;
   }
+}
+
+/**
+ * `atob` and one Latin-1 copy, for default options (loose, standard alphabet), which
+ * forgiving-base64 matches exactly: the bytes into the slab (or an own array), or `undefined`
+ * after any error (a DOMException here), and the JS core then reports the index.
+ */
+export function atobDecode(
+  c: Codecs,
+  text: string,
+  slab: SlabAllocator | null,
+): Uint8Array | undefined {
+  let bytes: string;
+  try {
+    bytes = c.atob!(text);
+  } catch {
+    return undefined;
+  }
+  const length = bytes.length;
+  const latin1Write = c.natives.buffer!.latin1Write;
+  if (slab !== null && length <= slab.maxSlabLength) {
+    const chunk = slab.reserve(length);
+    latin1Write.call(chunk, bytes, slab.offset, length);
+    return slab.commit(length);
+  }
+  const out = allocateForDecode(c, length);
+  latin1Write.call(out, bytes, 0, length);
+  return out;
+}
+
+/**
+ * `atob` and one Latin-1 copy into caller memory, for default options: the result when the bytes
+ * fit with room to spare (then the whole text is read, as `setFromBase64` reads it), else
+ * `undefined` (also after any error), and another route decides.
+ */
+export function atobDecodeInto(
+  c: Codecs,
+  text: string,
+  dest: Uint8Array,
+): Base64DecodeResult | undefined {
+  let bytes: string;
+  try {
+    bytes = c.atob!(text);
+  } catch {
+    return undefined;
+  }
+  const length = bytes.length;
+  if (length >= dest.length) return undefined;
+  c.natives.buffer!.latin1Write.call(dest, bytes, 0, length);
+  return { read: text.length, written: length };
 }

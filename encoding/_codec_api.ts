@@ -10,7 +10,7 @@ import type { PooledBytes, SlabAllocator } from "../pool/mod.ts";
 import type { PoolOptions } from "../pool/pool_options.ts";
 import type { SlabOptions } from "../pool/slab_options.ts";
 import { CODECS, type Codecs, JS_CODECS } from "./_codecs.ts";
-import { encodeBase64With } from "./base64_encode.ts";
+import { encodeBase64IntoWith, encodeBase64With } from "./base64_encode.ts";
 import {
   type Base64DecodeResult,
   decodeBase64IntoWith,
@@ -26,6 +26,8 @@ export interface EncodingApi {
   readonly codecs: Codecs;
   /** See `encodeBase64`. */
   encodeBase64(bytes: Uint8Array, options?: Base64EncodeOptions): string;
+  /** See `encodeBase64Into`. */
+  encodeBase64Into(bytes: Uint8Array, dest: Uint8Array, options?: Base64EncodeOptions): number;
   /** See `decodeBase64`; a defined `slab` argument is used instead of reading `options.slab`. */
   decodeBase64(
     text: string,
@@ -57,6 +59,7 @@ export function createEncodingApi(codecs: Codecs): EncodingApi {
   return {
     codecs,
     encodeBase64: (bytes, options) => encodeBase64With(codecs, bytes, options),
+    encodeBase64Into: (bytes, dest, options) => encodeBase64IntoWith(codecs, bytes, dest, options),
     decodeBase64: (text, options, slab) => decodeBase64With(codecs, text, options, slab),
     decodeBase64Into: (text, dest, options) => decodeBase64IntoWith(codecs, text, dest, options),
     decodeBase64Pooled: (text, options) => decodeBase64PooledWith(codecs, text, options),

@@ -15,12 +15,14 @@
  */
 import { type Base64FastPaths, FAST_PATHS, type NativeCodec } from "../platform/fast_paths.ts";
 import {
+  NATIVE_ATOB,
   NATIVE_FROM_BASE64,
   NATIVE_FROM_HEX,
   NATIVE_SET_FROM_BASE64,
   NATIVE_SET_FROM_HEX,
   NATIVE_TO_BASE64,
   NATIVE_TO_HEX,
+  type NativeAtob,
   type NativeFromBase64,
   type NativeFromHex,
   type NativeSetFromBase64,
@@ -49,6 +51,8 @@ export interface CodecNatives {
   readonly fromHex: NativeFromHex | undefined;
   /** `Uint8Array.prototype.setFromHex`. */
   readonly setFromHex: NativeSetFromHex | undefined;
+  /** The web's `atob`. */
+  readonly atob: NativeAtob | undefined;
   /** Node's `Buffer` methods. */
   readonly buffer: NodeBufferMethods | undefined;
   /** Node's `Buffer` statics. */
@@ -63,6 +67,7 @@ export const RUNTIME_NATIVES: CodecNatives = {
   toHex: NATIVE_TO_HEX,
   fromHex: NATIVE_FROM_HEX,
   setFromHex: NATIVE_SET_FROM_HEX,
+  atob: NATIVE_ATOB,
   buffer: NODE_BUFFER,
   bufferStatics: NODE_BUFFER_STATICS,
 };
@@ -75,6 +80,7 @@ export const NO_NATIVES: CodecNatives = {
   toHex: undefined,
   fromHex: undefined,
   setFromHex: undefined,
+  atob: undefined,
   buffer: undefined,
   bufferStatics: undefined,
 };
@@ -91,6 +97,12 @@ export interface Codecs {
   readonly builtinFallback: boolean;
   /** `decodeBase64`: JS core up to this many chars. */
   readonly decodeJsMax: number;
+  /** `decodeBase64` with default options: `atob` + `latin1Write` up to this many chars; -1: never. */
+  readonly decodeAtobMax: number;
+  /** `decodeBase64Into` with default options: `atob` + `latin1Write` up to this many chars. */
+  readonly decodeIntoAtobMax: number;
+  /** `atob`, for {@linkcode Codecs.decodeAtobMax}. */
+  readonly atob: NativeAtob | undefined;
   /** The native decoder of `decodeBase64Into`. */
   readonly intoDecoder: NativeCodec;
   /** `decodeBase64Into`: JS core up to this many chars. */
@@ -101,6 +113,13 @@ export interface Codecs {
   readonly encoder: NativeCodec;
   /** `encodeBase64`: JS core up to this many bytes. */
   readonly encodeJsMax: number;
+  /**
+   * `encodeBase64Into` and the other into-memory encoders: JS core up to this
+   * many bytes, above it {@linkcode Codecs.encoder}'s string, copied in.
+   */
+  readonly encodeIntoJsMax: number;
+  /** Above this many bytes the into-memory encoders go back to the JS core. */
+  readonly encodeIntoNativeMax: number;
   /** Above this many bytes (and up to {@linkcode Codecs.encodeBuiltinMax}) `toBase64` encodes. */
   readonly encodeBuiltinMin: number;
   /** See {@linkcode Codecs.encodeBuiltinMin}. */
@@ -179,11 +198,23 @@ export function createCodecs(
     decoder,
     builtinFallback: decoder === "buffer" && hasBase64Decode,
     decodeJsMax: jsMax(decoder, row.decodeJsMax),
+    // -1, not 0, when off: the empty string must not take this route.
+    decodeAtobMax: natives.atob !== undefined && natives.buffer !== undefined &&
+        row.decodeAtobMax > 0
+      ? row.decodeAtobMax
+      : -1,
+    decodeIntoAtobMax: natives.atob !== undefined && natives.buffer !== undefined &&
+        row.decodeIntoAtobMax > 0
+      ? row.decodeIntoAtobMax
+      : -1,
+    atob: natives.atob,
     intoDecoder,
     decodeIntoJsMax,
     nativeDecodeToSlab: row.nativeDecodeToSlab,
     encoder,
     encodeJsMax,
+    encodeIntoJsMax: jsMax(encoder, row.encodeIntoJsMax),
+    encodeIntoNativeMax: row.encodeIntoNativeMax,
     encodeBuiltinMin: band[0],
     encodeBuiltinMax: band[1],
     hexDecoder,

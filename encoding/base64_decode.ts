@@ -10,7 +10,13 @@ import { poolOf, type PoolOptions } from "../pool/pool_options.ts";
 import { slabOf, type SlabOptions } from "../pool/slab_options.ts";
 import { decodeBase64Js } from "./_base64_js.ts";
 import { CODECS, type Codecs } from "./_codecs.ts";
-import { builtinDecode, builtinDecodeFull, builtinDecodeInto } from "./_backend_builtin.ts";
+import {
+  atobDecode,
+  atobDecodeInto,
+  builtinDecode,
+  builtinDecodeFull,
+  builtinDecodeInto,
+} from "./_backend_builtin.ts";
 import { nodeDecodable, nodeDecodeInto, nodeDecodeOwned } from "./_backend_buffer.ts";
 import { decodedLengthBound } from "./_base64_text.ts";
 import { checkAttached, checkBytes, checkString } from "./_checks.ts";
@@ -88,7 +94,10 @@ export function decodeBase64With(
     flags = readDecodeOptions(options);
     if (slabOverride === undefined) slab = slabOf(options, WHAT);
   }
-  if (text.length > c.decodeJsMax) {
+  if (flags === DEFAULT_FLAGS && text.length <= c.decodeAtobMax) {
+    const bytes = atobDecode(c, text, slab);
+    if (bytes !== undefined) return bytes;
+  } else if (text.length > c.decodeJsMax) {
     // undefined: invalid, or not provably valid; the JS core decides alone.
     let bytes: Uint8Array | undefined;
     if (c.decoder === "buffer") {
@@ -171,6 +180,10 @@ export function decodeBase64IntoWith(
     checkString(text, WHAT);
     if (options !== undefined) flags = readDecodeOptions(options);
     checkAttached(dest, WHAT, "dest");
+    if (flags === DEFAULT_FLAGS && text.length <= c.decodeIntoAtobMax) {
+      const result = atobDecodeInto(c, text, dest);
+      if (result !== undefined) return result;
+    }
     if (text.length > c.decodeIntoJsMax) {
       const result = c.intoDecoder === "builtin"
         ? builtinDecodeInto(c, text, dest, flags)

@@ -112,9 +112,6 @@ export type NativeCodec = "builtin" | "buffer" | "none";
 /**
  * The base64/hex rows. A `*JsMax` is in input units (chars to decode, bytes
  * to encode): up to it the JS core runs, above it the `native` call does.
- * Encoding into memory (`encodeBase64Into`, `writeBase64`, the pooled
- * variants) is always the JS core: every native encoder returns a string,
- * which is the allocation those functions exist to avoid.
  */
 export interface Base64FastPaths {
   /**
@@ -135,12 +132,39 @@ export interface Base64FastPaths {
   readonly intoDecoder: NativeCodec;
   /** `decodeBase64`/`decodeBase64Pooled` (to owned or pooled bytes): JS core up to this many chars. */
   readonly decodeJsMax: number;
+  /**
+   * `decodeBase64` with default options (loose, standard alphabet): up to
+   * this many chars, `atob` and one Latin-1 copy into the result (Node's
+   * `latin1Write`; 0 elsewhere). The web's forgiving-base64 accepts exactly
+   * what TC39's loose mode does; its errors go to the JS core for the index.
+   */
+  readonly decodeAtobMax: number;
+  /**
+   * `decodeBase64Into` with default options: up to this many chars, `atob`
+   * and one Latin-1 copy into `dest` when the bytes fit with room to spare
+   * (Node's `latin1Write`; 0 elsewhere).
+   */
+  readonly decodeIntoAtobMax: number;
   /** `decodeBase64Into` (into caller memory): JS core up to this many chars. */
   readonly decodeIntoJsMax: number;
   /** The native encoder for `encodeBase64` (to a string). */
   readonly encoder: NativeCodec;
   /** `encodeBase64` (to a string): JS core up to this many bytes. */
   readonly encodeJsMax: number;
+  /**
+   * `encodeBase64Into`, `writeBase64`, `encodeBase64Pooled` (into memory): the
+   * JS core up to this many bytes; above it the string encoder of
+   * `encodeBase64` (same route, same band) and one copy of its ASCII into the
+   * destination (Node's `latin1Write`, else `TextEncoder.encodeInto`), which
+   * beats the JS core from a few hundred bytes up on every runtime measured.
+   */
+  readonly encodeIntoJsMax: number;
+  /**
+   * Above this many bytes the into-memory encoders go back to the JS core: a
+   * string of megabytes costs more to make and collect than the JS core's
+   * direct writes (`Infinity`: never).
+   */
+  readonly encodeIntoNativeMax: number;
   /**
    * A band of sizes, in bytes (`min < length <= max`), where the built-in
    * `toBase64` beats `encoder` (Node 26: `toBase64` wins between a few KiB
@@ -186,14 +210,35 @@ const NO_BAND = [0, 0] as const;
 // core at 64 B and 7-27x above; into caller memory it pays a scratch copy, so
 // the JS core wins at 64 B (1.0 vs 1.06) and loses 4.4x at 1 KiB. Buffer
 // encodes 3.9-56x faster than the JS core; hex: Buffer 2.2-22x faster.
+// Into memory (encodeIntoJsMax; measured 2026-12-05, two createCodecs rows
+// timed side by side, JS core time / (base64Slice + latin1Write) time, medians
+// of 9 interleaved CPU-time rounds, varied warm-up): 0.84 at 64 B, 1.00 at
+// 96 B, 1.09 at 128 B, 1.30 at 256 B, 2.1 at 1 KiB; confirmed by
+// bench/seam_direct.bench.ts base64 (encodeInto, before/after). At 1 MiB the
+// JS core won again in two seam_direct runs (5.5-5.7x the direct call, the
+// native route 1.2-1.4x; a string that big goes to V8's large-object space),
+// so the native route stops at 96 KiB (64 KiB: native 0.72-0.77x, JS 0.35x).
+// decodeBase64Into with default options: atob + latin1Write up to 684 chars
+// (512 B): "atob + write(latin1)" was the best strict direct call in seam_direct
+// at 64 B and 1 KiB; two createCodecs rows side by side, current route time /
+// atob route time: 1.34 at 88 chars, 1.50 at 172, 1.22 at 684, 0.82 at 1368.
+// decodeBase64 with default options: atob + latin1Write up to 128 Ki chars.
+// seam_direct had "atob + latin1 copy" 1.4x ours (Buffer with the strict
+// checks) at 64 KiB; two createCodecs rows timed after a full GC each: Buffer
+// route time / atob route time 0.93 at 64 B, 2.1 at 1 KiB, 2.5 at 4 KiB, 8.2 at
+// 64 KiB, 0.65 at 1 MiB (Node 24's atob is slow that big).
 const BASE64_NODE24: Base64FastPaths = {
   decoder: "buffer",
   nativeDecodeToSlab: true,
   intoDecoder: "buffer",
   decodeJsMax: 63,
+  decodeAtobMax: 128 * 1024,
+  decodeIntoAtobMax: 684,
   decodeIntoJsMax: 127,
   encoder: "buffer",
   encodeJsMax: 0,
+  encodeIntoJsMax: 96,
+  encodeIntoNativeMax: 96 * 1024,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -211,15 +256,36 @@ const BASE64_NODE24: Base64FastPaths = {
 // (toBase64 5.2x slower); toBase64 wins from 1 KiB to 64 KiB (base64Slice
 // 2.1x and 1.1x its time: bench/encoding.bench.ts, varied, quiet machine),
 // hence the band above 64 B. Hex: toHex/fromHex lose to Buffer 1.25-56x at
-// every size (fromHex is 20x slower at 1 KiB).
+// every size (fromHex is 20x slower at 1 KiB). Into memory: the JS core up to
+// 256 B, then the string encoder + latin1Write (JS core / native time, same
+// probe as Node 24: 0.86 at 64 B, 0.98 at 192 B, 1.04 at 256 B, 1.24 at 512 B,
+// 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto), up to 96 KiB
+// as on Node 24 (1 MiB, seam_direct: JS core 0.97x of the direct call, the
+// native route 0.22x). Default-option
+// decodes take atob + latin1Write into the slab (the
+// "atob + latin1 copy" direct call beat setFromBase64 into the slab 1.7x at 64 B,
+// bench/encoding.bench.ts; two createCodecs rows side by side, setFromBase64
+// route time / atob route time: 1.25 at 88 chars, 1.13 at 344, 1.02 at 512,
+// 0.85 at 1368; on Node 24 atob never won: 0.75-1.02). In seam_direct, though
+// (CPU time, a full GC before each round), "atob + latin1 copy" was the best
+// strict direct call at every size and beat the fromBase64 route 1.3-2.6x from
+// 1 KiB to 1 MiB in two runs; the same two rows timed with a full GC before
+// each measurement: native route time / atob route time 1.2 at 64 B, 0.75 at
+// 1 KiB, 2.6 at 4 KiB, 3.9 at 64 KiB, 9.3 at 1 MiB. So every default-option
+// decode takes atob (results above the slab in an unzeroed buffer, as
+// Buffer.from does): V8's fromBase64 pays more than atob for a fresh heap.
 const BASE64_NODE26: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: true,
   intoDecoder: "builtin",
   decodeJsMax: 0,
+  decodeAtobMax: Infinity,
+  decodeIntoAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "buffer",
   encodeJsMax: 0,
+  encodeIntoJsMax: 256,
+  encodeIntoNativeMax: 96 * 1024,
   encodeBuiltinBand: [64, 393216],
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -230,15 +296,22 @@ const BASE64_NODE26: Base64FastPaths = {
 };
 // Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
 // (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
-// win everything else (JS core 2.3-56x slower).
+// win everything else (JS core 2.3-56x slower). Into memory: JS core up to
+// 384 B, then toBase64 + TextEncoder.encodeInto (JS core / native time, same
+// probe as Node 24: 0.84 at 256 B, 1.02 at 384 B, 1.17 at 512 B, 1.59 at 1 KiB;
+// bench/seam_direct.bench.ts base64 encodeInto).
 const BASE64_DENO: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: true,
   intoDecoder: "builtin",
   decodeJsMax: 0,
+  decodeAtobMax: 0,
+  decodeIntoAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
+  encodeIntoJsMax: 384,
+  encodeIntoNativeMax: Infinity,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,
@@ -250,15 +323,25 @@ const BASE64_DENO: Base64FastPaths = {
 // Bun: a view of a slab range is dear on JSC: setFromBase64 into the slab is
 // 2.3-2.5x fromBase64 at 64 B and 1.4-1.9x at 1 KiB, so owned results take
 // fromBase64's/fromHex's own buffer. The built-ins win everything (JS core
-// 2.8-86x slower).
+// 2.8-86x slower). Into memory: always the JS core. A native string copied in
+// (toBase64 + encodeInto, or Buffer's toString + write) took 6.7-7.2x the JS
+// core's time at every size from 64 B to 1 MiB in bench/seam_direct.bench.ts
+// base64 (2026-12-05, CPU time, a full GC per round: the strings' cost shows);
+// a short probe without those GCs had the native route 1.2-1.5x faster from
+// 256 B, and bench/encoding.bench.ts (mitata) 3-6x faster: JSC's cost for
+// the string depends on the heap, the JS core's does not.
 const BASE64_BUN: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: false,
   intoDecoder: "builtin",
   decodeJsMax: 0,
+  decodeAtobMax: 0,
+  decodeIntoAtobMax: 0,
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
+  encodeIntoJsMax: Infinity,
+  encodeIntoNativeMax: Infinity,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,

@@ -58,6 +58,13 @@ export const NATIVE_TO_HEX: NativeToHex | undefined = captured(proto, "toHex");
 export const NATIVE_FROM_HEX: NativeFromHex | undefined = captured(ctor, "fromHex");
 /** Native `setFromHex`, if present. */
 export const NATIVE_SET_FROM_HEX: NativeSetFromHex | undefined = captured(proto, "setFromHex");
+/** The web's `atob`: a Latin-1 string of the bytes; forgiving-base64, which is TC39's loose mode. */
+export type NativeAtob = (text: string) => string;
+/** Native `atob`, if present. */
+export const NATIVE_ATOB: NativeAtob | undefined = captured(
+  globalThis as unknown as Record<string, unknown>,
+  "atob",
+);
 
 /**
  * `%TypedArray%.prototype[Symbol.toStringTag]`'s getter: the spec's brand

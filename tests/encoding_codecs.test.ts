@@ -20,7 +20,7 @@ import { MemoryPool, SlabAllocator } from "../pool/mod.ts";
 import { type Random, randomBytes, randomInt, rng } from "./_random.ts";
 
 const KEYS = Object.keys(FAST_PATH_TABLE) as PlatformKey[];
-const SIZES = [0, 1, 2, 3, 5, 63, 64, 65, 200, 1024, 5000, 20_000];
+const SIZES = [0, 1, 2, 3, 5, 63, 64, 65, 200, 300, 1024, 5000, 20_000];
 const ALPHABETS = ["base64", "base64url"] as const;
 const MODES = ["loose", "strict", "stop-before-partial"] as const;
 
@@ -72,6 +72,13 @@ function compare(api: EncodingApi, label: string): void {
           outcome(() => api.encodeBase64(bytes, options)),
           outcome(() => JS_API.encodeBase64(bytes, options)),
           `${label} encodeBase64 ${size} ${alphabet} ${omitPadding}`,
+        );
+        const a = new Uint8Array(size * 2 + 8);
+        const b = new Uint8Array(size * 2 + 8);
+        assert.deepEqual(
+          [outcome(() => api.encodeBase64Into(bytes, a, options)), asHex(a)],
+          [outcome(() => JS_API.encodeBase64Into(bytes, b, options)), asHex(b)],
+          `${label} encodeBase64Into ${size} ${alphabet} ${omitPadding}`,
         );
       }
       const text = JS_API.encodeBase64(bytes, { alphabet });
