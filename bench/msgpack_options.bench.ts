@@ -59,46 +59,33 @@ const before: MsgPackSerializer | null = beforePath
   ? new (await import(pathToFileURL(beforePath).href)).MsgPackSerializer()
   : null;
 
+const decode = (id: string, name: string, fn: (b: Uint8Array) => unknown) =>
+  contender<Uint8Array>("ours", "decode", true, id, name, fn);
+const encode = (id: string, name: string, fn: (x: unknown) => unknown) =>
+  contender<unknown>("ours", "encode", true, id, name, fn);
 const decoders: Contender<Uint8Array>[] = [
   contender("peer", "decode", true, "msgpackr.unpack", "msgpackr unpack", (b) => packr.unpack(b)),
-  ...(before === null ? [] : [
-    contender("ours", "decode", true, "before.deserialize", "before deserialize", (
-      b: Uint8Array,
-    ) => before.deserialize(b)),
-  ]),
-  contender(
-    "ours",
-    "decode",
-    true,
-    "ours.msgpack.deserialize",
-    "deserialize",
-    (b) => plain.deserialize(b),
-  ),
+  ...(before === null
+    ? []
+    : [decode("before.deserialize", "before deserialize", (b) => before.deserialize(b))]),
+  decode("ours.msgpack.deserialize", "deserialize", (b) => plain.deserialize(b)),
   // The inputs are exact copies, so their buffer holds just the message.
-  contender(
-    "ours",
-    "decode",
-    true,
+  decode(
     "ours.msgpack.deserialize.arrayBuffer",
     "deserialize(ArrayBuffer)",
-    (
-      b,
-    ) => plain.deserialize(b.buffer),
+    (b) => plain.deserialize(b.buffer),
   ),
-  contender("ours", "decode", true, "ours.msgpack.deserialize.options", "deserialize, options", (
-    b,
-  ) => withOptions.deserialize(b)),
+  decode(
+    "ours.msgpack.deserialize.options",
+    "deserialize, options",
+    (b) => withOptions.deserialize(b),
+  ),
 ];
 const encoders: Contender<unknown>[] = [
   contender("peer", "encode", true, "msgpackrPack", "msgpackr pack", (x) => packr.pack(x)),
-  ...(before === null
-    ? []
-    : [contender("ours", "encode", true, "before", "before", (x) => before.serialize(x))]),
-  contender("ours", "encode", true, "after", "after", (x) => plain.serialize(x)),
-  contender(
-    "ours",
-    "encode",
-    true,
+  ...(before === null ? [] : [encode("before", "before", (x) => before.serialize(x))]),
+  encode("after", "after", (x) => plain.serialize(x)),
+  encode(
     "afterUnclaimedExtension",
     "after, extension unclaimed",
     (x) => withExtension.serialize(x),
