@@ -19,7 +19,7 @@ import { startNatsCluster } from "../dev/nats_cluster.ts";
 import type { MessagingResults, MessagingRow } from "../dev/schema_messaging.ts";
 import { runtimeInfo } from "./_harness.ts";
 import { BATCH, messages, ROUNDS } from "./messaging/compare.ts";
-import { benchRedis, redisTarget } from "./messaging/redis.ts";
+import { benchRedis } from "./messaging/redis.ts";
 import { benchJetStream, benchNats } from "./messaging/nats.ts";
 
 /**
@@ -74,7 +74,7 @@ try {
   for (const client of REDIS_CLIENTS) {
     await bench(
       client,
-      async () => benchRedis(await redisTarget(client, [redisServer.url], false)),
+      () => benchRedis(client, [redisServer.url], false),
     );
   }
   // Bun's RedisClient has no cluster mode: no "bun cluster" rows.
@@ -85,7 +85,7 @@ try {
       for (const client of CLUSTER_CLIENTS) {
         await bench(
           `${client} cluster`,
-          async () => benchRedis(await redisTarget(client, cluster.urls, true)),
+          () => benchRedis(client, cluster.urls, true),
         );
       }
     },
