@@ -50,7 +50,6 @@ export const feedback: Feedback =
 
 /** mitata's minimum CPU time per contender and round, ms. */
 export const roundMs: number = envNumber("BENCH_ROUND_MS", 50);
-
 /** Interleaved rounds per group. */
 export const rounds: number = Math.round(envNumber("BENCH_ROUNDS", 3));
 
@@ -73,12 +72,8 @@ const MITATA_OPTIONS = {
  * and must accept every input of its warm-up set; `enter`/`exit` run around every use of it
  * (e.g. to force an implementation); `allocation` measures allocation per op (varied runs only).
  */
-export interface Contender<T> {
-  readonly contender: string;
-  readonly name: string;
-  readonly side: Side;
-  readonly op: Op;
-  readonly owned: boolean;
+type Tags = "contender" | "name" | "side" | "op" | "owned";
+export interface Contender<T> extends Pick<BenchEntry, Tags> {
   /** For decoders: whether malformed input is rejected. */
   readonly strict?: boolean;
   readonly fn: (input: T) => unknown;
