@@ -1,16 +1,8 @@
 /**
- * MessagePack options and before/after of the codec, against msgpackr (a reused
- * `Packr({ useRecords: false })`; the first line says whether its native string extractor is on):
- *
- * - decode: `deserialize` with default options, with every limit set (and not hit) plus `fatal`,
- *   `copyBinary: false`, `int64: "auto"`, and from an `ArrayBuffer`;
- * - encode: `serialize`, and with an extension registered that claims nothing, on the fixtures
- *   and on a message of class instances (the encoder's non-plain-object branch).
- *
- * `BENCH_BEFORE=<checkout>/serializers/mod.ts` adds that checkout's default serializer ("before")
- * to both, in the same process. Prints ratios to msgpackr (above 1: faster); writes no result
- * file. Before/after on a 2-core machine: `BENCH_ROUNDS=11 BENCH_ROUND_MS=100
- * BENCH_BEFORE=/tmp/before/serializers/mod.ts node bench/msgpack_options.bench.ts`.
+ * MessagePack options against msgpackr (`useRecords: false`): decode with every limit set (not
+ * hit) and from an `ArrayBuffer`; encode with an unclaimed extension, and of class instances.
+ * `BENCH_BEFORE=<checkout>/serializers/mod.ts` adds that checkout's serializer ("before") in the
+ * same process. Prints ratios to msgpackr (above 1: faster); writes no result file.
  *
  * @module
  */

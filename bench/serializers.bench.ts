@@ -1,13 +1,7 @@
 /**
- * Serializer benchmark, small / medium / large fixtures:
- *
- * - JSON encode: `JsonSerializer.serialize` (owned) against `TextEncoder.encode(JSON.stringify(x))`;
- *   the pooled paths against their ceiling, `JSON.stringify` + `encodeInto` a preallocated buffer.
- * - MessagePack encode and decode against msgpackr (`useRecords: false`) and @msgpack/msgpack.
- * - An own-buffer serializer (`slab: null`) stands for fresh-ArrayBuffer results in the
- *   allocation targets.
- *
- * Allocation per op is measured for the owned results.
+ * Serializers on the small / medium / large fixtures: JSON against `TextEncoder` + `JSON.*` (the
+ * pooled paths against `JSON.stringify` + `encodeInto` a preallocated buffer), MessagePack
+ * against msgpackr (`useRecords: false`) and @msgpack/msgpack; allocation of owned results.
  *
  * @module
  */

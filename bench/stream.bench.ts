@@ -1,15 +1,8 @@
 /**
- * Stream decode: 1 MiB of small messages back to back, in 64 KiB chunks.
- *
- * - MessagePack: `MsgPackSerializer.deserializeStream` against @msgpack/msgpack's
- *   `decodeMultiStream` (target ≥ 1.5×) over the same async iterable of chunks, and against our
- *   whole-buffer `deserializeSequence` (target ≥ 0.5×), with msgpackr's `unpackMultiple` for
- *   reference; `createStreamDecoder().push` per chunk shows what the async iterator costs.
- * - NDJSON for reference: `JsonSerializer.deserializeStream` and `deserializeSequence` against
- *   `TextDecoder` + `split("\n")` + `JSON.parse` over the whole buffer.
- *
- * Under varied feedback every contender first decodes the same varied streams, cut into chunks
- * of several sizes. Ratios are paired per round (see `pairedRatio`).
+ * Stream decode of 1 MiB of small messages in 64 KiB chunks: MessagePack (`deserializeStream`
+ * against `decodeMultiStream` over the same async iterable, and against whole-buffer decoders;
+ * `createStreamDecoder().push` shows what the async iterator costs) and NDJSON for reference.
+ * The varied warm-up decodes the same varied streams, cut into chunks of several sizes.
  *
  * @module
  */
