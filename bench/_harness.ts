@@ -229,13 +229,17 @@ export function writeResults(
     entries,
     extras,
   };
-  const dir = new URL("./results/", import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    new URL(resultFileName(bench, runtimeInfo.id, feedbackOfRun), dir),
-    JSON.stringify(file, null, 2) + "\n",
-  );
+  writeJson(resultFileName(bench, runtimeInfo.id, feedbackOfRun), file);
   return file;
+}
+
+/** The results folder, bench/results/. */
+export const RESULTS: URL = new URL("./results/", import.meta.url);
+
+/** Writes bench/results/`name`. */
+export function writeJson(name: string, data: unknown): void {
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(new URL(name, RESULTS), JSON.stringify(data, null, 2) + "\n");
 }
 
 /** A full GC (twice on V8 when `required`, which throws where the runtime exposes none). */

@@ -16,13 +16,14 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import process from "node:process";
 import type { LoadReport } from "../dev/schema_load.ts";
 import { casesFor, measureSet, type RouteInSet, summarize } from "./load/sets.ts";
 import { routePaths, runtimeVersion } from "./load/servers.ts";
 import { soak } from "./load/soak.ts";
 import * as settings from "./load/settings.ts";
+import { RESULTS, writeJson } from "./_harness.ts";
 
 const { EXPLORE, GENERATOR, NO_SOAK, QUICK, RUNTIMES, SETS, SLICES, SOAK_RUNTIME } = settings;
 
@@ -59,15 +60,12 @@ async function main(): Promise<void> {
     reports.get(SOAK_RUNTIME)!.soak = await soak(SOAK_RUNTIME);
   }
   for (const [runtime, report] of reports) {
-    const dir = new URL("./results/", import.meta.url);
-    const file = new URL(`${EXPLORE ? "load_paths" : "load"}.${runtime}.json`, dir);
-    mkdirSync(dir, { recursive: true });
+    const name = `${EXPLORE ? "load_paths" : "load"}.${runtime}.json`;
     // --soak-only keeps the routes of the last full run and replaces only the soak.
-    const previous = settings.SOAK_ONLY && existsSync(file)
-      ? JSON.parse(readFileSync(file, "utf8")) as LoadReport
+    const previous = settings.SOAK_ONLY && existsSync(new URL(name, RESULTS))
+      ? JSON.parse(readFileSync(new URL(name, RESULTS), "utf8")) as LoadReport
       : null;
-    const written = previous === null ? report : { ...previous, soak: report.soak };
-    writeFileSync(file, JSON.stringify(written, null, 2) + "\n");
+    writeJson(name, previous === null ? report : { ...previous, soak: report.soak });
   }
 }
 

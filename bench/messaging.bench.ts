@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { PayloadBatch } from "../messaging/mod.ts";
 import { MemoryPool } from "../pool/mod.ts";
 import { JsonSerializer } from "../serializers/mod.ts";
@@ -17,7 +16,7 @@ import { startRedisCluster } from "../dev/redis_cluster.ts";
 import { startAll, startNats, startRedis } from "../dev/services.ts";
 import { startNatsCluster } from "../dev/nats_cluster.ts";
 import type { MessagingResults, MessagingRow } from "../dev/schema_messaging.ts";
-import { runtimeInfo } from "./_harness.ts";
+import { runtimeInfo, writeJson } from "./_harness.ts";
 import { BATCH, messages, ROUNDS } from "./messaging/compare.ts";
 import { benchRedis } from "./messaging/redis.ts";
 import { benchJetStream, benchNats } from "./messaging/nats.ts";
@@ -120,6 +119,4 @@ const results: MessagingResults = {
   rows,
   dropDemo: dropDemo(),
 };
-const dir = new URL("./results/", import.meta.url);
-mkdirSync(dir, { recursive: true });
-writeFileSync(new URL(`messaging.${id}.json`, dir), JSON.stringify(results, null, 2) + "\n");
+writeJson(`messaging.${id}.json`, results);

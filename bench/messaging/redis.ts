@@ -22,6 +22,7 @@ import {
   ALLOCATION_ROUNDS,
   BATCH,
   compare,
+  type Contender,
   messages,
   naive,
   ours,
@@ -205,7 +206,10 @@ export async function benchRedis(
       ),
     );
   }
-  const rows = await compare(label, "batch publish", publish);
+  const rows: MessagingRow[] = [];
+  const add = async (scenario: MessagingRow["scenario"], contenders: Contender[]) =>
+    rows.push(...await compare(label, scenario, contenders));
+  await add("batch publish", publish);
 
   // Outbox fetch: 1,000 values saved the outbox's way.
   const ids = messages.map((m) => String(m.id));
@@ -215,24 +219,19 @@ export async function benchRedis(
     await Promise.all(ids.slice(i, i + 100).map((id, j) => outbox.save(id, messages[i + j])));
   }
   const keyOf = (id: string) => `{ob}:msg:${id}`;
-  rows.push(
-    ...await compare(label, "outbox fetch", [
-      naive(
-        "fresh key array, MGET as strings",
-        () => user.fetch(raw, ids.map(keyOf)),
-      ),
-      ours(
-        outbox.fetchAsText
-          ? "rented key array, one MGET as text"
-          : "rented key array, MGET as bytes (forwarded without decoding)",
-        async () => {
-          using rented = rentArray<string>(BATCH);
-          for (let i = 0; i < BATCH; i++) rented.items[i] = outbox.messageKey(ids[i]);
-          return await port.mget(rented.items, BATCH, outbox.fetchAsText);
-        },
-      ),
-    ]),
-  );
+  await add("outbox fetch", [
+    naive("fresh key array, MGET as strings", () => user.fetch(raw, ids.map(keyOf))),
+    ours(
+      outbox.fetchAsText
+        ? "rented key array, one MGET as text"
+        : "rented key array, MGET as bytes (forwarded without decoding)",
+      async () => {
+        using rented = rentArray<string>(BATCH);
+        for (let i = 0; i < BATCH; i++) rented.items[i] = outbox.messageKey(ids[i]);
+        return await port.mget(rented.items, BATCH, outbox.fetchAsText);
+      },
+    ),
+  ]);
   await del()();
   transport.dispose();
   forced?.dispose();
@@ -256,18 +255,16 @@ export async function benchRedis(
     blockMs: 1,
     handler: (m) => void (sink += (m as { id: number }).id),
   });
-  rows.push(
-    ...await compare(label, "consume", [
-      naive(
-        "XREADGROUP COUNT 1000, JSON.parse each, one XACK",
-        () => user.consume(raw, consumeStream, (m) => sink += (m as { id: number }).id),
-      ),
-      ours(
-        "RedisStreamConsumer.poll: decode from the reply, ack after the handlers",
-        () => consumer.poll(),
-      ),
-    ]),
-  );
+  await add("consume", [
+    naive(
+      "XREADGROUP COUNT 1000, JSON.parse each, one XACK",
+      () => user.consume(raw, consumeStream, (m) => sink += (m as { id: number }).id),
+    ),
+    ours(
+      "RedisStreamConsumer.poll: decode from the reply, ack after the handlers",
+      () => consumer.poll(),
+    ),
+  ]);
   if (sink === 0) throw new Error("nothing consumed");
   await del(consumeStream)();
 
@@ -286,20 +283,18 @@ export async function benchRedis(
     oursSide.outbox,
     new RedisStreamTransport(port, { stream: oursSide.stream, serializer: json }),
   );
-  rows.push(
-    ...await compare(label, "outbox relay", [
-      naive(
-        "ZRANGE, MGET strings, XADD pipeline, MULTI ZREM + DEL; fresh arrays",
-        () => user.relay(raw, "{relay-naive}:pending", relayKeyOf, naiveSide.stream),
-        naiveSide.hooks,
-      ),
-      ours(
-        "OutboxRelay.runOnce: rented arrays, payloads as fetched, XADDs in one script",
-        () => relay.runOnce(BATCH),
-        oursSide.hooks,
-      ),
-    ]),
-  );
+  await add("outbox relay", [
+    naive(
+      "ZRANGE, MGET strings, XADD pipeline, MULTI ZREM + DEL; fresh arrays",
+      () => user.relay(raw, "{relay-naive}:pending", relayKeyOf, naiveSide.stream),
+      naiveSide.hooks,
+    ),
+    ours(
+      "OutboxRelay.runOnce: rented arrays, payloads as fetched, XADDs in one script",
+      () => relay.runOnce(BATCH),
+      oursSide.hooks,
+    ),
+  ]);
   await (client === "ioredis" ? raw.quit() : raw.close());
   await port.close();
   await consumerPort.close();
