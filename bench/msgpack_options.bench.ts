@@ -31,14 +31,8 @@ const encoder = new Encoder();
 const plain = new MsgPackSerializer();
 // Every limit set (and not hit), and the other decode options spelled out.
 const limits = ["Str", "Bin", "Array", "Map", "Ext"].map((kind) => [`max${kind}Length`, 1 << 30]);
-const withOptions = new MsgPackSerializer(
-  {
-    ...Object.fromEntries(limits),
-    fatal: true,
-    copyBinary: false,
-    int64: "auto",
-  } as MsgPackSerializerOptions,
-);
+const options = { ...Object.fromEntries(limits), fatal: true, copyBinary: false, int64: "auto" };
+const withOptions = new MsgPackSerializer(options as MsgPackSerializerOptions);
 class Unused {}
 const unclaimed: MsgPackExtension = {
   type: 1,
@@ -132,9 +126,8 @@ console.log(
     (beforePath ? `, before = ${beforePath}` : ""),
 );
 const decodeGroups = (["small", "medium", "large"] as const).map((size) => {
-  const bytes = encoder.encode(fixtures[size]).slice();
-  const subject = "msgpack decode";
-  return { subject, size, sizeBytes: bytes.length, input: bytes, contenders: decoders };
+  const input = encoder.encode(fixtures[size]).slice();
+  return { subject: "msgpack decode", size, sizeBytes: input.length, input, contenders: decoders };
 });
 const encodeGroups = ["small", "medium", "large", "classes"].map((size) => ({
   subject: "msgpack encode",
