@@ -69,12 +69,8 @@ export interface Contender {
 
 /** A contender of one side, from its route and run (`more`: the optional fields). */
 type Side = (route: string, run: Contender["run"], more?: Partial<Contender>) => Contender;
-const side = (contender: Contender["contender"]): Side => (route, run, more = {}) => ({
-  contender,
-  route,
-  run,
-  ...more,
-});
+const side = (contender: Contender["contender"]): Side => (route, run, more = {}) =>
+  Object.assign({ contender, route, run }, more);
 export const naive: Side = side("naive");
 export const ours: Side = side("ours");
 export const pooledBytes: Side = side("pooled-bytes");
