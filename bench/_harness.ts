@@ -1,11 +1,8 @@
 /**
  * Shared bench plumbing: the varied warm-up, interleaved mitata timing of tagged contenders,
- * allocation per op and the result files in bench/results/ (format: dev/schema.ts).
- *
- * Settings come from the environment so tools/bench.ts passes them to every runtime alike:
- * `--feedback=monomorphic` or `BENCH_FEEDBACK` (`varied`, the default, or `monomorphic`),
- * `BENCH_ROUND_MS` (mitata's minimum CPU time per contender and round, default 50) and
- * `BENCH_ROUNDS` (interleaved rounds, default 3).
+ * allocation per op and the result files in bench/results/ (format: dev/schema.ts). Settings:
+ * `--feedback=monomorphic` or `BENCH_FEEDBACK`, `BENCH_ROUND_MS` (mitata's minimum CPU time per
+ * contender and round, default 50) and `BENCH_ROUNDS` (interleaved rounds, default 3).
  *
  * @module
  */
@@ -53,7 +50,6 @@ export const feedback: Feedback =
 
 /** mitata's minimum CPU time per contender and round, ms. */
 export const roundMs: number = envNumber("BENCH_ROUND_MS", 50);
-
 /** Interleaved rounds per group. */
 export const rounds: number = Math.round(envNumber("BENCH_ROUNDS", 3));
 
@@ -76,12 +72,8 @@ const MITATA_OPTIONS = {
  * and must accept every input of its warm-up set; `enter`/`exit` run around every use of it
  * (e.g. to force an implementation); `allocation` measures allocation per op (varied runs only).
  */
-export interface Contender<T> {
-  readonly contender: string;
-  readonly name: string;
-  readonly side: Side;
-  readonly op: Op;
-  readonly owned: boolean;
+type Tags = "contender" | "name" | "side" | "op" | "owned";
+export interface Contender<T> extends Pick<BenchEntry, Tags> {
   /** For decoders: whether malformed input is rejected. */
   readonly strict?: boolean;
   readonly fn: (input: T) => unknown;
@@ -145,11 +137,6 @@ export function warmUpVaried(groups: readonly Group<any>[], sets: readonly WarmU
   }
 }
 
-function formatNs(ns: number): string {
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  return ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`;
-}
-
 /**
  * Times every group: `rounds` interleaved rounds of each contender (mitata `measure`, `roundMs`
  * of CPU time each), then the median of the round medians; one progress line per group.
@@ -163,12 +150,11 @@ export async function timeGroups(
   onRounds?: (contender: string, roundNs: number[]) => void,
 ): Promise<BenchEntry[]> {
   const entries: BenchEntry[] = [];
-  const started = performance.now();
   for (const [index, group] of groups.entries()) {
     const p50s = group.contenders.map(() => [] as number[]);
     const avgs = group.contenders.map(() => [] as number[]);
     const p99s = group.contenders.map(() => 0);
-    collectGarbage();
+    fullGc(false);
     for (let round = 0; round < rounds; round++) {
       for (const [i, c] of group.contenders.entries()) {
         const input = group.input;
@@ -217,16 +203,10 @@ export async function timeGroups(
         backingStoreBytesPerOp: allocation?.backingStore ?? null,
         heapBytesPerOp: allocation?.heap ?? null,
       });
-      const bytes = allocation === null
-        ? ""
-        : ` ${Math.round(allocation.backingStore ?? allocation.heap)} B/op`;
-      line.push(`${c.name} ${formatNs(nsPerOp)}${bytes}`);
+      line.push(`${c.name} ${nsPerOp.toFixed(1)} ns`);
     }
-    const elapsed = ((performance.now() - started) / 1000).toFixed(0);
     console.log(
-      `[${index + 1}/${groups.length} ${elapsed}s] ${group.subject} ${group.size}: ${
-        line.join(", ")
-      }`,
+      `[${index + 1}/${groups.length}] ${group.subject} ${group.size}: ${line.join(", ")}`,
     );
   }
   return entries;
@@ -249,17 +229,21 @@ export function writeResults(
     entries,
     extras,
   };
-  const dir = new URL("./results/", import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    new URL(resultFileName(bench, runtimeInfo.id, feedbackOfRun), dir),
-    JSON.stringify(file, null, 2) + "\n",
-  );
+  writeJson(resultFileName(bench, runtimeInfo.id, feedbackOfRun), file);
   return file;
 }
 
-/** A full GC where the runtime exposes one; `required` throws where it does not. */
-function collectGarbage(required = false): void {
+/** The results folder, bench/results/. */
+export const RESULTS: URL = new URL("./results/", import.meta.url);
+
+/** Writes bench/results/`name`. */
+export function writeJson(name: string, data: unknown): void {
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(new URL(name, RESULTS), JSON.stringify(data, null, 2) + "\n");
+}
+
+/** A full GC (twice on V8 when `required`, which throws where the runtime exposes none). */
+export function fullGc(required = true): void {
   const g = globalThis as { gc?: () => void };
   if (runtimeInfo.name === "bun") Bun.gc(true);
   else if (g.gc) {
@@ -270,11 +254,6 @@ function collectGarbage(required = false): void {
   }
 }
 
-/** Collects garbage fully, as far as the runtime lets us. */
-export function fullGc(): void {
-  collectGarbage(true);
-}
-
 /** Which counter the backing-store figures read in this runtime. */
 export const allocationMetric: string = runtimeInfo.name === "node"
   ? "process.memoryUsage().arrayBuffers"
@@ -283,7 +262,7 @@ export const allocationMetric: string = runtimeInfo.name === "node"
   : "bun:jsc heapStats().heapSize after Bun.gc(true)";
 
 /** After a full GC: ArrayBuffer backing stores and the heap (V8 used heap, bun:jsc heapSize). */
-async function memoryNow(): Promise<{ backingStore: number | null; heap: number }> {
+async function memoryNow(): Promise<AllocationPerOp> {
   fullGc();
   if (runtimeInfo.name === "bun") {
     const { heapStats } = await import("bun:jsc" as string);
@@ -296,10 +275,7 @@ async function memoryNow(): Promise<{ backingStore: number | null; heap: number 
 }
 
 /** Bytes per op: ArrayBuffer backing stores (null on Bun, whose heap holds them) and heap. */
-export interface AllocationPerOp {
-  readonly backingStore: number | null;
-  readonly heap: number;
-}
+type AllocationPerOp = { backingStore: number | null; heap: number };
 
 /**
  * What an op allocates: runs it `ops` times keeping every result alive, so nothing it allocated

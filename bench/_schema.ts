@@ -1,7 +1,2 @@
-/**
- * The result schema and targets live in dev/schema.ts (the report reads them too); bench files
- * import them from here.
- *
- * @module
- */
+// Bench files import the result schema and targets (dev/schema.ts) from here.
 export * from "../dev/schema.ts";

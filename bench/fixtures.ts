@@ -1,7 +1,2 @@
-/**
- * The fixtures live in dev/fixtures.ts (tests and examples use them too); bench files import
- * them from here.
- *
- * @module
- */
+// Bench files import the fixtures (dev/fixtures.ts) from here.
 export * from "../dev/fixtures.ts";

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { PayloadBatch } from "../messaging/mod.ts";
 import { MemoryPool } from "../pool/mod.ts";
 import { JsonSerializer } from "../serializers/mod.ts";
@@ -17,9 +16,9 @@ import { startRedisCluster } from "../dev/redis_cluster.ts";
 import { startAll, startNats, startRedis } from "../dev/services.ts";
 import { startNatsCluster } from "../dev/nats_cluster.ts";
 import type { MessagingResults, MessagingRow } from "../dev/schema_messaging.ts";
-import { runtimeInfo } from "./_harness.ts";
+import { runtimeInfo, writeJson } from "./_harness.ts";
 import { BATCH, messages, ROUNDS } from "./messaging/compare.ts";
-import { benchRedis, redisTarget } from "./messaging/redis.ts";
+import { benchRedis } from "./messaging/redis.ts";
 import { benchJetStream, benchNats } from "./messaging/nats.ts";
 
 /**
@@ -42,20 +41,24 @@ function dropDemo(): MessagingResults["dropDemo"] {
 
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt === -1 ? "" : process.argv[onlyAt + 1] ?? "";
-/** `client`'s rows, if `--only` lets it run. */
-async function bench(client: string, run: () => Promise<MessagingRow[]>): Promise<MessagingRow[]> {
-  if (!client.startsWith(only)) return [];
+const rows: MessagingRow[] = [];
+/** Adds `client`'s rows, if `--only` lets it run. */
+async function bench(client: string, run: () => Promise<MessagingRow[]>): Promise<void> {
+  if (!client.startsWith(only)) return;
   console.log(`${client}…`);
-  return await run();
+  rows.push(...await run());
 }
 
-/** Runs `body` with a fresh cluster, stopped on every exit path. */
+/** Runs `body` on a fresh cluster, stopped on every exit path, if `--only` lets a row run. */
 async function withCluster<T extends { close(): Promise<unknown> }>(
-  cluster: T,
-  body: (cluster: T) => Promise<MessagingRow[]>,
-): Promise<MessagingRow[]> {
+  rowsOf: string[],
+  start: () => Promise<T>,
+  body: (cluster: T) => Promise<void>,
+): Promise<void> {
+  if (!rowsOf.some((client) => client.startsWith(only))) return;
+  const cluster = await start();
   try {
-    return await body(cluster);
+    await body(cluster);
   } finally {
     await cluster.close();
   }
@@ -66,53 +69,44 @@ const [redisServer, natsServer, jetStreamServer] = await startAll([
   startNats(),
   startNats({ jetstream: true }),
 ]);
-const rows: MessagingRow[] = [];
 try {
   for (const client of REDIS_CLIENTS) {
-    rows.push(
-      ...await bench(
-        client,
-        async () => benchRedis(await redisTarget(client, [redisServer.url], false)),
-      ),
+    await bench(
+      client,
+      () => benchRedis(client, [redisServer.url], false),
     );
   }
   // Bun's RedisClient has no cluster mode: no "bun cluster" rows.
-  const clusterClients = CLUSTER_CLIENTS.filter((client) => `${client} cluster`.startsWith(only));
-  if (clusterClients.length > 0) {
-    rows.push(
-      ...await withCluster(await startRedisCluster(3), async (cluster) => {
-        const clusterRows: MessagingRow[] = [];
-        for (const client of clusterClients) {
-          clusterRows.push(
-            ...await bench(
-              `${client} cluster`,
-              async () => benchRedis(await redisTarget(client, cluster.urls, true)),
-            ),
-          );
-        }
-        return clusterRows;
-      }),
-    );
-  }
-  rows.push(...await bench("nats", () => benchNats(natsServer.url)));
-  rows.push(
-    ...await bench("jetstream", () => benchJetStream("jetstream", [jetStreamServer.url], 1)),
+  await withCluster(
+    CLUSTER_CLIENTS.map((c) => `${c} cluster`),
+    () => startRedisCluster(3),
+    async (cluster) => {
+      for (const client of CLUSTER_CLIENTS) {
+        await bench(
+          `${client} cluster`,
+          () => benchRedis(client, cluster.urls, true),
+        );
+      }
+    },
   );
-  if ("jetstream cluster".startsWith(only)) {
-    rows.push(
-      ...await withCluster(
-        await startNatsCluster(),
-        (cluster) =>
-          bench("jetstream cluster", () => benchJetStream("jetstream cluster", cluster.urls, 3)),
-      ),
-    );
-  }
+  await bench("nats", () => benchNats(natsServer.url));
+  await bench("jetstream", () => benchJetStream("jetstream", [jetStreamServer.url], 1));
+  await withCluster(
+    ["jetstream cluster"],
+    startNatsCluster,
+    (cluster) =>
+      bench("jetstream cluster", () => benchJetStream("jetstream cluster", cluster.urls, 3)),
+  );
 } finally {
   await redisServer.close();
   await natsServer.close();
   await jetStreamServer.close();
 }
 
+if (only !== "") {
+  console.log(`--only ${only}: results not written (a partial run)`);
+  process.exit(0);
+}
 const { id, name, version, cpu } = runtimeInfo;
 const results: MessagingResults = {
   runtime: { id, name, version, cpu },
@@ -125,19 +119,4 @@ const results: MessagingResults = {
   rows,
   dropDemo: dropDemo(),
 };
-for (const row of rows) {
-  console.log(
-    `${row.client.padEnd(10)} ${row.scenario.padEnd(13)} ${row.contender.padEnd(12)} ${
-      String(row.msgsPerSec).padStart(8)
-    } msg/s ${String(row.bytesPerMsg).padStart(6)} B/msg x${row.speedVsNaive} ` +
-      `gc/1k=${row.gcPer1000} dropped=${row.dropped}`,
-  );
-}
-console.log("drops:", JSON.stringify(results.dropDemo));
-if (only !== "") {
-  console.log(`--only ${only}: results not written (a partial run)`);
-  process.exit(0);
-}
-const dir = new URL("./results/", import.meta.url);
-mkdirSync(dir, { recursive: true });
-writeFileSync(new URL(`messaging.${id}.json`, dir), JSON.stringify(results, null, 2) + "\n");
+writeJson(`messaging.${id}.json`, results);

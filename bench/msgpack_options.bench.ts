@@ -1,16 +1,8 @@
 /**
- * MessagePack options and before/after of the codec, against msgpackr (a reused
- * `Packr({ useRecords: false })`; the first line says whether its native string extractor is on):
- *
- * - decode: `deserialize` with default options, with every limit set (and not hit) plus `fatal`,
- *   `copyBinary: false`, `int64: "auto"`, and from an `ArrayBuffer`;
- * - encode: `serialize`, and with an extension registered that claims nothing, on the fixtures
- *   and on a message of class instances (the encoder's non-plain-object branch).
- *
- * `BENCH_BEFORE=<checkout>/serializers/mod.ts` adds that checkout's default serializer ("before")
- * to both, in the same process. Prints ratios to msgpackr (above 1: faster); writes no result
- * file. Before/after on a 2-core machine: `BENCH_ROUNDS=11 BENCH_ROUND_MS=100
- * BENCH_BEFORE=/tmp/before/serializers/mod.ts node bench/msgpack_options.bench.ts`.
+ * MessagePack options against msgpackr (`useRecords: false`): decode with every limit set (not
+ * hit) and from an `ArrayBuffer`; encode with an unclaimed extension, and of class instances.
+ * `BENCH_BEFORE=<checkout>/serializers/mod.ts` adds that checkout's serializer ("before") in the
+ * same process. Prints ratios to msgpackr (above 1: faster); writes no result file.
  *
  * @module
  */
@@ -39,14 +31,8 @@ const encoder = new Encoder();
 const plain = new MsgPackSerializer();
 // Every limit set (and not hit), and the other decode options spelled out.
 const limits = ["Str", "Bin", "Array", "Map", "Ext"].map((kind) => [`max${kind}Length`, 1 << 30]);
-const withOptions = new MsgPackSerializer(
-  {
-    ...Object.fromEntries(limits),
-    fatal: true,
-    copyBinary: false,
-    int64: "auto",
-  } as MsgPackSerializerOptions,
-);
+const options = { ...Object.fromEntries(limits), fatal: true, copyBinary: false, int64: "auto" };
+const withOptions = new MsgPackSerializer(options as MsgPackSerializerOptions);
 class Unused {}
 const unclaimed: MsgPackExtension = {
   type: 1,
@@ -59,46 +45,33 @@ const before: MsgPackSerializer | null = beforePath
   ? new (await import(pathToFileURL(beforePath).href)).MsgPackSerializer()
   : null;
 
+const decode = (id: string, name: string, fn: (b: Uint8Array) => unknown) =>
+  contender<Uint8Array>("ours", "decode", true, id, name, fn);
+const encode = (id: string, name: string, fn: (x: unknown) => unknown) =>
+  contender<unknown>("ours", "encode", true, id, name, fn);
 const decoders: Contender<Uint8Array>[] = [
   contender("peer", "decode", true, "msgpackr.unpack", "msgpackr unpack", (b) => packr.unpack(b)),
-  ...(before === null ? [] : [
-    contender("ours", "decode", true, "before.deserialize", "before deserialize", (
-      b: Uint8Array,
-    ) => before.deserialize(b)),
-  ]),
-  contender(
-    "ours",
-    "decode",
-    true,
-    "ours.msgpack.deserialize",
-    "deserialize",
-    (b) => plain.deserialize(b),
-  ),
+  ...(before === null
+    ? []
+    : [decode("before.deserialize", "before deserialize", (b) => before.deserialize(b))]),
+  decode("ours.msgpack.deserialize", "deserialize", (b) => plain.deserialize(b)),
   // The inputs are exact copies, so their buffer holds just the message.
-  contender(
-    "ours",
-    "decode",
-    true,
+  decode(
     "ours.msgpack.deserialize.arrayBuffer",
     "deserialize(ArrayBuffer)",
-    (
-      b,
-    ) => plain.deserialize(b.buffer),
+    (b) => plain.deserialize(b.buffer),
   ),
-  contender("ours", "decode", true, "ours.msgpack.deserialize.options", "deserialize, options", (
-    b,
-  ) => withOptions.deserialize(b)),
+  decode(
+    "ours.msgpack.deserialize.options",
+    "deserialize, options",
+    (b) => withOptions.deserialize(b),
+  ),
 ];
 const encoders: Contender<unknown>[] = [
   contender("peer", "encode", true, "msgpackrPack", "msgpackr pack", (x) => packr.pack(x)),
-  ...(before === null
-    ? []
-    : [contender("ours", "encode", true, "before", "before", (x) => before.serialize(x))]),
-  contender("ours", "encode", true, "after", "after", (x) => plain.serialize(x)),
-  contender(
-    "ours",
-    "encode",
-    true,
+  ...(before === null ? [] : [encode("before", "before", (x) => before.serialize(x))]),
+  encode("after", "after", (x) => plain.serialize(x)),
+  encode(
     "afterUnclaimedExtension",
     "after, extension unclaimed",
     (x) => withExtension.serialize(x),
@@ -153,9 +126,8 @@ console.log(
     (beforePath ? `, before = ${beforePath}` : ""),
 );
 const decodeGroups = (["small", "medium", "large"] as const).map((size) => {
-  const bytes = encoder.encode(fixtures[size]).slice();
-  const subject = "msgpack decode";
-  return { subject, size, sizeBytes: bytes.length, input: bytes, contenders: decoders };
+  const input = encoder.encode(fixtures[size]).slice();
+  return { subject: "msgpack decode", size, sizeBytes: input.length, input, contenders: decoders };
 });
 const encodeGroups = ["small", "medium", "large", "classes"].map((size) => ({
   subject: "msgpack encode",

@@ -4,8 +4,6 @@
  * and allocation per op (backing store on Node and Deno, heap on Bun) in
  * steady state. One input per group: its entries are tagged `monomorphic`.
  *
- * Run: node --expose-gc bench/pool.bench.ts | deno run -A --v8-flags=--expose-gc bench/pool.bench.ts | bun bench/pool.bench.ts
- *
  * @module
  */
 import { MemoryPool } from "../mod.ts";
@@ -13,7 +11,6 @@ import {
   type Contender,
   contender,
   type Group,
-  runtimeInfo,
   sizeLabel,
   timeGroups,
   writeResults,
@@ -66,7 +63,6 @@ const groups: Group<any>[] = [
   })),
 ];
 
-console.log(`pool: ${runtimeInfo.name} ${runtimeInfo.version} (${runtimeInfo.id})`);
 const entries = await timeGroups("pool", groups, "monomorphic");
 writeResults("pool", entries, { poolStats: pool.stats() }, null);
 writer.dispose();

@@ -115,20 +115,3 @@ writeResults("pool_tuning", entries, {
   renewedBurstFirstSecondHitRate: firstBurstSecond,
   steadyHitRate,
 }, null);
-
-const ns = (size: string, id: string) =>
-  entries.find((e) => e.size === size && e.contender === id)!.nsPerOp;
-for (const { size } of hotGroups) {
-  const [auto, fixed] = ["auto", "fixed"].map((r) => ns(size, `ours.pool.rent+return(${r})`));
-  console.log(`rent+return ${size}: auto ${auto.toFixed(1)} ns, fixed ${fixed.toFixed(1)} ns`);
-}
-const percent = (rate: number | null) => rate === null ? "-" : `${(100 * rate).toFixed(1)}%`;
-for (const s of timeline.filter((s) => s.second % 5 === 4 || s.second === 80 || s.second === 60)) {
-  console.log(
-    `${s.second} s ${s.phase}: retained ${s.retainedBytes} B, hit rate ${percent(s.hitRate)}`,
-  );
-}
-console.log(
-  `Retained fell ${percent(idleFall)} in 20 s idle (target ≥75%); renewed burst's first ` +
-    `second hit rate ${percent(firstBurstSecond)} (target >95%), steady ${percent(steadyHitRate)}.`,
-);

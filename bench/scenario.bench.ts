@@ -123,20 +123,13 @@ const gcProfilerAvailable = runtimeInfo.name !== "bun" &&
 /** Minor and major collections, their pause and the bytes they freed. */
 function countGc(events: GcEvent[]) {
   const counts = { minor: 0, major: 0, pauseMs: 0, freedBytes: 0 };
-  for (const event of events) {
-    const kind = MINOR_GC.has(event.gcType)
-      ? "minor"
-      : event.gcType === "MarkSweepCompact"
-      ? "major"
-      : null;
-    counts.pauseMs += event.cost / 1000; // GCProfiler reports microseconds
+  for (const { gcType, cost, beforeGC, afterGC } of events) {
+    const kind = MINOR_GC.has(gcType) ? "minor" : gcType === "MarkSweepCompact" ? "major" : null;
+    counts.pauseMs += cost / 1000; // GCProfiler reports microseconds
     if (kind === null) continue;
     counts[kind]++;
-    const { beforeGC, afterGC } = event;
-    counts.freedBytes += Math.max(
-      0,
-      beforeGC.heapStatistics.usedHeapSize - afterGC.heapStatistics.usedHeapSize,
-    );
+    const freed = beforeGC.heapStatistics.usedHeapSize - afterGC.heapStatistics.usedHeapSize;
+    counts.freedBytes += Math.max(0, freed);
   }
   return counts;
 }
@@ -246,12 +239,6 @@ for (const size of SCENARIO_SIZES) {
   }
 }
 
-console.log(
-  `scenario: ${runtimeInfo.name} ${runtimeInfo.version}, ${SECONDS}s per size and path; ` +
-    `naive base64 via ${naiveBase64Api}; GC events ${
-      gcProfilerAvailable ? "from v8.GCProfiler" : "not observable (Bun)"
-    }`,
-);
 // Realistic feedback: every route sees the same varied messages before any is timed.
 for (const message of variedMessages()) {
   for (const route of ROUTES) runRoute(route, message);
@@ -261,19 +248,11 @@ const rows: ScenarioRow[] = [];
 const floors: ScenarioExtras["stringifyFloor"] = [];
 for (const size of SCENARIO_SIZES) {
   for (const path of ROUTES) {
-    const row = await measure(size, path);
-    rows.push(row);
-    console.log(
-      `[${rows.length}/${SCENARIO_SIZES.length * ROUTES.length}] ${size} ${path}: ` +
-        `${Math.round(row.opsPerSec)} ops/s, p99 ${Math.round(row.p99Ns)} ns, ` +
-        `${row.gcEventsPer100k?.toFixed(1)} GCs/100k, ${
-          Math.round(row.backingStoreBytesPerOp)
-        } B/op`,
-    );
+    rows.push(await measure(size, path));
+    console.log(`${size} ${path}: ${Math.round(rows.at(-1)!.opsPerSec)} ops/s`);
   }
   floors.push(stringifyFloor(size));
 }
-console.table(floors);
 
 const stats = pool.stats();
 const scenario: ScenarioExtras & Record<string, unknown> = {

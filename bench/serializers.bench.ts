@@ -1,13 +1,7 @@
 /**
- * Serializer benchmark, small / medium / large fixtures:
- *
- * - JSON encode: `JsonSerializer.serialize` (owned) against `TextEncoder.encode(JSON.stringify(x))`;
- *   the pooled paths against their ceiling, `JSON.stringify` + `encodeInto` a preallocated buffer.
- * - MessagePack encode and decode against msgpackr (`useRecords: false`) and @msgpack/msgpack.
- * - An own-buffer serializer (`slab: null`) stands for fresh-ArrayBuffer results in the
- *   allocation targets.
- *
- * Allocation per op is measured for the owned results.
+ * Serializers on the small / medium / large fixtures: JSON against `TextEncoder` + `JSON.*` (the
+ * pooled paths against `JSON.stringify` + `encodeInto` a preallocated buffer), MessagePack
+ * against msgpackr (`useRecords: false`) and @msgpack/msgpack; allocation of owned results.
  *
  * @module
  */
@@ -51,6 +45,15 @@ const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
 // The ceiling's preallocated buffer: room for the largest message at 3 bytes per UTF-16 unit.
 const ceilingBuffer = new Uint8Array(3 * JSON.stringify(fixtures.large).length + 1024 * 1024);
 const kept = { allocation: true };
+type Side = "peer" | "ours";
+type Fn = (x: unknown) => unknown;
+type Decode = (b: Uint8Array) => unknown;
+const encode = (side: Side, id: string, name: string, fn: Fn) =>
+  contender(side, "encode", true, id, name, fn, kept);
+const encodeInto = (side: Side, id: string, name: string, fn: Fn, more: object = kept) =>
+  contender(side, "encodeInto", false, id, name, fn, more);
+const decode = (side: Side, id: string, name: string, fn: Decode, strict?: boolean) =>
+  contender(side, "decode", true, id, name, fn, strict ? { strict } : {});
 
 /** Owned, pooled-and-disposed and written-into-a-writer encodes of one serializer. */
 function ourEncodes(
@@ -61,118 +64,81 @@ function ourEncodes(
   const type = format === "json" ? "JsonSerializer" : "MsgPackSerializer";
   const id = (suffix: string) => C[`${format}${suffix}` as keyof typeof C];
   return [
-    contender(
+    encode("ours", id("Serialize"), `${type}.serialize`, (x) => serializer.serialize(x)),
+    encode(
       "ours",
-      "encode",
-      true,
-      id("Serialize"),
-      `${type}.serialize`,
-      (x) => serializer.serialize(x),
-      kept,
+      id("SerializeOwnBuffer"),
+      `${type}.serialize (slab: null)`,
+      (x) => ownBuffer.serialize(x),
     ),
-    contender("ours", "encode", true, id("SerializeOwnBuffer"), `${type}.serialize (slab: null)`, (
-      x,
-    ) => ownBuffer.serialize(x), kept),
-    contender(
-      "ours",
-      "encodeInto",
-      false,
-      id("SerializePooled"),
-      `${type}.serializePooled+dispose`,
-      (
-        x,
-      ) => {
-        const owned = serializer.serializePooled(x);
-        const length = owned.length;
-        owned.dispose();
-        return length;
-      },
-      kept,
-    ),
-    contender("ours", "encodeInto", false, id("SerializeTo"), `${type}.serializeTo+reset`, (x) => {
+    encodeInto("ours", id("SerializePooled"), `${type}.serializePooled+dispose`, (x) => {
+      const owned = serializer.serializePooled(x);
+      const length = owned.length;
+      owned.dispose();
+      return length;
+    }),
+    encodeInto("ours", id("SerializeTo"), `${type}.serializeTo+reset`, (x) => {
       const length = serializer.serializeTo(x, writer);
       writer.reset();
       return length;
-    }, kept),
+    }),
   ];
 }
 
 // deno-lint-ignore no-explicit-any
 const contenders: Record<string, Contender<any>[]> = {
   "json encode": [
-    contender(
+    encode(
       "peer",
-      "encode",
-      true,
       C.jsonNaive,
       "TextEncoder.encode(JSON.stringify(x))",
       (x) => textEncoder.encode(JSON.stringify(x)),
-      kept,
     ),
     ...(runtimeInfo.name === "node"
-      ? [contender("peer", "encode", true, C.jsonBufferFrom, "Buffer.from(JSON.stringify(x))", (
-        x,
-      ) => Buffer.from(JSON.stringify(x)), kept)]
+      ? [
+        encode("peer", C.jsonBufferFrom, "Buffer.from(JSON.stringify(x))", (x) =>
+          Buffer.from(JSON.stringify(x))),
+      ]
       : []),
-    contender(
+    encodeInto(
       "peer",
-      "encodeInto",
-      false,
       C.jsonCeiling,
       "JSON.stringify + encodeInto(preallocated)",
-      (
-        x,
-      ) => textEncoder.encodeInto(JSON.stringify(x), ceilingBuffer).written,
+      (x) => textEncoder.encodeInto(JSON.stringify(x), ceilingBuffer).written,
+      {},
     ),
     ...ourEncodes("json", json, jsonOwnBuffer),
   ],
   "json decode": [
-    contender(
+    decode(
       "peer",
-      "decode",
-      true,
       C.jsonParseStrict,
       "JSON.parse(fatal TextDecoder.decode(b))",
-      (
-        b: Uint8Array,
-      ) => JSON.parse(fatalDecoder.decode(b)),
-      { strict: true },
+      (b) => JSON.parse(fatalDecoder.decode(b)),
+      true,
     ),
-    contender("peer", "decode", true, C.jsonParse, "JSON.parse(TextDecoder.decode(b))", (
-      b: Uint8Array,
-    ) => JSON.parse(textDecoder.decode(b))),
-    contender("ours", "decode", true, C.jsonDeserialize, "JsonSerializer.deserialize", (
-      b: Uint8Array,
-    ) => json.deserialize(b)),
+    decode(
+      "peer",
+      C.jsonParse,
+      "JSON.parse(TextDecoder.decode(b))",
+      (b) => JSON.parse(textDecoder.decode(b)),
+    ),
+    decode("ours", C.jsonDeserialize, "JsonSerializer.deserialize", (b) => json.deserialize(b)),
   ],
   "msgpack encode": [
-    contender("peer", "encode", true, C.msgpackrPack, "msgpackr pack", (x) => packr.pack(x), kept),
-    contender(
-      "peer",
-      "encode",
-      true,
-      C.msgpackEncode,
-      "@msgpack/msgpack encode",
-      (x) => theirEncoder.encode(x),
-      kept,
-    ),
+    encode("peer", C.msgpackrPack, "msgpackr pack", (x) => packr.pack(x)),
+    encode("peer", C.msgpackEncode, "@msgpack/msgpack encode", (x) => theirEncoder.encode(x)),
     ...ourEncodes("msgpack", msgpack, msgpackOwnBuffer),
   ],
   "msgpack decode": [
-    contender(
-      "peer",
-      "decode",
-      true,
-      C.msgpackrUnpack,
-      "msgpackr unpack",
-      (b: Uint8Array) => packr.unpack(b),
+    decode("peer", C.msgpackrUnpack, "msgpackr unpack", (b) => packr.unpack(b)),
+    decode("peer", C.msgpackDecode, "@msgpack/msgpack decode", (b) => theirDecoder.decode(b)),
+    decode(
+      "ours",
+      C.msgpackDeserialize,
+      "MsgPackSerializer.deserialize",
+      (b) => msgpack.deserialize(b),
     ),
-    contender("peer", "decode", true, C.msgpackDecode, "@msgpack/msgpack decode", (
-      b: Uint8Array,
-    ) => theirDecoder.decode(b)),
-    contender("ours", "decode", true, C.msgpackDeserialize, "MsgPackSerializer.deserialize", (
-      b: Uint8Array,
-    ) => msgpack.deserialize(b)),
   ],
 };
 
@@ -194,9 +160,6 @@ const groups: Group<any>[] = (["small", "medium", "large"] as const).flatMap((si
   })
 );
 
-console.log(
-  `serializers: ${runtimeInfo.name} ${runtimeInfo.version} (${runtimeInfo.id}), feedback ${feedback}`,
-);
 if (feedback === "varied") {
   const messages = variedMessages();
   warmUpVaried(

@@ -1,15 +1,8 @@
 /**
- * Stream decode: 1 MiB of small messages back to back, in 64 KiB chunks.
- *
- * - MessagePack: `MsgPackSerializer.deserializeStream` against @msgpack/msgpack's
- *   `decodeMultiStream` (target ≥ 1.5×) over the same async iterable of chunks, and against our
- *   whole-buffer `deserializeSequence` (target ≥ 0.5×), with msgpackr's `unpackMultiple` for
- *   reference; `createStreamDecoder().push` per chunk shows what the async iterator costs.
- * - NDJSON for reference: `JsonSerializer.deserializeStream` and `deserializeSequence` against
- *   `TextDecoder` + `split("\n")` + `JSON.parse` over the whole buffer.
- *
- * Under varied feedback every contender first decodes the same varied streams, cut into chunks
- * of several sizes. Ratios are paired per round (see `pairedRatio`).
+ * Stream decode of 1 MiB of small messages in 64 KiB chunks: MessagePack (`deserializeStream`
+ * against `decodeMultiStream` over the same async iterable, and against whole-buffer decoders;
+ * `createStreamDecoder().push` shows what the async iterator costs) and NDJSON for reference.
+ * The varied warm-up decodes the same varied streams, cut into chunks of several sizes.
  *
  * @module
  */
@@ -17,19 +10,15 @@ import { decodeMultiStream, Encoder } from "@msgpack/msgpack";
 import { Packr } from "msgpackr";
 import { JsonSerializer, MsgPackSerializer } from "../serializers/mod.ts";
 import { C } from "./_schema.ts";
-import {
-  contender,
-  feedback,
-  type Group,
-  runtimeInfo,
-  timeGroups,
-  writeResults,
-} from "./_harness.ts";
+import { contender, feedback, type Group, timeGroups, writeResults } from "./_harness.ts";
 import { smallMessage, variedMessages } from "./fixtures.ts";
 import { rng } from "../dev/random.ts";
 import { median } from "../dev/stats.ts";
 
 const BENCH = "stream";
+const PUSH = "ours.msgpack.createStreamDecoder.push";
+const SPLIT_PARSE = "TextDecoder+split+JSON.parse";
+const JSON_STREAM = "ours.json.deserializeStream";
 const CHUNK = 64 * 1024;
 const TOTAL = 1024 * 1024;
 
@@ -77,6 +66,7 @@ const peer = (id: string, name: string, fn: Decode) =>
   contender("peer", "decode", true, id, name, fn);
 const own = (id: string, name: string, fn: Decode) =>
   contender("ours", "decode", true, id, name, fn);
+const WHOLE = " (whole buffer)";
 
 /** The synchronous decoder under `deserializeStream`, fed chunk by chunk. */
 function pushDecode(input: StreamInput): number {
@@ -112,36 +102,30 @@ const msgpackContenders = [
   ),
   peer(
     "msgpackr.unpackMultiple",
-    "msgpackr unpackMultiple (whole buffer)",
+    `msgpackr unpackMultiple${WHOLE}`,
     (input) => (packr.unpackMultiple(input.whole) as unknown[]).length,
   ),
-  own(C.msgpackDeserializeSequence, "MsgPackSerializer.deserializeSequence (whole buffer)", (
-    input,
-  ) => msgpack.deserializeSequence(input.whole).length),
+  own(
+    C.msgpackDeserializeSequence,
+    `MsgPackSerializer.deserializeSequence${WHOLE}`,
+    (input) => msgpack.deserializeSequence(input.whole).length,
+  ),
   own(
     C.msgpackDeserializeStream,
     "MsgPackSerializer.deserializeStream",
     counted((chunks) => msgpack.deserializeStream(chunks)),
   ),
-  own(
-    "ours.msgpack.createStreamDecoder.push",
-    "MsgPackSerializer.createStreamDecoder().push",
-    pushDecode,
-  ),
+  own(PUSH, "MsgPackSerializer.createStreamDecoder().push", pushDecode),
 ];
 const ndjsonContenders = [
-  peer(
-    "TextDecoder+split+JSON.parse",
-    "TextDecoder.decode + split + JSON.parse (whole buffer)",
-    splitParse,
-  ),
+  peer(SPLIT_PARSE, `TextDecoder.decode + split + JSON.parse${WHOLE}`, splitParse),
   own(
     "ours.json.deserializeSequence",
-    "JsonSerializer.deserializeSequence (whole buffer)",
+    `JsonSerializer.deserializeSequence${WHOLE}`,
     (input) => json.deserializeSequence(input.whole).length,
   ),
   own(
-    "ours.json.deserializeStream",
+    JSON_STREAM,
     "JsonSerializer.deserializeStream",
     counted((chunks) => json.deserializeStream(chunks)),
   ),
@@ -189,9 +173,6 @@ function smallMessages(count: number): unknown[] {
   }));
 }
 
-console.log(
-  `stream: ${runtimeInfo.name} ${runtimeInfo.version} (${runtimeInfo.id}), feedback ${feedback}`,
-);
 const small = smallMessages(256);
 const varied = variedMessages();
 const entries = [];
@@ -236,13 +217,9 @@ const ratios = {
   vsDecodeMultiStream: pairedRatio(C.msgpackDecodeMultiStream, C.msgpackDeserializeStream),
   vsDeserializeSequence: pairedRatio(C.msgpackDeserializeSequence, C.msgpackDeserializeStream),
   vsUnpackMultiple: pairedRatio("msgpackr.unpackMultiple", C.msgpackDeserializeStream),
-  pushVsDeserializeSequence: pairedRatio(
-    C.msgpackDeserializeSequence,
-    "ours.msgpack.createStreamDecoder.push",
-  ),
-  ndjsonVsSplitParse: pairedRatio("TextDecoder+split+JSON.parse", "ours.json.deserializeStream"),
+  pushVsDeserializeSequence: pairedRatio(C.msgpackDeserializeSequence, PUSH),
+  ndjsonVsSplitParse: pairedRatio(SPLIT_PARSE, JSON_STREAM),
 };
-console.log(Object.entries(ratios).map(([name, x]) => `${name} ${x.toFixed(2)}x`).join(", "));
 writeResults(BENCH, entries, {
   chunkBytes: CHUNK,
   /** Paired per-round ratios (see pairedRatio); the report computes its own from the medians. */

@@ -10,7 +10,6 @@ import autocannon from "autocannon";
 import { run } from "../../dev/services.ts";
 import { CONNECTIONS, GENERATOR, GENERATOR_CORE, PINNED } from "./settings.ts";
 
-/** The parts of autocannon's result used here. */
 export interface AutocannonResult {
   requests: { average: number; total: number };
   latency: { p99: number };
@@ -34,12 +33,11 @@ export function fire(
   });
 }
 
-/** One load run's outcome, whichever generator ran it. */
+/** One load run's outcome, whichever generator ran it (errors: socket, timeout, non-2xx). */
 export interface LoadRun {
   requestsPerSec: number;
   total: number;
   p99Ms: number;
-  /** Socket errors, timeouts and non-2xx responses. */
   errors: number;
 }
 
@@ -63,7 +61,6 @@ export async function runLoad(url: string, seconds: number): Promise<LoadRun> {
 
 const TIME_UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
 
-/** Reads wrk's `--latency` report. */
 function parseWrk(text: string): LoadRun {
   const total = /(\d+) requests in /.exec(text);
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(text);

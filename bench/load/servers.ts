@@ -30,7 +30,6 @@ export function startServer(runtime: LoadRuntime): Promise<RunningServer> {
   return startExampleServer(SERVER_NAME[runtime], {}, 30_000, wrapper);
 }
 
-/** What `/stats` answers (the pool's figures). */
 export interface StatsBody {
   retainedBytes: number;
   hits: number;
@@ -40,7 +39,6 @@ export interface StatsBody {
   classes?: Record<string, unknown>[];
 }
 
-/** The server's `/stats`. */
 export async function stats(server: RunningServer): Promise<StatsBody> {
   const response = await fetch(`${server.base}/stats`, { signal: AbortSignal.timeout(2000) });
   return await response.json() as StatsBody;

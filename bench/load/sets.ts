@@ -11,7 +11,6 @@ import { type RunningServer, startServer, stats, stopServer } from "./servers.ts
 import {
   EXPLORE,
   type LoadRuntime,
-  SETS,
   SETTLE_MS,
   SIZES,
   SLICE_SECONDS,
@@ -82,10 +81,7 @@ export async function measureSet(
         const result = await measureSlice(servers.get(route)!, route);
         results.get(route)!.slices[slice] = result;
         console.log(
-          `  set ${set + 1}/${SETS} slice ${slice + 1}/${SLICES} ${runtime.padEnd(6)} ` +
-            `${route.padEnd(44)} ${String(result.requestsPerSec).padStart(7)} req/s, ` +
-            `${result.cpuUsPerRequest.toFixed(1)} µs CPU/req, p99 ${result.p99Ms} ms` +
-            (result.errors > 0 ? `, ${result.errors} errors` : ""),
+          `${runtime} set ${set + 1} slice ${slice + 1} ${route}: ${result.requestsPerSec}`,
         );
       }
     }

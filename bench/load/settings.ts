@@ -31,28 +31,21 @@ for (const runtime of RUNTIMES) {
 }
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-/** Seconds per measured slice (whole seconds: wrk's `-d` takes no fractions). */
+/** Whole seconds: wrk's `-d` takes no fractions. */
 export const SLICE_SECONDS: number = env("LOAD_SLICE_SECONDS", 1);
-/**
- * Slices per route in a set. One slice's requests/s can stray ±25% on this machine; the
- * median of 18 paired ratios (3 sets × 6) settles to a few %.
- */
+/** One slice's requests/s can stray ±25% here; the median of 3 × 6 paired ratios, a few %. */
 export const SLICES: number = env("LOAD_SLICES", QUICK ? 1 : EXPLORE ? 4 : 6);
-/** Sets of fresh servers per runtime. */
 export const SETS: number = env("LOAD_SETS", QUICK ? 1 : EXPLORE ? 2 : 3);
 export const CONNECTIONS: number = env("LOAD_CONNECTIONS", 32);
 /** A second of load is thousands of requests: enough to JIT every route's path. */
 export const WARMUP_SECONDS = 1;
-/** The pause between the warm-ups and the first slice of a set. */
-export const SETTLE_MS = 2000;
+export const SETTLE_MS = 2000; // between the warm-ups and the first slice of a set
 export const SOAK: { load: number; idle: number; burst: number } = QUICK
   ? { load: 8, idle: 6, burst: 3 }
   : { load: 60, idle: 20, burst: 5 };
 export const SAMPLE_MS = 250;
-/** The whole bench stops by itself after this long, whatever happens. */
 export const DEADLINE_MS: number = (QUICK ? 5 : 40) * 60_000;
 
-/** `wrk` when it is installed (and not overridden), else autocannon. */
 export const GENERATOR: "wrk" | "autocannon" = process.env.LOAD_GENERATOR !== "autocannon" &&
     spawnSync("wrk", ["--version"]).error === undefined
   ? "wrk"

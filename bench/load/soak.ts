@@ -17,13 +17,10 @@ const SOAK_ROUTES: string[] = SIZES.flatMap((size) => [
   `/messages/${size}?format=msgpack&via=pooled`,
 ]);
 
+/** The auto-tuned pool's cap per size class, when `/stats` has them. */
 function tunedCaps(body: StatsBody): number[] | undefined {
-  // Feature-detected: the pool's auto-tuning adds a per-class breakdown with the tuned cap.
-  if (!Array.isArray(body.classes)) return undefined;
-  const caps = body.classes.map((c) =>
-    Number(c.tunedCap ?? c.cap ?? c.retainCap ?? c.maxBuffers ?? NaN)
-  );
-  return caps.every(Number.isFinite) ? caps : undefined;
+  const caps = body.classes?.map((c) => Number(c.cap ?? NaN));
+  return caps?.every(Number.isFinite) ? caps : undefined;
 }
 
 export async function soak(runtime: LoadRuntime): Promise<SoakResult> {

@@ -1,9 +1,6 @@
 /**
  * The messaging bench's measurement. Not mitata: one op is a network round trip of a whole
- * batch, so it runs its own interleaved rounds (rotating the order) and reports medians of
- * paired per-round ratios; allocation per message is V8's used heap + external memory around
- * one batch plus what every GC inside it freed (v8.GCProfiler), and GC events likewise. Neither
- * is measurable on Bun.
+ * batch, so it runs its own interleaved rounds, rotating the order, with paired per-round ratios.
  *
  * @module
  */
@@ -17,8 +14,7 @@ import { fixtures } from "../fixtures.ts";
 export const BATCH = 1_000;
 /** Many short paired rounds: the machine is shared, so the median of per-round ratios needs numbers. */
 export const ROUNDS = 15;
-/** Allocation per batch barely varies: measured in the first rounds only. */
-export const ALLOCATION_ROUNDS = 5;
+export const ALLOCATION_ROUNDS = 5; // allocation per batch barely varies
 export const WARMUP_BATCHES = 15;
 const ON_BUN = runtimeInfo.name === "bun";
 
@@ -31,8 +27,8 @@ function v8Used(): number {
 }
 
 /**
- * Bytes allocated during one awaited op; null on Bun, whose heap figures only change at a
- * collection and whose allocator reuses freed pages (10,000 fresh strings show as 0 bytes).
+ * Bytes allocated during one awaited op: V8's used heap + external memory around it plus what
+ * every GC inside it freed. Null on Bun, whose heap figures only change at a collection.
  */
 async function measureAllocation(op: () => Promise<unknown>): Promise<number | null> {
   if (ON_BUN) {
@@ -61,26 +57,20 @@ async function measureAllocation(op: () => Promise<unknown>): Promise<number | n
   return Math.max(0, after - before + freed);
 }
 
+/** `run` sends one batch; `prepare` and `reset` run untimed before and after it. */
 export interface Contender {
   contender: MessagingRow["contender"];
   route: string;
-  /** One batch of BATCH messages. */
   run: () => Promise<unknown>;
-  /** Untimed clean-up after a run (e.g. DEL the stream). */
   reset?: () => Promise<unknown>;
-  /** Untimed set-up before a run (e.g. fill the outbox with a batch to relay). */
   prepare?: () => Promise<unknown>;
   pool?: MemoryPool;
 }
 
 /** A contender of one side, from its route and run (`more`: the optional fields). */
 type Side = (route: string, run: Contender["run"], more?: Partial<Contender>) => Contender;
-const side = (contender: Contender["contender"]): Side => (route, run, more = {}) => ({
-  contender,
-  route,
-  run,
-  ...more,
-});
+const side = (contender: Contender["contender"]): Side => (route, run, more = {}) =>
+  Object.assign({ contender, route, run }, more);
 export const naive: Side = side("naive");
 export const ours: Side = side("ours");
 export const pooledBytes: Side = side("pooled-bytes");

@@ -42,13 +42,8 @@ export async function benchNats(url: string): Promise<MessagingRow[]> {
 
 /**
  * JetStream on `urls` (one node, or a cluster with streams of `replicas`), streams in memory
- * (the disk is the same for both routes and only adds noise on a shared machine):
- *
- * - batch publish: 1,000 publishes with unique message ids, all awaiting their acks;
- * - consume: 1,000 messages pulled, decoded and acked from a durable pull consumer. Both
- *   contenders stop after 1,000 and settle what was already pulled, so both do the same work;
- *   they take turns on ONE durable consumer, so that on the cluster both talk to the same
- *   stream and consumer leaders.
+ * (the disk only adds noise). Consume: both contenders stop after 1,000 and take turns on ONE
+ * durable consumer, so that on the cluster both talk to the same stream and consumer leaders.
  */
 export async function benchJetStream(
   client: string,

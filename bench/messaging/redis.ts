@@ -9,7 +9,6 @@ import { JsonSerializer } from "../../serializers/mod.ts";
 import {
   OutboxRelay,
   RedisOutbox,
-  type RedisPort,
   RedisStreamConsumer,
   RedisStreamTransport,
 } from "../../messaging/mod.ts";
@@ -23,6 +22,7 @@ import {
   ALLOCATION_ROUNDS,
   BATCH,
   compare,
+  type Contender,
   messages,
   naive,
   ours,
@@ -34,19 +34,7 @@ import {
 // deno-lint-ignore no-explicit-any
 type Raw = any;
 
-/**
- * Where a Redis bench runs (one server or a cluster), with three connections of the client:
- * `raw` as a user holds it, the module's `port`, and a `consumerPort` (the consumer blocks).
- */
-export interface RedisTarget {
-  readonly label: string;
-  readonly client: RedisClientName;
-  readonly cluster: boolean;
-  readonly raw: Raw;
-  readonly port: RedisPort;
-  readonly consumerPort: RedisPort;
-}
-
+/** A connection of `client` as a user holds it. */
 async function connectRaw(client: RedisClientName, urls: readonly string[], cluster: boolean) {
   if (client === "bun") {
     const specifier = "bun";
@@ -70,92 +58,42 @@ async function connectRaw(client: RedisClientName, urls: readonly string[], clus
   return redis;
 }
 
-export async function redisTarget(
-  client: RedisClientName,
-  urls: readonly string[],
-  cluster: boolean,
-): Promise<RedisTarget> {
-  const connectPort = () =>
-    cluster ? connectRedisCluster(client, urls) : connectRedis(client, urls[0]);
-  return {
-    label: cluster ? `${client} cluster` : client,
-    client,
-    cluster,
-    raw: await connectRaw(client, urls, cluster),
-    port: await connectPort(),
-    consumerPort: await connectPort(),
-  };
-}
-
-/** What a user writes to publish: one XADD per message in one pipeline, JSON.stringify each. */
-function naivePublish({ client, raw, cluster }: RedisTarget, stream: string) {
-  if (client === "bun") {
-    return () =>
-      Promise.all(messages.map((m) => raw.send("XADD", [stream, "*", "d", JSON.stringify(m)])));
+/** XREADGROUP's entries (`[id, [field, value]]`) JSON.parsed into `sink`; their ids. */
+function parseEntries(entries: [string, string[]][], sink: (m: unknown) => void): string[] {
+  const ids: string[] = [];
+  for (const [id, fields] of entries) {
+    sink(JSON.parse(fields[1]));
+    ids.push(id);
   }
-  if (client === "ioredis") {
-    return () => {
-      const pipeline = raw.pipeline();
-      for (const m of messages) pipeline.xadd(stream, "*", "d", JSON.stringify(m));
-      return pipeline.exec();
-    };
-  }
-  return () => {
-    const multi = raw.multi();
-    for (const m of messages) {
-      if (cluster) multi.xAdd(stream, "*", { d: JSON.stringify(m) });
-      else multi.addCommand(["XADD", stream, "*", "d", JSON.stringify(m)]);
-    }
-    return multi.execAsPipeline();
-  };
-}
-
-/** What a user writes to consume: XREADGROUP of 1,000, JSON.parse each, one XACK. */
-function naiveConsume({ client, raw }: RedisTarget, stream: string, sink: (m: unknown) => void) {
-  const args = () => ["GROUP", "naive", "c", "COUNT", String(BATCH), "STREAMS", stream, ">"];
-  if (client === "bun") {
-    return async () => {
-      const reply = await raw.send("XREADGROUP", args());
-      const entries = Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0];
-      const ids: string[] = [];
-      for (const [id, fields] of entries as [string, string[]][]) {
-        sink(JSON.parse(fields[1]));
-        ids.push(id);
-      }
-      await raw.send("XACK", [stream, "naive", ...ids]);
-    };
-  }
-  if (client === "ioredis") {
-    return async () => {
-      const reply = await raw.xreadgroup(...args());
-      const ids: string[] = [];
-      for (const [id, fields] of reply[0][1] as [string, string[]][]) {
-        sink(JSON.parse(fields[1]));
-        ids.push(id);
-      }
-      await raw.xack(stream, "naive", ...ids);
-    };
-  }
-  return async () => {
-    const reply = await raw.xReadGroup("naive", "c", { key: stream, id: ">" }, { COUNT: BATCH });
-    const ids: string[] = [];
-    for (const entry of reply[0].messages as { id: string; message: { d: string } }[]) {
-      sink(JSON.parse(entry.message.d));
-      ids.push(entry.id);
-    }
-    await raw.xAck(stream, "naive", ids);
-  };
+  return ids;
 }
 
 /**
- * What a user writes to relay an outbox laid out as the module's (`{tag}:pending`,
- * `{tag}:msg:<id>`): ZRANGE, MGET, XADD pipeline, MULTI ZREM + DEL.
+ * What a user writes with each client, one batch per call: publish (one XADD per message in one
+ * pipeline, JSON.stringify each), outbox fetch (MGET as strings), consume (XREADGROUP of 1,000,
+ * JSON.parse each, one XACK) and relay of an outbox laid out as the module's (`{tag}:pending`,
+ * `{tag}:msg:<id>`: ZRANGE, MGET, XADD pipeline, MULTI ZREM + DEL).
  */
-function naiveRelay({ client, raw }: RedisTarget, tag: string, stream: string) {
-  const pending = `{${tag}}:pending`;
-  const keyOf = (id: string) => `{${tag}}:msg:${id}`;
-  if (client === "bun") {
-    return async () => {
+interface Naive {
+  publish(raw: Raw, stream: string, cluster: boolean): Promise<unknown>;
+  fetch(raw: Raw, keys: string[]): Promise<unknown>;
+  consume(raw: Raw, stream: string, sink: (m: unknown) => void): Promise<void>;
+  relay(raw: Raw, pending: string, keyOf: (id: string) => string, stream: string): Promise<void>;
+}
+const consumeArgs = (
+  stream: string,
+) => ["GROUP", "naive", "c", "COUNT", String(BATCH), "STREAMS", stream, ">"];
+const NAIVE: Record<RedisClientName, Naive> = {
+  bun: {
+    publish: (raw, stream) =>
+      Promise.all(messages.map((m) => raw.send("XADD", [stream, "*", "d", JSON.stringify(m)]))),
+    fetch: (raw, keys) => raw.mget(...keys),
+    async consume(raw, stream, sink) {
+      const reply = await raw.send("XREADGROUP", consumeArgs(stream));
+      const entries = Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0];
+      await raw.send("XACK", [stream, "naive", ...parseEntries(entries, sink)]);
+    },
+    async relay(raw, pending, keyOf, stream) {
       const ids = (await raw.send("ZRANGE", [pending, "0", String(BATCH - 1)])) as string[];
       const keys = ids.map(keyOf);
       const values = (await raw.send("MGET", keys)) as string[];
@@ -164,10 +102,20 @@ function naiveRelay({ client, raw }: RedisTarget, tag: string, stream: string) {
       raw.send("ZREM", [pending, ...ids]);
       raw.send("DEL", keys);
       await raw.send("EXEC", []);
-    };
-  }
-  if (client === "ioredis") {
-    return async () => {
+    },
+  },
+  ioredis: {
+    publish(raw, stream) {
+      const pipeline = raw.pipeline();
+      for (const m of messages) pipeline.xadd(stream, "*", "d", JSON.stringify(m));
+      return pipeline.exec();
+    },
+    fetch: (raw, keys) => raw.mget(keys),
+    async consume(raw, stream, sink) {
+      const reply = await raw.xreadgroup(...consumeArgs(stream));
+      await raw.xack(stream, "naive", ...parseEntries(reply[0][1], sink));
+    },
+    async relay(raw, pending, keyOf, stream) {
       const ids = (await raw.zrange(pending, 0, BATCH - 1)) as string[];
       const keys = ids.map(keyOf);
       const values = (await raw.mget(keys)) as string[];
@@ -175,21 +123,57 @@ function naiveRelay({ client, raw }: RedisTarget, tag: string, stream: string) {
       for (const value of values) pipeline.xadd(stream, "*", "d", value);
       await pipeline.exec();
       await raw.multi().zrem(pending, ...ids).del(...keys).exec();
-    };
-  }
-  return async () => {
-    const ids = (await raw.zRange(pending, 0, BATCH - 1)) as string[];
-    const keys = ids.map(keyOf);
-    const values = (await raw.mGet(keys)) as string[];
-    const pipeline = raw.multi();
-    for (const value of values) pipeline.xAdd(stream, "*", { d: value });
-    await pipeline.execAsPipeline();
-    await raw.multi().zRem(pending, ids).del(keys).exec();
-  };
-}
+    },
+  },
+  "node-redis": {
+    publish(raw, stream, cluster) {
+      const multi = raw.multi();
+      for (const m of messages) {
+        if (cluster) multi.xAdd(stream, "*", { d: JSON.stringify(m) });
+        else multi.addCommand(["XADD", stream, "*", "d", JSON.stringify(m)]);
+      }
+      return multi.execAsPipeline();
+    },
+    fetch: (raw, keys) => raw.mGet(keys),
+    async consume(raw, stream, sink) {
+      const reply = await raw.xReadGroup("naive", "c", { key: stream, id: ">" }, { COUNT: BATCH });
+      const ids: string[] = [];
+      for (const entry of reply[0].messages as { id: string; message: { d: string } }[]) {
+        sink(JSON.parse(entry.message.d));
+        ids.push(entry.id);
+      }
+      await raw.xAck(stream, "naive", ids);
+    },
+    async relay(raw, pending, keyOf, stream) {
+      const ids = (await raw.zRange(pending, 0, BATCH - 1)) as string[];
+      const keys = ids.map(keyOf);
+      const values = (await raw.mGet(keys)) as string[];
+      const pipeline = raw.multi();
+      for (const value of values) pipeline.xAdd(stream, "*", { d: value });
+      await pipeline.execAsPipeline();
+      await raw.multi().zRem(pending, ids).del(keys).exec();
+    },
+  },
+};
 
-export async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
-  const { client, raw, port, label } = target;
+/**
+ * The rows of `client` on one server or a cluster, with three connections: `raw` as a user holds
+ * it, the module's `port`, and a `consumerPort` (the consumer blocks).
+ */
+export async function benchRedis(
+  client: RedisClientName,
+  urls: readonly string[],
+  cluster: boolean,
+): Promise<MessagingRow[]> {
+  const connectPort = () =>
+    cluster ? connectRedisCluster(client, urls) : connectRedis(client, urls[0]);
+  const [raw, port, consumerPort] = [
+    await connectRaw(client, urls, cluster),
+    await connectPort(),
+    await connectPort(),
+  ];
+  const label = cluster ? `${client} cluster` : client;
+  const user = NAIVE[client];
   const json = new JsonSerializer();
   const stream = `{bench}:${client}`;
   const del = (key = stream) => () => port.command(key, ["DEL", key]);
@@ -198,7 +182,9 @@ export async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
   const pool = new MemoryPool();
   const transport = publisher(pool);
   const publish = [
-    naive("JSON.stringify strings, fresh arrays", naivePublish(target, stream), { reset: del() }),
+    naive("JSON.stringify strings, fresh arrays", () => user.publish(raw, stream, cluster), {
+      reset: del(),
+    }),
     ours(
       transport.route === "json-strings"
         ? "JSON.stringify strings (faster for this client), rented arrays"
@@ -220,7 +206,10 @@ export async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
       ),
     );
   }
-  const rows = await compare(label, "batch publish", publish);
+  const rows: MessagingRow[] = [];
+  const add = async (scenario: MessagingRow["scenario"], contenders: Contender[]) =>
+    rows.push(...await compare(label, scenario, contenders));
+  await add("batch publish", publish);
 
   // Outbox fetch: 1,000 values saved the outbox's way.
   const ids = messages.map((m) => String(m.id));
@@ -230,28 +219,19 @@ export async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
     await Promise.all(ids.slice(i, i + 100).map((id, j) => outbox.save(id, messages[i + j])));
   }
   const keyOf = (id: string) => `{ob}:msg:${id}`;
-  rows.push(
-    ...await compare(label, "outbox fetch", [
-      naive(
-        "fresh key array, MGET as strings",
-        client === "bun"
-          ? () => raw.mget(...ids.map(keyOf))
-          : client === "ioredis"
-          ? () => raw.mget(ids.map(keyOf))
-          : () => raw.mGet(ids.map(keyOf)),
-      ),
-      ours(
-        outbox.fetchAsText
-          ? "rented key array, one MGET as text"
-          : "rented key array, MGET as bytes (forwarded without decoding)",
-        async () => {
-          using rented = rentArray<string>(BATCH);
-          for (let i = 0; i < BATCH; i++) rented.items[i] = outbox.messageKey(ids[i]);
-          return await port.mget(rented.items, BATCH, outbox.fetchAsText);
-        },
-      ),
-    ]),
-  );
+  await add("outbox fetch", [
+    naive("fresh key array, MGET as strings", () => user.fetch(raw, ids.map(keyOf))),
+    ours(
+      outbox.fetchAsText
+        ? "rented key array, one MGET as text"
+        : "rented key array, MGET as bytes (forwarded without decoding)",
+      async () => {
+        using rented = rentArray<string>(BATCH);
+        for (let i = 0; i < BATCH; i++) rented.items[i] = outbox.messageKey(ids[i]);
+        return await port.mget(rented.items, BATCH, outbox.fetchAsText);
+      },
+    ),
+  ]);
   await del()();
   transport.dispose();
   forced?.dispose();
@@ -266,7 +246,7 @@ export async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
     await port.command(consumeStream, ["XGROUP", "CREATE", consumeStream, group, "0"]);
   }
   let sink = 0;
-  const consumer = new RedisStreamConsumer(target.consumerPort, {
+  const consumer = new RedisStreamConsumer(consumerPort, {
     stream: consumeStream,
     group: "ours",
     consumer: "c",
@@ -275,18 +255,16 @@ export async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
     blockMs: 1,
     handler: (m) => void (sink += (m as { id: number }).id),
   });
-  rows.push(
-    ...await compare(label, "consume", [
-      naive(
-        "XREADGROUP COUNT 1000, JSON.parse each, one XACK",
-        naiveConsume(target, consumeStream, (m) => sink += (m as { id: number }).id),
-      ),
-      ours(
-        "RedisStreamConsumer.poll: decode from the reply, ack after the handlers",
-        () => consumer.poll(),
-      ),
-    ]),
-  );
+  await add("consume", [
+    naive(
+      "XREADGROUP COUNT 1000, JSON.parse each, one XACK",
+      () => user.consume(raw, consumeStream, (m) => sink += (m as { id: number }).id),
+    ),
+    ours(
+      "RedisStreamConsumer.poll: decode from the reply, ack after the handlers",
+      () => consumer.poll(),
+    ),
+  ]);
   if (sink === 0) throw new Error("nothing consumed");
   await del(consumeStream)();
 
@@ -299,27 +277,26 @@ export async function benchRedis(target: RedisTarget): Promise<MessagingRow[]> {
     return { outbox: tagged, stream, hooks: { prepare, reset: del(stream) } };
   };
   const [naiveSide, oursSide] = [relayed("relay-naive"), relayed("relay-ours")];
+  const relayKeyOf = (id: string) => `{relay-naive}:msg:${id}`;
   const relay = new OutboxRelay(
     port,
     oursSide.outbox,
     new RedisStreamTransport(port, { stream: oursSide.stream, serializer: json }),
   );
-  rows.push(
-    ...await compare(label, "outbox relay", [
-      naive(
-        "ZRANGE, MGET strings, XADD pipeline, MULTI ZREM + DEL; fresh arrays",
-        naiveRelay(target, "relay-naive", naiveSide.stream),
-        naiveSide.hooks,
-      ),
-      ours(
-        "OutboxRelay.runOnce: rented arrays, payloads as fetched, XADDs in one script",
-        () => relay.runOnce(BATCH),
-        oursSide.hooks,
-      ),
-    ]),
-  );
+  await add("outbox relay", [
+    naive(
+      "ZRANGE, MGET strings, XADD pipeline, MULTI ZREM + DEL; fresh arrays",
+      () => user.relay(raw, "{relay-naive}:pending", relayKeyOf, naiveSide.stream),
+      naiveSide.hooks,
+    ),
+    ours(
+      "OutboxRelay.runOnce: rented arrays, payloads as fetched, XADDs in one script",
+      () => relay.runOnce(BATCH),
+      oursSide.hooks,
+    ),
+  ]);
   await (client === "ioredis" ? raw.quit() : raw.close());
   await port.close();
-  await target.consumerPort.close();
+  await consumerPort.close();
   return rows;
 }
