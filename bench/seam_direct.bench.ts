@@ -266,7 +266,7 @@ if (only === undefined || only === "utf8") {
   const encode: Contender<string>[] = [];
   const encodeInto: Contender<string>[] = [];
   const decode: Contender<Uint8Array>[] = [];
-  const intoDest = new Uint8Array(3 * 4096 + 16);
+  const intoDest = new Uint8Array(3 * 65536 + 16);
   for (const { version, encoding } of VERSIONS) {
     encode.push(ours(version, "encodeUtf8", "encode", (s) => encoding.encodeUtf8(s)));
     encodeInto.push(
@@ -303,7 +303,7 @@ if (only === undefined || only === "utf8") {
     );
   }
   const mixed = "héllo wörld, 张伟 👋 ";
-  for (const chars of [8, 64, 512, 4096]) {
+  for (const chars of [8, 16, 64, 512, 4096, 65536]) {
     for (const [kind, alphabet] of [["ascii", "abcdefghij klmnopqrstuvwxyz"], ["mixed", mixed]]) {
       const text = alphabet.repeat(Math.ceil(chars / alphabet.length)).slice(0, chars);
       const size = `${chars} chars ${kind}`;

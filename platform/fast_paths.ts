@@ -32,6 +32,13 @@ export interface FastPaths {
    */
   readonly slabMaxLength: number;
   /**
+   * `SlabAllocator` default shortest carved result (bench/slab.bench.ts):
+   * shorter results of `allocate`/`copy` get a fresh `new Uint8Array(n)`. On
+   * V8 a typed array of up to 64 bytes lives in the JS heap (no
+   * `ArrayBuffer` backing store), which costs less than a carved view.
+   */
+  readonly slabMinLength: number;
+  /**
    * `encodeUtf8Into` (the bounded `encodeInto` contract): JS core up to this
    * many chars, then `TextEncoder.encodeInto` (bench/utf8_paths.bench.ts into).
    */
@@ -48,6 +55,12 @@ export interface FastPaths {
    */
   readonly utf8EncodeWithRoomJsMax: number;
   /**
+   * `encodeUtf8` into the slab: the unchecked JS core up to this many chars,
+   * then the native write (bench/seam_direct.bench.ts utf8, varied). Kept
+   * apart from `utf8EncodeWithRoomJsMax`, which the MessagePack encoder reads.
+   */
+  readonly utf8EncodeSlabJsMax: number;
+  /**
    * `encodeUtf8(text, { slab: null })` and results above the slab limit (an own exact
    * buffer): the JS core into a fresh array up to this many chars, then
    * `TextEncoder.encode` (bench/utf8_paths.bench.ts encode, "null" column).
@@ -63,6 +76,12 @@ export interface FastPaths {
    * TextDecoder (bench/utf8_paths.bench.ts decode). Node only.
    */
   readonly utf8DecodeNodeBuffer: boolean;
+  /**
+   * `decodeUtf8` under `utf8DecodeNodeBuffer`: `utf8Slice` up to this many
+   * bytes, the native decoder above (with the BOM probe where the row asks
+   * for it: bench/seam_direct.bench.ts utf8, 64 Ki chars).
+   */
+  readonly utf8DecodeNodeBufferMax: number;
   /**
    * Writes with guaranteed room above the JS range (the slab, writers,
    * serializers): Node's `utf8Write`, which takes an offset, instead of
@@ -275,18 +294,21 @@ const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
 const V8_DEFAULT_ROW: FastPaths = {
   slabChunkSize: 16 * 1024,
   slabMaxLength: 4 * 1024,
+  slabMinLength: 65,
   utf8EncodeJsMax: 8,
   utf8DecodeJsMax: 16,
   utf8EncodeWithRoomJsMax: 16,
+  utf8EncodeSlabJsMax: 16,
   utf8EncodeOwnJsMax: 16,
   utf8ByteLengthNativeMin: Infinity,
   utf8DecodeNodeBuffer: false,
+  utf8DecodeNodeBufferMax: 0,
   utf8EncodeNodeBuffer: false,
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
-  utf8DecodeProbeBom: false,
+  utf8DecodeProbeBom: true,
   base64: BASE64_OTHER,
 };
 
@@ -294,18 +316,31 @@ const V8_DEFAULT_ROW: FastPaths = {
 const NODE_ROW: Omit<FastPaths, "base64"> = {
   slabChunkSize: 16 * 1024,
   slabMaxLength: 4 * 1024,
+  slabMinLength: 65,
   utf8EncodeJsMax: 8,
   utf8DecodeJsMax: 16,
   utf8EncodeWithRoomJsMax: 16,
+  utf8EncodeSlabJsMax: 8,
   utf8EncodeOwnJsMax: 16,
   utf8ByteLengthNativeMin: 16,
   utf8DecodeNodeBuffer: true,
+  utf8DecodeNodeBufferMax: 16 * 1024,
   utf8EncodeNodeBuffer: true,
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
-  utf8DecodeProbeBom: false,
+  utf8DecodeProbeBom: true,
+};
+
+/** Node 24's UTF-8 rows where they differ from Node 26's. */
+const NODE24_UTF8: Partial<FastPaths> = {
+  utf8DecodeNodeBufferMax: Infinity,
+};
+
+/** Node 26's UTF-8 rows where they differ from Node 24's. */
+const NODE26_UTF8: Partial<FastPaths> = {
+  utf8DecodeNodeBufferMax: 16 * 1024,
 };
 
 /**
@@ -315,35 +350,41 @@ const NODE_ROW: Omit<FastPaths, "base64"> = {
  * were within noise (about ±15% there), the smaller JS range was kept.
  */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: { ...NODE_ROW, base64: BASE64_NODE24 },
-  node26: { ...NODE_ROW, base64: BASE64_NODE26 },
+  node24: { ...NODE_ROW, ...NODE24_UTF8, base64: BASE64_NODE24 },
+  node26: { ...NODE_ROW, ...NODE26_UTF8, base64: BASE64_NODE26 },
 
   deno: {
     slabChunkSize: 16 * 1024,
     slabMaxLength: 4 * 1024,
+    slabMinLength: 65,
     utf8EncodeJsMax: 16,
     utf8DecodeJsMax: 24,
     utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeSlabJsMax: 16,
     utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
+    utf8DecodeNodeBufferMax: 0,
     utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
     utf8ShortDecodeByConcat: false,
-    utf8DecodeProbeBom: false,
+    utf8DecodeProbeBom: true,
     base64: BASE64_DENO,
   },
   bun: {
     slabChunkSize: 16 * 1024,
     slabMaxLength: 0,
+    slabMinLength: 0,
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 8,
+    utf8EncodeSlabJsMax: 8,
     utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
+    utf8DecodeNodeBufferMax: 0,
     utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: true,
     jsonOwnedFromSlab: false,
