@@ -45,6 +45,8 @@ export interface JsonSerializerOptions extends SerializerOptions {
 
 /** `encodeUtf8`'s options for a result with its own exact buffer (one object, no allocation per call). */
 const OWN_BUFFER = { slab: null } as const;
+/** `decodeUtf8`'s options for a strict decode (one object, no allocation per call). */
+const STRICT = { fatal: true } as const;
 /** Whether `serialize` encodes into the slab (else `TextEncoder.encode`'s own array). */
 const OWNED_FROM_SLAB = FAST_PATHS.jsonOwnedFromSlab;
 
@@ -251,7 +253,7 @@ export class JsonSerializer implements MessageSerializer {
     const view = bytesOf(bytes, "deserialize JSON");
     let text: string;
     try {
-      text = decodeUtf8(view, { fatal: true });
+      text = decodeUtf8(view, STRICT);
     } catch (error) {
       throw new SyntaxError(`Cannot deserialize JSON: ${(error as Error).message}`, {
         cause: error,
