@@ -312,7 +312,7 @@ export class SlabAllocator {
    * import { SlabAllocator } from "@catga/memory/pool";
    * import assert from "node:assert/strict";
    *
-   * const slab = new SlabAllocator({ chunkSize: 1024, maxSlabLength: 256 });
+   * const slab = new SlabAllocator({ chunkSize: 1024, maxSlabLength: 256, minSlabLength: 0 });
    * slab.copy(new Uint8Array(3));
    * slab.reserve(8);
    * assert.equal(slab.offset, 8); // results start on 8-byte boundaries
