@@ -292,7 +292,8 @@ if (only === undefined || only === "utf8") {
     ),
   );
   decode.push(direct("TextDecoder.decode", "decode", (b) => textDecoder.decode(b)));
-  if (hasBuffer) {
+  // Bun's Buffer is native too, a direct call its users make (Deno's is a JS polyfill).
+  if (runtimeInfo.name !== "deno") {
     encode.push(direct("Buffer.from(string)", "encode", (s) => Buffer.from(s)));
     decode.push(
       direct(
@@ -386,7 +387,7 @@ if (only === undefined || only === "json") {
       (x) => textEncoder.encode(JSON.stringify(x)),
     ),
   );
-  if (hasBuffer) {
+  if (runtimeInfo.name !== "deno") {
     serialize.push(
       direct("Buffer.from(JSON.stringify)", "encode", (x) => Buffer.from(JSON.stringify(x))),
     );

@@ -86,7 +86,11 @@ export interface FastPaths {
    * Writes with guaranteed room above the JS range (the slab, writers,
    * serializers): Node's `utf8Write`, which takes an offset, instead of
    * `encodeInto` on a fresh subarray (measured 1.2-1.4x into the slab on
-   * Node 26, bench/utf8_paths.bench.ts slab columns). Node only.
+   * Node 26, bench/utf8_paths.bench.ts slab columns). Also own-buffer results
+   * above `utf8EncodeOwnJsMax` (`encodeUtf8` past the slab, `slab: null`):
+   * `Buffer.byteLength` then `utf8Write` into an exact array, `Buffer.from`'s
+   * own route, where `TextEncoder.encode` was 0.30x of `Buffer.from` at
+   * 64 Ki chars on Node 24 (bench/encoding.bench.ts). Node only.
    */
   readonly utf8EncodeNodeBuffer: boolean;
   /**
@@ -112,8 +116,10 @@ export interface FastPaths {
   /**
    * Native decoding keeps a leading BOM as data, so it uses an `ignoreBOM`
    * TextDecoder. Where that decoder is slower than the default one (Bun:
-   * 2-3x), probe for a BOM and use the default decoder when there is none
-   * (both give the same string then).
+   * 2-3x; Node 26: 3x at 64 KiB of ASCII, whose fast path only the default
+   * decoder takes; Node 24 and Deno: within noise, and the strict JSON path
+   * compares with the default fatal decoder), probe for a BOM and use the
+   * default decoder when there is none (both give the same string then).
    */
   readonly utf8DecodeProbeBom: boolean;
   /** Base64 and hex: which decoder/encoder wins, and up to which size the JS core does. */
