@@ -54,13 +54,6 @@ const NATIVE_NODE_BUFFER = FAST_PATHS.utf8DecodeNodeBuffer;
 const NODE_BUFFER_DECODE_MAX = FAST_PATHS.utf8DecodeNodeBufferMax;
 const ENCODE_FRESH_NATIVE = FAST_PATHS.utf8EncodeFreshNative;
 const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
-/**
- * Own-buffer results above the JS range: Node's exact `byteLength`, then its
- * `utf8Write` (the native write with room), instead of `TextEncoder.encode`,
- * which Node builds with an extra copy (`Buffer.from`'s route: 64 Ki chars
- * at 0.30x of `Buffer.from` before, bench/encoding.bench.ts).
- */
-const OWN_BY_NODE_LENGTH = FAST_PATHS.utf8EncodeNodeBuffer && nativeByteLength !== undefined;
 
 /** Scratch arrays of the short decoder: filled and read within one call, never shared out. */
 const charTables = createCharTables();
@@ -227,12 +220,10 @@ export function encodeUtf8(text: string, options?: SlabOptions): Uint8Array {
 /** A result with its own exactly sized buffer. */
 function encodeOwn(text: string): Uint8Array {
   const length = text.length;
-  if (length > ENCODE_OWN_JS_MAX) {
-    if (!OWN_BY_NODE_LENGTH) return encodeFreshNative(text);
-    const out = new Uint8Array(nativeByteLength!(text, "utf8"));
-    encodeUtf8NativeUnchecked(text, out, 0);
-    return out;
-  }
+  // Node's byteLength + utf8Write into an exact array (Buffer.from's route) measured
+  // slower than TextEncoder.encode here: 0.80-0.89x of the direct call where
+  // encode gave 0.89-1.00x (bench/seam_direct.bench.ts utf8 and json, Node 24/26).
+  if (length > ENCODE_OWN_JS_MAX) return encodeFreshNative(text);
   const out = new Uint8Array(utf8ByteLengthJs(text, 0, length));
   encodeUtf8Unchecked(text, 0, length, out, 0);
   return out;

@@ -86,11 +86,9 @@ export interface FastPaths {
    * Writes with guaranteed room above the JS range (the slab, writers,
    * serializers): Node's `utf8Write`, which takes an offset, instead of
    * `encodeInto` on a fresh subarray (measured 1.2-1.4x into the slab on
-   * Node 26, bench/utf8_paths.bench.ts slab columns). Also own-buffer results
-   * above `utf8EncodeOwnJsMax` (`encodeUtf8` past the slab, `slab: null`):
-   * `Buffer.byteLength` then `utf8Write` into an exact array, `Buffer.from`'s
-   * own route, where `TextEncoder.encode` was 0.30x of `Buffer.from` at
-   * 64 Ki chars on Node 24 (bench/encoding.bench.ts). Node only.
+   * Node 26, bench/utf8_paths.bench.ts slab columns). Node only. Own-buffer
+   * results stay with `TextEncoder.encode`: `Buffer.byteLength` + `utf8Write`
+   * into an exact array measured slower (bench/seam_direct.bench.ts utf8).
    */
   readonly utf8EncodeNodeBuffer: boolean;
   /**
