@@ -32,10 +32,12 @@ export interface FastPaths {
    */
   readonly slabMaxLength: number;
   /**
-   * `SlabAllocator` default shortest carved result (bench/slab.bench.ts):
-   * shorter results of `allocate`/`copy` get a fresh `new Uint8Array(n)`. On
-   * V8 a typed array of up to 64 bytes lives in the JS heap (no
-   * `ArrayBuffer` backing store), which costs less than a carved view.
+   * `SlabAllocator` default shortest carved result (bench/slab.bench.ts,
+   * owned bytes): shorter results of `allocate`/`copy` get a fresh array. On
+   * V8 a typed array of up to 64 bytes lives in the JS heap (no `ArrayBuffer`
+   * backing store), which costs less than a carved view: the slab was
+   * 0.78-0.94x of `new Uint8Array(n)` from 16 to 64 B on Node 24 and 0.86x at
+   * 64 B on Node 26. Bun carves nothing (`slabMaxLength` 0), so 0 there.
    */
   readonly slabMinLength: number;
   /**
@@ -337,12 +339,20 @@ const NODE_ROW: Omit<FastPaths, "base64"> = {
   utf8DecodeProbeBom: true,
 };
 
-/** Node 24's UTF-8 rows where they differ from Node 26's. */
+// UTF-8 re-measured 2026-12-05 (bench/seam_direct.bench.ts utf8, varied, before/after in one
+// process; host load 7-10 on 2 cores, so about ±10% is noise). Both Node versions: the JS core
+// into the slab only up to 8 chars (at 16 chars it was 0.59-0.80x of Buffer.from on Node 26,
+// utf8Write 0.82-1.02x); a probe for a BOM lets the strict decoder (JSON) use the default fatal
+// TextDecoder, which has Node 26's ASCII fast path (ignoreBOM was 3x slower at 64 KiB).
+
+/** Node 24's UTF-8 rows where they differ from Node 26's: `utf8Slice` at every length (the
+ * default TextDecoder measured 0.75-0.89x of it from 16 to 512 bytes, equal at 64 KiB). */
 const NODE24_UTF8: Partial<FastPaths> = {
   utf8DecodeNodeBufferMax: Infinity,
 };
 
-/** Node 26's UTF-8 rows where they differ from Node 24's. */
+/** Node 26's UTF-8 rows where they differ from Node 24's: from 16 KiB the default TextDecoder
+ * (utf8Slice was 0.53-0.75x of it at 64 KiB of ASCII, within noise below). */
 const NODE26_UTF8: Partial<FastPaths> = {
   utf8DecodeNodeBufferMax: 16 * 1024,
 };
