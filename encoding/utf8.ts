@@ -191,8 +191,13 @@ function encodeWithRoom(text: string, dest: Uint8Array, offset: number): number 
  */
 export function encodeUtf8(text: string, options?: SlabOptions): Uint8Array {
   checkText(text);
+  if (ENCODE_FRESH_NATIVE) {
+    // No slab read at all where TextEncoder.encode's own array wins (Bun): a short call is
+    // mostly overhead there. The option is still checked.
+    if (options !== undefined) slabOf(options, "encode UTF-8");
+    return encodeFreshNative(text);
+  }
   const slab = options === undefined ? SlabAllocator.shared : slabOf(options, "encode UTF-8");
-  if (ENCODE_FRESH_NATIVE) return encodeFreshNative(text);
   if (slab !== null) {
     const length = text.length;
     const max = slab.maxSlabLength;
