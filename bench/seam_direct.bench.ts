@@ -50,7 +50,8 @@ const runs = (part: typeof PARTS[number]) => only === undefined || only === part
 
 /** The TC39 built-ins, where the runtime has them. */
 type Natives = Record<string, ((this: unknown, ...args: unknown[]) => unknown) | undefined>;
-const isNode = runtimeInfo.name === "node";
+/** Node's and Bun's `Buffer` are native, a direct call their users make; Deno's is a JS polyfill. */
+const nativeBuffer = runtimeInfo.name !== "deno";
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
@@ -175,7 +176,7 @@ if (runs("hex")) {
 
 if (runs("utf8")) {
   const mixed = "héllo wörld, 张伟 👋 ";
-  const cases = [8, 64, 512, 4096].flatMap((chars) =>
+  const cases = [8, 16, 64, 512, 4096, 65536].flatMap((chars) =>
     [["ascii", "abcdefghij klmnopqrstuvwxyz"], ["mixed", mixed]].map(([kind, alphabet]) => {
       const text = alphabet.repeat(Math.ceil(chars / alphabet.length)).slice(0, chars);
       return { size: `${chars} chars ${kind}`, chars, text, bytes: textEncoder.encode(text) };
@@ -188,7 +189,7 @@ if (runs("utf8")) {
     ours: [["encodeUtf8", (v) => (s) => v.encoding.encodeUtf8(s)]],
     direct: [
       ["TextEncoder.encode", (s) => textEncoder.encode(s)],
-      ["Buffer.from(string)", isNode && ((s) => Buffer.from(s))],
+      ["Buffer.from(string)", nativeBuffer && ((s) => Buffer.from(s))],
     ],
   });
   subject("utf8 encodeInto", INTO, texts, strings, {
@@ -199,7 +200,7 @@ if (runs("utf8")) {
     ours: [["decodeUtf8", (v) => (b) => v.encoding.decodeUtf8(b)]],
     direct: [
       ["TextDecoder.decode", (b) => textDecoder.decode(b)],
-      ["Buffer#toString(utf8)", isNode && ((b) => bufferOf(b).toString("utf8"))],
+      ["Buffer#toString(utf8)", nativeBuffer && ((b) => bufferOf(b).toString("utf8"))],
     ],
   });
 }
@@ -251,7 +252,7 @@ if (runs("json")) {
     ours: [["json.serialize", (v) => jsonCalls.get(v.version)!.serialize]],
     direct: [
       ["TextEncoder.encode(JSON.stringify)", (x) => textEncoder.encode(JSON.stringify(x))],
-      ["Buffer.from(JSON.stringify)", isNode && ((x) => Buffer.from(JSON.stringify(x)))],
+      ["Buffer.from(JSON.stringify)", nativeBuffer && ((x) => Buffer.from(JSON.stringify(x)))],
     ],
   });
   subject("json pooled", INTO, values, messages, {

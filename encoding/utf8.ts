@@ -46,10 +46,12 @@ export interface Utf8DecodeOptions {
 
 const ENCODE_INTO_JS_MAX = FAST_PATHS.utf8EncodeJsMax;
 const ENCODE_JS_MAX = FAST_PATHS.utf8EncodeWithRoomJsMax;
+const ENCODE_SLAB_JS_MAX = FAST_PATHS.utf8EncodeSlabJsMax;
 const ENCODE_OWN_JS_MAX = FAST_PATHS.utf8EncodeOwnJsMax;
 const DECODE_JS_MAX = FAST_PATHS.utf8DecodeJsMax;
 const BYTE_LENGTH_NATIVE_MIN = FAST_PATHS.utf8ByteLengthNativeMin;
 const NATIVE_NODE_BUFFER = FAST_PATHS.utf8DecodeNodeBuffer;
+const NODE_BUFFER_DECODE_MAX = FAST_PATHS.utf8DecodeNodeBufferMax;
 const ENCODE_FRESH_NATIVE = FAST_PATHS.utf8EncodeFreshNative;
 const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
 
@@ -118,11 +120,18 @@ export function encodeUtf8Into(
   offset = 0,
 ): Utf8EncodeResult {
   if (typeof text !== "string") throw textTypeError(text);
-  if (!(dest instanceof Uint8Array)) {
-    throw new TypeError("Cannot encode UTF-8: dest must be a Uint8Array");
-  }
-  if (offset !== 0) checkOffset(dest, offset);
   const length = text.length;
+  if (length > ENCODE_INTO_JS_MAX && offset === 0) {
+    // The built-in checks `dest` itself (a second check cost up to 20% of a
+    // short call, bench/seam_direct.bench.ts utf8); only its error is reworded.
+    try {
+      return encodeUtf8Native(text, dest, 0);
+    } catch (error) {
+      throw dest instanceof Uint8Array ? error : destTypeError(error);
+    }
+  }
+  if (!(dest instanceof Uint8Array)) throw destTypeError(undefined);
+  if (offset !== 0) checkOffset(dest, offset);
   if (length > ENCODE_INTO_JS_MAX) return encodeUtf8Native(text, dest, offset);
   const end = dest.length;
   const room = end - offset;
@@ -134,6 +143,10 @@ export function encodeUtf8Into(
   result.read += ascii;
   result.written += ascii;
   return result;
+}
+
+function destTypeError(cause: unknown): TypeError {
+  return new TypeError("Cannot encode UTF-8: dest must be a Uint8Array", { cause });
 }
 
 function checkOffset(dest: Uint8Array, offset: number): void {
@@ -178,15 +191,23 @@ function encodeWithRoom(text: string, dest: Uint8Array, offset: number): number 
  */
 export function encodeUtf8(text: string, options?: SlabOptions): Uint8Array {
   checkText(text);
+  if (ENCODE_FRESH_NATIVE) {
+    // No slab read at all where TextEncoder.encode's own array wins (Bun): a short call is
+    // mostly overhead there. The option is still checked.
+    if (options !== undefined) slabOf(options, "encode UTF-8");
+    return encodeFreshNative(text);
+  }
   const slab = options === undefined ? SlabAllocator.shared : slabOf(options, "encode UTF-8");
-  if (ENCODE_FRESH_NATIVE) return encodeFreshNative(text);
   if (slab !== null) {
     const length = text.length;
     const max = slab.maxSlabLength;
     if (length * 3 <= max) {
       const chunk = slab.reserve(length * 3);
       const offset = slab.offset;
-      return slab.commit(encodeWithRoom(text, chunk, offset) - offset);
+      const end = length <= ENCODE_SLAB_JS_MAX
+        ? encodeUtf8Unchecked(text, 0, length, chunk, offset)
+        : encodeUtf8NativeUnchecked(text, chunk, offset);
+      return slab.commit(end - offset);
     }
     if (length * 2 <= max) {
       // Likely to fit (mostly ASCII): try within the slab's limit and keep the
@@ -204,6 +225,9 @@ export function encodeUtf8(text: string, options?: SlabOptions): Uint8Array {
 /** A result with its own exactly sized buffer. */
 function encodeOwn(text: string): Uint8Array {
   const length = text.length;
+  // Node's byteLength + utf8Write into an exact array (Buffer.from's route) measured
+  // slower than TextEncoder.encode here: 0.80-0.89x of the direct call where
+  // encode gave 0.89-1.00x (bench/seam_direct.bench.ts utf8 and json, Node 24/26).
   if (length > ENCODE_OWN_JS_MAX) return encodeFreshNative(text);
   const out = new Uint8Array(utf8ByteLengthJs(text, 0, length));
   encodeUtf8Unchecked(text, 0, length, out, 0);
@@ -241,7 +265,9 @@ export function encodeUtf8Pooled(text: string, options?: PoolOptions): PooledByt
   checkText(text);
   const pool = poolOf(options, "encode UTF-8");
   const buffer = pool.rentAtLeast(roomFor(text));
-  return new PooledBytes(pool, buffer.subarray(0, encodeWithRoom(text, buffer, 0)));
+  const written = encodeWithRoom(text, buffer, 0);
+  // A rented buffer is a whole ArrayBuffer: a plain view is cheaper than `subarray`.
+  return new PooledBytes(pool, new Uint8Array(buffer.buffer, buffer.byteOffset, written));
 }
 
 /**
@@ -314,7 +340,7 @@ export function decodeUtf8(
   if (length > DECODE_JS_MAX) {
     return fatal
       ? decodeUtf8Fatal(bytes, 0, length)
-      : decodeUtf8Native(bytes, 0, length, NATIVE_NODE_BUFFER);
+      : decodeUtf8Native(bytes, 0, length, NATIVE_NODE_BUFFER && length <= NODE_BUFFER_DECODE_MAX);
   }
   if (fatal) {
     const invalid = findInvalidUtf8(bytes, 0, length);

@@ -32,6 +32,15 @@ export interface FastPaths {
    */
   readonly slabMaxLength: number;
   /**
+   * `SlabAllocator` default shortest carved result (bench/slab.bench.ts,
+   * owned bytes): shorter results of `allocate`/`copy` get a fresh array. On
+   * V8 a typed array of up to 64 bytes lives in the JS heap (no `ArrayBuffer`
+   * backing store), which costs less than a carved view: the slab was
+   * 0.78-0.94x of `new Uint8Array(n)` from 16 to 64 B on Node 24 and 0.86x at
+   * 64 B on Node 26. Bun carves nothing (`slabMaxLength` 0), so 0 there.
+   */
+  readonly slabMinLength: number;
+  /**
    * `encodeUtf8Into` (the bounded `encodeInto` contract): JS core up to this
    * many chars, then `TextEncoder.encodeInto` (bench/utf8_paths.bench.ts into).
    */
@@ -47,6 +56,12 @@ export interface FastPaths {
    * `encodeInto` (bench/utf8_paths.bench.ts encode, slab columns; into).
    */
   readonly utf8EncodeWithRoomJsMax: number;
+  /**
+   * `encodeUtf8` into the slab: the unchecked JS core up to this many chars,
+   * then the native write (bench/seam_direct.bench.ts utf8, varied). Kept
+   * apart from `utf8EncodeWithRoomJsMax`, which the MessagePack encoder reads.
+   */
+  readonly utf8EncodeSlabJsMax: number;
   /**
    * `encodeUtf8(text, { slab: null })` and results above the slab limit (an own exact
    * buffer): the JS core into a fresh array up to this many chars, then
@@ -64,10 +79,18 @@ export interface FastPaths {
    */
   readonly utf8DecodeNodeBuffer: boolean;
   /**
+   * `decodeUtf8` under `utf8DecodeNodeBuffer`: `utf8Slice` up to this many
+   * bytes, the native decoder above (with the BOM probe where the row asks
+   * for it: bench/seam_direct.bench.ts utf8, 64 Ki chars).
+   */
+  readonly utf8DecodeNodeBufferMax: number;
+  /**
    * Writes with guaranteed room above the JS range (the slab, writers,
    * serializers): Node's `utf8Write`, which takes an offset, instead of
    * `encodeInto` on a fresh subarray (measured 1.2-1.4x into the slab on
-   * Node 26, bench/utf8_paths.bench.ts slab columns). Node only.
+   * Node 26, bench/utf8_paths.bench.ts slab columns). Node only. Own-buffer
+   * results stay with `TextEncoder.encode`: `Buffer.byteLength` + `utf8Write`
+   * into an exact array measured slower (bench/seam_direct.bench.ts utf8).
    */
   readonly utf8EncodeNodeBuffer: boolean;
   /**
@@ -93,8 +116,10 @@ export interface FastPaths {
   /**
    * Native decoding keeps a leading BOM as data, so it uses an `ignoreBOM`
    * TextDecoder. Where that decoder is slower than the default one (Bun:
-   * 2-3x), probe for a BOM and use the default decoder when there is none
-   * (both give the same string then).
+   * 2-3x; Node 26: 3x at 64 KiB of ASCII, whose fast path only the default
+   * decoder takes; Node 24 and Deno: within noise, and the strict JSON path
+   * compares with the default fatal decoder), probe for a BOM and use the
+   * default decoder when there is none (both give the same string then).
    */
   readonly utf8DecodeProbeBom: boolean;
   /** Base64 and hex: which decoder/encoder wins, and up to which size the JS core does. */
@@ -358,18 +383,21 @@ const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
 const V8_DEFAULT_ROW: FastPaths = {
   slabChunkSize: 16 * 1024,
   slabMaxLength: 4 * 1024,
+  slabMinLength: 65,
   utf8EncodeJsMax: 8,
   utf8DecodeJsMax: 16,
   utf8EncodeWithRoomJsMax: 16,
+  utf8EncodeSlabJsMax: 16,
   utf8EncodeOwnJsMax: 16,
   utf8ByteLengthNativeMin: Infinity,
   utf8DecodeNodeBuffer: false,
+  utf8DecodeNodeBufferMax: 0,
   utf8EncodeNodeBuffer: false,
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
-  utf8DecodeProbeBom: false,
+  utf8DecodeProbeBom: true,
   base64: BASE64_OTHER,
 };
 
@@ -377,18 +405,39 @@ const V8_DEFAULT_ROW: FastPaths = {
 const NODE_ROW: Omit<FastPaths, "base64"> = {
   slabChunkSize: 16 * 1024,
   slabMaxLength: 4 * 1024,
+  slabMinLength: 65,
   utf8EncodeJsMax: 8,
   utf8DecodeJsMax: 16,
   utf8EncodeWithRoomJsMax: 16,
+  utf8EncodeSlabJsMax: 8,
   utf8EncodeOwnJsMax: 16,
   utf8ByteLengthNativeMin: 16,
   utf8DecodeNodeBuffer: true,
+  utf8DecodeNodeBufferMax: 16 * 1024,
   utf8EncodeNodeBuffer: true,
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
-  utf8DecodeProbeBom: false,
+  utf8DecodeProbeBom: true,
+};
+
+// UTF-8 re-measured 2026-12-05 (bench/seam_direct.bench.ts utf8, varied, before/after in one
+// process; host load 7-10 on 2 cores, so about ±10% is noise). Both Node versions: the JS core
+// into the slab only up to 8 chars (at 16 chars it was 0.59-0.80x of Buffer.from on Node 26,
+// utf8Write 0.82-1.02x); a probe for a BOM lets the strict decoder (JSON) use the default fatal
+// TextDecoder, which has Node 26's ASCII fast path (ignoreBOM was 3x slower at 64 KiB).
+
+/** Node 24's UTF-8 rows where they differ from Node 26's: `utf8Slice` at every length (the
+ * default TextDecoder measured 0.75-0.89x of it from 16 to 512 bytes, equal at 64 KiB). */
+const NODE24_UTF8: Partial<FastPaths> = {
+  utf8DecodeNodeBufferMax: Infinity,
+};
+
+/** Node 26's UTF-8 rows where they differ from Node 24's: from 16 KiB the default TextDecoder
+ * (utf8Slice was 0.53-0.75x of it at 64 KiB of ASCII, within noise below). */
+const NODE26_UTF8: Partial<FastPaths> = {
+  utf8DecodeNodeBufferMax: 16 * 1024,
 };
 
 /**
@@ -398,35 +447,43 @@ const NODE_ROW: Omit<FastPaths, "base64"> = {
  * were within noise (about ±15% there), the smaller JS range was kept.
  */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: { ...NODE_ROW, base64: BASE64_NODE24 },
-  node26: { ...NODE_ROW, base64: BASE64_NODE26 },
+  node24: { ...NODE_ROW, ...NODE24_UTF8, base64: BASE64_NODE24 },
+  node26: { ...NODE_ROW, ...NODE26_UTF8, base64: BASE64_NODE26 },
 
   deno: {
     slabChunkSize: 16 * 1024,
     slabMaxLength: 4 * 1024,
+    // A fresh `new Uint8Array(16..64)` gets a backing store on Deno: the slab measured 5-8x
+    // faster there (bench/slab.bench.ts, two runs), so it carves every length.
+    slabMinLength: 0,
     utf8EncodeJsMax: 16,
     utf8DecodeJsMax: 24,
     utf8EncodeWithRoomJsMax: 16,
+    utf8EncodeSlabJsMax: 16,
     utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
+    utf8DecodeNodeBufferMax: 0,
     utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: false,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
     utf8ShortDecodeByConcat: false,
-    utf8DecodeProbeBom: false,
+    utf8DecodeProbeBom: true,
     base64: BASE64_DENO,
   },
   bun: {
     slabChunkSize: 16 * 1024,
     slabMaxLength: 0,
+    slabMinLength: 0,
     utf8EncodeJsMax: 8,
     utf8DecodeJsMax: 8,
     utf8EncodeWithRoomJsMax: 8,
+    utf8EncodeSlabJsMax: 8,
     utf8EncodeOwnJsMax: 0,
     utf8ByteLengthNativeMin: Infinity,
     utf8DecodeNodeBuffer: false,
+    utf8DecodeNodeBufferMax: 0,
     utf8EncodeNodeBuffer: false,
     utf8EncodeFreshNative: true,
     jsonOwnedFromSlab: false,

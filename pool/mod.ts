@@ -22,6 +22,7 @@ export { PooledBytes } from "./pooled_bytes.ts";
 export {
   DEFAULT_SLAB_CHUNK_SIZE,
   DEFAULT_SLAB_MAX_LENGTH,
+  DEFAULT_SLAB_MIN_LENGTH,
   SlabAllocator,
   type SlabAllocatorOptions,
 } from "./slab.ts";

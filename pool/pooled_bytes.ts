@@ -128,6 +128,7 @@ export class PooledBytes implements Disposable {
     this.#pool = null;
     const bytes = this.#bytes;
     this.#bytes = EMPTY;
+    lastDisposed = this;
     if (pool.debug) leakTrackerOf(pool)?.untrack(this);
     pool.return(bytes);
   }
@@ -145,6 +146,17 @@ export class PooledBytes implements Disposable {
     this.dispose();
   }
 }
+
+/**
+ * The last disposed instance, kept alive. Every `PooledBytes` is short-lived,
+ * and V8 drops an object shape that no live object has at a full GC, throwing
+ * away the optimized code of every pooled path built on it (`--trace-deopt`:
+ * "embedded weak objects cleared"): `serializePooled` ran at 0.6x of its
+ * ceiling after each major GC (bench/seam_direct.bench.ts json). A fixed
+ * instance made at load does not do: its shape may be replaced since.
+ */
+// deno-lint-ignore no-unused-vars
+let lastDisposed: PooledBytes | undefined;
 
 function disposedError(): TypeError {
   return new TypeError("Cannot use pooled bytes: they were already disposed");

@@ -19,6 +19,13 @@ export interface SlabAllocatorOptions {
    * if that is smaller.
    */
   maxSlabLength?: number;
+  /**
+   * The shortest result carved from a chunk; shorter results of
+   * {@linkcode SlabAllocator.allocate} and {@linkcode SlabAllocator.copy} get
+   * a fresh array of their own. From 0 (carve every length up to
+   * `maxSlabLength`). Default {@linkcode DEFAULT_SLAB_MIN_LENGTH}.
+   */
+  minSlabLength?: number;
 }
 
 /**
@@ -49,6 +56,21 @@ export const DEFAULT_SLAB_CHUNK_SIZE: number = FAST_PATHS.slabChunkSize;
  * ```
  */
 export const DEFAULT_SLAB_MAX_LENGTH: number = FAST_PATHS.slabMaxLength;
+
+/**
+ * The default {@linkcode SlabAllocatorOptions.minSlabLength} on this
+ * runtime: 65 on V8, where a typed array of up to 64 bytes is allocated in
+ * the JS heap and costs less than a view of a chunk (bench/slab.bench.ts).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SLAB_MIN_LENGTH, SlabAllocator } from "@catga/memory/pool";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new SlabAllocator().minSlabLength, DEFAULT_SLAB_MIN_LENGTH);
+ * ```
+ */
+export const DEFAULT_SLAB_MIN_LENGTH: number = FAST_PATHS.slabMinLength;
 
 /** Results start on 8-byte boundaries, so a caller may lay any typed array over one. */
 const ALIGN_MASK = 7;
@@ -81,7 +103,7 @@ let sharedSlab: SlabAllocator | undefined;
  * import { SlabAllocator } from "@catga/memory/pool";
  * import assert from "node:assert/strict";
  *
- * const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
+ * const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096, minSlabLength: 0 });
  * const a = slab.copy(new Uint8Array([1, 2, 3]));
  * const b = slab.allocate(5);
  * assert.deepEqual([...a], [1, 2, 3]);
@@ -94,7 +116,11 @@ export class SlabAllocator {
   readonly chunkSize: number;
   /** The largest result carved from a chunk. */
   readonly maxSlabLength: number;
+  /** The shortest result `allocate` and `copy` carve from a chunk. */
+  readonly minSlabLength: number;
 
+  /** `maxSlabLength - minSlabLength`: `allocate`/`copy` carve `length` when `length - min` is in [0, this]. */
+  #carveSpan: number;
   #chunk: ArrayBuffer | undefined;
   /** A view of the whole current chunk, for callers that write before committing. */
   #chunkView: Uint8Array = new Uint8Array(0);
@@ -128,6 +154,8 @@ export class SlabAllocator {
       Math.min(DEFAULT_SLAB_MAX_LENGTH, chunkSize);
     checkSize(chunkSize, "chunkSize", 1);
     checkSize(maxSlabLength, "maxSlabLength", 0);
+    const minSlabLength = options.minSlabLength ?? DEFAULT_SLAB_MIN_LENGTH;
+    checkSize(minSlabLength, "minSlabLength", 0);
     if (maxSlabLength > chunkSize) {
       throw new RangeError(
         `Cannot create slab allocator: maxSlabLength ${maxSlabLength} exceeds chunkSize ${chunkSize}`,
@@ -135,6 +163,9 @@ export class SlabAllocator {
     }
     this.chunkSize = chunkSize;
     this.maxSlabLength = maxSlabLength;
+    // One range check on the hot path: carve when `length - min` is within it.
+    this.minSlabLength = minSlabLength;
+    this.#carveSpan = maxSlabLength - minSlabLength;
   }
 
   /**
@@ -172,8 +203,11 @@ export class SlabAllocator {
    * ```
    */
   allocate(length: number): Uint8Array {
-    if ((length | 0) !== length || length <= EMPTY_LENGTH || length > this.maxSlabLength) {
-      return allocateOwn(length);
+    if ((length | 0) !== length || length <= EMPTY_LENGTH || !this.#carves(length)) {
+      // A valid int32 length is a valid array length: only the rest needs checking.
+      return length >= EMPTY_LENGTH && (length | 0) === length
+        ? new Uint8Array(length)
+        : allocateOwn(length);
     }
     const out = this.#carve(length);
     if (out.byteOffset < this.#dirtyEnd) out.fill(0);
@@ -214,9 +248,13 @@ export class SlabAllocator {
     }
     const length = end - start;
     // Every byte is overwritten, so a carved range needs no zero-fill.
-    const out = length > EMPTY_LENGTH && length <= this.maxSlabLength
-      ? this.#carve(length)
-      : allocateOwn(length);
+    if (length <= EMPTY_LENGTH || !this.#carves(length)) {
+      // The built-in copy: a plain Uint8Array's `slice` (a Buffer's would be a view).
+      return source.constructor === Uint8Array
+        ? source.slice(start, end)
+        : new Uint8Array(source.subarray(start, end));
+    }
+    const out = this.#carve(length);
     if (length <= 32) {
       // A loop beats subarray+set for short copies: no view allocation.
       for (let i = 0; i < length; i++) out[i] = source[start + i];
@@ -274,7 +312,7 @@ export class SlabAllocator {
    * import { SlabAllocator } from "@catga/memory/pool";
    * import assert from "node:assert/strict";
    *
-   * const slab = new SlabAllocator({ chunkSize: 1024, maxSlabLength: 256 });
+   * const slab = new SlabAllocator({ chunkSize: 1024, maxSlabLength: 256, minSlabLength: 0 });
    * slab.copy(new Uint8Array(3));
    * slab.reserve(8);
    * assert.equal(slab.offset, 8); // results start on 8-byte boundaries
@@ -317,6 +355,11 @@ export class SlabAllocator {
     if (length === EMPTY_LENGTH) return new Uint8Array(0);
     this.#offset = (offset + length + ALIGN_MASK) & ~ALIGN_MASK;
     return new Uint8Array(this.#chunk!, offset, length);
+  }
+
+  /** Whether `allocate`/`copy` carve a result of `length` (≥ 1) bytes from a chunk. */
+  #carves(length: number): boolean {
+    return (length - this.minSlabLength) >>> 0 <= this.#carveSpan;
   }
 
   /** Hands out the next `length` bytes (1 ≤ length ≤ maxSlabLength) of a chunk, unfilled. */

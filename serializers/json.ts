@@ -45,6 +45,8 @@ export interface JsonSerializerOptions extends SerializerOptions {
 
 /** `encodeUtf8`'s options for a result with its own exact buffer (one object, no allocation per call). */
 const OWN_BUFFER = { slab: null } as const;
+/** `decodeUtf8`'s options for a strict decode (one object, no allocation per call). */
+const STRICT = { fatal: true } as const;
 /** Whether `serialize` encodes into the slab (else `TextEncoder.encode`'s own array). */
 const OWNED_FROM_SLAB = FAST_PATHS.jsonOwnedFromSlab;
 
@@ -200,7 +202,8 @@ export class JsonSerializer implements MessageSerializer {
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rentAtLeast(capacity);
     const written = encodeUtf8NativeUnchecked(text, buffer, 0);
-    return new PooledBytes(pool, buffer.subarray(0, written));
+    // A rented buffer is a whole ArrayBuffer: a plain view is cheaper than `subarray`.
+    return new PooledBytes(pool, new Uint8Array(buffer.buffer, buffer.byteOffset, written));
   }
 
   /**
@@ -250,7 +253,7 @@ export class JsonSerializer implements MessageSerializer {
     const view = bytesOf(bytes, "deserialize JSON");
     let text: string;
     try {
-      text = decodeUtf8(view, { fatal: true });
+      text = decodeUtf8(view, STRICT);
     } catch (error) {
       throw new SyntaxError(`Cannot deserialize JSON: ${(error as Error).message}`, {
         cause: error,

@@ -664,7 +664,7 @@ describe("MsgPackSerializer: the MessageSerializer contract", () => {
       big.length,
       "results above maxSlabLength get their own buffer",
     );
-    const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
+    const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096, minSlabLength: 0 });
     const viaSlab = new MsgPackSerializer({ slab }).serialize([1, 2, 3]);
     assert.equal(viaSlab.buffer, slab.allocate(1).buffer, "results come from the given slab");
     assert.throws(() => new MsgPackSerializer({ slab: {} as SlabAllocator }), TypeError);

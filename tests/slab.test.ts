@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   DEFAULT_SLAB_CHUNK_SIZE,
   DEFAULT_SLAB_MAX_LENGTH,
+  DEFAULT_SLAB_MIN_LENGTH,
   MemoryPool,
   SlabAllocator,
 } from "../pool/mod.ts";
@@ -71,7 +72,7 @@ describe("SlabAllocator: handed-out ranges are never written again", () => {
   });
 
   test("a result is distinct from its neighbours across a chunk boundary", () => {
-    const slab = new SlabAllocator({ chunkSize: 64, maxSlabLength: 64 });
+    const slab = new SlabAllocator({ chunkSize: 64, maxSlabLength: 64, minSlabLength: 0 });
     const a = slab.copy(new Uint8Array(40).fill(1));
     const b = slab.copy(new Uint8Array(40).fill(2)); // does not fit: a new chunk
     const c = slab.allocate(16);
@@ -85,7 +86,7 @@ describe("SlabAllocator: handed-out ranges are never written again", () => {
 
 describe("SlabAllocator: .buffer and .byteOffset", () => {
   test("small results share a chunk at 8-byte-aligned offsets", () => {
-    const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096 });
+    const slab = new SlabAllocator({ chunkSize: 16384, maxSlabLength: 4096, minSlabLength: 0 });
     const a = slab.allocate(3);
     const b = slab.copy(new Uint8Array([1, 2, 3, 4, 5]));
     const c = slab.allocate(9);
@@ -111,8 +112,28 @@ describe("SlabAllocator: .buffer and .byteOffset", () => {
     const slab = new SlabAllocator();
     assert.equal(slab.chunkSize, DEFAULT_SLAB_CHUNK_SIZE);
     assert.equal(slab.maxSlabLength, DEFAULT_SLAB_MAX_LENGTH);
+    assert.equal(slab.minSlabLength, DEFAULT_SLAB_MIN_LENGTH);
     assert.ok(DEFAULT_SLAB_MAX_LENGTH <= DEFAULT_SLAB_CHUNK_SIZE);
     assert.equal(SlabAllocator.shared, SlabAllocator.shared);
+  });
+
+  test("below minSlabLength, allocate and copy give a fresh array of their own", () => {
+    const slab = new SlabAllocator({ chunkSize: 1024, maxSlabLength: 256, minSlabLength: 8 });
+    const source = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const fresh of [slab.allocate(7), slab.copy(source, 1, 8)]) {
+      assert.equal(fresh.length, 7);
+      assert.equal(fresh.buffer.byteLength, 7);
+    }
+    assert.deepEqual([...slab.copy(source, 1, 8)], [2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual([...slab.allocate(7)], [0, 0, 0, 0, 0, 0, 0]);
+    const carved = [slab.allocate(8), slab.copy(source, 0, 8)];
+    assert.equal(carved[0].buffer, carved[1].buffer);
+    assert.equal(carved[0].buffer.byteLength, 1024);
+    // A Buffer's own slice is a view: a copy from one is still a copy.
+    const view = new (class extends Uint8Array {})([5, 6, 7]);
+    const copy = slab.copy(view);
+    view[0] = 0;
+    assert.deepEqual([...copy], [5, 6, 7]);
   });
 
   test("maxSlabLength 0: every result gets its own buffer; reserve takes only 0", () => {
@@ -159,12 +180,16 @@ describe("SlabAllocator: .buffer and .byteOffset", () => {
     assert.throws(() => new SlabAllocator({ chunkSize: 0 }), RangeError);
     assert.throws(() => new SlabAllocator({ chunkSize: 64, maxSlabLength: 65 }), RangeError);
     assert.throws(() => new SlabAllocator({ maxSlabLength: -1 }), RangeError);
+    assert.throws(() => new SlabAllocator({ minSlabLength: 1.5 }), {
+      name: "RangeError",
+      message: /^Cannot create slab allocator: minSlabLength must be an integer from 0 to 2\^30/,
+    });
   });
 
   // Registered only on Node, where chunks are marked untransferable.
   if (isNode) {
     test("Node: a chunk cannot be transferred, so a result's neighbours never detach", () => {
-      const slab = new SlabAllocator();
+      const slab = new SlabAllocator({ minSlabLength: 0 });
       const a = slab.copy(new Uint8Array([1, 2, 3]));
       const b = slab.copy(new Uint8Array([4, 5, 6]));
       assert.throws(
@@ -184,12 +209,13 @@ describe("BufferWriter.toBytes", () => {
     writer.write(new Uint8Array([1, 2, 3]));
     const shared = writer.toBytes();
     assert.deepEqual([...shared], [1, 2, 3]);
-    // Carved from the shared slab, unless its threshold is 0 on this runtime (Bun).
+    // Carved from the shared slab, unless 3 bytes are outside its carved range on this runtime.
+    const { maxSlabLength, minSlabLength } = SlabAllocator.shared;
     assert.equal(
       shared.buffer.byteLength,
-      SlabAllocator.shared.maxSlabLength >= 3 ? SlabAllocator.shared.chunkSize : 3,
+      minSlabLength <= 3 && maxSlabLength >= 3 ? SlabAllocator.shared.chunkSize : 3,
     );
-    const slab = new SlabAllocator({ chunkSize: 64, maxSlabLength: 64 });
+    const slab = new SlabAllocator({ chunkSize: 64, maxSlabLength: 64, minSlabLength: 0 });
     const mine = writer.toBytes({ slab });
     assert.equal(mine.buffer, slab.allocate(1).buffer);
     writer.reset();
