@@ -173,7 +173,7 @@ export function encodeBase64IntoWith(
 ): number {
   checkBytes(bytes, WHAT, "bytes");
   checkBytes(dest, WHAT, "dest");
-  const flags = readEncodeOptions(options);
+  const flags = options === undefined ? DEFAULT_FLAGS : readEncodeOptions(options);
   checkAttached(bytes, WHAT, "bytes");
   checkAttached(dest, WHAT, "dest");
   const size = lengthFor(bytes.length, padsOutput(flags));
