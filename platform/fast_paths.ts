@@ -168,7 +168,7 @@ export interface Base64FastPaths {
   /**
    * Whether the into-memory encoders take the built-in `toBase64` (where the
    * runtime has it) instead of `encoder` and its band: Node 26 copies
-   * `toBase64`'s string in 2.8-3x faster than the JS core writes from 96 KiB to
+   * `toBase64`'s string in 2.1-3.1x faster than the JS core writes from 96 KiB to
    * 1 MiB, while `base64Slice`'s 1 MiB string copies in 26x slower.
    */
   readonly encodeIntoBuiltin: boolean;
@@ -269,8 +269,8 @@ const BASE64_NODE24: Base64FastPaths = {
 // probe as Node 24: 0.86 at 64 B, 0.98 at 192 B, 1.04 at 256 B, 1.24 at 512 B,
 // 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto), at every size
 // above with toBase64's string (2026-12-05, CPU time, a full GC per sample:
-// JS core / toBase64 + latin1Write 2.8x at 64 KiB, 3.1x at 1 MiB; base64Slice +
-// latin1Write was 26x toBase64's time at 1 MiB). Default-option
+// JS core / toBase64 + latin1Write 2.8x at 64 KiB, 2.1x at 256 KiB, 3.1x at 1 MiB;
+// base64Slice + latin1Write was 26x toBase64's time at 1 MiB). Default-option
 // decodes take atob + latin1Write into the slab (the
 // "atob + latin1 copy" direct call beat setFromBase64 into the slab 1.7x at 64 B,
 // bench/encoding.bench.ts; two createCodecs rows side by side, setFromBase64
