@@ -6,7 +6,8 @@
  * false`), into-memory encoders with a native string copied in, a strict `deserialize` with
  * `JSON.parse` behind a fatal `TextDecoder`, pooled JSON with `JSON.stringify` + `encodeInto` into
  * a buffer that exists. `Buffer` (node:buffer) is a base64/hex direct call wherever it exists.
- * Direct calls are `side: "peer"`, id `direct:*`; ours are `ours.before.*` and `ours.after.*`.
+ * Direct calls are `side: "peer"`, id `direct:*`; ours are `ours.before.*` and `ours.after.*`,
+ * base64/hex ones each at a call site of its own version (`ownSite`), like each direct call.
  *
  * All get the same varied warm-up, then per group `BENCH_ROUNDS` (default 9) interleaved rounds of
  * about `BENCH_ROUND_MS` (default 20) ms of CPU time (`process.cpuUsage`: the machine is shared)
@@ -67,6 +68,9 @@ const STRICT_INTO: Tags = ["decodeInto", true, false];
 
 /** Our call: its id, and the call made from one version's modules. */
 type Ours<T> = readonly [id: string, make: (v: Version) => (x: T) => unknown];
+/** `(x) => fn(x[, dest])` compiled anew: closures of one literal share their type feedback. */
+const ownSite = <T>(fn: (x: T, ...more: never[]) => unknown, dest?: Uint8Array) =>
+  new Function("f", "d", `return (x) => f(x${dest ? ", d" : ""})`)(fn, dest) as (x: T) => unknown;
 /** A direct call: its id, the call (falsy where the runtime lacks it), "lenient" if not strict. */
 type Direct<T> = readonly [id: string, fn: ((x: T) => unknown) | false | undefined, "lenient"?];
 
@@ -112,27 +116,25 @@ function byteInputs(seed: number, encoding: "base64" | "hex") {
 
 const { toBase64, setFromBase64, toHex, setFromHex } = Uint8Array.prototype as unknown as Natives;
 const { fromBase64, fromHex } = Uint8Array as unknown as Natives;
+const toB64 = (b: Uint8Array) => toBase64!.call(b) as string;
 if (runs("base64")) {
   const { bytes, texts, warmTexts } = byteInputs(0, "base64");
   subject("base64 encode", ENCODE, bytes, bytesSet, {
-    ours: [["encodeBase64", (v) => (b) => v.encoding.encodeBase64(b)]],
+    ours: [["encodeBase64", (v) => ownSite(v.encoding.encodeBase64)]],
     direct: [
       ["Uint8Array#toBase64", toBase64 && ((b) => toBase64.call(b))],
       ["Buffer#toString(base64)", (b) => bufferOf(b).toString("base64")],
     ],
   });
   subject("base64 encodeInto", INTO, bytes, bytesSet, {
-    ours: [["encodeBase64Into", (v) => (b) => v.encoding.encodeBase64Into(b, intoDest)]],
+    ours: [["encodeBase64Into", (v) => ownSite(v.encoding.encodeBase64Into, intoDest)]],
     direct: [
-      [
-        "toBase64+encodeInto",
-        toBase64 && ((b) => textEncoder.encodeInto(toBase64.call(b) as string, intoDest)),
-      ],
+      ["toBase64+encodeInto", toBase64 && ((b) => textEncoder.encodeInto(toB64(b), intoDest))],
       ["Buffer#toString+write", (b) => intoBuffer.write(bufferOf(b).toString("base64"), "latin1")],
     ],
   });
   subject("base64 decode", STRICT_DECODE, texts, warmTexts, {
-    ours: [["decodeBase64", (v) => (t) => v.encoding.decodeBase64(t)]],
+    ours: [["decodeBase64", (v) => ownSite(v.encoding.decodeBase64)]],
     direct: [
       ["Uint8Array.fromBase64", fromBase64 && ((t) => fromBase64.call(Uint8Array, t))],
       ["atob+latin1 copy", (t) => Buffer.from(atob(t), "latin1")],
@@ -140,7 +142,7 @@ if (runs("base64")) {
     ],
   });
   subject("base64 decodeInto", STRICT_INTO, texts, warmTexts, {
-    ours: [["decodeBase64Into", (v) => (t) => v.encoding.decodeBase64Into(t, intoDest)]],
+    ours: [["decodeBase64Into", (v) => ownSite(v.encoding.decodeBase64Into, intoDest)]],
     direct: [
       ["Uint8Array#setFromBase64", setFromBase64 && ((t) => setFromBase64.call(intoDest, t))],
       ["atob+write(latin1)", (t) => intoBuffer.write(atob(t), "latin1")],
@@ -152,21 +154,21 @@ if (runs("base64")) {
 if (runs("hex")) {
   const { bytes, texts, warmTexts } = byteInputs(1, "hex");
   subject("hex encode", ENCODE, bytes, bytesSet, {
-    ours: [["encodeHex", (v) => (b) => v.encoding.encodeHex(b)]],
+    ours: [["encodeHex", (v) => ownSite(v.encoding.encodeHex)]],
     direct: [
       ["Uint8Array#toHex", toHex && ((b) => toHex.call(b))],
       ["Buffer#toString(hex)", (b) => bufferOf(b).toString("hex")],
     ],
   });
   subject("hex decode", STRICT_DECODE, texts, warmTexts, {
-    ours: [["decodeHex", (v) => (t) => v.encoding.decodeHex(t)]],
+    ours: [["decodeHex", (v) => ownSite(v.encoding.decodeHex)]],
     direct: [
       ["Uint8Array.fromHex", fromHex && ((t) => fromHex.call(Uint8Array, t))],
       ["Buffer.from(hex)", (t) => Buffer.from(t, "hex"), "lenient"],
     ],
   });
   subject("hex decodeInto", STRICT_INTO, texts, warmTexts, {
-    ours: [["decodeHexInto", (v) => (t) => v.encoding.decodeHexInto(t, intoDest)]],
+    ours: [["decodeHexInto", (v) => ownSite(v.encoding.decodeHexInto, intoDest)]],
     direct: [
       ["Uint8Array#setFromHex", setFromHex && ((t) => setFromHex.call(intoDest, t))],
       ["Buffer#write(hex)", (t) => intoBuffer.write(t, "hex"), "lenient"],
@@ -294,10 +296,7 @@ if (runs("msgpack")) {
 }
 
 /** CPU microseconds of `process.cpuUsage()`. */
-function cpuNow(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-}
+const cpuNow = ({ user, system } = process.cpuUsage()): number => user + system;
 
 /** ns per call over whole batches of `calls` until `roundMs` of CPU are used (one at least). */
 function round(fn: () => unknown, calls: number, roundMs: number): number {
@@ -350,8 +349,8 @@ function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
   });
 }
 
-const pick = process.env.BENCH_GROUP;
-const timed = groups.filter((g) => pick === undefined || `${g.subject} ${g.size}`.includes(pick));
+const pick = process.env.BENCH_GROUP ?? "";
+const timed = groups.filter((g) => `${g.subject} ${g.size}`.includes(pick));
 console.log(`seam_direct on ${runtimeInfo.id} ${runtimeInfo.version}; before = ${beforeRoot}`);
 warmUpVaried(timed, warmUps);
 const bench = only === undefined ? "seam_direct" : `seam_direct.${only}`;

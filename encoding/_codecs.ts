@@ -120,6 +120,8 @@ export interface Codecs {
   readonly encodeIntoJsMax: number;
   /** Above this many bytes the into-memory encoders go back to the JS core. */
   readonly encodeIntoNativeMax: number;
+  /** Whether the into-memory encoders take `toBase64` rather than {@linkcode Codecs.encoder}. */
+  readonly encodeIntoBuiltin: boolean;
   /** Above this many bytes (and up to {@linkcode Codecs.encodeBuiltinMax}) `toBase64` encodes. */
   readonly encodeBuiltinMin: number;
   /** See {@linkcode Codecs.encodeBuiltinMin}. */
@@ -215,6 +217,8 @@ export function createCodecs(
     encodeJsMax,
     encodeIntoJsMax: jsMax(encoder, row.encodeIntoJsMax),
     encodeIntoNativeMax: row.encodeIntoNativeMax,
+    encodeIntoBuiltin: row.encodeIntoBuiltin && encoder !== "none" &&
+      natives.toBase64 !== undefined,
     encodeBuiltinMin: band[0],
     encodeBuiltinMax: band[1],
     hexDecoder,

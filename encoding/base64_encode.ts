@@ -173,7 +173,7 @@ export function encodeBase64IntoWith(
 ): number {
   checkBytes(bytes, WHAT, "bytes");
   checkBytes(dest, WHAT, "dest");
-  const flags = readEncodeOptions(options);
+  const flags = options === undefined ? DEFAULT_FLAGS : readEncodeOptions(options);
   checkAttached(bytes, WHAT, "bytes");
   checkAttached(dest, WHAT, "dest");
   const size = lengthFor(bytes.length, padsOutput(flags));
@@ -201,7 +201,11 @@ function encodeIntoUnchecked(
   if (length <= c.encodeIntoJsMax || length > c.encodeIntoNativeMax) {
     return encodeBase64Js(bytes, dest, offset, tablesOf(flags), padsOutput(flags));
   }
-  const text = nativeEncode(c, bytes, flags);
+  const text = !c.encodeIntoBuiltin
+    ? nativeEncode(c, bytes, flags)
+    : flags === 0
+    ? c.natives.toBase64!.call(bytes)
+    : c.natives.toBase64!.call(bytes, ENCODE_OPTIONS[flags]);
   const latin1Write = c.latin1Write;
   if (latin1Write !== undefined) return latin1Write.call(dest, text, offset, text.length);
   return asciiEncoder.encodeInto(text, offset === 0 ? dest : dest.subarray(offset)).written;

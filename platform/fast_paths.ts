@@ -191,6 +191,13 @@ export interface Base64FastPaths {
    */
   readonly encodeIntoNativeMax: number;
   /**
+   * Whether the into-memory encoders take the built-in `toBase64` (where the
+   * runtime has it) instead of `encoder` and its band: Node 26 copies
+   * `toBase64`'s string in 2.1-3.1x faster than the JS core writes from 96 KiB to
+   * 1 MiB, while `base64Slice`'s 1 MiB string copies in 26x slower.
+   */
+  readonly encodeIntoBuiltin: boolean;
+  /**
    * A band of sizes, in bytes (`min < length <= max`), where the built-in
    * `toBase64` beats `encoder` (Node 26: `toBase64` wins between a few KiB
    * and a few hundred KiB, Buffer below and above). `[0, 0]`: no band.
@@ -264,6 +271,7 @@ const BASE64_NODE24: Base64FastPaths = {
   encodeJsMax: 0,
   encodeIntoJsMax: 96,
   encodeIntoNativeMax: 96 * 1024,
+  encodeIntoBuiltin: false,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -284,9 +292,10 @@ const BASE64_NODE24: Base64FastPaths = {
 // every size (fromHex is 20x slower at 1 KiB). Into memory: the JS core up to
 // 256 B, then the string encoder + latin1Write (JS core / native time, same
 // probe as Node 24: 0.86 at 64 B, 0.98 at 192 B, 1.04 at 256 B, 1.24 at 512 B,
-// 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto), up to 96 KiB
-// as on Node 24 (1 MiB, seam_direct: JS core 0.97x of the direct call, the
-// native route 0.22x). Default-option
+// 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto), at every size
+// above with toBase64's string (2026-12-05, CPU time, a full GC per sample:
+// JS core / toBase64 + latin1Write 2.8x at 64 KiB, 2.1x at 256 KiB, 3.1x at 1 MiB;
+// base64Slice + latin1Write was 26x toBase64's time at 1 MiB). Default-option
 // decodes take atob + latin1Write into the slab (the
 // "atob + latin1 copy" direct call beat setFromBase64 into the slab 1.7x at 64 B,
 // bench/encoding.bench.ts; two createCodecs rows side by side, setFromBase64
@@ -310,7 +319,8 @@ const BASE64_NODE26: Base64FastPaths = {
   encoder: "buffer",
   encodeJsMax: 0,
   encodeIntoJsMax: 256,
-  encodeIntoNativeMax: 96 * 1024,
+  encodeIntoNativeMax: Infinity,
+  encodeIntoBuiltin: true,
   encodeBuiltinBand: [64, 393216],
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
@@ -337,6 +347,7 @@ const BASE64_DENO: Base64FastPaths = {
   encodeJsMax: 0,
   encodeIntoJsMax: 384,
   encodeIntoNativeMax: Infinity,
+  encodeIntoBuiltin: true,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,
@@ -367,6 +378,7 @@ const BASE64_BUN: Base64FastPaths = {
   encodeJsMax: 0,
   encodeIntoJsMax: Infinity,
   encodeIntoNativeMax: Infinity,
+  encodeIntoBuiltin: true,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
   hexDecodeJsMax: 0,
