@@ -70,7 +70,12 @@ const STRICT_INTO: Tags = ["decodeInto", true, false];
 type Ours<T> = readonly [id: string, make: (v: Version) => (x: T) => unknown];
 /** `(x) => fn(x[, dest])` compiled anew: closures of one literal share their type feedback. */
 const ownSite = <T>(fn: (x: T, ...more: never[]) => unknown, dest?: Uint8Array) =>
-  new Function("f", "d", `return (x) => f(x${dest ? ", d" : ""})`)(fn, dest) as (x: T) => unknown;
+  freshSite<T>(`f(x${dest ? ", d" : ""})`, { f: fn, d: dest });
+/** `(x) => body` compiled anew over `env`'s names, for the same reason. */
+const freshSite = <T>(body: string, env: Record<string, unknown>) =>
+  new Function(...Object.keys(env), `return (x) => ${body}`)(...Object.values(env)) as (
+    x: T,
+  ) => unknown;
 /** A direct call: its id, the call (falsy where the runtime lacks it), "lenient" if not strict. */
 type Direct<T> = readonly [id: string, fn: ((x: T) => unknown) | false | undefined, "lenient"?];
 
@@ -188,18 +193,18 @@ if (runs("utf8")) {
   const bytes = cases.map(({ size, bytes }) => [size, bytes.length, bytes] as const);
   const strings = inputs.variedStrings();
   subject("utf8 encode", ENCODE, texts, strings, {
-    ours: [["encodeUtf8", (v) => (s) => v.encoding.encodeUtf8(s)]],
+    ours: [["encodeUtf8", (v) => ownSite(v.encoding.encodeUtf8)]],
     direct: [
       ["TextEncoder.encode", (s) => textEncoder.encode(s)],
       ["Buffer.from(string)", nativeBuffer && ((s) => Buffer.from(s))],
     ],
   });
   subject("utf8 encodeInto", INTO, texts, strings, {
-    ours: [["encodeUtf8Into", (v) => (s) => v.encoding.encodeUtf8Into(s, intoDest)]],
+    ours: [["encodeUtf8Into", (v) => ownSite(v.encoding.encodeUtf8Into, intoDest)]],
     direct: [["TextEncoder.encodeInto", (s) => textEncoder.encodeInto(s, intoDest)]],
   });
   subject("utf8 decode", DECODE, bytes, strings.map((s) => textEncoder.encode(s)), {
-    ours: [["decodeUtf8", (v) => (b) => v.encoding.decodeUtf8(b)]],
+    ours: [["decodeUtf8", (v) => ownSite(v.encoding.decodeUtf8)]],
     direct: [
       ["TextDecoder.decode", (b) => textDecoder.decode(b)],
       ["Buffer#toString(utf8)", nativeBuffer && ((b) => bufferOf(b).toString("utf8"))],
@@ -227,24 +232,23 @@ if (runs("json")) {
   /** Our calls per version, on one pool, writer and destination. */
   const jsonCalls = new Map(VERSIONS.map((v) => {
     const pool = new v.pool.MemoryPool();
-    const json = new v.serializers.JsonSerializer({ pool });
-    const writer = pool.rentWriter(64 * 1024);
-    const dest = new Uint8Array(ceiling.length);
+    const env = {
+      json: new v.serializers.JsonSerializer({ pool }),
+      writer: pool.rentWriter(64 * 1024),
+      dest: new Uint8Array(ceiling.length),
+    };
     return [v.version, {
-      serialize: (x: unknown) => json.serialize(x),
-      serializeTo: (x: unknown) => {
-        const n = json.serializeTo(x, writer);
-        writer.reset();
-        return n;
-      },
-      serializePooled: (x: unknown) => {
-        const owned = json.serializePooled(x);
-        const n = owned.length;
-        owned.dispose();
-        return n;
-      },
-      trySerialize: (x: unknown) => json.trySerialize(x, dest),
-      deserialize: (b: Uint8Array) => json.deserialize(b),
+      serialize: freshSite("json.serialize(x)", env),
+      serializeTo: freshSite(
+        "{ const n = json.serializeTo(x, writer); writer.reset(); return n; }",
+        env,
+      ),
+      serializePooled: freshSite(
+        "{ const o = json.serializePooled(x); const n = o.length; o.dispose(); return n; }",
+        env,
+      ),
+      trySerialize: freshSite("json.trySerialize(x, dest)", env),
+      deserialize: freshSite("json.deserialize(x)", env),
     }];
   }));
   const { values, bytes, messages, encoded } = fixtureInputs((value) =>
@@ -281,9 +285,9 @@ if (runs("msgpack")) {
     return new Uint8Array(packed.buffer, packed.byteOffset, packed.length).slice();
   });
   const msgpackCalls = new Map(VERSIONS.map((v) => {
-    const msgpack = new v.serializers.MsgPackSerializer({ pool: new v.pool.MemoryPool() });
-    const serialize = (x: unknown) => msgpack.serialize(x);
-    return [v.version, { serialize, deserialize: (b: Uint8Array) => msgpack.deserialize(b) }];
+    const env = { msgpack: new v.serializers.MsgPackSerializer({ pool: new v.pool.MemoryPool() }) };
+    const serialize = freshSite("msgpack.serialize(x)", env);
+    return [v.version, { serialize, deserialize: freshSite("msgpack.deserialize(x)", env) }];
   }));
   subject("msgpack serialize", ENCODE, values, messages, {
     ours: [["msgpack.serialize", (v) => msgpackCalls.get(v.version)!.serialize]],
