@@ -250,7 +250,7 @@ export function decodeBase64PooledWith(
         : c.builtinFallback
         ? builtinDecodeFull(c, text, buffer, flags)
         : -1;
-      if (written >= 0) return new PooledBytes(pool, buffer.subarray(0, written));
+      if (written >= 0) return new PooledBytes(pool, buffer, written);
     }
     const written = decodeBase64Js(
       text,
@@ -262,7 +262,7 @@ export function decodeBase64PooledWith(
       undefined,
       c.latin1Write,
     );
-    return new PooledBytes(pool, buffer.subarray(0, written));
+    return new PooledBytes(pool, buffer, written);
   } catch (error) {
     pool.return(buffer);
     throw error;

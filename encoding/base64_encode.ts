@@ -277,7 +277,7 @@ export function encodeBase64Pooled(
   const buffer = pool.rentAtLeast(lengthFor(bytes.length, padsOutput(flags)));
   try {
     const n = encodeIntoUnchecked(CODECS, bytes, buffer, 0, flags);
-    return new PooledBytes(pool, buffer.subarray(0, n));
+    return new PooledBytes(pool, buffer, n);
   } catch (error) {
     pool.return(buffer);
     throw error;

@@ -286,7 +286,7 @@ export function decodeHexPooledWith(
   const buffer = pool.rent(size);
   try {
     decodeHexIntoWith(c, text, buffer);
-    return new PooledBytes(pool, buffer.subarray(0, size));
+    return new PooledBytes(pool, buffer, size);
   } catch (error) {
     pool.return(buffer);
     throw error;

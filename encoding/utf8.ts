@@ -266,8 +266,8 @@ export function encodeUtf8Pooled(text: string, options?: PoolOptions): PooledByt
   const pool = poolOf(options, "encode UTF-8");
   const buffer = pool.rentAtLeast(roomFor(text));
   const written = encodeWithRoom(text, buffer, 0);
-  // A rented buffer is a whole ArrayBuffer: a plain view is cheaper than `subarray`.
-  return new PooledBytes(pool, new Uint8Array(buffer.buffer, buffer.byteOffset, written));
+  // The view of the written part is made only if the owner reads `bytes`.
+  return new PooledBytes(pool, buffer, written);
 }
 
 /**

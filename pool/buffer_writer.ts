@@ -349,7 +349,7 @@ export class BufferWriter implements Disposable {
     if (buffer === EMPTY) {
       return new PooledBytes(this.#pool, this.#pool.rent(0));
     }
-    return new PooledBytes(this.#pool, buffer.subarray(0, count));
+    return new PooledBytes(this.#pool, buffer, count);
   }
 
   /**

@@ -29,7 +29,11 @@ const EMPTY = new Uint8Array(0);
  */
 export class PooledBytes implements Disposable {
   #pool: BytePool | null;
-  #bytes: Uint8Array;
+  /** What goes back to the pool: the rented buffer, or the view the caller gave. */
+  #rented: Uint8Array;
+  #length: number;
+  /** The view handed out, made on first read: most owners only read `length` and dispose. */
+  #view: Uint8Array | undefined;
 
   /**
    * Wraps a view of a buffer rented from `pool`, so that disposing the owner returns it.
@@ -37,7 +41,10 @@ export class PooledBytes implements Disposable {
    *
    * @param pool The pool the buffer was rented from.
    * @param bytes A view (any offset and length) of that rented buffer.
+   * @param length When given, only `bytes[0, length)` is owned content; the view of it
+   * is made on the first read of {@linkcode PooledBytes.bytes}, not here.
    * @throws {TypeError} When `bytes` is not a `Uint8Array`.
+   * @throws {RangeError} When `length` is not an integer in `[0, bytes.length]`.
    * @example Own a filled prefix of a rented buffer
    * ```ts
    * import { MemoryPool, PooledBytes } from "@catga/memory/pool";
@@ -50,12 +57,24 @@ export class PooledBytes implements Disposable {
    * assert.equal(owned.length, 2);
    * ```
    */
-  constructor(pool: BytePool, bytes: Uint8Array) {
+  constructor(pool: BytePool, bytes: Uint8Array, length?: number) {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError("Cannot own pooled bytes: expected a Uint8Array");
     }
     this.#pool = pool;
-    this.#bytes = bytes;
+    this.#rented = bytes;
+    if (length === undefined) {
+      this.#length = bytes.length;
+      this.#view = bytes;
+    } else {
+      if (!Number.isInteger(length) || length < 0 || length > bytes.length) {
+        throw new RangeError(
+          `Cannot own pooled bytes: length ${length} is outside [0, ${bytes.length}]`,
+        );
+      }
+      this.#length = length;
+      this.#view = length === bytes.length ? bytes : undefined;
+    }
     if (pool.debug) leakTrackerOf(pool)?.track(this, "PooledBytes");
   }
 
@@ -73,7 +92,8 @@ export class PooledBytes implements Disposable {
    */
   get bytes(): Uint8Array {
     if (this.#pool === null) throw disposedError();
-    return this.#bytes;
+    const rented = this.#rented;
+    return this.#view ??= new Uint8Array(rented.buffer, rented.byteOffset, this.#length);
   }
 
   /**
@@ -91,7 +111,7 @@ export class PooledBytes implements Disposable {
    */
   get length(): number {
     if (this.#pool === null) throw disposedError();
-    return this.#bytes.length;
+    return this.#length;
   }
 
   /**
@@ -126,11 +146,13 @@ export class PooledBytes implements Disposable {
     const pool = this.#pool;
     if (pool === null) return;
     this.#pool = null;
-    const bytes = this.#bytes;
-    this.#bytes = EMPTY;
+    const rented = this.#rented;
+    this.#rented = EMPTY;
+    this.#view = EMPTY;
+    this.#length = 0;
     lastDisposed = this;
     if (pool.debug) leakTrackerOf(pool)?.untrack(this);
-    pool.return(bytes);
+    pool.return(rented);
   }
 
   /**

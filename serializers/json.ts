@@ -202,8 +202,8 @@ export class JsonSerializer implements MessageSerializer {
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rentAtLeast(capacity);
     const written = encodeUtf8NativeUnchecked(text, buffer, 0);
-    // A rented buffer is a whole ArrayBuffer: a plain view is cheaper than `subarray`.
-    return new PooledBytes(pool, new Uint8Array(buffer.buffer, buffer.byteOffset, written));
+    // The view of the written part is made only if the owner reads `bytes`.
+    return new PooledBytes(pool, buffer, written);
   }
 
   /**
