@@ -19,7 +19,7 @@ const DEADLINE_MS = 120_000;
 const PAGE = `<!doctype html><title>smoke</title><script type="module">
 import * as lib from "./library.js";
 import { runSmoke } from "./smoke.js";
-window.smokeResult = runSmoke(lib, { debugPool: true });
+window.smokeResult = runSmoke(lib);
 </script>`;
 
 async function smokeInBrowser(browser: Browser, bundle: SmokeBundle): Promise<SmokeResult> {

@@ -13,7 +13,7 @@ import process from "node:process";
 import * as lib from "../../mod.ts";
 import { runSmoke } from "./smoke.ts";
 
-const result = await runSmoke(lib, { debugPool: true });
+const result = await runSmoke(lib);
 console.log(`node22: Node ${process.version}`);
 for (const line of result.lines) console.log(line);
 console.log(`node22: ${result.passed} passed, ${result.failed} failed`);

@@ -44,7 +44,7 @@ const WORKER = `import * as lib from "./library.js";
 import { runSmoke } from "./smoke.js";
 export default {
   async fetch() {
-    const result = await runSmoke(lib, { debugPool: true });
+    const result = await runSmoke(lib);
     const finalizationRegistry = typeof FinalizationRegistry;
     const nodeProcess = typeof process;
     return Response.json({ ...result, finalizationRegistry, nodeProcess });
