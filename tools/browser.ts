@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import type { Browser } from "playwright-core";
 import { withChromium } from "./_chromium.ts";
+import { runTool, type Tally } from "./_tally.ts";
 import {
   ROOT,
   type RunningServer,
@@ -30,15 +31,6 @@ const COUNTERS = ["outstanding", "rented", "returned", "hits", "misses", "unpool
 /** The `/stats` fields the page shows. */
 type Counts = Record<string, number>;
 type Stats = Counts & { tiers: (Counts & { name: string })[] };
-
-let passed = 0;
-let failed = 0;
-
-function check(name: string, ok: boolean, detail = ""): void {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail === "" ? "" : `: ${detail}`}`);
-}
 
 /** Waves of bounded load (loopback, a few requests in flight), so the chart has a shape. */
 const WAVES: readonly { inFlight: number; ms: number }[] = [
@@ -66,18 +58,8 @@ async function traffic(base: string): Promise<number> {
   return sent;
 }
 
-async function main(): Promise<number> {
-  const server = await startExampleServer("bun");
-  try {
-    await withChromium("browser", DEADLINE_MS, (browser) => checkDashboard(browser, server));
-  } finally {
-    await stopServer(server);
-  }
-  console.log(`browser: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
-async function checkDashboard(browser: Browser, server: RunningServer): Promise<void> {
+async function checkDashboard(browser: Browser, server: RunningServer, tally: Tally) {
+  const check = tally.check.bind(tally);
   const page = await browser.newPage({ viewport: { width: 1000, height: 820 } });
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -161,10 +143,11 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
   console.log(`browser: saved ${SCREENSHOT}`);
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.log(`browser: FAILED: ${(error as Error).stack ?? error}`);
-  console.log(`browser: ${passed} passed, ${failed + 1} failed`);
-  process.exitCode = 1;
-}
+await runTool("browser", async (tally) => {
+  const server = await startExampleServer("bun");
+  try {
+    await withChromium("browser", DEADLINE_MS, (browser) => checkDashboard(browser, server, tally));
+  } finally {
+    await stopServer(server);
+  }
+});

@@ -9,9 +9,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
 import { RUNTIMES } from "../../dev/runtimes.ts";
 import { freePort, run, start, waitFor } from "../../dev/services.ts";
+import { runTool } from "../_tally.ts";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
 
@@ -117,12 +117,9 @@ async function smokeIn(bundle: SmokeBundle, configuration: Configuration, date: 
   }
 }
 
-async function main(): Promise<number> {
-  let passed = 0;
-  let failed = 0;
-  let bundle: SmokeBundle | undefined;
+await runTool(LABEL, async (tally) => {
+  const bundle = await buildSmokeBundle();
   try {
-    bundle = await buildSmokeBundle();
     console.log(`${LABEL}: ${bundle.sizeLine}`);
     const date = await currentDate();
     for (const configuration of CONFIGURATIONS) {
@@ -133,25 +130,14 @@ async function main(): Promise<number> {
           `${LABEL}: ${name}: ${reply.passed} passed, ${reply.failed} failed (FinalizationRegistry: ${reply.finalizationRegistry}, process: ${reply.nodeProcess})`,
         );
         for (const line of reply.lines) if (!line.startsWith("ok")) console.log(`  ${line}`);
-        passed += reply.passed;
-        failed += reply.failed;
-        if (reply.passed === 0) failed++;
+        tally.passed += reply.passed;
+        tally.failed += reply.failed + (reply.passed === 0 ? 1 : 0);
       } catch (error) {
-        failed++;
+        tally.failed++;
         console.log(`${LABEL}: ${name}: FAILED: ${(error as Error).message}`);
       }
     }
   } finally {
-    bundle?.remove();
+    bundle.remove();
   }
-  console.log(`${LABEL}: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.log(`${LABEL}: FAILED: ${(error as Error).stack ?? error}`);
-  console.log(`${LABEL}: 0 passed, 1 failed`);
-  process.exitCode = 1;
-}
+});
