@@ -208,11 +208,13 @@ export async function waitFor<T>(
   }
 }
 
+const SCRIPT_RUNTIME = (globalThis as { Deno?: unknown }).Deno === undefined
+  ? [process.execPath]
+  : [process.execPath, "run", "-A"];
+
 /** Runs a TypeScript file in a child of the current runtime (Node, Deno or Bun). */
 export function spawnScript(script: string, args: readonly string[]): ChildProcess {
-  const deno = (globalThis as { Deno?: unknown }).Deno !== undefined;
-  const runtime = deno ? [process.execPath, "run", "-A"] : [process.execPath];
-  return start([...runtime, script, ...args], { cwd: process.cwd() }).child;
+  return start([...SCRIPT_RUNTIME, script, ...args], { cwd: process.cwd() }).child;
 }
 
 /** How a script run by {@linkcode runScript} ended (`code` is `null` after a signal). */
@@ -224,20 +226,15 @@ export interface ScriptResult {
 
 /** Runs a script ({@linkcode spawnScript}) to its end; rejects, killing it, after `timeoutMs`. */
 export async function runScript(script: string, timeoutMs = 30_000): Promise<ScriptResult> {
-  const child = spawnScript(script, []);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk) => stdout += chunk);
-  child.stderr?.on("data", (chunk) => stderr += chunk);
-  const code = await withTimeout(
-    new Promise<number | null>((resolve) => child.once("close", resolve)),
-    timeoutMs,
-    "the script was still running",
-  ).catch((error) => {
-    child.kill("SIGKILL");
-    throw new Error(`${error.message}:\n${stdout}${stderr}`);
-  });
-  return { code, stdout, stderr };
+  const out = { stdout: "", stderr: "" };
+  const onOutput = (chunk: Buffer, stream: keyof typeof out) => out[stream] += chunk;
+  const child = start([...SCRIPT_RUNTIME, script], { cwd: process.cwd(), onOutput });
+  const code = await withTimeout(child.exit, timeoutMs, "the script was still running")
+    .catch(async (error) => {
+      await child.stop(0, "SIGKILL");
+      throw new Error(`${error.message}:\n${child.output()}`);
+    });
+  return { code, ...out };
 }
 
 /** Resolves with the child's stdout so far once it matches `pattern`; rejects if it exits first. */
@@ -394,10 +391,7 @@ export async function startAll<T extends readonly Promise<ServerHandle>[]>(
 }
 
 /** The executable (default {@linkcode REDIS_SERVER_PATH} / {@linkcode NATS_SERVER_PATH}) and port. */
-export interface ServerOptions {
-  readonly binary?: string;
-  readonly port?: number;
-}
+type ServerOptions = { readonly binary?: string; readonly port?: number };
 
 /** The `redis-server` arguments of a standalone server or a cluster node. */
 export function redisArgs(port: number, dir: string, durable = true): string[] {
@@ -429,6 +423,7 @@ export function startRedis(
 export function startNats(
   options: ServerOptions & { jetstream?: boolean } = {},
 ): Promise<ServerHandle> {
+  const jetstream = options.jetstream;
   return startServer({
     name: "nats",
     scheme: "nats",
@@ -437,7 +432,7 @@ export function startNats(
     args: (
       port,
       dir,
-    ) => ["-a", HOST, "-p", String(port), ...(options.jetstream ? ["-js", "-sd", dir] : [])],
+    ) => ["-a", HOST, "-p", String(port), ...(jetstream ? ["-js", "-sd", dir] : [])],
     ready: /Server is ready/,
   });
 }
