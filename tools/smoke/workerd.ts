@@ -19,25 +19,17 @@ const LABEL = "workerd smoke";
 const READY_TIMEOUT_MS = 30_000;
 const SMOKE_TIMEOUT_MS = 60_000;
 
-/** One way to configure the worker; no date: the newest this workerd supports. */
-interface Configuration {
-  readonly name: string;
-  readonly compatibilityDate?: string;
-  readonly compatibilityFlags: readonly string[];
-}
+/** A worker configuration: name, date (none: the newest this workerd supports), flags. */
+type Configuration = readonly [name: string, date: string | undefined, flags: readonly string[]];
 
 const CONFIGURATIONS: readonly Configuration[] = [
-  { name: "current date, nodejs_compat", compatibilityFlags: ["nodejs_compat"] },
-  {
-    name: "current date, nodejs_compat + no_nodejs_compat_v2",
-    compatibilityFlags: ["nodejs_compat", "no_nodejs_compat_v2"],
-  },
-  { name: "current date, no Node.js compatibility", compatibilityFlags: [] },
-  {
-    name: "2025-05-01 (no FinalizationRegistry), nodejs_compat",
-    compatibilityDate: "2025-05-01",
-    compatibilityFlags: ["nodejs_compat"],
-  },
+  ["current date, nodejs_compat", undefined, ["nodejs_compat"]],
+  ["current date, nodejs_compat + no_nodejs_compat_v2", undefined, [
+    "nodejs_compat",
+    "no_nodejs_compat_v2",
+  ]],
+  ["current date, no Node.js compatibility", undefined, []],
+  ["2025-05-01 (no FinalizationRegistry), nodejs_compat", "2025-05-01", ["nodejs_compat"]],
 ];
 
 const WORKER = `import * as lib from "./library.js";
@@ -52,8 +44,7 @@ export default {
 };
 `;
 
-function capnpConfig(configuration: Configuration, date: string, port: number): string {
-  const flags = configuration.compatibilityFlags.map((flag) => JSON.stringify(flag)).join(", ");
+function capnpConfig([, date, flags]: Configuration, current: string, port: number): string {
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .smokeWorker) ],
@@ -65,8 +56,8 @@ const smokeWorker :Workerd.Worker = (
     (name = "library.js", esModule = embed "library.js"),
     (name = "smoke.js", esModule = embed "smoke.js"),
   ],
-  compatibilityDate = "${configuration.compatibilityDate ?? date}",
-  compatibilityFlags = [${flags}],
+  compatibilityDate = "${date ?? current}",
+  compatibilityFlags = [${flags.map((flag) => JSON.stringify(flag)).join(", ")}],
 );
 `;
 }
@@ -123,7 +114,7 @@ await runTool(LABEL, async (tally) => {
     console.log(`${LABEL}: ${bundle.sizeLine}`);
     const date = await currentDate();
     for (const configuration of CONFIGURATIONS) {
-      const name = configuration.name.replace("current date", `current date ${date}`);
+      const name = configuration[0].replace("current date", `current date ${date}`);
       try {
         const reply = await smokeIn(bundle, configuration, date);
         console.log(
