@@ -148,23 +148,20 @@ export function start(command: readonly string[], options: SpawnOptions = {}): S
   return { child, output: () => output, exited: () => exited, exit, stop };
 }
 
-/** A run's name in messages, and how long before it (its group by default) is stopped. */
-export interface RunOptions extends SpawnOptions {
-  readonly label: string;
-  readonly timeoutMs: number;
-}
+/**
+ * A finished run: `code` is `null` after a signal, a timeout or a failed start; `output` is all it
+ * printed (stdout and stderr interleaved), plus our notes.
+ */
+export type RunResult = { code: number | null; timedOut: boolean; output: string; ms: number };
 
-/** A finished run: `code` is `null` after a signal, a timeout or a failed start. */
-export interface RunResult {
-  readonly code: number | null;
-  readonly timedOut: boolean;
-  /** Everything it printed (stdout and stderr interleaved), plus our notes. */
-  readonly output: string;
-  readonly ms: number;
-}
-
-/** Runs `command` to completion in its own process group (unless `group: false`). Never rejects. */
-export async function run(command: readonly string[], options: RunOptions): Promise<RunResult> {
+/**
+ * Runs `command` to completion in its own process group (unless `group: false`), stopped after
+ * `timeoutMs`; `label` names it in messages. Never rejects.
+ */
+export async function run(
+  command: readonly string[],
+  options: SpawnOptions & { readonly label: string; readonly timeoutMs: number },
+): Promise<RunResult> {
   const began = performance.now();
   const child = start(command, { group: true, ...options });
   let note = "";
@@ -218,11 +215,7 @@ export function spawnScript(script: string, args: readonly string[]): ChildProce
 }
 
 /** How a script run by {@linkcode runScript} ended (`code` is `null` after a signal). */
-export interface ScriptResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type ScriptResult = { code: number | null; stdout: string; stderr: string };
 
 /** Runs a script ({@linkcode spawnScript}) to its end; rejects, killing it, after `timeoutMs`. */
 export async function runScript(script: string, timeoutMs = 30_000): Promise<ScriptResult> {
