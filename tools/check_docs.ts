@@ -32,12 +32,7 @@ const STRING_LITERAL = /^(["'])(?:\\.|(?!\1)[^\\])*\1$/;
  * Rewrites the printed-result lines of one file's JSDoc examples in place;
  * the line count stays the same, so example line numbers still match.
  */
-function rewriteFile(
-  path: string,
-  shownAs: string,
-  rewrites: string[],
-  unchecked: string[],
-): void {
+function rewriteFile(path: string, shownAs: string, rewrites: string[], unchecked: string[]) {
   const lines = readFileSync(path, "utf8").split("\n");
   let inExample = false;
   let changed = false;
