@@ -32,13 +32,8 @@ const COUNTERS = ["outstanding", "rented", "returned", "hits", "misses", "unpool
 type Counts = Record<string, number>;
 type Stats = Counts & { tiers: (Counts & { name: string })[] };
 
-/** Waves of bounded load (loopback, a few requests in flight), so the chart has a shape. */
-const WAVES: readonly { inFlight: number; ms: number }[] = [
-  { inFlight: 2, ms: 1500 },
-  { inFlight: 8, ms: 2000 },
-  { inFlight: 1, ms: 1000 },
-  { inFlight: 4, ms: 1500 },
-];
+/** Waves of bounded load on loopback, [requests in flight, ms] each, so the chart has a shape. */
+const WAVES = [[2, 1500], [8, 2000], [1, 1000], [4, 1500]] as const;
 
 async function traffic(base: string): Promise<number> {
   // The pooled path on purpose: the dashboard must move whatever path ROUTE_PATHS gives a route.
@@ -46,9 +41,9 @@ async function traffic(base: string): Promise<number> {
     ["json", "msgpack"].map((format) => `/messages/${size}?format=${format}&via=pooled`)
   );
   let sent = 0;
-  for (const wave of WAVES) {
-    const end = Date.now() + wave.ms;
-    await Promise.all(Array.from({ length: wave.inFlight }, async () => {
+  for (const [inFlight, ms] of WAVES) {
+    const end = Date.now() + ms;
+    await Promise.all(Array.from({ length: inFlight }, async () => {
       while (Date.now() < end) {
         const response = await fetch(base + paths[sent++ % paths.length]);
         await response.arrayBuffer();
