@@ -13,15 +13,12 @@ export { ROOT };
 /** A runtime with an example service. */
 export type ServerRuntime = "bun" | "deno" | "node" | "node26";
 
-/** How to start one runtime's example service. */
-export interface ServerSpec {
+/** The example services: each runtime's name, and the command and arguments that start it. */
+export const EXAMPLE_SERVERS: readonly {
   readonly name: ServerRuntime;
   readonly command: string;
   readonly args: readonly string[];
-}
-
-/** The three example services. */
-export const EXAMPLE_SERVERS: readonly ServerSpec[] = [
+}[] = [
   { name: "bun", command: RUNTIMES.bun, args: ["examples/bun.ts"] },
   { name: "deno", command: RUNTIMES.deno, args: ["run", "-A", "--quiet", "examples/deno.ts"] },
   { name: "node", command: RUNTIMES.node24, args: [join("examples", "node.ts")] },
