@@ -125,7 +125,5 @@ export interface NatsConnection extends NatsConnectionLike {
 /** Connects nats.js (`@nats-io/transport-node`). */
 export async function connectNats(url: string): Promise<NatsConnection> {
   const { connect } = await import("@nats-io/transport-node");
-  return (await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 50 })) as
-    & NatsConnection
-    & object;
+  return await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 50 });
 }
