@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { freePort, start, type StartedProcess, waitFor } from "./services.ts";
 import { ROOT, RUNTIMES } from "./runtimes.ts";
@@ -14,42 +13,32 @@ export { ROOT };
 /** A runtime with an example service. */
 export type ServerRuntime = "bun" | "deno" | "node" | "node26";
 
-/** How to start one runtime's example service. */
-export interface ServerSpec {
+/** The example services: each runtime's name, and the command and arguments that start it. */
+export const EXAMPLE_SERVERS: readonly {
   readonly name: ServerRuntime;
   readonly command: string;
   readonly args: readonly string[];
-}
-
-/** The three example services. */
-export const EXAMPLE_SERVERS: readonly ServerSpec[] = [
+}[] = [
   { name: "bun", command: RUNTIMES.bun, args: ["examples/bun.ts"] },
   { name: "deno", command: RUNTIMES.deno, args: ["run", "-A", "--quiet", "examples/deno.ts"] },
   { name: "node", command: RUNTIMES.node24, args: [join("examples", "node.ts")] },
   { name: "node26", command: RUNTIMES.node26, args: [join("examples", "node.ts")] },
 ];
 
-/** A started service, with its output so far (shown when something fails). */
-export interface RunningServer {
+/** A started service (leading its own process group) and its base URL: http://127.0.0.1:port. */
+export type RunningServer = StartedProcess & {
   readonly name: ServerRuntime;
-  /** The process (leader of its own process group). */
-  readonly child: ChildProcess;
-  /** e.g. http://127.0.0.1:40123 */
   readonly base: string;
-  readonly output: string;
-  readonly exited: boolean;
-  readonly process: StartedProcess;
-}
+};
 
 /**
- * Starts a runtime's example service and waits until `/stats` answers. On any
- * failure the service is stopped before this rejects.
+ * Starts a runtime's example service (under `wrapper`, e.g. `["taskset", "-c", "0"]`) and waits
+ * until `/stats` answers. On any failure the service is stopped before this rejects.
  */
 export async function startExampleServer(
   name: ServerRuntime,
   env: Record<string, string> = {},
   readyTimeoutMs = 30_000,
-  /** A command the server runs under, e.g. `["taskset", "-c", "0"]`. */
   wrapper: readonly string[] = [],
 ): Promise<RunningServer> {
   const spec = EXAMPLE_SERVERS.find((server) => server.name === name)!;
@@ -58,18 +47,7 @@ export async function startExampleServer(
     env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
     group: true,
   });
-  const running: RunningServer = {
-    name,
-    child: handle.child,
-    base: `http://127.0.0.1:${port}`,
-    get output() {
-      return handle.output();
-    },
-    get exited() {
-      return handle.exited();
-    },
-    process: handle,
-  };
+  const running: RunningServer = { ...handle, name, base: `http://127.0.0.1:${port}` };
   try {
     await waitFor(
       async () => {
@@ -93,5 +71,5 @@ export async function startExampleServer(
 
 /** Stops a service and everything it started: SIGTERM, then SIGKILL after 3 s. */
 export async function stopServer(running: RunningServer): Promise<void> {
-  await running.process.stop(3000);
+  await running.stop(3000);
 }

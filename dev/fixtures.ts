@@ -6,11 +6,9 @@
  */
 import { rng } from "./random.ts";
 
-/** A JSON-compatible value. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
-
-/** A JSON object: the type of every message below. */
-export type JsonObject = { [key: string]: JsonValue };
+/** A JSON-compatible value; a JSON object is the type of every message below. */
+type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+type JsonObject = { [key: string]: JsonValue };
 
 const NAMES = [
   ...["Alice Martin", "Bob Nakamura", "Chloé Dubois", "Dmitri Ivanov", "Eva Müller"],
@@ -100,77 +98,43 @@ export const smallMessage: JsonObject = {
   region: "Zürich",
 };
 
-/** About 4 KiB of JSON: a batch of order events. */
-export const mediumMessage: JsonObject = batch(7, 6);
-
-/** About 64 KiB of JSON: a larger batch of order events. */
-export const largeMessage: JsonObject = batch(11, 93);
-
-/** The three messages by size name. */
+/** The three messages by size name: about 200 B, 4 KiB (a batch of order events) and 64 KiB. */
 export const fixtures: Record<"small" | "medium" | "large", unknown> = {
   small: smallMessage,
-  medium: mediumMessage,
-  large: largeMessage,
+  medium: batch(7, 6),
+  large: batch(11, 93),
 };
 
 /** How many messages the varied warm-up feeds every contender (issue 8 measured with 400). */
-export const VARIED_COUNT = 400;
+const VARIED_COUNT = 400;
+
+/** The ten shapes {@linkcode variedMessages} cycles through, in order. */
+const SHAPES: readonly ((rand: () => number, i: number) => JsonValue)[] = [
+  (rand, i) => ({ ...smallMessage, id: i, score: rand() }),
+  (rand, i) => orderEvent(rand, i),
+  // Batches from 1 to 40 events: 700 B to 28 KiB; every 50th is large.
+  (_, i) => batch(100 + i, i % 50 === 2 ? 60 : 1 + (i % 40)),
+  (rand, i) => Array.from({ length: 1 + (i % 64) }, (_, k) => k * rand()),
+  (rand, i) => ({ kind: "text", body: pick(rand, PRODUCTS).repeat(1 + (i % 30)), lang: "fr" }),
+  (rand, i) => ({
+    config: { retries: i % 5, backoff: { base: 10, max: 1000, jitter: rand() < 0.5 } },
+    features: { a: true, b: false, c: null },
+    hosts: [pick(rand, CITIES), pick(rand, CITIES)],
+  }),
+  (_, i) => [smallMessage, { ok: true }, "ping", i, null],
+  (_, i) => ({ [`k${i % 7}`]: i, v: String(i), t: 1767225600000 + i }),
+  (rand, i) => ({ type: pick(rand, TYPES), ids: Array.from({ length: i % 20 }, (_, k) => k + i) }),
+  (rand, i) => ({ id: i, name: pick(rand, NAMES), tags: [pick(rand, LABELS)], score: i / 7 }),
+];
 
 /**
- * Messages of different shapes and sizes (commands, events, batches, arrays,
- * text-heavy records, deep configs), deterministic. Benches feed them to every
- * contender before timing, so property loads see realistic, varied type
- * feedback instead of one message shape.
+ * Messages of different shapes and sizes (commands, events, batches, arrays, text-heavy records,
+ * deep configs), deterministic. Benches feed them to every contender before timing, so property
+ * loads see realistic, varied type feedback instead of one message shape.
  */
 export function variedMessages(count: number = VARIED_COUNT): JsonValue[] {
   const rand = rng(2024);
-  const messages: JsonValue[] = [];
-  for (let i = 0; i < count; i++) {
-    switch (i % 10) {
-      case 0:
-        messages.push({ ...smallMessage, id: i, score: rand() });
-        break;
-      case 1:
-        messages.push(orderEvent(rand, i));
-        break;
-      case 2:
-        // Batches from 1 to 40 events: 700 B to 28 KiB; every 50th is large.
-        messages.push(batch(100 + i, i % 50 === 2 ? 60 : 1 + (i % 40)));
-        break;
-      case 3:
-        messages.push(Array.from({ length: 1 + (i % 64) }, (_, k) => k * rand()));
-        break;
-      case 4:
-        messages.push({
-          kind: "text",
-          body: pick(rand, PRODUCTS).repeat(1 + (i % 30)),
-          lang: "fr",
-        });
-        break;
-      case 5:
-        messages.push({
-          config: { retries: i % 5, backoff: { base: 10, max: 1000, jitter: rand() < 0.5 } },
-          features: { a: true, b: false, c: null },
-          hosts: [pick(rand, CITIES), pick(rand, CITIES)],
-        });
-        break;
-      case 6:
-        messages.push([smallMessage, { ok: true }, "ping", i, null]);
-        break;
-      case 7:
-        messages.push({ [`k${i % 7}`]: i, v: String(i), t: 1767225600000 + i });
-        break;
-      case 8:
-        messages.push({
-          type: pick(rand, TYPES),
-          ids: Array.from({ length: i % 20 }, (_, k) => k + i),
-        });
-        break;
-      default:
-        messages.push({ id: i, name: pick(rand, NAMES), tags: [pick(rand, LABELS)], score: i / 7 });
-    }
-  }
-  return messages;
+  return Array.from({ length: count }, (_, i) => SHAPES[i % SHAPES.length](rand, i));
 }
 
 /** Pseudo-random bytes, deterministic. */

@@ -20,40 +20,20 @@ import {
 
 /** Every node is ready within this; the meta leader is elected within it too. */
 const START_TIMEOUT_MS = 20_000;
-/** One node of a {@linkcode NatsCluster}: client URL and port, monitoring port (`/jsz`). */
-export interface NatsClusterNode {
-  readonly name: string;
-  readonly url: string;
-  readonly port: number;
-  readonly monitorPort: number;
-  readonly running: boolean;
-}
 
 /**
- * A running cluster. `stopNode` keeps the node's store: "SIGTERM" (default) is a clean shutdown,
- * "SIGKILL" a crash; `startNode` starts it again on the same ports and store; `restartNode` does
- * both, then waits for a meta leader; `close` (safe twice) stops all and removes the temp dir.
+ * A running cluster: each node's name and client URL (give `urls` to `connect({ servers })`).
+ * `restartNode` stops a node ("SIGTERM", the default, is a clean shutdown, "SIGKILL" a crash),
+ * starts it on the same ports and store, then waits for a meta leader; `close` (safe twice)
+ * stops all and removes the temp dir.
  */
 export interface NatsCluster {
-  readonly nodes: readonly NatsClusterNode[];
-  /** Every node's client URL: give them all to `connect({ servers })`. */
+  readonly nodes: readonly { readonly name: string; readonly url: string }[];
   readonly urls: readonly string[];
-  stopNode(index: number, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
-  startNode(index: number): Promise<void>;
   restartNode(index: number, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
   /** Resolves once a node reports a JetStream meta leader with every peer. */
   waitForMetaLeader(timeoutMs?: number): Promise<string>;
   close(): Promise<void>;
-}
-
-/** Nodes (default 3), and more `nats-server` arguments for every node. */
-export interface NatsClusterOptions {
-  size?: number;
-  extraArgs?: readonly string[];
-}
-
-interface JszMeta {
-  meta_cluster?: { leader?: string; cluster_size?: number };
 }
 
 async function metaLeader(monitorPort: number, size: number): Promise<string | undefined> {
@@ -61,7 +41,8 @@ async function metaLeader(monitorPort: number, size: number): Promise<string | u
     const response = await fetch(`http://127.0.0.1:${monitorPort}/jsz`, {
       signal: AbortSignal.timeout(1000),
     });
-    const meta = ((await response.json()) as JszMeta).meta_cluster;
+    type Jsz = { meta_cluster?: { leader?: string; cluster_size?: number } };
+    const meta = ((await response.json()) as Jsz).meta_cluster;
     return meta?.cluster_size === size && meta.leader ? meta.leader : undefined;
   } catch {
     return undefined;
@@ -69,14 +50,16 @@ async function metaLeader(monitorPort: number, size: number): Promise<string | u
 }
 
 /**
- * Starts a NATS cluster with JetStream (3 nodes unless told) and resolves once it has a meta
- * leader.
+ * Starts a 3-node NATS cluster with JetStream (`extraArgs` go to every node) and resolves once it
+ * has a meta leader.
  *
  * @throws {Error} Within seconds when a node exits at start, or after 20 s without a ready node
  * or a meta leader; every node is stopped first.
  */
-export async function startNatsCluster(options: NatsClusterOptions = {}): Promise<NatsCluster> {
-  const size = options.size ?? 3;
+export async function startNatsCluster(
+  options: { readonly extraArgs?: readonly string[] } = {},
+): Promise<NatsCluster> {
+  const size = 3;
   const dir = mkdtempSync(join(tmpdir(), "catga-nats-cluster-"));
   const ports: number[] = [];
   // Distinct free ports: freePort may hand back a port it just gave.
@@ -131,27 +114,16 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     await close();
     throw error;
   }
-  const nodes: NatsClusterNode[] = servers.map((server, i) => ({
-    name: `n${i + 1}`,
-    url: server.url,
-    port: server.port,
-    monitorPort: monitorPort(i),
-    get running() {
-      return server.running;
-    },
-  }));
-  const node = (i: number) => {
-    if (i >= 0 && i < size) return servers[i];
-    throw new RangeError(`Cannot find node ${i}: the cluster has ${size}`);
-  };
+  const nodes = servers.map((server, i) => ({ name: `n${i + 1}`, url: server.url }));
   return {
     nodes,
     urls: nodes.map((n) => n.url),
-    stopNode: (i, signal) => node(i).stop(signal),
-    startNode: (i) => node(i).start(),
     restartNode: async (i, signal) => {
-      await node(i).stop(signal);
-      await node(i).start();
+      if (!(i >= 0 && i < size)) {
+        throw new RangeError(`Cannot find node ${i}: the cluster has ${size}`);
+      }
+      await servers[i].stop(signal);
+      await servers[i].start();
       await waitForMetaLeader();
     },
     waitForMetaLeader,

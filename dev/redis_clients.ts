@@ -29,16 +29,11 @@ export const REDIS_CLIENTS: readonly RedisClientName[] = IS_BUN
 /** The Redis clients with a cluster mode. */
 export const CLUSTER_CLIENTS: readonly RedisClientName[] = ["ioredis", "node-redis"];
 
-/** `reconnect`: after a lost connection (default true). */
-export interface ConnectRedisOptions {
-  reconnect?: boolean;
-}
-
-/** Opens a connection with `client` and wraps it in its `RedisPort`. */
+/** Opens a connection with `client` and wraps it in its `RedisPort`; `reconnect` defaults to true. */
 export async function connectRedis(
   client: RedisClientName,
   url: string,
-  options: ConnectRedisOptions = {},
+  options: { reconnect?: boolean } = {},
 ): Promise<RedisPort> {
   const reconnect = options.reconnect ?? true;
   if (client === "bun") {
@@ -130,7 +125,5 @@ export interface NatsConnection extends NatsConnectionLike {
 /** Connects nats.js (`@nats-io/transport-node`). */
 export async function connectNats(url: string): Promise<NatsConnection> {
   const { connect } = await import("@nats-io/transport-node");
-  return (await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 50 })) as
-    & NatsConnection
-    & object;
+  return await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 50 });
 }

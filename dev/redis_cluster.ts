@@ -23,8 +23,6 @@ import {
   waitFor,
 } from "./services.ts";
 
-export { REDIS_CLI_PATH };
-
 /** Whether redis-server and redis-cli exist. */
 export const CLUSTER_INSTALLED: boolean = existsSync(REDIS_SERVER_PATH) &&
   existsSync(REDIS_CLI_PATH);

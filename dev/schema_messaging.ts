@@ -6,9 +6,6 @@
  */
 import type { RuntimeId } from "./schema.ts";
 
-/** The runtime columns of the report. */
-export type MessagingRuntimeId = RuntimeId;
-
 /** One contender in one scenario ("consume" is pull, decode, ack), for one client. */
 export interface MessagingRow {
   /** "bun", "ioredis", "node-redis", "nats", "jetstream", or one of them + " cluster". */

@@ -148,23 +148,20 @@ export function start(command: readonly string[], options: SpawnOptions = {}): S
   return { child, output: () => output, exited: () => exited, exit, stop };
 }
 
-/** A run's name in messages, and how long before it (its group by default) is stopped. */
-export interface RunOptions extends SpawnOptions {
-  readonly label: string;
-  readonly timeoutMs: number;
-}
+/**
+ * A finished run: `code` is `null` after a signal, a timeout or a failed start; `output` is all it
+ * printed (stdout and stderr interleaved), plus our notes.
+ */
+export type RunResult = { code: number | null; timedOut: boolean; output: string; ms: number };
 
-/** A finished run: `code` is `null` after a signal, a timeout or a failed start. */
-export interface RunResult {
-  readonly code: number | null;
-  readonly timedOut: boolean;
-  /** Everything it printed (stdout and stderr interleaved), plus our notes. */
-  readonly output: string;
-  readonly ms: number;
-}
-
-/** Runs `command` to completion in its own process group (unless `group: false`). Never rejects. */
-export async function run(command: readonly string[], options: RunOptions): Promise<RunResult> {
+/**
+ * Runs `command` to completion in its own process group (unless `group: false`), stopped after
+ * `timeoutMs`; `label` names it in messages. Never rejects.
+ */
+export async function run(
+  command: readonly string[],
+  options: SpawnOptions & { readonly label: string; readonly timeoutMs: number },
+): Promise<RunResult> {
   const began = performance.now();
   const child = start(command, { group: true, ...options });
   let note = "";
@@ -208,36 +205,29 @@ export async function waitFor<T>(
   }
 }
 
+const SCRIPT_RUNTIME = (globalThis as { Deno?: unknown }).Deno === undefined
+  ? [process.execPath]
+  : [process.execPath, "run", "-A"];
+
 /** Runs a TypeScript file in a child of the current runtime (Node, Deno or Bun). */
 export function spawnScript(script: string, args: readonly string[]): ChildProcess {
-  const deno = (globalThis as { Deno?: unknown }).Deno !== undefined;
-  const runtime = deno ? [process.execPath, "run", "-A"] : [process.execPath];
-  return start([...runtime, script, ...args], { cwd: process.cwd() }).child;
+  return start([...SCRIPT_RUNTIME, script, ...args], { cwd: process.cwd() }).child;
 }
 
 /** How a script run by {@linkcode runScript} ended (`code` is `null` after a signal). */
-export interface ScriptResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type ScriptResult = { code: number | null; stdout: string; stderr: string };
 
 /** Runs a script ({@linkcode spawnScript}) to its end; rejects, killing it, after `timeoutMs`. */
 export async function runScript(script: string, timeoutMs = 30_000): Promise<ScriptResult> {
-  const child = spawnScript(script, []);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk) => stdout += chunk);
-  child.stderr?.on("data", (chunk) => stderr += chunk);
-  const code = await withTimeout(
-    new Promise<number | null>((resolve) => child.once("close", resolve)),
-    timeoutMs,
-    "the script was still running",
-  ).catch((error) => {
-    child.kill("SIGKILL");
-    throw new Error(`${error.message}:\n${stdout}${stderr}`);
-  });
-  return { code, stdout, stderr };
+  const out = { stdout: "", stderr: "" };
+  const onOutput = (chunk: Buffer, stream: keyof typeof out) => out[stream] += chunk;
+  const child = start([...SCRIPT_RUNTIME, script], { cwd: process.cwd(), onOutput });
+  const code = await withTimeout(child.exit, timeoutMs, "the script was still running")
+    .catch(async (error) => {
+      await child.stop(0, "SIGKILL");
+      throw new Error(`${error.message}:\n${child.output()}`);
+    });
+  return { code, ...out };
 }
 
 /** Resolves with the child's stdout so far once it matches `pattern`; rejects if it exits first. */
@@ -394,10 +384,7 @@ export async function startAll<T extends readonly Promise<ServerHandle>[]>(
 }
 
 /** The executable (default {@linkcode REDIS_SERVER_PATH} / {@linkcode NATS_SERVER_PATH}) and port. */
-export interface ServerOptions {
-  readonly binary?: string;
-  readonly port?: number;
-}
+type ServerOptions = { readonly binary?: string; readonly port?: number };
 
 /** The `redis-server` arguments of a standalone server or a cluster node. */
 export function redisArgs(port: number, dir: string, durable = true): string[] {
@@ -429,6 +416,7 @@ export function startRedis(
 export function startNats(
   options: ServerOptions & { jetstream?: boolean } = {},
 ): Promise<ServerHandle> {
+  const jetstream = options.jetstream;
   return startServer({
     name: "nats",
     scheme: "nats",
@@ -437,7 +425,7 @@ export function startNats(
     args: (
       port,
       dir,
-    ) => ["-a", HOST, "-p", String(port), ...(options.jetstream ? ["-js", "-sd", dir] : [])],
+    ) => ["-a", HOST, "-p", String(port), ...(jetstream ? ["-js", "-sd", dir] : [])],
     ready: /Server is ready/,
   });
 }

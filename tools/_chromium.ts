@@ -21,12 +21,6 @@ const COMMON_ARGS = [
   ...["--disable-background-networking", "--disable-component-update", "--disable-sync"],
 ];
 
-/** A launched browser and where it came from, e.g. "system (/usr/bin/chromium)". */
-interface LaunchedBrowser {
-  readonly browser: Browser;
-  readonly source: string;
-}
-
 function launch(executablePath: string, args: readonly string[]): Promise<Browser> {
   const launching = chromium.launch({
     executablePath,
@@ -37,8 +31,11 @@ function launch(executablePath: string, args: readonly string[]): Promise<Browse
   return withTimeout(launching, LAUNCH_TIMEOUT_MS + 5000, `Cannot launch ${executablePath}`);
 }
 
-/** Launches headless Chromium; `log` hears about candidates that did not launch. */
-async function launchChromium(log: (line: string) => void): Promise<LaunchedBrowser> {
+/**
+ * Launches headless Chromium, saying where it came from ("system (/usr/bin/chromium)"); `log`
+ * hears about candidates that did not launch.
+ */
+async function launchChromium(log: (line: string) => void) {
   const chosen = process.env.CHROMIUM;
   if (chosen !== undefined && chosen !== "") {
     return { browser: await launch(chosen, COMMON_ARGS), source: `$CHROMIUM (${chosen})` };

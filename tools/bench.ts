@@ -13,105 +13,77 @@
  */
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { FEEDBACK_BENCHES, RUNTIME_IDS, type RuntimeId } from "../dev/schema.ts";
 import { run } from "../dev/services.ts";
-import { ROOT as root, RUNTIMES } from "../dev/runtimes.ts";
+import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
 
-const benchDir = join(root, "bench");
-const resultsDir = join(benchDir, "results");
-
+const RESULTS = join(ROOT, "bench", "results");
 const JOB_TIMEOUT_MS = 30 * 60 * 1000;
-
 const DIAGNOSTIC_BENCHES = ["utf8_paths"];
+const { values: options } = parseArgs({
+  options: {
+    ...{ runtime: { type: "string" }, filter: { type: "string" }, quick: { type: "boolean" } },
+    ...{ "no-load": { type: "boolean" }, "no-report": { type: "boolean" } },
+    verbose: { type: "boolean" },
+  },
+});
 
-/** The command that runs a bench file with `gc()` exposed, per runtime. */
-function commandFor(runtime: RuntimeId, file: string, args: string[]): string[] {
-  const gc = { bun: [], deno: ["run", "-A", "--v8-flags=--expose-gc"] }[runtime as "bun"];
-  return [RUNTIMES[runtime], ...(gc ?? ["--expose-gc"]), file, ...args];
-}
+/** One bench run: its name in messages, its command, and its log in bench/results. */
+type Job = readonly [label: string, command: string[], logName: string];
 
-interface Job {
-  label: string;
-  command: string[];
-  logName: string;
-}
-
-const option = (name: string) =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-
-function formatSeconds(ms: number): string {
-  return ms >= 60_000
+const seconds = (ms: number) =>
+  ms >= 60_000
     ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`
     : `${(ms / 1000).toFixed(1)}s`;
-}
 
-/** Runs one job with its output in a log file; resolves with the exit code (null: killed). */
-async function runJob(job: Job, verbose: boolean): Promise<number | null> {
-  const log = createWriteStream(join(resultsDir, job.logName));
-  const result = await run(job.command, {
-    label: job.label,
-    timeoutMs: JOB_TIMEOUT_MS,
-    onOutput: (chunk) => {
-      log.write(chunk);
-      if (verbose) process.stdout.write(chunk);
-    },
-  });
+/** Runs one job with its output in its log file; resolves with the exit code (null: killed). */
+async function runJob([label, command, logName]: Job): Promise<number | null> {
+  const log = createWriteStream(join(RESULTS, logName));
+  const onOutput = (chunk: Buffer) => {
+    log.write(chunk);
+    if (options.verbose) process.stdout.write(chunk);
+  };
+  const result = await run(command, { label, timeoutMs: JOB_TIMEOUT_MS, onOutput });
   await new Promise((done) => log.end(done));
   return result.code;
 }
 
-function tail(path: string, lines: number): string {
-  const text = existsSync(path) ? readFileSync(path, "utf8").trimEnd() : "(no output)";
-  return text.split("\n").slice(-lines).map((l) => `    ${l}`).join("\n");
-}
-
 function plannedJobs(): Job[] {
-  const runtimes = (option("runtime")?.split(",") ?? [...RUNTIME_IDS])
+  const runtimes = (options.runtime?.split(",") ?? [...RUNTIME_IDS])
     .map((r) => (r === "node" ? "node24" : r))
     .filter((r): r is RuntimeId => (RUNTIME_IDS as readonly string[]).includes(r));
-  const filter = option("filter");
-  const jobs: Job[] = [];
-  const files = readdirSync(benchDir)
+  const filter = options.filter;
+  const files = readdirSync(join(ROOT, "bench"))
     .filter((f) => f.endsWith(".bench.ts") && (!filter || f.includes(filter)))
     .filter((f) => filter || !DIAGNOSTIC_BENCHES.includes(f.replace(/\.bench\.ts$/, "")))
     .sort();
-  for (const file of files) {
+  const jobs = files.flatMap((file) => {
     const name = file.replace(/\.bench\.ts$/, "");
-    for (const runtime of runtimes) {
-      // One process per feedback: type feedback, once varied, cannot be made monomorphic again.
-      const feedbacks = FEEDBACK_BENCHES.includes(name) ? ["varied", "monomorphic"] : [null];
-      for (const feedback of feedbacks) {
-        jobs.push({
-          label: `bench/${file} on ${runtime}${feedback === null ? "" : ` (${feedback})`}`,
-          command: commandFor(runtime, `bench/${file}`, feedback ? [`--feedback=${feedback}`] : []),
-          logName: `${name}${feedback === "monomorphic" ? ".monomorphic" : ""}.${runtime}.log`,
-        });
-      }
-    }
-  }
-  const loadWanted = !process.argv.includes("--no-load") &&
-    (!filter || "load.ts".includes(filter));
-  if (loadWanted && runtimes.length > 0 && existsSync(join(benchDir, "load.ts"))) {
-    jobs.push({
-      label: `bench/load.ts against the service on ${runtimes.join(", ")}`,
-      command: [process.execPath, "bench/load.ts", ...runtimes],
-      logName: "load.log",
-    });
+    // One process per feedback: type feedback, once varied, cannot be made monomorphic again.
+    const feedbacks = FEEDBACK_BENCHES.includes(name) ? ["varied", "monomorphic"] : [null];
+    return runtimes.flatMap((runtime) =>
+      feedbacks.map((feedback): Job => {
+        // gc() exposed on every runtime (Bun always has it).
+        const gc = { bun: [], deno: ["run", "-A", "--v8-flags=--expose-gc"] }[runtime as "bun"];
+        const args = feedback === null ? [] : [`--feedback=${feedback}`];
+        return [
+          `bench/${file} on ${runtime}${feedback === null ? "" : ` (${feedback})`}`,
+          [RUNTIMES[runtime], ...(gc ?? ["--expose-gc"]), `bench/${file}`, ...args],
+          `${name}${feedback === "monomorphic" ? ".monomorphic" : ""}.${runtime}.log`,
+        ];
+      })
+    );
+  });
+  if (!options["no-load"] && (!filter || "load.ts".includes(filter)) && runtimes.length > 0) {
+    const label = `bench/load.ts against the service on ${runtimes.join(", ")}`;
+    jobs.push([label, [process.execPath, "bench/load.ts", ...runtimes], "load.log"]);
   }
   return jobs;
 }
 
-/** In a child, so a crash in the report is reported rather than fatal. */
-async function generateReport(): Promise<number | null> {
-  const onOutput = (chunk: Buffer) => process.stdout.write(chunk);
-  const command = [process.execPath, join(root, "tools", "report.ts")];
-  return (await run(command, { label: "tools/report.ts", timeoutMs: JOB_TIMEOUT_MS, onOutput }))
-    .code;
-}
-
 async function main(): Promise<void> {
-  const verbose = process.argv.includes("--verbose");
-  if (process.argv.includes("--quick")) {
+  if (options.quick) {
     Object.assign(process.env, { BENCH_ROUND_MS: "5", BENCH_ROUNDS: "1", SCENARIO_SECONDS: "0.2" });
   }
   const jobs = plannedJobs();
@@ -119,36 +91,46 @@ async function main(): Promise<void> {
     console.error("Nothing to run: no bench file matched, or no known runtime was selected.");
     process.exit(1);
   }
-  mkdirSync(resultsDir, { recursive: true });
+  mkdirSync(RESULTS, { recursive: true });
   console.log(
     `Running ${jobs.length} benchmark run(s), one at a time; logs in bench/results/*.log.`,
   );
   const failures: string[] = [];
   const started = Date.now();
-  const width = String(jobs.length).length;
   for (const [index, job] of jobs.entries()) {
-    const label = `[${String(index + 1).padStart(width)}/${jobs.length}] ${job.label}`;
+    const label = `[${String(index + 1).padStart(String(jobs.length).length)}/${jobs.length}] ${
+      job[0]
+    }`;
     console.log(`${label} ...`);
     const jobStarted = Date.now();
-    const code = await runJob(job, verbose);
-    const elapsed = formatSeconds(Date.now() - jobStarted);
+    const code = await runJob(job);
+    const elapsed = seconds(Date.now() - jobStarted);
     if (code === 0) {
-      console.log(`${label}: ok in ${elapsed} (${formatSeconds(Date.now() - started)} so far)`);
-    } else {
-      failures.push(job.label);
-      console.log(
-        `${label}: FAILED (exit ${code}) in ${elapsed}; last lines of bench/results/${job.logName}:`,
-      );
-      console.log(tail(join(resultsDir, job.logName), 15));
+      console.log(`${label}: ok in ${elapsed} (${seconds(Date.now() - started)} so far)`);
+      continue;
     }
+    failures.push(job[0]);
+    console.log(
+      `${label}: FAILED (exit ${code}) in ${elapsed}; last lines of bench/results/${job[2]}:`,
+    );
+    const log = join(RESULTS, job[2]);
+    const text = existsSync(log) ? readFileSync(log, "utf8").trimEnd() : "(no output)";
+    console.log(text.split("\n").slice(-15).map((l) => `    ${l}`).join("\n"));
   }
+  const ok = jobs.length - failures.length;
   console.log(
-    `All runs done in ${formatSeconds(Date.now() - started)}: ${
-      jobs.length - failures.length
-    } ok, ${failures.length} failed.`,
+    `All runs done in ${seconds(Date.now() - started)}: ${ok} ok, ${failures.length} failed.`,
   );
-  if (!process.argv.includes("--no-report") && (await generateReport()) !== 0) {
-    failures.push("tools/report.ts");
+  // The report runs in a child, so a crash in it is reported rather than fatal.
+  const report = [process.execPath, join(ROOT, "tools", "report.ts")];
+  const onOutput = (chunk: Buffer) => process.stdout.write(chunk);
+  if (!options["no-report"]) {
+    const result = await run(report, {
+      label: "tools/report.ts",
+      timeoutMs: JOB_TIMEOUT_MS,
+      onOutput,
+    });
+    if (result.code !== 0) failures.push("tools/report.ts");
   }
   if (failures.length > 0) {
     console.error(`Failed: ${failures.join("; ")}`);

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import type { Browser } from "playwright-core";
 import { withChromium } from "./_chromium.ts";
+import { runTool, type Tally } from "./_tally.ts";
 import {
   ROOT,
   type RunningServer,
@@ -31,22 +32,8 @@ const COUNTERS = ["outstanding", "rented", "returned", "hits", "misses", "unpool
 type Counts = Record<string, number>;
 type Stats = Counts & { tiers: (Counts & { name: string })[] };
 
-let passed = 0;
-let failed = 0;
-
-function check(name: string, ok: boolean, detail = ""): void {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail === "" ? "" : `: ${detail}`}`);
-}
-
-/** Waves of bounded load (loopback, a few requests in flight), so the chart has a shape. */
-const WAVES: readonly { inFlight: number; ms: number }[] = [
-  { inFlight: 2, ms: 1500 },
-  { inFlight: 8, ms: 2000 },
-  { inFlight: 1, ms: 1000 },
-  { inFlight: 4, ms: 1500 },
-];
+/** Waves of bounded load on loopback, [requests in flight, ms] each, so the chart has a shape. */
+const WAVES = [[2, 1500], [8, 2000], [1, 1000], [4, 1500]] as const;
 
 async function traffic(base: string): Promise<number> {
   // The pooled path on purpose: the dashboard must move whatever path ROUTE_PATHS gives a route.
@@ -54,9 +41,9 @@ async function traffic(base: string): Promise<number> {
     ["json", "msgpack"].map((format) => `/messages/${size}?format=${format}&via=pooled`)
   );
   let sent = 0;
-  for (const wave of WAVES) {
-    const end = Date.now() + wave.ms;
-    await Promise.all(Array.from({ length: wave.inFlight }, async () => {
+  for (const [inFlight, ms] of WAVES) {
+    const end = Date.now() + ms;
+    await Promise.all(Array.from({ length: inFlight }, async () => {
       while (Date.now() < end) {
         const response = await fetch(base + paths[sent++ % paths.length]);
         await response.arrayBuffer();
@@ -66,18 +53,8 @@ async function traffic(base: string): Promise<number> {
   return sent;
 }
 
-async function main(): Promise<number> {
-  const server = await startExampleServer("bun");
-  try {
-    await withChromium("browser", DEADLINE_MS, (browser) => checkDashboard(browser, server));
-  } finally {
-    await stopServer(server);
-  }
-  console.log(`browser: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
-async function checkDashboard(browser: Browser, server: RunningServer): Promise<void> {
+async function checkDashboard(browser: Browser, server: RunningServer, tally: Tally) {
+  const check = tally.check.bind(tally);
   const page = await browser.newPage({ viewport: { width: 1000, height: 820 } });
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -161,10 +138,11 @@ async function checkDashboard(browser: Browser, server: RunningServer): Promise<
   console.log(`browser: saved ${SCREENSHOT}`);
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.log(`browser: FAILED: ${(error as Error).stack ?? error}`);
-  console.log(`browser: ${passed} passed, ${failed + 1} failed`);
-  process.exitCode = 1;
-}
+await runTool("browser", async (tally) => {
+  const server = await startExampleServer("bun");
+  try {
+    await withChromium("browser", DEADLINE_MS, (browser) => checkDashboard(browser, server, tally));
+  } finally {
+    await stopServer(server);
+  }
+});

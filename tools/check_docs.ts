@@ -16,6 +16,7 @@ import process from "node:process";
 import { ROOT, RUNTIMES } from "../dev/runtimes.ts";
 import { run } from "../dev/services.ts";
 import { readJunit } from "../dev/junit.ts";
+import { runTool } from "./_tally.ts";
 
 const LIBRARY = ["mod.ts", "platform", "pool", "encoding", "serializers", "messaging"];
 const TIMEOUT_MS = 10 * 60 * 1000;
@@ -31,12 +32,7 @@ const STRING_LITERAL = /^(["'])(?:\\.|(?!\1)[^\\])*\1$/;
  * Rewrites the printed-result lines of one file's JSDoc examples in place;
  * the line count stays the same, so example line numbers still match.
  */
-function rewriteFile(
-  path: string,
-  shownAs: string,
-  rewrites: string[],
-  unchecked: string[],
-): void {
+function rewriteFile(path: string, shownAs: string, rewrites: string[], unchecked: string[]) {
   const lines = readFileSync(path, "utf8").split("\n");
   let inExample = false;
   let changed = false;
@@ -72,7 +68,7 @@ function rewriteFile(
   if (changed) writeFileSync(path, lines.join("\n"));
 }
 
-async function main(): Promise<number> {
+await runTool("docs", async (tally) => {
   const copy = mkdtempSync(join(tmpdir(), "catga-check-docs-"));
   try {
     // The same configuration and type packages (node:assert's types) as the real tree.
@@ -112,17 +108,12 @@ async function main(): Promise<number> {
       console.log(`docs: ${unchecked.length} printed results are prose, not values (not checked):`);
       for (const line of unchecked) console.log(`  ${line}`);
     }
-    let failed = failures.length;
-    if (result.code !== 0 && failed === 0) {
+    Object.assign(tally, { passed: tests.length - failures.length, failed: failures.length });
+    if (result.code !== 0 && failures.length === 0) {
       // Type errors or a crash stop `deno test` before any example runs.
-      console.log(show(result.output).split("\n").slice(-60).join("\n"));
-      failed = 1;
+      throw new Error(show(result.output).split("\n").slice(-60).join("\n"));
     }
-    console.log(`docs: ${tests.length - failures.length} passed, ${failed} failed`);
-    return failed === 0 && tests.length > 0 ? 0 : 1;
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
-}
-
-process.exitCode = await main();
+});

@@ -11,8 +11,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, normalize, relative } from "node:path";
-import process from "node:process";
 import { ROOT } from "../dev/runtimes.ts";
+import { runTool } from "./_tally.ts";
 
 /** Layers from the bottom up; a module may import only from its own layer or below. */
 const LAYERS = ["platform", "pool", "encoding", "serializers", "messaging", "mod.ts"] as const;
@@ -146,7 +146,7 @@ function importCycles(files: readonly string[], edges: readonly Edge[]): string[
   return cycles;
 }
 
-function main(): number {
+await runTool("layers", (tally) => {
   const files = libraryFiles();
   const edges: Edge[] = [];
   const external: string[] = [];
@@ -201,17 +201,8 @@ function main(): number {
     ],
     ["messaging/ imports only public entry points", messagingDoors],
   ];
-  let passed = 0;
-  let failed = 0;
   console.log(`layers: ${files.length} modules, ${edges.length} imports`);
   for (const [rule, problems] of rules) {
-    if (problems.length === 0) passed++;
-    else failed++;
-    console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${rule}`);
-    for (const problem of problems) console.log(`  ${problem}`);
+    tally.check(rule, problems.length === 0, problems.map((problem) => `\n  ${problem}`).join(""));
   }
-  console.log(`layers: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
-process.exitCode = main();
+});

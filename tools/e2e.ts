@@ -11,6 +11,7 @@
  */
 import { Agent, request as httpRequest } from "node:http";
 import process from "node:process";
+import { runTool } from "./_tally.ts";
 import { encode as msgpackOracle } from "@msgpack/msgpack";
 import { fixtures } from "../dev/fixtures.ts";
 import {
@@ -166,16 +167,14 @@ async function fire(base: string, cases: readonly Case[]) {
   return outcome;
 }
 
-async function main(): Promise<number> {
+await runTool("e2e", async (tally) => {
   const wanted = process.argv.slice(2);
   // Node 26 serves the load bench; the e2e run keeps to one Node.
   const servers = EXAMPLE_SERVERS.filter((spec) =>
     wanted.length === 0 ? spec.name !== "node26" : wanted.includes(spec.name)
   );
   const cases = buildCases();
-  let passed = 0;
-  let failed = 0;
-  const count = (ok: boolean) => ok ? passed++ : failed++;
+  const count = (ok: boolean) => ok ? tally.passed++ : tally.failed++;
   for (const spec of servers) {
     for (const poolDebug of [false, true]) {
       const name = `${spec.name}${poolDebug ? " (debug pool)" : ""}`;
@@ -183,7 +182,7 @@ async function main(): Promise<number> {
       try {
         const env = { POOL_DEBUG: poolDebug ? "1" : "0" };
         running = await startExampleServer(spec.name, env, READY_TIMEOUT_MS);
-        passed++; // started and ready
+        tally.passed++; // started and ready
         const started = performance.now();
         const outcome = await fire(running.base, cases);
         const seconds = (performance.now() - started) / 1000;
@@ -207,19 +206,12 @@ async function main(): Promise<number> {
           }`,
         );
       } catch (error) {
-        failed++;
+        tally.failed++;
         console.log(`e2e ${name}: FAILED: ${(error as Error).message}`);
       } finally {
         if (running !== undefined) await stopServer(running);
       }
     }
   }
-  if (servers.length === 0) {
-    failed++;
-    console.log(`e2e: no server matches ${wanted.join(", ")}`);
-  }
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
-process.exitCode = await main();
+  if (servers.length === 0) throw new Error(`no server matches ${wanted.join(", ")}`);
+});

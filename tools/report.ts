@@ -5,9 +5,9 @@
  * @module
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../dev/runtimes.ts";
 import { RUNTIME_IDS, RUNTIME_LABELS, type RuntimeId } from "../dev/schema.ts";
 import { columns, table } from "./report/format.ts";
 import { renderLead } from "./report/lead.ts";
@@ -39,9 +39,8 @@ function environment(files: ResultFile[]): string[] {
   ];
 }
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const docsDir = join(root, "docs");
-const context = loadResults(join(root, "bench", "results"));
+const docsDir = join(ROOT, "docs");
+const context = loadResults(join(ROOT, "bench", "results"));
 const rendered: ({ title: string } & SectionOutput)[] = [];
 for (const s of SECTIONS) rendered.push({ title: s.title, ...(await renderSection(s, context)) });
 const shown = rendered.filter((r) => r.lines.length > 0);

@@ -33,68 +33,49 @@ interface Outcome {
  */
 type Counter = { junit: "node" | "deno" | "bun" } | { closing: string } | "exit";
 
-interface Step {
-  readonly name: string;
-  readonly command: (junit: string) => string[];
-  readonly counter: Counter;
-  readonly timeoutMs: number;
-}
+/** A step: its name, how it counts, its timeout, its command (given the JUnit report's path). */
+type Step = readonly [
+  name: string,
+  counter: Counter,
+  timeoutMs: number,
+  command: (junit: string) => string[],
+];
 
-const suite = (name: string, flavour: "node" | "deno" | "bun", command: Step["command"]) => ({
-  name,
-  command,
-  counter: { junit: flavour },
-  timeoutMs: 15 * MINUTE,
-});
-const nodeSuite = (name: string, node: string) =>
-  suite(name, "node", (junit) => [
-    ...[node, "--test", "--test-reporter=spec", "--test-reporter-destination=stdout"],
-    ...["--test-reporter=junit", `--test-reporter-destination=${junit}`, "tests/*.test.ts"],
-  ]);
-const check = (name: string, command: string[]): Step => ({
-  name,
-  command: () => command,
-  counter: "exit",
-  timeoutMs: 5 * MINUTE,
-});
-const tool = (name: string, label: string, command: string[], timeoutMs = 5 * MINUTE): Step => ({
-  name,
-  command: () => command,
-  counter: { closing: label },
-  timeoutMs,
-});
+const [SHORT, LONG] = [5 * MINUTE, 15 * MINUTE];
+const nodeTests = (node: string) => (junit: string) => [
+  ...[node, "--test", "--test-reporter=spec", "--test-reporter-destination=stdout"],
+  ...["--test-reporter=junit", `--test-reporter-destination=${junit}`, "tests/*.test.ts"],
+];
+const node24 = (...args: string[]) => () => [RUNTIMES.node24, ...args];
+const deno = (...args: string[]) => () => [RUNTIMES.deno, ...args];
 
 const STEPS: readonly Step[] = [
-  nodeSuite("test:node24", RUNTIMES.node24),
-  nodeSuite("test:node26", RUNTIMES.node26),
-  suite(
-    "test:deno",
-    "deno",
-    (junit) => [RUNTIMES.deno, "test", "-A", `--junit-path=${junit}`, "tests/"],
-  ),
+  ["test:node24", { junit: "node" }, LONG, nodeTests(RUNTIMES.node24)],
+  ["test:node26", { junit: "node" }, LONG, nodeTests(RUNTIMES.node26)],
+  ["test:deno", { junit: "deno" }, LONG, (junit) => [
+    ...[RUNTIMES.deno, "test", "-A", `--junit-path=${junit}`, "tests/"],
+  ]],
   // Bun alone times tests out (5 s by default); the step's timeout still turns a hang into a failure.
-  suite("test:bun", "bun", (junit) => [
+  ["test:bun", { junit: "bun" }, LONG, (junit) => [
     ...[RUNTIMES.bun, "test", "--timeout=300000", "--reporter=junit"],
     ...[`--reporter-outfile=${junit}`, "tests/"],
-  ]),
-  check("check:types", [RUNTIMES.deno, "check", "."]),
-  check("check:lint", [RUNTIMES.deno, "lint"]),
-  check("check:fmt", [RUNTIMES.deno, "fmt", "--check"]),
-  check("check:doc-lint", [RUNTIMES.deno, "doc", "--lint", ...ENTRY_POINTS, "messaging/mod.ts"]),
-  tool("check:examples", "docs", [RUNTIMES.node24, "tools/check_docs.ts"], 15 * MINUTE),
-  tool("check:layers", "layers", [RUNTIMES.node24, "tools/check_layers.ts"]),
-  check("check:publish", [RUNTIMES.deno, "publish", "--dry-run", "--allow-dirty"]),
+  ]],
+  ["check:types", "exit", SHORT, deno("check", ".")],
+  ["check:lint", "exit", SHORT, deno("lint")],
+  ["check:fmt", "exit", SHORT, deno("fmt", "--check")],
+  ["check:doc-lint", "exit", SHORT, deno("doc", "--lint", ...ENTRY_POINTS, "messaging/mod.ts")],
+  ["check:examples", { closing: "docs" }, LONG, node24("tools/check_docs.ts")],
+  ["check:layers", { closing: "layers" }, SHORT, node24("tools/check_layers.ts")],
+  ["check:publish", "exit", SHORT, deno("publish", "--dry-run", "--allow-dirty")],
   // Outbox (Redis Cluster) -> JetStream cluster -> inbox under SIGKILLs and restarts, short.
-  tool("chaos:short", "chaos", [RUNTIMES.node24, "tests/chaos.ts", "--short"]),
-  tool("e2e:servers", "e2e", [RUNTIMES.node24, "tools/e2e.ts"], 10 * MINUTE),
-  tool("e2e:dashboard", "browser", [RUNTIMES.node24, "tools/browser.ts"]),
-  tool("smoke:browser", "browser smoke", [RUNTIMES.node24, "tools/smoke/browser.ts"]),
-  tool("smoke:workerd", "workerd smoke", [RUNTIMES.node24, "tools/smoke/workerd.ts"]),
-  tool("smoke:node22", "node22", [
-    RUNTIMES.node22,
-    "--experimental-strip-types",
-    "tools/smoke/node22.ts",
-  ]),
+  ["chaos:short", { closing: "chaos" }, SHORT, node24("tests/chaos.ts", "--short")],
+  ["e2e:servers", { closing: "e2e" }, 10 * MINUTE, node24("tools/e2e.ts")],
+  ["e2e:dashboard", { closing: "browser" }, SHORT, node24("tools/browser.ts")],
+  ["smoke:browser", { closing: "browser smoke" }, SHORT, node24("tools/smoke/browser.ts")],
+  ["smoke:workerd", { closing: "workerd smoke" }, SHORT, node24("tools/smoke/workerd.ts")],
+  ["smoke:node22", { closing: "node22" }, SHORT, () => [
+    ...[RUNTIMES.node22, "--experimental-strip-types", "tools/smoke/node22.ts"],
+  ]],
 ];
 
 /**
@@ -139,16 +120,16 @@ function countClosingLine(output: string, label: string): Outcome {
 }
 
 async function runStep(step: Step, junit: string): Promise<Outcome & { seconds: number }> {
+  const [name, counter, timeoutMs, commandOf] = step;
   rmSync(junit, { force: true });
-  const command = step.command(junit);
-  console.log(`\n=== ${step.name}: ${command.map((arg) => arg.replace(ROOT + "/", "")).join(" ")}`);
+  const command = commandOf(junit);
+  console.log(`\n=== ${name}: ${command.map((arg) => arg.replace(ROOT + "/", "")).join(" ")}`);
   const result = await run(command, {
-    label: step.name,
-    timeoutMs: step.timeoutMs,
+    label: name,
+    timeoutMs,
     onOutput: (chunk, stream) =>
       (stream === "stdout" ? process.stdout : process.stderr).write(chunk),
   });
-  const counter = step.counter;
   const outcome: Outcome = counter === "exit"
     ? { passed: result.code === 0 ? 1 : 0, failed: 0, skipped: 0, skipReasons: new Map() }
     : "junit" in counter
@@ -158,21 +139,21 @@ async function runStep(step: Step, junit: string): Promise<Outcome & { seconds: 
   if (result.code !== 0 && outcome.failed === 0) {
     // Crashed, timed out or failed without a failing test: still a failure.
     outcome.failed = 1;
-    if (!result.timedOut) console.log(`[${step.name}] exited with code ${result.code}`);
+    if (!result.timedOut) console.log(`[${name}] exited with code ${result.code}`);
   } else if (counted === 0) {
     outcome.failed = 1;
-    console.log(`[${step.name}] ran nothing`);
+    console.log(`[${name}] ran nothing`);
   }
   return { ...outcome, seconds: result.ms / 1000 };
 }
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);
-  const steps = STEPS.filter((step) =>
-    only.length === 0 || only.some((prefix) => step.name.startsWith(prefix))
+  const steps = STEPS.filter(([name]) =>
+    only.length === 0 || only.some((prefix) => name.startsWith(prefix))
   );
   if (steps.length === 0) {
-    console.log(`No step matches ${only}; steps: ${STEPS.map((s) => s.name).join(", ")}`);
+    console.log(`No step matches ${only}; steps: ${STEPS.map(([name]) => name).join(", ")}`);
     console.log("0 passed, 1 failed, 0 skipped");
     return 1;
   }
@@ -186,7 +167,7 @@ async function main(): Promise<number> {
   let unexplainedSkips = 0;
   try {
     for (const step of steps) {
-      const outcome = await runStep(step, join(junitDir, `${step.name.replace(/\W/g, "_")}.xml`));
+      const outcome = await runStep(step, join(junitDir, `${step[0].replace(/\W/g, "_")}.xml`));
       passed += outcome.passed;
       failed += outcome.failed;
       skipped += outcome.skipped;
@@ -200,7 +181,7 @@ async function main(): Promise<number> {
       const counts = `${outcome.passed} passed, ${outcome.failed} failed` +
         (outcome.skipped > 0 ? `, ${outcome.skipped} skipped` : "");
       const status = outcome.failed === 0 ? "ok  " : "FAIL";
-      summary.push(`${status} ${step.name.padEnd(16)} ${counts} (${outcome.seconds.toFixed(1)} s)`);
+      summary.push(`${status} ${step[0].padEnd(16)} ${counts} (${outcome.seconds.toFixed(1)} s)`);
     }
   } finally {
     rmSync(junitDir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ export interface SmokeBundle {
   readonly dir: string;
   /** The minified library, an ES module exporting everything mod.ts exports. */
   readonly library: string;
-  /** The smoke, an ES module exporting `runSmoke(lib, options)`. */
+  /** The smoke, an ES module exporting `runSmoke(lib)`. */
   readonly smoke: string;
   /** e.g. "library bundle: 54.1 KB minified, 18.0 KB gzipped". */
   readonly sizeLine: string;

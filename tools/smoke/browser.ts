@@ -7,9 +7,9 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import process from "node:process";
 import type { Browser } from "playwright-core";
 import { withChromium } from "../_chromium.ts";
+import { runTool } from "../_tally.ts";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
 
@@ -19,7 +19,7 @@ const DEADLINE_MS = 120_000;
 const PAGE = `<!doctype html><title>smoke</title><script type="module">
 import * as lib from "./library.js";
 import { runSmoke } from "./smoke.js";
-window.smokeResult = runSmoke(lib, { debugPool: true });
+window.smokeResult = runSmoke(lib);
 </script>`;
 
 async function smokeInBrowser(browser: Browser, bundle: SmokeBundle): Promise<SmokeResult> {
@@ -52,7 +52,7 @@ async function smokeInBrowser(browser: Browser, bundle: SmokeBundle): Promise<Sm
   return result;
 }
 
-async function main(): Promise<number> {
+await runTool(LABEL, async (tally) => {
   const bundle = await buildSmokeBundle();
   try {
     console.log(`${LABEL}: ${bundle.sizeLine}`);
@@ -62,17 +62,8 @@ async function main(): Promise<number> {
       (browser) => smokeInBrowser(browser, bundle),
     );
     for (const line of result.lines) console.log(line);
-    console.log(`${LABEL}: ${result.passed} passed, ${result.failed} failed`);
-    return result.failed === 0 && result.passed > 0 ? 0 : 1;
+    Object.assign(tally, { passed: result.passed, failed: result.failed });
   } finally {
     bundle.remove();
   }
-}
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.log(`${LABEL}: FAILED: ${(error as Error).stack ?? error}`);
-  console.log(`${LABEL}: 0 passed, 1 failed`);
-  process.exitCode = 1;
-}
+});

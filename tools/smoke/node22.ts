@@ -11,10 +11,12 @@
  */
 import process from "node:process";
 import * as lib from "../../mod.ts";
+import { runTool } from "../_tally.ts";
 import { runSmoke } from "./smoke.ts";
 
-const result = await runSmoke(lib, { debugPool: true });
-console.log(`node22: Node ${process.version}`);
-for (const line of result.lines) console.log(line);
-console.log(`node22: ${result.passed} passed, ${result.failed} failed`);
-process.exitCode = result.failed === 0 ? 0 : 1;
+await runTool("node22", async (tally) => {
+  console.log(`node22: Node ${process.version}`);
+  const result = await runSmoke(lib);
+  for (const line of result.lines) console.log(line);
+  Object.assign(tally, { passed: result.passed, failed: result.failed });
+});

@@ -9,9 +9,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
 import { RUNTIMES } from "../../dev/runtimes.ts";
 import { freePort, run, start, waitFor } from "../../dev/services.ts";
+import { runTool } from "../_tally.ts";
 import { buildSmokeBundle, type SmokeBundle } from "./_bundle.ts";
 import type { SmokeResult } from "./smoke.ts";
 
@@ -19,32 +19,24 @@ const LABEL = "workerd smoke";
 const READY_TIMEOUT_MS = 30_000;
 const SMOKE_TIMEOUT_MS = 60_000;
 
-/** One way to configure the worker; no date: the newest this workerd supports. */
-interface Configuration {
-  readonly name: string;
-  readonly compatibilityDate?: string;
-  readonly compatibilityFlags: readonly string[];
-}
+/** A worker configuration: name, date (none: the newest this workerd supports), flags. */
+type Configuration = readonly [name: string, date: string | undefined, flags: readonly string[]];
 
 const CONFIGURATIONS: readonly Configuration[] = [
-  { name: "current date, nodejs_compat", compatibilityFlags: ["nodejs_compat"] },
-  {
-    name: "current date, nodejs_compat + no_nodejs_compat_v2",
-    compatibilityFlags: ["nodejs_compat", "no_nodejs_compat_v2"],
-  },
-  { name: "current date, no Node.js compatibility", compatibilityFlags: [] },
-  {
-    name: "2025-05-01 (no FinalizationRegistry), nodejs_compat",
-    compatibilityDate: "2025-05-01",
-    compatibilityFlags: ["nodejs_compat"],
-  },
+  ["current date, nodejs_compat", undefined, ["nodejs_compat"]],
+  ["current date, nodejs_compat + no_nodejs_compat_v2", undefined, [
+    "nodejs_compat",
+    "no_nodejs_compat_v2",
+  ]],
+  ["current date, no Node.js compatibility", undefined, []],
+  ["2025-05-01 (no FinalizationRegistry), nodejs_compat", "2025-05-01", ["nodejs_compat"]],
 ];
 
 const WORKER = `import * as lib from "./library.js";
 import { runSmoke } from "./smoke.js";
 export default {
   async fetch() {
-    const result = await runSmoke(lib, { debugPool: true });
+    const result = await runSmoke(lib);
     const finalizationRegistry = typeof FinalizationRegistry;
     const nodeProcess = typeof process;
     return Response.json({ ...result, finalizationRegistry, nodeProcess });
@@ -52,8 +44,7 @@ export default {
 };
 `;
 
-function capnpConfig(configuration: Configuration, date: string, port: number): string {
-  const flags = configuration.compatibilityFlags.map((flag) => JSON.stringify(flag)).join(", ");
+function capnpConfig([, date, flags]: Configuration, current: string, port: number): string {
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .smokeWorker) ],
@@ -65,8 +56,8 @@ const smokeWorker :Workerd.Worker = (
     (name = "library.js", esModule = embed "library.js"),
     (name = "smoke.js", esModule = embed "smoke.js"),
   ],
-  compatibilityDate = "${configuration.compatibilityDate ?? date}",
-  compatibilityFlags = [${flags}],
+  compatibilityDate = "${date ?? current}",
+  compatibilityFlags = [${flags.map((flag) => JSON.stringify(flag)).join(", ")}],
 );
 `;
 }
@@ -117,41 +108,27 @@ async function smokeIn(bundle: SmokeBundle, configuration: Configuration, date: 
   }
 }
 
-async function main(): Promise<number> {
-  let passed = 0;
-  let failed = 0;
-  let bundle: SmokeBundle | undefined;
+await runTool(LABEL, async (tally) => {
+  const bundle = await buildSmokeBundle();
   try {
-    bundle = await buildSmokeBundle();
     console.log(`${LABEL}: ${bundle.sizeLine}`);
     const date = await currentDate();
     for (const configuration of CONFIGURATIONS) {
-      const name = configuration.name.replace("current date", `current date ${date}`);
+      const name = configuration[0].replace("current date", `current date ${date}`);
       try {
         const reply = await smokeIn(bundle, configuration, date);
         console.log(
           `${LABEL}: ${name}: ${reply.passed} passed, ${reply.failed} failed (FinalizationRegistry: ${reply.finalizationRegistry}, process: ${reply.nodeProcess})`,
         );
         for (const line of reply.lines) if (!line.startsWith("ok")) console.log(`  ${line}`);
-        passed += reply.passed;
-        failed += reply.failed;
-        if (reply.passed === 0) failed++;
+        tally.passed += reply.passed;
+        tally.failed += reply.failed + (reply.passed === 0 ? 1 : 0);
       } catch (error) {
-        failed++;
+        tally.failed++;
         console.log(`${LABEL}: ${name}: FAILED: ${(error as Error).message}`);
       }
     }
   } finally {
-    bundle?.remove();
+    bundle.remove();
   }
-  console.log(`${LABEL}: ${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.log(`${LABEL}: FAILED: ${(error as Error).stack ?? error}`);
-  console.log(`${LABEL}: 0 passed, 1 failed`);
-  process.exitCode = 1;
-}
+});
