@@ -74,4 +74,21 @@ describe("BytePool", () => {
     assert.equal(pool.lent.size, 0);
     assert.throws(() => owned.bytes, TypeError);
   });
+
+  test("PooledBytes with a length owns that prefix and returns the whole buffer", () => {
+    const pool = new CountingPool();
+    const rented = pool.rent(8);
+    rented.set([1, 2, 3, 4]);
+    const owned = new PooledBytes(pool, rented, 3);
+    assert.equal(owned.length, 3);
+    assert.deepEqual([...owned.bytes], [1, 2, 3]);
+    assert.equal(owned.bytes.buffer, rented.buffer);
+    assert.equal(owned.bytes, owned.bytes, "one view, made once");
+    owned.dispose();
+    assert.equal(pool.lent.size, 0);
+    assert.throws(() => owned.length, TypeError);
+    for (const bad of [-1, 9, 1.5, NaN]) {
+      assert.throws(() => new PooledBytes(pool, pool.rent(8), bad), RangeError, `length ${bad}`);
+    }
+  });
 });
