@@ -85,6 +85,15 @@ export interface FastPaths {
   /** MessagePack strings up to this many bytes are decoded in JS (ASCII loop), longer natively. */
   readonly msgpackDecodeJsMax: number;
   /**
+   * MessagePack str values too long for the decoder's value cache (over 16
+   * bytes: ISO dates, ids, emails) are decoded in JS up to this many bytes
+   * (at most 32), natively above (bench/deserialize_options.bench.ts, medium
+   * and large, before/after in one process): where the native decoder has a
+   * high per-call cost (Deno's and Bun's TextDecoder, Node 26) the JS loop
+   * wins up to 32 bytes (Deno and Bun: 1.2-1.3x on medium and large).
+   */
+  readonly msgpackLongValueJsMax: number;
+  /**
    * Short ASCII strings (MessagePack keys and values, via the UTF-8 core's
    * `decodeShortUtf8`) are built by `+=` of single characters (`true`,
    * fastest on JavaScriptCore) or by one `String.fromCharCode.apply` (V8).
@@ -285,13 +294,14 @@ const V8_DEFAULT_ROW: FastPaths = {
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
+  msgpackLongValueJsMax: 32,
   utf8ShortDecodeByConcat: false,
   utf8DecodeProbeBom: false,
   base64: BASE64_OTHER,
 };
 
-/** Node 24 and Node 26 measured alike on everything but base64/hex. */
-const NODE_ROW: Omit<FastPaths, "base64"> = {
+/** Node 24 and Node 26 measured alike on everything but base64/hex and long msgpack values. */
+const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
   slabChunkSize: 16 * 1024,
   slabMaxLength: 4 * 1024,
   utf8EncodeJsMax: 8,
@@ -315,8 +325,11 @@ const NODE_ROW: Omit<FastPaths, "base64"> = {
  * were within noise (about ±15% there), the smaller JS range was kept.
  */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: { ...NODE_ROW, base64: BASE64_NODE24 },
-  node26: { ...NODE_ROW, base64: BASE64_NODE26 },
+  // Long msgpack values: Node 24's utf8Slice beats the JS loop from 17 bytes
+  // (medium 0.93-0.96x of 5c8d46c at 32, 0.97-1.0x at 16); Node 26's loses
+  // to it up to 32 bytes (medium/large 0.93-0.97x at 16, 0.99-1.04x at 32).
+  node24: { ...NODE_ROW, msgpackLongValueJsMax: 16, base64: BASE64_NODE24 },
+  node26: { ...NODE_ROW, msgpackLongValueJsMax: 32, base64: BASE64_NODE26 },
 
   deno: {
     slabChunkSize: 16 * 1024,
@@ -331,6 +344,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeFreshNative: false,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
+    msgpackLongValueJsMax: 32,
     utf8ShortDecodeByConcat: false,
     utf8DecodeProbeBom: false,
     base64: BASE64_DENO,
@@ -348,6 +362,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeFreshNative: true,
     jsonOwnedFromSlab: false,
     msgpackDecodeJsMax: 12,
+    msgpackLongValueJsMax: 32,
     utf8ShortDecodeByConcat: true,
     utf8DecodeProbeBom: true,
     base64: BASE64_BUN,
