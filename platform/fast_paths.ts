@@ -325,9 +325,11 @@ const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
  * were within noise (about ±15% there), the smaller JS range was kept.
  */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  // Long msgpack values: Node 24's utf8Slice beats the JS loop from 17 bytes
-  // (medium 0.93-0.96x of 5c8d46c at 32, 0.97-1.0x at 16); Node 26's loses
-  // to it up to 32 bytes (medium/large 0.93-0.97x at 16, 0.99-1.04x at 32).
+  // Long msgpack values, deserialize against the tree before the JS range
+  // (5c8d46c), paired rounds of the deserialize_options fixtures: on Node 24
+  // utf8Slice beats the JS loop from 17 bytes (medium 0.93-0.96x at 32,
+  // 0.97-1.0x at 16); on Node 26 the JS loop wins up to 32 (medium and large
+  // 0.93-0.97x at 16, 0.99-1.04x at 32).
   node24: { ...NODE_ROW, msgpackLongValueJsMax: 16, base64: BASE64_NODE24 },
   node26: { ...NODE_ROW, msgpackLongValueJsMax: 32, base64: BASE64_NODE26 },
 
