@@ -108,6 +108,15 @@ export interface FastPaths {
   /** MessagePack strings up to this many bytes are decoded in JS (ASCII loop), longer natively. */
   readonly msgpackDecodeJsMax: number;
   /**
+   * MessagePack str values too long for the decoder's value cache (over 16
+   * bytes: ISO dates, ids, emails) are decoded in JS up to this many bytes
+   * (at most 32), natively above (bench/deserialize_options.bench.ts, medium
+   * and large, before/after in one process): where the native decoder has a
+   * high per-call cost (Deno's and Bun's TextDecoder, Node 26) the JS loop
+   * wins up to 32 bytes (Deno and Bun: 1.2-1.3x on medium and large).
+   */
+  readonly msgpackLongValueJsMax: number;
+  /**
    * Short ASCII strings (MessagePack keys and values, via the UTF-8 core's
    * `decodeShortUtf8`) are built by `+=` of single characters (`true`,
    * fastest on JavaScriptCore) or by one `String.fromCharCode.apply` (V8).
@@ -408,13 +417,14 @@ const V8_DEFAULT_ROW: FastPaths = {
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
+  msgpackLongValueJsMax: 32,
   utf8ShortDecodeByConcat: false,
   utf8DecodeProbeBom: true,
   base64: BASE64_OTHER,
 };
 
-/** Node 24 and Node 26 measured alike on everything but base64/hex. */
-const NODE_ROW: Omit<FastPaths, "base64"> = {
+/** Node 24 and Node 26 measured alike on everything but base64/hex and long msgpack values. */
+const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
   slabChunkSize: 16 * 1024,
   slabMaxLength: 4 * 1024,
   slabMinLength: 65,
@@ -459,8 +469,13 @@ const NODE26_UTF8: Partial<FastPaths> = {
  * were within noise (about ±15% there), the smaller JS range was kept.
  */
 export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
-  node24: { ...NODE_ROW, ...NODE24_UTF8, base64: BASE64_NODE24 },
-  node26: { ...NODE_ROW, ...NODE26_UTF8, base64: BASE64_NODE26 },
+  // Long msgpack values, deserialize against the tree before the JS range
+  // (5c8d46c), paired rounds of the deserialize_options fixtures: on Node 24
+  // utf8Slice beats the JS loop from 17 bytes (medium 0.93-0.96x at 32,
+  // 0.97-1.0x at 16); on Node 26 the JS loop wins up to 32 (medium and large
+  // 0.93-0.97x at 16, 0.99-1.04x at 32).
+  node24: { ...NODE_ROW, ...NODE24_UTF8, msgpackLongValueJsMax: 16, base64: BASE64_NODE24 },
+  node26: { ...NODE_ROW, ...NODE26_UTF8, msgpackLongValueJsMax: 32, base64: BASE64_NODE26 },
 
   deno: {
     slabChunkSize: 16 * 1024,
@@ -480,6 +495,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeFreshNative: false,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
+    msgpackLongValueJsMax: 32,
     utf8ShortDecodeByConcat: false,
     utf8DecodeProbeBom: true,
     base64: BASE64_DENO,
@@ -500,6 +516,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8EncodeFreshNative: true,
     jsonOwnedFromSlab: false,
     msgpackDecodeJsMax: 12,
+    msgpackLongValueJsMax: 32,
     utf8ShortDecodeByConcat: true,
     utf8DecodeProbeBom: true,
     base64: BASE64_BUN,

@@ -13,9 +13,9 @@ import {
   checkUtf8,
   createCharTables,
   decodeShortUtf8,
+  LONG_VALUE_JS_MAX,
   readUtf8Native,
   readUtf8Strict,
-  SHORT_DECODE_MAX,
 } from "./_msgpack_utf8.ts";
 import { StringCache } from "./_msgpack_string_cache.ts";
 import { type ExtDispatch, UNCLAIMED } from "./_msgpack_ext_decode.ts";
@@ -29,12 +29,11 @@ const KEY_CACHE_BITS = 9;
 const VALUE_CACHE_BITS = 8;
 const VALUE_CACHE_MAX = 16;
 /**
- * Longer values up to this many bytes (ISO dates, ids, emails) are decoded
- * in JS, uncached: a native call per string cost more on Deno (1.2x -> 1.5x
- * msgpackr on the large fixture) and the same on Node and Bun
- * (bench/deserialize_options.bench.ts).
+ * The largest limit kept in the hot length checks: a small integer on V8, so
+ * the checks load no boxed number. A real limit above it (the default is the
+ * format's own, 2^32 - 1) is checked again on the cold path.
  */
-const JS_DECODE_MAX = SHORT_DECODE_MAX;
+const HOT_LIMIT_MAX = 0x3fffffff;
 /** The largest |time value| a `Date` holds, in milliseconds. */
 const MAX_DATE_MILLIS = 8.64e15;
 const defineProperty = Object.defineProperty;
@@ -100,6 +99,10 @@ export class MsgPackDecoder {
   readonly maxExtLength: number;
   readonly fatal: boolean;
   readonly copyBinary: boolean;
+  // The limits the hot checks compare with (at most HOT_LIMIT_MAX).
+  readonly #strLimit: number;
+  readonly #arrayLimit: number;
+  readonly #mapLimit: number;
   /** The longest fixstr map key read through the key cache: 31, or less under a smaller maxStrLength. */
   readonly #maxCachedKey: number;
   readonly #keys: StringCache;
@@ -124,6 +127,9 @@ export class MsgPackDecoder {
     this.maxExtLength = settings.maxExtLength;
     this.fatal = settings.fatal;
     this.copyBinary = settings.copyBinary;
+    this.#strLimit = Math.min(settings.maxStrLength, HOT_LIMIT_MAX);
+    this.#arrayLimit = Math.min(settings.maxArrayLength, HOT_LIMIT_MAX);
+    this.#mapLimit = Math.min(settings.maxMapLength, HOT_LIMIT_MAX);
     this.#maxCachedKey = Math.min(31, settings.maxStrLength);
     // Strict caches check what they decode; a hit is bytes already checked.
     this.#keys = new StringCache(KEY_CACHE_BITS, 31, {
@@ -259,23 +265,30 @@ export class MsgPackDecoder {
   readString(length: number): string {
     const start = this.pos;
     // One test for both failures keeps this hot method small (the cold one tells them apart).
-    if (length > this.maxStrLength || this.end - start < length) {
-      throw this.#badLength("str", length, start, length);
+    if (length > this.#strLimit || this.end - start < length) {
+      this.#checkLength("str", length, start, length);
     }
     const end = start + length;
     this.pos = end;
-    if (length > VALUE_CACHE_MAX) return this.#longString(start, end);
+    if (length > VALUE_CACHE_MAX) {
+      return this.fatal ? this.#strictLongString(start, end) : this.#longString(start, end);
+    }
     return length === 0 ? "" : this.#values.get(this.src, start, end);
   }
 
-  /** A str of more than VALUE_CACHE_MAX bytes, uncached. */
+  /** A str of more than VALUE_CACHE_MAX bytes, uncached: JS or native, per runtime. */
   #longString(start: number, end: number): string {
+    return end - start <= LONG_VALUE_JS_MAX
+      ? decodeShortUtf8(this.src, start, end, this.#charTables)
+      : readUtf8Native(this.src, start, end);
+  }
+
+  /** {@linkcode MsgPackDecoder.#longString} under `fatal: true` (off the default path). */
+  #strictLongString(start: number, end: number): string {
     const src = this.src;
-    if (end - start <= JS_DECODE_MAX) {
-      if (this.fatal) checkUtf8(src, start, end);
-      return decodeShortUtf8(src, start, end, this.#charTables);
-    }
-    return this.fatal ? readUtf8Strict(src, start, end) : readUtf8Native(src, start, end);
+    if (end - start > LONG_VALUE_JS_MAX) return readUtf8Strict(src, start, end);
+    checkUtf8(src, start, end);
+    return decodeShortUtf8(src, start, end, this.#charTables);
   }
 
   /** A map key; fixstr keys go through the key cache. */
@@ -308,8 +321,8 @@ export class MsgPackDecoder {
   readArray(length: number, at: number): unknown[] {
     const pos = this.pos;
     // Every element takes at least one byte: check before allocating.
-    if (length > this.maxArrayLength || length > this.end - pos) {
-      throw this.#badLength("array", length, pos, length);
+    if (length > this.#arrayLimit || length > this.end - pos) {
+      this.#checkLength("array", length, pos, length);
     }
     // Nor may nested arrays claim more elements in sum than the input has bytes.
     if (length > this.arrayBudget) throw this.#overBudget(at, length);
@@ -324,8 +337,8 @@ export class MsgPackDecoder {
   readMap(length: number): unknown {
     const pos = this.pos;
     // Every entry takes at least two bytes.
-    if (length > this.maxMapLength || length > (this.end - pos) / 2) {
-      throw this.#badLength("map", length, pos, length * 2);
+    if (length > this.#mapLimit || length > (this.end - pos) / 2) {
+      this.#checkLength("map", length, pos, length * 2);
     }
     if (--this.depthLeft < 0) throw this.#tooDeep(pos);
     if (this.mapAsMap) {
@@ -491,19 +504,24 @@ export class MsgPackDecoder {
     );
   }
 
-  /** A length over its limit, or past the end of the input (needing `needed` bytes). */
-  #badLength(
+  /**
+   * The cold half of a hot length check: throws when `length` is over its
+   * real limit or needs more than the `needed` bytes left; returns when only
+   * the hot check's capped limit was passed.
+   */
+  #checkLength(
     kind: "str" | "array" | "map",
     length: number,
     start: number,
     needed: number,
-  ): RangeError {
+  ): void {
     const limit = kind === "str"
       ? this.maxStrLength
       : kind === "array"
       ? this.maxArrayLength
       : this.maxMapLength;
-    return length > limit ? this.#overLimit(kind, length, start) : this.#truncated(start, needed);
+    if (length > limit) throw this.#overLimit(kind, length, start);
+    if (needed > this.end - start) throw this.#truncated(start, needed);
   }
 
   /**

@@ -472,60 +472,54 @@ export class MsgPackEncoder {
       this.writeFloat(value);
       return;
     } else {
-      this.#float64[0] = value;
-      const bytes = this.#floatBytes;
-      target[pos++] = 0xcb;
-      if (LITTLE_ENDIAN) {
-        target[pos++] = bytes[7];
-        target[pos++] = bytes[6];
-        target[pos++] = bytes[5];
-        target[pos++] = bytes[4];
-        target[pos++] = bytes[3];
-        target[pos++] = bytes[2];
-        target[pos++] = bytes[1];
-        target[pos++] = bytes[0];
-      } else {
-        target.set(bytes, pos);
-        pos += 8;
-      }
+      this.#writeFloat64(value);
+      return;
     }
     this.pos = pos;
   }
 
   /** A number as float32 when the float mode allows it, else as float64 (never as an int). */
   writeFloat(value: number): void {
+    if (this.float32Mode === FLOAT32_NEVER || !this.#fitsFloat32(value)) {
+      this.#writeFloat64(value);
+      return;
+    }
     const target = this.target;
     let pos = this.pos;
-    if (this.float32Mode !== FLOAT32_NEVER && this.#fitsFloat32(value)) {
-      this.#float32Array[0] = value;
-      const bytes = this.#floatBytes;
-      target[pos++] = 0xca;
-      if (LITTLE_ENDIAN) {
-        target[pos++] = bytes[3];
-        target[pos++] = bytes[2];
-        target[pos++] = bytes[1];
-        target[pos++] = bytes[0];
-      } else {
-        target.set(bytes.subarray(0, 4), pos);
-        pos += 4;
-      }
+    this.#float32Array[0] = value;
+    const bytes = this.#floatBytes;
+    target[pos++] = 0xca;
+    if (LITTLE_ENDIAN) {
+      target[pos++] = bytes[3];
+      target[pos++] = bytes[2];
+      target[pos++] = bytes[1];
+      target[pos++] = bytes[0];
     } else {
-      this.#float64[0] = value;
-      const bytes = this.#floatBytes;
-      target[pos++] = 0xcb;
-      if (LITTLE_ENDIAN) {
-        target[pos++] = bytes[7];
-        target[pos++] = bytes[6];
-        target[pos++] = bytes[5];
-        target[pos++] = bytes[4];
-        target[pos++] = bytes[3];
-        target[pos++] = bytes[2];
-        target[pos++] = bytes[1];
-        target[pos++] = bytes[0];
-      } else {
-        target.set(bytes, pos);
-        pos += 8;
-      }
+      target.set(bytes.subarray(0, 4), pos);
+      pos += 4;
+    }
+    this.pos = pos;
+  }
+
+  /** A float64: the one writer of 0xcb (numbers, forced floats, large bigints as floats). */
+  #writeFloat64(value: number): void {
+    this.#float64[0] = value;
+    const bytes = this.#floatBytes;
+    const target = this.target;
+    let pos = this.pos;
+    target[pos++] = 0xcb;
+    if (LITTLE_ENDIAN) {
+      target[pos++] = bytes[7];
+      target[pos++] = bytes[6];
+      target[pos++] = bytes[5];
+      target[pos++] = bytes[4];
+      target[pos++] = bytes[3];
+      target[pos++] = bytes[2];
+      target[pos++] = bytes[1];
+      target[pos++] = bytes[0];
+    } else {
+      target.set(bytes, pos);
+      pos += 8;
     }
     this.pos = pos;
   }
@@ -996,16 +990,6 @@ export class MsgPackEncoder {
       const data = bigIntExtPayload(value);
       this.writeExt(0x42, data);
     }
-  }
-
-  #writeFloat64(value: number): void {
-    this.#float64[0] = value;
-    const bytes = this.#floatBytes;
-    const target = this.target;
-    let pos = this.pos;
-    target[pos++] = 0xcb;
-    for (let i = 0; i < 8; i++) target[pos++] = bytes[LITTLE_ENDIAN ? 7 - i : i];
-    this.pos = pos;
   }
 
   #unsupported(value: unknown): TypeError {

@@ -7,16 +7,16 @@
  * @module
  */
 import { FAST_PATHS } from "../platform/fast_paths.ts";
-import { decodeUtf8Fatal, decodeUtf8Native, findInvalidUtf8 } from "../encoding/utf8_primitives.ts";
+import {
+  decodeUtf8Fatal,
+  decodeUtf8Native,
+  findInvalidUtf8,
+  SHORT_DECODE_MAX,
+} from "../encoding/utf8_primitives.ts";
 
 // The core's short-string decoder, for the decoder's uncached strings: one
 // door into encoding/ for the MessagePack code.
-export {
-  type CharTables,
-  createCharTables,
-  decodeShortUtf8,
-  SHORT_DECODE_MAX,
-} from "../encoding/utf8_primitives.ts";
+export { type CharTables, createCharTables, decodeShortUtf8 } from "../encoding/utf8_primitives.ts";
 
 /** Whether native decoding may use Node's Buffer (measured faster on Node). */
 const NATIVE_NODE_BUFFER: boolean = FAST_PATHS.utf8DecodeNodeBuffer;
@@ -26,6 +26,16 @@ export const JS_ENCODE_MAX: number = FAST_PATHS.utf8EncodeWithRoomJsMax;
 
 /** Up to this many bytes, ASCII strings are decoded in JS, longer ones natively. */
 export const SHORT_STRING_MAX: number = FAST_PATHS.msgpackDecodeJsMax;
+
+/**
+ * Uncached str values (longer than the value cache's) up to this many bytes
+ * are decoded in JS, longer ones natively; never above what the core's
+ * short decoder takes.
+ */
+export const LONG_VALUE_JS_MAX: number = Math.min(
+  FAST_PATHS.msgpackLongValueJsMax,
+  SHORT_DECODE_MAX,
+);
 
 /**
  * Decodes `src[start, end)` with the runtime's native decoder (invalid

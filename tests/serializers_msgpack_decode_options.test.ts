@@ -183,6 +183,32 @@ describe("MsgPackSerializer decode limits", () => {
     assert.throws(() => msgpack.deserialize(fromHex("dbffffffff")), /unexpected end of input/);
   });
 
+  test("limits above 2^30 hold exactly (the hot checks cap theirs; the cold one has the real one)", () => {
+    const limit = 2 ** 31;
+    const msgpack = new MsgPackSerializer({
+      maxStrLength: limit,
+      maxArrayLength: limit,
+      maxMapLength: limit,
+    });
+    const cases = [
+      ["str", 0xdb, "bytes"],
+      ["array", 0xdd, "elements"],
+      ["map", 0xdf, "entries"],
+    ] as const;
+    for (const [kind, token, unit] of cases) {
+      assert.throws(() => msgpack.deserialize(concat([token], be(limit, 4), [0x61])), {
+        name: "RangeError",
+        message: /^Cannot decode MessagePack: unexpected end of input at offset 5/,
+      }, `${kind} of exactly the limit`);
+      assert.throws(() => msgpack.deserialize(concat([token], be(limit + 1, 4), [0x61])), {
+        name: "RangeError",
+        message: `Cannot decode MessagePack: ${kind} of ${limit + 1} ${unit} exceeds ${
+          OPTION[kind]
+        } ${limit} at offset 0`,
+      }, `${kind} of one more`);
+    }
+  });
+
   test("limit options are validated by the constructor", () => {
     for (const option of Object.values(OPTION)) {
       for (const bad of [-1, 1.5, NaN, Infinity, -Infinity]) {
