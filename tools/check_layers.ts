@@ -21,13 +21,7 @@ const LAYERS = ["platform", "pool", "encoding", "serializers", "messaging", "mod
 const MESSAGING_DOORS = new Set(["pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"]);
 
 /** The library's public entry points. */
-const ENTRY_POINTS = [
-  "mod.ts",
-  "pool/mod.ts",
-  "encoding/mod.ts",
-  "serializers/mod.ts",
-  "messaging/mod.ts",
-];
+const ENTRY_POINTS = ["mod.ts", ...MESSAGING_DOORS, "messaging/mod.ts"];
 const SUPPORT = ["bench", "tools", "examples", "tests", "dev"];
 
 /** Tests may import what they test: the examples and library internals (white-box tests). */
@@ -44,12 +38,7 @@ const SUPPORT_EXCEPTIONS: readonly (readonly [from: string, to: string])[] = [
 ];
 
 /** One import or re-export statement. */
-interface Edge {
-  readonly from: string;
-  readonly to: string;
-  readonly typeOnly: boolean;
-  readonly line: number;
-}
+type Edge = { from: string; to: string; typeOnly: boolean; line: number };
 
 function tsFiles(dirs: readonly string[]): string[] {
   const files: string[] = [];
@@ -63,10 +52,6 @@ function tsFiles(dirs: readonly string[]): string[] {
   };
   for (const dir of dirs) walk(dir);
   return files.sort();
-}
-
-function libraryFiles(): string[] {
-  return ["mod.ts", ...tsFiles(LAYERS.filter((layer) => layer !== "mod.ts"))];
 }
 
 /** Rule 5: every relative import of support code goes to dev/, its own folder or an entry point. */
@@ -146,63 +131,67 @@ function importCycles(files: readonly string[], edges: readonly Edge[]): string[
   return cycles;
 }
 
+/** Per rule on library imports: the imports that break it, and how each is reported. */
+const EDGE_RULES: readonly [
+  rule: string,
+  breaks: (e: Edge) => boolean,
+  says: (e: Edge) => string,
+][] = [
+  [
+    `no upward imports (${LAYERS.join(" <- ")})`,
+    (e) => layerOf(e.to) > layerOf(e.from),
+    (e) =>
+      `${LAYERS[layerOf(e.from)]} imports ${e.typeOnly ? "types from " : ""}${e.to} (${
+        LAYERS[layerOf(e.to)]
+      }, a higher layer)`,
+  ],
+  [
+    "no imports from outside the library",
+    (e) => layerOf(e.to) < 0,
+    (e) => `imports ${relative(".", e.to)}, outside the library`,
+  ],
+  [
+    "no private (_) module imported from another folder",
+    (e) => basename(e.to).startsWith("_") && dirname(e.to) !== dirname(e.from),
+    (e) => `imports ${e.to}, private to its folder`,
+  ],
+  [
+    "messaging/ imports only public entry points",
+    (e) =>
+      e.from.startsWith("messaging/") && !e.to.startsWith("messaging/") &&
+      !MESSAGING_DOORS.has(e.to),
+    (e) => `imports ${e.to}; messaging/ may import only ${[...MESSAGING_DOORS].join(", ")}`,
+  ],
+];
+
 await runTool("layers", (tally) => {
-  const files = libraryFiles();
+  const files = ["mod.ts", ...tsFiles(LAYERS.filter((layer) => layer !== "mod.ts"))];
   const edges: Edge[] = [];
-  const external: string[] = [];
-  const mutableExports: string[] = [];
+  const [outside, mutable] = [EDGE_RULES[1][0], "no export let / export var"];
+  const problems = new Map<string, string[]>([...EDGE_RULES, [mutable]].map(([r]) => [r, []]));
   for (const file of files) {
     const source = readFileSync(join(ROOT, file), "utf8");
     const parsed = parseImports(file, source);
     edges.push(...parsed.edges);
-    external.push(...parsed.external);
+    problems.get(outside)!.push(...parsed.external);
     for (const match of source.matchAll(/^\s*export\s+(let|var)\b.*$/gm)) {
       const line = source.slice(0, match.index).split("\n").length;
-      mutableExports.push(`${file}:${line}: ${match[0].trim()}`);
+      problems.get(mutable)!.push(`${file}:${line}: ${match[0].trim()}`);
     }
   }
-  const upward = edges
-    .filter((edge) => layerOf(edge.to) > layerOf(edge.from))
-    .map((edge) =>
-      `${edge.from}:${edge.line}: ${LAYERS[layerOf(edge.from)]} imports ${
-        edge.typeOnly ? "types from " : ""
-      }${edge.to} (${LAYERS[layerOf(edge.to)]}, a higher layer)`
-    );
-  const outside = edges
-    .filter((edge) => layerOf(edge.to) < 0)
-    .map((edge) =>
-      `${edge.from}:${edge.line}: imports ${relative(".", edge.to)}, outside the library`
-    );
+  for (const [rule, breaks, says] of EDGE_RULES) {
+    for (const e of edges.filter(breaks)) {
+      problems.get(rule)!.push(`${e.from}:${e.line}: ${says(e)}`);
+    }
+  }
   const cycles = importCycles(files, edges).map((cycle) => `import cycle: ${cycle.join(" <-> ")}`);
-  const privates = edges
-    .filter((edge) => basename(edge.to).startsWith("_") && dirname(edge.to) !== dirname(edge.from))
-    .map((edge) => `${edge.from}:${edge.line}: imports ${edge.to}, private to its folder`);
-  const messagingDoors = edges
-    .filter((edge) =>
-      edge.from.startsWith("messaging/") && !edge.to.startsWith("messaging/") &&
-      !MESSAGING_DOORS.has(edge.to)
-    )
-    .map((edge) =>
-      `${edge.from}:${edge.line}: imports ${edge.to}; messaging/ may import only ${
-        [...MESSAGING_DOORS].join(", ")
-      }`
-    );
-
+  problems.set("no import cycles (type-only included)", cycles);
   const support = supportProblems();
-  const rules: [string, string[]][] = [
-    [`no upward imports (${LAYERS.join(" <- ")})`, upward],
-    ["no import cycles (type-only included)", cycles],
-    ["no export let / export var", mutableExports],
-    ["no imports from outside the library", [...external, ...outside]],
-    ["no private (_) module imported from another folder", privates],
-    [
-      `support code (${support.files} files) imports only dev/, its own folder and entry points`,
-      support.problems,
-    ],
-    ["messaging/ imports only public entry points", messagingDoors],
-  ];
+  const rule =
+    `support code (${support.files} files) imports only dev/, its own folder and entry points`;
+  problems.set(rule, support.problems);
   console.log(`layers: ${files.length} modules, ${edges.length} imports`);
-  for (const [rule, problems] of rules) {
-    tally.check(rule, problems.length === 0, problems.map((problem) => `\n  ${problem}`).join(""));
+  for (const [rule, found] of problems) {
+    tally.check(rule, found.length === 0, found.map((problem) => `\n  ${problem}`).join(""));
   }
 });
