@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { Agent, request as httpRequest } from "node:http";
 import process from "node:process";
 import { runTool } from "./_tally.ts";
 import { encode as msgpackOracle } from "@msgpack/msgpack";
@@ -95,7 +94,9 @@ function buildCases(): Case[] {
 }
 
 /** Why a response is wrong, or `undefined` when it is right. */
-function verify(spec: Case, { status, contentType, body }: Reply): string | undefined {
+async function verify(spec: Case, response: Response): Promise<string | undefined> {
+  const [status, contentType] = [response.status, response.headers.get("content-type") ?? ""];
+  const body = new Uint8Array(await response.arrayBuffer());
   if (status !== spec.status) return `status ${status}, expected ${spec.status}`;
   if (!spec.contentType.test(contentType)) return `content-type '${contentType}'`;
   if (spec.expect instanceof Uint8Array) {
@@ -110,60 +111,31 @@ function verify(spec: Case, { status, contentType, body }: Reply): string | unde
   }
 }
 
-interface Reply {
-  status: number;
-  contentType: string;
-  body: Uint8Array;
-}
-
-function send(agent: Agent, base: string, spec: Case): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(base + spec.path, {
-      method: spec.method,
-      agent,
-      timeout: REQUEST_TIMEOUT_MS,
-      headers: spec.body === undefined ? {} : { "content-length": String(spec.body.length) },
-    }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("error", reject);
-      incoming.on("end", () =>
-        resolve({
-          status: incoming.statusCode ?? 0,
-          contentType: String(incoming.headers["content-type"] ?? ""),
-          body: new Uint8Array(Buffer.concat(chunks)),
-        }));
-    });
-    outgoing.on(
-      "timeout",
-      () => outgoing.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)),
-    );
-    outgoing.on("error", reject);
-    outgoing.end(spec.body);
-  });
-}
-
+/** Every request, at most MAX_CONNECTIONS in flight (fetch keeps their connections alive). */
 async function fire(base: string, cases: readonly Case[]) {
   const outcome = { passed: 0, corrupt: 0, errors: 0, failures: [] as string[] };
   const note = (message: string) => {
     if (outcome.failures.length < 10) outcome.failures.push(message);
   };
-  const agent = new Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
-  await Promise.all(Array.from({ length: REQUESTS_PER_SERVER }, async (_, i) => {
-    const spec = cases[i % cases.length];
-    try {
-      const problem = verify(spec, await send(agent, base, spec));
-      if (problem === undefined) outcome.passed++;
-      else {
-        outcome.corrupt++;
-        note(`${spec.label}: ${problem}`);
+  let next = 0;
+  await Promise.all(Array.from({ length: MAX_CONNECTIONS }, async () => {
+    for (let i = next++; i < REQUESTS_PER_SERVER; i = next++) {
+      const spec = cases[i % cases.length];
+      try {
+        const { method, body } = spec;
+        const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        const problem = await verify(spec, await fetch(base + spec.path, { method, body, signal }));
+        if (problem === undefined) outcome.passed++;
+        else {
+          outcome.corrupt++;
+          note(`${spec.label}: ${problem}`);
+        }
+      } catch (error) {
+        outcome.errors++;
+        note(`${spec.label}: ${(error as Error).message}`);
       }
-    } catch (error) {
-      outcome.errors++;
-      note(`${spec.label}: ${(error as Error).message}`);
     }
   }));
-  agent.destroy();
   return outcome;
 }
 
