@@ -47,7 +47,7 @@ const nodeTests = (node: string) => (junit: string) => [
   ...["--test-reporter=junit", `--test-reporter-destination=${junit}`, "tests/*.test.ts"],
 ];
 const node24 = (...args: string[]) => () => [RUNTIMES.node24, ...args];
-const bundled = (host: string) => node24("tools/smoke/bundled.ts", host);
+const smoke = (host: string) => node24("tools/smoke/run.ts", host);
 const deno = (...args: string[]) => () => [RUNTIMES.deno, ...args];
 
 const STEPS: readonly Step[] = [
@@ -72,10 +72,10 @@ const STEPS: readonly Step[] = [
   ["chaos:short", { closing: "chaos" }, SHORT, node24("tests/chaos.ts", "--short")],
   ["e2e:servers", { closing: "e2e" }, 10 * MINUTE, node24("tools/e2e.ts")],
   ["e2e:dashboard", { closing: "browser" }, SHORT, node24("tools/browser.ts")],
-  ["smoke:browser", { closing: "browser smoke" }, SHORT, bundled("browser")],
-  ["smoke:workerd", { closing: "workerd smoke" }, SHORT, bundled("workerd")],
+  ["smoke:browser", { closing: "browser smoke" }, SHORT, smoke("browser")],
+  ["smoke:workerd", { closing: "workerd smoke" }, SHORT, smoke("workerd")],
   ["smoke:node22", { closing: "node22" }, SHORT, () => [
-    ...[RUNTIMES.node22, "--experimental-strip-types", "tools/smoke/node22.ts"],
+    ...[RUNTIMES.node22, "--experimental-strip-types", "tools/smoke/run.ts", "node22"],
   ]],
 ];
 

@@ -1,6 +1,12 @@
 /**
- * The bundled smokes: `bun build` bundles the library (mod.ts, minified) and the shared smoke
- * (tools/smoke/smoke.ts) into a temp dir, then runs them in one host:
+ * Runs the shared smoke (tools/smoke/smoke.ts) in one host:
+ * - `node22`: the library's TypeScript sources under Node 22 (type stripping), proving it uses no
+ *   syntax or built-in that Node 22.18+ lacks; ends with `node22: N passed, N failed`. Run:
+ *   `node_modules/node22/bin/node --experimental-strip-types tools/smoke/run.ts node22` (22.18+
+ *   strips types by default; the flag keeps older 22.x working).
+ *
+ * The other two run a bundle: `bun build` bundles the library (mod.ts, minified) and the smoke
+ * into a temp dir first.
  * - `workerd`: served by the pinned npm `workerd` on a free loopback port under several
  *   configurations (the current compatibility date with and without Node.js compatibility, and an
  *   old date, 2025-05-01, without `FinalizationRegistry`); ends with `workerd smoke: N passed, N
@@ -8,7 +14,7 @@
  * - `browser`: a page in headless Chromium (tools/_chromium.ts), served from memory through
  *   Playwright's request routing (no server, no network); ends with `browser smoke: N passed, N
  *   failed`.
- * Run with Node 24: `node tools/smoke/bundled.ts workerd|browser`.
+ * Run with Node 24: `node tools/smoke/run.ts workerd|browser`.
  *
  * @module
  */
@@ -22,7 +28,7 @@ import { RUNTIMES } from "../../dev/runtimes.ts";
 import { freePort, run, start, waitFor } from "../../dev/services.ts";
 import { withChromium } from "../_chromium.ts";
 import { runTool, type Tally } from "../_tally.ts";
-import type { SmokeResult } from "./smoke.ts";
+import { runSmoke, type SmokeResult } from "./smoke.ts";
 
 const READY_TIMEOUT_MS = 30_000;
 const SMOKE_TIMEOUT_MS = 60_000;
@@ -192,14 +198,23 @@ async function browserSmoke(dir: string, tally: Tally, label: string): Promise<v
   Object.assign(tally, { passed: result.passed, failed: result.failed });
 }
 
-const HOSTS = { workerd: workerdSmoke, browser: browserSmoke } as const;
-const host = process.argv[2] as keyof typeof HOSTS;
-await runTool(`${host} smoke`, async (tally) => {
-  if (!Object.hasOwn(HOSTS, host)) throw new Error(`Usage: bundled.ts ${Object.keys(HOSTS)}`);
+async function node22Smoke(tally: Tally): Promise<void> {
+  console.log(`node22: Node ${process.version}`);
+  const result = await runSmoke(await import("../../mod.ts"));
+  for (const line of result.lines) console.log(line);
+  Object.assign(tally, { passed: result.passed, failed: result.failed });
+}
+
+const BUNDLED = { workerd: workerdSmoke, browser: browserSmoke } as const;
+const host = process.argv[2];
+const label = host === "node22" ? host : `${host} smoke`;
+await runTool(label, async (tally) => {
+  if (host === "node22") return await node22Smoke(tally);
+  if (!Object.hasOwn(BUNDLED, host)) throw new Error("Usage: run.ts workerd|browser|node22");
   const dir = mkdtempSync(join(tmpdir(), "catga-smoke-"));
   try {
-    await buildBundle(dir, `${host} smoke`);
-    await HOSTS[host](dir, tally, `${host} smoke`);
+    await buildBundle(dir, label);
+    await BUNDLED[host as keyof typeof BUNDLED](dir, tally, label);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
