@@ -37,59 +37,39 @@ const SUPPORT_EXCEPTIONS: readonly (readonly [from: string, to: string])[] = [
   ["examples/app.ts", "platform/fast_paths.ts"], // the platform key its route table is keyed by
 ];
 
-/** One import or re-export statement. */
+/** One import or re-export statement, or a dynamic import (never type-only). */
 type Edge = { from: string; to: string; typeOnly: boolean; line: number };
 
+/** The .ts files under `dirs` (results, test262 and node_modules left out), sorted. */
 function tsFiles(dirs: readonly string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!["results", "test262", "node_modules"].includes(entry.name)) walk(path);
-      } else if (entry.name.endsWith(".ts")) files.push(path);
-    }
-  };
-  for (const dir of dirs) walk(dir);
-  return files.sort();
-}
-
-/** Rule 5: every relative import of support code goes to dev/, its own folder or an entry point. */
-function supportProblems(): { files: number; problems: string[] } {
-  const files = tsFiles(SUPPORT.filter((dir) => existsSync(join(ROOT, dir))));
-  const problems: string[] = [];
-  const dynamic = /\bimport\(\s*["'](\.[^"']+)["']/g;
-  for (const file of files) {
-    const source = readFileSync(join(ROOT, file), "utf8");
-    const folder = file.split("/")[0];
-    const edges = parseImports(file, source).edges.map(({ to, line }) => ({ to, line }));
-    for (const match of source.matchAll(dynamic)) {
-      const line = source.slice(0, match.index).split("\n").length;
-      edges.push({ to: normalize(join(dirname(file), match[1])), line });
-    }
-    for (const { to, line } of edges) {
-      const target = to.split("/")[0];
-      const ok = target === folder || target === "dev" || ENTRY_POINTS.includes(to) ||
-        (folder === "tests" && TESTS_MAY_IMPORT(to)) ||
-        SUPPORT_EXCEPTIONS.some(([from, allowed]) => from === file && allowed === to);
-      if (!ok) problems.push(`${file}:${line}: ${folder}/ imports ${to}`);
-    }
-  }
-  return { files: files.length, problems };
+  return dirs.flatMap((dir) =>
+    dir.endsWith(".ts") ? [dir] : readdirSync(join(ROOT, dir), { recursive: true })
+      .map((file) => join(dir, String(file)))
+      .filter((file) => file.endsWith(".ts") && !/\/(results|test262|node_modules)\//.test(file))
+  ).sort();
 }
 
 function layerOf(file: string): number {
   return LAYERS.indexOf(file.split("/")[0] as (typeof LAYERS)[number]);
 }
 
+/** May support file `from` import `to`? dev/, its own folder, an entry point or an exception. */
+function supportMayImport(from: string, to: string): boolean {
+  const [folder, target] = [from, to].map((path) => path.split("/")[0]);
+  return target === folder || target === "dev" || ENTRY_POINTS.includes(to) ||
+    (folder === "tests" && TESTS_MAY_IMPORT(to)) ||
+    SUPPORT_EXCEPTIONS.some(([file, allowed]) => file === from && allowed === to);
+}
+
 /**
  * Import/export-from statements that start a line (JSDoc examples start with
- * ` * ` and are not code of this module).
+ * ` * ` and are not code of this module), and dynamic imports of relative paths.
  */
 const CLAUSE = String.raw`((?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?)`;
 const STATEMENT = new RegExp(
   String.raw`^(import|export)\s+(type\s+)?` + CLAUSE +
-    String.raw`\s*from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']`,
+    String.raw`\s*from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']` +
+    String.raw`|\bimport\(\s*["'](\.[^"']+)["']`,
   "gm",
 );
 
@@ -97,7 +77,7 @@ function parseImports(file: string, source: string): { edges: Edge[]; external: 
   const edges: Edge[] = [];
   const external: string[] = [];
   for (const match of source.matchAll(STATEMENT)) {
-    const specifier = match[4] ?? match[5];
+    const specifier = match[4] ?? match[5] ?? match[6];
     const line = source.slice(0, match.index).split("\n").length;
     if (!specifier.startsWith(".")) {
       external.push(`${file}:${line}: imports "${specifier}"`);
@@ -165,13 +145,24 @@ const EDGE_RULES: readonly [
 ];
 
 await runTool("layers", (tally) => {
-  const files = ["mod.ts", ...tsFiles(LAYERS.filter((layer) => layer !== "mod.ts"))];
-  const edges: Edge[] = [];
+  const files = tsFiles(LAYERS);
+  const support = tsFiles(SUPPORT.filter((dir) => existsSync(join(ROOT, dir))));
   const [outside, mutable] = [EDGE_RULES[1][0], "no export let / export var"];
-  const problems = new Map<string, string[]>([...EDGE_RULES, [mutable]].map(([r]) => [r, []]));
-  for (const file of files) {
+  const supportRule =
+    `support code (${support.length} files) imports only dev/, its own folder and entry points`;
+  const problems = new Map<string, string[]>(
+    [...EDGE_RULES, [mutable], [supportRule]].map(([rule]) => [rule, []]),
+  );
+  const edges: Edge[] = [];
+  for (const file of [...files, ...support]) {
     const source = readFileSync(join(ROOT, file), "utf8");
     const parsed = parseImports(file, source);
+    if (layerOf(file) < 0) {
+      for (const { to, line } of parsed.edges.filter((e) => !supportMayImport(file, e.to))) {
+        problems.get(supportRule)!.push(`${file}:${line}: ${file.split("/")[0]}/ imports ${to}`);
+      }
+      continue;
+    }
     edges.push(...parsed.edges);
     problems.get(outside)!.push(...parsed.external);
     for (const match of source.matchAll(/^\s*export\s+(let|var)\b.*$/gm)) {
@@ -186,10 +177,6 @@ await runTool("layers", (tally) => {
   }
   const cycles = importCycles(files, edges).map((cycle) => `import cycle: ${cycle.join(" <-> ")}`);
   problems.set("no import cycles (type-only included)", cycles);
-  const support = supportProblems();
-  const rule =
-    `support code (${support.files} files) imports only dev/, its own folder and entry points`;
-  problems.set(rule, support.problems);
   console.log(`layers: ${files.length} modules, ${edges.length} imports`);
   for (const [rule, found] of problems) {
     tally.check(rule, found.length === 0, found.map((problem) => `\n  ${problem}`).join(""));
