@@ -146,7 +146,6 @@ await runTool("e2e", async (tally) => {
     wanted.length === 0 ? spec.name !== "node26" : wanted.includes(spec.name)
   );
   const cases = buildCases();
-  const count = (ok: boolean) => ok ? tally.passed++ : tally.failed++;
   for (const spec of servers) {
     for (const poolDebug of [false, true]) {
       const name = `${spec.name}${poolDebug ? " (debug pool)" : ""}`;
@@ -157,25 +156,23 @@ await runTool("e2e", async (tally) => {
         tally.passed++; // started and ready
         const started = performance.now();
         const outcome = await fire(running.base, cases);
-        const seconds = (performance.now() - started) / 1000;
+        const seconds = ((performance.now() - started) / 1000).toFixed(2);
         // One check per server and mode: every body byte-exact, no errors.
-        count(outcome.passed === REQUESTS_PER_SERVER && outcome.corrupt + outcome.errors === 0);
-        console.log(
-          `e2e ${name}: ${REQUESTS_PER_SERVER} concurrent requests (${MAX_CONNECTIONS} connections) over ${cases.length} routes in ${
-            seconds.toFixed(2)
-          } s: ${outcome.passed} ok, ${outcome.corrupt} corrupt, ${outcome.errors} errors`,
+        const requests =
+          `${REQUESTS_PER_SERVER} concurrent requests (${MAX_CONNECTIONS} connections)`;
+        const counts = `${outcome.passed} ok, ${outcome.corrupt} corrupt, ${outcome.errors} errors`;
+        tally.check(
+          `e2e ${name}: ${requests} over ${cases.length} routes in ${seconds} s: ${counts}`,
+          outcome.passed === REQUESTS_PER_SERVER,
+          outcome.failures.map((failure) => `\n  ${failure}`).join(""),
         );
-        for (const failure of outcome.failures) console.log(`  ${failure}`);
-
         type Stats = { rented: number; returned: number; outstanding: number };
         const stats = await (await fetch(`${running.base}/stats`)).json() as Stats;
-        const drained = stats.outstanding === 0 && stats.rented === stats.returned &&
-          stats.rented > 0;
-        count(drained);
-        console.log(
-          `e2e ${name}: /stats rented ${stats.rented}, returned ${stats.returned}, outstanding ${stats.outstanding}${
-            drained ? "" : "  <-- FAILED: expected outstanding 0 and rented == returned"
-          }`,
+        const { rented, returned, outstanding } = stats;
+        tally.check(
+          `e2e ${name}: /stats rented ${rented}, returned ${returned}, outstanding ${outstanding}`,
+          outstanding === 0 && rented === returned && rented > 0,
+          "want outstanding 0, rented == returned > 0",
         );
       } catch (error) {
         tally.failed++;
