@@ -1,20 +1,12 @@
 /**
- * Runs the shared smoke (tools/smoke/smoke.ts) in one host:
- * - `node22`: the library's TypeScript sources under Node 22 (type stripping), proving it uses no
- *   syntax or built-in that Node 22.18+ lacks; ends with `node22: N passed, N failed`. Run:
- *   `node_modules/node22/bin/node --experimental-strip-types tools/smoke/run.ts node22` (22.18+
- *   strips types by default; the flag keeps older 22.x working).
- *
- * The other two run a bundle: `bun build` bundles the library (mod.ts, minified) and the smoke
- * into a temp dir first.
- * - `workerd`: served by the pinned npm `workerd` on a free loopback port under several
- *   configurations (the current compatibility date with and without Node.js compatibility, and an
- *   old date, 2025-05-01, without `FinalizationRegistry`); ends with `workerd smoke: N passed, N
- *   failed`.
- * - `browser`: a page in headless Chromium (tools/_chromium.ts), served from memory through
- *   Playwright's request routing (no server, no network); ends with `browser smoke: N passed, N
- *   failed`.
- * Run with Node 24: `node tools/smoke/run.ts workerd|browser`.
+ * Runs the shared smoke (tools/smoke/smoke.ts) in a host; ends `<label>: N passed, N failed`:
+ * - `node22` (label `node22`): the TypeScript sources under Node 22's type stripping, so the
+ *   library uses nothing Node 22.18+ lacks. Run: `node_modules/node22/bin/node
+ *   --experimental-strip-types tools/smoke/run.ts node22` (the flag keeps 22.x before 22.18 working).
+ * - `workerd` and `browser` (labels `workerd smoke`, `browser smoke`) run a `bun build` bundle of
+ *   mod.ts (minified) and the smoke: in the pinned npm `workerd` on a loopback port, under the
+ *   CONFIGURATIONS below; or in headless Chromium (tools/_chromium.ts), served from memory through
+ *   Playwright's request routing. Run with Node 24: `node tools/smoke/run.ts workerd|browser`.
  *
  * @module
  */
