@@ -2,7 +2,7 @@
  * Runs the shared smoke (tools/smoke/smoke.ts) in a host; ends `<label>: N passed, N failed`:
  * - `node22` (label `node22`): the TypeScript sources under Node 22's type stripping, so the
  *   library uses nothing Node 22.18+ lacks. Run: `node_modules/node22/bin/node
- *   --experimental-strip-types tools/smoke/run.ts node22` (the flag keeps 22.x before 22.18 working).
+ *   --experimental-strip-types tools/smoke/run.ts node22` (the flag keeps 22.x before 22.18 going).
  * - `workerd` and `browser` (labels `workerd smoke`, `browser smoke`) run a `bun build` bundle of
  *   mod.ts (minified) and the smoke: in the pinned npm `workerd` on a loopback port, under the
  *   CONFIGURATIONS below; or in headless Chromium (tools/_chromium.ts), served from memory through
