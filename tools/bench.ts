@@ -110,11 +110,11 @@ async function main(): Promise<void> {
       continue;
     }
     failures.push(job[0]);
+    const log = join(RESULTS, job[2]);
+    const text = existsSync(log) ? readFileSync(log, "utf8").trimEnd() : "(no output)";
     console.log(
       `${label}: FAILED (exit ${code}) in ${elapsed}; last lines of bench/results/${job[2]}:`,
     );
-    const log = join(RESULTS, job[2]);
-    const text = existsSync(log) ? readFileSync(log, "utf8").trimEnd() : "(no output)";
     console.log(text.split("\n").slice(-15).map((l) => `    ${l}`).join("\n"));
   }
   const ok = jobs.length - failures.length;
@@ -124,13 +124,9 @@ async function main(): Promise<void> {
   // The report runs in a child, so a crash in it is reported rather than fatal.
   const report = [process.execPath, join(ROOT, "tools", "report.ts")];
   const onOutput = (chunk: Buffer) => process.stdout.write(chunk);
-  if (!options["no-report"]) {
-    const result = await run(report, {
-      label: "tools/report.ts",
-      timeoutMs: JOB_TIMEOUT_MS,
-      onOutput,
-    });
-    if (result.code !== 0) failures.push("tools/report.ts");
+  const reporting = { label: "tools/report.ts", timeoutMs: JOB_TIMEOUT_MS, onOutput };
+  if (!options["no-report"] && (await run(report, reporting)).code !== 0) {
+    failures.push(reporting.label);
   }
   if (failures.length > 0) {
     console.error(`Failed: ${failures.join("; ")}`);

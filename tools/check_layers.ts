@@ -21,13 +21,7 @@ const LAYERS = ["platform", "pool", "encoding", "serializers", "messaging", "mod
 const MESSAGING_DOORS = new Set(["pool/mod.ts", "encoding/mod.ts", "serializers/mod.ts"]);
 
 /** The library's public entry points. */
-const ENTRY_POINTS = [
-  "mod.ts",
-  "pool/mod.ts",
-  "encoding/mod.ts",
-  "serializers/mod.ts",
-  "messaging/mod.ts",
-];
+const ENTRY_POINTS = ["mod.ts", ...MESSAGING_DOORS, "messaging/mod.ts"];
 const SUPPORT = ["bench", "tools", "examples", "tests", "dev"];
 
 /** Tests may import what they test: the examples and library internals (white-box tests). */
@@ -43,68 +37,39 @@ const SUPPORT_EXCEPTIONS: readonly (readonly [from: string, to: string])[] = [
   ["examples/app.ts", "platform/fast_paths.ts"], // the platform key its route table is keyed by
 ];
 
-/** One import or re-export statement. */
-interface Edge {
-  readonly from: string;
-  readonly to: string;
-  readonly typeOnly: boolean;
-  readonly line: number;
-}
+/** One import or re-export statement, or a dynamic import (never type-only). */
+type Edge = { from: string; to: string; typeOnly: boolean; line: number };
 
+/** The .ts files under `dirs` (results, test262 and node_modules left out), sorted. */
 function tsFiles(dirs: readonly string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!["results", "test262", "node_modules"].includes(entry.name)) walk(path);
-      } else if (entry.name.endsWith(".ts")) files.push(path);
-    }
-  };
-  for (const dir of dirs) walk(dir);
-  return files.sort();
-}
-
-function libraryFiles(): string[] {
-  return ["mod.ts", ...tsFiles(LAYERS.filter((layer) => layer !== "mod.ts"))];
-}
-
-/** Rule 5: every relative import of support code goes to dev/, its own folder or an entry point. */
-function supportProblems(): { files: number; problems: string[] } {
-  const files = tsFiles(SUPPORT.filter((dir) => existsSync(join(ROOT, dir))));
-  const problems: string[] = [];
-  const dynamic = /\bimport\(\s*["'](\.[^"']+)["']/g;
-  for (const file of files) {
-    const source = readFileSync(join(ROOT, file), "utf8");
-    const folder = file.split("/")[0];
-    const edges = parseImports(file, source).edges.map(({ to, line }) => ({ to, line }));
-    for (const match of source.matchAll(dynamic)) {
-      const line = source.slice(0, match.index).split("\n").length;
-      edges.push({ to: normalize(join(dirname(file), match[1])), line });
-    }
-    for (const { to, line } of edges) {
-      const target = to.split("/")[0];
-      const ok = target === folder || target === "dev" || ENTRY_POINTS.includes(to) ||
-        (folder === "tests" && TESTS_MAY_IMPORT(to)) ||
-        SUPPORT_EXCEPTIONS.some(([from, allowed]) => from === file && allowed === to);
-      if (!ok) problems.push(`${file}:${line}: ${folder}/ imports ${to}`);
-    }
-  }
-  return { files: files.length, problems };
+  return dirs.flatMap((dir) =>
+    dir.endsWith(".ts") ? [dir] : readdirSync(join(ROOT, dir), { recursive: true })
+      .map((file) => join(dir, String(file)))
+      .filter((file) => file.endsWith(".ts") && !/\/(results|test262|node_modules)\//.test(file))
+  ).sort();
 }
 
 function layerOf(file: string): number {
   return LAYERS.indexOf(file.split("/")[0] as (typeof LAYERS)[number]);
 }
 
+/** May support file `from` import `to`? dev/, its own folder, an entry point or an exception. */
+function supportMayImport(from: string, to: string): boolean {
+  const [folder, target] = [from, to].map((path) => path.split("/")[0]);
+  return target === folder || target === "dev" || ENTRY_POINTS.includes(to) ||
+    (folder === "tests" && TESTS_MAY_IMPORT(to)) ||
+    SUPPORT_EXCEPTIONS.some(([file, allowed]) => file === from && allowed === to);
+}
+
 /**
  * Import/export-from statements that start a line (JSDoc examples start with
- * ` * ` and are not code of this module).
+ * ` * ` and are not code of this module), and dynamic imports of relative paths.
  */
 const CLAUSE = String.raw`((?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)?)`;
 const STATEMENT = new RegExp(
   String.raw`^(import|export)\s+(type\s+)?` + CLAUSE +
-    String.raw`\s*from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']`,
+    String.raw`\s*from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']` +
+    String.raw`|\bimport\(\s*["'](\.[^"']+)["']`,
   "gm",
 );
 
@@ -112,7 +77,7 @@ function parseImports(file: string, source: string): { edges: Edge[]; external: 
   const edges: Edge[] = [];
   const external: string[] = [];
   for (const match of source.matchAll(STATEMENT)) {
-    const specifier = match[4] ?? match[5];
+    const specifier = match[4] ?? match[5] ?? match[6];
     const line = source.slice(0, match.index).split("\n").length;
     if (!specifier.startsWith(".")) {
       external.push(`${file}:${line}: imports "${specifier}"`);
@@ -146,63 +111,74 @@ function importCycles(files: readonly string[], edges: readonly Edge[]): string[
   return cycles;
 }
 
+/** Per rule on library imports: the imports that break it, and how each is reported. */
+const EDGE_RULES: readonly [
+  rule: string,
+  breaks: (e: Edge) => boolean,
+  says: (e: Edge) => string,
+][] = [
+  [
+    `no upward imports (${LAYERS.join(" <- ")})`,
+    (e) => layerOf(e.to) > layerOf(e.from),
+    (e) =>
+      `${LAYERS[layerOf(e.from)]} imports ${e.typeOnly ? "types from " : ""}${e.to} (${
+        LAYERS[layerOf(e.to)]
+      }, a higher layer)`,
+  ],
+  [
+    "no imports from outside the library",
+    (e) => layerOf(e.to) < 0,
+    (e) => `imports ${relative(".", e.to)}, outside the library`,
+  ],
+  [
+    "no private (_) module imported from another folder",
+    (e) => basename(e.to).startsWith("_") && dirname(e.to) !== dirname(e.from),
+    (e) => `imports ${e.to}, private to its folder`,
+  ],
+  [
+    "messaging/ imports only public entry points",
+    (e) =>
+      e.from.startsWith("messaging/") && !e.to.startsWith("messaging/") &&
+      !MESSAGING_DOORS.has(e.to),
+    (e) => `imports ${e.to}; messaging/ may import only ${[...MESSAGING_DOORS].join(", ")}`,
+  ],
+];
+
 await runTool("layers", (tally) => {
-  const files = libraryFiles();
+  const files = tsFiles(LAYERS);
+  const support = tsFiles(SUPPORT.filter((dir) => existsSync(join(ROOT, dir))));
+  const [outside, mutable] = [EDGE_RULES[1][0], "no export let / export var"];
+  const supportRule =
+    `support code (${support.length} files) imports only dev/, its own folder and entry points`;
+  const problems = new Map<string, string[]>(
+    [...EDGE_RULES, [mutable], [supportRule]].map(([rule]) => [rule, []]),
+  );
   const edges: Edge[] = [];
-  const external: string[] = [];
-  const mutableExports: string[] = [];
-  for (const file of files) {
+  for (const file of [...files, ...support]) {
     const source = readFileSync(join(ROOT, file), "utf8");
     const parsed = parseImports(file, source);
+    if (layerOf(file) < 0) {
+      for (const { to, line } of parsed.edges.filter((e) => !supportMayImport(file, e.to))) {
+        problems.get(supportRule)!.push(`${file}:${line}: ${file.split("/")[0]}/ imports ${to}`);
+      }
+      continue;
+    }
     edges.push(...parsed.edges);
-    external.push(...parsed.external);
+    problems.get(outside)!.push(...parsed.external);
     for (const match of source.matchAll(/^\s*export\s+(let|var)\b.*$/gm)) {
       const line = source.slice(0, match.index).split("\n").length;
-      mutableExports.push(`${file}:${line}: ${match[0].trim()}`);
+      problems.get(mutable)!.push(`${file}:${line}: ${match[0].trim()}`);
     }
   }
-  const upward = edges
-    .filter((edge) => layerOf(edge.to) > layerOf(edge.from))
-    .map((edge) =>
-      `${edge.from}:${edge.line}: ${LAYERS[layerOf(edge.from)]} imports ${
-        edge.typeOnly ? "types from " : ""
-      }${edge.to} (${LAYERS[layerOf(edge.to)]}, a higher layer)`
-    );
-  const outside = edges
-    .filter((edge) => layerOf(edge.to) < 0)
-    .map((edge) =>
-      `${edge.from}:${edge.line}: imports ${relative(".", edge.to)}, outside the library`
-    );
+  for (const [rule, breaks, says] of EDGE_RULES) {
+    for (const e of edges.filter(breaks)) {
+      problems.get(rule)!.push(`${e.from}:${e.line}: ${says(e)}`);
+    }
+  }
   const cycles = importCycles(files, edges).map((cycle) => `import cycle: ${cycle.join(" <-> ")}`);
-  const privates = edges
-    .filter((edge) => basename(edge.to).startsWith("_") && dirname(edge.to) !== dirname(edge.from))
-    .map((edge) => `${edge.from}:${edge.line}: imports ${edge.to}, private to its folder`);
-  const messagingDoors = edges
-    .filter((edge) =>
-      edge.from.startsWith("messaging/") && !edge.to.startsWith("messaging/") &&
-      !MESSAGING_DOORS.has(edge.to)
-    )
-    .map((edge) =>
-      `${edge.from}:${edge.line}: imports ${edge.to}; messaging/ may import only ${
-        [...MESSAGING_DOORS].join(", ")
-      }`
-    );
-
-  const support = supportProblems();
-  const rules: [string, string[]][] = [
-    [`no upward imports (${LAYERS.join(" <- ")})`, upward],
-    ["no import cycles (type-only included)", cycles],
-    ["no export let / export var", mutableExports],
-    ["no imports from outside the library", [...external, ...outside]],
-    ["no private (_) module imported from another folder", privates],
-    [
-      `support code (${support.files} files) imports only dev/, its own folder and entry points`,
-      support.problems,
-    ],
-    ["messaging/ imports only public entry points", messagingDoors],
-  ];
+  problems.set("no import cycles (type-only included)", cycles);
   console.log(`layers: ${files.length} modules, ${edges.length} imports`);
-  for (const [rule, problems] of rules) {
-    tally.check(rule, problems.length === 0, problems.map((problem) => `\n  ${problem}`).join(""));
+  for (const [rule, found] of problems) {
+    tally.check(rule, found.length === 0, found.map((problem) => `\n  ${problem}`).join(""));
   }
 });

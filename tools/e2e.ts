@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { Agent, request as httpRequest } from "node:http";
 import process from "node:process";
 import { runTool } from "./_tally.ts";
 import { encode as msgpackOracle } from "@msgpack/msgpack";
@@ -95,7 +94,9 @@ function buildCases(): Case[] {
 }
 
 /** Why a response is wrong, or `undefined` when it is right. */
-function verify(spec: Case, { status, contentType, body }: Reply): string | undefined {
+async function verify(spec: Case, response: Response): Promise<string | undefined> {
+  const [status, contentType] = [response.status, response.headers.get("content-type") ?? ""];
+  const body = new Uint8Array(await response.arrayBuffer());
   if (status !== spec.status) return `status ${status}, expected ${spec.status}`;
   if (!spec.contentType.test(contentType)) return `content-type '${contentType}'`;
   if (spec.expect instanceof Uint8Array) {
@@ -110,60 +111,32 @@ function verify(spec: Case, { status, contentType, body }: Reply): string | unde
   }
 }
 
-interface Reply {
-  status: number;
-  contentType: string;
-  body: Uint8Array;
-}
-
-function send(agent: Agent, base: string, spec: Case): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(base + spec.path, {
-      method: spec.method,
-      agent,
-      timeout: REQUEST_TIMEOUT_MS,
-      headers: spec.body === undefined ? {} : { "content-length": String(spec.body.length) },
-    }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("error", reject);
-      incoming.on("end", () =>
-        resolve({
-          status: incoming.statusCode ?? 0,
-          contentType: String(incoming.headers["content-type"] ?? ""),
-          body: new Uint8Array(Buffer.concat(chunks)),
-        }));
-    });
-    outgoing.on(
-      "timeout",
-      () => outgoing.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)),
-    );
-    outgoing.on("error", reject);
-    outgoing.end(spec.body);
-  });
-}
-
+/** Every request, at most MAX_CONNECTIONS in flight (fetch keeps their connections alive). */
 async function fire(base: string, cases: readonly Case[]) {
   const outcome = { passed: 0, corrupt: 0, errors: 0, failures: [] as string[] };
   const note = (message: string) => {
     if (outcome.failures.length < 10) outcome.failures.push(message);
   };
-  const agent = new Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
-  await Promise.all(Array.from({ length: REQUESTS_PER_SERVER }, async (_, i) => {
-    const spec = cases[i % cases.length];
-    try {
-      const problem = verify(spec, await send(agent, base, spec));
-      if (problem === undefined) outcome.passed++;
-      else {
-        outcome.corrupt++;
-        note(`${spec.label}: ${problem}`);
+  let next = 0;
+  await Promise.all(Array.from({ length: MAX_CONNECTIONS }, async () => {
+    for (let i = next++; i < REQUESTS_PER_SERVER; i = next++) {
+      const spec = cases[i % cases.length];
+      try {
+        // A copy: fetch's types take bodies on an ArrayBuffer, not any ArrayBufferLike.
+        const [method, body] = [spec.method, spec.body?.slice()];
+        const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        const problem = await verify(spec, await fetch(base + spec.path, { method, body, signal }));
+        if (problem === undefined) outcome.passed++;
+        else {
+          outcome.corrupt++;
+          note(`${spec.label}: ${problem}`);
+        }
+      } catch (error) {
+        outcome.errors++;
+        note(`${spec.label}: ${(error as Error).message}`);
       }
-    } catch (error) {
-      outcome.errors++;
-      note(`${spec.label}: ${(error as Error).message}`);
     }
   }));
-  agent.destroy();
   return outcome;
 }
 
@@ -174,7 +147,6 @@ await runTool("e2e", async (tally) => {
     wanted.length === 0 ? spec.name !== "node26" : wanted.includes(spec.name)
   );
   const cases = buildCases();
-  const count = (ok: boolean) => ok ? tally.passed++ : tally.failed++;
   for (const spec of servers) {
     for (const poolDebug of [false, true]) {
       const name = `${spec.name}${poolDebug ? " (debug pool)" : ""}`;
@@ -185,25 +157,23 @@ await runTool("e2e", async (tally) => {
         tally.passed++; // started and ready
         const started = performance.now();
         const outcome = await fire(running.base, cases);
-        const seconds = (performance.now() - started) / 1000;
+        const seconds = ((performance.now() - started) / 1000).toFixed(2);
         // One check per server and mode: every body byte-exact, no errors.
-        count(outcome.passed === REQUESTS_PER_SERVER && outcome.corrupt + outcome.errors === 0);
-        console.log(
-          `e2e ${name}: ${REQUESTS_PER_SERVER} concurrent requests (${MAX_CONNECTIONS} connections) over ${cases.length} routes in ${
-            seconds.toFixed(2)
-          } s: ${outcome.passed} ok, ${outcome.corrupt} corrupt, ${outcome.errors} errors`,
+        const requests =
+          `${REQUESTS_PER_SERVER} concurrent requests (${MAX_CONNECTIONS} connections)`;
+        const counts = `${outcome.passed} ok, ${outcome.corrupt} corrupt, ${outcome.errors} errors`;
+        tally.check(
+          `e2e ${name}: ${requests} over ${cases.length} routes in ${seconds} s: ${counts}`,
+          outcome.passed === REQUESTS_PER_SERVER,
+          outcome.failures.map((failure) => `\n  ${failure}`).join(""),
         );
-        for (const failure of outcome.failures) console.log(`  ${failure}`);
-
         type Stats = { rented: number; returned: number; outstanding: number };
         const stats = await (await fetch(`${running.base}/stats`)).json() as Stats;
-        const drained = stats.outstanding === 0 && stats.rented === stats.returned &&
-          stats.rented > 0;
-        count(drained);
-        console.log(
-          `e2e ${name}: /stats rented ${stats.rented}, returned ${stats.returned}, outstanding ${stats.outstanding}${
-            drained ? "" : "  <-- FAILED: expected outstanding 0 and rented == returned"
-          }`,
+        const { rented, returned, outstanding } = stats;
+        tally.check(
+          `e2e ${name}: /stats rented ${rented}, returned ${returned}, outstanding ${outstanding}`,
+          outstanding === 0 && rented === returned && rented > 0,
+          "want outstanding 0, rented == returned > 0",
         );
       } catch (error) {
         tally.failed++;

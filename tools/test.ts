@@ -47,6 +47,7 @@ const nodeTests = (node: string) => (junit: string) => [
   ...["--test-reporter=junit", `--test-reporter-destination=${junit}`, "tests/*.test.ts"],
 ];
 const node24 = (...args: string[]) => () => [RUNTIMES.node24, ...args];
+const smoke = (host: string) => node24("tools/smoke/run.ts", host);
 const deno = (...args: string[]) => () => [RUNTIMES.deno, ...args];
 
 const STEPS: readonly Step[] = [
@@ -71,12 +72,19 @@ const STEPS: readonly Step[] = [
   ["chaos:short", { closing: "chaos" }, SHORT, node24("tests/chaos.ts", "--short")],
   ["e2e:servers", { closing: "e2e" }, 10 * MINUTE, node24("tools/e2e.ts")],
   ["e2e:dashboard", { closing: "browser" }, SHORT, node24("tools/browser.ts")],
-  ["smoke:browser", { closing: "browser smoke" }, SHORT, node24("tools/smoke/browser.ts")],
-  ["smoke:workerd", { closing: "workerd smoke" }, SHORT, node24("tools/smoke/workerd.ts")],
+  ["smoke:browser", { closing: "browser smoke" }, SHORT, smoke("browser")],
+  ["smoke:workerd", { closing: "workerd smoke" }, SHORT, smoke("workerd")],
   ["smoke:node22", { closing: "node22" }, SHORT, () => [
-    ...[RUNTIMES.node22, "--experimental-strip-types", "tools/smoke/node22.ts"],
+    ...[RUNTIMES.node22, "--experimental-strip-types", "tools/smoke/run.ts", "node22"],
   ]],
 ];
+
+/** An outcome; `reasons` are the skip reasons of the skipped tests, one per test. */
+function outcome(passed: number, failed: number, skipped: number, reasons: string[]): Outcome {
+  const skipReasons = new Map<string, number>();
+  for (const reason of reasons) skipReasons.set(reason, (skipReasons.get(reason) ?? 0) + 1);
+  return { passed, failed, skipped, skipReasons };
+}
 
 /**
  * Counts a JUnit report. Node and Bun report suites as `<testsuite>`, so every
@@ -84,39 +92,28 @@ const STEPS: readonly Step[] = [
  * subtests as test cases too (`outer > inner`), so only leaves count there.
  */
 function countJunit(path: string, flavour: string): Outcome {
-  const outcome: Outcome = { passed: 0, failed: 0, skipped: 0, skipReasons: new Map() };
-  let cases = readJunit(path);
-  if (flavour === "deno") {
-    const parents = new Set<string>();
-    for (const { name } of cases) {
-      const parts = name.split(" > ");
-      for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join(" > "));
-    }
-    cases = cases.filter((test) => !parents.has(test.name));
-  }
-  for (const test of cases) {
-    if (test.failure !== undefined) outcome.failed++;
-    else if (test.skipped) {
-      outcome.skipped++;
-      const reason = test.skipReason;
-      if (reason) outcome.skipReasons.set(reason, (outcome.skipReasons.get(reason) ?? 0) + 1);
-    } else outcome.passed++;
-  }
-  return outcome;
+  const cases = readJunit(path);
+  const parents = new Set(
+    flavour !== "deno"
+      ? []
+      : cases.flatMap(({ name }) =>
+        name.split(" > ").map((_, i, parts) => parts.slice(0, i).join(" > ")).slice(1)
+      ),
+  );
+  const leaves = cases.filter((test) => !parents.has(test.name));
+  const failed = leaves.filter((test) => test.failure !== undefined).length;
+  const skips = leaves.filter((test) => test.failure === undefined && test.skipped);
+  const reasons = skips.flatMap((test) => (test.skipReason ? [test.skipReason] : []));
+  return outcome(leaves.length - failed - skips.length, failed, skips.length, reasons);
 }
 
 function countClosingLine(output: string, label: string): Outcome {
   const pattern = new RegExp(`^${label}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?`, "gm");
-  const match = [...output.matchAll(pattern)].pop();
-  const skipped = match?.[3] ? Number(match[3]) : 0;
+  const match = [...output.matchAll(pattern)].pop() ?? [];
+  const [passed, failed, skipped] = [1, 2, 3].map((i) => Number(match[i] ?? 0));
   // A tool that skips names its reason on a `SKIPPED: <reason>` line.
   const reason = /^SKIPPED: (.*)$/m.exec(output)?.[1];
-  return {
-    passed: match ? Number(match[1]) : 0,
-    failed: match ? Number(match[2]) : 0,
-    skipped,
-    skipReasons: skipped > 0 && reason ? new Map([[reason, skipped]]) : new Map(),
-  };
+  return outcome(passed, failed, skipped, reason ? Array(skipped).fill(reason) : []);
 }
 
 async function runStep(step: Step, junit: string): Promise<Outcome & { seconds: number }> {
@@ -130,21 +127,20 @@ async function runStep(step: Step, junit: string): Promise<Outcome & { seconds: 
     onOutput: (chunk, stream) =>
       (stream === "stdout" ? process.stdout : process.stderr).write(chunk),
   });
-  const outcome: Outcome = counter === "exit"
-    ? { passed: result.code === 0 ? 1 : 0, failed: 0, skipped: 0, skipReasons: new Map() }
+  const got: Outcome = counter === "exit"
+    ? outcome(result.code === 0 ? 1 : 0, 0, 0, [])
     : "junit" in counter
     ? countJunit(junit, counter.junit)
     : countClosingLine(result.output, counter.closing);
-  const counted = outcome.passed + outcome.failed + outcome.skipped;
-  if (result.code !== 0 && outcome.failed === 0) {
+  if (result.code !== 0 && got.failed === 0) {
     // Crashed, timed out or failed without a failing test: still a failure.
-    outcome.failed = 1;
+    got.failed = 1;
     if (!result.timedOut) console.log(`[${name}] exited with code ${result.code}`);
-  } else if (counted === 0) {
-    outcome.failed = 1;
+  } else if (got.passed + got.failed + got.skipped === 0) {
+    got.failed = 1;
     console.log(`[${name}] ran nothing`);
   }
-  return { ...outcome, seconds: result.ms / 1000 };
+  return { ...got, seconds: result.ms / 1000 };
 }
 
 async function main(): Promise<number> {
@@ -160,42 +156,35 @@ async function main(): Promise<number> {
   const junitDir = mkdtempSync(join(tmpdir(), "catga-test-"));
   const started = performance.now();
   const summary: string[] = [];
-  const skipReasons = new Map<string, number>();
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
+  const total = outcome(0, 0, 0, []);
   let unexplainedSkips = 0;
   try {
     for (const step of steps) {
-      const outcome = await runStep(step, join(junitDir, `${step[0].replace(/\W/g, "_")}.xml`));
-      passed += outcome.passed;
-      failed += outcome.failed;
-      skipped += outcome.skipped;
-      let explained = 0;
-      for (const [reason, count] of outcome.skipReasons) {
+      const got = await runStep(step, join(junitDir, `${step[0].replace(/\W/g, "_")}.xml`));
+      for (const key of ["passed", "failed", "skipped"] as const) total[key] += got[key];
+      for (const [reason, count] of got.skipReasons) {
         // The same tests skip on every runtime: one line per reason, counted once per run.
-        skipReasons.set(reason, Math.max(skipReasons.get(reason) ?? 0, count));
-        explained += count;
+        total.skipReasons.set(reason, Math.max(total.skipReasons.get(reason) ?? 0, count));
       }
-      unexplainedSkips = Math.max(unexplainedSkips, outcome.skipped - explained);
-      const counts = `${outcome.passed} passed, ${outcome.failed} failed` +
-        (outcome.skipped > 0 ? `, ${outcome.skipped} skipped` : "");
-      const status = outcome.failed === 0 ? "ok  " : "FAIL";
-      summary.push(`${status} ${step[0].padEnd(16)} ${counts} (${outcome.seconds.toFixed(1)} s)`);
+      const explained = got.skipReasons.values().reduce((sum, count) => sum + count, 0);
+      unexplainedSkips = Math.max(unexplainedSkips, got.skipped - explained);
+      const counts = `${got.passed} passed, ${got.failed} failed` +
+        (got.skipped > 0 ? `, ${got.skipped} skipped` : "");
+      const status = got.failed === 0 ? "ok  " : "FAIL";
+      summary.push(`${status} ${step[0].padEnd(16)} ${counts} (${got.seconds.toFixed(1)} s)`);
     }
   } finally {
     rmSync(junitDir, { recursive: true, force: true });
   }
   console.log(`\n${summary.join("\n")}`);
   console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-  for (const [reason, count] of skipReasons) console.log(`SKIPPED: ${count} ${reason}`);
-  if (skipReasons.size === 0 && unexplainedSkips > 0) {
+  for (const [reason, count] of total.skipReasons) console.log(`SKIPPED: ${count} ${reason}`);
+  if (total.skipReasons.size === 0 && unexplainedSkips > 0) {
     console.log(`SKIPPED: ${unexplainedSkips} tests (the runner gave no reason)`);
   }
-  if (CI && skipped > 0) {
-    console.log(`CI=true: the ${skipped} skipped tests count as failures`);
-    failed += skipped;
-  }
+  const { passed, skipped } = total;
+  if (CI && skipped > 0) console.log(`CI=true: the ${skipped} skipped tests count as failures`);
+  const failed = total.failed + (CI ? skipped : 0);
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }
