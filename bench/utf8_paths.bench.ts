@@ -150,8 +150,8 @@ function fits(name: string, chars: number, bytes: Uint8Array): boolean {
   return name !== "JS core short" || bytes.length <= core.SHORT_DECODE_MAX;
 }
 
-const { warm = 0, contenders, input: fixed } = MODES[mode];
-const all = contenders.filter((c) => c !== false)
+const { warm = 0, contenders: table, input: fixed } = MODES[mode];
+const all = table.filter((c) => c !== false)
   .map(([name, run]) => contender<Input>("ours", "encode", true, name, name, run));
 const feedback = monomorphic ? "monomorphic" : "varied";
 console.log(`# utf8 paths: ${mode}, ${feedback}, ${runtimeInfo.name} ${runtimeInfo.version}`);
@@ -159,20 +159,14 @@ for (const mixed of fixed === undefined ? [false, true] : [false]) {
   for (const size of fixed === undefined ? sizes : [fixed.length]) {
     const subject = mixed ? "mixed" : "ascii";
     const timed = fixed ? input("", fixed) : input(sample(size, mixed));
-    const group = all.filter(({ name }) => fits(name, size, timed.b));
-    const timedGroup = {
-      subject,
-      size: `${size}`,
-      sizeBytes: null,
-      input: timed,
-      contenders: group,
-    };
+    const contenders = all.filter(({ name }) => fits(name, size, timed.b));
+    const group = { subject, size: `${size}`, sizeBytes: null, input: timed, contenders };
     if (!monomorphic) {
       const inputs = Array.from({ length: 20 }, () => varied).flat();
-      warmUpVaried([{ ...timedGroup, contenders: all.slice(0, warm) }], [{ subject, inputs }]);
+      warmUpVaried([{ ...group, contenders: all.slice(0, warm) }], [{ subject, inputs }]);
     }
-    const ns = (await timeGroups("utf8_paths", [timedGroup], feedback)).map((e) => e.nsPerOp);
-    const cells = group.map(({ name }, i) => `${name} ${(ns[0] / ns[i]).toFixed(2)}x`);
+    const ns = (await timeGroups("utf8_paths", [group], feedback)).map((e) => e.nsPerOp);
+    const cells = contenders.map(({ name }, i) => `${name} ${(ns[0] / ns[i]).toFixed(2)}x`);
     console.log(`${subject} ${size}: ${cells.join(" | ")}`);
   }
 }
