@@ -18,9 +18,8 @@ import { SlabAllocator } from "../pool/mod.ts";
 import {
   type Contender,
   contender,
-  type Group,
   runtimeInfo,
-  sizeLabel,
+  sizedGroups,
   timeGroups,
   warmUpVaried,
   writeResults,
@@ -90,13 +89,7 @@ const contenders: Contender<SlabInput>[] = [
   }),
 ];
 
-const groups: Group<SlabInput>[] = SIZES.map((n) => ({
-  subject: "owned bytes",
-  size: sizeLabel(n),
-  sizeBytes: n,
-  input: inputFor(n, n),
-  contenders,
-}));
+const groups = sizedGroups("owned bytes", SIZES, contenders, (n) => inputFor(n, n));
 
 // Every contender sees every size before timing, as a library call would.
 warmUpVaried(groups, [{
