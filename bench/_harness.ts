@@ -111,6 +111,22 @@ export interface Group<T> {
   readonly contenders: readonly Contender<T>[];
 }
 
+/** One group per byte count of `sizes`, labelled by {@linkcode sizeLabel}, timed on `of(n)`. */
+export function sizedGroups<T>(
+  subject: string,
+  sizes: readonly number[],
+  contenders: readonly Contender<T>[],
+  of: (n: number) => T,
+): Group<T>[] {
+  return sizes.map((n) => ({
+    subject,
+    size: sizeLabel(n),
+    sizeBytes: n,
+    input: of(n),
+    contenders,
+  }));
+}
+
 /** Varied inputs for the contenders of one subject, fed in order, interleaved. */
 export interface WarmUp<T> {
   readonly subject: string;

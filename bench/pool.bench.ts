@@ -11,7 +11,7 @@ import {
   type Contender,
   contender,
   type Group,
-  sizeLabel,
+  sizedGroups,
   timeGroups,
   writeResults,
 } from "./_harness.ts";
@@ -47,20 +47,8 @@ const writeContenders: Contender<Uint8Array>[] = [
 
 // deno-lint-ignore no-explicit-any
 const groups: Group<any>[] = [
-  ...[256, 4096, 65536, 1 << 20].map((n) => ({
-    subject: "rent+return",
-    size: sizeLabel(n),
-    sizeBytes: n,
-    input: n,
-    contenders: rentContenders,
-  })),
-  ...[200, 4096, 65536].map((n) => ({
-    subject: "write message",
-    size: sizeLabel(n),
-    sizeBytes: n,
-    input: fresh(n).fill(n & 0xff),
-    contenders: writeContenders,
-  })),
+  ...sizedGroups("rent+return", [256, 4096, 65536, 1 << 20], rentContenders, (n) => n),
+  ...sizedGroups("write message", [200, 4096, 65536], writeContenders, (n) => fresh(n).fill(n)),
 ];
 
 const entries = await timeGroups("pool", groups, "monomorphic");

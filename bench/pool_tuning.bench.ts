@@ -8,14 +8,7 @@
  * @module
  */
 import { DEFAULT_TUNING_INTERVAL, MemoryPool } from "../pool/mod.ts";
-import {
-  type Contender,
-  contender,
-  type Group,
-  sizeLabel,
-  timeGroups,
-  writeResults,
-} from "./_harness.ts";
+import { type Contender, contender, sizedGroups, timeGroups, writeResults } from "./_harness.ts";
 
 const autoPool = new MemoryPool();
 const fixedPool = new MemoryPool({ retention: "fixed" });
@@ -33,13 +26,7 @@ const hotContenders: Contender<number>[] = [
   rentReturn(fixedPool, "ours.pool.rent+return(fixed)", "rent+return, fixed"),
 ];
 
-const hotGroups: Group<number>[] = [256, 4096, 65536].map((n) => ({
-  subject: "pool rent+return",
-  size: sizeLabel(n),
-  sizeBytes: n,
-  input: n,
-  contenders: hotContenders,
-}));
+const hotGroups = sizedGroups("pool rent+return", [256, 4096, 65536], hotContenders, (n) => n);
 
 const entries = await timeGroups("pool_tuning", hotGroups, "monomorphic");
 

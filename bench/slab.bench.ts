@@ -15,12 +15,12 @@
  * @module
  */
 import { SlabAllocator } from "../pool/mod.ts";
+import { randomInt, rng } from "../dev/random.ts";
 import {
   type Contender,
   contender,
-  type Group,
   runtimeInfo,
-  sizeLabel,
+  sizedGroups,
   timeGroups,
   warmUpVaried,
   writeResults,
@@ -38,12 +38,8 @@ const SIZES = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];
 const CHUNKS = [8, 16, 32, 64].map((kib) => kib * 1024);
 
 function inputFor(n: number, seed: number): SlabInput {
-  const lengths = new Int32Array(ROTATION);
-  let x = seed;
-  for (let i = 0; i < ROTATION; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    lengths[i] = Math.max(1, (n >> 1) + (x % ((n >> 1) + 1)));
-  }
+  const random = rng(seed);
+  const lengths = Int32Array.from({ length: ROTATION }, () => randomInt(random, n >> 1, n));
   const source = Uint8Array.from({ length: n }, (_, i) => i * 31);
   return { source, lengths, next: 0 };
 }
@@ -90,13 +86,7 @@ const contenders: Contender<SlabInput>[] = [
   }),
 ];
 
-const groups: Group<SlabInput>[] = SIZES.map((n) => ({
-  subject: "owned bytes",
-  size: sizeLabel(n),
-  sizeBytes: n,
-  input: inputFor(n, n),
-  contenders,
-}));
+const groups = sizedGroups("owned bytes", SIZES, contenders, (n) => inputFor(n, n));
 
 // Every contender sees every size before timing, as a library call would.
 warmUpVaried(groups, [{

@@ -8,6 +8,7 @@
  */
 import { decodeMultiStream, Encoder } from "@msgpack/msgpack";
 import { Packr } from "msgpackr";
+import { MemoryPool } from "../pool/mod.ts";
 import { JsonSerializer, MsgPackSerializer } from "../serializers/mod.ts";
 import { C } from "./_schema.ts";
 import { contender, feedback, type Group, timeGroups, writeResults } from "./_harness.ts";
@@ -140,15 +141,12 @@ function streamOf(messages: readonly unknown[], total: number, ndjson: boolean):
     }
     return new TextEncoder().encode(text);
   }
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  for (let i = 0; length < total; i++) {
-    const bytes = encoder.encode(messages[i % messages.length]).slice();
-    parts.push(bytes);
-    length += bytes.length;
+  const writer = new MemoryPool().rentWriter();
+  for (let i = 0; writer.writtenCount < total; i++) {
+    writer.write(encoder.encode(messages[i % messages.length]));
   }
-  const whole = new Uint8Array(length);
-  parts.reduce((at, part) => (whole.set(part, at), at + part.length), 0);
+  const whole = writer.written.slice();
+  writer.dispose();
   return whole;
 }
 

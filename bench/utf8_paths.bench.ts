@@ -4,9 +4,9 @@
  * paths they choose between (JS core, TextEncoder/TextDecoder, Node's Buffer, forced). It reaches
  * into encoding/_utf8_core.ts on purpose: no public call can force those paths.
  *
- * Method (a shared, loaded 2-core machine): every contender is first fed the same 400 varied
- * strings (`mono` skips that); then ~10 ms batches, contenders interleaved and rotated, in process
- * CPU time, median of 7 rounds. Ratios: baseline median / contender median (> 1 = faster).
+ * Method: the public calls are first fed the same 400 varied strings, 20 times (`mono` skips
+ * that); then the harness times every contender (bench/_harness.ts: interleaved rounds, medians).
+ * Ratios: baseline median / contender median (> 1 = faster).
  *
  * Run: node bench/utf8_paths.bench.ts encode|into|decode|length|write|fatal [mono] [sizes=8,64]
  * (also `deno run -A`, `bun`). `fatal` times the error path of `decodeUtf8(bytes, { fatal: true })`
@@ -22,7 +22,7 @@ import { Buffer } from "node:buffer";
 import * as utf8 from "../encoding/mod.ts";
 import { MemoryPool, SlabAllocator } from "../pool/mod.ts";
 import * as core from "../encoding/_utf8_core.ts";
-import { runtimeInfo } from "./_harness.ts";
+import { contender, runtimeInfo, timeGroups, warmUpVaried } from "./_harness.ts";
 
 const args = process.argv.slice(2);
 const mode = args.find((a) => !a.includes("=") && a !== "mono") ?? "encode";
@@ -42,32 +42,33 @@ const charTables = core.createCharTables();
 const dest: Uint8Array = new Uint8Array(1 << 20);
 const slab = SlabAllocator.shared;
 const writer = MemoryPool.shared.rentWriter(1 << 16);
-let sink = 0;
-
-const cpuMillis = (used = process.cpuUsage()) => (used.user + used.system) / 1000;
 
 const UNITS = ["abcdefghijklmnopqrstuvwxyz", "héllo wörld — 👋 "];
 const sample = (length: number, mixed: boolean) =>
   UNITS[Number(mixed)].repeat(1 + length / 16).slice(0, length);
 
-const varied = Array.from({ length: 400 }, (_, i) => sample((i * 37) % 300, i % 3 === 0) + i);
-const variedBytes = varied.map((text) => encoder.encode(text));
+/** A contender's input: the text and its UTF-8 bytes. */
+type Input = { readonly t: string; readonly b: Uint8Array };
+const input = (t: string, b: Uint8Array = encoder.encode(t)): Input => ({ t, b });
+const variedText = (i: number) => sample((i * 37) % 300, i % 3 === 0) + i;
+const varied = Array.from({ length: 400 }, (_, i) => input(variedText(i)));
 
-type Run = (text: string, bytes: Uint8Array) => number;
+type Run = (input: Input) => number;
 
 /** Encodes into the slab by one of the paths `encodeUtf8` chooses between. */
-const intoSlab = (write: (t: string, chunk: Uint8Array, offset: number) => number): Run => (t) => {
-  const chunk = slab.reserve(t.length * 3);
-  const offset = slab.offset;
-  return slab.commit(write(t, chunk, offset) - offset).length;
-};
+const intoSlab =
+  (write: (t: string, chunk: Uint8Array, offset: number) => number): Run => ({ t }) => {
+    const chunk = slab.reserve(t.length * 3);
+    const offset = slab.offset;
+    return slab.commit(write(t, chunk, offset) - offset).length;
+  };
 const progress = { read: 0, written: 0 };
 
 const strict = new TextDecoder("utf-8", { fatal: true });
 const fatal = { fatal: true };
-const throwing = (decode: (bytes: Uint8Array) => unknown): Run => (_, bytes) => {
+const throwing = (decode: (bytes: Uint8Array) => unknown): Run => ({ b }) => {
   try {
-    decode(bytes);
+    decode(b);
   } catch { /* expected */ }
   return 0;
 };
@@ -79,16 +80,16 @@ const MODES: Record<string, Mode> = {
     input: new Uint8Array(8 << 20).fill(0x61).fill(0xff, -1),
     contenders: [
       ["built-in strict TextDecoder (throws)", throwing((b) => strict.decode(b))],
-      ["findInvalidUtf8", (_, b) => core.findInvalidUtf8(b, 0, b.length)],
+      ["findInvalidUtf8", ({ b }) => core.findInvalidUtf8(b, 0, b.length)],
       ["decodeUtf8 fatal (built-in, then scan)", throwing((b) => utf8.decodeUtf8(b, fatal))],
     ],
   },
   encode: {
     warm: 3,
     contenders: [
-      ["TextEncoder.encode", (t) => encoder.encode(t).length],
-      ["encodeUtf8", (t) => utf8.encodeUtf8(t).length],
-      ["encodeUtf8 null", (t) => utf8.encodeUtf8(t, { slab: null }).length],
+      ["TextEncoder.encode", ({ t }) => encoder.encode(t).length],
+      ["encodeUtf8", ({ t }) => utf8.encodeUtf8(t).length],
+      ["encodeUtf8 null", ({ t }) => utf8.encodeUtf8(t, { slab: null }).length],
       ["slab + JS core", intoSlab((t, c, o) => core.encodeUtf8Unchecked(t, 0, t.length, c, o))],
       ["slab + encodeInto", intoSlab((t, c, o) => core.encodeUtf8NativeUnchecked(t, c, o))],
       nodeUtf8Write !== undefined &&
@@ -98,44 +99,44 @@ const MODES: Record<string, Mode> = {
   into: {
     warm: 2,
     contenders: [
-      ["TextEncoder.encodeInto", (t) => encoder.encodeInto(t, dest).written],
-      ["encodeUtf8Into", (t) => utf8.encodeUtf8Into(t, dest).written],
-      ["JS core bounded", (t) => {
+      ["TextEncoder.encodeInto", ({ t }) => encoder.encodeInto(t, dest).written],
+      ["encodeUtf8Into", ({ t }) => utf8.encodeUtf8Into(t, dest).written],
+      ["JS core bounded", ({ t }) => {
         core.encodeUtf8Bounded(t, 0, dest, 0, dest.length, progress);
         return progress.written;
       }],
-      ["JS core with room", (t) => core.encodeUtf8Unchecked(t, 0, t.length, dest, 0)],
-      ["encodeInto with room", (t) => core.encodeUtf8NativeUnchecked(t, dest, 0)],
+      ["JS core with room", ({ t }) => core.encodeUtf8Unchecked(t, 0, t.length, dest, 0)],
+      ["encodeInto with room", ({ t }) => core.encodeUtf8NativeUnchecked(t, dest, 0)],
       nodeUtf8Write !== undefined &&
-      ["Buffer utf8Write with room", (t) => nodeUtf8Write.call(dest, t, 0, dest.length)],
+      ["Buffer utf8Write with room", ({ t }) => nodeUtf8Write.call(dest, t, 0, dest.length)],
     ],
   },
   decode: {
     warm: 2,
     contenders: [
-      ["TextDecoder.decode", (_, b) => decoder.decode(b).length],
-      ["decodeUtf8", (_, b) => utf8.decodeUtf8(b).length],
-      ["JS core", (_, b) => core.decodeUtf8Js(b, 0, b.length).length],
-      ["JS core short", (_, b) => core.decodeShortUtf8(b, 0, b.length, charTables).length],
-      ["TextDecoder (ignoreBOM)", (_, b) => core.decodeUtf8Native(b, 0, b.length, false).length],
-      ["Node utf8Slice (Node only)", (_, b) => core.decodeUtf8Native(b, 0, b.length, true).length],
-      ["decodeUtf8 fatal", (_, b) => utf8.decodeUtf8(b, fatal).length],
+      ["TextDecoder.decode", ({ b }) => decoder.decode(b).length],
+      ["decodeUtf8", ({ b }) => utf8.decodeUtf8(b).length],
+      ["JS core", ({ b }) => core.decodeUtf8Js(b, 0, b.length).length],
+      ["JS core short", ({ b }) => core.decodeShortUtf8(b, 0, b.length, charTables).length],
+      ["TextDecoder (ignoreBOM)", ({ b }) => core.decodeUtf8Native(b, 0, b.length, false).length],
+      ["Node utf8Slice (Node only)", ({ b }) => core.decodeUtf8Native(b, 0, b.length, true).length],
+      ["decodeUtf8 fatal", ({ b }) => utf8.decodeUtf8(b, fatal).length],
     ],
   },
   length: {
     contenders: [
-      ["utf8ByteLength", (t) => utf8.utf8ByteLength(t)],
-      ["JS core", (t) => core.utf8ByteLengthJs(t, 0, t.length)],
-      ["Buffer.byteLength", (t) => Buffer.byteLength(t, "utf8")],
+      ["utf8ByteLength", ({ t }) => utf8.utf8ByteLength(t)],
+      ["JS core", ({ t }) => core.utf8ByteLengthJs(t, 0, t.length)],
+      ["Buffer.byteLength", ({ t }) => Buffer.byteLength(t, "utf8")],
     ],
   },
   write: {
     contenders: [
-      ["writeUtf8", (t) => {
+      ["writeUtf8", ({ t }) => {
         writer.reset();
         return utf8.writeUtf8(t, writer);
       }],
-      ["encodeUtf8Pooled", (t) => {
+      ["encodeUtf8Pooled", ({ t }) => {
         using pooled = utf8.encodeUtf8Pooled(t);
         return pooled.length;
       }],
@@ -149,44 +150,23 @@ function fits(name: string, chars: number, bytes: Uint8Array): boolean {
   return name !== "JS core short" || bytes.length <= core.SHORT_DECODE_MAX;
 }
 
-/** Median nanoseconds per call of each contender on one input, interleaved over rounds of batches. */
-function measure(runs: readonly Run[], text: string, bytes: Uint8Array): number[] {
-  const batch = runs.map((run) => {
-    for (let calls = 1;; calls *= 2) {
-      const start = cpuMillis();
-      for (let i = 0; i < calls; i++) sink += run(text, bytes);
-      if (cpuMillis() - start > 10) return calls;
-    }
-  });
-  const samples = runs.map(() => [] as number[]);
-  for (let round = 0; round < 7; round++) {
-    for (let k = 0; k < runs.length; k++) {
-      const c = (k + round) % runs.length;
-      const start = cpuMillis();
-      for (let i = 0; i < batch[c]; i++) sink += runs[c](text, bytes);
-      samples[c].push((cpuMillis() - start) * 1e6 / batch[c]);
-    }
-  }
-  return samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
-}
-
-const { warm = 0, contenders, input } = MODES[mode];
-const feedback = monomorphic ? "monomorphic" : "varied warm-up";
-const all = contenders.filter((c) => c !== false);
+const { warm = 0, contenders: table, input: fixed } = MODES[mode];
+const all = table.filter((c) => c !== false)
+  .map(([name, run]) => contender<Input>("ours", "encode", true, name, name, run));
+const feedback = monomorphic ? "monomorphic" : "varied";
 console.log(`# utf8 paths: ${mode}, ${feedback}, ${runtimeInfo.name} ${runtimeInfo.version}`);
-for (const mixed of input === undefined ? [false, true] : [false]) {
-  for (const size of input === undefined ? sizes : [input.length]) {
-    const text = sample(input === undefined ? size : 0, mixed);
-    const bytes = input ?? encoder.encode(text);
-    const group = all.filter(([name]) => fits(name, size, bytes));
-    for (let r = 0; r < (monomorphic ? 0 : 20); r++) {
-      varied.forEach((v, i) => all.slice(0, warm).forEach(([, run]) => run(v, variedBytes[i])));
+for (const mixed of fixed === undefined ? [false, true] : [false]) {
+  for (const size of fixed === undefined ? sizes : [fixed.length]) {
+    const subject = mixed ? "mixed" : "ascii";
+    const timed = fixed ? input("", fixed) : input(sample(size, mixed));
+    const contenders = all.filter(({ name }) => fits(name, size, timed.b));
+    const group = { subject, size: `${size}`, sizeBytes: null, input: timed, contenders };
+    if (!monomorphic) {
+      const inputs = Array.from({ length: 20 }, () => varied).flat();
+      warmUpVaried([{ ...group, contenders: all.slice(0, warm) }], [{ subject, inputs }]);
     }
-    const medians = measure(group.map(([, run]) => run), text, bytes);
-    const cells = group.map(([name], i) =>
-      `${name} ${medians[i].toFixed(0)} ns (${(medians[0] / medians[i]).toFixed(2)}x)`
-    );
-    console.log(`${mixed ? "mixed" : "ascii"} ${size}: ${cells.join(" | ")}`);
+    const ns = (await timeGroups("utf8_paths", [group], feedback)).map((e) => e.nsPerOp);
+    const cells = contenders.map(({ name }, i) => `${name} ${(ns[0] / ns[i]).toFixed(2)}x`);
+    console.log(`${subject} ${size}: ${cells.join(" | ")}`);
   }
 }
-if (sink === 0.5) console.log(sink);

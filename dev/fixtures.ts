@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { rng } from "./random.ts";
+import { randomBytes as bytesOf, rng } from "./random.ts";
 
 /** A JSON-compatible value; a JSON object is the type of every message below. */
 type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -139,15 +139,7 @@ export function variedMessages(count: number = VARIED_COUNT): JsonValue[] {
 
 /** Pseudo-random bytes, deterministic. */
 export function randomBytes(size: number, seed: number = 0x9e3779b9): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = x;
-  }
-  return bytes;
+  return bytesOf(rng(seed), size);
 }
 
 /**

@@ -17,17 +17,12 @@ import { type LoadRuntime, PINNED, SERVER_CORES } from "./settings.ts";
 export type { RunningServer };
 export { stopServer };
 
-const SERVER_NAME: Record<LoadRuntime, ServerRuntime> = {
-  bun: "bun",
-  deno: "deno",
-  node24: "node",
-  node26: "node26",
-};
-
 /** Starts a fresh example service; it is stopped on every exit path (dev/spawn). */
 export function startServer(runtime: LoadRuntime): Promise<RunningServer> {
   const wrapper = PINNED ? ["taskset", "-c", SERVER_CORES] : [];
-  return startExampleServer(SERVER_NAME[runtime], {}, 30_000, wrapper);
+  // The example servers name Node 24 "node", as the other benches' old file names did.
+  const name: ServerRuntime = runtime === "node24" ? "node" : runtime;
+  return startExampleServer(name, {}, 30_000, wrapper);
 }
 
 export interface StatsBody {
