@@ -26,8 +26,6 @@ export const REDIS_CLI_PATH = "/usr/bin/redis-cli";
 /** The one skip reason of every messaging test, so `npm test` prints one apt command. */
 export const MISSING_SERVERS_REASON =
   "messaging tests need redis-server, redis-cli and nats-server (apt-get install redis-server redis-tools nats-server)";
-/** The skip reason of the tests that need only `nats-server`. */
-export const MISSING_NATS_REASON: string = MISSING_SERVERS_REASON;
 /** Whether the `nats-server` binary exists. */
 export const NATS_INSTALLED: boolean = existsSync(NATS_SERVER_PATH);
 /** Whether both server binaries exist. */

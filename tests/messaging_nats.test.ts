@@ -30,7 +30,7 @@ import {
 } from "../messaging/mod.ts";
 import {
   killChild,
-  MISSING_NATS_REASON,
+  MISSING_SERVERS_REASON,
   NATS_INSTALLED,
   type ServerHandle,
   spawnScript,
@@ -41,7 +41,7 @@ import { type NatsCluster, startNatsCluster } from "../dev/nats_cluster.ts";
 
 const CRASH_SCRIPT = new URL("./_nats_crash_consumer.ts", import.meta.url).pathname;
 
-const skip: string | false = NATS_INSTALLED ? false : MISSING_NATS_REASON;
+const skip: string | false = NATS_INSTALLED ? false : MISSING_SERVERS_REASON;
 const options = { skip, timeout: 30_000 };
 
 const FORMATS: Record<string, () => MessageSerializer> = {
