@@ -38,7 +38,11 @@ export function builtinDecode(
         : fromBase64.call(Uint8Array, text, DECODE_OPTIONS[flags]);
     }
     const bound = decodedLengthBound(text);
-    if (bound > slab.maxSlabLength) return fromBase64.call(Uint8Array, text, DECODE_OPTIONS[flags]);
+    if (bound > slab.maxSlabLength) {
+      return flags === 0
+        ? fromBase64.call(Uint8Array, text)
+        : fromBase64.call(Uint8Array, text, DECODE_OPTIONS[flags]);
+    }
     const chunk = slab.reserve(bound);
     const start = slab.offset;
     const { read, written } = c.natives.setFromBase64!.call(
