@@ -9,10 +9,11 @@
  * Direct calls are `side: "peer"`, id `direct:*`; ours are `ours.before.*` and `ours.after.*`,
  * base64/hex ones each at a call site of its own version (`ownSite`), like each direct call.
  *
- * All get the same varied warm-up, then per group `BENCH_ROUNDS` (default 9) interleaved rounds of
- * about `BENCH_ROUND_MS` (default 20) ms of CPU time (`process.cpuUsage`: the machine is shared)
- * per contender; the figure is the median round. `BENCH_GROUP=<text>` times only the groups whose
- * "subject size" contains it. Run: node --expose-gc | deno run -A --v8-flags=--expose-gc | bun
+ * Each group runs in `BENCH_PROCESSES` (default 3) fresh processes (bench/_fresh_processes.ts:
+ * why). In each, all get the same varied warm-up, then `BENCH_ROUNDS` (default 5) interleaved rounds of about `BENCH_ROUND_MS`
+ * (default 20) ms of CPU time (`process.cpuUsage`: the machine is shared) per contender; the
+ * figure is the median of the processes' median rounds. `BENCH_GROUP=<text>` times only the groups
+ * whose "subject size" contains it. Run: node --expose-gc | deno run -A --v8-flags=--expose-gc | bun
  * bench/seam_direct.bench.ts [base64|hex|utf8|json|msgpack] (one part; `msgpack`: MessagePack
  * hot paths against msgpackr, whose ratios must not fall) → results/seam_direct[.part].*.json.
  *
@@ -27,6 +28,7 @@ import { do_not_optimize } from "mitata";
 import { Packr } from "msgpackr";
 import type { Contender, Group, WarmUp } from "./_harness.ts";
 import { fullGc, runtimeInfo, warmUpVaried, writeResults } from "./_harness.ts";
+import { timeInFreshProcesses } from "./_fresh_processes.ts";
 import type { BenchEntry, Op, Side } from "./_schema.ts";
 import { median } from "../dev/stats.ts";
 import * as inputs from "./fixtures.ts";
@@ -324,9 +326,9 @@ function callsPerBatch(fn: () => unknown, batchMs: number): number {
 /** Interleaved CPU-time rounds per group, the order rotating; entries in the shared schema. */
 function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
   const roundMs = Number(process.env.BENCH_ROUND_MS) || 20;
-  const roundCount = Number(process.env.BENCH_ROUNDS) || 9;
+  const roundCount = Number(process.env.BENCH_ROUNDS) || 5;
   const runtime = { runtime: runtimeInfo.id, runtimeVersion: runtimeInfo.version };
-  return all.flatMap(({ subject, size, sizeBytes, input, contenders }, index) => {
+  return all.flatMap(({ subject, size, sizeBytes, input, contenders }) => {
     const fns = contenders.map((c) => () => c.fn(input));
     const calls = fns.map((fn) => callsPerBatch(fn, roundMs / 4));
     const samples = fns.map(() => [] as number[]);
@@ -347,18 +349,18 @@ function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
       const memory = { backingStoreBytesPerOp: null, heapBytesPerOp: null };
       return { ...where, ...who, ...figures, ...memory } as BenchEntry;
     });
-    const line = entries.map((e) => `${e.name} ${e.nsPerOp.toFixed(0)} ns`).join(", ");
-    console.log(`[${index + 1}/${all.length}] ${group}: ${line}`);
     return entries;
   });
 }
 
 const pick = process.env.BENCH_GROUP ?? "";
 const timed = groups.filter((g) => `${g.subject} ${g.size}`.includes(pick));
-console.log(`seam_direct on ${runtimeInfo.id} ${runtimeInfo.version}; before = ${beforeRoot}`);
-warmUpVaried(timed, warmUps);
 const bench = only === undefined ? "seam_direct" : `seam_direct.${only}`;
-const entries = timeCpu(bench, timed);
+const entries = timeInFreshProcesses(timed, (group) => {
+  // In each process: the warm-up of every timed subject, then its one group.
+  warmUpVaried(timed, warmUps);
+  return timeCpu(bench, [group]);
+}, `seam_direct on ${runtimeInfo.id} ${runtimeInfo.version}; before = ${beforeRoot}`);
 
 // Per group, best direct (strict ones where any) / each version: >= 1 is at least as fast.
 console.log("\ngroup | best direct | before | after");

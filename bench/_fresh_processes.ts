@@ -1,0 +1,83 @@
+/**
+ * Times each group of a bench in fresh processes of the same runtime: the bench file runs again
+ * per group with `BENCH_GROUP_INDEX` set, times that one group and prints its entries; the parent
+ * runs `BENCH_PROCESSES` (default 3) such processes per group, spread over the run, and keeps per
+ * contender the median of their figures.
+ *
+ * Why: timed in one process, a group's figures depended on the heap the groups before it left
+ * (Deno's 1 MiB `toHex` took 0.6 ms alone and 3.5 ms after the smaller hex groups, while
+ * `Buffer#toString` went from 5.8 to 1.5 ms); and now and then one process runs one contender at
+ * 10-40x its usual time (a JIT state, seen on Node 26 for the 64 B hex encode in 1 of 8
+ * processes), which the median of three drops.
+ *
+ * @module
+ */
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { median } from "../dev/stats.ts";
+import { type Group, runtimeInfo } from "./_harness.ts";
+import type { BenchEntry } from "./_schema.ts";
+
+const GROUP_INDEX = "BENCH_GROUP_INDEX";
+const ENTRIES_MARK = "entries:";
+
+/** This runtime running this bench file again, with the same settings (`gc()` exposed). */
+function selfCommand(): string[] {
+  const script = process.argv[1];
+  if (runtimeInfo.name === "bun") return [process.execPath, script];
+  if (runtimeInfo.name === "deno") {
+    return [process.execPath, "run", "-A", "--v8-flags=--expose-gc", script];
+  }
+  return [process.execPath, ...process.execArgv, script];
+}
+
+/** The figures of one group's entries, for the progress line. */
+const lineOf = (entries: readonly BenchEntry[]) =>
+  entries.map((e) => `${e.name} ${e.nsPerOp.toFixed(0)} ns`).join(", ");
+
+/**
+ * In a child (`BENCH_GROUP_INDEX` set): `time`s its group, prints the entries and exits. In the
+ * parent: prints `title`, runs the children and returns the merged entries.
+ */
+export function timeInFreshProcesses(
+  groups: readonly Group<unknown>[],
+  time: (group: Group<unknown>) => BenchEntry[],
+  title: string,
+): BenchEntry[] {
+  const childIndex = process.env[GROUP_INDEX];
+  if (childIndex !== undefined) {
+    console.log(ENTRIES_MARK + JSON.stringify(time(groups[Number(childIndex)])));
+    process.exit(0);
+  }
+  console.log(title);
+  const [command, ...args] = selfCommand();
+  const processes = Number(process.env.BENCH_PROCESSES) || 3;
+  const runs = groups.map(() => [] as BenchEntry[][]);
+  for (let p = 0; p < processes; p++) {
+    groups.forEach((group, index) => {
+      const child = spawnSync(command, [...args, ...process.argv.slice(2)], {
+        env: { ...process.env, [GROUP_INDEX]: String(index) },
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+      });
+      const json = child.stdout.split("\n").find((line) => line.startsWith(ENTRIES_MARK));
+      if (child.status !== 0 || json === undefined) {
+        throw new Error(`${group.subject} ${group.size} failed in its process\n${child.stderr}`);
+      }
+      const entries = JSON.parse(json.slice(ENTRIES_MARK.length)) as BenchEntry[];
+      runs[index].push(entries);
+      console.log(
+        `[${p + 1}.${index + 1}/${groups.length}] ${entries[0]?.group}: ${lineOf(entries)}`,
+      );
+    });
+  }
+  return runs.flatMap((byProcess) =>
+    byProcess[0].map((entry, i) => {
+      const same = byProcess.map((entries) => entries[i]);
+      const nsPerOp = median(same.map((e) => e.nsPerOp));
+      const avgNs = same.reduce((sum, e) => sum + e.avgNs, 0) / same.length;
+      const p99Ns = Math.max(...same.map((e) => e.p99Ns));
+      return { ...entry, nsPerOp, opsPerSec: 1e9 / nsPerOp, avgNs, p99Ns };
+    })
+  );
+}
