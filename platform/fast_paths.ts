@@ -16,12 +16,16 @@ import { NODE_MAJOR, RUNTIME, type RuntimeKind } from "./runtime.ts";
  */
 export interface FastPaths {
   /**
-   * `SlabAllocator` default chunk size, in bytes (bench/slab.bench.ts): on V8,
-   * at 4 KiB, 16 KiB chunks beat a fresh `ArrayBuffer` (the faster of
-   * `new Uint8Array` + `set` and `slice`) by 1.31-1.51x on Node 24,
-   * 1.34-1.40x on Node 26 and 1.16-1.78x on Deno over two runs, where 8 KiB
-   * chunks gave 0.96-1.18x; larger chunks gain little and pin more memory
-   * per long-lived small result.
+   * `SlabAllocator` default chunk size, in bytes: on V8 a new chunk costs about
+   * 2.5-3 µs whatever its size from 8 to 64 KiB (the backing store, not the
+   * zero-fill: an unzeroed `Buffer.allocUnsafeSlow` chunk cost the same), so
+   * results from a 16 KiB chunk paid up to twice the time of Node's
+   * `Buffer.from` (whose pool is 64 KiB on Node 26). 64 KiB chunks, measured
+   * 2026-12-05 (probe of `encodeUtf8`/`decodeBase64` with a slab per chunk
+   * size): 512-char encode 2.2x faster on Node 26, 1.9x on Deno, 1.2x on
+   * Node 24 than with 16 KiB chunks; a 1 KiB base64 decode 1.6x, 1.5x, 1.6x;
+   * 32 KiB was in between. Each retained result pins its chunk, as a pooled
+   * `Buffer` pins Node's pool.
    */
   readonly slabChunkSize: number;
   /**
@@ -402,7 +406,7 @@ const BASE64_OTHER: Base64FastPaths = BASE64_DENO;
 
 /** Browsers and workerd: not measured here; V8-like defaults, no Node Buffer. */
 const V8_DEFAULT_ROW: FastPaths = {
-  slabChunkSize: 16 * 1024,
+  slabChunkSize: 64 * 1024,
   slabMaxLength: 4 * 1024,
   slabMinLength: 65,
   utf8EncodeJsMax: 8,
@@ -425,7 +429,7 @@ const V8_DEFAULT_ROW: FastPaths = {
 
 /** Node 24 and Node 26 measured alike on everything but base64/hex and long msgpack values. */
 const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
-  slabChunkSize: 16 * 1024,
+  slabChunkSize: 64 * 1024,
   slabMaxLength: 4 * 1024,
   slabMinLength: 65,
   utf8EncodeJsMax: 8,
@@ -478,7 +482,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
   node26: { ...NODE_ROW, ...NODE26_UTF8, msgpackLongValueJsMax: 32, base64: BASE64_NODE26 },
 
   deno: {
-    slabChunkSize: 16 * 1024,
+    slabChunkSize: 64 * 1024,
     slabMaxLength: 4 * 1024,
     // A fresh `new Uint8Array(16..64)` gets a backing store on Deno: the slab measured 5-8x
     // faster there (bench/slab.bench.ts, two runs), so it carves every length.
