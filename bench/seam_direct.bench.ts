@@ -73,11 +73,16 @@ type Ours<T> = readonly [id: string, make: (v: Version) => (x: T) => unknown];
 /** `(x) => fn(x[, dest])` compiled anew: closures of one literal share their type feedback. */
 const ownSite = <T>(fn: (x: T, ...more: never[]) => unknown, dest?: Uint8Array) =>
   freshSite<T>(`f(x${dest ? ", d" : ""})`, { f: fn, d: dest });
-/** `(x) => body` compiled anew over `env`'s names, for the same reason. */
+/**
+ * `(x) => body` compiled anew over `env`'s names, for the same reason. Each source is made unique
+ * (a numbered comment): V8 caches `new Function` by its source, so every `f(x)` site shared one
+ * function and its feedback, and went polymorphic ("wrong call target" deopts on Node 26).
+ */
 const freshSite = <T>(body: string, env: Record<string, unknown>) =>
-  new Function(...Object.keys(env), `return (x) => ${body}`)(...Object.values(env)) as (
-    x: T,
-  ) => unknown;
+  new Function(...Object.keys(env), `return (x) => ${body} /* site ${++sites} */`)(
+    ...Object.values(env),
+  ) as (x: T) => unknown;
+let sites = 0;
 /** A direct call: its id, the call (falsy where the runtime lacks it), "lenient" if not strict. */
 type Direct<T> = readonly [id: string, fn: ((x: T) => unknown) | false | undefined, "lenient"?];
 
@@ -304,21 +309,39 @@ if (runs("msgpack")) {
 /** CPU microseconds of `process.cpuUsage()`. */
 const cpuNow = ({ user, system } = process.cpuUsage()): number => user + system;
 
-/** ns per call over whole batches of `calls` until `roundMs` of CPU are used (one at least). */
-function round(fn: () => unknown, calls: number, roundMs: number): number {
-  const start = cpuNow();
-  let done = 0;
-  do {
-    for (let j = 0; j < calls; j++) do_not_optimize(fn());
-    done += calls;
-  } while (cpuNow() - start < roundMs * 1000); // a stalled probe cannot make the round short
-  return (Math.max(cpuNow() - start, 1) * 1000) / done;
-}
+/** A timed round: ns per call over whole batches of `calls` until `roundMs` of CPU are used. */
+type Round = (calls: number, roundMs: number) => number;
 
-/** Calls per batch for about `batchMs` of CPU, from probes of growing batches. */
-function callsPerBatch(fn: () => unknown, batchMs: number): number {
+/**
+ * `f(x)`'s round, its loop compiled anew (unique source) per contender: one shared loop saw every
+ * contender's function at its call site, went polymorphic and deoptimized as they alternated.
+ */
+const roundOf = (f: (x: unknown) => unknown, x: unknown): Round =>
+  new Function(
+    "f",
+    "x",
+    "cpuNow",
+    "keep",
+    `return (calls, roundMs) => {
+      const start = cpuNow();
+      let done = 0;
+      do { // at least one batch: a stalled probe cannot make the round short
+        for (let j = 0; j < calls; j++) keep(f(x));
+        done += calls;
+      } while (cpuNow() - start < roundMs * 1000);
+      return (Math.max(cpuNow() - start, 1) * 1000) / done;
+    } /* round ${++sites} */`,
+  )(f, x, cpuNow, do_not_optimize);
+
+/**
+ * Calls per batch for about `batchMs` of CPU, from probes of growing batches; the faster of two
+ * probes per size, because one probe that met a GC or a compile once ended the search at one call
+ * per batch, and every call then paid for a `cpuUsage` (a syscall): 2-4 µs for a 64 B hex encode
+ * in about 1 process of 4.
+ */
+function callsPerBatch(round: Round, batchMs: number): number {
   for (let calls = 1;; calls *= 4) {
-    const ns = round(fn, calls, 0);
+    const ns = Math.min(round(calls, 0), round(calls, 0));
     if (ns * calls >= 2e6 || calls >= 1 << 24) return Math.max(1, Math.round((batchMs * 1e6) / ns));
   }
 }
@@ -329,14 +352,14 @@ function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
   const roundCount = Number(process.env.BENCH_ROUNDS) || 5;
   const runtime = { runtime: runtimeInfo.id, runtimeVersion: runtimeInfo.version };
   return all.flatMap(({ subject, size, sizeBytes, input, contenders }) => {
-    const fns = contenders.map((c) => () => c.fn(input));
-    const calls = fns.map((fn) => callsPerBatch(fn, roundMs / 4));
+    const fns = contenders.map((c) => roundOf(c.fn, input));
+    const calls = fns.map((round) => callsPerBatch(round, roundMs / 4));
     const samples = fns.map(() => [] as number[]);
     for (let r = 0; r < roundCount; r++) {
       for (let k = 0; k < fns.length; k++) {
         const i = (k + r) % fns.length;
         fullGc(); // each contender's round starts on a clean heap and pays for its own garbage
-        samples[i].push(round(fns[i], calls[i], roundMs));
+        samples[i].push(fns[i](calls[i], roundMs));
       }
     }
     const group = `${subject} ${size}`;
