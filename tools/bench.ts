@@ -84,7 +84,8 @@ function plannedJobs(): Job[] {
 
 async function main(): Promise<void> {
   if (options.quick) {
-    Object.assign(process.env, { BENCH_ROUND_MS: "5", BENCH_ROUNDS: "1", SCENARIO_SECONDS: "0.2" });
+    const short = { BENCH_ROUND_MS: "5", BENCH_ROUNDS: "1", BENCH_PROCESSES: "1" };
+    Object.assign(process.env, short, { SCENARIO_SECONDS: "0.2" });
   }
   const jobs = plannedJobs();
   if (jobs.length === 0) {
