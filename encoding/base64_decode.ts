@@ -19,7 +19,7 @@ import {
 } from "./_backend_builtin.ts";
 import { nodeDecodable, nodeDecodeInto, nodeDecodeOwned } from "./_backend_buffer.ts";
 import { decodedLengthBound } from "./_base64_text.ts";
-import { checkAttached, checkBytes, checkString } from "./_checks.ts";
+import { checkAttached, checkBytes, checkString, isUint8ArrayFast } from "./_checks.ts";
 import {
   type Base64DecodeOptions,
   type Base64DecodeResult,
@@ -72,8 +72,10 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 export function decodeBase64(
   text: string,
   options?: Base64DecodeOptions & SlabOptions,
-): Uint8Array {
-  return decodeBase64With(CODECS, text, options, undefined);
+): Uint8Array;
+export function decodeBase64(text: string): Uint8Array {
+  // One formal parameter, `options` from `arguments`: see decodeBase64Into.
+  return decodeBase64With(CODECS, text, arguments[1], undefined);
 }
 
 /**
@@ -159,12 +161,38 @@ export function decodeBase64Into(
   text: string,
   dest: Uint8Array,
   options?: Base64DecodeOptions,
-): Base64DecodeResult {
-  return decodeBase64IntoWith(CODECS, text, dest, options);
+): Base64DecodeResult;
+export function decodeBase64Into(text: string, dest: Uint8Array): Base64DecodeResult {
+  // Two formal parameters, `options` read from `arguments`: a call with fewer
+  // arguments than the function declares cost about 10 ns on V8, 8% of a 64 B
+  // decode (Node 24 and 26, probe side by side, 2026-12-05: the same call with
+  // an explicit third argument, or through a two-parameter function, was that
+  // much faster; Deno and Bun unchanged), and most calls leave `options` out.
+  return decodeBase64IntoWith(CODECS, text, dest, arguments[2]);
 }
 
 /** {@linkcode decodeBase64Into} through a given codec set (tests and benches build any). */
 export function decodeBase64IntoWith(
+  c: Codecs,
+  text: string,
+  dest: Uint8Array,
+  options: Base64DecodeOptions | undefined,
+): Base64DecodeResult {
+  if (
+    options === undefined && typeof text === "string" && text.length <= c.decodeIntoAtobMax &&
+    isUint8ArrayFast(dest)
+  ) {
+    // Default options and arguments the fast accept proves, text short enough
+    // for atob to win: no other check (a detached `dest` has no room, and
+    // atobDecodeInto declines it). Otherwise another route decides.
+    const result = atobDecodeInto(c, text, dest);
+    if (result !== undefined) return result;
+  }
+  return decodeIntoRoutes(c, text, dest, options);
+}
+
+/** The routes of {@linkcode decodeBase64IntoWith} after its atob fast path. */
+function decodeIntoRoutes(
   c: Codecs,
   text: string,
   dest: Uint8Array,
@@ -180,7 +208,7 @@ export function decodeBase64IntoWith(
     checkString(text, WHAT);
     if (options !== undefined) flags = readDecodeOptions(options);
     checkAttached(dest, WHAT, "dest");
-    if (flags === DEFAULT_FLAGS && text.length <= c.decodeIntoAtobMax) {
+    if (options !== undefined && flags === DEFAULT_FLAGS && text.length <= c.decodeIntoAtobMax) {
       const result = atobDecodeInto(c, text, dest);
       if (result !== undefined) return result;
     }
