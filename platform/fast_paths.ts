@@ -517,7 +517,10 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     slabMaxLength: 0,
     slabMinLength: 0,
     utf8EncodeJsMax: 8,
-    utf8DecodeJsMax: 8,
+    // TextDecoder at every length: the JS loop builds a short string by `+=`, one JSC string
+    // per char, and was 0.25-0.30x of TextDecoder.decode at 8 ASCII bytes in the bench's heap
+    // (bench/seam_direct.bench.ts utf8, 2026-12-05; native: 1.09x, 8 mixed within noise).
+    utf8DecodeJsMax: 0,
     utf8EncodeWithRoomJsMax: 8,
     utf8EncodeSlabJsMax: 8,
     utf8EncodeOwnJsMax: 0,

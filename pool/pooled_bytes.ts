@@ -150,7 +150,10 @@ export class PooledBytes implements Disposable {
     this.#rented = EMPTY;
     this.#view = EMPTY;
     this.#length = 0;
-    lastDisposed = this;
+    if (--disposalsUntilKeep === 0) {
+      disposalsUntilKeep = KEEP_EVERY;
+      keptAlive = this;
+    }
     if (pool.debug) leakTrackerOf(pool)?.untrack(this);
     pool.return(rented);
   }
@@ -170,15 +173,22 @@ export class PooledBytes implements Disposable {
 }
 
 /**
- * The last disposed instance, kept alive. Every `PooledBytes` is short-lived,
- * and V8 drops an object shape that no live object has at a full GC, throwing
- * away the optimized code of every pooled path built on it (`--trace-deopt`:
- * "embedded weak objects cleared"): `serializePooled` ran at 0.6x of its
- * ceiling after each major GC (bench/seam_direct.bench.ts json). A fixed
- * instance made at load does not do: its shape may be replaced since.
+ * A disposed instance, kept alive. Every `PooledBytes` is short-lived, and V8
+ * drops an object shape that no live object has at a full GC, throwing away
+ * the optimized code of every pooled path built on it (`--trace-deopt`:
+ * "embedded weak objects cleared"): `serializePooled` ran at 0.52-0.6x of its
+ * ceiling after each major GC (bench/seam_direct.bench.ts json). Kept from
+ * the first dispose, then every {@linkcode KEEP_EVERY}th, so that a shape V8
+ * replaces (a field whose representation changes) soon has a live instance
+ * again. Not on every dispose: that store of a young object into an old one
+ * (the slow path of the write barrier) cost `serializePooled` of a small
+ * message 0.02-0.08x of its ceiling (same bench, Node 26).
  */
 // deno-lint-ignore no-unused-vars
-let lastDisposed: PooledBytes | undefined;
+let keptAlive: PooledBytes | undefined;
+/** How often {@linkcode keptAlive} is renewed, in disposals. */
+const KEEP_EVERY = 4096;
+let disposalsUntilKeep = 1;
 
 function disposedError(): TypeError {
   return new TypeError("Cannot use pooled bytes: they were already disposed");
