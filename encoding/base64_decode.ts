@@ -72,10 +72,8 @@ const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 export function decodeBase64(
   text: string,
   options?: Base64DecodeOptions & SlabOptions,
-): Uint8Array;
-export function decodeBase64(text: string): Uint8Array {
-  // One formal parameter, `options` from `arguments`: see decodeBase64Into.
-  return decodeBase64With(CODECS, text, arguments[1], undefined);
+): Uint8Array {
+  return decodeBase64With(CODECS, text, options, undefined);
 }
 
 /**
@@ -161,14 +159,12 @@ export function decodeBase64Into(
   text: string,
   dest: Uint8Array,
   options?: Base64DecodeOptions,
-): Base64DecodeResult;
-export function decodeBase64Into(text: string, dest: Uint8Array): Base64DecodeResult {
-  // Two formal parameters, `options` read from `arguments`: a call with fewer
-  // arguments than the function declares cost about 10 ns on V8, 8% of a 64 B
-  // decode (Node 24 and 26, probe side by side, 2026-12-05: the same call with
-  // an explicit third argument, or through a two-parameter function, was that
-  // much faster; Deno and Bun unchanged), and most calls leave `options` out.
-  return decodeBase64IntoWith(CODECS, text, dest, arguments[2]);
+): Base64DecodeResult {
+  // A declared `options`, not `arguments[2]`: reading `arguments` past its
+  // length saved 3-10 ns on V8 but cost JavaScriptCore a materialized
+  // arguments object, 2x the time of a 1 KiB decode on Bun
+  // (bench/seam_direct.bench.ts base64, 2026-12-05).
+  return decodeBase64IntoWith(CODECS, text, dest, options);
 }
 
 /** {@linkcode decodeBase64Into} through a given codec set (tests and benches build any). */
