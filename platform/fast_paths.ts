@@ -462,16 +462,22 @@ const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
 // utf8Write 0.82-1.02x); a probe for a BOM lets the strict decoder (JSON) use the default fatal
 // TextDecoder, which has Node 26's ASCII fast path (ignoreBOM was 3x slower at 64 KiB).
 
-/** Node 24's UTF-8 rows where they differ from Node 26's: `utf8Slice` at every length (the
- * default TextDecoder measured 0.75-0.89x of it from 16 to 512 bytes, equal at 64 KiB). */
+// decodeUtf8 above the JS range, re-measured 2026-12-05 with the fixed seam_direct harness (each
+// group in three fresh processes; the older figures came from runs whose batch probe sometimes
+// charged a syscall per call). Per process, ours (utf8Slice) / TextDecoder.decode time:
+// Node 24: 64 B ASCII 0.94-1.27, 512 B ASCII 1.01-1.44, 4 KiB ASCII 1.0-1.33; mixed text within
+// ±10% at 64 B-512 B. Node 26: 64-512 B ASCII 0.78-0.87 (utf8Slice faster), 4 KiB ASCII
+// 1.19-1.41, mixed within ±10%. So utf8Slice up to 256 bytes on Node 24 and 2 KiB on Node 26,
+// the default TextDecoder (ASCII fast path) above.
+
+/** Node 24's UTF-8 rows where they differ from Node 26's. */
 const NODE24_UTF8: Partial<FastPaths> = {
-  utf8DecodeNodeBufferMax: Infinity,
+  utf8DecodeNodeBufferMax: 256,
 };
 
-/** Node 26's UTF-8 rows where they differ from Node 24's: from 16 KiB the default TextDecoder
- * (utf8Slice was 0.53-0.75x of it at 64 KiB of ASCII, within noise below). */
+/** Node 26's UTF-8 rows where they differ from Node 24's. */
 const NODE26_UTF8: Partial<FastPaths> = {
-  utf8DecodeNodeBufferMax: 16 * 1024,
+  utf8DecodeNodeBufferMax: 2048,
 };
 
 /**
