@@ -304,8 +304,9 @@ const BASE64_NODE24: Base64FastPaths = {
 // 1 MiB, but seam_direct (the judge: CPU time, a full GC per round, so each
 // call pays for its 1.4 MB string) had toBase64 2.2-3.8x faster than
 // base64Slice at 1 MiB in three runs (2026-12-05), and the band's old top
-// (384 KiB) left our 1 MiB encode at 0.43-0.67x of it (0.89-0.97x now). Hex: toHex/fromHex lose to Buffer 1.25-56x at
-// every size (fromHex is 20x slower at 1 KiB). Into memory: the JS core up to
+// (384 KiB) left our 1 MiB encode at 0.43-0.67x of it (0.89-0.97x now).
+// Hex: toHex/fromHex lose to Buffer 1.25-56x at every size (fromHex is 20x
+// slower at 1 KiB). Into memory: the JS core up to
 // 256 B, then the string encoder + latin1Write (JS core / native time, same
 // probe as Node 24: 0.86 at 64 B, 0.98 at 192 B, 1.04 at 256 B, 1.24 at 512 B,
 // 1.83 at 1 KiB; bench/seam_direct.bench.ts base64 encodeInto), at every size
