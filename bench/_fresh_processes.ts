@@ -56,7 +56,7 @@ export function timeInFreshProcesses(
   for (let p = 0; p < processes; p++) {
     groups.forEach((group, index) => {
       const child = spawnSync(command, [...args, ...process.argv.slice(2)], {
-        env: { ...process.env, [GROUP_INDEX]: String(index) },
+        env: { ...process.env, [GROUP_INDEX]: String(index), BENCH_PROCESS_INDEX: String(p) },
         encoding: "utf8",
         maxBuffer: 1 << 26,
       });

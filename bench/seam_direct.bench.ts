@@ -10,9 +10,9 @@
  * base64/hex ones each at a call site of its own version (`ownSite`), like each direct call.
  *
  * Each group runs in `BENCH_PROCESSES` (default 3) fresh processes (bench/_fresh_processes.ts:
- * why). In each, all get the same varied warm-up, then `BENCH_ROUNDS` (default 5) interleaved rounds of about `BENCH_ROUND_MS`
- * (default 20) ms of CPU time (`process.cpuUsage`: the machine is shared) per contender; the
- * figure is the median of the processes' median rounds. `BENCH_GROUP=<text>` times only the groups
+ * why). In each, all get the same varied warm-up, then `BENCH_ROUNDS` (default 10) interleaved
+ * rounds of about `BENCH_ROUND_MS` (default 10) ms of CPU time (`process.cpuUsage`: the machine is
+ * shared) per contender; the figure is the median of the processes' median rounds. `BENCH_GROUP=<text>` times only the groups
  * whose "subject size" contains it. Run: node --expose-gc | deno run -A --v8-flags=--expose-gc | bun
  * bench/seam_direct.bench.ts [base64|hex|utf8|json|msgpack] (one part; `msgpack`: MessagePack
  * hot paths against msgpackr, whose ratios must not fall) → results/seam_direct[.part].*.json.
@@ -31,6 +31,7 @@ import { fullGc, runtimeInfo, warmUpVaried, writeResults } from "./_harness.ts";
 import { timeInFreshProcesses } from "./_fresh_processes.ts";
 import type { BenchEntry, Op, Side } from "./_schema.ts";
 import { median } from "../dev/stats.ts";
+import { rng, shuffled } from "../dev/random.ts";
 import * as inputs from "./fixtures.ts";
 
 const after = { encoding: afterEncoding, pool: afterPool, serializers: afterSerializers };
@@ -51,7 +52,6 @@ const PARTS = ["base64", "hex", "utf8", "json", "msgpack"] as const;
 const only = PARTS.find((part) => process.argv.includes(part));
 const runs = (part: typeof PARTS[number]) => only === undefined || only === part;
 
-/** The TC39 built-ins, where the runtime has them. */
 type Natives = Record<string, ((this: unknown, ...args: unknown[]) => unknown) | undefined>;
 /** Node's and Bun's `Buffer` are native, a direct call their users make; Deno's is a JS polyfill. */
 const nativeBuffer = runtimeInfo.name !== "deno";
@@ -127,7 +127,7 @@ function byteInputs(seed: number, encoding: "base64" | "hex") {
 }
 
 const { toBase64, setFromBase64, toHex, setFromHex } = Uint8Array.prototype as unknown as Natives;
-const { fromBase64, fromHex } = Uint8Array as unknown as Natives;
+const { fromBase64, fromHex } = Uint8Array as unknown as Natives; // TC39 built-ins, where present
 const toB64 = (b: Uint8Array) => toBase64!.call(b) as string;
 if (runs("base64")) {
   const { bytes, texts, warmTexts } = byteInputs(0, "base64");
@@ -306,8 +306,7 @@ if (runs("msgpack")) {
   });
 }
 
-/** CPU microseconds of `process.cpuUsage()`. */
-const cpuNow = ({ user, system } = process.cpuUsage()): number => user + system;
+const cpuNow = ({ user, system } = process.cpuUsage()): number => user + system; // µs
 
 /** A timed round: ns per call over whole batches of `calls` until `roundMs` of CPU are used. */
 type Round = (calls: number, roundMs: number) => number;
@@ -334,10 +333,8 @@ const roundOf = (f: (x: unknown) => unknown, x: unknown): Round =>
   )(f, x, cpuNow, do_not_optimize);
 
 /**
- * Calls per batch for about `batchMs` of CPU, from probes of growing batches; the faster of two
- * probes per size, because one probe that met a GC or a compile once ended the search at one call
- * per batch, and every call then paid for a `cpuUsage` (a syscall): 2-4 µs for a 64 B hex encode
- * in about 1 process of 4.
+ * Calls per batch for about `batchMs` of CPU, from growing batches, the faster of two probes each:
+ * a probe that met a GC once ended the search at one call per batch, each paying a `cpuUsage`.
  */
 function callsPerBatch(round: Round, batchMs: number): number {
   for (let calls = 1;; calls *= 4) {
@@ -346,24 +343,28 @@ function callsPerBatch(round: Round, batchMs: number): number {
   }
 }
 
-/** Interleaved CPU-time rounds per group, the order rotating; entries in the shared schema. */
+/**
+ * Interleaved CPU-time rounds per group in a seeded random order, not a rotating one: a round ran
+ * slower the closer it followed a heavy contender (Deno: three identical `fromHex` calls after
+ * `Buffer.from(hex)`, 1.28, 1.10, 0.80 ms at 1 MiB), and rotation keeps each one's predecessor.
+ */
 function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
-  const roundMs = Number(process.env.BENCH_ROUND_MS) || 20;
-  const roundCount = Number(process.env.BENCH_ROUNDS) || 5;
+  const roundMs = Number(process.env.BENCH_ROUND_MS) || 10;
+  const roundCount = Number(process.env.BENCH_ROUNDS) || 10;
+  const random = rng(1 + Number(process.env.BENCH_PROCESS_INDEX ?? 0));
   const runtime = { runtime: runtimeInfo.id, runtimeVersion: runtimeInfo.version };
   return all.flatMap(({ subject, size, sizeBytes, input, contenders }) => {
     const fns = contenders.map((c) => roundOf(c.fn, input));
     const calls = fns.map((round) => callsPerBatch(round, roundMs / 4));
     const samples = fns.map(() => [] as number[]);
     for (let r = 0; r < roundCount; r++) {
-      for (let k = 0; k < fns.length; k++) {
-        const i = (k + r) % fns.length;
+      for (const i of shuffled(fns.length, random)) {
         fullGc(); // each contender's round starts on a clean heap and pays for its own garbage
         samples[i].push(fns[i](calls[i], roundMs));
       }
     }
     const group = `${subject} ${size}`;
-    const entries = contenders.map(({ name, contender, side, op, owned, strict }, i) => {
+    return contenders.map(({ name, contender, side, op, owned, strict }, i) => {
       const nsPerOp = median(samples[i]);
       const avgNs = samples[i].reduce((a, b) => a + b, 0) / samples[i].length;
       const figures = { nsPerOp, opsPerSec: 1e9 / nsPerOp, avgNs, p99Ns: Math.max(...samples[i]) };
@@ -372,7 +373,6 @@ function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
       const memory = { backingStoreBytesPerOp: null, heapBytesPerOp: null };
       return { ...where, ...who, ...figures, ...memory } as BenchEntry;
     });
-    return entries;
   });
 }
 

@@ -30,3 +30,13 @@ export function randomBytes(random: Random, length: number): Uint8Array {
   for (let i = 0; i < length; i++) bytes[i] = (random() * 256) | 0;
   return bytes;
 }
+
+/** The integers 0..n-1 in an order drawn from `random` (Fisher-Yates). */
+export function shuffled(n: number, random: Random): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
