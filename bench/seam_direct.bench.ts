@@ -11,9 +11,9 @@
  *
  * Each group runs in `BENCH_PROCESSES` (default 3) fresh processes (bench/_fresh_processes.ts:
  * why). In each, all get the same varied warm-up, then `BENCH_ROUNDS` (default 10) interleaved
- * rounds of about `BENCH_ROUND_MS` (default 10) ms of CPU time (`process.cpuUsage`: the machine is
- * shared) per contender; the figure is the median of the processes' median rounds. `BENCH_GROUP=<text>` times only the groups
- * whose "subject size" contains it. Run: node --expose-gc | deno run -A --v8-flags=--expose-gc | bun
+ * rounds of about `BENCH_ROUND_MS` (default 10) ms of CPU time per contender (bench/_cpu_rounds.ts);
+ * the figure is the median of the processes' median rounds. `BENCH_GROUP=<text>` times only the
+ * groups whose "subject size" contains it. Run: node --expose-gc | deno run -A --v8-flags=--expose-gc | bun
  * bench/seam_direct.bench.ts [base64|hex|utf8|json|msgpack] (one part; `msgpack`: MessagePack
  * hot paths against msgpackr, whose ratios must not fall) → results/seam_direct[.part].*.json.
  *
@@ -24,14 +24,12 @@ import process from "node:process";
 import * as afterEncoding from "../encoding/mod.ts";
 import * as afterPool from "../pool/mod.ts";
 import * as afterSerializers from "../serializers/mod.ts";
-import { do_not_optimize } from "mitata";
 import { Packr } from "msgpackr";
 import type { Contender, Group, WarmUp } from "./_harness.ts";
-import { fullGc, runtimeInfo, warmUpVaried, writeResults } from "./_harness.ts";
+import { runtimeInfo, warmUpVaried, writeResults } from "./_harness.ts";
 import { timeInFreshProcesses } from "./_fresh_processes.ts";
-import type { BenchEntry, Op, Side } from "./_schema.ts";
-import { median } from "../dev/stats.ts";
-import { rng, shuffled } from "../dev/random.ts";
+import { timeCpu } from "./_cpu_rounds.ts";
+import type { Op, Side } from "./_schema.ts";
 import * as inputs from "./fixtures.ts";
 
 const after = { encoding: afterEncoding, pool: afterPool, serializers: afterSerializers };
@@ -303,76 +301,6 @@ if (runs("msgpack")) {
   subject("msgpack deserialize", DECODE, bytes, encoded, {
     ours: [["msgpack.deserialize", (v) => msgpackCalls.get(v.version)!.deserialize]],
     direct: [["msgpackr.unpack", (b) => packr.unpack(b)]],
-  });
-}
-
-const cpuNow = ({ user, system } = process.cpuUsage()): number => user + system; // µs
-
-/** A timed round: ns per call over whole batches of `calls` until `roundMs` of CPU are used. */
-type Round = (calls: number, roundMs: number) => number;
-
-/**
- * `f(x)`'s round, its loop compiled anew (unique source) per contender: one shared loop saw every
- * contender's function at its call site, went polymorphic and deoptimized as they alternated.
- */
-const roundOf = (f: (x: unknown) => unknown, x: unknown): Round =>
-  new Function(
-    "f",
-    "x",
-    "cpuNow",
-    "keep",
-    `return (calls, roundMs) => {
-      const start = cpuNow();
-      let done = 0;
-      do { // at least one batch: a stalled probe cannot make the round short
-        for (let j = 0; j < calls; j++) keep(f(x));
-        done += calls;
-      } while (cpuNow() - start < roundMs * 1000);
-      return (Math.max(cpuNow() - start, 1) * 1000) / done;
-    } /* round ${++sites} */`,
-  )(f, x, cpuNow, do_not_optimize);
-
-/**
- * Calls per batch for about `batchMs` of CPU, from growing batches, the faster of two probes each:
- * a probe that met a GC once ended the search at one call per batch, each paying a `cpuUsage`.
- */
-function callsPerBatch(round: Round, batchMs: number): number {
-  for (let calls = 1;; calls *= 4) {
-    const ns = Math.min(round(calls, 0), round(calls, 0));
-    if (ns * calls >= 2e6 || calls >= 1 << 24) return Math.max(1, Math.round((batchMs * 1e6) / ns));
-  }
-}
-
-/**
- * Interleaved CPU-time rounds per group in a seeded random order, not a rotating one: a round ran
- * slower the closer it followed a heavy contender (Deno: three identical `fromHex` calls after
- * `Buffer.from(hex)`, 1.28, 1.10, 0.80 ms at 1 MiB), and rotation keeps each one's predecessor.
- */
-function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
-  const roundMs = Number(process.env.BENCH_ROUND_MS) || 10;
-  const roundCount = Number(process.env.BENCH_ROUNDS) || 10;
-  const random = rng(1 + Number(process.env.BENCH_PROCESS_INDEX ?? 0));
-  const runtime = { runtime: runtimeInfo.id, runtimeVersion: runtimeInfo.version };
-  return all.flatMap(({ subject, size, sizeBytes, input, contenders }) => {
-    const fns = contenders.map((c) => roundOf(c.fn, input));
-    const calls = fns.map((round) => callsPerBatch(round, roundMs / 4));
-    const samples = fns.map(() => [] as number[]);
-    for (let r = 0; r < roundCount; r++) {
-      for (const i of shuffled(fns.length, random)) {
-        fullGc(); // each contender's round starts on a clean heap and pays for its own garbage
-        samples[i].push(fns[i](calls[i], roundMs));
-      }
-    }
-    const group = `${subject} ${size}`;
-    return contenders.map(({ name, contender, side, op, owned, strict }, i) => {
-      const nsPerOp = median(samples[i]);
-      const avgNs = samples[i].reduce((a, b) => a + b, 0) / samples[i].length;
-      const figures = { nsPerOp, opsPerSec: 1e9 / nsPerOp, avgNs, p99Ns: Math.max(...samples[i]) };
-      const where = { bench, group, subject, size, sizeBytes, ...runtime, feedback: "varied" };
-      const who = { name, contender, side, op, owned, strict: strict ?? null };
-      const memory = { backingStoreBytesPerOp: null, heapBytesPerOp: null };
-      return { ...where, ...who, ...figures, ...memory } as BenchEntry;
-    });
   });
 }
 

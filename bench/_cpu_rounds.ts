@@ -1,0 +1,95 @@
+/**
+ * Timing for bench/seam_direct.bench.ts: per group, interleaved rounds of CPU time
+ * (`process.cpuUsage`, since the machine is shared) per contender, each contender's loop compiled
+ * from a source of its own, after a collection; entries in the shared schema.
+ *
+ * @module
+ */
+import process from "node:process";
+import { do_not_optimize } from "mitata";
+import { median } from "../dev/stats.ts";
+import { rng, shuffled } from "../dev/random.ts";
+import { fullGc, type Group, runtimeInfo } from "./_harness.ts";
+import type { BenchEntry } from "./_schema.ts";
+
+const cpuNow = ({ user, system } = process.cpuUsage()): number => user + system; // µs
+
+/** A timed round: ns per call over whole batches of `calls` until `roundMs` of CPU are used. */
+type Round = (calls: number, roundMs: number) => number;
+
+let loops = 0;
+/**
+ * `f(x)`'s round, its loop compiled anew (unique source) per contender: one shared loop saw every
+ * contender's function at its call site, went polymorphic and deoptimized as they alternated.
+ */
+const roundOf = (f: (x: unknown) => unknown, x: unknown): Round =>
+  new Function(
+    "f",
+    "x",
+    "cpuNow",
+    "keep",
+    `return (calls, roundMs) => {
+      const start = cpuNow();
+      let done = 0;
+      do { // at least one batch: a stalled probe cannot make the round short
+        for (let j = 0; j < calls; j++) keep(f(x));
+        done += calls;
+      } while (cpuNow() - start < roundMs * 1000);
+      return (Math.max(cpuNow() - start, 1) * 1000) / done;
+    } /* round ${++loops} */`,
+  )(f, x, cpuNow, do_not_optimize);
+
+/**
+ * Calls per batch for about `batchMs` of CPU, from growing batches, the faster of two probes each:
+ * a probe that met a GC once ended the search at one call per batch, each paying a `cpuUsage`.
+ */
+function callsPerBatch(round: Round, batchMs: number): number {
+  for (let calls = 1;; calls *= 4) {
+    const ns = Math.min(round(calls, 0), round(calls, 0));
+    if (ns * calls >= 2e6 || calls >= 1 << 24) return Math.max(1, Math.round((batchMs * 1e6) / ns));
+  }
+}
+
+/**
+ * A full collection before each round. On Bun, JSC's own (`bun:jsc`), not `Bun.gc(true)`: after
+ * that, which also hands free memory back, the next 2,300 fresh 3.6 KiB `ArrayBuffer`s took 11 µs
+ * each instead of 0.3 (25 ms: the whole round), which charged the allocating contender (Bun
+ * msgpack serialize medium read 0.58x of msgpackr). After `fullGC()` they took 0.3 µs at once.
+ */
+const jscModule = "bun:jsc"; // a variable: other runtimes' checkers cannot resolve it
+const collect: () => unknown = runtimeInfo.name === "bun"
+  ? ((await import(jscModule)) as { fullGC(): number }).fullGC
+  : () => fullGc();
+
+/**
+ * Interleaved CPU-time rounds per group in a seeded random order, not a rotating one: a round ran
+ * slower the closer it followed a heavy contender (Deno: three identical `fromHex` calls after
+ * `Buffer.from(hex)`, 1.28, 1.10, 0.80 ms at 1 MiB), and rotation keeps each one's predecessor.
+ */
+export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
+  const roundMs = Number(process.env.BENCH_ROUND_MS) || 10;
+  const roundCount = Number(process.env.BENCH_ROUNDS) || 10;
+  const random = rng(1 + Number(process.env.BENCH_PROCESS_INDEX ?? 0));
+  const runtime = { runtime: runtimeInfo.id, runtimeVersion: runtimeInfo.version };
+  return all.flatMap(({ subject, size, sizeBytes, input, contenders }) => {
+    const fns = contenders.map((c) => roundOf(c.fn, input));
+    const calls = fns.map((round) => callsPerBatch(round, roundMs / 4));
+    const samples = fns.map(() => [] as number[]);
+    for (let r = 0; r < roundCount; r++) {
+      for (const i of shuffled(fns.length, random)) {
+        collect(); // each contender's round starts on a collected heap and pays for its own garbage
+        samples[i].push(fns[i](calls[i], roundMs));
+      }
+    }
+    const group = `${subject} ${size}`;
+    return contenders.map(({ name, contender, side, op, owned, strict }, i) => {
+      const nsPerOp = median(samples[i]);
+      const avgNs = samples[i].reduce((a, b) => a + b, 0) / samples[i].length;
+      const figures = { nsPerOp, opsPerSec: 1e9 / nsPerOp, avgNs, p99Ns: Math.max(...samples[i]) };
+      const where = { bench, group, subject, size, sizeBytes, ...runtime, feedback: "varied" };
+      const who = { name, contender, side, op, owned, strict: strict ?? null };
+      const memory = { backingStoreBytesPerOp: null, heapBytesPerOp: null };
+      return { ...where, ...who, ...figures, ...memory } as BenchEntry;
+    });
+  });
+}
