@@ -61,22 +61,30 @@ const collect: () => unknown = runtimeInfo.name === "bun"
   ? ((await import(jscModule)) as { fullGC(): number }).fullGC
   : () => fullGc();
 
+/** FNV-1a of `text`: a seed per group, so groups do not share one sequence of orders. */
+const seedOf = (text: string) =>
+  [...text].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619), 2166136261) >>> 0;
+
 /**
- * Interleaved CPU-time rounds per group in a seeded random order, not a rotating one: a round ran
- * slower the closer it followed a heavy contender (Deno: three identical `fromHex` calls after
- * `Buffer.from(hex)`, 1.28, 1.10, 0.80 ms at 1 MiB), and rotation keeps each one's predecessor.
+ * Interleaved CPU-time rounds per group, in pairs: a seeded random order, then the same reversed.
+ * Random, not rotating: a round ran slower the closer it followed a heavy contender (Deno: three
+ * identical `fromHex` calls after `Buffer.from(hex)`, 1.28, 1.10, 0.80 ms at 1 MiB), and rotation
+ * keeps each one's predecessor. Reversed: so each contender runs as often early as late.
  */
 export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
   const roundMs = Number(process.env.BENCH_ROUND_MS) || 10;
   const roundCount = Number(process.env.BENCH_ROUNDS) || 10;
-  const random = rng(1 + Number(process.env.BENCH_PROCESS_INDEX ?? 0));
+  const processIndex = Number(process.env.BENCH_PROCESS_INDEX ?? 0);
   const runtime = { runtime: runtimeInfo.id, runtimeVersion: runtimeInfo.version };
   return all.flatMap(({ subject, size, sizeBytes, input, contenders }) => {
     const fns = contenders.map((c) => roundOf(c.fn, input));
     const calls = fns.map((round) => callsPerBatch(round, roundMs / 4));
     const samples = fns.map(() => [] as number[]);
+    const random = rng(seedOf(`${processIndex} ${subject} ${size}`));
+    let order: number[] = [];
     for (let r = 0; r < roundCount; r++) {
-      for (const i of shuffled(fns.length, random)) {
+      order = r % 2 === 0 ? shuffled(fns.length, random) : order.reverse();
+      for (const i of order) {
         collect(); // each contender's round starts on a collected heap and pays for its own garbage
         samples[i].push(fns[i](calls[i], roundMs));
       }

@@ -308,8 +308,8 @@ const pick = process.env.BENCH_GROUP ?? "";
 const timed = groups.filter((g) => `${g.subject} ${g.size}`.includes(pick));
 const bench = only === undefined ? "seam_direct" : `seam_direct.${only}`;
 const entries = timeInFreshProcesses(timed, (group) => {
-  // In each process: the warm-up of every timed subject, then its one group.
-  warmUpVaried(timed, warmUps);
+  // In each process: the warm-up of every subject (timed or not, as in a full run), then one group.
+  warmUpVaried(groups, warmUps);
   return timeCpu(bench, [group]);
 }, `seam_direct on ${runtimeInfo.id} ${runtimeInfo.version}; before = ${beforeRoot}`);
 
