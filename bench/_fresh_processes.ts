@@ -1,14 +1,14 @@
 /**
  * Times each group of a bench in fresh processes of the same runtime: the bench file runs again
  * per group with `BENCH_GROUP_INDEX` set, times that one group and prints its entries; the parent
- * runs `BENCH_PROCESSES` (default 3) such processes per group, spread over the run, and keeps per
- * contender the median of their figures.
+ * runs `BENCH_PROCESSES` (default 5) such processes per group, spread over the run, and keeps per
+ * contender the median of their figures, each process's first divided by its speed factor.
  *
  * Why: timed in one process, a group's figures depended on the heap the groups before it left
  * (Deno's 1 MiB `toHex` took 0.6 ms alone and 3.5 ms after the smaller hex groups, while
  * `Buffer#toString` went from 5.8 to 1.5 ms); and now and then one process runs one contender at
  * 10-40x its usual time (a JIT state, seen on Node 26 for the 64 B hex encode in 1 of 8
- * processes), which the median of three drops.
+ * processes), which the median drops.
  *
  * @module
  */
@@ -51,7 +51,7 @@ export function timeInFreshProcesses(
   }
   console.log(title);
   const [command, ...args] = selfCommand();
-  const processes = Number(process.env.BENCH_PROCESSES) || 3;
+  const processes = Number(process.env.BENCH_PROCESSES) || 5;
   const runs = groups.map(() => [] as BenchEntry[][]);
   for (let p = 0; p < processes; p++) {
     groups.forEach((group, index) => {
@@ -71,13 +71,29 @@ export function timeInFreshProcesses(
       );
     });
   }
-  return runs.flatMap((byProcess) =>
-    byProcess[0].map((entry, i) => {
+  return runs.flatMap((byProcess) => {
+    const speeds = processSpeeds(byProcess);
+    return byProcess[0].map((entry, i) => {
       const same = byProcess.map((entries) => entries[i]);
-      const nsPerOp = median(same.map((e) => e.nsPerOp));
+      const nsPerOp = median(same.map((e, p) => e.nsPerOp / speeds[p]));
       const avgNs = same.reduce((sum, e) => sum + e.avgNs, 0) / same.length;
       const p99Ns = Math.max(...same.map((e) => e.p99Ns));
       return { ...entry, nsPerOp, opsPerSec: 1e9 / nsPerOp, avgNs, p99Ns };
-    })
+    });
+  });
+}
+
+/**
+ * Per process, how slow it ran the group: the median over contenders of its time ÷ that
+ * contender's median time over the processes. Whole processes run 1.5-2x apart (Bun's 8-char
+ * `TextEncoder.encode`: 23 to 43 ns, ours alike beside it), and a median per contender taken
+ * alone can pick a fast process for one and a slow one for the other (0.78x, where the five
+ * processes gave 0.78-1.0); dividing each process's times by its factor first compares like
+ * with like, and the median still drops one contender's outlier.
+ */
+function processSpeeds(byProcess: readonly BenchEntry[][]): number[] {
+  const typical = byProcess[0].map((_, i) =>
+    median(byProcess.map((entries) => entries[i].nsPerOp))
   );
+  return byProcess.map((entries) => median(entries.map((e, i) => e.nsPerOp / typical[i])));
 }
