@@ -52,9 +52,10 @@ function callsPerBatch(round: Round, batchMs: number): number {
 
 /**
  * A full collection before each round. On Bun, JSC's own (`bun:jsc`), not `Bun.gc(true)`: after
- * that, which also hands free memory back, the next 2,300 fresh 3.6 KiB `ArrayBuffer`s took 11 µs
+ * that (a probe, Bun 1.4.5, 2026-12-05), the next 2,300 fresh 3.6 KiB `ArrayBuffer`s took 11 µs
  * each instead of 0.3 (25 ms: the whole round), which charged the allocating contender (Bun
  * msgpack serialize medium read 0.58x of msgpackr). After `fullGC()` they took 0.3 µs at once.
+ * bench/_harness.ts `fullGc` (the mitata benches, once per group) still calls `Bun.gc(true)`.
  */
 const jscModule = "bun:jsc"; // a variable: other runtimes' checkers cannot resolve it
 const collect: () => unknown = runtimeInfo.name === "bun"
@@ -67,8 +68,8 @@ const seedOf = (text: string) =>
 
 /**
  * Interleaved CPU-time rounds per group, in pairs: a seeded random order, then the same reversed.
- * Random, not rotating: a round ran slower the closer it followed a heavy contender (Deno: three
- * identical `fromHex` calls after `Buffer.from(hex)`, 1.28, 1.10, 0.80 ms at 1 MiB), and rotation
+ * Random, not rotating: a round ran slower the closer it followed a heavy contender (Deno 2.9.6:
+ * three identical `fromHex` calls after `Buffer.from(hex)`, 1.28, 1.10, 0.80 ms at 1 MiB), and rotation
  * keeps each one's predecessor. Reversed: so each contender runs as often early as late.
  */
 export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
@@ -80,7 +81,8 @@ export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEnt
     const fns = contenders.map((c) => roundOf(c.fn, input));
     const calls = fns.map((round) => callsPerBatch(round, roundMs / 4));
     const samples = fns.map(() => [] as number[]);
-    const random = rng(seedOf(`${processIndex} ${subject} ${size}`));
+    const group = `${subject} ${size}`;
+    const random = rng(seedOf(`${processIndex} ${group}`));
     let order: number[] = [];
     for (let r = 0; r < roundCount; r++) {
       order = r % 2 === 0 ? shuffled(fns.length, random) : order.reverse();
@@ -89,7 +91,6 @@ export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEnt
         samples[i].push(fns[i](calls[i], roundMs));
       }
     }
-    const group = `${subject} ${size}`;
     return contenders.map(({ name, contender, side, op, owned, strict }, i) => {
       const nsPerOp = median(samples[i]);
       const avgNs = samples[i].reduce((a, b) => a + b, 0) / samples[i].length;
