@@ -381,13 +381,14 @@ const BASE64_DENO: Base64FastPaths = {
 // Bun: a view of a slab range is dear on JSC: setFromBase64 into the slab is
 // 2.3-2.5x fromBase64 at 64 B and 1.4-1.9x at 1 KiB, so owned results take
 // fromBase64's/fromHex's own buffer. The built-ins win everything (JS core
-// 2.8-86x slower). Into memory: always the JS core. A native string copied in
-// (toBase64 + encodeInto, or Buffer's toString + write) took 6.7-7.2x the JS
-// core's time at every size from 64 B to 1 MiB in bench/seam_direct.bench.ts
-// base64 (2026-12-05, CPU time, a full GC per round: the strings' cost shows);
-// a short probe without those GCs had the native route 1.2-1.5x faster from
-// 256 B, and bench/encoding.bench.ts (mitata) 3-6x faster: JSC's cost for
-// the string depends on the heap, the JS core's does not.
+// 2.8-86x slower). Into memory: the JS core up to 64 B and above 32 KiB,
+// toBase64's string copied in between. An earlier "JS core everywhere" rested
+// on seam_direct rounds after `Bun.gc(true)`, which slowed every allocation that
+// followed (bench/_cpu_rounds.ts). Re-measured 2026-12-05 in seam_direct's
+// rounds (JSC fullGC, three processes, two rows side by side): JS core time /
+// native time 0.7-1.0 at 64 B, 1.4-2.1 at 1 KiB, 1.6-2.1 at 4 KiB; at 64 KiB
+// and 1 MiB the JS core matched the direct calls (1.15x, 1.01x), while the
+// native route's megabyte strings cost what the GC makes of them.
 const BASE64_BUN: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: false,
@@ -398,8 +399,8 @@ const BASE64_BUN: Base64FastPaths = {
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
-  encodeIntoJsMax: Infinity,
-  encodeIntoNativeMax: Infinity,
+  encodeIntoJsMax: 64,
+  encodeIntoNativeMax: 32 * 1024,
   encodeIntoBuiltin: true,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
