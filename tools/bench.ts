@@ -84,7 +84,12 @@ function plannedJobs(): Job[] {
 
 async function main(): Promise<void> {
   if (options.quick) {
-    const short = { BENCH_ROUND_MS: "5", BENCH_ROUNDS: "1", BENCH_PROCESSES: "1" };
+    const short = {
+      BENCH_ROUND_MS: "5",
+      BENCH_ROUNDS: "1",
+      BENCH_WARM_LAPS: "0",
+      BENCH_PROCESSES: "1",
+    };
     Object.assign(process.env, short, { SCENARIO_SECONDS: "0.2" });
   }
   const jobs = plannedJobs();
