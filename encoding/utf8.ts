@@ -130,8 +130,18 @@ export function encodeUtf8Into(
       throw dest instanceof Uint8Array ? error : destTypeError(error);
     }
   }
+  return encodeUtf8IntoChecked(text, dest, offset);
+}
+
+/**
+ * {@linkcode encodeUtf8Into} past its native fast path, apart so that the fast path stays small
+ * enough to inline: as one function, a 512-char call on Bun took 30.6 ns against
+ * `encodeInto`'s 23.1 (a probe with varied calls first, 2026-12-05).
+ */
+function encodeUtf8IntoChecked(text: string, dest: Uint8Array, offset: number): Utf8EncodeResult {
   if (!(dest instanceof Uint8Array)) throw destTypeError(undefined);
   if (offset !== 0) checkOffset(dest, offset);
+  const length = text.length;
   if (length > ENCODE_INTO_JS_MAX) return encodeUtf8Native(text, dest, offset);
   const end = dest.length;
   const room = end - offset;
