@@ -381,14 +381,14 @@ const BASE64_DENO: Base64FastPaths = {
 // Bun: a view of a slab range is dear on JSC: setFromBase64 into the slab is
 // 2.3-2.5x fromBase64 at 64 B and 1.4-1.9x at 1 KiB, so owned results take
 // fromBase64's/fromHex's own buffer. The built-ins win everything (JS core
-// 2.8-86x slower). Into memory: the JS core up to 64 B and above 32 KiB,
-// toBase64's string copied in between. An earlier "JS core everywhere" rested
-// on seam_direct rounds after `Bun.gc(true)`, which slowed every allocation that
-// followed (bench/_cpu_rounds.ts). Re-measured 2026-12-05 in seam_direct's
-// rounds (JSC fullGC, three processes, two rows side by side): JS core time /
-// native time 0.7-1.0 at 64 B, 1.4-2.1 at 1 KiB, 1.6-2.1 at 4 KiB; at 64 KiB
-// and 1 MiB the JS core matched the direct calls (1.15x, 1.01x), while the
-// native route's megabyte strings cost what the GC makes of them.
+// 2.8-86x slower). Into memory: the JS core up to 64 B, toBase64's string
+// copied in above. An earlier "JS core everywhere" rested on seam_direct rounds
+// after `Bun.gc(true)`, which slowed every allocation that followed
+// (bench/_harness.ts fullGc). Re-measured 2026-12-05 in seam_direct (JSC
+// fullGC, untimed laps first): JS core time / native time 0.7-1.0 at 64 B,
+// 1.4-2.1 at 1 KiB and 4 KiB; at 64 KiB and 1 MiB the direct calls took
+// 0.59x and 0.82x of the JS core's time (five processes), and the native route
+// went from 0.34x/0.36x to 0.87x/1.00x of them (before/after, three processes).
 const BASE64_BUN: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: false,
@@ -400,7 +400,7 @@ const BASE64_BUN: Base64FastPaths = {
   encoder: "builtin",
   encodeJsMax: 0,
   encodeIntoJsMax: 64,
-  encodeIntoNativeMax: 32 * 1024,
+  encodeIntoNativeMax: Infinity,
   encodeIntoBuiltin: true,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
