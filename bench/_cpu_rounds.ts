@@ -51,17 +51,8 @@ function callsPerBatch(round: Round, batchMs: number): number {
   }
 }
 
-/**
- * A full collection before each round. On Bun, JSC's own (`bun:jsc`), not `Bun.gc(true)`: after
- * that (a probe, Bun 1.4.5, 2026-12-05), the next 2,300 fresh 3.6 KiB `ArrayBuffer`s took 11 µs
- * each instead of 0.3 (25 ms: the whole round), which charged the allocating contender (Bun
- * msgpack serialize medium read 0.58x of msgpackr). After `fullGC()` they took 0.3 µs at once.
- * bench/_harness.ts `fullGc` (the mitata benches, once per group) still calls `Bun.gc(true)`.
- */
-const jscModule = "bun:jsc"; // a variable: other runtimes' checkers cannot resolve it
-const collect: () => unknown = runtimeInfo.name === "bun"
-  ? ((await import(jscModule)) as { fullGC(): number }).fullGC
-  : () => fullGc();
+/** A full collection before each round (on Bun JSC's own: bench/_harness.ts `fullGc` says why). */
+const collect = (): void => fullGc();
 
 /** FNV-1a of `text`: a seed per group, so groups do not share one sequence of orders. */
 const seedOf = (text: string) =>
