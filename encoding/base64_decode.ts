@@ -32,6 +32,10 @@ import {
 export type { Base64DecodeResult };
 
 const WHAT = "decode base64";
+/** The default-option `decodeBase64Into` route up to the row's `decodeIntoAtobMax` chars. */
+const ATOB_INTO_MAX = CODECS.decodeIntoAtobMax;
+const ATOB = CODECS.atob;
+const LATIN1_WRITE = CODECS.natives.buffer?.latin1Write;
 /**
  * The JS core's bound for one-shot decoding: no bound. The FromBase64 of
  * `fromBase64` never stops early, and what it writes (complete chunks of
@@ -164,7 +168,16 @@ export function decodeBase64Into(
   // length saved 3-10 ns on V8 but cost JavaScriptCore a materialized
   // arguments object, 2x the time of a 1 KiB decode on Bun
   // (bench/seam_direct.bench.ts base64, 2026-12-05).
-  return decodeBase64IntoWith(CODECS, text, dest, options);
+  if (
+    options === undefined && typeof text === "string" && text.length <= ATOB_INTO_MAX &&
+    isUint8ArrayFast(dest)
+  ) {
+    // decodeBase64IntoWith's fast path, its natives from this module's constants (a length
+    // within decodeIntoAtobMax, which is -1 without them, proves both exist).
+    const result = atobDecodeInto(ATOB!, LATIN1_WRITE!, text, dest);
+    if (result !== undefined) return result;
+  }
+  return decodeIntoRoutes(CODECS, text, dest, options);
 }
 
 /** {@linkcode decodeBase64Into} through a given codec set (tests and benches build any). */
@@ -181,7 +194,7 @@ export function decodeBase64IntoWith(
     // Default options and arguments the fast accept proves, text short enough
     // for atob to win: no other check (a detached `dest` has no room, and
     // atobDecodeInto declines it). Otherwise another route decides.
-    const result = atobDecodeInto(c, text, dest);
+    const result = atobDecodeInto(c.atob!, c.natives.buffer!.latin1Write, text, dest);
     if (result !== undefined) return result;
   }
   return decodeIntoRoutes(c, text, dest, options);
@@ -205,7 +218,7 @@ function decodeIntoRoutes(
     if (options !== undefined) flags = readDecodeOptions(options);
     checkAttached(dest, WHAT, "dest");
     if (options !== undefined && flags === DEFAULT_FLAGS && text.length <= c.decodeIntoAtobMax) {
-      const result = atobDecodeInto(c, text, dest);
+      const result = atobDecodeInto(c.atob!, c.natives.buffer!.latin1Write, text, dest);
       if (result !== undefined) return result;
     }
     if (text.length > c.decodeIntoJsMax) {
