@@ -51,9 +51,6 @@ function callsPerBatch(round: Round, batchMs: number): number {
   }
 }
 
-/** A full collection before each round (on Bun JSC's own: bench/_harness.ts `fullGc` says why). */
-const collect = (): void => fullGc();
-
 /** FNV-1a of `text`: a seed per group, so groups do not share one sequence of orders. */
 const seedOf = (text: string) =>
   [...text].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619), 2166136261) >>> 0;
@@ -82,7 +79,7 @@ export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEnt
     // 66 ms (a 1 KiB decodeBase64Into) in one 10 ms round; after three laps, 0-4 ms in all ten.
     for (let lap = 0; lap < warmLaps; lap++) {
       for (const i of shuffled(fns.length, random)) {
-        collect();
+        fullGc(); // on Bun, JSC's own collection: bench/_harness.ts says why
         fns[i](calls[i], roundMs);
       }
     }
@@ -90,7 +87,7 @@ export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEnt
     for (let r = 0; r < roundCount; r++) {
       order = r % 2 === 0 ? shuffled(fns.length, random) : order.reverse();
       for (const i of order) {
-        collect(); // each contender's round starts on a collected heap and pays for its own garbage
+        fullGc(); // each contender's round starts on a collected heap and pays for its own garbage
         samples[i].push(fns[i](calls[i], roundMs));
       }
     }

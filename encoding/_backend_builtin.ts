@@ -151,8 +151,8 @@ export function atobDecode(
  * fit with room to spare (then the whole text is read, as `setFromBase64` reads it), else
  * `undefined` (also after any error), and another route decides. The natives are arguments, so
  * that `decodeBase64Into` can pass its module's constants: V8 then calls them directly (64 B,
- * ours ÷ "atob + write(latin1)": through the codec set 0.85x on Node 24 and 0.88x on Node 26,
- * 0.93x and 1.05x so; bench/seam_direct.bench.ts before/after, three processes, 2026-12-06).
+ * our speed against "atob + write(latin1)": through the codec set 0.85x on Node 24 and 0.88x on
+ * Node 26, 0.93x and 1.05x so; bench/seam_direct.bench.ts before/after, three processes).
  */
 export function atobDecodeInto(
   atob: NativeAtob,
