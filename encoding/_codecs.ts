@@ -31,6 +31,7 @@ import {
   type NativeToHex,
 } from "../platform/natives.ts";
 import {
+  BUN_HEX_SLICE,
   NODE_BUFFER,
   NODE_BUFFER_STATICS,
   type NodeBufferMethods,
@@ -57,6 +58,8 @@ export interface CodecNatives {
   readonly buffer: NodeBufferMethods | undefined;
   /** Node's `Buffer` statics. */
   readonly bufferStatics: NodeBufferStatics | undefined;
+  /** Bun's `Buffer.prototype.hexSlice`. */
+  readonly bunHexSlice: ((this: Uint8Array, start: number, end: number) => string) | undefined;
 }
 
 /** What this runtime has, captured at load (platform/natives.ts, platform/runtime.ts). */
@@ -70,6 +73,7 @@ export const RUNTIME_NATIVES: CodecNatives = {
   atob: NATIVE_ATOB,
   buffer: NODE_BUFFER,
   bufferStatics: NODE_BUFFER_STATICS,
+  bunHexSlice: BUN_HEX_SLICE,
 };
 
 /** No natives at all: what a browser without the built-ins runs (the portable JS core). */
@@ -83,6 +87,7 @@ export const NO_NATIVES: CodecNatives = {
   atob: undefined,
   buffer: undefined,
   bufferStatics: undefined,
+  bunHexSlice: undefined,
 };
 
 /**
@@ -134,6 +139,8 @@ export interface Codecs {
   readonly hexEncoder: NativeCodec;
   /** `encodeHex`: JS loop up to this many bytes. */
   readonly hexEncodeJsMax: number;
+  /** `encodeHex`: Bun's `Buffer#hexSlice` above this many bytes; `Infinity`: never. */
+  readonly hexEncodeBunSliceMin: number;
   /**
    * Whether a call without options goes straight to the built-in, which then
    * does the argument checks itself (the library's checks run only to word
@@ -225,6 +232,7 @@ export function createCodecs(
     hexDecodeJsMax,
     hexEncoder,
     hexEncodeJsMax,
+    hexEncodeBunSliceMin: natives.bunHexSlice !== undefined ? row.hexEncodeBunSliceMin : Infinity,
     encodeNativeFirst: encoder === "builtin" && encodeJsMax <= 0,
     intoNativeFirst: intoDecoder === "builtin" && decodeIntoJsMax <= 0,
     hexEncodeNativeFirst: hexEncoder === "builtin" && hexEncodeJsMax <= 0,

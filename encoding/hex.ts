@@ -34,6 +34,8 @@ const asciiDecoder = new TextDecoder();
 const CONCAT_MAX = 64;
 /** `toHex` where {@linkcode CODECS} takes it first, else `undefined`. */
 const TO_HEX_FIRST = CODECS.hexEncodeNativeFirst ? CODECS.natives.toHex : undefined;
+/** Above this many bytes `encodeHex` skips {@linkcode TO_HEX_FIRST} (Bun's `hexSlice` wins there). */
+const TO_HEX_FIRST_MAX = CODECS.hexEncodeBunSliceMin;
 /** `setFromHex` where {@linkcode CODECS} takes it first, else `undefined`. */
 const SET_FROM_HEX_FIRST = CODECS.hexIntoNativeFirst ? CODECS.natives.setFromHex : undefined;
 
@@ -57,7 +59,8 @@ export function encodeHex(bytes: Uint8Array): string {
   // speed (bench/seam_direct.bench.ts hex, before/after in one run, 2026-12-05).
   if (TO_HEX_FIRST !== undefined) {
     try {
-      return TO_HEX_FIRST.call(bytes);
+      // `length` is read inside the try: on null it throws, and the checks word the error.
+      if (bytes.length <= TO_HEX_FIRST_MAX) return TO_HEX_FIRST.call(bytes);
     } catch (error) {
       throwEncodeHexError(bytes, error);
     }
@@ -69,7 +72,7 @@ export function encodeHex(bytes: Uint8Array): string {
 export function encodeHexWith(c: Codecs, bytes: Uint8Array): string {
   if (c.hexEncodeNativeFirst) {
     try {
-      return c.natives.toHex!.call(bytes);
+      if (bytes.length <= c.hexEncodeBunSliceMin) return c.natives.toHex!.call(bytes);
     } catch (error) {
       throwEncodeHexError(bytes, error);
     }
@@ -89,6 +92,7 @@ function encodeHexChecked(c: Codecs, bytes: Uint8Array): string {
   checkBytes(bytes, "encode hex", "bytes");
   checkAttached(bytes, "encode hex", "bytes");
   const length = bytes.length;
+  if (length > c.hexEncodeBunSliceMin) return c.natives.bunHexSlice!.call(bytes, 0, length);
   if (length > c.hexEncodeJsMax) {
     return c.hexEncoder === "builtin"
       ? c.natives.toHex!.call(bytes)

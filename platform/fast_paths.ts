@@ -225,6 +225,11 @@ export interface Base64FastPaths {
   /** `encodeHex`: JS loop up to this many bytes. */
   readonly hexEncodeJsMax: number;
   /**
+   * `encodeHex`: above this many bytes, Bun's `Buffer#hexSlice` instead of
+   * `hexEncoder` (platform/runtime.ts `BUN_HEX_SLICE`: why); `Infinity`: never.
+   */
+  readonly hexEncodeBunSliceMin: number;
+  /**
    * The JS core reads and writes words (typed-array views) from this many
    * bytes up; below it a view costs more than it saves (about 10 ns on V8,
    * 40 ns on JavaScriptCore).
@@ -290,6 +295,7 @@ const BASE64_NODE24: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
   hexEncodeJsMax: 0,
+  hexEncodeBunSliceMin: Infinity,
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
@@ -348,6 +354,7 @@ const BASE64_NODE26: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
   hexEncodeJsMax: 0,
+  hexEncodeBunSliceMin: Infinity,
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
@@ -375,6 +382,7 @@ const BASE64_DENO: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
+  hexEncodeBunSliceMin: Infinity,
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
@@ -407,6 +415,7 @@ const BASE64_BUN: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
+  hexEncodeBunSliceMin: 2048,
   jsWordPathMin: 1536,
   jsBlockMin: 320,
 };

@@ -106,6 +106,24 @@ export const NODE_BUFFER_STATICS: NodeBufferStatics | undefined = (() => {
 })();
 
 /**
+ * Bun's `Buffer.prototype.hexSlice`, captured at load and only on Bun: the one
+ * method of Bun's `Buffer` that beats the runtime's own call. Probe of 2026-12-06
+ * (Bun 1.4.5, CPU time, a JSC full collection before each round): `toHex` time /
+ * `hexSlice` time 0.95-0.97 at 1 KiB, 1.1 at 4 KiB, 1.3-1.4 at 16-64 KiB, 1.1-1.2
+ * at 256 KiB-1 MiB; the judge had `Buffer#toString(hex)` ahead of `toHex` at 64 KiB
+ * in three runs. `undefined` elsewhere.
+ */
+export const BUN_HEX_SLICE: ((this: Uint8Array, start: number, end: number) => string) | undefined =
+  (() => {
+    if (RUNTIME !== "bun") return undefined;
+    const proto = (g.Buffer as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+    const hexSlice = proto?.hexSlice;
+    return typeof hexSlice === "function"
+      ? hexSlice as (this: Uint8Array, start: number, end: number) => string
+      : undefined;
+  })();
+
+/**
  * Node's `markAsUntransferable` (from `node:worker_threads`), when the host
  * exposes it without an import: slab chunks are marked with it so that
  * transferring one result cannot detach its neighbours. `undefined` elsewhere.

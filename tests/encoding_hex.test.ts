@@ -176,6 +176,12 @@ for (const impl of ["js", "auto"] as const) {
         const detached = new Uint8Array(4);
         structuredClone(detached.buffer, { transfer: [detached.buffer as ArrayBuffer] });
         assert.throws(() => api.encodeHex(detached), TypeError);
+        // Above the size where a runtime may switch encoders (Bun: 2 KiB), the same checks.
+        assert.throws(() => api.encodeHex(any(new Uint16Array(4096))), /must be a Uint8Array/);
+        const bigDetached = new Uint8Array(8192);
+        structuredClone(bigDetached.buffer, { transfer: [bigDetached.buffer as ArrayBuffer] });
+        assert.throws(() => api.encodeHex(bigDetached), /detached/);
+        assert.throws(() => api.encodeHex(any(null)), TypeError);
         assert.throws(() => api.decodeHexInto("aa", detached), TypeError);
         assert.equal(api.encodeHex(new Uint8Array(0)), "");
         assert.deepEqual(api.decodeHexInto("aa", new Uint8Array(0)), { read: 0, written: 0 });
