@@ -1,7 +1,7 @@
 /**
  * Timing for bench/seam_direct.bench.ts: per group, interleaved rounds of CPU time
  * (`process.cpuUsage`, since the machine is shared) per contender, each contender's loop compiled
- * from a source of its own, after a collection and `BENCH_WARM_LAPS` (default 3) untimed laps;
+ * from a source of its own, after a collection and `BENCH_WARM_LAPS` (default 10) untimed laps;
  * entries in the shared schema.
  *
  * @module
@@ -64,7 +64,7 @@ const seedOf = (text: string) =>
 export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEntry[] {
   const roundMs = Number(process.env.BENCH_ROUND_MS) || 10;
   const roundCount = Number(process.env.BENCH_ROUNDS) || 10;
-  const warmLaps = Number(process.env.BENCH_WARM_LAPS ?? 3);
+  const warmLaps = Number(process.env.BENCH_WARM_LAPS ?? 10);
   const processIndex = Number(process.env.BENCH_PROCESS_INDEX ?? 0);
   const runtime = { runtime: runtimeInfo.id, runtimeVersion: runtimeInfo.version };
   return all.flatMap(({ subject, size, sizeBytes, input, contenders }) => {
@@ -77,6 +77,10 @@ export function timeCpu(bench: string, all: readonly Group<unknown>[]): BenchEnt
     // `cpuUsage` counts, so a compile during a timed round was charged to it. V8 (Node 24,
     // `--trace-opt`, 2026-12-05) still compiled ours in rounds 1-5 after the calibration, up to
     // 66 ms (a 1 KiB decodeBase64Into) in one 10 ms round; after three laps, 0-4 ms in all ten.
+    // Ten, not three: a slow call gets few calls per lap, and JavaScriptCore tiers up by count.
+    // Bun's 64 KiB `decodeUtf8` (the direct call's route) read 0.87x and 0.88x of
+    // `TextDecoder.decode` after three laps, 0.88x and 0.92x after six, 0.99x and 1.01x after
+    // ten (five processes each, 2026-12-06); Node 26's 64-char UTF-8 groups moved within noise.
     for (let lap = 0; lap < warmLaps; lap++) {
       for (const i of shuffled(fns.length, random)) {
         fullGc(); // on Bun, JSC's own collection: bench/_harness.ts says why

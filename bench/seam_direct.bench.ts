@@ -10,7 +10,7 @@
  * base64/hex ones each at a call site of its own version (`ownSite`), like each direct call.
  *
  * Each group runs in `BENCH_PROCESSES` (default 5) fresh processes (bench/_fresh_processes.ts:
- * why). In each, all get the same varied warm-up and three untimed laps, then `BENCH_ROUNDS`
+ * why). In each, all get the same varied warm-up and ten untimed laps, then `BENCH_ROUNDS`
  * (default 10) interleaved rounds of about `BENCH_ROUND_MS` (default 10) ms of CPU time per
  * contender (bench/_cpu_rounds.ts);
  * the figure is the median of the processes' median rounds. `BENCH_GROUP=<text>` times only the

@@ -133,7 +133,7 @@ export async function renderLead(entries: BenchEntry[], extraCells: LeadCell[]):
   const intro = "Our best over the best built-in a user could call instead (Buffer, native " +
     "base64/hex, TextEncoder/TextDecoder, JSON, `new Uint8Array`): ✅ at or above 0.90× (issue " +
     "18). bench/seam_direct.bench.ts supplies the rows it measured (each group in five fresh " +
-    "processes of ten rounds in a random order, after three untimed laps; the median of their " +
+    "processes of ten rounds in a random order, after ten untimed laps; the median of their " +
     "times, each process's " +
     "divided by its speed factor); lenient decoders never count.";
   return {
