@@ -110,8 +110,10 @@ export const NODE_BUFFER_STATICS: NodeBufferStatics | undefined = (() => {
  * method of Bun's `Buffer` that beats the runtime's own call. Probe of 2026-12-06
  * (Bun 1.4.5, CPU time, a JSC full collection before each round): `toHex` time /
  * `hexSlice` time 0.95-0.97 at 1 KiB, 1.1 at 4 KiB, 1.3-1.4 at 16-64 KiB, 1.1-1.2
- * at 256 KiB-1 MiB; the judge had `Buffer#toString(hex)` ahead of `toHex` at 64 KiB
- * in three runs. `undefined` elsewhere.
+ * at 256 KiB-1 MiB (a throwaway probe). In bench/seam_direct.bench.ts, before/after
+ * at 64 KiB: 0.92 -> 1.03x, 0.89 -> 0.98x, 0.93 -> 0.93x of the best direct call; yet
+ * both full runs of 2026-12-06 still read 0.83x and 0.88x there, so the gain is
+ * partial. `undefined` elsewhere.
  */
 export const BUN_HEX_SLICE: ((this: Uint8Array, start: number, end: number) => string) | undefined =
   (() => {
