@@ -129,10 +129,13 @@ export interface FastPaths {
   /**
    * Native decoding keeps a leading BOM as data, so it uses an `ignoreBOM`
    * TextDecoder. Where that decoder is slower than the default one (Bun:
-   * 2-3x; Node 26: 3x at 64 KiB of ASCII, whose fast path only the default
-   * decoder takes; Node 24 and Deno: within noise, and the strict JSON path
-   * compares with the default fatal decoder), probe for a BOM and use the
-   * default decoder when there is none (both give the same string then).
+   * 2-3x), probe for a BOM and use the default decoder when there is none
+   * (both give the same string then). Node 24, Node 26 and Deno take the
+   * `ignoreBOM` decoder without a probe: it decodes at 0.93-1.05x of the
+   * default one there (fatal or not, 512 B-64 KiB, 2026-12-06), and on
+   * Node 26 the probe's byte reads before the call cost more than they
+   * saved (64 KiB of mixed text: 0.90-0.96x of `TextDecoder.decode` with it,
+   * 0.98-1.00x without).
    */
   readonly utf8DecodeProbeBom: boolean;
   /** Base64 and hex: which decoder/encoder wins, and up to which size the JS core does. */
@@ -464,14 +467,14 @@ const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
   utf8ShortDecodeByConcat: false,
-  utf8DecodeProbeBom: true,
+  utf8DecodeProbeBom: false,
 };
 
 // UTF-8 re-measured 2026-12-05 (bench/seam_direct.bench.ts utf8, varied, before/after in one
 // process; host load 7-10 on 2 cores, so about ±10% is noise). Both Node versions: the JS core
 // into the slab only up to 8 chars (at 16 chars it was 0.59-0.80x of Buffer.from on Node 26,
-// utf8Write 0.82-1.02x); a probe for a BOM lets the strict decoder (JSON) use the default fatal
-// TextDecoder, which has Node 26's ASCII fast path (ignoreBOM was 3x slower at 64 KiB).
+// utf8Write 0.82-1.02x). No BOM probe (see `utf8DecodeProbeBom`): re-measured 2026-12-06, the
+// ignoreBOM decoders matched the default ones on both versions.
 
 // decodeUtf8 above the JS range, re-measured 2026-12-05 with the fixed seam_direct harness (each
 // group in three fresh processes; the older figures came from runs whose batch probe sometimes
@@ -526,7 +529,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     msgpackDecodeJsMax: 16,
     msgpackLongValueJsMax: 32,
     utf8ShortDecodeByConcat: false,
-    utf8DecodeProbeBom: true,
+    utf8DecodeProbeBom: false,
     base64: BASE64_DENO,
   },
   bun: {
