@@ -31,7 +31,8 @@ import {
   type NativeToHex,
 } from "../platform/natives.ts";
 import {
-  BUN_HEX_SLICE,
+  BUN_BUFFER,
+  type BunBufferMethods,
   NODE_BUFFER,
   NODE_BUFFER_STATICS,
   type NodeBufferMethods,
@@ -58,8 +59,8 @@ export interface CodecNatives {
   readonly buffer: NodeBufferMethods | undefined;
   /** Node's `Buffer` statics. */
   readonly bufferStatics: NodeBufferStatics | undefined;
-  /** Bun's `Buffer.prototype.hexSlice`. */
-  readonly bunHexSlice: ((this: Uint8Array, start: number, end: number) => string) | undefined;
+  /** Bun's `Buffer` methods that the codecs use. */
+  readonly bunBuffer: BunBufferMethods | undefined;
 }
 
 /** What this runtime has, captured at load (platform/natives.ts, platform/runtime.ts). */
@@ -73,7 +74,7 @@ export const RUNTIME_NATIVES: CodecNatives = {
   atob: NATIVE_ATOB,
   buffer: NODE_BUFFER,
   bufferStatics: NODE_BUFFER_STATICS,
-  bunHexSlice: BUN_HEX_SLICE,
+  bunBuffer: BUN_BUFFER,
 };
 
 /** No natives at all: what a browser without the built-ins runs (the portable JS core). */
@@ -87,7 +88,7 @@ export const NO_NATIVES: CodecNatives = {
   atob: undefined,
   buffer: undefined,
   bufferStatics: undefined,
-  bunHexSlice: undefined,
+  bunBuffer: undefined,
 };
 
 /**
@@ -161,6 +162,11 @@ export interface Codecs {
    * portable set copies with `TextEncoder.encodeInto`, as browsers do).
    */
   readonly latin1Write: NodeBufferMethods["latin1Write"] | undefined;
+  /**
+   * Copies a native encoder's string (ASCII) into memory with room for all of
+   * it: Node's `latin1Write`, else Bun's, else `undefined` (`TextEncoder.encodeInto`).
+   */
+  readonly asciiWrite: NodeBufferMethods["latin1Write"] | undefined;
 }
 
 /** The row's choice, or `"none"` when the natives lack that call. */
@@ -232,13 +238,14 @@ export function createCodecs(
     hexDecodeJsMax,
     hexEncoder,
     hexEncodeJsMax,
-    hexEncodeBunSliceMin: natives.bunHexSlice !== undefined ? row.hexEncodeBunSliceMin : Infinity,
+    hexEncodeBunSliceMin: natives.bunBuffer !== undefined ? row.hexEncodeBunSliceMin : Infinity,
     encodeNativeFirst: encoder === "builtin" && encodeJsMax <= 0,
     intoNativeFirst: intoDecoder === "builtin" && decodeIntoJsMax <= 0,
     hexEncodeNativeFirst: hexEncoder === "builtin" && hexEncodeJsMax <= 0,
     hexIntoNativeFirst: hexDecoder === "builtin" && hexDecodeJsMax <= 0,
     natives,
     latin1Write: natives.buffer?.latin1Write,
+    asciiWrite: natives.buffer?.latin1Write ?? natives.bunBuffer?.latin1Write,
   };
 }
 

@@ -248,8 +248,8 @@ function encodeIntoUnchecked(
     : flags === 0
     ? c.natives.toBase64!.call(bytes)
     : c.natives.toBase64!.call(bytes, ENCODE_OPTIONS[flags]);
-  const latin1Write = c.latin1Write;
-  if (latin1Write !== undefined) return latin1Write.call(dest, text, offset, text.length);
+  const asciiWrite = c.asciiWrite;
+  if (asciiWrite !== undefined) return asciiWrite.call(dest, text, offset, text.length);
   return asciiEncoder.encodeInto(text, offset === 0 ? dest : dest.subarray(offset)).written;
 }
 

@@ -92,7 +92,7 @@ function encodeHexChecked(c: Codecs, bytes: Uint8Array): string {
   checkBytes(bytes, "encode hex", "bytes");
   checkAttached(bytes, "encode hex", "bytes");
   const length = bytes.length;
-  if (length > c.hexEncodeBunSliceMin) return c.natives.bunHexSlice!.call(bytes, 0, length);
+  if (length > c.hexEncodeBunSliceMin) return c.natives.bunBuffer!.hexSlice.call(bytes, 0, length);
   if (length > c.hexEncodeJsMax) {
     return c.hexEncoder === "builtin"
       ? c.natives.toHex!.call(bytes)

@@ -196,7 +196,7 @@ export interface Base64FastPaths {
    * `encodeBase64Into`, `writeBase64`, `encodeBase64Pooled` (into memory): the
    * JS core up to this many bytes; above it the string encoder of
    * `encodeBase64` (same route, same band) and one copy of its ASCII into the
-   * destination (Node's `latin1Write`, else `TextEncoder.encodeInto`), which
+   * destination (Node's or Bun's `latin1Write`, else `TextEncoder.encodeInto`), which
    * beats the JS core from a few hundred bytes up on every runtime measured.
    */
   readonly encodeIntoJsMax: number;
@@ -229,7 +229,7 @@ export interface Base64FastPaths {
   readonly hexEncodeJsMax: number;
   /**
    * `encodeHex`: above this many bytes, Bun's `Buffer#hexSlice` instead of
-   * `hexEncoder` (platform/runtime.ts `BUN_HEX_SLICE`: why); `Infinity`: never.
+   * `hexEncoder` (platform/runtime.ts `BUN_BUFFER`: why); `Infinity`: never.
    */
   readonly hexEncodeBunSliceMin: number;
   /**
@@ -392,7 +392,7 @@ const BASE64_DENO: Base64FastPaths = {
 // Bun: a view of a slab range is dear on JSC: setFromBase64 into the slab is
 // 2.3-2.5x fromBase64 at 64 B and 1.4-1.9x at 1 KiB, so owned results take
 // fromBase64's/fromHex's own buffer. The built-ins win everything (JS core
-// 2.8-86x slower). Into memory: the JS core up to 64 B, toBase64's string
+// 2.8-86x slower). Into memory: the JS core up to 48 B, toBase64's string
 // copied in above. An earlier "JS core everywhere" rested on seam_direct rounds
 // after `Bun.gc(true)`, which slowed every allocation that followed
 // (bench/_harness.ts fullGc). Re-measured 2026-12-05 in seam_direct (JSC
@@ -400,6 +400,11 @@ const BASE64_DENO: Base64FastPaths = {
 // 1.4-2.1 at 1 KiB and 4 KiB; at 64 KiB and 1 MiB the direct calls took
 // 0.59x and 0.82x of the JS core's time (five processes), and the native route
 // went from 0.34x/0.36x to 0.87x/1.00x of them (before/after, three processes).
+// The JS core's top re-measured 2026-12-06, with the copy now Bun's latin1Write
+// (platform/runtime.ts BUN_BUFFER; two createCodecs rows side by side, varied
+// warm-up, toBase64 + encodeInto time / route time): JS core 1.08-1.16 at 40 B,
+// 1.02-1.09 at 48, 0.95-1.06 at 56, 0.92-0.97 at 64 B; native 0.97-1.04 at 40-64 B,
+// 1.03-1.08 at 1 KiB. So 48 B, not 64.
 const BASE64_BUN: Base64FastPaths = {
   decoder: "builtin",
   nativeDecodeToSlab: false,
@@ -410,7 +415,7 @@ const BASE64_BUN: Base64FastPaths = {
   decodeIntoJsMax: 0,
   encoder: "builtin",
   encodeJsMax: 0,
-  encodeIntoJsMax: 64,
+  encodeIntoJsMax: 48,
   encodeIntoNativeMax: Infinity,
   encodeIntoBuiltin: true,
   encodeBuiltinBand: NO_BAND,

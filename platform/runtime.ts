@@ -105,25 +105,33 @@ export const NODE_BUFFER_STATICS: NodeBufferStatics | undefined = (() => {
   };
 })();
 
+/** The two methods of Bun's `Buffer.prototype` that beat the runtime's own calls. */
+export type BunBufferMethods = Pick<NodeBufferMethods, "hexSlice" | "latin1Write">;
+
 /**
- * Bun's `Buffer.prototype.hexSlice`, captured at load and only on Bun: the one
- * method of Bun's `Buffer` that beats the runtime's own call. Probe of 2026-12-06
- * (Bun 1.4.5, CPU time, a JSC full collection before each round): `toHex` time /
- * `hexSlice` time 0.95-0.97 at 1 KiB, 1.1 at 4 KiB, 1.3-1.4 at 16-64 KiB, 1.1-1.2
- * at 256 KiB-1 MiB (a throwaway probe). In bench/seam_direct.bench.ts, before/after
- * at 64 KiB: 0.92 -> 1.03x, 0.89 -> 0.98x, 0.93 -> 0.93x of the best direct call; yet
- * both full runs of 2026-12-06 still read 0.83x and 0.88x there, so the gain is
- * partial. `undefined` elsewhere.
+ * Bun's `Buffer.prototype.hexSlice` and `latin1Write`, captured at load and
+ * only on Bun (both must exist). Probes of 2026-12-06, Bun 1.4.5:
+ * - `hexSlice` (CPU time, a JSC full collection before each round): `toHex`
+ *   time / `hexSlice` time 0.95-0.97 at 1 KiB, 1.1 at 4 KiB, 1.3-1.4 at
+ *   16-64 KiB, 1.1-1.2 at 256 KiB-1 MiB. In bench/seam_direct.bench.ts,
+ *   before/after at 64 KiB: 0.92 -> 1.03x, 0.89 -> 0.98x, 0.93 -> 0.93x of the
+ *   best direct call; both full runs of that day still read 0.83x and 0.88x
+ *   there, so the gain is partial.
+ * - `latin1Write` of `toBase64`'s string (the into-memory base64 encoders):
+ *   1.12-1.17x the speed of `TextEncoder.encodeInto` at 64 B, 0.92-1.10x at
+ *   1 KiB, 0.95-1.04x at 64 KiB (wall time, varied warm-up). Unlike Node's, it
+ *   throws past the end of its target, so it is only called with room for all.
+ *
+ * `undefined` elsewhere.
  */
-export const BUN_HEX_SLICE: ((this: Uint8Array, start: number, end: number) => string) | undefined =
-  (() => {
-    if (RUNTIME !== "bun") return undefined;
-    const proto = (g.Buffer as { prototype?: Record<string, unknown> } | undefined)?.prototype;
-    const hexSlice = proto?.hexSlice;
-    return typeof hexSlice === "function"
-      ? hexSlice as (this: Uint8Array, start: number, end: number) => string
-      : undefined;
-  })();
+export const BUN_BUFFER: BunBufferMethods | undefined = (() => {
+  if (RUNTIME !== "bun") return undefined;
+  const proto = (g.Buffer as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+  const { hexSlice, latin1Write } = proto ?? {};
+  return typeof hexSlice === "function" && typeof latin1Write === "function"
+    ? { hexSlice, latin1Write } as BunBufferMethods
+    : undefined;
+})();
 
 /**
  * Node's `markAsUntransferable` (from `node:worker_threads`), when the host

@@ -173,6 +173,7 @@ describe("codec factory", () => {
     assert.equal(JS_CODECS.hexEncoder, "none");
     assert.equal(JS_CODECS.encodeJsMax, Infinity);
     assert.equal(JS_CODECS.latin1Write, undefined);
+    assert.equal(JS_CODECS.asciiWrite, undefined);
     assert.equal(createCodecs(FAST_PATH_TABLE.node24.base64, NO_NATIVES).decodeJsMax, Infinity);
   });
 
