@@ -271,10 +271,15 @@ const NO_BAND = [0, 0] as const;
 // JS core won again in two seam_direct runs (5.5-5.7x the direct call, the
 // native route 1.2-1.4x; a string that big goes to V8's large-object space),
 // so the native route stops at 96 KiB (64 KiB: native 0.72-0.77x, JS 0.35x).
-// decodeBase64Into with default options: atob + latin1Write up to 684 chars
-// (512 B): "atob + write(latin1)" was the best strict direct call in seam_direct
+// decodeBase64Into with default options: atob + latin1Write up to 1368 chars
+// (1 KiB): "atob + write(latin1)" was the best strict direct call in seam_direct
 // at 64 B and 1 KiB; two createCodecs rows side by side, current route time /
 // atob route time: 1.34 at 88 chars, 1.50 at 172, 1.22 at 684, 0.82 at 1368.
+// At 1368 the two routes are within noise (2026-12-06, same probe with CPU time
+// and a GC per round: direct / route 0.88-0.89 atob, 0.87-0.95 Buffer; Buffer
+// 1.15-2.3 vs atob 0.90-1.21 at 2732 chars), and seam_direct's 1 KiB cell went
+// from 0.89x and 0.91x (Buffer route, the strict proof and a scratch copy) to
+// 0.96x and 0.98x with atob (before/after, five processes each), hence 1368.
 // decodeBase64 with default options: atob + latin1Write up to 128 Ki chars.
 // seam_direct had "atob + latin1 copy" 1.4x ours (Buffer with the strict
 // checks) at 64 KiB; two createCodecs rows timed after a full GC each: Buffer
@@ -286,7 +291,7 @@ const BASE64_NODE24: Base64FastPaths = {
   intoDecoder: "buffer",
   decodeJsMax: 63,
   decodeAtobMax: 128 * 1024,
-  decodeIntoAtobMax: 684,
+  decodeIntoAtobMax: 1368,
   decodeIntoJsMax: 127,
   encoder: "buffer",
   encodeJsMax: 0,
