@@ -108,12 +108,20 @@ export function encodeBase64(
         throwEncodeError(bytes, error);
       }
     }
-    if (isUint8ArrayFast(bytes)) {
-      const length = bytes.length;
-      if (TO_BASE64_IN_BAND !== undefined && length > BAND_MIN && length <= BAND_MAX) {
-        return TO_BASE64_IN_BAND.call(bytes); // bytes has an attached buffer: it cannot throw
+    // In the band only `instanceof`, then the built-in checks the rest itself
+    // (a view of another type, a fake, a detached buffer throw, reworded below):
+    // the fast accept's isView and byteLength cost 5-8% of a 1 KiB encode on
+    // Node 26 (seam_direct, before/after: 0.92x -> 0.97x, 0.95x -> 0.99x).
+    if (TO_BASE64_IN_BAND !== undefined && bytes instanceof Uint8Array) {
+      try {
+        const length = bytes.length;
+        if (length > BAND_MIN && length <= BAND_MAX) return TO_BASE64_IN_BAND.call(bytes);
+      } catch (error) {
+        throwEncodeError(bytes, error);
       }
-      if (length > CODECS.encodeJsMax) return nativeEncode(CODECS, bytes, DEFAULT_FLAGS);
+    }
+    if (isUint8ArrayFast(bytes) && bytes.length > CODECS.encodeJsMax) {
+      return nativeEncode(CODECS, bytes, DEFAULT_FLAGS);
     }
   }
   return encodeBase64With(CODECS, bytes, options);
