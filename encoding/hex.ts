@@ -36,6 +36,15 @@ const CONCAT_MAX = 64;
 const TO_HEX_FIRST = CODECS.hexEncodeNativeFirst ? CODECS.natives.toHex : undefined;
 /** Above this many bytes `encodeHex` skips {@linkcode TO_HEX_FIRST} (Bun's `hexSlice` wins there). */
 const TO_HEX_FIRST_MAX = CODECS.hexEncodeBunSliceMin;
+/**
+ * `fromHex` where {@linkcode CODECS} decodes with it at every size into a
+ * buffer of its own (Bun), else `undefined`: `decodeHex` without options then
+ * calls it first, as `encodeHex` does `toHex`.
+ */
+const FROM_HEX_FIRST = CODECS.hexDecoder === "builtin" && CODECS.hexDecodeJsMax <= 0 &&
+    !CODECS.nativeDecodeToSlab
+  ? CODECS.natives.fromHex
+  : undefined;
 /** `setFromHex` where {@linkcode CODECS} takes it first, else `undefined`. */
 const SET_FROM_HEX_FIRST = CODECS.hexIntoNativeFirst ? CODECS.natives.setFromHex : undefined;
 
@@ -141,6 +150,13 @@ function encodeHexChecked(c: Codecs, bytes: Uint8Array): string {
  * ```
  */
 export function decodeHex(text: string, options?: SlabOptions): Uint8Array {
+  if (options === undefined && FROM_HEX_FIRST !== undefined) {
+    try {
+      return FROM_HEX_FIRST.call(Uint8Array, text);
+    } catch {
+      // A wrong type or invalid text: the checked route below words the error.
+    }
+  }
   return decodeHexWith(CODECS, text, options, undefined);
 }
 
