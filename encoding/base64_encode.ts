@@ -211,6 +211,16 @@ export function encodeBase64Into(
   dest: Uint8Array,
   options?: Base64EncodeOptions,
 ): number {
+  // Default options and two arrays the fast accept proves: when bytes has at
+  // least one byte and dest room for all of it, both are attached, so the
+  // detach look-ups and a call layer go. Deno, 1 KiB, seam_direct before/after:
+  // 0.97x -> 1.00x and 0.94x -> 1.00x of toBase64 + encodeInto (64 B: 2.3x -> 2.6x).
+  if (options === undefined && isUint8ArrayFast(bytes) && isUint8ArrayFast(dest)) {
+    const length = bytes.length;
+    if (length > 0 && lengthFor(length, true) <= dest.length) {
+      return encodeIntoUnchecked(CODECS, bytes, dest, 0, DEFAULT_FLAGS);
+    }
+  }
   return encodeBase64IntoWith(CODECS, bytes, dest, options);
 }
 
