@@ -130,12 +130,11 @@ export interface FastPaths {
    * Native decoding keeps a leading BOM as data, so it uses an `ignoreBOM`
    * TextDecoder. Where that decoder is slower than the default one (Bun:
    * 2-3x), probe for a BOM and use the default decoder when there is none
-   * (both give the same string then). Node 24, Node 26 and Deno take the
-   * `ignoreBOM` decoder without a probe: it decodes at 0.93-1.05x of the
-   * default one there (fatal or not, 512 B-64 KiB, 2026-12-06), and on
-   * Node 26 the probe's byte reads before the call cost more than they
-   * saved (64 KiB of mixed text: 0.90-0.96x of `TextDecoder.decode` with it,
-   * 0.98-1.00x without).
+   * (both give the same string then). Node 24 and Deno take the `ignoreBOM`
+   * decoder without a probe: it decodes at 0.93-1.05x of the default one
+   * there (fatal or not, 512 B-64 KiB, 2026-12-06), and the probe cost Node
+   * 24's 64 KiB ASCII decode (seam_direct 0.86-0.89x with it, 0.97-0.98x
+   * without). Node 26 keeps the probe (its row says why).
    */
   readonly utf8DecodeProbeBom: boolean;
   /** Base64 and hex: which decoder/encoder wins, and up to which size the JS core does. */
@@ -483,8 +482,7 @@ const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
 // UTF-8 re-measured 2026-12-05 (bench/seam_direct.bench.ts utf8, varied, before/after in one
 // process; host load 7-10 on 2 cores, so about ±10% is noise). Both Node versions: the JS core
 // into the slab only up to 8 chars (at 16 chars it was 0.59-0.80x of Buffer.from on Node 26,
-// utf8Write 0.82-1.02x). No BOM probe (see `utf8DecodeProbeBom`): re-measured 2026-12-06, the
-// ignoreBOM decoders matched the default ones on both versions.
+// utf8Write 0.82-1.02x). No BOM probe on Node 24, a probe on Node 26 (see `utf8DecodeProbeBom`).
 
 // decodeUtf8 above the JS range, re-measured 2026-12-05 with the fixed seam_direct harness (each
 // group in three fresh processes; the older figures came from runs whose batch probe sometimes
@@ -499,9 +497,16 @@ const NODE24_UTF8: Partial<FastPaths> = {
   utf8DecodeNodeBufferMax: 256,
 };
 
-/** Node 26's UTF-8 rows where they differ from Node 24's. */
+/**
+ * Node 26's UTF-8 rows where they differ from Node 24's. The BOM probe stays on Node 26: a
+ * probe had its byte read cost 4-10% at 64 KiB of mixed text, but seam_direct, before (probe)
+ * / after (none), five groups of five or ten processes, 2026-12-06, had 4 KiB mixed at
+ * 0.98/0.99/1.13/0.95/1.03x with the probe and 0.89/0.87/0.88/1.05/0.87x without, 64 KiB
+ * mixed 1.03x against 1.01x on average, ASCII alike.
+ */
 const NODE26_UTF8: Partial<FastPaths> = {
   utf8DecodeNodeBufferMax: 2048,
+  utf8DecodeProbeBom: true,
 };
 
 /**
