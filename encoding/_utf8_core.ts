@@ -366,9 +366,9 @@ export function invalidUtf8Error(bytes: Uint8Array, index: number): TypeError {
 
 const encoder = new TextEncoder();
 // A leading BOM is data (a byte decoder must not drop it, like Buffer), so
-// the decoders use ignoreBOM. On Bun that decoder is 2-3x slower than the
-// default one, so there the default one serves every input that does not
-// start with a BOM, where both give the same string.
+// the decoders use ignoreBOM. Where the table's `utf8DecodeProbeBom` says so
+// (Bun, where that decoder is 2-3x slower, and Node 26), the default one serves
+// every input that does not start with a BOM, where both give the same string.
 const CHECK_BOM = FAST_PATHS.utf8DecodeProbeBom;
 const decoder = new TextDecoder();
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });

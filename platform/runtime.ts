@@ -115,8 +115,9 @@ export type BunBufferMethods = Pick<NodeBufferMethods, "hexSlice" | "latin1Write
  *   time / `hexSlice` time 0.95-0.97 at 1 KiB, 1.1 at 4 KiB, 1.3-1.4 at
  *   16-64 KiB, 1.1-1.2 at 256 KiB-1 MiB. In bench/seam_direct.bench.ts,
  *   before/after at 64 KiB: 0.92 -> 1.03x, 0.89 -> 0.98x, 0.93 -> 0.93x of the
- *   best direct call; both full runs of that day still read 0.83x and 0.88x
- *   there, so the gain is partial.
+ *   best direct call; that day's full runs read 0.83x, 0.88x and 0.96x there
+ *   on this route, and 1.01x with only the hex part's warm-up: the misses came
+ *   from the heap the other subjects' warm-up leaves, not the route.
  * - `latin1Write` of `toBase64`'s string (the into-memory base64 encoders):
  *   1.12-1.17x the speed of `TextEncoder.encodeInto` at 64 B, 0.92-1.10x at
  *   1 KiB, 0.95-1.04x at 64 KiB (wall time, varied warm-up). Unlike Node's, it
