@@ -21,6 +21,18 @@ import type { BenchEntry } from "./_schema.ts";
 const GROUP_INDEX = "BENCH_GROUP_INDEX";
 const ENTRIES_MARK = "entries:";
 
+/**
+ * Node's V8 worker pool sized to the machine (`0`: Node picks it from the available parallelism),
+ * as Deno sizes its own, instead of Node's fixed four threads. `cpuUsage` charges those threads'
+ * concurrent GC and compile work to the round that runs beside them, and four of them on a
+ * 2-core machine made whole processes disagree: seam_direct's per-process ratio (ours ÷ best
+ * direct) had a spread (σ of its log) of 14-15% on Node 24 and 26 against 5% on Deno and 3% on
+ * Bun; eight processes of `utf8 decode 512 chars ascii`, Node 24: 15.9% with four threads, 2.3%
+ * sized; Node 26 `base64 decode 64 B`: 13.5% with four, 3.9% with two, 3.5% with one
+ * (2026-12-06).
+ */
+const NODE_POOL_SIZED = "--v8-pool-size=0";
+
 /** This runtime running this bench file again, with the same settings (`gc()` exposed). */
 function selfCommand(): string[] {
   const script = process.argv[1];
@@ -28,7 +40,8 @@ function selfCommand(): string[] {
   if (runtimeInfo.name === "deno") {
     return [process.execPath, "run", "-A", "--v8-flags=--expose-gc", script];
   }
-  return [process.execPath, ...process.execArgv, script];
+  const sized = process.execArgv.some((arg) => arg.startsWith("--v8-pool-size"));
+  return [process.execPath, ...process.execArgv, ...(sized ? [] : [NODE_POOL_SIZED]), script];
 }
 
 /** The figures of one group's entries, for the progress line. */
