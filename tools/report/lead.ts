@@ -10,6 +10,8 @@ import { distinct, fmtNs, fmtX, mark, table } from "./format.ts";
 
 /** Issue 18: every call reaches at least this share of the best direct call. */
 const DIRECT_TARGET = 0.9;
+/** The bench of issue 18, whose groups hold only like-for-like calls. */
+const SEAM = "seam_direct";
 const LABELS = RUNTIME_IDS.map((r) => RUNTIME_LABELS[r]);
 
 /** One row per operation; per runtime the range over sizes, marked by how many sizes lost. */
@@ -72,9 +74,30 @@ function others(ours: BenchEntry, entries: BenchEntry[], best?: BenchEntry): str
     e.bench === bench && e.group === group && e.runtime === runtime && e.feedback === feedback &&
     e !== best && e !== ours && (e.side === "ours" || isDirectCall({ ...e, strict: null }))
   ).map((e) => {
-    const ratio = e.side === "ours" ? "" : ` · ${fmtX(e.nsPerOp / ours.nsPerOp)}`;
+    // seam_direct's other calls of ours in a group (the pooled JSON paths) face the target too.
+    const ratio = e.side !== "ours"
+      ? ` · ${fmtX(e.nsPerOp / ours.nsPerOp)}`
+      : best === undefined || bench !== SEAM
+      ? ""
+      : ` · direct ÷ it ${markedRatio(best.nsPerOp / e.nsPerOp)}`;
     return `${e.name} ${fmtNs(e.nsPerOp)}${ratio}`;
   }).join("; ") || "—";
+}
+
+const markedRatio = (ratio: number) => mark(ratio >= DIRECT_TARGET, fmtX(ratio));
+
+/**
+ * Each of our calls in `cell`'s seam_direct group against its best direct call: several only
+ * for the pooled JSON paths, each held to the target (issue 18). Elsewhere our entries in one
+ * group are variants of different kinds (pooled, owned), so only the best counts.
+ */
+function everyCall(cell: EntryCell, entries: BenchEntry[]): number[] {
+  const { group, runtime, bench, feedback } = cell.ours;
+  if (bench !== SEAM) return [cell.ratio];
+  return entries.filter((e) =>
+    e.bench === bench && e.group === group && e.runtime === runtime && e.feedback === feedback &&
+    e.side === "ours"
+  ).map((e) => cell.against.nsPerOp / e.nsPerOp);
 }
 
 /** Per runtime, our best against the best direct call of every group that has one. */
@@ -83,9 +106,11 @@ function directTables(cells: EntryCell[], entries: BenchEntry[]): string[] {
   return RUNTIME_IDS.flatMap((runtime) => {
     const mine = cells.filter((c) => c.runtime === runtime);
     const met = mine.filter((c) => c.ratio >= DIRECT_TARGET).length;
+    const calls = mine.flatMap((c) => everyCall(c, entries));
+    const callsMet = calls.filter((ratio) => ratio >= DIRECT_TARGET).length;
     // A seam_direct group with no strict direct call here (Node 24 base64 decode) still shows.
     const seam = entries.filter((e) =>
-      e.bench === "seam_direct" && e.runtime === runtime && e.side === "ours"
+      e.bench === SEAM && e.runtime === runtime && e.side === "ours"
     );
     const bare = distinct(seam, (e) => e.group)
       .filter((o) => !mine.some((c) => c.ours.bench === o.bench && c.ours.group === o.group));
@@ -99,12 +124,16 @@ function directTables(cells: EntryCell[], entries: BenchEntry[]): string[] {
     return mine.length === 0 ? [] : [
       `#### ${RUNTIME_LABELS[runtime]}: ${met} of ${mine.length} at or above 0.90×`,
       "",
+      `Every call of ours, the pooled JSON paths (\`serializeTo\`, \`serializePooled\`, ` +
+      `\`trySerialize\`) each against their ceiling: ${callsMet} of ${calls.length} at or above ` +
+      "0.90×.",
+      "",
       ...table(header, [
         ...mine.map((c) => [
           `${c.operation} ${c.size}`,
           text(c.ours),
           text(c.against),
-          mark(c.ratio >= DIRECT_TARGET, fmtX(c.ratio)),
+          markedRatio(c.ratio),
           others(c.ours, entries, c.against),
         ]),
         ...bare.map((o) => [o.group, text(o), "no strict one here", "—", others(o, entries)]),
