@@ -67,11 +67,15 @@ function heatmap(cells: LeadCell[]): Promise<string> {
   });
 }
 
+/** Whether `e` was timed in `of`'s group (same bench, group, runtime and feedback). */
+const inGroupOf = (of: BenchEntry) => (e: BenchEntry) =>
+  e.bench === of.bench && e.group === of.group && e.runtime === of.runtime &&
+  e.feedback === of.feedback;
+
 /** The rest of `ours`' group: our other entries, and direct calls (lenient too) ÷ ours. */
 function others(ours: BenchEntry, entries: BenchEntry[], best?: BenchEntry): string {
-  const { group, runtime, bench, feedback } = ours;
-  return entries.filter((e) =>
-    e.bench === bench && e.group === group && e.runtime === runtime && e.feedback === feedback &&
+  const bench = ours.bench;
+  return entries.filter(inGroupOf(ours)).filter((e) =>
     e !== best && e !== ours && (e.side === "ours" || isDirectCall({ ...e, strict: null }))
   ).map((e) => {
     // seam_direct's other calls of ours in a group (the pooled JSON paths) face the target too.
@@ -92,12 +96,9 @@ const markedRatio = (ratio: number) => mark(ratio >= DIRECT_TARGET, fmtX(ratio))
  * group are variants of different kinds (pooled, owned), so only the best counts.
  */
 function everyCall(cell: EntryCell, entries: BenchEntry[]): number[] {
-  const { group, runtime, bench, feedback } = cell.ours;
-  if (bench !== SEAM) return [cell.ratio];
-  return entries.filter((e) =>
-    e.bench === bench && e.group === group && e.runtime === runtime && e.feedback === feedback &&
-    e.side === "ours"
-  ).map((e) => cell.against.nsPerOp / e.nsPerOp);
+  if (cell.ours.bench !== SEAM) return [cell.ratio];
+  return entries.filter(inGroupOf(cell.ours)).filter((e) => e.side === "ours")
+    .map((e) => cell.against.nsPerOp / e.nsPerOp);
 }
 
 /** Per runtime, our best against the best direct call of every group that has one. */
