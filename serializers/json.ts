@@ -411,11 +411,8 @@ export class JsonSerializer implements MessageSerializer {
     } catch (error) {
       throw error instanceof TypeError ? serializeError(error) : error;
     }
-    if (text === undefined) {
-      throw new TypeError(
-        `Cannot serialize JSON: a top-level ${describe(value)} has no JSON representation`,
-      );
-    }
+    // The error is built out of line: this method is inlined into every serialize path.
+    if (text === undefined) throw noRepresentationError(value);
     return text;
   }
 }
@@ -445,6 +442,12 @@ function writeText(writer: BufferWriter, text: string): number {
   }
   writer.advance(written);
   return written;
+}
+
+function noRepresentationError(value: unknown): TypeError {
+  return new TypeError(
+    `Cannot serialize JSON: a top-level ${describe(value)} has no JSON representation`,
+  );
 }
 
 function serializeError(error: TypeError): TypeError {

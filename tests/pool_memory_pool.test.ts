@@ -173,6 +173,17 @@ describe("MemoryPool.return misuse", () => {
     assert.deepEqual(pool.stats(), before);
   });
 
+  test("a whole view made by the caller returns the buffer, as the pool's own view does", () => {
+    const pool = new MemoryPool();
+    const own = pool.rentAtLeast(100);
+    pool.return(new Uint8Array(own.buffer));
+    assert.equal(pool.stats().outstanding, 0);
+    assert.throws(() => pool.return(own), /already returned/);
+    assert.equal(pool.rentAtLeast(100), own); // the pool's view, reused
+    pool.return(own);
+    assert.throws(() => new MemoryPool().return(own), /not rented from this pool/);
+  });
+
   test("a subarray of a rented buffer returns the whole buffer", () => {
     const pool = new MemoryPool();
     const bytes = pool.rent(100);
