@@ -33,6 +33,19 @@ const ENTRIES_MARK = "entries:";
  */
 const NODE_POOL_SIZED = "--v8-pool-size=0";
 
+/**
+ * glibc's allocator held steady in the children, as a long-running service's settles: no mmap of
+ * its own per large buffer, and no trim of the heap's top. Each round starts after a full GC, which
+ * frees every buffer at once; glibc then returned the heap's top to the kernel, so the next 1 MiB
+ * buffers came from fresh pages and paid their faults, in some rounds and not others. Node 26,
+ * `Buffer.from(text, "base64")` at 1 MiB, one process: 0.9-2.3 ms a call by round, 0.12-0.15 ms
+ * with these settings; seam_direct's per-process ratio at 1 MiB had a spread (σ of its log) of
+ * 0.77, 0.05-0.12 with them (2026-12-06). Node and Deno allocate their buffers with glibc; Bun uses
+ * its own allocator and ignores this. A caller's own `GLIBC_TUNABLES` is kept.
+ */
+const STEADY_GLIBC_MALLOC =
+  "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824";
+
 /** This runtime running this bench file again, with the same settings (`gc()` exposed). */
 function selfCommand(): string[] {
   const script = process.argv[1];
@@ -69,7 +82,12 @@ export function timeInFreshProcesses(
   for (let p = 0; p < processes; p++) {
     groups.forEach((group, index) => {
       const child = spawnSync(command, [...args, ...process.argv.slice(2)], {
-        env: { ...process.env, [GROUP_INDEX]: String(index), BENCH_PROCESS_INDEX: String(p) },
+        env: {
+          GLIBC_TUNABLES: STEADY_GLIBC_MALLOC,
+          ...process.env,
+          [GROUP_INDEX]: String(index),
+          BENCH_PROCESS_INDEX: String(p),
+        },
         encoding: "utf8",
         maxBuffer: 1 << 26,
       });
