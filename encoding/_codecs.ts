@@ -124,8 +124,10 @@ export interface Codecs {
    * many bytes, above it {@linkcode Codecs.encoder}'s string, copied in.
    */
   readonly encodeIntoJsMax: number;
-  /** Above this many bytes the into-memory encoders go back to the JS core. */
-  readonly encodeIntoNativeMax: number;
+  /** Above this many bytes (and up to {@linkcode Codecs.encodeIntoJsBandMax}) the into-memory encoders go back to the JS core. */
+  readonly encodeIntoJsBandMin: number;
+  /** The top of the JS core's band above {@linkcode Codecs.encodeIntoJsBandMin}. */
+  readonly encodeIntoJsBandMax: number;
   /** Whether the into-memory encoders take `toBase64` rather than {@linkcode Codecs.encoder}. */
   readonly encodeIntoBuiltin: boolean;
   /** Above this many bytes (and up to {@linkcode Codecs.encodeBuiltinMax}) `toBase64` encodes. */
@@ -229,7 +231,8 @@ export function createCodecs(
     encoder,
     encodeJsMax,
     encodeIntoJsMax: jsMax(encoder, row.encodeIntoJsMax),
-    encodeIntoNativeMax: row.encodeIntoNativeMax,
+    encodeIntoJsBandMin: row.encodeIntoJsBand[0],
+    encodeIntoJsBandMax: row.encodeIntoJsBand[1],
     encodeIntoBuiltin: row.encodeIntoBuiltin && encoder !== "none" &&
       natives.toBase64 !== undefined,
     encodeBuiltinMin: band[0],

@@ -258,7 +258,10 @@ function encodeIntoUnchecked(
   flags: number,
 ): number {
   const length = bytes.length;
-  if (length <= c.encodeIntoJsMax || length > c.encodeIntoNativeMax) {
+  if (
+    length <= c.encodeIntoJsMax ||
+    (length > c.encodeIntoJsBandMin && length <= c.encodeIntoJsBandMax)
+  ) {
     return encodeBase64Js(bytes, dest, offset, tablesOf(flags), padsOutput(flags));
   }
   const text = !c.encodeIntoBuiltin

@@ -200,11 +200,12 @@ export interface Base64FastPaths {
    */
   readonly encodeIntoJsMax: number;
   /**
-   * Above this many bytes the into-memory encoders go back to the JS core: a
-   * string of megabytes costs more to make and collect than the JS core's
-   * direct writes (`Infinity`: never).
+   * A band of sizes, in bytes (`min < length <= max`), where the into-memory
+   * encoders go back to the JS core: a string of hundreds of KiB in V8's heap
+   * costs more to make and collect, beside a live heap, than the JS core's
+   * direct writes. `[0, 0]`: no band.
    */
-  readonly encodeIntoNativeMax: number;
+  readonly encodeIntoJsBand: readonly [min: number, max: number];
   /**
    * Whether the into-memory encoders take the built-in `toBase64` (where the
    * runtime has it) instead of `encoder` and its band: Node 26 copies
@@ -258,6 +259,17 @@ export const PLATFORM_KEY: PlatformKey = RUNTIME === "node"
 // The host was heavily loaded (load average ~16 on 2 cores): ratios within
 // about ±20% are noise; the choices rest on the large gaps.
 const NO_BAND = [0, 0] as const;
+/**
+ * The most bytes whose base64 Node's `Buffer` returns as a string in V8's heap: a longer one (more
+ * than `EXTERN_APEX`, 0xFBEE9 chars, src/string_bytes.cc) is external, in memory from malloc.
+ * With a live heap, a heap string of hundreds of KiB is dear (V8's large-object space and the
+ * marking it brings on), an external one is not: seam_direct, 2026-12-06, Node 26, 1 MiB encode,
+ * `Buffer#toString(base64)` 0.28-0.42 ms against `toBase64` 0.47-0.62 ms; a probe beside 300,000
+ * live objects, `toBase64` route / Buffer route time: 0.74 at 64 KiB, 0.68 at 128 KiB, 1.08 at
+ * 256 KiB, 0.99 at 512 KiB, 19 at 1 MiB. Node 24, into memory, JS core / Buffer route: 1.0 at
+ * 64 KiB, 0.12-0.13 from 128 to 512 KiB, 2.7 at 1 MiB.
+ */
+const NODE_HEAP_BASE64_MAX = Math.floor(0xfbee9 / 4) * 3;
 // Node 24 has no built-ins. Buffer (verified) decodes 1.8x faster than the JS
 // core at 64 B and 7-27x above; into caller memory it pays a scratch copy, so
 // the JS core wins at 64 B (1.0 vs 1.06) and loses 4.4x at 1 KiB. Buffer
@@ -295,7 +307,7 @@ const BASE64_NODE24: Base64FastPaths = {
   encoder: "buffer",
   encodeJsMax: 0,
   encodeIntoJsMax: 96,
-  encodeIntoNativeMax: 96 * 1024,
+  encodeIntoJsBand: [96 * 1024, NODE_HEAP_BASE64_MAX],
   encodeIntoBuiltin: false,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "buffer",
@@ -335,9 +347,13 @@ const BASE64_NODE24: Base64FastPaths = {
 // strict direct call at every size and beat the fromBase64 route 1.3-2.6x from
 // 1 KiB to 1 MiB in two runs; the same two rows timed with a full GC before
 // each measurement: native route time / atob route time 1.2 at 64 B, 0.75 at
-// 1 KiB, 2.6 at 4 KiB, 3.9 at 64 KiB, 9.3 at 1 MiB. So every default-option
-// decode takes atob (results above the slab in an unzeroed buffer, as
-// Buffer.from does): V8's fromBase64 pays more than atob for a fresh heap.
+// 1 KiB, 2.6 at 4 KiB, 3.9 at 64 KiB, 9.3 at 1 MiB. Those runs let glibc hand
+// each new 1 MiB buffer fresh pages (bench/_fresh_processes.ts says why); with
+// its allocator held steady, fromBase64 wins from 1 KiB up (seam_direct,
+// 2026-12-06: the atob route 0.45x of it at 64 KiB, 0.58x at 1 MiB; a probe
+// beside 300,000 live objects, atob route / native route time: 1.04 at 768 B,
+// 1.19 at 1 KiB, 1.27 at 4 KiB, 1.7 at 64 KiB, 1.5 at 1 MiB). So default-option
+// decodes take atob up to 1024 chars only.
 // decodeBase64Into with default options: atob + latin1Write up to 512 chars
 // (probe side by side, 2026-12-05, direct-call time / route time, varied
 // warm-up: atob route 0.97-1.0 vs setFromBase64 0.82-0.88 at 88 chars, 1.0
@@ -348,15 +364,15 @@ const BASE64_NODE26: Base64FastPaths = {
   nativeDecodeToSlab: true,
   intoDecoder: "builtin",
   decodeJsMax: 0,
-  decodeAtobMax: Infinity,
+  decodeAtobMax: 1024,
   decodeIntoAtobMax: 512,
   decodeIntoJsMax: 0,
   encoder: "buffer",
   encodeJsMax: 0,
   encodeIntoJsMax: 256,
-  encodeIntoNativeMax: Infinity,
+  encodeIntoJsBand: NO_BAND,
   encodeIntoBuiltin: true,
-  encodeBuiltinBand: [64, Infinity],
+  encodeBuiltinBand: [64, NODE_HEAP_BASE64_MAX],
   hexDecoder: "buffer",
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
@@ -382,7 +398,7 @@ const BASE64_DENO: Base64FastPaths = {
   encoder: "builtin",
   encodeJsMax: 0,
   encodeIntoJsMax: 384,
-  encodeIntoNativeMax: Infinity,
+  encodeIntoJsBand: NO_BAND,
   encodeIntoBuiltin: true,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
@@ -420,7 +436,7 @@ const BASE64_BUN: Base64FastPaths = {
   encoder: "builtin",
   encodeJsMax: 0,
   encodeIntoJsMax: 48,
-  encodeIntoNativeMax: Infinity,
+  encodeIntoJsBand: NO_BAND,
   encodeIntoBuiltin: true,
   encodeBuiltinBand: NO_BAND,
   hexDecoder: "builtin",
