@@ -33,6 +33,8 @@ import {
 import {
   BUN_BUFFER,
   type BunBufferMethods,
+  DENO_BUFFER,
+  type DenoBufferMethods,
   NODE_BUFFER,
   NODE_BUFFER_STATICS,
   type NodeBufferMethods,
@@ -61,6 +63,8 @@ export interface CodecNatives {
   readonly bufferStatics: NodeBufferStatics | undefined;
   /** Bun's `Buffer` methods that the codecs use. */
   readonly bunBuffer: BunBufferMethods | undefined;
+  /** Deno's `Buffer` methods that the codecs use. */
+  readonly denoBuffer: DenoBufferMethods | undefined;
 }
 
 /** What this runtime has, captured at load (platform/natives.ts, platform/runtime.ts). */
@@ -75,6 +79,7 @@ export const RUNTIME_NATIVES: CodecNatives = {
   buffer: NODE_BUFFER,
   bufferStatics: NODE_BUFFER_STATICS,
   bunBuffer: BUN_BUFFER,
+  denoBuffer: DENO_BUFFER,
 };
 
 /** No natives at all: what a browser without the built-ins runs (the portable JS core). */
@@ -89,6 +94,7 @@ export const NO_NATIVES: CodecNatives = {
   buffer: undefined,
   bufferStatics: undefined,
   bunBuffer: undefined,
+  denoBuffer: undefined,
 };
 
 /**
@@ -142,8 +148,14 @@ export interface Codecs {
   readonly hexEncoder: NativeCodec;
   /** `encodeHex`: JS loop up to this many bytes. */
   readonly hexEncodeJsMax: number;
-  /** `encodeHex`: Bun's `Buffer#hexSlice` above this many bytes; `Infinity`: never. */
-  readonly hexEncodeBunSliceMin: number;
+  /** `encodeHex`: {@linkcode Codecs.shimHexSlice} above this many bytes; `Infinity`: never. */
+  readonly hexEncodeShimSliceMin: number;
+  /** The runtime's own `Buffer#hexSlice` (Bun's or Deno's), where the row takes it. */
+  readonly shimHexSlice: NodeBufferMethods["hexSlice"] | undefined;
+  /** `encodeBase64` with default options: {@linkcode Codecs.shimBase64Slice} above this many bytes. */
+  readonly encodeShimSliceMin: number;
+  /** Deno's own `Buffer#base64Slice`, where the row takes it. */
+  readonly shimBase64Slice: NodeBufferMethods["base64Slice"] | undefined;
   /**
    * Whether a call without options goes straight to the built-in, which then
    * does the argument checks itself (the library's checks run only to word
@@ -211,6 +223,12 @@ export function createCodecs(
   const encodeJsMax = jsMax(encoder, row.encodeJsMax);
   const hexDecodeJsMax = jsMax(hexDecoder, row.hexDecodeJsMax);
   const hexEncodeJsMax = jsMax(hexEncoder, row.hexEncodeJsMax);
+  const shimHexSlice = row.hexEncodeShimSliceMin < Infinity
+    ? (natives.bunBuffer ?? natives.denoBuffer)?.hexSlice
+    : undefined;
+  const shimBase64Slice = row.encodeShimSliceMin < Infinity
+    ? natives.denoBuffer?.base64Slice
+    : undefined;
   return {
     decoder,
     builtinFallback: decoder === "buffer" && hasBase64Decode,
@@ -241,7 +259,10 @@ export function createCodecs(
     hexDecodeJsMax,
     hexEncoder,
     hexEncodeJsMax,
-    hexEncodeBunSliceMin: natives.bunBuffer !== undefined ? row.hexEncodeBunSliceMin : Infinity,
+    hexEncodeShimSliceMin: shimHexSlice !== undefined ? row.hexEncodeShimSliceMin : Infinity,
+    shimHexSlice,
+    encodeShimSliceMin: shimBase64Slice !== undefined ? row.encodeShimSliceMin : Infinity,
+    shimBase64Slice,
     encodeNativeFirst: encoder === "builtin" && encodeJsMax <= 0,
     intoNativeFirst: intoDecoder === "builtin" && decodeIntoJsMax <= 0,
     hexEncodeNativeFirst: hexEncoder === "builtin" && hexEncodeJsMax <= 0,

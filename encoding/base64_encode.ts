@@ -24,6 +24,8 @@ const asciiEncoder = new TextEncoder();
 const WHAT = "encode base64";
 /** `toBase64` where {@linkcode CODECS} takes it first, else `undefined`. */
 const TO_BASE64_FIRST = CODECS.encodeNativeFirst ? CODECS.natives.toBase64 : undefined;
+/** Above this many bytes `encodeBase64` skips {@linkcode TO_BASE64_FIRST} (Deno's own `base64Slice` wins there). */
+const TO_BASE64_FIRST_MAX = CODECS.encodeShimSliceMin;
 /**
  * The built-in `toBase64` where the row's band gives it some sizes (Node 26), else `undefined`.
  * Called from this module's constant rather than through the codec set: Node 26's 1 KiB and
@@ -103,7 +105,8 @@ export function encodeBase64(
   if (options === undefined) {
     if (TO_BASE64_FIRST !== undefined) {
       try {
-        return TO_BASE64_FIRST.call(bytes);
+        // `length` is read inside the try: on null it throws, and the checks word the error.
+        if (bytes.length <= TO_BASE64_FIRST_MAX) return TO_BASE64_FIRST.call(bytes);
       } catch (error) {
         throwEncodeError(bytes, error);
       }
@@ -142,7 +145,7 @@ export function encodeBase64With(
 ): string {
   if (options === undefined && c.encodeNativeFirst) {
     try {
-      return c.natives.toBase64!.call(bytes);
+      if (bytes.length <= c.encodeShimSliceMin) return c.natives.toBase64!.call(bytes);
     } catch (error) {
       throwEncodeError(bytes, error);
     }
@@ -171,6 +174,9 @@ export function encodeBase64With(
 /** The codec set's native string encoder: the built-in, or Buffer outside the built-in's band. */
 function nativeEncode(c: Codecs, bytes: Uint8Array, flags: number): string {
   const length = bytes.length;
+  if (flags === DEFAULT_FLAGS && length > c.encodeShimSliceMin) {
+    return c.shimBase64Slice!.call(bytes, 0, length);
+  }
   return c.encoder === "builtin" || (length > c.encodeBuiltinMin && length <= c.encodeBuiltinMax)
     ? (flags === 0
       ? c.natives.toBase64!.call(bytes)

@@ -34,8 +34,8 @@ const asciiDecoder = new TextDecoder();
 const CONCAT_MAX = 64;
 /** `toHex` where {@linkcode CODECS} takes it first, else `undefined`. */
 const TO_HEX_FIRST = CODECS.hexEncodeNativeFirst ? CODECS.natives.toHex : undefined;
-/** Above this many bytes `encodeHex` skips {@linkcode TO_HEX_FIRST} (Bun's `hexSlice` wins there). */
-const TO_HEX_FIRST_MAX = CODECS.hexEncodeBunSliceMin;
+/** Above this many bytes `encodeHex` skips {@linkcode TO_HEX_FIRST} (the runtime's own `hexSlice` wins there). */
+const TO_HEX_FIRST_MAX = CODECS.hexEncodeShimSliceMin;
 /**
  * `fromHex` where {@linkcode CODECS} decodes with it at every size into a
  * buffer of its own (Bun), else `undefined`: `decodeHex` without options then
@@ -81,7 +81,7 @@ export function encodeHex(bytes: Uint8Array): string {
 export function encodeHexWith(c: Codecs, bytes: Uint8Array): string {
   if (c.hexEncodeNativeFirst) {
     try {
-      if (bytes.length <= c.hexEncodeBunSliceMin) return c.natives.toHex!.call(bytes);
+      if (bytes.length <= c.hexEncodeShimSliceMin) return c.natives.toHex!.call(bytes);
     } catch (error) {
       throwEncodeHexError(bytes, error);
     }
@@ -101,7 +101,7 @@ function encodeHexChecked(c: Codecs, bytes: Uint8Array): string {
   checkBytes(bytes, "encode hex", "bytes");
   checkAttached(bytes, "encode hex", "bytes");
   const length = bytes.length;
-  if (length > c.hexEncodeBunSliceMin) return c.natives.bunBuffer!.hexSlice.call(bytes, 0, length);
+  if (length > c.hexEncodeShimSliceMin) return c.shimHexSlice!.call(bytes, 0, length);
   if (length > c.hexEncodeJsMax) {
     return c.hexEncoder === "builtin"
       ? c.natives.toHex!.call(bytes)

@@ -228,10 +228,17 @@ export interface Base64FastPaths {
   /** `encodeHex`: JS loop up to this many bytes. */
   readonly hexEncodeJsMax: number;
   /**
-   * `encodeHex`: above this many bytes, Bun's `Buffer#hexSlice` instead of
-   * `hexEncoder` (platform/runtime.ts `BUN_BUFFER`: why); `Infinity`: never.
+   * `encodeHex`: above this many bytes, the runtime's own `Buffer#hexSlice`
+   * (Bun's or Deno's) instead of `hexEncoder` (platform/runtime.ts
+   * `BUN_BUFFER`, `DENO_BUFFER`: why); `Infinity`: never.
    */
-  readonly hexEncodeBunSliceMin: number;
+  readonly hexEncodeShimSliceMin: number;
+  /**
+   * `encodeBase64` with default options: above this many bytes, Deno's own
+   * `Buffer#base64Slice` instead of `encoder` (platform/runtime.ts
+   * `DENO_BUFFER`: why); `Infinity`: never.
+   */
+  readonly encodeShimSliceMin: number;
   /**
    * The JS core reads and writes words (typed-array views) from this many
    * bytes up; below it a view costs more than it saves (about 10 ns on V8,
@@ -314,7 +321,8 @@ const BASE64_NODE24: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
   hexEncodeJsMax: 0,
-  hexEncodeBunSliceMin: Infinity,
+  hexEncodeShimSliceMin: Infinity,
+  encodeShimSliceMin: Infinity,
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
@@ -377,10 +385,15 @@ const BASE64_NODE26: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "buffer",
   hexEncodeJsMax: 0,
-  hexEncodeBunSliceMin: Infinity,
+  hexEncodeShimSliceMin: Infinity,
+  encodeShimSliceMin: Infinity,
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
+// Deno: above 128 KiB its own Buffer's slices encode (platform/runtime.ts
+// DENO_BUFFER: why). seam_direct, before/after, three processes: base64 1 MiB
+// 0.45x -> 1.06x, hex 1 MiB 0.48x -> 0.99x; hex at 64 KiB went 0.98x -> 0.87x
+// with the slice from 32 KiB, hence 128 KiB for both.
 // Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
 // (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
 // win everything else (JS core 2.3-56x slower). Into memory: JS core up to
@@ -405,7 +418,8 @@ const BASE64_DENO: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
-  hexEncodeBunSliceMin: Infinity,
+  hexEncodeShimSliceMin: 128 * 1024,
+  encodeShimSliceMin: 128 * 1024,
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
@@ -443,7 +457,8 @@ const BASE64_BUN: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
-  hexEncodeBunSliceMin: 2048,
+  hexEncodeShimSliceMin: 2048,
+  encodeShimSliceMin: Infinity,
   jsWordPathMin: 1536,
   jsBlockMin: 320,
 };

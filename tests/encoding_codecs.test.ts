@@ -193,6 +193,31 @@ describe("codec factory", () => {
     assert.ok(CODECS.natives === RUNTIME_NATIVES);
   });
 
+  test("the runtime's own Buffer slices, where a row takes them, give the JS core's text", () => {
+    const random = rng(18);
+    for (const key of KEYS) {
+      const row = {
+        ...FAST_PATH_TABLE[key].base64,
+        encodeShimSliceMin: 0,
+        hexEncodeShimSliceMin: 0,
+      };
+      const api = createEncodingApi(createCodecs(row));
+      for (const size of [1, 2, 3, 64, 1000, 140_000]) {
+        const bytes = randomBytes(random, size);
+        assert.equal(api.encodeBase64(bytes), JS_API.encodeBase64(bytes), `${key} base64 ${size}`);
+        assert.equal(
+          api.encodeBase64(bytes, { alphabet: "base64url", omitPadding: true }),
+          JS_API.encodeBase64(bytes, { alphabet: "base64url", omitPadding: true }),
+          `${key} base64url ${size}`,
+        );
+        assert.equal(api.encodeHex(bytes), JS_API.encodeHex(bytes), `${key} hex ${size}`);
+        const view = bytes.subarray(1);
+        assert.equal(api.encodeBase64(view), JS_API.encodeBase64(view), `${key} view ${size}`);
+        assert.equal(api.encodeHex(view), JS_API.encodeHex(view), `${key} hex view ${size}`);
+      }
+    }
+  });
+
   for (const key of KEYS) {
     test(`the ${key} row, built here, gives the JS core's results`, () => {
       compare(createEncodingApi(createCodecs(FAST_PATH_TABLE[key].base64)), key);
