@@ -34,17 +34,21 @@ const ENTRIES_MARK = "entries:";
 const NODE_POOL_SIZED = "--v8-pool-size=0";
 
 /**
- * glibc's allocator held steady in the children, as a long-running service's settles: no mmap of
- * its own per large buffer, and no trim of the heap's top. Each round starts after a full GC, which
- * frees every buffer at once; glibc then returned the heap's top to the kernel, so the next 1 MiB
- * buffers came from fresh pages and paid their faults, in some rounds and not others. Node 26,
- * `Buffer.from(text, "base64")` at 1 MiB, one process: 0.9-2.3 ms a call by round, 0.12-0.15 ms
- * with these settings; seam_direct's per-process ratio at 1 MiB had a spread (σ of its log) of
- * 0.77, 0.05-0.12 with them (2026-12-06). Node and Deno allocate their buffers with glibc; Bun uses
- * its own allocator and ignores this. A caller's own `GLIBC_TUNABLES` is kept.
+ * The allocators held steady in the children, as a long-running service's settle. Each round
+ * starts after a full GC, which frees every buffer at once, and the allocator then gave the freed
+ * memory back to the kernel, so the next 1 MiB buffers came from fresh pages and paid their
+ * faults, in some rounds and not others (2026-12-06):
+ * - glibc (Node, Deno): no mmap of its own per large buffer, no trim of the heap's top. Node 26,
+ *   `Buffer.from(text, "base64")` at 1 MiB: 0.9-2.3 ms a call by round, 0.12-0.15 ms so; the
+ *   per-process ratio at 1 MiB had a spread (σ of its log) of 0.77, 0.05-0.12 so.
+ * - mimalloc (Bun): no purge of freed pages. `Uint8Array.fromBase64` at 1 MiB: 3.8-4.1 ms, 0.08 ms so.
+ *
+ * Each runtime reads only its own allocator's variable. A caller's own values are kept.
  */
-const STEADY_GLIBC_MALLOC =
-  "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824";
+const STEADY_ALLOCATORS = {
+  GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824",
+  MIMALLOC_PURGE_DELAY: "-1",
+};
 
 /** This runtime running this bench file again, with the same settings (`gc()` exposed). */
 function selfCommand(): string[] {
@@ -83,7 +87,7 @@ export function timeInFreshProcesses(
     groups.forEach((group, index) => {
       const child = spawnSync(command, [...args, ...process.argv.slice(2)], {
         env: {
-          GLIBC_TUNABLES: STEADY_GLIBC_MALLOC,
+          ...STEADY_ALLOCATORS,
           ...process.env,
           [GROUP_INDEX]: String(index),
           BENCH_PROCESS_INDEX: String(p),
