@@ -165,8 +165,8 @@ export async function renderLead(entries: BenchEntry[], extraCells: LeadCell[]):
     "18). bench/seam_direct.bench.ts supplies the rows it measured (each group in five fresh " +
     "processes of ten rounds in a random order, after ten untimed laps; the median of their " +
     "times, each process's divided by its speed factor; Node's V8 worker pool sized to the " +
-    "machine, as Deno's is; the allocators (glibc, mimalloc) held steady, as a long-running service's " +
-    "settles); lenient decoders never count.";
+    "machine, as Deno's is; the allocators, glibc and mimalloc, held steady, as in a " +
+    "long-running service); lenient decoders never count.";
   return {
     lead,
     direct: ["## Against the direct call", "", intro, "", ...directTables(direct, entries)],
