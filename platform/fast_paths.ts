@@ -390,10 +390,13 @@ const BASE64_NODE26: Base64FastPaths = {
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
-// Deno: above 128 KiB its own Buffer's slices encode (platform/runtime.ts
-// DENO_BUFFER: why). seam_direct, before/after, three processes: base64 1 MiB
-// 0.45x -> 1.06x, hex 1 MiB 0.48x -> 0.99x; hex at 64 KiB went 0.98x -> 0.87x
-// with the slice from 32 KiB, hence 128 KiB for both.
+// Deno: its own Buffer's slices encode above 128 KiB (base64) and 32 KiB (hex)
+// (platform/runtime.ts DENO_BUFFER: why). seam_direct, before/after, three
+// processes: base64 1 MiB 0.45x -> 1.06x, hex 1 MiB 0.48x -> 0.99x. Hex at
+// 64 KiB has two regimes by process: toHex 17-30 us a call, or 29-67 us with
+// Buffer#toString(hex) at 18-22 us. The full run of 2026-12-06 had the second
+// (toHex route 0.43x); with the slice, targeted runs read 0.90x and 1.06x in
+// the first, so the slice from 32 KiB is the route that holds in both.
 // Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
 // (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
 // win everything else (JS core 2.3-56x slower). Into memory: JS core up to
@@ -418,7 +421,7 @@ const BASE64_DENO: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
-  hexEncodeShimSliceMin: 128 * 1024,
+  hexEncodeShimSliceMin: 32 * 1024,
   encodeShimSliceMin: 128 * 1024,
   jsWordPathMin: 96,
   jsBlockMin: 128,
