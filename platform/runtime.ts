@@ -76,22 +76,29 @@ const BUFFER_METHODS = [
   "utf8Write",
 ] as const;
 
-/**
- * Node's `Buffer.prototype` methods, captured at load and only on Node
- * itself: Deno's, Bun's and workerd's `Buffer` are shims that measure slower
- * than those runtimes' own calls, so the library never uses them there.
- */
-export const NODE_BUFFER: NodeBufferMethods | undefined = (() => {
-  if (RUNTIME !== "node") return undefined;
+/** The named methods of the global `Buffer.prototype`, on `runtime` only and only if all exist. */
+function bufferMethodsOn<K extends keyof NodeBufferMethods>(
+  runtime: RuntimeKind,
+  names: readonly K[],
+): Pick<NodeBufferMethods, K> | undefined {
+  if (RUNTIME !== runtime) return undefined;
   const proto = (g.Buffer as { prototype?: Record<string, unknown> } | undefined)?.prototype;
   if (proto === undefined) return undefined;
   const methods: Record<string, unknown> = {};
-  for (const name of BUFFER_METHODS) {
+  for (const name of names) {
     if (typeof proto[name] !== "function") return undefined;
     methods[name] = proto[name];
   }
-  return methods as unknown as NodeBufferMethods;
-})();
+  return methods as unknown as Pick<NodeBufferMethods, K>;
+}
+
+/**
+ * Node's `Buffer.prototype` methods, captured at load and only on Node
+ * itself: Deno's, Bun's and workerd's `Buffer` are shims that measure slower
+ * than those runtimes' own calls, so the library uses only the few of theirs
+ * that win ({@linkcode BUN_BUFFER}, {@linkcode DENO_BUFFER}).
+ */
+export const NODE_BUFFER: NodeBufferMethods | undefined = bufferMethodsOn("node", BUFFER_METHODS);
 
 /** Node's `Buffer.byteLength` and `Buffer.allocUnsafeSlow`, captured at load; Node only. */
 export const NODE_BUFFER_STATICS: NodeBufferStatics | undefined = (() => {
@@ -125,14 +132,10 @@ export type BunBufferMethods = Pick<NodeBufferMethods, "hexSlice" | "latin1Write
  *
  * `undefined` elsewhere.
  */
-export const BUN_BUFFER: BunBufferMethods | undefined = (() => {
-  if (RUNTIME !== "bun") return undefined;
-  const proto = (g.Buffer as { prototype?: Record<string, unknown> } | undefined)?.prototype;
-  const { hexSlice, latin1Write } = proto ?? {};
-  return typeof hexSlice === "function" && typeof latin1Write === "function"
-    ? { hexSlice, latin1Write } as BunBufferMethods
-    : undefined;
-})();
+export const BUN_BUFFER: BunBufferMethods | undefined = bufferMethodsOn("bun", [
+  "hexSlice",
+  "latin1Write",
+]);
 
 /** The two methods of Deno's `Buffer.prototype` that beat the built-ins for large inputs. */
 export type DenoBufferMethods = Pick<NodeBufferMethods, "base64Slice" | "hexSlice">;
@@ -148,14 +151,10 @@ export type DenoBufferMethods = Pick<NodeBufferMethods, "base64Slice" | "hexSlic
  * 512 KiB. seam_direct read the built-ins at 0.58x (base64) and 0.69x (hex)
  * of `Buffer#toString` at 1 MiB. `undefined` elsewhere.
  */
-export const DENO_BUFFER: DenoBufferMethods | undefined = (() => {
-  if (RUNTIME !== "deno") return undefined;
-  const proto = (g.Buffer as { prototype?: Record<string, unknown> } | undefined)?.prototype;
-  const { base64Slice, hexSlice } = proto ?? {};
-  return typeof base64Slice === "function" && typeof hexSlice === "function"
-    ? { base64Slice, hexSlice } as DenoBufferMethods
-    : undefined;
-})();
+export const DENO_BUFFER: DenoBufferMethods | undefined = bufferMethodsOn("deno", [
+  "base64Slice",
+  "hexSlice",
+]);
 
 /**
  * Node's `markAsUntransferable` (from `node:worker_threads`), when the host
