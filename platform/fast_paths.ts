@@ -288,7 +288,8 @@ const NODE_HEAP_BASE64_MAX = Math.floor(0xfbee9 / 4) * 3;
 // bench/seam_direct.bench.ts base64 (encodeInto, before/after). At 1 MiB the
 // JS core won again in two seam_direct runs (5.5-5.7x the direct call, the
 // native route 1.2-1.4x; a string that big goes to V8's large-object space),
-// so the native route stops at 96 KiB (64 KiB: native 0.72-0.77x, JS 0.35x).
+// so the native route stops at 96 KiB (64 KiB: native 0.72-0.77x, JS 0.35x)
+// and resumes where Buffer's string is external (NODE_HEAP_BASE64_MAX: why).
 // decodeBase64Into with default options: atob + latin1Write up to 1368 chars
 // (1 KiB): "atob + write(latin1)" was the best strict direct call in seam_direct
 // at 64 B and 1 KiB; two createCodecs rows side by side, current route time /
@@ -336,8 +337,10 @@ const BASE64_NODE24: Base64FastPaths = {
 // older mitata probe (bench/encoding.bench.ts) had base64Slice 5.2x faster at
 // 1 MiB, but seam_direct (the judge: CPU time, a full GC per round, so each
 // call pays for its 1.4 MB string) had toBase64 2.2-3.8x faster than
-// base64Slice at 1 MiB in three runs (2026-12-05), and the band's old top
-// (384 KiB) left our 1 MiB encode at 0.43-0.67x of it (0.89-0.97x now).
+// base64Slice at 1 MiB in three runs (2026-12-05). Those runs let the
+// allocator hand out fresh pages per round (bench/_fresh_processes.ts); held
+// steady, base64Slice's external string won at 1 MiB, so the band now ends at
+// NODE_HEAP_BASE64_MAX (1 MiB encode 0.38x -> 0.98x, 2026-12-06).
 // Hex: toHex/fromHex lose to Buffer 1.25-56x at every size (fromHex is 20x
 // slower at 1 KiB). Into memory: the JS core up to
 // 256 B, then the string encoder + latin1Write (JS core / native time, same

@@ -35,7 +35,10 @@ class BufferSlot {
   buffer: ArrayBuffer;
   /** A view of the whole buffer, handed out as-is when a rent asks for exactly the class size. */
   full: Uint8Array;
-  /** Another view of the whole buffer, carrying its slot: what `rentAtLeast` hands out. */
+  /**
+   * Another view of the whole buffer, carrying its slot: what `rentAtLeast` hands out. An unpooled
+   * buffer is never handed out by it, so there it is `full`: no second view per unpooled rent.
+   */
   whole: Uint8Array;
   /** The buffer's size class, or `null` for an unpooled buffer. */
   readonly home: SizeClass | null;
@@ -45,7 +48,7 @@ class BufferSlot {
     this.pool = pool;
     this.buffer = buffer;
     this.full = new Uint8Array(buffer);
-    this.whole = slottedView(buffer, this);
+    this.whole = home === null ? this.full : slottedView(buffer, this);
     this.home = home;
     (buffer as SlottedBuffer)[SLOT] = this;
   }
