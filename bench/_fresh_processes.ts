@@ -1,8 +1,9 @@
 /**
  * Times each group of a bench in fresh processes of the same runtime: the bench file runs again
  * per group with `BENCH_GROUP_INDEX` set, times that one group and prints its entries; the parent
- * runs `BENCH_PROCESSES` (default 5) such processes per group, spread over the run, and keeps per
- * contender the median of their figures, each process's first divided by its speed factor.
+ * runs `BENCH_PROCESSES` (default 5) such processes per group, spread over the run, then more for
+ * the groups whose judged figure is still unsure (see {@linkcode Spread}), and keeps per contender
+ * the median of their figures, each process's first divided by its speed factor.
  *
  * Why: timed in one process, a group's figures depended on the heap the groups before it left
  * (Deno's 1 MiB `toHex` took 0.6 ms alone and 3.5 ms after the smaller hex groups, while
@@ -61,6 +62,19 @@ function selfCommand(): string[] {
   return [process.execPath, ...process.execArgv, ...(sized ? [] : [NODE_POOL_SIZED]), script];
 }
 
+/**
+ * How unsure a group's judged figure still is after these processes (one entry list each): the
+ * bench's own measure, for example the standard error of a ratio's median. Groups above
+ * `BENCH_TARGET_SPREAD` (default 0.03) get another process per pass, up to `BENCH_PROCESSES_MAX`
+ * (default 11) in all.
+ *
+ * Why: five processes left a judged median at the mercy of a slow stretch of the shared machine.
+ * Bun's `json serialize medium` read 0.88x of its direct call in a full run (four of five processes
+ * at 0.86-0.91), and 0.97-0.99x in four runs of 15 processes each, the same code (2026-12-06). The
+ * rule looks only at the spread, never at the figure itself, so it cannot favour a side.
+ */
+export type Spread = (byProcess: readonly BenchEntry[][]) => number;
+
 /** The figures of one group's entries, for the progress line. */
 const lineOf = (entries: readonly BenchEntry[]) =>
   entries.map((e) => `${e.name} ${e.nsPerOp.toFixed(0)} ns`).join(", ");
@@ -73,6 +87,7 @@ export function timeInFreshProcesses(
   groups: readonly Group<unknown>[],
   time: (group: Group<unknown>) => BenchEntry[],
   title: string,
+  spread?: Spread,
 ): BenchEntry[] {
   const childIndex = process.env[GROUP_INDEX];
   if (childIndex !== undefined) {
@@ -81,30 +96,40 @@ export function timeInFreshProcesses(
   }
   console.log(title);
   const [command, ...args] = selfCommand();
-  const processes = Number(process.env.BENCH_PROCESSES) || 5;
+  const minimum = Number(process.env.BENCH_PROCESSES) || 5;
+  const maximum = Math.max(minimum, Number(process.env.BENCH_PROCESSES_MAX) || 11);
+  const target = Number(process.env.BENCH_TARGET_SPREAD) || 0.03;
   const runs = groups.map(() => [] as BenchEntry[][]);
-  for (let p = 0; p < processes; p++) {
-    groups.forEach((group, index) => {
-      const child = spawnSync(command, [...args, ...process.argv.slice(2)], {
-        env: {
-          ...STEADY_ALLOCATORS,
-          ...process.env,
-          [GROUP_INDEX]: String(index),
-          BENCH_PROCESS_INDEX: String(p),
-        },
-        encoding: "utf8",
-        maxBuffer: 1 << 26,
-      });
-      const json = child.stdout.split("\n").find((line) => line.startsWith(ENTRIES_MARK));
-      if (child.status !== 0 || json === undefined) {
-        throw new Error(`${group.subject} ${group.size} failed in its process\n${child.stderr}`);
-      }
-      const entries = JSON.parse(json.slice(ENTRIES_MARK.length)) as BenchEntry[];
-      runs[index].push(entries);
-      console.log(
-        `[${p + 1}.${index + 1}/${groups.length}] ${entries[0]?.group}: ${lineOf(entries)}`,
-      );
+  const runOnce = (index: number) => {
+    const group = groups[index];
+    const p = runs[index].length;
+    const child = spawnSync(command, [...args, ...process.argv.slice(2)], {
+      env: {
+        ...STEADY_ALLOCATORS,
+        ...process.env,
+        [GROUP_INDEX]: String(index),
+        BENCH_PROCESS_INDEX: String(p),
+      },
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
     });
+    const json = child.stdout.split("\n").find((line) => line.startsWith(ENTRIES_MARK));
+    if (child.status !== 0 || json === undefined) {
+      throw new Error(`${group.subject} ${group.size} failed in its process\n${child.stderr}`);
+    }
+    const entries = JSON.parse(json.slice(ENTRIES_MARK.length)) as BenchEntry[];
+    runs[index].push(entries);
+    console.log(
+      `[${p + 1}.${index + 1}/${groups.length}] ${entries[0]?.group}: ${lineOf(entries)}`,
+    );
+  };
+  // Passes over the groups, so each group's processes are spread over the run.
+  for (let pass = 0; pass < maximum; pass++) {
+    const unsure = groups.map((_, i) => i).filter((i) =>
+      pass < minimum || (spread !== undefined && spread(runs[i]) > target)
+    );
+    if (unsure.length === 0) break;
+    unsure.forEach(runOnce);
   }
   return runs.flatMap((byProcess) => {
     const speeds = processSpeeds(byProcess);

@@ -30,7 +30,8 @@ import type { Contender, Group, WarmUp } from "./_harness.ts";
 import { runtimeInfo, warmUpVaried, writeResults } from "./_harness.ts";
 import { timeInFreshProcesses } from "./_fresh_processes.ts";
 import { timeCpu } from "./_cpu_rounds.ts";
-import type { Op, Side } from "./_schema.ts";
+import type { BenchEntry, Op, Side } from "./_schema.ts";
+import { median } from "../dev/stats.ts";
 import * as inputs from "./fixtures.ts";
 
 const after = { encoding: afterEncoding, pool: afterPool, serializers: afterSerializers };
@@ -305,14 +306,44 @@ if (runs("msgpack")) {
   });
 }
 
+/**
+ * The standard error of the log of each of our calls' ratio to the group's best direct call (the
+ * judged figure), the largest over our calls: from the per-process ratios, whose median is
+ * normal-like with σ·1.2533/√n. A ratio within one process needs no speed factor.
+ */
+function ratioSpread(byProcess: readonly BenchEntry[][]): number {
+  const n = byProcess.length;
+  if (n < 3) return Infinity;
+  const first = byProcess[0];
+  const isPeer = (i: number) => first[i].side === "peer";
+  const strict = first.map((_, i) => i).filter((i) => isPeer(i) && first[i].strict !== false);
+  const peers = strict.length > 0 ? strict : first.map((_, i) => i).filter(isPeer);
+  if (peers.length === 0) return 0;
+  const typical = (i: number) => median(byProcess.map((entries) => entries[i].nsPerOp));
+  const best = peers.reduce((a, b) => (typical(b) < typical(a) ? b : a));
+  return Math.max(
+    ...first.map((_, i) => i).filter((i) => !isPeer(i)).map((i) => {
+      const logs = byProcess.map((entries) => Math.log(entries[best].nsPerOp / entries[i].nsPerOp));
+      const mean = logs.reduce((a, b) => a + b, 0) / n;
+      const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+      return (1.2533 * sd) / Math.sqrt(n);
+    }),
+  );
+}
+
 const pick = process.env.BENCH_GROUP ?? "";
 const timed = groups.filter((g) => `${g.subject} ${g.size}`.includes(pick));
 const bench = only === undefined ? "seam_direct" : `seam_direct.${only}`;
-const entries = timeInFreshProcesses(timed, (group) => {
-  // In each process: the warm-up of every subject (timed or not, as in a full run), then one group.
-  warmUpVaried(groups, warmUps);
-  return timeCpu(bench, [group]);
-}, `seam_direct on ${runtimeInfo.id} ${runtimeInfo.version}; before = ${beforeRoot}`);
+const entries = timeInFreshProcesses(
+  timed,
+  (group) => {
+    // In each process: the warm-up of every subject (timed or not, as in a full run), then one group.
+    warmUpVaried(groups, warmUps);
+    return timeCpu(bench, [group]);
+  },
+  `seam_direct on ${runtimeInfo.id} ${runtimeInfo.version}; before = ${beforeRoot}`,
+  ratioSpread,
+);
 
 // Per group, best direct (strict ones where any) / each version: >= 1 is at least as fast.
 console.log("\ngroup | best direct | before | after");
