@@ -162,8 +162,9 @@ export async function renderLead(entries: BenchEntry[], extraCells: LeadCell[]):
   ];
   const intro = "Our best over the best built-in a user could call instead (Buffer, native " +
     "base64/hex, TextEncoder/TextDecoder, JSON, `new Uint8Array`): ✅ at or above 0.90× (issue " +
-    "18). bench/seam_direct.bench.ts supplies the rows it measured (each group in five fresh " +
-    "processes of ten rounds in a random order, after ten untimed laps; the median of their " +
+    "18). bench/seam_direct.bench.ts supplies the rows it measured (each group in at least five " +
+    "fresh processes, and up to eleven until the standard error of each judged ratio was 3% or " +
+    "less; ten rounds in a random order per process, after ten untimed laps; the median of their " +
     "times, each process's divided by its speed factor; Node's V8 worker pool sized to the " +
     "machine, as Deno's is; the allocators, glibc and mimalloc, held steady, as in a " +
     "long-running service); lenient decoders never count.";
