@@ -2,7 +2,7 @@
  * Times each group of a bench in fresh processes of the same runtime: the bench file runs again
  * per group with `BENCH_GROUP_INDEX` set, times that one group and prints its entries; the parent
  * runs `BENCH_PROCESSES` (default 5) such processes per group, spread over the run, then more for
- * the groups whose judged figure is still unsure (see {@linkcode Spread}), and keeps per contender
+ * the groups whose judged figure is still unsure (see {@linkcode Judge}), and keeps per contender
  * the median of their figures, each process's first divided by its speed factor.
  *
  * Why: timed in one process, a group's figures depended on the heap the groups before it left
@@ -63,17 +63,30 @@ function selfCommand(): string[] {
 }
 
 /**
- * How unsure a group's judged figure still is after these processes (one entry list each): the
- * bench's own measure, for example the standard error of a ratio's median. Groups above
- * `BENCH_TARGET_SPREAD` (default 0.03) get another process per pass, up to `BENCH_PROCESSES_MAX`
- * (default 11) in all.
+ * What a bench judges in a group, read from its processes' entries (one entry list per process).
  *
  * Why: five processes left a judged median at the mercy of a slow stretch of the shared machine.
  * Bun's `json serialize medium` read 0.88x of its direct call in a full run (four of five processes
- * at 0.86-0.91), and 0.97-0.99x in four runs of 15 processes each, the same code (2026-12-06). The
- * rule looks only at the spread, never at the figure itself, so it cannot favour a side.
+ * at 0.86-0.91), and 0.97-0.99x in four runs of 15 processes each, the same code (2026-12-06).
  */
-export type Spread = (byProcess: readonly BenchEntry[][]) => number;
+export interface Judge {
+  /**
+   * The contender each process's speed factor is read from (for seam_direct, the group's best
+   * direct call): every other contender's figure then is the anchor's typical time times the
+   * median of its per-process ratio to the anchor, the very ratio `spread` measures. A factor
+   * from the median over all contenders let the figure drift from that ratio: Node 24's
+   * `base64 decodeInto 64 B` read 0.88x where its six per-process ratios had a median of 0.92x,
+   * its processes running 0.8x or 1.3x of typical (2026-12-06).
+   */
+  anchor(byProcess: readonly BenchEntry[][]): number;
+  /**
+   * How unsure the judged figure still is, for example the standard error of a ratio's median.
+   * Groups above `BENCH_TARGET_SPREAD` (default 0.03) get another process per pass, up to
+   * `BENCH_PROCESSES_MAX` (default 11) in all. It looks only at the spread, never at the figure
+   * itself, so it cannot favour a side.
+   */
+  spread(byProcess: readonly BenchEntry[][]): number;
+}
 
 /** The figures of one group's entries, for the progress line. */
 const lineOf = (entries: readonly BenchEntry[]) =>
@@ -87,7 +100,7 @@ export function timeInFreshProcesses(
   groups: readonly Group<unknown>[],
   time: (group: Group<unknown>) => BenchEntry[],
   title: string,
-  spread?: Spread,
+  judge?: Judge,
 ): BenchEntry[] {
   const childIndex = process.env[GROUP_INDEX];
   if (childIndex !== undefined) {
@@ -126,13 +139,13 @@ export function timeInFreshProcesses(
   // Passes over the groups, so each group's processes are spread over the run.
   for (let pass = 0; pass < maximum; pass++) {
     const unsure = groups.map((_, i) => i).filter((i) =>
-      pass < minimum || (spread !== undefined && spread(runs[i]) > target)
+      pass < minimum || (judge !== undefined && judge.spread(runs[i]) > target)
     );
     if (unsure.length === 0) break;
     unsure.forEach(runOnce);
   }
   return runs.flatMap((byProcess) => {
-    const speeds = processSpeeds(byProcess);
+    const speeds = processSpeeds(byProcess, judge?.anchor(byProcess));
     return byProcess[0].map((entry, i) => {
       const same = byProcess.map((entries) => entries[i]);
       const nsPerOp = median(same.map((e, p) => e.nsPerOp / speeds[p]));
@@ -149,11 +162,15 @@ export function timeInFreshProcesses(
  * `TextEncoder.encode`: 23 to 43 ns, ours alike beside it), and a median per contender taken
  * alone can pick a fast process for one and a slow one for the other (0.78x, where the five
  * processes gave 0.78-1.0); dividing each process's times by its factor first compares like
- * with like, and the median still drops one contender's outlier.
+ * with like, and the median still drops one contender's outlier. With an `anchor`, its time ÷
+ * its median time instead ({@linkcode Judge} says why).
  */
-function processSpeeds(byProcess: readonly BenchEntry[][]): number[] {
+function processSpeeds(byProcess: readonly BenchEntry[][], anchor?: number): number[] {
   const typical = byProcess[0].map((_, i) =>
     median(byProcess.map((entries) => entries[i].nsPerOp))
   );
+  if (anchor !== undefined) {
+    return byProcess.map((entries) => entries[anchor].nsPerOp / typical[anchor]);
+  }
   return byProcess.map((entries) => median(entries.map((e, i) => e.nsPerOp / typical[i])));
 }

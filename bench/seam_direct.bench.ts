@@ -28,7 +28,7 @@ import * as afterSerializers from "../serializers/mod.ts";
 import { Packr } from "msgpackr";
 import type { Contender, Group, WarmUp } from "./_harness.ts";
 import { runtimeInfo, warmUpVaried, writeResults } from "./_harness.ts";
-import { timeInFreshProcesses } from "./_fresh_processes.ts";
+import { type Judge, timeInFreshProcesses } from "./_fresh_processes.ts";
 import { timeCpu } from "./_cpu_rounds.ts";
 import type { BenchEntry, Op, Side } from "./_schema.ts";
 import { median } from "../dev/stats.ts";
@@ -306,30 +306,40 @@ if (runs("msgpack")) {
   });
 }
 
-/**
- * The standard error of the log of each of our calls' ratio to the group's best direct call (the
- * judged figure), the largest over our calls: from the per-process ratios, whose median is
- * normal-like with σ·1.2533/√n. A ratio within one process needs no speed factor.
- */
-function ratioSpread(byProcess: readonly BenchEntry[][]): number {
-  const n = byProcess.length;
-  if (n < 3) return Infinity;
+/** The group's best direct call: its fastest strict peer (any peer where none is strict). */
+function bestDirect(byProcess: readonly BenchEntry[][]): number {
   const first = byProcess[0];
-  const isPeer = (i: number) => first[i].side === "peer";
-  const strict = first.map((_, i) => i).filter((i) => isPeer(i) && first[i].strict !== false);
-  const peers = strict.length > 0 ? strict : first.map((_, i) => i).filter(isPeer);
-  if (peers.length === 0) return 0;
+  const peers = first.map((_, i) => i).filter((i) => first[i].side === "peer");
+  const strict = peers.filter((i) => first[i].strict !== false);
   const typical = (i: number) => median(byProcess.map((entries) => entries[i].nsPerOp));
-  const best = peers.reduce((a, b) => (typical(b) < typical(a) ? b : a));
-  return Math.max(
-    ...first.map((_, i) => i).filter((i) => !isPeer(i)).map((i) => {
-      const logs = byProcess.map((entries) => Math.log(entries[best].nsPerOp / entries[i].nsPerOp));
-      const mean = logs.reduce((a, b) => a + b, 0) / n;
-      const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-      return (1.2533 * sd) / Math.sqrt(n);
-    }),
-  );
+  return (strict.length > 0 ? strict : peers).reduce((a, b) => (typical(b) < typical(a) ? b : a));
 }
+
+/**
+ * The judged figure: each of our calls' ratio to the group's best direct call. Its spread is the
+ * standard error of the median of the per-process log ratios (σ·1.2533/√n), the largest over our
+ * calls.
+ */
+const directRatio: Judge = {
+  anchor: bestDirect,
+  spread(byProcess) {
+    const n = byProcess.length;
+    if (n < 3) return Infinity;
+    const best = bestDirect(byProcess);
+    const ours = byProcess[0].map((_, i) => i).filter((i) => byProcess[0][i].side === "ours");
+    return Math.max(
+      0,
+      ...ours.map((i) => {
+        const logs = byProcess.map((entries) =>
+          Math.log(entries[best].nsPerOp / entries[i].nsPerOp)
+        );
+        const mean = logs.reduce((a, b) => a + b, 0) / n;
+        const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+        return (1.2533 * sd) / Math.sqrt(n);
+      }),
+    );
+  },
+};
 
 const pick = process.env.BENCH_GROUP ?? "";
 const timed = groups.filter((g) => `${g.subject} ${g.size}`.includes(pick));
@@ -342,7 +352,7 @@ const entries = timeInFreshProcesses(
     return timeCpu(bench, [group]);
   },
   `seam_direct on ${runtimeInfo.id} ${runtimeInfo.version}; before = ${beforeRoot}`,
-  ratioSpread,
+  directRatio,
 );
 
 // Per group, best direct (strict ones where any) / each version: >= 1 is at least as fast.
