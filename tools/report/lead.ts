@@ -165,7 +165,8 @@ export async function renderLead(entries: BenchEntry[], extraCells: LeadCell[]):
     "18). bench/seam_direct.bench.ts supplies the rows it measured (each group in at least five " +
     "fresh processes, and up to eleven until the standard error of each judged ratio was 3% or " +
     "less; ten rounds in a random order per process, after ten untimed laps; the median of their " +
-    "times, each process's divided by its speed factor; Node's V8 worker pool sized to the " +
+    "times, each process's divided by its speed factor, read from the best direct call, so a " +
+    "ratio is the median of the processes' own; Node's V8 worker pool sized to the " +
     "machine, as Deno's is; the allocators, glibc and mimalloc, held steady, as in a " +
     "long-running service); lenient decoders never count.";
   return {
