@@ -54,6 +54,10 @@ const NATIVE_NODE_BUFFER = FAST_PATHS.utf8DecodeNodeBuffer;
 const NODE_BUFFER_DECODE_MAX = FAST_PATHS.utf8DecodeNodeBufferMax;
 const ENCODE_FRESH_NATIVE = FAST_PATHS.utf8EncodeFreshNative;
 const nativeByteLength = NODE_BUFFER_STATICS?.byteLength;
+const [ENCODE_BUFFER_FROM_MIN, ENCODE_BUFFER_FROM_MAX] = NODE_BUFFER_STATICS === undefined
+  ? [0, 0]
+  : FAST_PATHS.utf8EncodeBufferFromBand;
+const bufferFrom = NODE_BUFFER_STATICS?.from;
 
 /** Scratch arrays of the short decoder: filled and read within one call, never shared out. */
 const charTables = createCharTables();
@@ -187,6 +191,9 @@ function encodeWithRoom(text: string, dest: Uint8Array, offset: number): number 
  * @param text The string to encode.
  * @param options `slab`: where short results are carved from (default
  *   {@linkcode SlabAllocator.shared}); `null` = an own, exact `ArrayBuffer`.
+ *   With a slab, a result may instead share a chunk of Node's own `Buffer`
+ *   pool (Node 26, 4 Ki to 32 Ki chars, where that is faster); it is still a
+ *   plain `Uint8Array`, and its `buffer` must not be transferred.
  * @returns The UTF-8 bytes.
  * @throws {TypeError} If `text` is not a string or `slab` is not a SlabAllocator or null.
  * @example
@@ -228,6 +235,9 @@ export function encodeUtf8(text: string, options?: SlabOptions): Uint8Array {
       const { read, written } = encodeUtf8Native(text, chunk.subarray(0, offset + max), offset);
       if (read === length) return slab.commit(written);
     }
+    if (length >= ENCODE_BUFFER_FROM_MIN && length < ENCODE_BUFFER_FROM_MAX) {
+      return encodeByBufferFrom(text);
+    }
   }
   return encodeOwn(text);
 }
@@ -248,6 +258,17 @@ function encodeOwn(text: string): Uint8Array {
 function encodeFreshNative(text: string): Uint8Array {
   const bytes = encodeUtf8NativeFresh(text);
   return ENCODE_EXACT || bytes.buffer.byteLength === bytes.length ? bytes : bytes.slice();
+}
+
+/**
+ * Node's `Buffer.from(text)` as a plain `Uint8Array` over the same memory (never a `Buffer`,
+ * whose `slice` shares memory and whose methods differ). Below `Buffer.poolSize / 2` it is a share
+ * of Node's pool, a view into a shared chunk as a slab result is, so only slab-permitted calls
+ * come here.
+ */
+function encodeByBufferFrom(text: string): Uint8Array {
+  const bytes = bufferFrom!(text);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** Room for `text`: 3 bytes per code unit, or the exact length when big. */

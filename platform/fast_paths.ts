@@ -98,6 +98,14 @@ export interface FastPaths {
    */
   readonly utf8EncodeNodeBuffer: boolean;
   /**
+   * A band of text lengths, in chars (`min <= length < max`), where
+   * `encodeUtf8` results that may come from a slab but are beyond its range
+   * come from Node's `Buffer.from`, re-viewed as a plain `Uint8Array`: a share
+   * of Node's pool below `Buffer.poolSize / 2` bytes, as a slab result is a
+   * share of a chunk. Own-buffer results never do. `[0, 0]`: no band. Node only.
+   */
+  readonly utf8EncodeBufferFromBand: readonly [min: number, max: number];
+  /**
    * `encodeUtf8`: return `TextEncoder.encode`'s own array at every length,
    * skipping the slab and the JS core, where that beats both (Bun:
    * bench/utf8_paths.bench.ts encode).
@@ -486,6 +494,7 @@ const V8_DEFAULT_ROW: FastPaths = {
   utf8DecodeNodeBuffer: false,
   utf8DecodeNodeBufferMax: 0,
   utf8EncodeNodeBuffer: false,
+  utf8EncodeBufferFromBand: [0, 0],
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
@@ -509,6 +518,7 @@ const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
   utf8DecodeNodeBuffer: true,
   utf8DecodeNodeBufferMax: 16 * 1024,
   utf8EncodeNodeBuffer: true,
+  utf8EncodeBufferFromBand: [0, 0],
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
@@ -543,6 +553,12 @@ const NODE24_UTF8: Partial<FastPaths> = {
  */
 const NODE26_UTF8: Partial<FastPaths> = {
   utf8DecodeNodeBufferMax: 2048,
+  // Node 26's Buffer.from pools results below 32 KiB (poolSize 64 KiB; Node 24: below 4 KiB),
+  // so at 4,096 chars it beat TextEncoder.encode's own buffers: seam_direct read ours at 0.62x
+  // (ASCII) and 0.85x (mixed) of it (2026-12-06). Its share re-viewed, one-run before/after:
+  // 0.71x -> 1.05x and 0.86x -> 0.99x. At 65,536 chars (its own buffer, sized twice for mixed
+  // text) mixed went 0.98x -> 0.87x, hence the band's top (ASCII went 0.89x -> 0.99x).
+  utf8EncodeBufferFromBand: [4096, 32 * 1024],
   utf8DecodeProbeBom: true,
 };
 
@@ -576,6 +592,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeNodeBuffer: false,
     utf8DecodeNodeBufferMax: 0,
     utf8EncodeNodeBuffer: false,
+    utf8EncodeBufferFromBand: [0, 0],
     utf8EncodeFreshNative: false,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
@@ -600,6 +617,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeNodeBuffer: false,
     utf8DecodeNodeBufferMax: 0,
     utf8EncodeNodeBuffer: false,
+    utf8EncodeBufferFromBand: [0, 0],
     utf8EncodeFreshNative: true,
     jsonOwnedFromSlab: false,
     msgpackDecodeJsMax: 12,

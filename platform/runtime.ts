@@ -63,6 +63,8 @@ export interface NodeBufferMethods {
 export interface NodeBufferStatics {
   byteLength(text: string, encoding: "utf8"): number;
   allocUnsafeSlow(size: number): Uint8Array;
+  /** `Buffer.from(text)`: UTF-8 bytes, in Node's shared pool below `Buffer.poolSize / 2`. */
+  from(text: string): Uint8Array;
 }
 
 const BUFFER_METHODS = [
@@ -100,15 +102,19 @@ function bufferMethodsOn<K extends keyof NodeBufferMethods>(
  */
 export const NODE_BUFFER: NodeBufferMethods | undefined = bufferMethodsOn("node", BUFFER_METHODS);
 
-/** Node's `Buffer.byteLength` and `Buffer.allocUnsafeSlow`, captured at load; Node only. */
+/** Node's `Buffer.byteLength`, `allocUnsafeSlow` and `from`, captured at load; Node only. */
 export const NODE_BUFFER_STATICS: NodeBufferStatics | undefined = (() => {
   if (NODE_BUFFER === undefined) return undefined;
   const buffer = g.Buffer as Partial<NodeBufferStatics>;
-  const { byteLength, allocUnsafeSlow } = buffer;
-  if (typeof byteLength !== "function" || typeof allocUnsafeSlow !== "function") return undefined;
+  const { byteLength, allocUnsafeSlow, from } = buffer;
+  if (
+    typeof byteLength !== "function" || typeof allocUnsafeSlow !== "function" ||
+    typeof from !== "function"
+  ) return undefined;
   return {
     byteLength: byteLength.bind(buffer) as NodeBufferStatics["byteLength"],
     allocUnsafeSlow: allocUnsafeSlow.bind(buffer) as NodeBufferStatics["allocUnsafeSlow"],
+    from: from.bind(buffer) as NodeBufferStatics["from"],
   };
 })();
 
