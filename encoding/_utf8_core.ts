@@ -393,8 +393,8 @@ export function encodeUtf8Native(text: string, dest: Uint8Array, offset: number)
 /**
  * Encodes the whole of `text` natively into `dest` at `offset`; the caller
  * guarantees room for all of it (3 bytes per unit, or the exact length).
- * Always `TextEncoder.encodeInto`: Node's `utf8Write` measured no faster on
- * Node 24 and slower on Node 26 (bench/utf8_paths.bench.ts into).
+ * Node's `utf8Write` where the row sets `utf8EncodeNodeBuffer` (it takes an
+ * offset, so no subarray view per call), `TextEncoder.encodeInto` elsewhere.
  *
  * @returns The offset after the last byte written.
  */
