@@ -306,13 +306,21 @@ if (runs("msgpack")) {
   });
 }
 
-/** The group's best direct call: its fastest strict peer (any peer where none is strict). */
+/** The direct calls a group is judged against: its strict peers, or every peer where none is. */
+function judgedPeers<E extends BenchEntry>(entries: readonly E[]): E[] {
+  const peers = entries.filter((e) => e.side === "peer");
+  const strict = peers.filter((e) => e.strict !== false);
+  return strict.length > 0 ? strict : peers;
+}
+
+/** The index of the group's best direct call: its judged peer of least median time. */
 function bestDirect(byProcess: readonly BenchEntry[][]): number {
   const first = byProcess[0];
-  const peers = first.map((_, i) => i).filter((i) => first[i].side === "peer");
-  const strict = peers.filter((i) => first[i].strict !== false);
-  const typical = (i: number) => median(byProcess.map((entries) => entries[i].nsPerOp));
-  return (strict.length > 0 ? strict : peers).reduce((a, b) => (typical(b) < typical(a) ? b : a));
+  const typical = (e: BenchEntry) => {
+    const i = first.indexOf(e);
+    return median(byProcess.map((entries) => entries[i].nsPerOp));
+  };
+  return first.indexOf(judgedPeers(first).reduce((a, b) => (typical(b) < typical(a) ? b : a)));
 }
 
 /**
@@ -359,9 +367,7 @@ const entries = timeInFreshProcesses(
 console.log("\ngroup | best direct | before | after");
 for (const group of new Set(entries.map((e) => e.group))) {
   const rows = entries.filter((e) => e.group === group);
-  const directs = rows.filter((e) => e.side === "peer" && e.strict !== false);
-  const best = (directs.length > 0 ? directs : rows.filter((e) => e.side === "peer"))
-    .reduce((a, b) => (b.nsPerOp < a.nsPerOp ? b : a));
+  const best = judgedPeers(rows).reduce((a, b) => (b.nsPerOp < a.nsPerOp ? b : a));
   const ratio = (version: string) =>
     rows.filter((e) => e.contender.startsWith(`ours.${version}.`))
       .map((e) => `${e.name.slice(version.length + 1)} ${(best.nsPerOp / e.nsPerOp).toFixed(2)}x`);
