@@ -605,7 +605,11 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     slabChunkSize: 16 * 1024,
     slabMaxLength: 0,
     slabMinLength: 0,
-    utf8EncodeJsMax: 8,
+    // encodeInto at every length: with the JS loop up to 8 chars, 8 mixed chars read 0.84-0.92x
+    // of encodeInto (handing non-ASCII to encodeInto after the JS ASCII prefix: 0.88x); native
+    // reads 0.96x mixed and 0.94x ASCII, where the JS loop read 1.40x (bench/seam_direct.bench.ts
+    // utf8, eleven processes, 2026-12-06). Every call >= 0.9x of the direct call wins over that.
+    utf8EncodeJsMax: 0,
     // TextDecoder at every length: the JS loop builds a short string by `+=`, one JSC string
     // per char, and was 0.25-0.30x of TextDecoder.decode at 8 ASCII bytes in the bench's heap
     // (bench/seam_direct.bench.ts utf8, 2026-12-05; native: 1.09x, 8 mixed within noise).
