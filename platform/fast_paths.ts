@@ -409,9 +409,10 @@ const BASE64_NODE26: Base64FastPaths = {
 // (toHex route 0.43x); with the slice, targeted runs read 0.90x and 1.06x in
 // the first, so the slice from 32 KiB is the route that holds in both. Its cost
 // in the first regime: the full run at d580b67 had toHex at 13-14 us in all
-// eleven processes and read the slice at 0.81x; a bare process reads toHex at
-// 11-19 us and the slice at 21-37 us (an empty heap), where runtime.ts's probe
-// with 300,000 live objects read the slice 3.3x faster than toHex at 64 KiB.
+// eleven processes and read the slice at 0.81x; a bare process (an empty heap;
+// a one-off probe, Deno 2.9.6, not in bench/) read toHex at 11-19 us and the
+// slice at 21-37 us, where runtime.ts's probe with 300,000 live objects read
+// the slice 3.3x faster than toHex at 64 KiB.
 // Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
 // (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
 // win everything else (JS core 2.3-56x slower). Into memory: JS core up to
