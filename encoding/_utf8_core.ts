@@ -395,16 +395,17 @@ export function encodeUtf8Native(text: string, dest: Uint8Array, offset: number)
  * guarantees room for all of it (3 bytes per unit, or the exact length).
  * Node's `utf8Write` where the row sets `utf8EncodeNodeBuffer` (it takes an
  * offset, so no subarray view per call), `TextEncoder.encodeInto` elsewhere.
+ * Picked once at load: a function that tested for `utf8Write` on each call is
+ * bytecode that the pooled paths inline, and V8's inlining budget is shared by
+ * a whole path (Deno's JS `encodeInto` wrapper no longer fit in `serializePooled`'s).
  *
  * @returns The offset after the last byte written.
  */
-export function encodeUtf8NativeUnchecked(text: string, dest: Uint8Array, offset: number): number {
-  // utf8Write takes an offset, so it needs no subarray view per call.
-  if (nodeUtf8Write !== undefined) {
-    return offset + nodeUtf8Write.call(dest, text, offset, dest.length - offset);
-  }
-  return offset + encoder.encodeInto(text, offset === 0 ? dest : dest.subarray(offset)).written;
-}
+export const encodeUtf8NativeUnchecked: (text: string, dest: Uint8Array, offset: number) => number =
+  nodeUtf8Write !== undefined
+    ? (text, dest, offset) => offset + nodeUtf8Write.call(dest, text, offset, dest.length - offset)
+    : (text, dest, offset) =>
+      offset + encoder.encodeInto(text, offset === 0 ? dest : dest.subarray(offset)).written;
 
 /** `TextEncoder.encode(text)`: a fresh array (its buffer may be larger than it). */
 export function encodeUtf8NativeFresh(text: string): Uint8Array {

@@ -22,6 +22,15 @@ import { HAS_TRANSFER, setUnrefTimeout } from "../platform/runtime.ts";
 
 /** log2(MIN_CLASS_SIZE): class index 0 holds MIN_CLASS_SIZE-byte buffers. */
 const MIN_CLASS_SHIFT = 4;
+/**
+ * The class of a length `n ≥ 1` is `CLASS_BIAS - clz32((n - 1) | MIN_CLASS_MASK)`: the mask sends
+ * every length up to MIN_CLASS_SIZE to class 0 without a branch. Local copies, not the imported
+ * constant: a module import is read with a hole check, bytecode that counts against the inlining
+ * budget of every pooled path that inlines `#take`.
+ */
+const MIN_CLASS_MASK = MIN_CLASS_SIZE - 1;
+const CLASS_BIAS = 32 - MIN_CLASS_SHIFT;
+const clz32 = Math.clz32;
 
 let sharedPool: MemoryPool | undefined;
 
@@ -157,7 +166,6 @@ export class MemoryPool implements BytePool {
   #lastStep = 0;
   #released = 0;
   #empty: Uint8Array = new Uint8Array(0);
-  #rented = 0;
   #returned = 0;
   #unpooled = 0;
   #dropped = 0;
@@ -280,8 +288,7 @@ export class MemoryPool implements BytePool {
 
   /** The hot path shared by the rents: a free or new slot of `length`'s class, marked lent. */
   #take(length: number): BufferSlot {
-    const c = length <= MIN_CLASS_SIZE ? 0 : 32 - MIN_CLASS_SHIFT - Math.clz32(length - 1);
-    const home = this.#classes[c];
+    const home = this.#classes[CLASS_BIAS - clz32((length - 1) | MIN_CLASS_MASK)];
     let slot = home.free.pop();
     if (slot === undefined) {
       slot = this.#newSlot(home);
@@ -290,7 +297,6 @@ export class MemoryPool implements BytePool {
       this.#retainedBytes -= home.size;
       home.hits++;
     }
-    this.#rented++;
     // Rare in steady state: only a new peak of concurrent use takes this branch.
     if (++home.outstanding > home.peak) this.#raisePeak(home);
     return slot;
@@ -425,10 +431,12 @@ export class MemoryPool implements BytePool {
         retainedBuffers,
       });
     }
+    // Every rent is a hit, a miss or unpooled: the rent path keeps no total of its own.
+    const rented = hits + misses + this.#unpooled;
     return {
-      rented: this.#rented,
+      rented,
       returned: this.#returned,
-      outstanding: this.#rented - this.#returned,
+      outstanding: rented - this.#returned,
       hits,
       misses,
       unpooled: this.#unpooled,
@@ -509,7 +517,6 @@ export class MemoryPool implements BytePool {
     checkLength(length);
     if (length === 0) return this.#empty;
     const slot = new BufferSlot(this, new ArrayBuffer(length), null);
-    this.#rented++;
     this.#unpooled++;
     return slot.full;
   }

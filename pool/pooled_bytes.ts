@@ -7,6 +7,7 @@ import type { BytePool } from "./byte_pool.ts";
 import { leakTrackerOf } from "./_leak_tracker.ts";
 
 const EMPTY = new Uint8Array(0);
+const isInteger = Number.isInteger;
 
 /**
  * Bytes rented from a {@linkcode MemoryPool} with exactly one owner: the
@@ -58,19 +59,18 @@ export class PooledBytes implements Disposable {
    * ```
    */
   constructor(pool: BytePool, bytes: Uint8Array, length?: number) {
-    // The errors are built out of line: a small constructor is inlined into the pooled paths
-    // (V8 stopped inlining it at 229 bytes of bytecode, past its budget in `serializePooled`).
+    // Errors and debug tracking are out of line: this constructor is inlined into the pooled
+    // paths, and V8 shares one inlining budget across a whole path. Each byte here is one less
+    // for the calls after it (Deno's JS `encodeInto` wrapper, in `serializePooled`).
     if (!(bytes instanceof Uint8Array)) throw notBytesError();
     const whole = bytes.length;
     if (length === undefined) length = whole;
-    else if (!Number.isInteger(length) || length < 0 || length > whole) {
-      throw lengthError(length, whole);
-    }
+    else if (!isInteger(length) || length < 0 || length > whole) throw lengthError(length, whole);
     this.#pool = pool;
     this.#rented = bytes;
     this.#length = length;
     this.#view = length === whole ? bytes : undefined;
-    if (pool.debug) leakTrackerOf(pool)?.track(this, "PooledBytes");
+    if (pool.debug) trackOwner(pool, this);
   }
 
   /**
@@ -185,6 +185,10 @@ let disposalsUntilKeep = 1;
 function keepAlive(owner: PooledBytes): void {
   disposalsUntilKeep = KEEP_EVERY;
   keptAlive = owner;
+}
+
+function trackOwner(pool: BytePool, owner: PooledBytes): void {
+  leakTrackerOf(pool)?.track(owner, "PooledBytes");
 }
 
 function notBytesError(): TypeError {

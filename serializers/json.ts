@@ -137,7 +137,7 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serialize(value: unknown): Uint8Array {
-    const text = this.#stringify(value);
+    const text = stringify(value, this.#replacer, this.#space);
     const slab = this.#slab;
     if (OWNED_FROM_SLAB && slab !== null && text.length <= slab.maxSlabLength) {
       // No user code runs between reserve and commit, so writing in place is safe. Bytes past
@@ -178,7 +178,7 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serializeTo(value: unknown, writer: BufferWriter): number {
-    return writeText(writer, this.#stringify(value));
+    return writeText(writer, stringify(value, this.#replacer, this.#space));
   }
 
   /**
@@ -197,7 +197,7 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   serializePooled(value: unknown): PooledBytes {
-    const text = this.#stringify(value);
+    const text = stringify(value, this.#replacer, this.#space);
     const pool = this.#pool;
     const capacity = text.length <= WORST_CASE_LIMIT ? text.length * 3 : utf8ByteLength(text);
     const buffer = pool.rentAtLeast(capacity);
@@ -224,7 +224,7 @@ export class JsonSerializer implements MessageSerializer {
    * ```
    */
   trySerialize(value: unknown, dest: Uint8Array): number {
-    const text = this.#stringify(value);
+    const text = stringify(value, this.#replacer, this.#space);
     if (text.length > dest.length) return -1; // every UTF-16 unit needs at least one byte
     const { read, written } = encodeUtf8Into(text, dest);
     return read === text.length ? written : -1;
@@ -400,21 +400,29 @@ export class JsonSerializer implements MessageSerializer {
     if (this.#space === undefined) {
       this.serializeTo(value, writer);
     } else {
-      writeText(writer, this.#stringify(value, ""));
+      writeText(writer, stringify(value, this.#replacer, ""));
     }
   }
+}
 
-  #stringify(value: unknown, space: string | number | undefined = this.#space): string {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(value, this.#replacer, space);
-    } catch (error) {
-      throw error instanceof TypeError ? serializeError(error) : error;
-    }
-    // The error is built out of line: this method is inlined into every serialize path.
-    if (text === undefined) throw noRepresentationError(value);
-    return text;
+/**
+ * `JSON.stringify` with the serializer's errors. Kept small, with its errors built out of line:
+ * it is inlined into every serialize path, and V8 shares one inlining budget across a whole path
+ * (on Deno, `serializePooled` had none left for the JS `encodeInto` wrapper it calls).
+ */
+function stringify(
+  value: unknown,
+  replacer: JsonSerializerOptions["replacer"],
+  space: string | number | undefined,
+): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, replacer, space);
+  } catch (error) {
+    throw serializeError(error);
   }
+  if (text === undefined) throw noRepresentationError(value);
+  return text;
 }
 
 /**
@@ -450,10 +458,12 @@ function noRepresentationError(value: unknown): TypeError {
   );
 }
 
-function serializeError(error: TypeError): TypeError {
-  return error.message.startsWith("Cannot serialize JSON")
-    ? error
-    : new TypeError(`Cannot serialize JSON: ${error.message}`, { cause: error });
+/** A `TypeError` from `JSON.stringify` (a cycle, a BigInt) in the serializer's wording; others as thrown. */
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof TypeError) || error.message.startsWith("Cannot serialize JSON")) {
+    return error;
+  }
+  return new TypeError(`Cannot serialize JSON: ${error.message}`, { cause: error });
 }
 
 function describe(value: unknown): string {
