@@ -395,9 +395,9 @@ export function encodeUtf8Native(text: string, dest: Uint8Array, offset: number)
  * guarantees room for all of it (3 bytes per unit, or the exact length).
  * Node's `utf8Write` where the row sets `utf8EncodeNodeBuffer` (it takes an
  * offset, so no subarray view per call), `TextEncoder.encodeInto` elsewhere.
- * Picked once at load: a function that tested for `utf8Write` on each call is
- * bytecode that the pooled paths inline, and V8's inlining budget is shared by
- * a whole path (Deno's JS `encodeInto` wrapper no longer fit in `serializePooled`'s).
+ * Picked once at load: a test for `utf8Write` on each call is bytecode that the
+ * pooled paths inline, and V8 shares one inlining budget across a whole path
+ * (with it, Deno's JS `encodeInto` wrapper did not fit in `serializePooled`'s).
  *
  * @returns The offset after the last byte written.
  */
