@@ -562,7 +562,10 @@ const NODE26_UTF8: Partial<FastPaths> = {
   // so at 4,096 chars it beat TextEncoder.encode's own buffers: seam_direct read ours at 0.62x
   // (ASCII) and 0.85x (mixed) of it (2026-12-06). Its share re-viewed, one-run before/after:
   // 0.71x -> 1.05x and 0.86x -> 0.99x. At 65,536 chars (its own buffer, sized twice for mixed
-  // text) mixed went 0.98x -> 0.87x, hence the band's top (ASCII went 0.89x -> 0.99x).
+  // text) mixed went 0.98x -> 0.87x, hence the band's top (ASCII went 0.89x -> 0.99x). Shorter
+  // text stays with the slab: the band tried ahead of it read 0.77x/0.80x at 64 chars
+  // (ASCII/mixed) and 0.81x at 512 ASCII, against the slab's 0.95x/0.95x and 0.88x, as the
+  // re-view is a second array (one run, five processes each, 2026-12-06).
   utf8EncodeBufferFromBand: [4096, 32 * 1024],
   utf8DecodeProbeBom: true,
 };
