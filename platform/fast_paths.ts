@@ -401,18 +401,18 @@ const BASE64_NODE26: Base64FastPaths = {
   jsWordPathMin: 96,
   jsBlockMin: 128,
 };
-// Deno: its own Buffer's slices encode above 128 KiB (base64) and 32 KiB (hex)
+// Deno: its own Buffer's slices encode above 128 KiB (base64) and 64 KiB (hex)
 // (platform/runtime.ts DENO_BUFFER: why). seam_direct, before/after, three
-// processes: base64 1 MiB 0.45x -> 1.06x, hex 1 MiB 0.48x -> 0.99x. Hex at
-// 64 KiB has two regimes by process: toHex 17-30 us a call, or 29-67 us with
-// Buffer#toString(hex) at 18-22 us. The full run of 2026-12-06 had the second
-// (toHex route 0.43x); with the slice, targeted runs read 0.90x and 1.06x in
-// the first, so the slice from 32 KiB is the route that holds in both. Its cost
-// in the first regime: the full run at d580b67 had toHex at 13-14 us in all
-// eleven processes and read the slice at 0.81x; a bare process (an empty heap;
-// a one-off probe, Deno 2.9.6, not in bench/) read toHex at 11-19 us and the
-// slice at 21-37 us, where runtime.ts's probe with 300,000 live objects read
-// the slice 3.3x faster than toHex at 64 KiB.
+// processes: base64 1 MiB 0.45x -> 1.06x, hex 1 MiB 0.48x -> 0.99x. Hex's
+// threshold sits just below toHex's cliff: a bare process (a one-off probe,
+// Deno 2.9.6, not in bench/, 2026-12-06) read toHex / slice time at 0.44 for
+// 64-65 KiB, 0.64 at 67 KiB and 3.3-5.6 from 69 KiB on (1.8 at 128 KiB, 4.4 at
+// 256 KiB). At 64 KiB toHex has had two regimes by run: 29-67 us with the
+// slice at 18-22 us in older full runs, 13-15 us against the slice's 16-30 us
+// in every process of the full runs at d580b67 and ef6dad3, where the slice
+// from 32 KiB read 0.81x and 0.87x. Moving the slice to above 64 KiB, one run
+// before/after, three groups of eleven processes: 0.94x -> 0.99x, 0.90x ->
+// 0.97x, 0.94x -> 0.91x (toHex and the slice within noise of each other there).
 // Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
 // (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
 // win everything else (JS core 2.3-56x slower). Into memory: JS core up to
@@ -437,7 +437,7 @@ const BASE64_DENO: Base64FastPaths = {
   hexDecodeJsMax: 0,
   hexEncoder: "builtin",
   hexEncodeJsMax: 0,
-  hexEncodeShimSliceMin: 32 * 1024,
+  hexEncodeShimSliceMin: 64 * 1024,
   encodeShimSliceMin: 128 * 1024,
   jsWordPathMin: 96,
   jsBlockMin: 128,
