@@ -106,6 +106,15 @@ export interface FastPaths {
    */
   readonly utf8EncodeBufferFromBand: readonly [min: number, max: number];
   /**
+   * From this many chars, `encodeUtf8` results of their own buffer come from
+   * Node's `Buffer.from` when the text's first chars are all Latin-1 (one
+   * byte each in V8, where `Buffer.from` counts and copies faster than
+   * `TextEncoder.encode`); other text stays with `TextEncoder.encode`, which
+   * `Buffer.from` sizes twice for. At least `Buffer.poolSize / 2`, so that the
+   * result has a buffer of its own. `Infinity`: never. Node only.
+   */
+  readonly utf8EncodeBufferFromLatin1Min: number;
+  /**
    * `encodeUtf8`: return `TextEncoder.encode`'s own array at every length,
    * skipping the slab and the JS core, where that beats both (Bun:
    * bench/utf8_paths.bench.ts encode).
@@ -500,6 +509,7 @@ const V8_DEFAULT_ROW: FastPaths = {
   utf8DecodeNodeBufferMax: 0,
   utf8EncodeNodeBuffer: false,
   utf8EncodeBufferFromBand: [0, 0],
+  utf8EncodeBufferFromLatin1Min: Infinity,
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
@@ -524,6 +534,7 @@ const NODE_ROW: Omit<FastPaths, "base64" | "msgpackLongValueJsMax"> = {
   utf8DecodeNodeBufferMax: 16 * 1024,
   utf8EncodeNodeBuffer: true,
   utf8EncodeBufferFromBand: [0, 0],
+  utf8EncodeBufferFromLatin1Min: Infinity,
   utf8EncodeFreshNative: false,
   jsonOwnedFromSlab: true,
   msgpackDecodeJsMax: 16,
@@ -567,6 +578,12 @@ const NODE26_UTF8: Partial<FastPaths> = {
   // (ASCII/mixed) and 0.81x at 512 ASCII, against the slab's 0.95x/0.95x and 0.88x, as the
   // re-view is a second array (one run, five processes each, 2026-12-06).
   utf8EncodeBufferFromBand: [4096, 32 * 1024],
+  // From the band's top, one-byte text only: in the full runs at d580b67 and ef6dad3,
+  // Buffer.from(string) took 0.86-0.99 of TextEncoder.encode's time at 65,536 ASCII chars in
+  // every process, and 1.08-1.11 at 65,536 mixed ones. Before/after in one run (eleven and
+  // five processes, 2026-12-06): ASCII 0.88x -> 0.98x of Buffer.from, mixed 1.00x -> 1.00x of
+  // TextEncoder.encode; JSON serialize large (one byte a char) 0.98x -> 0.98x.
+  utf8EncodeBufferFromLatin1Min: 32 * 1024,
   utf8DecodeProbeBom: true,
 };
 
@@ -601,6 +618,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeNodeBufferMax: 0,
     utf8EncodeNodeBuffer: false,
     utf8EncodeBufferFromBand: [0, 0],
+    utf8EncodeBufferFromLatin1Min: Infinity,
     utf8EncodeFreshNative: false,
     jsonOwnedFromSlab: true,
     msgpackDecodeJsMax: 16,
@@ -630,6 +648,7 @@ export const FAST_PATH_TABLE: Readonly<Record<PlatformKey, FastPaths>> = {
     utf8DecodeNodeBufferMax: 0,
     utf8EncodeNodeBuffer: false,
     utf8EncodeBufferFromBand: [0, 0],
+    utf8EncodeBufferFromLatin1Min: Infinity,
     utf8EncodeFreshNative: true,
     jsonOwnedFromSlab: false,
     msgpackDecodeJsMax: 12,

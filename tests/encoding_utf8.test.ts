@@ -176,6 +176,31 @@ describe("UTF-8 encode", () => {
     assert.equal(encodeUtf8("b".repeat(9000), { slab: null }).buffer.byteLength, 9000);
   });
 
+  test("long Latin-1, mixed and late-mixed text own exact buffers, even with a raised poolSize", () => {
+    const n = 40_000;
+    const texts = [
+      "a".repeat(n), // one byte per char in V8
+      "aé".repeat(n / 2), // Latin-1 beyond ASCII: two bytes for é
+      "a".repeat(n - 1) + "€", // stored two bytes per char, Latin-1 head
+      "€a".repeat(n / 2), // stored two bytes per char from the start
+    ];
+    const { poolSize } = Buffer;
+    try {
+      for (const size of [poolSize, 1024 * 1024]) {
+        Buffer.poolSize = size; // Node: above poolSize / 2 Buffer.from gives its own buffer
+        const results = texts.map((text) => encodeUtf8(text, { slab: null }));
+        results.forEach((got, i) => {
+          assert.equal(Object.getPrototypeOf(got), Uint8Array.prototype);
+          assert.deepEqual(got, encoder.encode(texts[i]));
+          assert.equal(got.byteOffset, 0, `text ${i}, poolSize ${size}`);
+          assert.equal(got.buffer.byteLength, got.length, `text ${i}, poolSize ${size}`);
+        });
+      }
+    } finally {
+      Buffer.poolSize = poolSize;
+    }
+  });
+
   test("encodeUtf8Into matches TextEncoder.encodeInto for every destination size, with offsets", () => {
     const random = rng(32);
     const texts = [
