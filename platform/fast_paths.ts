@@ -422,6 +422,10 @@ const BASE64_NODE26: Base64FastPaths = {
 // from 32 KiB read 0.81x and 0.87x. Moving the slice to above 64 KiB, one run
 // before/after, three groups of eleven processes: 0.94x -> 0.99x, 0.90x ->
 // 0.97x, 0.94x -> 0.91x (toHex and the slice within noise of each other there).
+// The full run at 74ce7d5 then had the other regime again (toHex 17-24 us, the
+// slice 14-21 us: 0.81x), so at 64 KiB either route misses in some runs; toHex
+// stays, the faster in a bare process (2.3-3.1x; 1.4-1.8x with the bench's
+// GLIBC_TUNABLES) and in two of the last three full runs.
 // Deno: setFromBase64 into a slab range beats fromBase64 at 64 B-64 KiB
 // (fromBase64 1.27-2.45x; JS core 1.32-3.8x at 64 B/1 KiB). The built-ins
 // win everything else (JS core 2.3-56x slower). Into memory: JS core up to
