@@ -64,7 +64,8 @@ const ENCODE_BUFFER_FROM_LATIN1_MIN = NODE_BUFFER_STATICS === undefined
 
 /**
  * A char above U+00FF. On a string V8 stores one byte per char this class cannot match, and
- * its regexp answers at once instead of scanning (about 20 ns at 65,536 chars on Node 24/26).
+ * its regexp answers at once instead of scanning (20-60 ns at 65,536 chars on Node 24/26, with
+ * the slice of {@linkcode headIsLatin1}; a one-off probe, not in bench/).
  */
 const ABOVE_LATIN1 = /[\u0100-\uffff]/;
 /** How much of a two-byte string {@linkcode headIsLatin1} scans at most. */
